@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+handler400 = "tutela.core.views.bad_request"
+handler403 = "tutela.core.views.permission_denied"
+handler404 = "tutela.core.views.page_not_found"
+handler500 = "tutela.core.views.server_error"
+
+urlpatterns = [
+    path("", include("tutela.core.urls")),
+    path("accounts/", include("tutela.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,129 @@
+"""Root fixtures: the five personas and the permission ladder every app's tests reuse."""
+
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls
+# there unless told this is fine. Test-only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+PASSWORD = "correct horse battery staple"
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM:
+        return
+    skip = pytest.mark.skip(reason="Chromium not found: apt-get install -y chromium")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def org_a(db):
+    from tutela.partners.services import organisation_create
+
+    return organisation_create(actor=None, name="African Child Online Protection Education and Awareness Centre",
+                               acronym="ACOPEA", kind="civil_society", country="ET")
+
+
+@pytest.fixture
+def org_b(db):
+    from tutela.partners.services import organisation_create
+
+    return organisation_create(actor=None, name="Trend Micro", acronym="TM", kind="private_sector", country="JP")
+
+
+@pytest.fixture
+def secretariat_org(db):
+    from tutela.partners.services import organisation_create
+
+    return organisation_create(actor=None, name="International Telecommunication Union", acronym="ITU", kind="un_agency")
+
+
+def _user(email, role, organisation=None, **extra):
+    from tutela.accounts.services import user_create
+
+    return user_create(actor=None, email=email, password=PASSWORD, role=role, organisation=organisation,
+                       full_name=email.split("@")[0].title(), **extra)
+
+
+@pytest.fixture
+def secretariat(secretariat_org):
+    return _user("secretariat@example.org", "secretariat", secretariat_org)
+
+
+@pytest.fixture
+def focal_point(org_a):
+    """The focal point of organisation A."""
+    return _user("focal.a@example.org", "focal_point", org_a)
+
+
+@pytest.fixture
+def other_focal_point(org_b):
+    """The focal point of organisation B."""
+    return _user("focal.b@example.org", "focal_point", org_b)
+
+
+@pytest.fixture
+def stakeholder(db):
+    return _user("stakeholder@example.org", "stakeholder")
+
+
+@pytest.fixture
+def personas(secretariat, focal_point, other_focal_point, stakeholder):
+    return {
+        "secretariat": secretariat,
+        "focal_point": focal_point,
+        "other_focal_point": other_focal_point,
+        "stakeholder": stakeholder,
+        "anonymous": None,
+    }
+
+
+@pytest.fixture
+def ladder(client, personas):
+    """Check a URL against every persona: ``ladder("get", url, {"anonymous": 302, ...})``.
+
+    Every persona named must answer with its status; personas left out are not requested.
+    Returns the responses by persona for further assertions.
+    """
+
+    def check(method, url, expected, data=None, **kwargs):
+        responses = {}
+        for name, status in expected.items():
+            client.logout()
+            if personas[name] is not None:
+                client.force_login(personas[name])
+            response = getattr(client, method)(url, data=data, **kwargs) if data is not None else getattr(client, method)(url, **kwargs)
+            assert response.status_code == status, f"{name}: {method.upper()} {url} -> {response.status_code}, expected {status}"
+            responses[name] = response
+        client.logout()
+        return responses
+
+    return check
+
+
+@pytest.fixture
+def output_path(request):
+    """A file path under test-results/<test name>/ for screenshots and exports."""
+    from pathlib import Path
+
+    folder = Path(__file__).parent / "test-results" / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+    return lambda name: str(folder / name)

@@ -1,0 +1,49 @@
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from tutela.core import access
+
+from . import services
+from tutela.core.api import ERRORS, SIGNED_IN
+
+router = Router(tags=["accounts"])
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    role: str
+    organisation_id: int | None
+    organisation: str | None
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, auth=SIGNED_IN, summary="The signed-in user")
+def me(request: HttpRequest):
+    user = request.auth
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "full_name": user.full_name,
+        "role": access.role_of(user),
+        "organisation_id": user.organisation_id,
+        "organisation": str(user.organisation) if user.organisation_id else None,
+    }
+
+
+class TokenIn(Schema):
+    name: str
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    key: str
+
+
+@router.post("/tokens", response={200: TokenOut, **ERRORS}, auth=SIGNED_IN, summary="Create a personal API token")
+def token_create(request: HttpRequest, payload: TokenIn):
+    """The secret ``key`` is returned once; only its hash is kept."""
+    token, key = services.api_token_create(actor=request.auth, name=payload.name)
+    return {"id": token.pk, "name": token.name, "prefix": token.prefix, "key": key}

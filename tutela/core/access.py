@@ -1,0 +1,112 @@
+"""Who may read or write what. Views, the API and tasks ask here and nowhere else.
+
+The rules, in one place:
+
+* a superuser or a *secretariat* user reads and writes everything;
+* a *partner focal point* reads what is published plus what their organisation owns, and
+  writes only what their organisation owns;
+* a *stakeholder* and the anonymous public read what is published and write nothing here
+  (commenting and subscribing have their own services, which check their own windows).
+
+A model joins by offering ``owner_organisation_ids()`` and ``is_public`` on instances, and
+``public()`` and ``owned_by(org_ids)`` on its queryset (see ``core.querysets``).
+"""
+
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+
+M = TypeVar("M", bound=models.Model)
+
+
+def role_of(user: Any) -> str:
+    if not getattr(user, "is_authenticated", False):
+        return "anonymous"
+    if user.is_superuser:
+        return "secretariat"
+    return user.role
+
+
+def is_secretariat(user: Any) -> bool:
+    return role_of(user) == "secretariat"
+
+
+def user_organisation_ids(user: Any) -> set[int]:
+    if role_of(user) != "focal_point" or not user.organisation_id:
+        return set()
+    return {user.organisation_id}
+
+
+def can_read(user: Any, obj: models.Model) -> bool:
+    if is_secretariat(user):
+        return True
+    if getattr(obj, "is_public", False):
+        return True
+    return bool(user_organisation_ids(user) & _owners(obj))
+
+
+def can_write(user: Any, obj: models.Model) -> bool:
+    if is_secretariat(user):
+        return True
+    return bool(user_organisation_ids(user) & _owners(obj))
+
+
+def can_create(user: Any, organisation_ids: set[int] | None = None) -> bool:
+    """May ``user`` create a record owned by ``organisation_ids`` (None: owned by nobody)?"""
+    if is_secretariat(user):
+        return True
+    mine = user_organisation_ids(user)
+    return bool(mine) and organisation_ids is not None and bool(mine & organisation_ids)
+
+
+def readable(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    if is_secretariat(user):
+        return queryset
+    mine = user_organisation_ids(user)
+    public = queryset.public()  # type: ignore[attr-defined]
+    if mine:
+        return (public | queryset.owned_by(mine)).distinct()  # type: ignore[attr-defined]
+    return public
+
+
+def writable(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    if is_secretariat(user):
+        return queryset
+    mine = user_organisation_ids(user)
+    if not mine:
+        return queryset.none()
+    return queryset.owned_by(mine).distinct()  # type: ignore[attr-defined]
+
+
+def get_for_user(user: Any, queryset: models.QuerySet[M] | type[M], pk: Any, *, write: bool = False) -> M:
+    """Fetch one object for ``user``: 404 if they may not see it, 403 if they may not change it.
+
+    Unreadable objects answer 404, not 403, so their existence does not leak.
+    """
+    qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
+    try:
+        obj = qs.get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if not can_read(user, obj):
+        raise Http404
+    if write and not can_write(user, obj):
+        raise PermissionDenied
+    return obj
+
+
+def require_secretariat(user: Any) -> None:
+    if not is_secretariat(user):
+        raise PermissionDenied
+
+
+def require_signed_in(user: Any) -> None:
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied
+
+
+def _owners(obj: models.Model) -> set[int]:
+    method = getattr(obj, "owner_organisation_ids", None)
+    return set(method()) if method else set()

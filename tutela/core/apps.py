@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "tutela.core"
+    label = "core"
+    verbose_name = "Tutela core"
+    nav = [(_("Audit trail"), "core:audit_log", "secretariat", 900)]

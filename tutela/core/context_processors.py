@@ -1,0 +1,35 @@
+from functools import cache
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+
+from . import access
+
+
+@cache
+def _nav_items() -> tuple[tuple[str, str, str, int], ...]:
+    """Navigation entries declared by apps as ``nav = [(label, url_name, audience, order)]``.
+
+    ``audience`` is "public" (everyone) or "staff" (secretariat and focal points). Each app
+    declares its own entries on its AppConfig, so adding an app never edits base.html.
+    """
+    items = []
+    for config in apps.get_app_configs():
+        for label, url_name, audience, order in getattr(config, "nav", []):
+            try:
+                items.append((label, reverse(url_name), audience, order))
+            except NoReverseMatch:
+                continue
+    return tuple(sorted(items, key=lambda item: item[3]))
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    role = access.role_of(user)
+    staff = role in {"secretariat", "focal_point"}
+    public_nav = [(label, url) for label, url, audience, _ in _nav_items() if audience == "public"]
+    allowed = {"staff"} if staff else set()
+    if role == "secretariat":
+        allowed.add("secretariat")
+    staff_nav = [(label, url) for label, url, audience, _ in _nav_items() if audience in allowed]
+    return {"role": role, "is_secretariat": role == "secretariat", "public_nav": public_nav, "staff_nav": staff_nav}

@@ -1,0 +1,48 @@
+"""Run the background task worker and keep a heartbeat so /healthz can see it."""
+
+import socket
+import threading
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections
+from django.utils import timezone
+
+from tutela.core.models import WorkerHeartbeat
+
+
+class Command(BaseCommand):
+    help = "Run the database task worker (django-tasks-db) with a heartbeat."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch", action="store_true", help="Run what is queued, then exit.")
+
+    def handle(self, *args, batch: bool = False, **options):
+        if settings.TASKS_MODE != "db":
+            raise CommandError("Tasks run inline (TUTELA_TASKS=immediate): no worker is needed. Set TUTELA_TASKS=db.")
+        name = f"{socket.gethostname()}:{threading.get_native_id()}"
+        stop = threading.Event()
+
+        def beat() -> None:
+            while not stop.is_set():
+                try:
+                    WorkerHeartbeat.objects.update_or_create(name=name, defaults={"last_seen": timezone.now()})
+                except Exception as exc:  # a missed beat must not kill the worker
+                    self.stderr.write(f"heartbeat failed: {exc}")
+                finally:
+                    close_old_connections()
+                stop.wait(settings.WORKER_HEARTBEAT_SECONDS)
+
+        thread = threading.Thread(target=beat, name="heartbeat", daemon=True)
+        thread.start()
+        argv = ["--queue-name", "*", "--no-reload", "--no-startup-delay"]
+        if batch:
+            argv.append("--batch")
+        try:
+            call_command("db_worker", *argv)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop.set()
+            WorkerHeartbeat.objects.filter(name=name).delete()

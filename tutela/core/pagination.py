@@ -1,0 +1,66 @@
+"""Keyset pagination: page N costs the same as page 1, because no OFFSET is ever used.
+
+The cursor carries the ordering values of the last row shown; the next page continues
+strictly after them. Orderings must end with a unique field (``pk``) and contain no NULLs.
+"""
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+
+@dataclass
+class KeysetPage:
+    items: list[Any]
+    next_cursor: str | None
+    has_previous: bool
+
+
+def encode_cursor(values: list[Any]) -> str:
+    raw = json.dumps([v.isoformat() if hasattr(v, "isoformat") else v for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> list[Any] | None:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return values if isinstance(values, list) else None
+
+
+def _after(ordering: list[str], values: list[Any]) -> Q:
+    """Rows strictly after ``values`` in ``ordering`` (a lexicographic comparison)."""
+    condition = Q()
+    for i, field in enumerate(ordering):
+        name = field.lstrip("-")
+        op = "lt" if field.startswith("-") else "gt"
+        step = Q(**{f"{name}__{op}": values[i]})
+        for prev_field, prev_value in zip(ordering[:i], values[:i], strict=False):
+            step &= Q(**{prev_field.lstrip("-"): prev_value})
+        condition |= step
+    return condition
+
+
+def keyset_page(queryset: QuerySet, *, ordering: list[str], cursor: str | None, size: int) -> KeysetPage:
+    qs = queryset.order_by(*ordering)
+    values = decode_cursor(cursor) if cursor else None
+    if values is not None and len(values) == len(ordering):
+        qs = qs.filter(_after(ordering, values))
+    rows = list(qs[: size + 1])
+    items = rows[:size]
+    next_cursor = None
+    if len(rows) > size and items:
+        last = items[-1]
+        next_cursor = encode_cursor([_value(last, f.lstrip("-")) for f in ordering])
+    return KeysetPage(items=items, next_cursor=next_cursor, has_previous=values is not None)
+
+
+def _value(obj: Any, path: str) -> Any:
+    for part in path.split("__"):
+        obj = getattr(obj, part)
+    return obj

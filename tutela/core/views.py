@@ -1,0 +1,127 @@
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from . import access
+from .models import AuditEntry, WorkerHeartbeat
+from .pagination import keyset_page
+
+logger = logging.getLogger(__name__)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", {})
+
+
+@login_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/workspace.html", {})
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Is the database reachable, and is a task worker alive (or are tasks run inline)?"""
+    checks: dict[str, dict] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = {"ok": True, "vendor": connection.vendor}
+    except Exception as exc:  # a health check reports every failure, it never raises
+        logger.warning("healthz: database unreachable: %s", exc)
+        checks["database"] = {"ok": False, "error": type(exc).__name__}
+    if settings.TASKS_MODE == "immediate":
+        checks["worker"] = {"ok": True, "mode": "inline"}
+    elif checks["database"]["ok"]:
+        horizon = timezone.now() - timedelta(seconds=settings.WORKER_HEARTBEAT_SECONDS * 3)
+        beat = WorkerHeartbeat.objects.order_by("-last_seen").first()
+        alive = beat is not None and beat.last_seen >= horizon
+        checks["worker"] = {"ok": alive, "mode": "database", "last_seen": beat.last_seen.isoformat() if beat else None}
+    else:
+        checks["worker"] = {"ok": False, "mode": "database", "error": "database unreachable"}
+    ok = all(c["ok"] for c in checks.values())
+    return JsonResponse({"status": "ok" if ok else "failing", "checks": checks}, status=200 if ok else 503)
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    access.require_secretariat(request.user)
+    qs = AuditEntry.objects.select_related("target_type")
+    filters = {
+        "actor": request.GET.get("actor", "").strip(),
+        "target_type": request.GET.get("target_type", "").strip(),
+        "target_id": request.GET.get("target_id", "").strip(),
+        "action": request.GET.get("action", "").strip(),
+    }
+    if filters["actor"].isdigit():
+        qs = qs.filter(actor_id=int(filters["actor"]))
+    if filters["target_type"].isdigit():
+        qs = qs.filter(target_type_id=int(filters["target_type"]))
+    if filters["target_id"]:
+        qs = qs.filter(target_id=filters["target_id"])
+    if filters["action"]:
+        qs = qs.filter(action__startswith=filters["action"])
+    page = keyset_page(qs, ordering=["-id"], cursor=request.GET.get("after"), size=50)
+    used_types = AuditEntry.objects.values_list("target_type", flat=True).distinct()
+    context = {
+        "page": page,
+        "filters": filters,
+        "actors": get_user_model().objects.filter(pk__in=AuditEntry.objects.values("actor")).order_by("email"),
+        "types": ContentType.objects.filter(pk__in=used_types).order_by("model"),
+    }
+    return render(request, "core/audit_log.html", context)
+
+
+# --- Errors: JSON under /api/, friendly pages elsewhere ------------------------------------
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, template: str) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"error": {"code": code, "message": message, "fields": {}}}, status=status)
+    return render(request, template, {"message": message}, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    from django.core.exceptions import RequestDataTooBig
+
+    if isinstance(exception, RequestDataTooBig) or isinstance(getattr(exception, "__cause__", None), RequestDataTooBig):
+        limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        return _error(request, 413, "too_large", _("The request is too large (limit %(mb)s MB).") % {"mb": limit_mb}, "400.html")
+    return _error(request, 400, "bad_request", _("The request could not be understood."), "400.html")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 403, "forbidden", _("You do not have permission to do this."), "403.html")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 404, "not_found", _("There is nothing at this address."), "404.html")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse(
+            {"error": {"code": "server_error", "message": _("Something went wrong on our side."), "fields": {}}}, status=500
+        )
+    return render(request, "500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    message = _(
+        "Your form could not be accepted because its security token was missing or out of date "
+        "(for example after signing in elsewhere or leaving the page open for a long time). "
+        "Go back, reload the page and send it again."
+    )
+    return _error(request, 403, "csrf_failed", message, "403_csrf.html")
