@@ -3,7 +3,15 @@
 from ninja import NinjaAPI
 
 from tutela.accounts.api import router as accounts_router
+from tutela.activities.api import router as activities_router
+from tutela.consultations.api import router as consultations_router
+from tutela.coordination.api import router as coordination_router
 from tutela.core.api import PUBLIC, install_error_handlers
+from tutela.figures.api import router as figures_router
+from tutela.initiatives.api import router as initiatives_router
+from tutela.outreach.api import router as outreach_router
+from tutela.partners.api import router as partners_router
+from tutela.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="Tutela API",
@@ -21,3 +29,11 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("/", accounts_router)
+api.add_router("/", partners_router)
+api.add_router("/", initiatives_router)
+api.add_router("/", activities_router)
+api.add_router("/", figures_router)
+api.add_router("/outreach", outreach_router)
+api.add_router("/consultations", consultations_router)
+api.add_router("/coordination", coordination_router)
+api.add_router("/reports", reports_router)

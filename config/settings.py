@@ -70,6 +70,13 @@ INSTALLED_APPS = [
     "tutela.core",
     "tutela.partners",
     "tutela.accounts",
+    "tutela.initiatives",
+    "tutela.activities",
+    "tutela.figures",
+    "tutela.outreach",
+    "tutela.consultations",
+    "tutela.coordination",
+    "tutela.reports",
 ]
 
 MIDDLEWARE = [

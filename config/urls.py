@@ -12,6 +12,14 @@ handler500 = "tutela.core.views.server_error"
 urlpatterns = [
     path("", include("tutela.core.urls")),
     path("accounts/", include("tutela.accounts.urls")),
+    path("partners/", include("tutela.partners.urls")),
+    path("initiative/", include("tutela.initiatives.urls")),
+    path("activities/", include("tutela.activities.urls")),
+    path("figures/", include("tutela.figures.urls")),
+    path("outreach/", include("tutela.outreach.urls")),
+    path("consultations/", include("tutela.consultations.urls")),
+    path("coordination/", include("tutela.coordination.urls")),
+    path("reports/", include("tutela.reports.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -2,9 +2,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from tutela.core import access
+from tutela.core.api import ERRORS, SIGNED_IN
 
 from . import services
-from tutela.core.api import ERRORS, SIGNED_IN
 
 router = Router(tags=["accounts"])
 

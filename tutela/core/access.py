@@ -12,13 +12,11 @@ A model joins by offering ``owner_organisation_ids()`` and ``is_public`` on inst
 ``public()`` and ``owned_by(org_ids)`` on its queryset (see ``core.querysets``).
 """
 
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
-
-M = TypeVar("M", bound=models.Model)
 
 
 def role_of(user: Any) -> str:
@@ -61,7 +59,7 @@ def can_create(user: Any, organisation_ids: set[int] | None = None) -> bool:
     return bool(mine) and organisation_ids is not None and bool(mine & organisation_ids)
 
 
-def readable(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+def readable[M: models.Model](user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     if is_secretariat(user):
         return queryset
     mine = user_organisation_ids(user)
@@ -71,7 +69,7 @@ def readable(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     return public
 
 
-def writable(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+def writable[M: models.Model](user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     if is_secretariat(user):
         return queryset
     mine = user_organisation_ids(user)
@@ -80,7 +78,7 @@ def writable(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     return queryset.owned_by(mine).distinct()  # type: ignore[attr-defined]
 
 
-def get_for_user(user: Any, queryset: models.QuerySet[M] | type[M], pk: Any, *, write: bool = False) -> M:
+def get_for_user[M: models.Model](user: Any, queryset: models.QuerySet[M] | type[M], pk: Any, *, write: bool = False) -> M:
     """Fetch one object for ``user``: 404 if they may not see it, 403 if they may not change it.
 
     Unreadable objects answer 404, not 403, so their existence does not leak.

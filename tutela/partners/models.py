@@ -64,3 +64,102 @@ class Organisation(models.Model):
     @property
     def short(self) -> str:
         return self.acronym or self.name
+
+
+class AgreementQuerySet(PublishableQuerySet):
+    def owned_by(self, org_ids):
+        return self.filter(parties__in=org_ids)
+
+    def expiring_within(self, days: int, today=None):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        return self.filter(in_force_to__gte=today, in_force_to__lte=today + timedelta(days=days))
+
+
+class Agreement(models.Model):
+    """A cooperation agreement between organisations: an MoU, a partnership, a letter of intent."""
+
+    class Kind(models.TextChoices):
+        MOU = "mou", _("Memorandum of understanding")
+        PARTNERSHIP = "partnership", _("Partnership agreement")
+        LETTER_OF_INTENT = "letter_of_intent", _("Letter of intent")
+        FUNDING = "funding", _("Funding agreement")
+        OTHER = "other", _("Other")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.MOU)
+    title = models.CharField(_("title"), max_length=300)
+    parties = models.ManyToManyField(Organisation, related_name="agreements", verbose_name=_("parties"))
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_at = models.CharField(_("signed at"), max_length=200, blank=True)
+    in_force_from = models.DateField(_("in force from"), null=True, blank=True)
+    in_force_to = models.DateField(_("in force until"), null=True, blank=True)
+    framework = models.CharField(_("framework"), max_length=200, blank=True, help_text=_("e.g. the ITU Global Cybersecurity Agenda"))
+    objectives = models.TextField(_("objectives"), blank=True)
+    source_url = models.URLField(_("source"), blank=True)
+    date_is_approximate = models.BooleanField(
+        _("date approximate"), default=False, help_text=_("The source gives only the period, not the exact day.")
+    )
+    is_published = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agreement")
+        ordering = ["-signed_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                name="agreement_ends_after_it_starts",
+                condition=models.Q(in_force_to__isnull=True)
+                | models.Q(in_force_from__isnull=True)
+                | models.Q(in_force_to__gte=models.F("in_force_from")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_public(self) -> bool:
+        return self.is_published
+
+    def owner_organisation_ids(self) -> set[int]:
+        return set(self.parties.values_list("pk", flat=True)) if self.pk else set()
+
+
+class Commitment(models.Model):
+    """Something a party to an agreement undertook to do, followed up on a cadence."""
+
+    class Cadence(models.TextChoices):
+        ONCE = "once", _("Once")
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        YEARLY = "yearly", _("Yearly")
+        REGULAR = "regular", _("On a regular basis (unspecified)")
+
+    class FollowUp(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        ON_TRACK = "on_track", _("On track")
+        AT_RISK = "at_risk", _("At risk")
+        DONE = "done", _("Done")
+        LAPSED = "lapsed", _("Lapsed")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="commitments")
+    text = models.TextField(_("commitment"))
+    responsible = models.ManyToManyField(Organisation, blank=True, related_name="commitments", verbose_name=_("responsible"))
+    cadence = models.CharField(_("cadence"), max_length=20, choices=Cadence, default=Cadence.ONCE)
+    follow_up_status = models.CharField(_("follow-up"), max_length=20, choices=FollowUp, default=FollowUp.NOT_STARTED)
+    last_done_on = models.DateField(_("last done on"), null=True, blank=True)
+    next_due_on = models.DateField(_("next due on"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("commitment")
+        ordering = ["agreement", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ActivitiesConfig(AppConfig):
+    name = "tutela.activities"
+    label = "activities"
+    verbose_name = _("Activities")
+    nav = [
+        (_("Activities"), "activities:activity_list", "public", 10),
+        (_("Occasions"), "activities:occasion_list", "public", 40),
+        (_("Projects"), "activities:project_list", "public", 45),
+    ]

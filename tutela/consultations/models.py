@@ -1,0 +1,3 @@
+"""Consultations models."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""Coordination models."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InitiativesConfig(AppConfig):
+    name = "tutela.initiatives"
+    label = "initiatives"
+    verbose_name = _("Initiatives")
+    nav = [(_("Deliverables"), "initiatives:deliverable_list", "public", 20)]

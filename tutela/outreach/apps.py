@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutreachConfig(AppConfig):
+    name = "tutela.outreach"
+    label = "outreach"
+    verbose_name = _("Outreach")
+    # Menu entries: (label, url name, audience "public" | "staff" | "secretariat", order)
+    nav: list = []

@@ -1,0 +1,3 @@
+"""Outreach models."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""Reports models."""
+
+from django.db import models  # noqa: F401
