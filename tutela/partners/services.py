@@ -1,4 +1,4 @@
-"""Writes to organisations. Every change goes through here and is audited."""
+"""Writes to organisations, agreements and commitments. Every change is checked and audited."""
 
 from typing import Any
 
@@ -7,14 +7,20 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tutela.core import audit
+from tutela.core.services import apply_fields, set_m2m
 from tutela.core.text import fold
 
-from .models import Organisation
+from .models import Agreement, Commitment, Organisation
 
 ORGANISATION_FIELDS = [
-    "name", "acronym", "kind", "country", "parent_id", "website",
+    "name", "acronym", "kind", "country", "parent", "parent_id", "website",
     "is_itu_member_state", "is_itu_sector_member", "is_published",
 ]
+AGREEMENT_FIELDS = [
+    "kind", "title", "signed_on", "signed_at", "in_force_from", "in_force_to", "framework",
+    "objectives", "source_url", "date_is_approximate", "is_published",
+]
+COMMITMENT_FIELDS = ["text", "cadence", "follow_up_status", "last_done_on", "next_due_on", "order"]
 
 
 def _check_duplicate(name: str, exclude_pk: int | None = None) -> str:
@@ -29,12 +35,23 @@ def _check_duplicate(name: str, exclude_pk: int | None = None) -> str:
     return key
 
 
+def _check_parent(org: Organisation) -> None:
+    parent = org.parent
+    seen = {org.pk}
+    while parent is not None:
+        if parent.pk in seen:
+            raise ValidationError({"parent": _("An organisation cannot be its own parent, directly or indirectly.")})
+        seen.add(parent.pk)
+        parent = parent.parent
+
+
 @transaction.atomic
 def organisation_create(*, actor: Any, name: str, **fields: Any) -> Organisation:
     """Create an organisation. Raises ValidationError on a duplicate name (case/accent-insensitive)."""
-    name = " ".join(name.split())
-    org = Organisation(name=name, name_key=_check_duplicate(name), **fields)
-    org.full_clean()
+    name = " ".join((name or "").split())
+    org = Organisation(name=name, name_key=_check_duplicate(name))
+    apply_fields(org, fields, ORGANISATION_FIELDS)
+    org.full_clean(exclude=["name_key"])
     org.save()
     audit.record(actor=actor, action="organisation.created", target=org)
     return org
@@ -42,13 +59,127 @@ def organisation_create(*, actor: Any, name: str, **fields: Any) -> Organisation
 
 @transaction.atomic
 def organisation_update(*, actor: Any, organisation: Organisation, **fields: Any) -> Organisation:
-    """Change an organisation's fields. Raises ValidationError on a duplicate name."""
-    before = audit.snapshot(organisation, ORGANISATION_FIELDS)
-    for name, value in fields.items():
-        setattr(organisation, name, value)
+    """Change an organisation's fields. Raises ValidationError on a duplicate name or a parent cycle."""
+    before = audit.snapshot(organisation)
+    apply_fields(organisation, fields, ORGANISATION_FIELDS)
     organisation.name = " ".join(organisation.name.split())
     organisation.name_key = _check_duplicate(organisation.name, exclude_pk=organisation.pk)
-    organisation.full_clean()
+    _check_parent(organisation)
+    organisation.full_clean(exclude=["name_key"])
     organisation.save()
     audit.record(actor=actor, action="organisation.updated", target=organisation, before=before)
     return organisation
+
+
+@transaction.atomic
+def organisation_merge(*, actor: Any, keep: Organisation, duplicate: Organisation) -> Organisation:
+    """Move everything that points at ``duplicate`` to ``keep``, then delete ``duplicate``.
+
+    Every foreign key and many-to-many to Organisation, in every app, is repointed; rows that
+    would become duplicates of an existing link (unique constraints) are dropped.
+    """
+    if keep.pk == duplicate.pk:
+        raise ValidationError(_("Choose two different organisations to merge."))
+    moved: dict[str, int] = {}
+    for rel in Organisation._meta.get_fields():
+        if rel.is_relation and rel.auto_created and not rel.concrete:
+            model = rel.related_model
+            field = rel.field
+            if rel.many_to_many:
+                through = field.remote_field.through
+                src = field.m2m_reverse_field_name() if field.model is not Organisation else field.m2m_field_name()
+                other = field.m2m_field_name() if src == field.m2m_reverse_field_name() else field.m2m_reverse_field_name()
+                links = through.objects.filter(**{src: duplicate})
+                existing = set(through.objects.filter(**{src: keep}).values_list(f"{other}_id", flat=True))
+                links.filter(**{f"{other}_id__in": existing}).delete()
+                count = links.update(**{src: keep})
+            else:
+                qs = model._default_manager.filter(**{field.name: duplicate})
+                if model is Organisation and field.name == "parent":
+                    qs = qs.exclude(pk=keep.pk)
+                count = 0
+                for row in qs:
+                    setattr(row, field.name, keep)
+                    try:
+                        with transaction.atomic():
+                            row.save(update_fields=[field.name])
+                            count += 1
+                    except Exception:  # a unique link that already exists for ``keep``
+                        row.delete()
+            if count:
+                moved[f"{model._meta.label}.{field.name}"] = count
+    if keep.parent_id == duplicate.pk:
+        keep.parent = duplicate.parent
+        keep.save(update_fields=["parent"])
+    label = str(duplicate)
+    dup_pk = duplicate.pk
+    audit.record(actor=actor, action="organisation.merged", target=keep,
+                 changes={"merged": [f"#{dup_pk} {label}", None], "moved": [None, moved]})
+    duplicate.delete()
+    return keep
+
+
+@transaction.atomic
+def organisation_set_published(*, actor: Any, organisation: Organisation, published: bool) -> Organisation:
+    return organisation_update(actor=actor, organisation=organisation, is_published=published)
+
+
+def _check_agreement(agreement: Agreement, parties: list | None) -> None:
+    if parties is not None and len({p.pk for p in parties}) < 2:
+        raise ValidationError({"parties": _("An agreement needs at least two parties.")})
+    if agreement.in_force_from and agreement.in_force_to and agreement.in_force_to < agreement.in_force_from:
+        raise ValidationError({"in_force_to": _("The end date is before the start date.")})
+
+
+@transaction.atomic
+def agreement_create(*, actor: Any, title: str, parties: list[Organisation], **fields: Any) -> Agreement:
+    """Record an agreement between at least two organisations."""
+    agreement = Agreement(title=(title or "").strip())
+    apply_fields(agreement, fields, AGREEMENT_FIELDS)
+    _check_agreement(agreement, parties)
+    agreement.full_clean()
+    agreement.save()
+    agreement.parties.set(parties)
+    audit.record(actor=actor, action="agreement.created", target=agreement)
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(*, actor: Any, agreement: Agreement, parties: list[Organisation] | None = None, **fields: Any) -> Agreement:
+    before = audit.snapshot(agreement)
+    apply_fields(agreement, fields, AGREEMENT_FIELDS)
+    _check_agreement(agreement, parties)
+    agreement.full_clean()
+    agreement.save()
+    changes = audit.diff(before, audit.snapshot(agreement))
+    set_m2m(agreement, "parties", parties, changes)
+    audit.record(actor=actor, action="agreement.updated", target=agreement, changes=changes)
+    return agreement
+
+
+@transaction.atomic
+def commitment_add(*, actor: Any, agreement: Agreement, text: str, responsible: list[Organisation] | None = None,
+                   **fields: Any) -> Commitment:
+    if not (text or "").strip():
+        raise ValidationError({"text": _("Say what was committed to.")})
+    commitment = Commitment(agreement=agreement, text=text.strip())
+    apply_fields(commitment, fields, COMMITMENT_FIELDS)
+    commitment.full_clean()
+    commitment.save()
+    if responsible:
+        parties = set(agreement.parties.values_list("pk", flat=True))
+        if not {o.pk for o in responsible} <= parties:
+            raise ValidationError({"responsible": _("Only parties to the agreement can be responsible for a commitment.")})
+        commitment.responsible.set(responsible)
+    audit.record(actor=actor, action="commitment.added", target=commitment)
+    return commitment
+
+
+@transaction.atomic
+def commitment_update(*, actor: Any, commitment: Commitment, **fields: Any) -> Commitment:
+    before = audit.snapshot(commitment)
+    apply_fields(commitment, fields, COMMITMENT_FIELDS)
+    commitment.full_clean()
+    commitment.save()
+    audit.record(actor=actor, action="commitment.updated", target=commitment, before=before)
+    return commitment

@@ -1,0 +1,316 @@
+"""Writes to occasions, activities (with partners, participation, outcomes, links) and projects.
+
+Permission: a service called with a user as ``actor`` checks it may do the write (secretariat:
+anything; a focal point: only activities their organisation organises or co-organises). System
+writes (demo loading, tasks) pass ``actor=None``.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from tutela.core import access, audit
+from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
+from tutela.core.services import apply_fields, set_m2m
+from tutela.initiatives.models import Pillar
+
+from .models import (
+    Activity,
+    ActivityLink,
+    ActivityPartner,
+    ActivityPerson,
+    Occasion,
+    Outcome,
+    Participation,
+    Project,
+    Topic,
+)
+
+OCCASION_FIELDS = ["name", "short_name", "kind", "starts_on", "ends_on", "city", "country", "venue", "theme",
+                   "organiser", "website", "is_published"]
+ACTIVITY_FIELDS = ["title", "kind", "status", "starts_on", "ends_on", "date_is_approximate", "city", "country",
+                   "venue", "online", "occasion", "project", "parent", "summary", "objective", "follows_up",
+                   "audiences", "is_published", "is_illustrative", "source"]
+PROJECT_FIELDS = ["name", "description", "stage", "countries", "region", "starts_on", "ends_on", "follows", "is_published"]
+
+
+@dataclass(frozen=True)
+class Count:
+    """One participation row: how many of a group took part (children: with an age band)."""
+
+    group: str
+    count: int | None = None
+    min_age: int | None = None
+    max_age: int | None = None
+    kind: str = FigureKind.COUNTED
+    description: str = ""
+
+
+def _dates(obj: Any) -> None:
+    if obj.starts_on and obj.ends_on and obj.ends_on < obj.starts_on:
+        raise ValidationError({"ends_on": _("The end date (%(end)s) is before the start date (%(start)s).")
+                               % {"end": obj.ends_on, "start": obj.starts_on}})
+
+
+# --- Occasions ------------------------------------------------------------------------------
+
+@transaction.atomic
+def occasion_create(*, actor: Any, name: str, **fields: Any) -> Occasion:
+    if actor is not None:
+        access.require_secretariat(actor)
+    occasion = Occasion(name=(name or "").strip())
+    apply_fields(occasion, fields, OCCASION_FIELDS)
+    if occasion.starts_on and not occasion.ends_on:
+        occasion.ends_on = occasion.starts_on
+    _dates(occasion)
+    occasion.full_clean()
+    occasion.save()
+    audit.record(actor=actor, action="occasion.created", target=occasion)
+    return occasion
+
+
+@transaction.atomic
+def occasion_update(*, actor: Any, occasion: Occasion, **fields: Any) -> Occasion:
+    if actor is not None:
+        access.require_secretariat(actor)
+    before = audit.snapshot(occasion)
+    apply_fields(occasion, fields, OCCASION_FIELDS)
+    _dates(occasion)
+    occasion.full_clean()
+    occasion.save()
+    audit.record(actor=actor, action="occasion.updated", target=occasion, before=before)
+    return occasion
+
+
+# --- Topics ---------------------------------------------------------------------------------
+
+def topics_for(names: list[str]) -> list[Topic]:
+    """The topics with these names, created when new (reference data, not audited)."""
+    topics = []
+    for name in names:
+        name = " ".join(str(name).split())
+        if not name:
+            continue
+        topic, _created = Topic.objects.get_or_create(slug=slugify(name)[:100] or name[:100], defaults={"name": name[:100]})
+        topics.append(topic)
+    return topics
+
+
+# --- Activities -----------------------------------------------------------------------------
+
+def _check_partners(partners: list[tuple[Any, str]] | None) -> None:
+    if partners is None:
+        return
+    roles = set(ActivityPartner.Role.values)
+    seen = set()
+    for org, role in partners:
+        if role not in roles:
+            raise ValidationError({"partners": _("Unknown partner role “%(role)s”.") % {"role": role}})
+        if (org.pk, role) in seen:
+            raise ValidationError({"partners": _("%(org)s is listed twice as %(role)s.") % {"org": org, "role": role}})
+        seen.add((org.pk, role))
+
+
+def _check_counts(counts: list[Count] | None) -> None:
+    if counts is None:
+        return
+    groups = set(StakeholderGroup.values)
+    for i, row in enumerate(counts, start=1):
+        where = _("Participation row %(n)s") % {"n": i}
+        if row.group not in groups:
+            raise ValidationError({"participation": f"{where}: " + _("unknown group “%(g)s”.") % {"g": row.group}})
+        if row.count is not None and (isinstance(row.count, bool) or not isinstance(row.count, int) or row.count < 0):
+            raise ValidationError({"participation": f"{where}: " + _("a count must be a whole number of people, 0 or more.")})
+        if row.kind not in FigureKind.values:
+            raise ValidationError({"participation": f"{where}: " + _("say whether the count was counted, estimated or modelled.")})
+        for bound in (row.min_age, row.max_age):
+            if bound is not None and (isinstance(bound, bool) or not isinstance(bound, int) or bound < 0):
+                raise ValidationError({"participation": f"{where}: " + _("ages must be whole numbers.")})
+        if row.group == StakeholderGroup.CHILDREN:
+            if row.min_age is None or row.max_age is None:
+                raise ValidationError({"participation": f"{where}: " + _("children are counted by age band: give the youngest and oldest age (0–17).")})
+            if row.max_age > CHILD_MAX_AGE:
+                raise ValidationError({"participation": f"{where}: " + _("a child age band must lie within 0–17; count people aged 18 or more in an adult group.")})
+        if row.min_age is not None and row.max_age is not None and row.max_age < row.min_age:
+            raise ValidationError({"participation": f"{where}: " + _("the age band ends before it starts.")})
+
+
+def _check_pillars(pillars: list | None) -> None:
+    if pillars is None:
+        return
+    if not pillars:
+        raise ValidationError({"pillars": _("Choose at least one of the five pillars.")})
+    known = set(Pillar.objects.values_list("pk", flat=True))
+    for p in pillars:
+        if getattr(p, "pk", p) not in known:
+            raise ValidationError({"pillars": _("Pillar %(p)s does not exist: choose among the five GCA pillars.") % {"p": p}})
+
+
+def _check_may_own(actor: Any, partners: list[tuple[Any, str]] | None, activity: Activity | None = None) -> None:
+    """A focal point may only create or keep activities their organisation (co-)organises."""
+    if actor is None or access.is_secretariat(actor):
+        return
+    if activity is not None and not access.can_write(actor, activity):
+        raise PermissionDenied
+    if partners is not None:
+        owners = {org.pk for org, role in partners if role in ActivityPartner.OWNER_ROLES}
+        if not access.can_create(actor, owners):
+            raise ValidationError({"partners": _("List your own organisation as organiser or co-organiser.")})
+
+
+def _write_relations(activity: Activity, *, partners, counts, outcomes, links, people) -> dict:
+    changes: dict = {}
+    if partners is not None:
+        before = sorted((p.organisation_id, p.role) for p in activity.partner_roles.all())
+        activity.partner_roles.all().delete()
+        ActivityPartner.objects.bulk_create(ActivityPartner(activity=activity, organisation=o, role=r) for o, r in partners)
+        after = sorted((o.pk, r) for o, r in partners)
+        if before != after:
+            changes["partners"] = [before, after]
+    if counts is not None:
+        before = [str(p) for p in activity.participation.all()]
+        activity.participation.all().delete()
+        Participation.objects.bulk_create(
+            Participation(activity=activity, group=c.group, count=c.count, min_age=c.min_age, max_age=c.max_age,
+                          kind=c.kind, description=c.description)
+            for c in counts
+        )
+        after = [str(p) for p in activity.participation.all()]
+        if before != after:
+            changes["participation"] = [before, after]
+    if outcomes is not None:
+        activity.outcomes.all().delete()
+        for i, o in enumerate(outcomes):
+            if not str(o.get("text", "")).strip():
+                raise ValidationError({"outcomes": _("Outcome %(n)s has no text.") % {"n": i + 1}})
+            Outcome.objects.create(activity=activity, order=i, kind=o["kind"], text=o["text"].strip(),
+                                   points=list(o.get("points", [])), made_by=o.get("made_by"),
+                                   addressed_to=o.get("addressed_to", ""))
+        changes["outcomes"] = [None, len(outcomes)]
+    if links is not None:
+        activity.links.all().delete()
+        for title, url in links:
+            link = ActivityLink(activity=activity, title=title, url=url)
+            link.full_clean(exclude=["activity"])
+            link.save()
+    if people is not None:
+        activity.people.all().delete()
+        for person, role in people:
+            if not person.may_be_named:
+                raise ValidationError({"people": _("%(p)s has not consented to be named.") % {"p": person.full_name}})
+            ActivityPerson.objects.create(activity=activity, person=person, role=role)
+    return changes
+
+
+@transaction.atomic
+def activity_create(
+    *, actor: Any, title: str, kind: str, starts_on, ends_on=None, pillars: list,
+    partners: list[tuple[Any, str]] | None = None, topics: list[str] | None = None,
+    deliverables: list | None = None, participation: list[Count] | None = None,
+    outcomes: list[dict] | None = None, links: list[tuple[str, str]] | None = None,
+    people: list[tuple[Any, str]] | None = None, **fields: Any,
+) -> Activity:
+    """Record an activity with its partners, pillars, topics, participation, outcomes and links."""
+    _check_may_own(actor, partners or [])
+    _check_pillars(pillars)
+    _check_partners(partners)
+    _check_counts(participation)
+    activity = Activity(title=" ".join((title or "").split()), kind=kind, starts_on=starts_on, ends_on=ends_on or starts_on)
+    apply_fields(activity, fields, ACTIVITY_FIELDS)
+    _dates(activity)
+    if activity.occasion_id is None and fields.get("occasion") is not None:
+        raise ValidationError({"occasion": _("Unknown occasion.")})
+    activity.full_clean()
+    activity.save()
+    activity.pillars.set(pillars)
+    if topics:
+        activity.topics.set(topics_for(topics))
+    if deliverables:
+        activity.deliverables.set(deliverables)
+    _write_relations(activity, partners=partners or [], counts=participation or [], outcomes=outcomes,
+                     links=links, people=people)
+    audit.record(actor=actor, action="activity.created", target=activity)
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *, actor: Any, activity: Activity, pillars: list | None = None,
+    partners: list[tuple[Any, str]] | None = None, topics: list[str] | None = None,
+    deliverables: list | None = None, participation: list[Count] | None = None,
+    outcomes: list[dict] | None = None, links: list[tuple[str, str]] | None = None,
+    people: list[tuple[Any, str]] | None = None, **fields: Any,
+) -> Activity:
+    """Change an activity. Relations given (not None) are replaced as a whole."""
+    _check_may_own(actor, partners, activity)
+    _check_pillars(pillars)
+    _check_partners(partners)
+    _check_counts(participation)
+    before = audit.snapshot(activity)
+    apply_fields(activity, fields, ACTIVITY_FIELDS)
+    _dates(activity)
+    activity.full_clean()
+    activity.save()
+    changes = audit.diff(before, audit.snapshot(activity))
+    set_m2m(activity, "pillars", pillars, changes)
+    set_m2m(activity, "topics", topics_for(topics) if topics is not None else None, changes)
+    set_m2m(activity, "deliverables", deliverables, changes)
+    changes.update(_write_relations(activity, partners=partners, counts=participation, outcomes=outcomes,
+                                    links=links, people=people))
+    audit.record(actor=actor, action="activity.updated", target=activity, changes=changes)
+    return activity
+
+
+@transaction.atomic
+def activity_set_published(*, actor: Any, activity: Activity, published: bool) -> Activity:
+    if actor is not None:
+        access.require_secretariat(actor)
+    before = audit.snapshot(activity, ["is_published"])
+    activity.is_published = published
+    activity.save(update_fields=["is_published", "updated_at"])
+    audit.record(actor=actor, action="activity.published" if published else "activity.unpublished",
+                 target=activity, before=before)
+    return activity
+
+
+# --- Projects -------------------------------------------------------------------------------
+
+@transaction.atomic
+def project_create(*, actor: Any, name: str, partners: list | None = None, pillars: list | None = None,
+                   activities: list[Activity] | None = None, **fields: Any) -> Project:
+    if actor is not None and not access.can_create(actor, {p.pk for p in partners or []}):
+        raise PermissionDenied
+    project = Project(name=(name or "").strip())
+    apply_fields(project, fields, PROJECT_FIELDS)
+    _dates(project)
+    project.full_clean()
+    project.save()
+    if partners:
+        project.partners.set(partners)
+    if pillars:
+        project.pillars.set(pillars)
+    if activities:
+        Activity.objects.filter(pk__in=[a.pk for a in activities]).update(project=project)
+    audit.record(actor=actor, action="project.created", target=project)
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor: Any, project: Project, partners: list | None = None, pillars: list | None = None,
+                   **fields: Any) -> Project:
+    if actor is not None and not access.can_write(actor, project):
+        raise PermissionDenied
+    before = audit.snapshot(project)
+    apply_fields(project, fields, PROJECT_FIELDS)
+    _dates(project)
+    project.full_clean()
+    project.save()
+    changes = audit.diff(before, audit.snapshot(project))
+    set_m2m(project, "partners", partners, changes)
+    set_m2m(project, "pillars", pillars, changes)
+    audit.record(actor=actor, action="project.updated", target=project, changes=changes)
+    return project

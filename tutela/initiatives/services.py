@@ -1,0 +1,136 @@
+"""Writes to the initiative, deliverables, people and appointments."""
+
+from datetime import date
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tutela.core import audit
+from tutela.core.services import apply_fields, set_m2m
+
+from .models import Appointment, Deliverable, Initiative, Person, Pillar
+
+INITIATIVE_FIELDS = ["short_name", "phase", "launched_on", "launch_place", "mandate", "description", "lead_organisation"]
+DELIVERABLE_FIELDS = ["title", "description", "status", "target_date", "lead_organisation", "is_published"]
+PERSON_FIELDS = [
+    "honorific", "full_name", "position", "organisation", "country", "is_public_figure",
+    "consent_to_be_named", "consent_recorded_on", "email",
+]
+
+
+@transaction.atomic
+def initiative_create(*, actor: Any, name: str, **fields: Any) -> Initiative:
+    initiative = Initiative(name=name.strip())
+    apply_fields(initiative, fields, INITIATIVE_FIELDS)
+    initiative.full_clean()
+    initiative.save()
+    audit.record(actor=actor, action="initiative.created", target=initiative)
+    return initiative
+
+
+def _check_pillars(pillars: list[Pillar] | None, required: bool) -> None:
+    if pillars is None:
+        return
+    if required and not pillars:
+        raise ValidationError({"pillars": _("Choose at least one of the five pillars.")})
+    known = set(Pillar.objects.values_list("pk", flat=True))
+    if any(getattr(p, "pk", p) not in known for p in pillars):
+        raise ValidationError({"pillars": _("Unknown pillar: choose among the five GCA pillars.")})
+
+
+@transaction.atomic
+def deliverable_create(
+    *, actor: Any, initiative: Initiative, title: str, pillars: list[Pillar],
+    contributing_organisations: list | None = None, **fields: Any,
+) -> Deliverable:
+    _check_pillars(pillars, required=True)
+    deliverable = Deliverable(initiative=initiative, title=(title or "").strip())
+    apply_fields(deliverable, fields, DELIVERABLE_FIELDS)
+    deliverable.full_clean()
+    deliverable.save()
+    deliverable.pillars.set(pillars)
+    if contributing_organisations:
+        deliverable.contributing_organisations.set(contributing_organisations)
+    audit.record(actor=actor, action="deliverable.created", target=deliverable)
+    return deliverable
+
+
+@transaction.atomic
+def deliverable_update(
+    *, actor: Any, deliverable: Deliverable, pillars: list[Pillar] | None = None,
+    contributing_organisations: list | None = None, **fields: Any,
+) -> Deliverable:
+    _check_pillars(pillars, required=True)
+    before = audit.snapshot(deliverable)
+    apply_fields(deliverable, fields, DELIVERABLE_FIELDS)
+    deliverable.full_clean()
+    deliverable.save()
+    changes = audit.diff(before, audit.snapshot(deliverable))
+    set_m2m(deliverable, "pillars", pillars, changes)
+    set_m2m(deliverable, "contributing_organisations", contributing_organisations, changes)
+    audit.record(actor=actor, action="deliverable.updated", target=deliverable, changes=changes)
+    return deliverable
+
+
+def _check_person(person: Person) -> None:
+    if not person.full_name.strip():
+        raise ValidationError({"full_name": _("A person needs a name.")})
+    if person.consent_to_be_named and not person.consent_recorded_on and not person.is_public_figure:
+        raise ValidationError({"consent_recorded_on": _("Record the date consent to be named was given.")})
+
+
+@transaction.atomic
+def person_create(*, actor: Any, full_name: str, **fields: Any) -> Person:
+    """Record an adult. Children are never recorded as people: count them on activities instead."""
+    person = Person(full_name=" ".join((full_name or "").split()))
+    apply_fields(person, fields, PERSON_FIELDS)
+    _check_person(person)
+    person.full_clean()
+    person.save()
+    audit.record(actor=actor, action="person.created", target=person)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
+    before = audit.snapshot(person)
+    apply_fields(person, fields, PERSON_FIELDS)
+    _check_person(person)
+    person.full_clean()
+    person.save()
+    audit.record(actor=actor, action="person.updated", target=person, before=before)
+    return person
+
+
+@transaction.atomic
+def appointment_create(
+    *, actor: Any, person: Person, role: str, subject: Any,
+    starts_on: date | None = None, ends_on: date | None = None, note: str = "",
+) -> Appointment:
+    """Appoint ``person`` as ``role`` on ``subject`` (an initiative, a body, an organisation…)."""
+    if subject is None or subject.pk is None:
+        raise ValidationError({"subject": _("Say what the appointment is on.")})
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The appointment ends before it starts.")})
+    appointment = Appointment(
+        person=person, role=role, subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk,
+        starts_on=starts_on, ends_on=ends_on, note=note,
+    )
+    appointment.full_clean()
+    appointment.save()
+    audit.record(actor=actor, action="appointment.created", target=appointment)
+    return appointment
+
+
+@transaction.atomic
+def appointment_end(*, actor: Any, appointment: Appointment, ends_on: date) -> Appointment:
+    before = audit.snapshot(appointment)
+    if appointment.starts_on and ends_on < appointment.starts_on:
+        raise ValidationError({"ends_on": _("The appointment ends before it starts.")})
+    appointment.ends_on = ends_on
+    appointment.save(update_fields=["ends_on"])
+    audit.record(actor=actor, action="appointment.ended", target=appointment, before=before)
+    return appointment
