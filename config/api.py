@@ -7,6 +7,7 @@ from tutela.activities.api import router as activities_router
 from tutela.consultations.api import router as consultations_router
 from tutela.coordination.api import router as coordination_router
 from tutela.core.api import PUBLIC, install_error_handlers
+from tutela.exchange.api import router as exchange_router
 from tutela.figures.api import router as figures_router
 from tutela.initiatives.api import router as initiatives_router
 from tutela.outreach.api import router as outreach_router
@@ -37,3 +38,4 @@ api.add_router("/outreach", outreach_router)
 api.add_router("/consultations", consultations_router)
 api.add_router("/coordination", coordination_router)
 api.add_router("/reports", reports_router)
+api.add_router("/exchange", exchange_router)

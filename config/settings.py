@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tutela.outreach",
     "tutela.consultations",
     "tutela.coordination",
+    "tutela.exchange",
     "tutela.reports",
 ]
 

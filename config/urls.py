@@ -20,6 +20,7 @@ urlpatterns = [
     path("consultations/", include("tutela.consultations.urls")),
     path("coordination/", include("tutela.coordination.urls")),
     path("reports/", include("tutela.reports.urls")),
+    path("exchange/", include("tutela.exchange.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

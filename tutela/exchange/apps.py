@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExchangeConfig(AppConfig):
+    """Import and export of activities, organisations and figures (CSV, XLSX)."""
+
+    name = "tutela.exchange"
+    label = "exchange"
+    verbose_name = _("Import and export")
+    nav: list = []

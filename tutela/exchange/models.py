@@ -1,0 +1,3 @@
+"""Import jobs and their reports."""
+
+from django.db import models  # noqa: F401
