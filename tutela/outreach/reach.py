@@ -1,0 +1,320 @@
+"""The reach engine: how many children (and parents, educators) were reached, and always how.
+
+Three answers are kept apart and never added into one unlabelled number:
+
+* **counted**: sessions ambassadors delivered, de-duplicated by ``COUNTED_RULE``;
+* **estimated**: a cascade model for a programme and a placement model for a campaign, each
+  from stored, sourced (or explicitly assumed) parameters, as a low–central–high range;
+* **combined**: for each audience, the bounds of the union of the two (``UNION_RULE``).
+
+Results are plain JSON-able dicts so they can be stored in a ``ReachSnapshot``, rendered and
+returned by the API unchanged. ``for_public`` suppresses small cells.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tutela.core.choices import StakeholderGroup
+
+from .models import Campaign, DeliveredSession, Placement, ReachParameter, Trainee, TrainingProgramme
+
+SUPPRESS_BELOW = 5
+
+COUNTED_RULE = (
+    "Counted reach adds up sessions ambassadors delivered, de-duplicated within the period asked about: "
+    "at an institution, for each audience and age band, only the largest session counts (the same class "
+    "reached twice counts once); sessions not held at an institution are added up as reported. "
+    "Different age bands are different people."
+)
+CASCADE_METHOD = (
+    "Cascade model: ambassadors × sessions per ambassador × mean class size × share of ambassadors who "
+    "actually deliver. Low multiplies every low value, high every high value, so the range is deliberately wide."
+)
+PLACEMENT_METHOD = (
+    "Placement model: for each placement, the audience the broadcaster or school reports × the times the "
+    "message ran, added up (impressions), × the share of those impressions that are distinct people."
+)
+UNION_RULE = (
+    "Counted and estimated reach may describe the same people, and the overlap is unknown: people reached "
+    "by either route are at least the larger of the two and at most their sum."
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What to answer for. All empty: the whole initiative, all time."""
+
+    programme_id: int | None = None
+    campaign_id: int | None = None
+    country: str | None = None
+    start: date | None = None
+    end: date | None = None
+    published_only: bool = False
+
+    def label(self) -> dict[str, Any]:
+        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.__dict__.items()
+                if v is not None and k != "published_only"}
+
+
+# --- Counted --------------------------------------------------------------------------------
+
+def sessions_in(scope: Scope) -> QuerySet[DeliveredSession]:
+    qs = DeliveredSession.objects.all()
+    if scope.published_only:
+        qs = qs.filter(programme__is_published=True)
+    if scope.programme_id is not None:
+        qs = qs.filter(programme_id=scope.programme_id)
+    if scope.campaign_id is not None:
+        qs = qs.filter(campaign_id=scope.campaign_id)
+    if scope.country:
+        qs = qs.filter(country=scope.country)
+    if scope.start:
+        qs = qs.filter(held_on__gte=scope.start)
+    if scope.end:
+        qs = qs.filter(held_on__lte=scope.end)
+    return qs
+
+
+def counted(scope: Scope) -> dict[str, Any]:
+    """Counted reach by audience and age band under ``COUNTED_RULE``: two grouped queries."""
+    base = sessions_in(scope)
+    band = ("audience", "min_age", "max_age")
+    # Largest count per institution × audience × band, then summed per audience × band. The
+    # inner query is the ORM's own SQL; only the outer SUM is written here, because Django
+    # cannot aggregate over an aggregate.
+    inner = (
+        base.filter(institution__isnull=False)
+        .values("institution_id", *band)
+        .annotate(largest=Max("count"))
+        .order_by()
+    )
+    inner_sql, params = inner.query.sql_with_params()
+    cells: dict[tuple, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.audience, t.min_age, t.max_age, SUM(t.largest), COUNT(*) FROM ({inner_sql}) t "
+            "GROUP BY t.audience, t.min_age, t.max_age",
+            params,
+        )
+        institutions = 0
+        for audience, lo, hi, total, n in cursor.fetchall():
+            cells[(audience, lo, hi)] = int(total)
+            institutions += n
+    loose = base.filter(institution__isnull=True).values(*band).annotate(total=Sum("count")).order_by()
+    for row in loose:
+        key = (row["audience"], row["min_age"], row["max_age"])
+        cells[key] = cells.get(key, 0) + int(row["total"])
+    sessions = base.count() if cells else 0
+    rows = [
+        {"audience": a, "audience_label": str(StakeholderGroup(a).label), "min_age": lo, "max_age": hi, "value": v}
+        for (a, lo, hi), v in sorted(cells.items(), key=lambda kv: (kv[0][0], kv[0][1] if kv[0][1] is not None else -1))
+    ]
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[row["audience"]] = totals.get(row["audience"], 0) + row["value"]
+    return {"rule": COUNTED_RULE, "cells": rows, "totals": totals, "sessions": sessions}
+
+
+# --- Estimated ------------------------------------------------------------------------------
+
+def _parameters(qs) -> dict[str, ReachParameter]:
+    return {p.key: p for p in qs}
+
+
+def _param_row(p: ReachParameter) -> dict[str, Any]:
+    return {
+        "key": p.key, "label": str(p.get_key_display()), "low": float(p.low), "central": float(p.central),
+        "high": float(p.high), "source": p.source, "is_assumption": p.is_assumption, "note": p.note,
+    }
+
+
+def cascade_estimate(programme: TrainingProgramme, params: dict[str, ReachParameter] | None = None,
+                     completed: int | None = None) -> dict[str, Any]:
+    """Children reached according to the programme's cascade model, or what is missing for it."""
+    params = params if params is not None else _parameters(programme.parameters.all())
+    rows = []
+    missing = []
+    values = []
+    if ReachParameter.Key.AMBASSADORS in params:
+        p = params[ReachParameter.Key.AMBASSADORS]
+        rows.append(_param_row(p))
+        values.append((p.low, p.central, p.high))
+    else:
+        # No stated number: use the adults recorded as having completed, a counted input.
+        n = completed if completed is not None else programme.trainees.filter(status=Trainee.Status.COMPLETED).count()
+        rows.append({"key": "ambassadors", "label": str(ReachParameter.Key.AMBASSADORS.label), "low": n, "central": n,
+                     "high": n, "source": _("counted: trainees recorded as completed"), "is_assumption": False, "note": ""})
+        values.append((Decimal(n), Decimal(n), Decimal(n)))
+    for key in ReachParameter.CASCADE_KEYS[1:]:
+        if key in params:
+            rows.append(_param_row(params[key]))
+            values.append((params[key].low, params[key].central, params[key].high))
+        else:
+            missing.append(str(ReachParameter.Key(key).label))
+    result = {
+        "model": "cascade", "subject": programme.name, "subject_id": programme.pk,
+        "audience": StakeholderGroup.CHILDREN.value, "audience_label": str(StakeholderGroup.CHILDREN.label),
+        "min_age": programme.reach_min_age, "max_age": programme.reach_max_age,
+        "method": CASCADE_METHOD, "parameters": rows, "missing": missing,
+        "low": None, "central": None, "high": None,
+    }
+    if not missing:
+        low = central = high = Decimal(1)
+        for lo, ce, hi in values:
+            low, central, high = low * lo, central * ce, high * hi
+        result.update(low=round(float(low)), central=round(float(central)), high=round(float(high)))
+    return result
+
+
+def placement_estimate(campaign: Campaign, scope: Scope | None = None,
+                       params: dict[str, ReachParameter] | None = None) -> list[dict[str, Any]]:
+    """People reached by a campaign's placements, per audience and age band."""
+    params = params if params is not None else _parameters(campaign.parameters.all())
+    qs = Placement.objects.filter(message__campaign=campaign)
+    if scope is not None:
+        if scope.country:
+            qs = qs.filter(country=scope.country)
+        if scope.start:
+            qs = qs.filter(ends_on__gte=scope.start)
+        if scope.end:
+            qs = qs.filter(starts_on__lte=scope.end)
+    share = params.get(ReachParameter.Key.UNIQUE_SHARE)
+    out = []
+    groups = (
+        qs.values("audience", "min_age", "max_age")
+        .annotate(placements=Count("id"), impressions=Sum(F("reported_audience") * F("frequency")))
+        .order_by("audience", "min_age")
+    )
+    for g in groups:
+        impressions = int(g["impressions"] or 0)
+        row = {
+            "model": "placement", "subject": campaign.banner, "subject_id": campaign.pk,
+            "audience": g["audience"], "audience_label": str(StakeholderGroup(g["audience"]).label),
+            "min_age": g["min_age"], "max_age": g["max_age"], "impressions": impressions,
+            "placements": g["placements"], "method": PLACEMENT_METHOD,
+            "parameters": [_param_row(share)] if share else [],
+            "missing": [] if share else [str(ReachParameter.Key.UNIQUE_SHARE.label)],
+            "low": None, "central": None, "high": None,
+        }
+        if share:
+            row.update(low=round(impressions * float(share.low)), central=round(impressions * float(share.central)),
+                       high=round(impressions * float(share.high)))
+        out.append(row)
+    return out
+
+
+def _programmes_in(scope: Scope) -> QuerySet[TrainingProgramme]:
+    qs = TrainingProgramme.objects.all()
+    if scope.published_only:
+        qs = qs.filter(is_published=True)
+    if scope.programme_id is not None:
+        qs = qs.filter(pk=scope.programme_id)
+    if scope.campaign_id is not None:
+        return qs.none()
+    if scope.country:
+        qs = qs.filter(country=scope.country)
+    if scope.start:
+        qs = qs.filter(ends_on__gte=scope.start)
+    if scope.end:
+        qs = qs.filter(starts_on__lte=scope.end)
+    return qs
+
+
+def _campaigns_in(scope: Scope) -> QuerySet[Campaign]:
+    qs = Campaign.objects.all()
+    if scope.published_only:
+        qs = qs.filter(is_published=True)
+    if scope.campaign_id is not None:
+        qs = qs.filter(pk=scope.campaign_id)
+    if scope.programme_id is not None:
+        return qs.none()
+    if scope.country:
+        qs = qs.filter(message__placements__country=scope.country).distinct()
+    if scope.start:
+        qs = qs.filter(ends_on__gte=scope.start)
+    if scope.end:
+        qs = qs.filter(starts_on__lte=scope.end)
+    return qs
+
+
+def estimated(scope: Scope) -> list[dict[str, Any]]:
+    """Every model estimate that falls in the scope, one entry per programme or campaign and band."""
+    programmes = list(_programmes_in(scope).order_by("pk"))
+    completed = dict(
+        Trainee.objects.filter(programme__in=[p.pk for p in programmes], status=Trainee.Status.COMPLETED)
+        .values_list("programme_id").annotate(n=Count("id")).order_by()
+    )
+    params_by: dict[tuple[str, int], dict[str, ReachParameter]] = {}
+    for p in ReachParameter.objects.filter(Q(programme__in=[p.pk for p in programmes]) | Q(campaign__in=_campaigns_in(scope))):
+        subject = ("programme", p.programme_id) if p.programme_id else ("campaign", p.campaign_id)
+        params_by.setdefault(subject, {})[p.key] = p
+    out = [cascade_estimate(p, params_by.get(("programme", p.pk), {}), completed.get(p.pk, 0)) for p in programmes]
+    for c in _campaigns_in(scope).order_by("pk"):
+        out.extend(placement_estimate(c, scope, params_by.get(("campaign", c.pk), {})))
+    return out
+
+
+# --- Combined -------------------------------------------------------------------------------
+
+def combined(count: dict[str, Any], estimates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per audience: counted, the estimated range, and the union bounds (``UNION_RULE``)."""
+    audiences = set(count["totals"]) | {e["audience"] for e in estimates if e["central"] is not None}
+    rows = []
+    for audience in sorted(audiences):
+        c = count["totals"].get(audience, 0)
+        usable = [e for e in estimates if e["audience"] == audience and e["central"] is not None]
+        est_low = sum(e["low"] for e in usable)
+        est_high = sum(e["high"] for e in usable)
+        rows.append({
+            "audience": audience, "audience_label": str(StakeholderGroup(audience).label),
+            "counted": c, "estimated_low": est_low if usable else None, "estimated_high": est_high if usable else None,
+            "low": max(c, est_low), "high": c + est_high, "rule": UNION_RULE,
+        })
+    return rows
+
+
+def compute(scope: Scope) -> dict[str, Any]:
+    """The full answer for a scope: counted, estimated and combined, each with its method."""
+    count = counted(scope)
+    estimates = estimated(scope)
+    return {
+        "scope": scope.label(),
+        "counted": count,
+        "estimated": estimates,
+        "combined": combined(count, estimates),
+        "union_rule": UNION_RULE,
+        "suppressed_below": None,
+        "computed_at": timezone.now().isoformat(),
+    }
+
+
+# --- Public output --------------------------------------------------------------------------
+
+def _suppress(value: Any) -> Any:
+    if isinstance(value, (int, float)) and 0 < value < SUPPRESS_BELOW:
+        return None
+    return value
+
+
+def for_public(result: dict[str, Any]) -> dict[str, Any]:
+    """A copy safe to publish: every number under 5 (but above 0) is withheld and flagged."""
+    out = {**result, "suppressed_below": SUPPRESS_BELOW}
+    count = result["counted"]
+    out["counted"] = {
+        **count,
+        "cells": [{**c, "value": _suppress(c["value"]), "suppressed": _suppress(c["value"]) is None} for c in count["cells"]],
+        "totals": {k: _suppress(v) for k, v in count["totals"].items()},
+    }
+    out["estimated"] = [{**e, **{k: _suppress(e[k]) for k in ("low", "central", "high")}} for e in result["estimated"]]
+    out["combined"] = [
+        {**r, **{k: _suppress(r[k]) for k in ("counted", "estimated_low", "estimated_high", "low", "high")}}
+        for r in result["combined"]
+    ]
+    return out
