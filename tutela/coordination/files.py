@@ -1,0 +1,91 @@
+"""Checking uploaded documents by their content, not by their name.
+
+A file is accepted only when its first bytes (and, for Office/OpenDocument files, the entries
+of its zip container) match a type we keep, and that type agrees with its extension: a
+``.docx`` that is really a PDF, or an ``.exe`` renamed ``.pdf``, is refused with a message
+that says what the file really is.
+"""
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+ALLOWED_EXTENSIONS = ("pdf", "docx", "xlsx", "pptx", "odt")
+LABELS = {"pdf": "PDF", "docx": "Word (DOCX)", "xlsx": "Excel (XLSX)", "pptx": "PowerPoint (PPTX)", "odt": "OpenDocument text (ODT)"}
+# The entry that tells each zip-based format apart.
+ZIP_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "pptx": "ppt/presentation.xml"}
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "COORDINATION_MAX_FILE_BYTES", getattr(settings, "TUTELA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)))
+
+
+@dataclass
+class CheckedFile:
+    file_type: str
+    size: int
+    sha256: str
+    original_name: str
+
+
+def sniff(stream: IO[bytes]) -> str | None:
+    """The type the content says it is ("pdf", "docx", …), or None for anything else."""
+    stream.seek(0)
+    head = stream.read(8)
+    stream.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if not head.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
+                return "odt"
+            if "[Content_Types].xml" in names:
+                for kind, marker in ZIP_MARKERS.items():
+                    if marker in names:
+                        return kind
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return None
+    finally:
+        stream.seek(0)
+    return None
+
+
+def check_upload(upload: Any) -> CheckedFile:
+    """Validate an uploaded file (Django ``UploadedFile``). Raises ValidationError({"file": …})."""
+    name = (getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    allowed = ", ".join(e.upper() for e in ALLOWED_EXTENSIONS)
+    if extension not in ALLOWED_EXTENSIONS:
+        raise ValidationError({"file": _("“%(name)s” is not a type we keep. Upload one of: %(allowed)s.") % {"name": name, "allowed": allowed}})
+    size = upload.size
+    if size == 0:
+        raise ValidationError({"file": _("“%(name)s” is empty.") % {"name": name}})
+    limit = max_bytes()
+    if size > limit:
+        raise ValidationError({"file": _("“%(name)s” is %(size).1f MB; the limit is %(limit).0f MB.") % {
+            "name": name, "size": size / 1048576, "limit": limit / 1048576}})
+    stream = upload.file if hasattr(upload, "file") else upload
+    actual = sniff(stream)
+    if actual is None:
+        raise ValidationError({"file": _(
+            "“%(name)s” is called .%(ext)s but its content is not a %(label)s file (nor any type we keep). "
+            "Save it again as %(label)s and upload that.") % {"name": name, "ext": extension, "label": LABELS[extension]}})
+    if actual != extension:
+        raise ValidationError({"file": _(
+            "“%(name)s” is called .%(ext)s but its content is %(actual)s. Rename it to .%(actual_ext)s or upload the right file.")
+            % {"name": name, "ext": extension, "actual": LABELS[actual], "actual_ext": actual}})
+    digest = hashlib.sha256()
+    stream.seek(0)
+    for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+        digest.update(chunk)
+    stream.seek(0)
+    return CheckedFile(file_type=actual, size=size, sha256=digest.hexdigest(), original_name=name)

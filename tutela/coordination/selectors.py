@@ -1,0 +1,267 @@
+"""Reads for coordination: what a user may see, and the coordination-specific rules built on ``core.access``.
+
+Who may do what, on top of ``tutela.core.access``:
+
+* reading follows ``access``: published bodies, meetings and sent liaisons are public; a
+  document is public or members-only, and the members of a body (focal points of its member
+  organisations) and the secretariat read members-only documents;
+* **registering a document** on a body: the secretariat, a chair of the body, or a focal point
+  of a member organisation (``access.can_write`` on the body: members own it);
+* **managing a body** (meetings, agenda, decisions, actions, terms of reference, lifetime,
+  liaisons, withdrawing documents): the secretariat or a current chair, co-chair or
+  vice-chair of the body. A chair is recognised by the e-mail address of the appointed person.
+"""
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from tutela.core import access
+from tutela.initiatives.models import Appointment
+
+from .models import (
+    LIFETIME_WARNING_DAYS,
+    ActionItem,
+    Body,
+    Document,
+    LiaisonRecipient,
+    LiaisonStatement,
+    Meeting,
+)
+
+CHAIR_ROLES = [Appointment.Role.CHAIR, Appointment.Role.CO_CHAIR, Appointment.Role.VICE_CHAIR]
+
+
+# --- Rules ----------------------------------------------------------------------------------
+
+def chairs_of(body: Body, on: date | None = None) -> QuerySet[Appointment]:
+    return (
+        Appointment.objects.on(body).current(on).filter(role__in=CHAIR_ROLES)
+        .select_related("person", "person__organisation").order_by("role", "starts_on", "pk")
+    )
+
+
+def chaired_body_ids(user: Any) -> set[int]:
+    """Bodies whose current chair, co-chair or vice-chair is this user (matched by e-mail)."""
+    email = getattr(user, "email", "") if getattr(user, "is_authenticated", False) else ""
+    if not email:
+        return set()
+    body_type = ContentType.objects.get_for_model(Body)
+    return set(
+        Appointment.objects.current().filter(subject_type=body_type, role__in=CHAIR_ROLES, person__email__iexact=email)
+        .values_list("subject_id", flat=True)
+    )
+
+
+def can_manage(user: Any, body: Body) -> bool:
+    return access.is_secretariat(user) or body.pk in chaired_body_ids(user)
+
+
+def can_register(user: Any, body: Body) -> bool:
+    return access.can_write(user, body) or can_manage(user, body)
+
+
+def is_member(user: Any, body: Body) -> bool:
+    return access.is_secretariat(user) or bool(access.user_organisation_ids(user) & body.owner_organisation_ids()) \
+        or body.pk in chaired_body_ids(user)
+
+
+# --- Bodies ---------------------------------------------------------------------------------
+
+def body_list(user: Any) -> QuerySet[Body]:
+    return (
+        access.readable(user, Body.objects.all()).select_related("parent")
+        .annotate(meeting_count=Count("meetings", distinct=True))
+        .order_by("short_name")
+    )
+
+
+def body_for(user: Any, slug: str) -> Body:
+    body = Body.objects.select_related("parent", "parent__parent").filter(slug=slug).first()
+    return access.get_for_user(user, Body, body.pk if body else None)
+
+
+# --- Meetings -------------------------------------------------------------------------------
+
+def meetings_of(body: Body) -> QuerySet[Meeting]:
+    return body.meetings.select_related("body", "activity", "report_document").order_by("-ordinal")
+
+
+def meeting_for(user: Any, body: Body, ordinal: int) -> Meeting:
+    meeting = (
+        Meeting.objects.select_related("body", "activity", "report_document")
+        .filter(body=body, ordinal=ordinal).first()
+    )
+    return access.get_for_user(user, Meeting.objects.select_related("body"), meeting.pk if meeting else None)
+
+
+def meeting_page(meeting: Meeting, user: Any) -> dict[str, Any]:
+    return {
+        "agenda": meeting.agenda_items.prefetch_related("documents"),
+        "documents": readable_documents(user).filter(meeting=meeting).order_by("sequence"),
+        "attendance": meeting.attendance.select_related("organisation", "person"),
+        "decisions": meeting.decisions.all(),
+        "actions": meeting.action_items.select_related("owner_person"),
+        "liaisons": readable_liaisons(user).filter(from_meeting=meeting),
+    }
+
+
+def meetings_for_user(user: Any) -> QuerySet[Meeting]:
+    """Meetings of the bodies a user belongs to or chairs (their calendar)."""
+    if access.is_secretariat(user):
+        bodies = Body.objects.all()
+    else:
+        org_ids = access.user_organisation_ids(user)
+        bodies = Body.objects.filter(Q(pk__in=chaired_body_ids(user)) | Q(pk__in=Body.objects.owned_by(org_ids).values("pk")))
+    return Meeting.objects.filter(body__in=bodies).select_related("body").order_by("starts_on", "pk")
+
+
+# --- Documents ------------------------------------------------------------------------------
+
+def readable_documents(user: Any) -> QuerySet[Document]:
+    qs = Document.objects.all()
+    if access.is_secretariat(user):
+        return qs
+    org_ids = access.user_organisation_ids(user)
+    chaired = chaired_body_ids(user)
+    # One filter, not a UNION + DISTINCT: stays an index-friendly query on a large registry.
+    condition = Q(access=Document.Access.PUBLIC, body__is_published=True)
+    if org_ids:
+        condition |= Q(body__in=Body.objects.owned_by(org_ids).values("pk"))
+    if chaired:
+        condition |= Q(body__in=chaired)
+    return qs.filter(condition)
+
+
+def document_for(user: Any, pk: int) -> Document:
+    doc = Document.objects.select_related("body", "meeting", "meeting__body").filter(pk=pk).first()
+    if doc is None:
+        return access.get_for_user(user, Document, None)
+    if doc.body_id in chaired_body_ids(user):
+        return doc
+    return access.get_for_user(user, Document.objects.select_related("body", "meeting", "meeting__body"), pk)
+
+
+def registry_search(user: Any, *, q: str = "", body: Body | None = None, include_withdrawn: bool = True) -> QuerySet[Document]:
+    """Search by number, title and source. A number-like query also matches on the number's prefix."""
+    qs = readable_documents(user).select_related("body", "meeting")
+    if body is not None:
+        qs = qs.filter(body=body)
+    if not include_withdrawn:
+        qs = qs.filter(is_withdrawn=False)
+    q = " ".join(q.split())
+    if q:
+        qs = qs.filter(Q(number__istartswith=q) | Q(number__icontains=q) | Q(title__icontains=q) | Q(source__icontains=q))
+    return qs
+
+
+REGISTRY_ORDERING = ["-registered_at", "-id"]
+
+
+# --- Liaisons -------------------------------------------------------------------------------
+
+def readable_liaisons(user: Any) -> QuerySet[LiaisonStatement]:
+    qs = LiaisonStatement.objects.all()
+    if access.is_secretariat(user):
+        return qs
+    condition = Q(pk__in=LiaisonStatement.objects.public().values("pk"))
+    chaired = chaired_body_ids(user)
+    org_ids = access.user_organisation_ids(user)
+    if chaired:
+        condition |= Q(from_body__in=chaired) | Q(pk__in=LiaisonRecipient.objects.filter(body__in=chaired).values("liaison_id"))
+    if org_ids:
+        condition |= Q(pk__in=LiaisonStatement.objects.owned_by(org_ids).values("pk"))
+    return qs.filter(condition)
+
+
+def liaison_list(user: Any, *, body: Body | None = None, direction: str = "") -> QuerySet[LiaisonStatement]:
+    qs = readable_liaisons(user).select_related("from_body", "from_meeting", "reply_to").prefetch_related(
+        Prefetch("recipients", queryset=LiaisonRecipient.objects.select_related("body"))
+    )
+    if body is not None:
+        incoming = Q(pk__in=LiaisonRecipient.objects.filter(body=body).values("liaison_id"))
+        outgoing = Q(from_body=body)
+        qs = qs.filter(outgoing if direction == "out" else incoming if direction == "in" else outgoing | incoming)
+    return qs
+
+
+def liaison_for(user: Any, pk: int) -> LiaisonStatement:
+    liaison = LiaisonStatement.objects.filter(pk=pk).select_related("from_body").first()
+    if liaison is not None and (
+        liaison.from_body_id in chaired_body_ids(user)
+        or liaison.recipients.filter(body__in=chaired_body_ids(user)).exists()
+    ):
+        return liaison
+    return access.get_for_user(user, LiaisonStatement.objects.select_related("from_body"), pk)
+
+
+def reminders_due(today: date | None = None, days: int = 7) -> QuerySet[LiaisonRecipient]:
+    """Recipients asked for action whose deadline is within ``days`` and who were not reminded yet."""
+    today = today or timezone.localdate()
+    return LiaisonRecipient.objects.filter(
+        purpose=LiaisonRecipient.Purpose.ACTION,
+        deadline__gte=today, deadline__lte=today + timedelta(days=days),
+        reminder_sent_on__isnull=True,
+        liaison__status__in=[LiaisonStatement.Status.SENT, LiaisonStatement.Status.AWAITING_REPLY],
+    )
+
+
+# --- The chair's dashboard ------------------------------------------------------------------
+
+def dashboard_bodies(user: Any) -> QuerySet[Body]:
+    if access.is_secretariat(user):
+        return Body.objects.filter(status=Body.Status.ACTIVE).exclude(kind=Body.Kind.EXTERNAL)
+    return Body.objects.filter(pk__in=chaired_body_ids(user))
+
+
+def dashboard(user: Any, bodies: list[Body], today: date | None = None) -> dict[str, Any]:
+    """What a chair needs to see: pending actions, liaisons and deadlines, meetings, new documents, lifetime."""
+    today = today or timezone.localdate()
+    body_ids = [b.pk for b in bodies]
+    actions = (
+        ActionItem.objects.filter(meeting__body__in=body_ids, status=ActionItem.Status.OPEN)
+        .select_related("meeting", "meeting__body", "owner_person").order_by("due_on", "pk")[:100]
+    )
+    awaiting_out = (
+        LiaisonRecipient.objects.filter(
+            liaison__from_body__in=body_ids,
+            liaison__status__in=[LiaisonStatement.Status.SENT, LiaisonStatement.Status.AWAITING_REPLY],
+            purpose__in=[LiaisonRecipient.Purpose.ACTION, LiaisonRecipient.Purpose.COMMENT],
+        ).select_related("liaison", "liaison__from_body", "body").order_by("deadline", "pk")[:100]
+    )
+    owed_in = (
+        LiaisonRecipient.objects.filter(
+            body__in=body_ids,
+            liaison__status__in=[LiaisonStatement.Status.SENT, LiaisonStatement.Status.AWAITING_REPLY],
+            purpose__in=[LiaisonRecipient.Purpose.ACTION, LiaisonRecipient.Purpose.COMMENT],
+        ).select_related("liaison", "liaison__from_body", "body").order_by("deadline", "pk")[:100]
+    )
+    upcoming = (
+        Meeting.objects.filter(body__in=body_ids, ends_on__gte=today).exclude(status=Meeting.Status.CANCELLED)
+        .select_related("body").order_by("starts_on", "pk")[:50]
+    )
+    last_meetings = dict(
+        Meeting.objects.filter(body__in=body_ids, starts_on__lte=today).values("body_id")
+        .annotate(last=Max("starts_on")).values_list("body_id", "last")
+    )
+    new_documents = []
+    for body in bodies:
+        since = last_meetings.get(body.pk)
+        docs = Document.objects.filter(body=body).select_related("body", "meeting")
+        if since:
+            docs = docs.filter(document_date__gte=since)
+        new_documents.append((body, since, list(docs.order_by("-registered_at", "-id")[:20])))
+    ending = [b for b in bodies if b.ends_on and b.status == Body.Status.ACTIVE
+              and (b.ends_on - today).days <= LIFETIME_WARNING_DAYS]
+    return {
+        "today": today,
+        "actions": actions,
+        "awaiting_out": awaiting_out,
+        "owed_in": owed_in,
+        "upcoming": upcoming,
+        "new_documents": new_documents,
+        "ending": ending,
+    }

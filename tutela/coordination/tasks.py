@@ -1,0 +1,23 @@
+"""Background work for coordination: liaison deadline reminders. Arguments are ids."""
+
+from django.tasks import task
+
+
+@task
+def send_liaison_reminder(*, recipient_id: int) -> bool:
+    """Mail the contact and the chairs of the recipient body that an action deadline is near."""
+    from . import services
+    from .models import LiaisonRecipient
+
+    recipient = LiaisonRecipient.objects.filter(pk=recipient_id).first()
+    if recipient is None:
+        return False
+    return services.liaison_reminder_send(recipient=recipient)
+
+
+@task
+def schedule_liaison_reminders() -> int:
+    """Find the recipients whose action deadline is within a week and enqueue one reminder each."""
+    from . import services
+
+    return services.liaison_reminders_schedule()
