@@ -137,7 +137,7 @@ def _decimal(value: Any, name: str) -> Decimal:
         raise ValidationError({name: _("Enter a finite number.")})
     if number < 0:
         raise ValidationError({name: _("A parameter cannot be negative.")})
-    return number
+    return number.quantize(Decimal("0.001"))
 
 
 # --- Reach ----------------------------------------------------------------------------------
