@@ -8,4 +8,4 @@ class ExchangeConfig(AppConfig):
     name = "tutela.exchange"
     label = "exchange"
     verbose_name = _("Import and export")
-    nav: list = []
+    nav = [(_("Import / export"), "exchange:index", "staff", 80)]

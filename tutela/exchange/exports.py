@@ -1,0 +1,44 @@
+"""Export responses shared by the web views and the API: streamed CSV, spooled XLSX."""
+
+from typing import Any
+
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .files import XLSX_MAX_ROWS, FileProblem, csv_stream, xlsx_file
+from .kinds import KINDS
+from .selectors import EXPORTS
+
+CHUNK = 2000
+
+
+def export_response(user: Any, kind: str, fmt: str, params: Any) -> HttpResponse:
+    """The records of ``kind`` that ``user`` may read, filtered by ``params``, as CSV (streamed) or XLSX."""
+    spec = KINDS[kind]
+    qs = spec.export_queryset(EXPORTS[kind](user, params))
+    header = ["id", *spec.column_names]
+    rows = (spec.export_row(obj) for obj in qs.iterator(chunk_size=CHUNK))
+    stamp = timezone.localdate().isoformat()
+    filename = f"tutela-{kind}-{stamp}.{fmt}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_stream(header, rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    if qs.count() > XLSX_MAX_ROWS:
+        raise FileProblem(_("More than %(n)s rows do not fit in one XLSX sheet: export as CSV, or narrow the filters.") % {"n": XLSX_MAX_ROWS})
+    return FileResponse(xlsx_file(header, rows, str(spec.label)), as_attachment=True, filename=filename,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def template_response(kind: str, fmt: str) -> HttpResponse:
+    """An empty file with the column names and one example row."""
+    spec = KINDS[kind]
+    filename = f"tutela-{kind}-template.{fmt}"
+    if fmt == "csv":
+        body = "".join(csv_stream(spec.column_names, spec.example_rows()))
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return FileResponse(xlsx_file(spec.column_names, spec.example_rows(), str(spec.label)), as_attachment=True,
+                        filename=filename, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,181 @@
+"""Import jobs: store an upload, check it (dry run), import it all-or-nothing or the valid rows only.
+
+One code path does both the dry run and the import: every row goes through the owning app's
+service inside one transaction (a savepoint per row), so a dry run applies exactly the checks an
+import would (including duplicates *within* the file), and is then rolled back. An import in mode
+``all`` is rolled back too if any row is bad; in mode ``valid`` only the bad rows' savepoints are.
+"""
+
+import json
+import logging
+import os
+from functools import partial
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tutela.core import access, audit
+
+from .files import FileProblem, check_upload, count_rows, open_rows
+from .kinds import KINDS, Context, RowProblems
+from .models import ImportJob
+
+logger = logging.getLogger(__name__)
+
+MAX_REPORTED_ROWS = 2000  # problems kept in the report; all are counted
+PROGRESS_EVERY = 500
+
+
+def may_import(user: Any) -> bool:
+    """Secretariat, or a focal point (who may add records their own organisation owns)."""
+    return access.can_create(user, access.user_organisation_ids(user))
+
+
+def inline_bytes() -> int:
+    """Files up to this size are checked in the request; bigger ones run as a background task."""
+    return int(getattr(settings, "EXCHANGE_INLINE_BYTES", 256 * 1024))
+
+
+@transaction.atomic
+def import_job_create(*, actor: Any, kind: str, upload: IO[bytes], name: str, size: int) -> ImportJob:
+    """Store an uploaded file for ``kind``. Raises FileProblem (413/422) before storing anything unreadable."""
+    if not may_import(actor):
+        raise PermissionDenied
+    if kind not in KINDS:
+        raise ValidationError({"kind": _("Choose what the file holds: activities, organisations or figures.")})
+    fmt = check_upload(upload, name, size)
+    job = ImportJob(kind=kind, file_format=fmt, original_name=os.path.basename(name)[:255], size=size, created_by=actor)
+    job.file.save(f"{kind}.{fmt}", File(upload), save=False)
+    job.save()
+    audit.record(actor=actor, action="import_job.created", target=job)
+    return job
+
+
+@transaction.atomic
+def import_job_start(*, actor: Any, job: ImportJob, mode: str) -> ImportJob:
+    """Queue a dry run (``check``) or an import (``all`` / ``valid``). Small files run at once."""
+    if actor is not None and not access.can_write(actor, job):
+        raise PermissionDenied
+    if mode not in ImportJob.Mode.values:
+        raise ValidationError({"mode": _("Unknown mode.")})
+    if job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING) and job.mode != ImportJob.Mode.CHECK:
+        raise ValidationError(_("This file is already being imported."))
+    if job.status == ImportJob.Status.IMPORTED:
+        raise ValidationError(_("This file has already been imported. Upload it again to import it again."))
+    before = audit.snapshot(job, ["mode", "status"])
+    ImportJob.objects.filter(pk=job.pk).update(mode=mode, status=ImportJob.Status.QUEUED, processed_rows=0)
+    job.refresh_from_db()
+    audit.record(actor=actor, action=f"import_job.{mode}", target=job, before=before)
+    if job.size <= inline_bytes():
+        transaction.on_commit(partial(import_job_run, job_id=job.pk))
+    else:
+        from .tasks import run_import_job
+
+        transaction.on_commit(partial(run_import_job.enqueue, job_id=job.pk))
+    return job
+
+
+def progress_path(job_id: int) -> Path:
+    """Live progress of a running job. A file, because the job's own row is inside the import's transaction."""
+    return Path(settings.VAR_DIR) / "exchange-progress" / f"{job_id}.json"
+
+
+def read_progress(job: ImportJob) -> int:
+    if job.status != ImportJob.Status.RUNNING:
+        return job.processed_rows
+    try:
+        return int(json.loads(progress_path(job.pk).read_text())["processed"])
+    except (OSError, ValueError, KeyError):
+        return job.processed_rows
+
+
+def _write_progress(job_id: int, processed: int) -> None:
+    path = progress_path(job_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"processed": processed}))
+    tmp.replace(path)
+
+
+class _RollBack(Exception):
+    pass
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Do the work of a queued job: every row through its service; commit only what the mode allows."""
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.status != ImportJob.Status.QUEUED:
+        return job
+    spec = KINDS[job.kind]
+    with job.file.open("rb") as fh:
+        total = count_rows(fh, job.file_format)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, total_rows=total, processed_rows=0)
+    job.refresh_from_db()
+    counts = {"rows": 0, "valid": 0, "bad": 0, "imported": 0}
+    problems: list[dict] = []
+    file_problem: FileProblem | None = None
+    started = timezone.now()
+    ctx = Context(actor=job.created_by)
+    try:
+        with job.file.open("rb") as fh, open_rows(fh, job.file_format) as (header, rows):
+            names = spec.check_header(header)
+            try:
+                with transaction.atomic():
+                    for number, cells in rows:
+                        counts["rows"] += 1
+                        row = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(names)}
+                        extra = [c for c in cells[len(names):] if c]
+                        try:
+                            if extra:
+                                raise RowProblems([("", _("This row has %(n)s more cell(s) than there are columns.") % {"n": len(extra)})])
+                            with transaction.atomic():
+                                spec.apply(row, ctx)
+                            counts["valid"] += 1
+                        except RowProblems as exc:
+                            counts["bad"] += 1
+                            for column, message in exc.problems:
+                                if len(problems) < MAX_REPORTED_ROWS:
+                                    problems.append({"row": number, "column": column, "message": message})
+                        if counts["rows"] % PROGRESS_EVERY == 0:
+                            _write_progress(job.pk, counts["rows"])
+                    if job.mode == ImportJob.Mode.CHECK or (job.mode == ImportJob.Mode.ALL and counts["bad"]):
+                        raise _RollBack
+                    counts["imported"] = counts["valid"]
+                    audit.record(actor=job.created_by, action="import_job.imported", target=job,
+                                 changes={"imported_rows": [0, counts["valid"]], "skipped_rows": [0, counts["bad"]]})
+            except _RollBack:
+                pass
+    except FileProblem as exc:
+        file_problem = exc
+    if file_problem is None and counts["rows"] == 0:
+        file_problem = FileProblem(_("The file has column names but no rows."))
+    if file_problem is not None:
+        status = ImportJob.Status.FAILED
+    elif job.mode == ImportJob.Mode.CHECK:
+        status = ImportJob.Status.CHECKED
+    elif counts["imported"]:
+        status = ImportJob.Status.IMPORTED
+    else:
+        status = ImportJob.Status.FAILED
+    report = {
+        "mode": job.mode,
+        "file_error": file_problem.message if file_problem else "",
+        "problems": problems,
+        "problems_truncated": len(problems) >= MAX_REPORTED_ROWS,
+        "seconds": round((timezone.now() - started).total_seconds(), 2),
+    }
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=status, total_rows=counts["rows"], processed_rows=counts["rows"], valid_rows=counts["valid"],
+        error_rows=counts["bad"], imported_rows=counts["imported"], report=report, finished_at=timezone.now(),
+    )
+    progress_path(job.pk).unlink(missing_ok=True)
+    job.refresh_from_db()
+    logger.info("import job %s (%s, %s): %s rows, %s bad, %s imported in %ss", job.pk, job.kind, job.mode,
+                counts["rows"], counts["bad"], counts["imported"], report["seconds"])
+    return job
