@@ -1,0 +1,223 @@
+"""Reads for consultations: visibility through ``tutela.core.access``, counts in few queries."""
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q
+from django_countries import countries
+
+from tutela.core import access
+
+from . import structure
+from .models import (
+    Comment,
+    CommentGroup,
+    Consultation,
+    Disposition,
+    GuidelineDocument,
+    GuidelineVersion,
+    Paragraph,
+    StakeholderType,
+)
+
+
+def consultations_for(user: Any):
+    return access.readable(user, Consultation.objects.select_related("version__document", "report"))
+
+
+def documents_for(user: Any):
+    return access.readable(user, GuidelineDocument.objects.all())
+
+
+def versions_for(user: Any):
+    return access.readable(user, GuidelineVersion.objects.select_related("document"))
+
+
+def paragraphs_with_counts(version: GuidelineVersion, consultation: Consultation | None = None) -> list[Paragraph]:
+    """The version's paragraphs in order, each with ``published_count`` of comments (one query)."""
+    qs = version.paragraphs.order_by("position").select_related("anchor")
+    if consultation is not None:
+        qs = qs.annotate(
+            published_count=Count(
+                "comments", filter=Q(comments__status=Comment.Status.PUBLISHED, comments__consultation=consultation)
+            )
+        )
+    return list(qs)
+
+
+def published_comments(consultation: Consultation, paragraph: Paragraph | None = None, *, document_level: bool = False):
+    qs = consultation.comments.public().select_related("respondent", "disposition").order_by("id")
+    if paragraph is not None:
+        qs = qs.filter(paragraph=paragraph)
+    elif document_level:
+        qs = qs.filter(paragraph__isnull=True)
+    return qs
+
+
+def moderation_queue(consultation: Consultation):
+    """Pending comments: groups (shown once, with their size) and single comments."""
+    pending = consultation.comments.filter(status=Comment.Status.PENDING)
+    groups = (
+        CommentGroup.objects.filter(consultation=consultation)
+        .annotate(pending=Count("comments", filter=Q(comments__status=Comment.Status.PENDING)))
+        .filter(pending__gt=0)
+        .select_related("representative__paragraph", "representative__respondent")
+        .order_by("-pending", "id")
+    )
+    singles = pending.filter(group__isnull=True).select_related("paragraph", "respondent").order_by("id")
+    return groups, singles
+
+
+def dashboard(user: Any) -> list[dict]:
+    """Pending work per consultation the user may act on (moderation and decisions)."""
+    consultations = access.writable(user, Consultation.objects.all()).annotate(
+        pending=Count("comments", filter=Q(comments__status=Comment.Status.PENDING), distinct=True),
+        undecided=Count(
+            "comments", filter=Q(comments__disposition__isnull=True) & ~Q(comments__status=Comment.Status.SPAM),
+            distinct=True,
+        ),
+        total=Count("comments", distinct=True),
+    ).select_related("version__document", "report").order_by("-opens_at", "-id")
+    return list(consultations)
+
+
+def disposition_rows(consultation: Consultation, filters: dict[str, str]):
+    qs = (
+        consultation.comments.exclude(status=Comment.Status.SPAM)
+        .select_related("paragraph", "respondent", "disposition", "group")
+        .order_by("paragraph__position", "id")
+    )
+    if filters.get("paragraph"):
+        qs = qs.filter(paragraph__number=filters["paragraph"])
+    if filters.get("type") in Comment.Type.values:
+        qs = qs.filter(comment_type=filters["type"])
+    if filters.get("stakeholder") in StakeholderType.values:
+        qs = qs.filter(respondent__stakeholder_type=filters["stakeholder"])
+    if filters.get("undecided"):
+        qs = qs.filter(disposition__isnull=True)
+    if filters.get("decision") in Disposition.Decision.values:
+        qs = qs.filter(disposition__decision=filters["decision"])
+    return qs
+
+
+def resolution_rows(consultation: Consultation) -> list[dict]:
+    """One row per comment (spam excluded): the comment-resolution table."""
+    rows = []
+    comments = (
+        consultation.comments.exclude(status=Comment.Status.SPAM)
+        .select_related("paragraph", "respondent", "disposition")
+        .prefetch_related("disposition__resulting_paragraphs")
+        .order_by("paragraph__position", "id")
+    )
+    for c in comments.iterator(chunk_size=2000):
+        d = c.disposition
+        rows.append({
+            "receipt": c.receipt,
+            "paragraph": c.paragraph.label if c.paragraph else "—",
+            "quote": c.quote,
+            "comment": c.text if c.status == Comment.Status.PUBLISHED else f"[{c.get_status_display()}: {c.moderation_reason}]",
+            "proposed_change": c.proposed_change if c.status == Comment.Status.PUBLISHED else "",
+            "type": c.get_comment_type_display(),
+            "stakeholder_type": StakeholderType(c.respondent.stakeholder_type).label if c.respondent.stakeholder_type else "",
+            "decision": d.get_decision_display() if d else "",
+            "rationale": d.rationale if d else "",
+            "resulting": ", ".join(p.label for p in d.resulting_paragraphs.all()) if d else "",
+        })
+    return rows
+
+
+def version_diff(old: GuidelineVersion, new: GuidelineVersion) -> list[structure.DiffRow]:
+    """Paragraph- and word-level diff, each changed row carrying the comments that led to it."""
+    old_paras = list(old.paragraphs.order_by("position"))
+    new_paras = list(new.paragraphs.order_by("position"))
+    rows = structure.diff_versions(old_paras, new_paras)
+    # Comments that led to a change: decided with the new paragraph as a result, or made on
+    # the old paragraph and accepted (with or without modification).
+    led: dict[int, list[Comment]] = defaultdict(list)
+    through = Disposition.resulting_paragraphs.through.objects.filter(paragraph__version=new).values_list(
+        "disposition_id", "paragraph__anchor_id"
+    )
+    anchor_by_disposition = defaultdict(set)
+    for did, aid in through:
+        anchor_by_disposition[did].add(aid)
+    accepted = [Disposition.Decision.ACCEPTED, Disposition.Decision.ACCEPTED_MODIFIED]
+    comments = Comment.objects.filter(
+        Q(disposition_id__in=list(anchor_by_disposition))
+        | Q(paragraph__version=old, disposition__decision__in=accepted)
+    ).select_related("disposition", "paragraph", "respondent").order_by("id")
+    for c in comments:
+        anchors = set(anchor_by_disposition.get(c.disposition_id, set()))
+        if c.paragraph_id and c.paragraph.version_id == old.pk and c.disposition.decision in accepted:
+            anchors.add(c.paragraph.anchor_id)
+        for aid in anchors:
+            led[aid].append(c)
+    for row in rows:
+        if row.changes:
+            row.comments = led.get(row.anchor_id, [])
+    return rows
+
+
+def synopsis(consultation: Consultation, *, final_version: GuidelineVersion | None = None, live: bool = False) -> dict:
+    """Counts by stakeholder type, country, paragraph and decision, and what changed. JSON-ready.
+
+    Aggregates run in the database (GROUP BY), so the cost grows with the number of distinct
+    values, not with the number of comments.
+    """
+    if not live and hasattr(consultation, "report") and consultation.report.published_at:
+        return consultation.report.synopsis
+    comments = consultation.comments.exclude(status=Comment.Status.SPAM)
+    total = comments.count()
+    by_type = Counter({r["respondent__stakeholder_type"] or "": r["n"] for r in
+                       comments.values("respondent__stakeholder_type").annotate(n=Count("id"))})
+    by_country = {r["respondent__country"] or "": r["n"] for r in
+                  comments.values("respondent__country").annotate(n=Count("id"))}
+    by_paragraph = {r["paragraph__number"] or "": (r["paragraph__kind"], r["n"]) for r in
+                    comments.values("paragraph__number", "paragraph__kind", "paragraph__position")
+                    .annotate(n=Count("id")).order_by("paragraph__position")}
+    by_decision = {r["disposition__decision"] or "": r["n"] for r in
+                   comments.values("disposition__decision").annotate(n=Count("id"))}
+    respondents = consultation.respondents.filter(comments__in=comments).distinct().count()
+    contributors = sorted(
+        set(consultation.respondents.filter(consent_to_list=True, is_anonymous=False, comments__in=comments)
+            .exclude(organisation_name="").values_list("organisation_name", flat=True))
+    )
+    type_labels = dict(StakeholderType.choices)
+    decision_labels = dict(Disposition.Decision.choices)
+    result = {
+        "total_comments": total,
+        "respondents": respondents,
+        "spam": consultation.comments.filter(status=Comment.Status.SPAM).count(),
+        "by_stakeholder_type": [
+            {"key": k, "label": str(type_labels.get(k, "—")), "count": n} for k, n in by_type.most_common()
+        ],
+        "by_country": [
+            {"key": k, "label": str(dict(countries).get(k, "—")) if k else "—", "count": n}
+            for k, n in sorted(by_country.items(), key=lambda kv: -kv[1])
+        ],
+        "by_paragraph": [
+            {"key": k, "label": (f"§ {k}" if kind == "section" else f"¶ {k}") if k else "Whole document", "count": n}
+            for k, (kind, n) in by_paragraph.items()
+        ],
+        "by_decision": [
+            {"key": k, "label": str(decision_labels.get(k, "Undecided")), "count": by_decision.get(k, 0)}
+            for k in [*Disposition.Decision.values, ""] if by_decision.get(k)
+        ],
+        "contributors": contributors,
+        "changes": [],
+    }
+    target = final_version or (consultation.report.final_version if hasattr(consultation, "report") else None)
+    if target is not None:
+        for row in version_diff(consultation.version, target):
+            if row.changes and row.comments:
+                para = row.new or row.old
+                result["changes"].append({
+                    "paragraph": para.label, "changes": row.changes,
+                    "receipts": [c.receipt for c in row.comments][:20], "comments": len(row.comments),
+                })
+    return result
+
+
+def version_with_paragraphs(version: GuidelineVersion):
+    return GuidelineVersion.objects.prefetch_related(
+        Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position").select_related("anchor"))
+    ).get(pk=version.pk)

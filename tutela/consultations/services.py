@@ -1,0 +1,734 @@
+"""Writes for guideline documents, versions, consultations, comments, moderation,
+near-duplicate groups, dispositions and reports. Each checks, writes, audits and schedules
+its side effects on commit."""
+
+import os
+import secrets
+import uuid
+import zipfile
+import zoneinfo
+from collections.abc import Sequence
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from tutela.core import access, audit
+
+from . import similarity, structure, tasks
+from .models import (
+    Anchor,
+    Comment,
+    CommentAttachment,
+    CommentGroup,
+    Consultation,
+    ConsultationReport,
+    Disposition,
+    GuidelineDocument,
+    GuidelineVersion,
+    ModerationAction,
+    Paragraph,
+    Question,
+    Respondent,
+    StakeholderType,
+)
+
+MAX_COMMENT_CHARS = 10_000
+MAX_ATTACHMENTS = 3
+CONFIRM_SALT = "consultations.respondent.confirm"
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
+
+
+def _require_write(actor: Any, obj: Any) -> None:
+    if actor is not None and not access.can_write(actor, obj):
+        raise PermissionDenied
+
+
+def _clean_text(value: str | None) -> str:
+    # PostgreSQL text cannot hold NUL; everything else (HTML, bidi controls…) is kept as text.
+    return (value or "").replace("\x00", "").strip()
+
+
+def _zone(name: str | None, fallback: str = "UTC") -> zoneinfo.ZoneInfo:
+    for candidate in (name, fallback, "UTC"):
+        try:
+            if candidate:
+                return zoneinfo.ZoneInfo(candidate)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            continue
+    return zoneinfo.ZoneInfo("UTC")
+
+
+def format_instant(when: datetime, zone_name: str | None) -> str:
+    """``1 December 2013, 09:00 (Europe/Zurich)`` in the given zone."""
+    zone = _zone(zone_name)
+    local = timezone.localtime(when, zone)
+    return f"{date_format(local, 'j F Y, H:i')} ({zone.key})"
+
+
+# --- Documents and versions ------------------------------------------------------------------
+
+
+@transaction.atomic
+def document_create(
+    *, actor: Any, title: str, audience: str, edition: str, owner_organisation: Any = None,
+    deliverable: Any = None, summary: str = "", is_published: bool = True, is_illustrative: bool = False,
+) -> GuidelineDocument:
+    """Create a guideline document (one edition of a set)."""
+    if actor is not None and not access.can_create(actor, {owner_organisation.pk} if owner_organisation else None):
+        raise PermissionDenied
+    document = GuidelineDocument(
+        title=_clean_text(title), audience=audience, edition=_clean_text(edition), summary=_clean_text(summary),
+        owner_organisation=owner_organisation, deliverable=deliverable, is_published=is_published,
+        is_illustrative=is_illustrative,
+    )
+    document.full_clean()
+    document.save()
+    audit.record(actor=actor, action="guideline_document.created", target=document)
+    return document
+
+
+def _new_key(document: GuidelineDocument, taken: set[str]) -> str:
+    while True:
+        key = "".join(secrets.choice("abcdefghjkmnpqrstuvwxyz23456789") for _ in range(6))
+        if key not in taken:
+            taken.add(key)
+            return key
+
+
+@transaction.atomic
+def version_import(
+    *, actor: Any, document: GuidelineDocument, label: str, source: str | bytes, fmt: str = "markdown",
+    stage: str = GuidelineVersion.Stage.DRAFT, based_on: GuidelineVersion | None = None, publish: bool = False,
+    change_log: str = "",
+) -> GuidelineVersion:
+    """Import a new version from Markdown or DOCX; headings become sections.
+
+    Paragraphs keep the identity (anchor) of the previous version's paragraph they continue:
+    by an explicit ``{#key}``, by identical text, or by the most similar text.
+    """
+    _require_write(actor, document)
+    label = _clean_text(label)
+    if not label:
+        raise ValidationError({"label": _("Give the version a label, e.g. “Draft 2” or “Final”.")})
+    if stage not in GuidelineVersion.Stage.values:
+        raise ValidationError({"stage": _("Choose draft or final.")})
+    if fmt == "markdown":
+        text = source.decode("utf-8", errors="replace") if isinstance(source, bytes) else source
+        blocks = structure.parse_markdown(_clean_text(text))
+    elif fmt == "docx":
+        if not isinstance(source, bytes):
+            raise ValidationError({"file": _("Upload the .docx file itself.")})
+        blocks = structure.parse_docx(source)
+    else:
+        raise ValidationError({"fmt": _("Import from Markdown or DOCX.")})
+    if based_on is None:
+        based_on = document.versions.order_by("-number").first()
+    elif based_on.document_id != document.pk:
+        raise ValidationError({"based_on": _("The earlier version must belong to the same document.")})
+    number = (document.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = GuidelineVersion.objects.create(
+        document=document, number=number, label=label[:100], stage=stage, based_on=based_on,
+        change_log=_clean_text(change_log),
+    )
+    previous = []
+    if based_on is not None:
+        previous = [
+            (p.anchor_id, p.anchor.key, p.kind, p.text)
+            for p in based_on.paragraphs.select_related("anchor").order_by("position")
+        ]
+    structure.match_anchors(blocks, previous)
+    taken = set(document.anchors.values_list("key", flat=True))
+    new_anchors = []
+    for block in blocks:
+        if block.anchor_id is None:
+            key = block.key if block.key and block.key not in taken else _new_key(document, taken)
+            taken.add(key)
+            new_anchors.append((block, Anchor(document=document, key=key, introduced_in=version)))
+    Anchor.objects.bulk_create([a for _b, a in new_anchors])
+    for block, anchor in new_anchors:
+        block.anchor_id = anchor.pk if anchor.pk else Anchor.objects.get(document=document, key=anchor.key).pk
+    rows = [
+        Paragraph(
+            version=version, anchor_id=b.anchor_id, kind=b.kind, level=b.level, position=i + 1,
+            number=b.number, text=b.text,
+        )
+        for i, b in enumerate(blocks)
+    ]
+    Paragraph.objects.bulk_create(rows)
+    if not all(r.pk for r in rows):  # backends without RETURNING on bulk insert
+        rows = list(version.paragraphs.order_by("position"))
+    for i, b in enumerate(blocks):
+        if b.section_index is not None:
+            rows[i].section_id = rows[b.section_index].pk
+    Paragraph.objects.bulk_update([r for r in rows if r.section_id], ["section"])
+    audit.record(
+        actor=actor, action="guideline_version.imported", target=version,
+        changes={"format": [None, fmt], "paragraphs": [None, len(rows)], "new_anchors": [None, len(new_anchors)]},
+    )
+    if publish:
+        version_publish(actor=actor, version=version, change_log=change_log)
+    return version
+
+
+def change_log_for(version: GuidelineVersion) -> str:
+    """A plain-text change log from the diff with the version it is based on, naming the comments behind each change."""
+    if version.based_on is None:
+        return ""
+    from .selectors import version_diff
+
+    lines = []
+    for row in version_diff(version.based_on, version):
+        if not row.changes:
+            continue
+        para = row.new or row.old
+        what = ", ".join(_(c) for c in row.changes)
+        receipts = ", ".join(c.receipt for c in row.comments[:5])
+        more = f" ({_('comments')}: {receipts})" if receipts else ""
+        lines.append(f"{para.label}: {what}{more}")
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def version_publish(*, actor: Any, version: GuidelineVersion, change_log: str = "") -> GuidelineVersion:
+    """Publish a version; a version based on another gets a change log (written or generated)."""
+    _require_write(actor, version)
+    before = audit.snapshot(version, ["is_published", "published_at", "change_log"])
+    version.is_published = True
+    version.published_at = version.published_at or timezone.now()
+    version.change_log = _clean_text(change_log) or version.change_log or change_log_for(version)
+    version.save(update_fields=["is_published", "published_at", "change_log"])
+    audit.record(actor=actor, action="guideline_version.published", target=version, before=before)
+    return version
+
+
+# --- Consultations ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consultation_create(
+    *, actor: Any, version: GuidelineVersion, title: str, code: str, opens_at: datetime, closes_at: datetime,
+    time_zone: str = "UTC", summary: str = "", allow_public: bool = True, online_form: bool = True,
+    in_person_sessions: Sequence[Any] = (), activity: Any = None, owner_organisation: Any = None,
+    questions: Sequence[dict] = (), is_published: bool = True, is_illustrative: bool = False,
+) -> Consultation:
+    """Open a consultation on one version, with its window, channels and questionnaire."""
+    _require_write(actor, version)
+    errors: dict[str, str] = {}
+    try:
+        zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        errors["time_zone"] = _("“%(tz)s” is not a time zone; use a name such as Europe/Zurich.") % {"tz": time_zone}
+    if timezone.is_naive(opens_at) or timezone.is_naive(closes_at):
+        errors["opens_at"] = _("Give the opening and closing instants with their time zone.")
+    elif closes_at <= opens_at:
+        errors["closes_at"] = _("The consultation must close after it opens.")
+    code = _clean_text(code).upper()
+    if not code.isalnum() or len(code) > 8:
+        errors["code"] = _("Use up to 8 letters and digits for the code, e.g. IG14.")
+    elif Consultation.objects.filter(code=code).exists():
+        errors["code"] = _("Another consultation uses the code %(code)s.") % {"code": code}
+    if errors:
+        raise ValidationError(errors)
+    consultation = Consultation.objects.create(
+        version=version, title=_clean_text(title), code=code, opens_at=opens_at, closes_at=closes_at,
+        time_zone=time_zone, summary=_clean_text(summary), allow_public=allow_public, online_form=online_form,
+        activity=activity, owner_organisation=owner_organisation, is_published=is_published,
+        is_illustrative=is_illustrative,
+    )
+    consultation.full_clean()
+    if in_person_sessions:
+        consultation.in_person_sessions.set(in_person_sessions)
+    for i, q in enumerate(questions, start=1):
+        kind = q.get("kind", Question.Kind.CHOICE if q.get("choices") else Question.Kind.TEXT)
+        Question.objects.create(consultation=consultation, number=i, text=q["text"], kind=kind,
+                                choices=list(q.get("choices", [])))
+    audit.record(actor=actor, action="consultation.created", target=consultation)
+    return consultation
+
+
+def window_refusal(consultation: Consultation, zone_name: str | None, when: datetime | None = None) -> str | None:
+    """Why a comment cannot be made now (in the reader's time zone), or None when the window is open."""
+    when = when or timezone.now()
+    zone = zone_name or consultation.time_zone
+    values = {"opens": format_instant(consultation.opens_at, zone), "closes": format_instant(consultation.closes_at, zone)}
+    if when < consultation.opens_at:
+        return _("This consultation is not open yet: it opens on %(opens)s and closes on %(closes)s.") % values
+    if when >= consultation.closes_at:
+        return _("This consultation closed on %(closes)s; comments are no longer accepted.") % values
+    return None
+
+
+# --- Respondents -----------------------------------------------------------------------------
+
+
+def _respondent_details(details: dict) -> dict:
+    errors: dict[str, str] = {}
+    kind = details.get("stakeholder_type", "")
+    if kind not in StakeholderType.values:
+        errors["stakeholder_type"] = _("Choose the kind of stakeholder you are, e.g. Industry or Civil society.")
+    sector = details.get("industry_sector", "") or ""
+    if kind != StakeholderType.INDUSTRY:
+        sector = ""
+    organisation = _clean_text(details.get("organisation_name"))[:200]
+    if kind == StakeholderType.CHILD_VIA_ORGANISATION and not organisation:
+        errors["organisation_name"] = _(
+            "Name the organisation submitting the views of children or young people (never a child's name)."
+        )
+    country = (details.get("country") or "").upper()
+    if country and country not in dict(countries):
+        errors["country"] = _("Choose a country from the list (two-letter code).")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "stakeholder_type": kind, "industry_sector": sector, "organisation_name": organisation, "country": country,
+        "is_anonymous": bool(details.get("is_anonymous")), "consent_to_list": bool(details.get("consent_to_list")),
+        "wants_outcome": bool(details.get("wants_outcome")),
+    }
+
+
+@transaction.atomic
+def respondent_request_confirmation(*, consultation: Consultation, email: str) -> Respondent:
+    """The public's first step: give an e-mail address and receive a confirmation link."""
+    if not consultation.allow_public:
+        raise ValidationError({"email": _("This consultation takes comments from registered stakeholders only: sign in.")})
+    email = _clean_text(email).lower()
+    from django.core.validators import validate_email
+
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": _("Enter a valid e-mail address, e.g. name@example.org.")}) from exc
+    respondent, created = Respondent.objects.get_or_create(consultation=consultation, user=None, email=email)
+    audit.record(actor=None, action="respondent.confirmation_requested", target=respondent,
+                 changes={"consultation": [None, consultation.pk]})
+    transaction.on_commit(partial(tasks.send_email_confirmation.enqueue, respondent_id=respondent.pk))
+    return respondent
+
+
+def confirmation_token(respondent: Respondent) -> str:
+    return signing.dumps({"r": respondent.pk, "e": respondent.email}, salt=CONFIRM_SALT)
+
+
+def respondent_confirmation_send(*, respondent_id: int) -> None:
+    respondent = Respondent.objects.select_related("consultation").get(pk=respondent_id)
+    path = reverse("consultations:confirm_email", args=[confirmation_token(respondent)])
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    send_mail(
+        _("Confirm your e-mail address to comment on “%(title)s”") % {"title": respondent.consultation.title},
+        _("Open this link within 7 days to confirm your address and comment:\n\n%(link)s\n\n"
+          "If you did not ask for this, ignore this message.") % {"link": f"{base}{path}"},
+        None, [respondent.email],
+    )
+
+
+@transaction.atomic
+def respondent_confirm(*, token: str) -> Respondent:
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise ValidationError(_("This confirmation link has expired: ask for a new one.")) from exc
+    except signing.BadSignature as exc:
+        raise ValidationError(_("This confirmation link is not valid: copy the whole link from the e-mail.")) from exc
+    respondent = Respondent.objects.select_for_update().filter(pk=data.get("r"), email=data.get("e")).first()
+    if respondent is None:
+        raise ValidationError(_("This confirmation link is not valid: ask for a new one."))
+    if respondent.confirmed_at is None:
+        respondent.confirmed_at = timezone.now()
+        respondent.save(update_fields=["confirmed_at"])
+        audit.record(actor=None, action="respondent.confirmed", target=respondent, changes={"confirmed": [False, True]})
+    return respondent
+
+
+# --- Comments --------------------------------------------------------------------------------
+
+SNIFFERS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+}
+
+
+def _sniff(upload: UploadedFile) -> str | None:
+    """The real type of an upload from its content, or None for anything but PDF, DOCX and ODT."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+                if "word/document.xml" in names and "[Content_Types].xml" in names:
+                    return "docx"
+                if "mimetype" in names and archive.read("mimetype").strip() == SNIFFERS["odt"].encode():
+                    return "odt"
+        except (zipfile.BadZipFile, OSError, KeyError):
+            return None
+        finally:
+            upload.seek(0)
+    return None
+
+
+def _check_attachments(consultation: Consultation, files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str]]:
+    if len(files) > MAX_ATTACHMENTS:
+        raise ValidationError({"attachments": _("Attach at most %(n)s files.") % {"n": MAX_ATTACHMENTS}})
+    checked = []
+    limit_mb = consultation.max_attachment_bytes / (1024 * 1024)
+    for upload in files:
+        name = os.path.basename(upload.name or "attachment")[:200]
+        if upload.size > consultation.max_attachment_bytes:
+            raise ValidationError({"attachments": _("“%(name)s” is larger than %(mb).0f MB; send a smaller file.")
+                                   % {"name": name, "mb": limit_mb}})
+        kind = _sniff(upload)
+        if kind is None:
+            raise ValidationError({"attachments": _(
+                "“%(name)s” is not a PDF, DOCX or ODT document (we check the content, not the name); "
+                "attach only those."
+            ) % {"name": name}})
+        checked.append((upload, kind))
+    return checked
+
+
+def _receipt(consultation: Consultation) -> str:
+    body = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+    return f"{consultation.code}-{body[:4]}-{body[4:]}"
+
+
+def _resolve_target(consultation: Consultation, target: str | None, paragraph_id: Any, quote: str) -> tuple[str, Paragraph | None]:
+    if paragraph_id in (None, ""):
+        if target not in (None, "", Comment.Target.DOCUMENT):
+            raise ValidationError({"paragraph": _("Say which paragraph or section you comment on.")})
+        return Comment.Target.DOCUMENT, None
+    try:
+        paragraph = Paragraph.objects.get(pk=int(paragraph_id), version_id=consultation.version_id)
+    except (Paragraph.DoesNotExist, ValueError, TypeError) as exc:
+        raise ValidationError({"paragraph": _(
+            "That paragraph is not part of the text under consultation (%(version)s). "
+            "Reload the page and comment on the current text."
+        ) % {"version": consultation.version.label}}) from exc
+    if paragraph.kind == Paragraph.Kind.SECTION:
+        if target not in (None, "", Comment.Target.SECTION):
+            raise ValidationError({"target": _("%(label)s is a section heading: comment on the section.")
+                                   % {"label": paragraph.label}})
+        if quote:
+            raise ValidationError({"quote": _("Quote a passage of a paragraph, not of a heading.")})
+        return Comment.Target.SECTION, paragraph
+    if quote:
+        if structure.normalised(quote) not in structure.normalised(paragraph.text):
+            raise ValidationError({"quote": _(
+                "The passage you quoted is not in %(label)s: copy the words exactly, or leave the passage empty."
+            ) % {"label": paragraph.label}})
+        return Comment.Target.PASSAGE, paragraph
+    return Comment.Target.PARAGRAPH, paragraph
+
+
+@transaction.atomic
+def comment_submit(
+    *, consultation: Consultation, actor: Any = None, respondent: Respondent | None = None,
+    details: dict | None = None, target: str | None = None, paragraph_id: Any = None, quote: str = "",
+    comment_type: str = Comment.Type.GENERAL, text: str = "", proposed_change: str = "",
+    attachments: Sequence[UploadedFile] = (), submission_key: str = "", channel: str = Comment.Channel.ONLINE,
+    time_zone: str | None = None, answers: dict[int, str] | None = None, now: datetime | None = None,
+    session: Any = None, is_illustrative: bool = False,
+) -> Comment:
+    """Store one comment and return it with its receipt number; the receipt is e-mailed after commit.
+
+    A signed-in ``actor`` comments under their account; the public passes a confirmed
+    ``respondent``. The same ``submission_key`` from the same respondent stores the comment
+    once (a double click returns the first one).
+    """
+    now = now or timezone.now()
+    is_user = getattr(actor, "is_authenticated", False)
+    zone = time_zone or (getattr(actor, "time_zone", None) if is_user else None)
+    if channel != Comment.Channel.IN_PERSON:
+        refusal = window_refusal(consultation, zone, now)
+        if refusal:
+            raise ValidationError({"__all__": refusal})
+        if not consultation.is_published:
+            raise ValidationError({"__all__": _("This consultation is not published.")})
+    else:
+        _require_write(actor, consultation)  # staff record what was said in the room
+    fields = _respondent_details(details or {})
+    if is_user:
+        respondent, _created = Respondent.objects.get_or_create(consultation=consultation, user=actor)
+    elif respondent is None or respondent.consultation_id != consultation.pk or not respondent.is_confirmed:
+        if not consultation.allow_public:
+            raise ValidationError({"__all__": _("Sign in as a registered stakeholder to comment on this consultation.")})
+        raise ValidationError({"email": _("Confirm your e-mail address first: we send you a link.")})
+    respondent = Respondent.objects.select_for_update().get(pk=respondent.pk)
+    submission_key = _clean_text(submission_key)[:64] or uuid.uuid4().hex
+    existing = Comment.objects.filter(respondent=respondent, submission_key=submission_key).first()
+    if existing is not None:
+        return existing
+    errors: dict[str, str] = {}
+    text = _clean_text(text)
+    proposed_change = _clean_text(proposed_change)
+    quote = _clean_text(quote)
+    if not text:
+        errors["text"] = _("Write your comment.")
+    elif len(text) > MAX_COMMENT_CHARS:
+        errors["text"] = _("Shorten your comment to %(max)s characters (it has %(n)s); attach a document for more.") % {
+            "max": f"{MAX_COMMENT_CHARS:,}", "n": f"{len(text):,}"}
+    if len(proposed_change) > MAX_COMMENT_CHARS:
+        errors["proposed_change"] = _("Shorten the proposed change to %(max)s characters.") % {"max": f"{MAX_COMMENT_CHARS:,}"}
+    if len(quote) > 2000:
+        errors["quote"] = _("Quote at most 2,000 characters of the paragraph.")
+    if comment_type not in Comment.Type.values:
+        errors["comment_type"] = _("Choose general, technical or editorial.")
+    if errors:
+        raise ValidationError(errors)
+    target, paragraph = _resolve_target(consultation, target, paragraph_id, quote)
+    checked = _check_attachments(consultation, attachments)
+    question_answers = []
+    if answers:
+        questions = {q.pk: q for q in consultation.questions.all()}
+        for qid, value in answers.items():
+            question = questions.get(int(qid))
+            value = _clean_text(value)
+            if question is None:
+                raise ValidationError({"answers": _("An answer refers to a question of another consultation.")})
+            if value and question.kind == question.Kind.CHOICE and value not in question.choices:
+                raise ValidationError({f"q{question.number}": _("Choose one of the offered answers to question %(n)s.")
+                                       % {"n": question.number}})
+            if value:
+                question_answers.append((question, value[:MAX_COMMENT_CHARS]))
+    for name, value in fields.items():
+        setattr(respondent, name, value)
+    if is_illustrative:
+        respondent.is_illustrative = True
+    respondent.save()
+    comment = Comment(
+        consultation=consultation, respondent=respondent, target=target, paragraph=paragraph, quote=quote,
+        comment_type=comment_type, text=text, proposed_change=proposed_change, channel=channel, session=session,
+        submission_key=submission_key, received_at=now if channel == Comment.Channel.IN_PERSON else timezone.now(),
+        text_hash=similarity.text_hash(text), signature=similarity.signature(text), is_illustrative=is_illustrative,
+    )
+    for _attempt in range(3):
+        comment.receipt = _receipt(consultation)
+        try:
+            with transaction.atomic():
+                comment.save()
+            break
+        except IntegrityError:
+            again = Comment.objects.filter(respondent=respondent, submission_key=submission_key).first()
+            if again is not None:  # the other click of a double click won the race
+                return again
+    else:  # pragma: no cover - three receipt collisions in a row
+        raise ValidationError(_("Could not number the comment; send it again."))
+    for upload, kind in checked:
+        attachment = CommentAttachment(
+            comment=comment, original_name=os.path.basename(upload.name or "attachment")[:200],
+            content_type=SNIFFERS[kind], size=upload.size,
+        )
+        attachment.file.save(f"{uuid.uuid4().hex}.{kind}", upload, save=False)
+        attachment.save()
+    for question, value in question_answers:
+        from .models import Answer
+
+        Answer.objects.update_or_create(
+            respondent=respondent, question=question,
+            defaults={"text": "" if question.kind == question.Kind.CHOICE else value,
+                      "choice": value if question.kind == question.Kind.CHOICE else ""},
+        )
+    audit.record(
+        actor=actor if is_user else None, action="comment.submitted", target=comment,
+        changes={"receipt": [None, comment.receipt], "target": [None, target],
+                 "paragraph": [None, paragraph.number if paragraph else None]},
+    )
+    if respondent.user_id or respondent.email:
+        transaction.on_commit(partial(tasks.send_comment_receipt.enqueue, comment_id=comment.pk))
+    return comment
+
+
+def comment_receipt_send(*, comment_id: int) -> None:
+    comment = Comment.objects.select_related("consultation", "respondent__user", "paragraph").get(pk=comment_id)
+    respondent = comment.respondent
+    address = respondent.user.email if respondent.user_id else respondent.email
+    if not address:
+        return
+    zone = respondent.user.time_zone if respondent.user_id else comment.consultation.time_zone
+    where = comment.paragraph.label if comment.paragraph else _("the whole document")
+    send_mail(
+        _("Receipt %(receipt)s: your comment on “%(title)s”") % {"receipt": comment.receipt,
+                                                                "title": comment.consultation.title},
+        _("We received your comment on %(where)s on %(when)s.\n\nReceipt number: %(receipt)s\n\n"
+          "Keep this number: it identifies your comment in the consultation's resolution table.")
+        % {"where": where, "when": format_instant(comment.received_at, zone), "receipt": comment.receipt},
+        None, [address],
+    )
+
+
+# --- Moderation ------------------------------------------------------------------------------
+
+MODERATION_ACTIONS = {Comment.Status.PUBLISHED, Comment.Status.HIDDEN, Comment.Status.SPAM}
+
+
+def _moderation_check(action: str, reason: str) -> str:
+    reason = _clean_text(reason)[:300]
+    if action not in MODERATION_ACTIONS:
+        raise ValidationError({"action": _("Choose publish, hide or spam.")})
+    if action == Comment.Status.HIDDEN and not reason:
+        raise ValidationError({"reason": _("Say why the comment is hidden, e.g. “contains personal data”.")})
+    return reason
+
+
+@transaction.atomic
+def comment_moderate(*, actor: Any, comment: Comment, action: str, reason: str = "") -> Comment:
+    """Publish, hide (with a stated reason) or mark as spam one comment; logged."""
+    _require_write(actor, comment.consultation)
+    reason = _moderation_check(action, reason)
+    before = audit.snapshot(comment, ["status", "moderation_reason"])
+    comment.status = action
+    comment.moderation_reason = reason
+    comment.save(update_fields=["status", "moderation_reason"])
+    ModerationAction.objects.create(comment=comment, action=action, reason=reason, actor=actor)
+    audit.record(actor=actor, action=f"comment.{action}", target=comment, before=before)
+    return comment
+
+
+@transaction.atomic
+def comment_group_moderate(*, actor: Any, group: CommentGroup, action: str, reason: str = "") -> int:
+    """Decide a whole near-duplicate group at once; every member is logged."""
+    _require_write(actor, group.consultation)
+    reason = _moderation_check(action, reason)
+    ids = list(group.comments.values_list("pk", flat=True))
+    Comment.objects.filter(pk__in=ids).update(status=action, moderation_reason=reason)
+    ModerationAction.objects.bulk_create(
+        [ModerationAction(comment_id=i, action=action, reason=reason, actor=actor) for i in ids], batch_size=2000
+    )
+    audit.record(actor=actor, action=f"comment_group.{action}", target=group,
+                 changes={"comments": [None, len(ids)], "reason": [None, reason]})
+    return len(ids)
+
+
+@transaction.atomic
+def comments_group(*, actor: Any, consultation: Consultation, threshold: float = similarity.THRESHOLD) -> int:
+    """(Re)build the near-duplicate groups of a consultation; returns the number of groups."""
+    if actor is not None:
+        _require_write(actor, consultation)
+    rows = Comment.objects.filter(consultation=consultation).exclude(status=Comment.Status.SPAM)
+    clusters = similarity.group(rows.values_list("pk", "text_hash", "signature").iterator(chunk_size=5000), threshold)
+    Comment.objects.filter(consultation=consultation, group__isnull=False).update(group=None)
+    CommentGroup.objects.filter(consultation=consultation).delete()
+    groups = CommentGroup.objects.bulk_create(
+        [CommentGroup(consultation=consultation, representative_id=ids[0], size=len(ids)) for ids in clusters]
+    )
+    if groups and not groups[0].pk:
+        groups = list(CommentGroup.objects.filter(consultation=consultation).order_by("pk"))
+    for grp, ids in zip(groups, clusters, strict=True):
+        for start in range(0, len(ids), 5000):
+            Comment.objects.filter(pk__in=ids[start : start + 5000]).update(group=grp)
+    audit.record(actor=actor, action="consultation.grouped_duplicates", target=consultation,
+                 changes={"groups": [None, len(groups)], "grouped_comments": [None, sum(map(len, clusters))]})
+    return len(groups)
+
+
+# --- Dispositions and the report -------------------------------------------------------------
+
+
+@transaction.atomic
+def disposition_record(
+    *, actor: Any, consultation: Consultation, comment_ids: Sequence[int], decision: str, rationale: str,
+    resulting_paragraph_ids: Sequence[int] = (), is_illustrative: bool = False,
+) -> Disposition:
+    """Decide one comment or several (e.g. a near-duplicate group) at once; replaces earlier decisions."""
+    _require_write(actor, consultation)
+    errors: dict[str, str] = {}
+    ids = sorted({int(i) for i in comment_ids})
+    if not ids:
+        errors["comments"] = _("Choose the comment(s) this decision is about.")
+    found = set(Comment.objects.filter(consultation=consultation, pk__in=ids).values_list("pk", flat=True))
+    foreign = [i for i in ids if i not in found]
+    if foreign:
+        errors["comments"] = _("Comment(s) %(ids)s do not belong to this consultation.") % {
+            "ids": ", ".join(map(str, foreign[:10]))}
+    if decision not in Disposition.Decision.values:
+        errors["decision"] = _("Choose a decision: accepted, accepted with modification, noted, not accepted or out of scope.")
+    rationale = _clean_text(rationale)
+    if not rationale:
+        errors["rationale"] = _("Give the rationale for the decision; it is published in the resolution table.")
+    paragraphs = list(Paragraph.objects.filter(pk__in=list(resulting_paragraph_ids)).select_related("version"))
+    if len(paragraphs) != len(set(resulting_paragraph_ids)) or any(
+        p.version.document_id != consultation.version.document_id or p.version.number <= consultation.version.number
+        for p in paragraphs
+    ):
+        errors["resulting_paragraphs"] = _("Resulting paragraphs must come from a later version of the same document.")
+    if errors:
+        raise ValidationError(errors)
+    previous = set(Comment.objects.filter(pk__in=ids, disposition__isnull=False).values_list("disposition_id", flat=True))
+    disposition = Disposition.objects.create(
+        consultation=consultation, decision=decision, rationale=rationale, decided_by=actor,
+        is_illustrative=is_illustrative,
+    )
+    disposition.resulting_paragraphs.set(paragraphs)
+    Comment.objects.filter(pk__in=ids).update(disposition=disposition)
+    Disposition.objects.filter(pk__in=previous, comments__isnull=True).delete()
+    audit.record(actor=actor, action="disposition.recorded", target=disposition,
+                 changes={"decision": [None, decision], "comments": [None, ids[:50]], "count": [None, len(ids)]})
+    return disposition
+
+
+def undecided(consultation: Consultation):
+    """Comments that still need a decision before the report can be published (spam is excluded)."""
+    return consultation.comments.exclude(status=Comment.Status.SPAM).filter(disposition__isnull=True)
+
+
+@transaction.atomic
+def report_publish(
+    *, actor: Any, consultation: Consultation, summary: str, final_version: GuidelineVersion | None = None,
+    now: datetime | None = None,
+) -> ConsultationReport:
+    """Publish the outcome. Refused before closing, while comments await moderation or lack a decision."""
+    _require_write(actor, consultation)
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    now = now or timezone.now()
+    errors: dict[str, str] = {}
+    if now < consultation.closes_at:
+        errors["__all__"] = _("The consultation is still open until %(closes)s; publish the report after it closes.") % {
+            "closes": format_instant(consultation.closes_at, getattr(actor, "time_zone", None))}
+    pending = consultation.comments.filter(status=Comment.Status.PENDING).count()
+    missing = undecided(consultation)
+    count = missing.count()
+    if pending:
+        errors["moderation"] = _("%(n)s comment(s) still await moderation.") % {"n": pending}
+    if count:
+        sample = ", ".join(missing.order_by("pk").values_list("receipt", flat=True)[:3])
+        errors["dispositions"] = _("%(n)s comment(s) still lack a decision (e.g. %(sample)s); decide them first.") % {
+            "n": count, "sample": sample}
+    summary = _clean_text(summary)
+    if not summary:
+        errors["summary"] = _("Write a short summary of the outcome.")
+    if final_version is not None and (
+        final_version.document_id != consultation.version.document_id
+        or final_version.number <= consultation.version.number
+    ):
+        errors["final_version"] = _("The resulting version must be a later version of the same document.")
+    if errors:
+        raise ValidationError(errors)
+    from .selectors import synopsis
+
+    report, _created = ConsultationReport.objects.get_or_create(consultation=consultation, defaults={"summary": summary})
+    report.summary = summary
+    report.final_version = final_version
+    report.published_at = now
+    report.published_by = actor if getattr(actor, "is_authenticated", False) else None
+    report.save()
+    consultation.report = report
+    report.synopsis = synopsis(consultation, final_version=final_version, live=True)
+    report.save(update_fields=["synopsis"])
+    audit.record(actor=actor, action="consultation.report_published", target=report)
+    return report

@@ -1,0 +1,110 @@
+"""Near-duplicate detection for form-letter campaigns, without any external service.
+
+Each comment gets, at intake, a hash of its normalised text (exact duplicates) and a MinHash
+signature of its word 3-shingles. We use *one-permutation hashing*: every shingle is hashed
+once and falls into one of ``BINS`` bins, each bin keeping its minimum. That is one hash per
+shingle instead of one per shingle per permutation, fast enough in pure Python at intake.
+Grouping then buckets the signatures of *distinct* texts by LSH bands and confirms candidate
+pairs by the estimated Jaccard similarity.
+"""
+
+import hashlib
+import re
+import unicodedata
+import zlib
+from array import array
+from collections.abc import Iterable
+
+BINS = 64
+BANDS = 16
+ROWS = BINS // BANDS
+EMPTY = 0xFFFFFFFF
+THRESHOLD = 0.7
+SHINGLE = 3
+
+# Zero-width characters and bidi controls: kept in the stored text, ignored for comparison.
+INVISIBLE = dict.fromkeys(
+    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x061C, 0x200E, 0x200F]
+    + list(range(0x202A, 0x202F)) + list(range(0x2066, 0x206A))
+)
+WORD_RE = re.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    cleaned = unicodedata.normalize("NFKC", text).translate(INVISIBLE).casefold()
+    return WORD_RE.findall(cleaned)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.md5(" ".join(words(text)).encode(), usedforsecurity=False).hexdigest()
+
+
+def signature(text: str) -> bytes:
+    tokens = words(text)
+    mins = [EMPTY] * BINS
+    if len(tokens) < SHINGLE:
+        shingles: Iterable[str] = [" ".join(tokens)] if tokens else []
+    else:
+        shingles = (" ".join(tokens[i : i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1))
+    for shingle in shingles:
+        h = (zlib.crc32(shingle.encode()) * 0x9E3779B1) & 0xFFFFFFFF
+        h ^= h >> 15
+        b = h % BINS
+        if h < mins[b]:
+            mins[b] = h
+    return array("I", mins).tobytes()
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity of two signatures (bins empty in both are ignored)."""
+    x, y = array("I"), array("I")
+    x.frombytes(a)
+    y.frombytes(b)
+    used = same = 0
+    for u, v in zip(x, y, strict=True):
+        if u == EMPTY and v == EMPTY:
+            continue
+        used += 1
+        same += u == v
+    return same / used if used else 1.0
+
+
+def group(items: Iterable[tuple[int, str, bytes]], threshold: float = THRESHOLD) -> list[list[int]]:
+    """Cluster ``(id, text_hash, signature)`` rows; returns groups (of ids) with two or more members.
+
+    Exact duplicates (same hash) join first; then one representative signature per distinct
+    text goes through LSH banding, and a candidate pair joins when its estimated similarity
+    reaches ``threshold``. Union-find keeps it linear in the number of candidate pairs.
+    """
+    by_hash: dict[str, list[int]] = {}
+    signatures: dict[str, bytes] = {}
+    for pk, h, sig in items:
+        by_hash.setdefault(h, []).append(pk)
+        signatures.setdefault(h, bytes(sig))
+    hashes = list(by_hash)
+    parent = list(range(len(hashes)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    width = ROWS * 4
+    for band in range(BANDS):
+        buckets: dict[bytes, int] = {}
+        for i, h in enumerate(hashes):
+            sig = signatures[h]
+            key = sig[band * width : (band + 1) * width]
+            if key == b"\xff" * width:
+                continue
+            first = buckets.setdefault(key, i)
+            if first == i:
+                continue
+            ri, rf = find(i), find(first)
+            if ri != rf and similarity(sig, signatures[hashes[first]]) >= threshold:
+                parent[ri] = rf
+    clusters: dict[int, list[int]] = {}
+    for i, h in enumerate(hashes):
+        clusters.setdefault(find(i), []).extend(by_hash[h])
+    return [sorted(ids) for ids in clusters.values() if len(ids) > 1]

@@ -1,0 +1,276 @@
+"""Structured text: reading Markdown and DOCX into blocks, numbering them, matching them to
+the anchors of the previous version, and diffing two versions. Pure functions; no writes.
+"""
+
+import difflib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+KEY_RE = re.compile(r"\s*\{#([a-z0-9]{4,12})\}\s*$")
+HEADING_RE = re.compile(r"^(#{1,6})\s+(.*)$")
+LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
+LEADING_NUMBER_RE = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
+MAX_BLOCKS = 5000
+MAX_BLOCK_CHARS = 20_000
+
+
+@dataclass
+class Block:
+    """One section heading (level ≥ 1) or paragraph (level 0) read from a source."""
+
+    kind: str  # "section" | "paragraph"
+    text: str
+    level: int = 0
+    key: str = ""
+    number: str = ""
+    section_index: int | None = None  # index of the enclosing section block
+    anchor_id: int | None = field(default=None, repr=False)
+
+
+def _split_key(text: str) -> tuple[str, str]:
+    match = KEY_RE.search(text)
+    if match:
+        return text[: match.start()].strip(), match.group(1)
+    return text.strip(), ""
+
+
+def parse_markdown(source: str) -> list[Block]:
+    """Headings (#, ##, …) become sections; blank-line separated text and list items become paragraphs.
+
+    A trailing ``{#key}`` (as written by the export) keeps a block's identity.
+    """
+    blocks: list[Block] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        if buffer:
+            text, key = _split_key(" ".join(s.strip() for s in buffer))
+            if text:
+                blocks.append(Block("paragraph", text, 0, key))
+            buffer.clear()
+
+    for line in source.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        heading = HEADING_RE.match(line)
+        item = LIST_RE.match(line)
+        if heading:
+            flush()
+            text, key = _split_key(heading.group(2))
+            text = LEADING_NUMBER_RE.sub("", text)
+            if text:
+                blocks.append(Block("section", text, len(heading.group(1)), key))
+        elif not line.strip():
+            flush()
+        elif item:
+            flush()
+            buffer.append(item.group(1))
+            flush()
+        else:
+            buffer.append(line)
+    flush()
+    return _checked(blocks)
+
+
+def parse_docx(data: bytes) -> list[Block]:
+    """Word headings (Title, Heading 1–6) become sections; other non-empty paragraphs become paragraphs."""
+    if not data.startswith(b"PK\x03\x04"):
+        raise ValidationError({"file": _("This file is not a Word document (.docx). Save it as .docx and try again.")})
+    try:
+        import docx
+
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError, Exception) as exc:  # python-docx raises several kinds
+        raise ValidationError(
+            {"file": _("This file could not be read as a Word document (.docx). Save it as .docx and try again.")}
+        ) from exc
+    blocks: list[Block] = []
+    for para in document.paragraphs:
+        style = (para.style.name if para.style is not None else "") or ""
+        text, key = _split_key(para.text)
+        if not text:
+            continue
+        level = 0
+        if style == "Title":
+            level = 1
+        elif style.startswith("Heading "):
+            try:
+                level = max(1, min(6, int(style.split(" ", 1)[1])))
+            except ValueError:
+                level = 1
+        if level:
+            blocks.append(Block("section", LEADING_NUMBER_RE.sub("", text), level, key))
+        else:
+            blocks.append(Block("paragraph", text, 0, key))
+    return _checked(blocks)
+
+
+def _checked(blocks: list[Block]) -> list[Block]:
+    if not blocks:
+        raise ValidationError({"source": _("The text is empty: give at least one heading or paragraph.")})
+    if len(blocks) > MAX_BLOCKS:
+        raise ValidationError({"source": _("The text has more than %(n)s paragraphs; split it.") % {"n": MAX_BLOCKS}})
+    for block in blocks:
+        if len(block.text) > MAX_BLOCK_CHARS:
+            raise ValidationError(
+                {"source": _("A paragraph is longer than %(n)s characters (it begins “%(start)s”); split it.")
+                 % {"n": MAX_BLOCK_CHARS, "start": block.text[:40]}}
+            )
+    number(blocks)
+    return blocks
+
+
+def number(blocks: list[Block]) -> None:
+    """Sections get hierarchical numbers (1, 1.2, 1.2.1); paragraphs run 1…N through the document."""
+    counters: list[int] = []
+    stack: list[tuple[int, int]] = []  # (level, block index)
+    paragraphs = 0
+    for i, block in enumerate(blocks):
+        if block.kind == "section":
+            depth = block.level
+            while len(counters) < depth:
+                counters.append(0)
+            del counters[depth:]
+            counters[depth - 1] += 1
+            for j in range(depth - 1):
+                counters[j] = counters[j] or 1
+            block.number = ".".join(str(c) for c in counters)
+            while stack and stack[-1][0] >= depth:
+                stack.pop()
+            block.section_index = stack[-1][1] if stack else None
+            stack.append((depth, i))
+        else:
+            paragraphs += 1
+            block.number = str(paragraphs)
+            block.section_index = stack[-1][1] if stack else None
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def match_anchors(blocks: list[Block], previous: list[tuple[int, str, str, str]]) -> None:
+    """Give each block the anchor id of the previous version's paragraph it continues.
+
+    ``previous`` is ``[(anchor_id, key, kind, text)]``. Order of preference: an explicit
+    ``{#key}``; the same text; the most similar text of the same kind (ratio ≥ 0.6). Blocks
+    left over are new (``anchor_id`` None); previous paragraphs left over were deleted.
+    """
+    by_key = {key: (aid, kind) for aid, key, kind, _t in previous}
+    used: set[int] = set()
+    for block in blocks:
+        hit = by_key.get(block.key) if block.key else None
+        if hit and hit[0] not in used and hit[1] == block.kind:
+            block.anchor_id = hit[0]
+            used.add(hit[0])
+    by_text: dict[tuple[str, str], list[int]] = {}
+    for aid, _key, kind, text in previous:
+        if aid not in used:
+            by_text.setdefault((kind, normalised(text)), []).append(aid)
+    for block in blocks:
+        if block.anchor_id is None:
+            candidates = [a for a in by_text.get((block.kind, normalised(block.text)), []) if a not in used]
+            if candidates:
+                block.anchor_id = candidates[0]
+                used.add(candidates[0])
+    left = [(aid, kind, text.split()) for aid, _key, kind, text in previous if aid not in used]
+    pairs: list[tuple[float, int, int]] = []
+    for i, block in enumerate(blocks):
+        if block.anchor_id is not None:
+            continue
+        words = block.text.split()
+        for aid, kind, old in left:
+            if kind != block.kind:
+                continue
+            matcher = difflib.SequenceMatcher(None, old, words, autojunk=False)
+            if matcher.real_quick_ratio() < 0.6 or matcher.quick_ratio() < 0.6:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= 0.6:
+                pairs.append((ratio, i, aid))
+    for _ratio, i, aid in sorted(pairs, key=lambda p: (-p[0], p[1])):
+        if blocks[i].anchor_id is None and aid not in used:
+            blocks[i].anchor_id = aid
+            used.add(aid)
+
+
+TOKEN_RE = re.compile(r"\s+|[^\s]+")
+
+
+def word_diff_html(old: str, new: str) -> str:
+    """Escaped HTML of ``new`` with deletions in <del> and insertions in <ins>."""
+    a, b = TOKEN_RE.findall(old), TOKEN_RE.findall(new)
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(escape("".join(a[i1:i2])))
+            continue
+        if op in ("delete", "replace"):
+            out.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
+        if op in ("insert", "replace"):
+            out.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
+    return "".join(out)
+
+
+@dataclass
+class DiffRow:
+    """One anchor's fate between two versions."""
+
+    anchor_id: int
+    old: object | None  # Paragraph in the older version
+    new: object | None  # Paragraph in the newer version
+    changes: list[str]  # of "new", "deleted", "edited", "moved", "renumbered"
+    html: str = ""
+    comments: list = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+def diff_versions(old_paragraphs: list, new_paragraphs: list) -> list[DiffRow]:
+    """Paragraph-level diff by anchor, with word-level HTML for edited text.
+
+    Rows follow the newer version's order; a deleted paragraph appears after the row of the
+    paragraph that preceded it in the older version.
+    """
+    old_by_anchor = {p.anchor_id: p for p in old_paragraphs}
+    new_by_anchor = {p.anchor_id: p for p in new_paragraphs}
+    common_old = [p.anchor_id for p in old_paragraphs if p.anchor_id in new_by_anchor]
+    common_new = [p.anchor_id for p in new_paragraphs if p.anchor_id in old_by_anchor]
+    matcher = difflib.SequenceMatcher(None, common_old, common_new, autojunk=False)
+    in_place = set()
+    for block in matcher.get_matching_blocks():
+        in_place.update(common_new[block.b : block.b + block.size])
+    rows: list[DiffRow] = []
+    for p in new_paragraphs:
+        old = old_by_anchor.get(p.anchor_id)
+        if old is None:
+            rows.append(DiffRow(p.anchor_id, None, p, ["new"], escape(p.text)))
+            continue
+        changes = []
+        if normalised(old.text) != normalised(p.text):
+            changes.append("edited")
+        if p.anchor_id not in in_place:
+            changes.append("moved")
+        if old.number != p.number:
+            changes.append("renumbered")
+        html = word_diff_html(old.text, p.text) if "edited" in changes else escape(p.text)
+        rows.append(DiffRow(p.anchor_id, old, p, changes, html))
+    # Place deletions after their predecessor in the old order.
+    position = {row.anchor_id: i for i, row in enumerate(rows)}
+    inserts: list[tuple[int, int, DiffRow]] = []
+    previous_anchor = None
+    for order, p in enumerate(old_paragraphs):
+        if p.anchor_id not in new_by_anchor:
+            at = position.get(previous_anchor, -1) + 1 if previous_anchor is not None else 0
+            inserts.append((at, order, DiffRow(p.anchor_id, p, None, ["deleted"], f"<del>{escape(p.text)}</del>")))
+        else:
+            previous_anchor = p.anchor_id
+    for at, _order, row in sorted(inserts, key=lambda t: (t[0], t[1]), reverse=True):
+        rows.insert(at, row)
+    return rows

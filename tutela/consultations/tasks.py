@@ -1,0 +1,25 @@
+"""Side effects of consultation services, run after commit (inline unless a worker runs)."""
+
+from django.tasks import task
+
+
+@task
+def send_comment_receipt(*, comment_id: int) -> None:
+    from .services import comment_receipt_send
+
+    comment_receipt_send(comment_id=comment_id)
+
+
+@task
+def send_email_confirmation(*, respondent_id: int) -> None:
+    from .services import respondent_confirmation_send
+
+    respondent_confirmation_send(respondent_id=respondent_id)
+
+
+@task
+def group_near_duplicates(*, consultation_id: int) -> None:
+    from .models import Consultation
+    from .services import comments_group
+
+    comments_group(actor=None, consultation=Consultation.objects.get(pk=consultation_id))
