@@ -6,4 +6,8 @@ class InitiativesConfig(AppConfig):
     name = "tutela.initiatives"
     label = "initiatives"
     verbose_name = _("Initiatives")
-    nav = [(_("Deliverables"), "initiatives:deliverable_list", "public", 20)]
+    nav = [
+        (_("The initiative"), "initiatives:home", "public", 10),
+        (_("Deliverables"), "initiatives:deliverable_list", "public", 20),
+        (_("People"), "initiatives:person_list", "public", 40),
+    ]

@@ -31,6 +31,18 @@ def initiative_create(*, actor: Any, name: str, **fields: Any) -> Initiative:
     return initiative
 
 
+@transaction.atomic
+def initiative_update(*, actor: Any, initiative: Initiative, **fields: Any) -> Initiative:
+    before = audit.snapshot(initiative)
+    if "name" in fields:
+        fields["name"] = (fields["name"] or "").strip()
+    apply_fields(initiative, fields, ["name", *INITIATIVE_FIELDS])
+    initiative.full_clean()
+    initiative.save()
+    audit.record(actor=actor, action="initiative.updated", target=initiative, before=before)
+    return initiative
+
+
 def _check_pillars(pillars: list[Pillar] | None, required: bool) -> None:
     if pillars is None:
         return
@@ -83,8 +95,13 @@ def _check_person(person: Person) -> None:
 
 
 @transaction.atomic
-def person_create(*, actor: Any, full_name: str, **fields: Any) -> Person:
-    """Record an adult. Children are never recorded as people: count them on activities instead."""
+def person_create(*, actor: Any, full_name: str, adult: bool = True, **fields: Any) -> Person:
+    """Record an adult. Children are never recorded as people: count them on activities instead.
+
+    ``adult`` is the caller's confirmation that the person is 18 or over; False is refused.
+    """
+    if not adult:
+        raise ValidationError({"adult": _("Only adults are recorded by name. Count children on the activity, by age band.")})
     person = Person(full_name=" ".join((full_name or "").split()))
     apply_fields(person, fields, PERSON_FIELDS)
     _check_person(person)
@@ -122,6 +139,19 @@ def appointment_create(
     appointment.full_clean()
     appointment.save()
     audit.record(actor=actor, action="appointment.created", target=appointment)
+    return appointment
+
+
+@transaction.atomic
+def appointment_update(*, actor: Any, appointment: Appointment, **fields: Any) -> Appointment:
+    """Change an appointment's role, dates or note (not whom or what it is on)."""
+    before = audit.snapshot(appointment)
+    apply_fields(appointment, fields, ["role", "starts_on", "ends_on", "note"])
+    if appointment.starts_on and appointment.ends_on and appointment.ends_on < appointment.starts_on:
+        raise ValidationError({"ends_on": _("The appointment ends before it starts.")})
+    appointment.full_clean()
+    appointment.save()
+    audit.record(actor=actor, action="appointment.updated", target=appointment, before=before)
     return appointment
 
 

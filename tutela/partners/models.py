@@ -163,3 +163,11 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    # A commitment is seen and changed with its agreement.
+    @property
+    def is_public(self) -> bool:
+        return self.agreement.is_published
+
+    def owner_organisation_ids(self) -> set[int]:
+        return self.agreement.owner_organisation_ids()

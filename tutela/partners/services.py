@@ -164,22 +164,33 @@ def commitment_add(*, actor: Any, agreement: Agreement, text: str, responsible: 
         raise ValidationError({"text": _("Say what was committed to.")})
     commitment = Commitment(agreement=agreement, text=text.strip())
     apply_fields(commitment, fields, COMMITMENT_FIELDS)
+    _check_responsible(agreement, responsible)
     commitment.full_clean()
     commitment.save()
     if responsible:
-        parties = set(agreement.parties.values_list("pk", flat=True))
-        if not {o.pk for o in responsible} <= parties:
-            raise ValidationError({"responsible": _("Only parties to the agreement can be responsible for a commitment.")})
         commitment.responsible.set(responsible)
     audit.record(actor=actor, action="commitment.added", target=commitment)
     return commitment
 
 
+def _check_responsible(agreement: Agreement, responsible: list[Organisation] | None) -> None:
+    if responsible:
+        parties = set(agreement.parties.values_list("pk", flat=True))
+        if not {o.pk for o in responsible} <= parties:
+            raise ValidationError({"responsible": _("Only parties to the agreement can be responsible for a commitment.")})
+
+
 @transaction.atomic
-def commitment_update(*, actor: Any, commitment: Commitment, **fields: Any) -> Commitment:
+def commitment_update(*, actor: Any, commitment: Commitment, responsible: list[Organisation] | None = None,
+                      **fields: Any) -> Commitment:
+    if not (fields.get("text", commitment.text) or "").strip():
+        raise ValidationError({"text": _("Say what was committed to.")})
+    _check_responsible(commitment.agreement, responsible)
     before = audit.snapshot(commitment)
     apply_fields(commitment, fields, COMMITMENT_FIELDS)
     commitment.full_clean()
     commitment.save()
-    audit.record(actor=actor, action="commitment.updated", target=commitment, before=before)
+    changes = audit.diff(before, audit.snapshot(commitment))
+    set_m2m(commitment, "responsible", responsible, changes)
+    audit.record(actor=actor, action="commitment.updated", target=commitment, changes=changes)
     return commitment

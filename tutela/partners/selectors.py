@@ -1,0 +1,226 @@
+"""Reads of organisations, agreements and commitments. Visibility always through ``core.access``.
+
+The list filters live here once and are used by both the HTML views and the API, so the
+two doors always filter the same way.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django_countries import countries
+
+from tutela.core import access
+from tutela.core.text import fold
+
+from .models import Agreement, Commitment, Organisation
+
+EXPIRING_DAYS = 90
+
+ORGANISATION_ORDERING = ["name_key", "id"]
+AGREEMENT_ORDERING = ["-id"]
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- Organisations ------------------------------------------------------------------------
+
+@dataclass
+class OrganisationFilters:
+    kind: str = ""
+    country: str = ""
+    q: str = ""
+    parent: int | None = None
+    editable: bool = False
+
+    @classmethod
+    def from_params(cls, params: Any) -> "OrganisationFilters":
+        kind = (params.get("kind") or "").strip()
+        country = (params.get("country") or "").strip().upper()
+        return cls(
+            kind=kind if kind in Organisation.Kind.values else "",
+            country=country if country in ("INTL",) or country in dict(countries) else "",
+            q=(params.get("q") or "").strip()[:100],
+            parent=_int(params.get("parent")),
+            editable=(params.get("editable") or "") in ("1", "true", "on"),
+        )
+
+
+def organisation_list(*, user: Any, filters: OrganisationFilters) -> QuerySet[Organisation]:
+    qs = Organisation.objects.select_related("parent")
+    qs = access.writable(user, qs) if filters.editable else access.readable(user, qs)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.country == "INTL":
+        qs = qs.filter(country="")
+    elif filters.country:
+        qs = qs.filter(country=filters.country)
+    if filters.parent:
+        qs = qs.filter(parent_id=filters.parent)
+    if filters.q:
+        key = fold(filters.q)
+        qs = qs.filter(Q(name_key__contains=key) | Q(acronym__icontains=filters.q))
+    return qs
+
+
+def organisation_countries(*, user: Any) -> list[tuple[str, str]]:
+    """The countries that readable organisations are in, for the country filter."""
+    codes = set(access.readable(user, Organisation.objects.all()).exclude(country="").values_list("country", flat=True))
+    return sorted(((code, countries.name(code)) for code in codes), key=lambda pair: pair[1])
+
+
+def organisation_parents(*, user: Any) -> QuerySet[Organisation]:
+    """Organisations that have at least one (readable) child, for the parent filter."""
+    readable = access.readable(user, Organisation.objects.all())
+    return readable.filter(pk__in=readable.filter(parent__isnull=False).values("parent_id")).order_by("name_key")
+
+
+def organisation_detail(*, user: Any, organisation: Organisation) -> dict[str, Any]:
+    """Everything an organisation page shows: its relations, each seen as ``user`` may see them."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from tutela.activities.models import Activity, ActivityPartner
+    from tutela.initiatives.models import Appointment, Deliverable, Person
+
+    activity_roles = (
+        ActivityPartner.objects.filter(organisation=organisation)
+        .filter(activity__in=access.readable(user, Activity.objects.all()))
+        .select_related("activity", "activity__occasion")
+        .order_by("-activity__starts_on", "-activity_id")
+    )
+    agreements = (
+        access.readable(user, Agreement.objects.filter(parties=organisation))
+        .prefetch_related("parties")
+        .order_by("-signed_on", "-id")
+    )
+    deliverables = access.readable(
+        user, Deliverable.objects.filter(Q(lead_organisation=organisation) | Q(contributing_organisations=organisation))
+    ).distinct().select_related("lead_organisation").prefetch_related("pillars").order_by("title")
+    # Appointments of the organisation's people, and appointments *on* the organisation. People
+    # who may not be named are still listed, as "a representative" (see ``person_label``).
+    org_type = ContentType.objects.get_for_model(Organisation)
+    appointments = (
+        Appointment.objects.filter(Q(person__organisation=organisation) | Q(subject_type=org_type, subject_id=organisation.pk))
+        .select_related("person", "subject_type").prefetch_related("subject")
+        .order_by("role", "starts_on", "pk")
+    )
+    people = Person.objects.filter(organisation=organisation).order_by("full_name")
+    return {
+        "activity_roles": list(activity_roles[:50]),
+        "agreements": list(agreements),
+        "deliverables": list(deliverables),
+        "appointments": list(appointments),
+        "people": list(people),
+        "children": list(access.readable(user, organisation.children.all()).order_by("name_key")),
+    }
+
+
+def merge_preview(*, duplicate: Organisation) -> list[tuple[str, int]]:
+    """What merging ``duplicate`` away would move: ``[(label, count)]`` for every non-empty relation.
+
+    Walks the same relations as ``services.organisation_merge``, so the page shows exactly what
+    the merge will repoint.
+    """
+    rows: list[tuple[str, int]] = []
+    for rel in Organisation._meta.get_fields():
+        if not (rel.is_relation and rel.auto_created and not rel.concrete):
+            continue
+        model = rel.related_model
+        field = rel.field
+        if rel.many_to_many:
+            through = field.remote_field.through
+            src = field.m2m_reverse_field_name() if field.model is not Organisation else field.m2m_field_name()
+            count = through.objects.filter(**{src: duplicate}).count()
+            label = f"{field.model._meta.verbose_name_plural} ({field.verbose_name})"
+        else:
+            count = model._default_manager.filter(**{field.name: duplicate}).count()
+            label = f"{model._meta.verbose_name_plural} ({field.verbose_name})"
+        if count:
+            rows.append((str(label), count))
+    return rows
+
+
+# --- Agreements ---------------------------------------------------------------------------
+
+class AgreementStatus:
+    IN_FORCE = "in_force"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    UPCOMING = "upcoming"
+    CHOICES = [IN_FORCE, EXPIRING, EXPIRED, UPCOMING]
+
+
+@dataclass
+class AgreementFilters:
+    kind: str = ""
+    party: int | None = None
+    status: str = ""
+    within: int = EXPIRING_DAYS
+    q: str = ""
+    editable: bool = False
+
+    @classmethod
+    def from_params(cls, params: Any) -> "AgreementFilters":
+        kind = (params.get("kind") or "").strip()
+        status = (params.get("status") or "").strip()
+        within = _int(params.get("within"))
+        return cls(
+            kind=kind if kind in Agreement.Kind.values else "",
+            party=_int(params.get("party")),
+            status=status if status in AgreementStatus.CHOICES else "",
+            within=within if within and 0 < within <= 3650 else EXPIRING_DAYS,
+            q=(params.get("q") or "").strip()[:100],
+            editable=(params.get("editable") or "") in ("1", "true", "on"),
+        )
+
+
+def agreement_list(*, user: Any, filters: AgreementFilters, today: date | None = None) -> QuerySet[Agreement]:
+    today = today or timezone.localdate()
+    qs = Agreement.objects.prefetch_related(Prefetch("parties", queryset=Organisation.objects.order_by("name_key")))
+    qs = access.writable(user, qs) if filters.editable else access.readable(user, qs)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.party:
+        qs = qs.filter(pk__in=Agreement.objects.filter(parties=filters.party).values("pk"))
+    if filters.q:
+        qs = qs.filter(Q(title__icontains=filters.q) | Q(objectives__icontains=filters.q))
+    started = Q(in_force_from__isnull=True) | Q(in_force_from__lte=today)
+    if filters.status == AgreementStatus.IN_FORCE:
+        qs = qs.filter(started, Q(in_force_to__isnull=True) | Q(in_force_to__gte=today))
+    elif filters.status == AgreementStatus.EXPIRING:
+        qs = qs.filter(in_force_to__gte=today, in_force_to__lte=today + timedelta(days=filters.within))
+    elif filters.status == AgreementStatus.EXPIRED:
+        qs = qs.filter(in_force_to__lt=today)
+    elif filters.status == AgreementStatus.UPCOMING:
+        qs = qs.filter(in_force_from__gt=today)
+    return qs
+
+
+def agreement_expiry(agreement: Agreement, today: date | None = None) -> dict[str, Any]:
+    """How an agreement stands today: ``{"state", "days"}`` for badges and the API.
+
+    ``state`` is one of ``upcoming``, ``in_force``, ``expiring`` (ends within 90 days),
+    ``expired`` or ``open_ended``; ``days`` counts to the relevant date (or None).
+    """
+    today = today or timezone.localdate()
+    if agreement.in_force_from and agreement.in_force_from > today:
+        return {"state": AgreementStatus.UPCOMING, "days": (agreement.in_force_from - today).days}
+    if agreement.in_force_to is None:
+        return {"state": "open_ended", "days": None}
+    days = (agreement.in_force_to - today).days
+    if days < 0:
+        return {"state": AgreementStatus.EXPIRED, "days": -days}
+    if days <= EXPIRING_DAYS:
+        return {"state": AgreementStatus.EXPIRING, "days": days}
+    return {"state": AgreementStatus.IN_FORCE, "days": days}
+
+
+def agreement_commitments(agreement: Agreement) -> list[Commitment]:
+    return list(agreement.commitments.prefetch_related("responsible").order_by("order", "pk"))

@@ -1,0 +1,272 @@
+"""Organisations and agreements: lists, detail pages, forms, publishing and merging duplicates."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tutela.core import access
+from tutela.core.pagination import keyset_page
+
+from . import selectors, services
+from .forms import AgreementForm, CommitmentForm, MergeForm, OrganisationForm, add_service_errors
+from .models import Agreement, Commitment, Organisation
+
+PAGE_SIZE = 25
+
+
+def _list_template(request: HttpRequest, name: str) -> str:
+    # An htmx request (the filter form) gets only the results partial.
+    return f"{name}#results" if getattr(request, "htmx", False) else name
+
+
+# --- Organisations ------------------------------------------------------------------------
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    filters = selectors.OrganisationFilters.from_params(request.GET)
+    if filters.editable:
+        access.require_signed_in(request.user)
+    qs = selectors.organisation_list(user=request.user, filters=filters)
+    page = keyset_page(qs, ordering=selectors.ORGANISATION_ORDERING, cursor=request.GET.get("after"), size=PAGE_SIZE)
+    context = {
+        "page": page,
+        "filters": filters,
+        "kinds": Organisation.Kind.choices,
+        "countries": selectors.organisation_countries(user=request.user),
+        "parents": selectors.organisation_parents(user=request.user),
+        "can_create": access.can_create(request.user),
+    }
+    return render(request, _list_template(request, "partners/organisation_list.html"), context)
+
+
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access.get_for_user(request.user, Organisation.objects.select_related("parent"), pk)
+    context = {
+        "organisation": organisation,
+        "can_edit": access.can_write(request.user, organisation),
+        **selectors.organisation_detail(user=request.user, organisation=organisation),
+    }
+    return render(request, "partners/organisation_detail.html", context)
+
+
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    access.require_secretariat(request.user)
+    form = OrganisationForm(request.POST or None, parents=Organisation.objects.all())
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Organisation “%(name)s” created.") % {"name": organisation.name})
+            return redirect("partners:organisation_detail", organisation.pk)
+    status = 422 if form.errors else 200
+    return render(request, "partners/organisation_form.html", {"form": form, "organisation": None}, status=status)
+
+
+@login_required
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access.get_for_user(request.user, Organisation, pk, write=True)
+    parents = access.readable(request.user, Organisation.objects.all())
+    form = OrganisationForm(request.POST or None, instance=organisation, parents=parents)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(actor=request.user, organisation=organisation, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("partners:organisation_detail", organisation.pk)
+    status = 422 if form.errors else 200
+    return render(request, "partners/organisation_form.html", {"form": form, "organisation": organisation}, status=status)
+
+
+@require_POST
+@login_required
+def organisation_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_secretariat(request.user)
+    organisation = access.get_for_user(request.user, Organisation, pk, write=True)
+    published = request.POST.get("published") == "1"
+    services.organisation_set_published(actor=request.user, organisation=organisation, published=published)
+    messages.success(request, _("Published.") if published else _("Unpublished: only staff can see it now."))
+    return redirect("partners:organisation_detail", organisation.pk)
+
+
+@login_required
+def organisation_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose a duplicate (GET), see what will move (GET ?duplicate=), then merge (POST)."""
+    access.require_secretariat(request.user)
+    keep = access.get_for_user(request.user, Organisation, pk, write=True)
+    data = request.POST if request.method == "POST" else (request.GET if "duplicate" in request.GET else None)
+    form = MergeForm(data, keep=keep)
+    context: dict = {"keep": keep, "form": form, "duplicate": None, "moves": []}
+    if data is not None and form.is_valid():
+        duplicate = form.cleaned_data["duplicate"]
+        if request.method == "POST" and request.POST.get("confirm") == "1":
+            label = str(duplicate)
+            try:
+                services.organisation_merge(actor=request.user, keep=keep, duplicate=duplicate)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("“%(dup)s” was merged into “%(keep)s”.") % {"dup": label, "keep": keep})
+                return redirect("partners:organisation_detail", keep.pk)
+        context.update(duplicate=duplicate, moves=selectors.merge_preview(duplicate=duplicate))
+    return render(request, "partners/organisation_merge.html", context, status=422 if form.errors else 200)
+
+
+# --- Agreements ---------------------------------------------------------------------------
+
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    filters = selectors.AgreementFilters.from_params(request.GET)
+    if filters.editable:
+        access.require_signed_in(request.user)
+    qs = selectors.agreement_list(user=request.user, filters=filters)
+    page = keyset_page(qs, ordering=selectors.AGREEMENT_ORDERING, cursor=request.GET.get("after"), size=PAGE_SIZE)
+    party = None
+    if filters.party:
+        party = access.readable(request.user, Organisation.objects.filter(pk=filters.party)).first()
+    context = {
+        "page": page,
+        "filters": filters,
+        "party": party,
+        "kinds": Agreement.Kind.choices,
+        "parties": access.readable(request.user, Organisation.objects.filter(agreements__isnull=False)).distinct().order_by("name_key"),
+        "statuses": [
+            (selectors.AgreementStatus.IN_FORCE, _("In force")),
+            (selectors.AgreementStatus.EXPIRING, _("Expiring within %(days)s days") % {"days": filters.within}),
+            (selectors.AgreementStatus.EXPIRED, _("Expired")),
+            (selectors.AgreementStatus.UPCOMING, _("Not yet in force")),
+        ],
+        "can_create": access.can_create(request.user, access.user_organisation_ids(request.user) or None),
+    }
+    return render(request, _list_template(request, "partners/agreement_list.html"), context)
+
+
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = access.get_for_user(request.user, Agreement, pk)
+    context = {
+        "agreement": agreement,
+        "parties": list(agreement.parties.order_by("name_key")),
+        "commitments": selectors.agreement_commitments(agreement),
+        "can_edit": access.can_write(request.user, agreement),
+    }
+    return render(request, "partners/agreement_detail.html", context)
+
+
+def _party_choices(user):
+    # Anyone who may create an agreement may name any readable organisation as a party; a focal
+    # point must include their own organisation (checked on submit).
+    return access.readable(user, Organisation.objects.all())
+
+
+def _check_own_party(request: HttpRequest, form: AgreementForm) -> bool:
+    parties = {o.pk for o in form.cleaned_data.get("parties") or []}
+    if not access.can_create(request.user, parties):
+        form.add_error("parties", _("Your own organisation must be one of the parties."))
+        return False
+    return True
+
+
+@login_required
+def agreement_create(request: HttpRequest) -> HttpResponse:
+    if not access.can_create(request.user, access.user_organisation_ids(request.user) or None):
+        raise PermissionDenied
+    form = AgreementForm(request.POST or None, parties=_party_choices(request.user))
+    if request.method == "POST" and form.is_valid() and _check_own_party(request, form):
+        data = dict(form.cleaned_data)
+        try:
+            agreement = services.agreement_create(actor=request.user, parties=list(data.pop("parties")), **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Agreement recorded."))
+            return redirect("partners:agreement_detail", agreement.pk)
+    return render(request, "partners/agreement_form.html", {"form": form, "agreement": None}, status=422 if form.errors else 200)
+
+
+@login_required
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = access.get_for_user(request.user, Agreement, pk, write=True)
+    form = AgreementForm(request.POST or None, instance=agreement, parties=_party_choices(request.user))
+    if request.method == "POST" and form.is_valid() and _check_own_party(request, form):
+        data = dict(form.cleaned_data)
+        try:
+            services.agreement_update(actor=request.user, agreement=agreement, parties=list(data.pop("parties")), **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("partners:agreement_detail", agreement.pk)
+    return render(request, "partners/agreement_form.html", {"form": form, "agreement": agreement}, status=422 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def agreement_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_secretariat(request.user)
+    agreement = access.get_for_user(request.user, Agreement, pk, write=True)
+    published = request.POST.get("published") == "1"
+    services.agreement_update(actor=request.user, agreement=agreement, is_published=published)
+    messages.success(request, _("Published.") if published else _("Unpublished: only staff can see it now."))
+    return redirect("partners:agreement_detail", agreement.pk)
+
+
+@login_required
+def commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = access.get_for_user(request.user, Agreement, pk, write=True)
+    form = CommitmentForm(request.POST or None, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.commitment_add(actor=request.user, agreement=agreement, responsible=list(data.pop("responsible")), **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Commitment added."))
+            return redirect("partners:agreement_detail", agreement.pk)
+    context = {"form": form, "agreement": agreement, "commitment": None}
+    return render(request, "partners/commitment_form.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = access.get_for_user(request.user, Commitment.objects.select_related("agreement"), pk, write=True)
+    agreement = commitment.agreement
+    form = CommitmentForm(request.POST or None, instance=commitment, agreement=agreement)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.commitment_update(actor=request.user, commitment=commitment, responsible=list(data.pop("responsible")), **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("partners:agreement_detail", agreement.pk)
+    context = {"form": form, "agreement": agreement, "commitment": commitment}
+    return render(request, "partners/commitment_form.html", context, status=422 if form.errors else 200)
+
+
+# --- The focal point's (and secretariat's) edit list ------------------------------------------
+
+@login_required
+def my_records(request: HttpRequest) -> HttpResponse:
+    """Everything the signed-in user may edit here; other organisations' records never appear."""
+    from tutela.initiatives.models import Deliverable, Person
+
+    user = request.user
+    if access.role_of(user) not in {"secretariat", "focal_point"}:
+        raise PermissionDenied
+    limit = 100
+    context = {
+        "organisations": list(access.writable(user, Organisation.objects.select_related("parent")).order_by("name_key")[:limit]),
+        "agreements": list(access.writable(user, Agreement.objects.all()).order_by("-id")[:limit]),
+        "deliverables": list(access.writable(user, Deliverable.objects.all()).order_by("title")[:limit]),
+        "people": list(access.writable(user, Person.objects.select_related("organisation")).order_by("full_name")[:limit]),
+        "limit": limit,
+    }
+    return render(request, "partners/my_records.html", context)
