@@ -10,4 +10,5 @@ class ActivitiesConfig(AppConfig):
         (_("Activities"), "activities:activity_list", "public", 10),
         (_("Occasions"), "activities:occasion_list", "public", 40),
         (_("Projects"), "activities:project_list", "public", 45),
+        (_("Activities you can edit"), "activities:activity_editable", "staff", 10),
     ]

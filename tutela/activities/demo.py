@@ -47,7 +47,7 @@ def load(context: dict) -> None:
     a = context.setdefault("activities", {})
     a["addis_pilot"] = activity_create(
         actor=actor, kind=K.PILOT, status=HELD,
-        title="Addis Ababa child online safety pilot",
+        title="Child online safety pilot exercise with safety ambassadors",
         starts_on=date(2013, 7, 1), ends_on=date(2014, 1, 31), date_is_approximate=True,
         city="Addis Ababa", country="ET",
         pillars=[p["capacity-building"], p["cooperation"]],
@@ -60,8 +60,8 @@ def load(context: dict) -> None:
             "Addis Ababa, Ethiopia, and reach children and young people with online-safety spot messages."
         ),
         summary=(
-            "In August 2013 ITU established a partnership with ACOPEA to run the pilot. Spot messages promoting "
-            "online safety for children and young people were developed under the banner “Click Safe, Click Clever”."
+            "Spot messages promoting online safety for children and young people were developed under the banner "
+            "“Click Safe, Click Clever”."
         ),
         source=SEED.format(3),
         links=[("ITU: Ethiopia pilot", "https://www.itu.int/en/cop/Pages/ethiopia.aspx")],
@@ -93,7 +93,7 @@ def load(context: dict) -> None:
     )
     a["igf_open_forum"] = activity_create(
         actor=actor, kind=K.OPEN_FORUM, status=HELD,
-        title="ITU–UNICEF open forum on the draft COP Guidelines for Industry",
+        title="Open forum on the draft COP Guidelines for Industry",
         starts_on=date(2013, 10, 24), city="Bali", country="ID", occasion=occasions["igf2013"],
         pillars=[p["technical"], p["cooperation"]],
         partners=[(o["itu"], R.ORGANISER), (o["unicef"], R.CO_ORGANISER)],
@@ -103,14 +103,12 @@ def load(context: dict) -> None:
         objective="Present the draft version of the updated COP Guidelines for Industry and collect views on it.",
         outcomes=[{
             "kind": Outcome.Kind.RECOMMENDATION,
-            "text": "The COP Guidelines for Industry should be updated.",
+            "text": (
+                "During IGF 2013 and several interactions with the different COP partners, it was recommended that "
+                "the COP Guidelines for Industry be updated."
+            ),
             "addressed_to": "ITU and UNICEF",
         }],
-        summary=(
-            "During IGF 2013 and several interactions with COP partners it was recommended that the COP Guidelines "
-            "for Industry be updated; ITU and UNICEF presented the draft at this open forum and launched an open "
-            "consultation on the text."
-        ),
         source=SEED.format(5),
     )
     a["guidelines_consultation"] = activity_create(
@@ -160,7 +158,6 @@ def load(context: dict) -> None:
         partners=[(o["itu"], R.ORGANISER)],
         follows_up="the Global Youth Summit BYND 2015, held in September 2013 in Costa Rica",
         topics=["Child online safety"],
-        objective="Issues related to child online safety, as a follow-up to the Global Youth Summit BYND 2015.",
         people=[(people["patience_jonathan"], "COP Champion")],
         outcomes=[call],
         source=SEED.format(6),
@@ -198,16 +195,15 @@ def load(context: dict) -> None:
         objective="Share ideas and insights on issues related to child online safety.",
         topics=["Child online safety"], source=SEED.format(9),
     )
-    common = {"city": "Geneva", "country": "CH", "venue": "ICT Discovery museum, ITU", "occasion": occasions["sid2014"],
+    common = {"city": "Geneva", "country": "CH", "venue": "ITU's ICT Discovery museum", "occasion": occasions["sid2014"],
               "starts_on": date(2014, 2, 11), "status": HELD, "source": SEED.format(10)}
     a["sid2014"] = activity_create(
         actor=actor, kind=K.EDUCATIONAL_EVENT,
-        title="Safer Internet Day 2014: interactive educational events at ITU's ICT Discovery",
+        title="Interactive educational events for parents and children",
         pillars=[p["capacity-building"]],
         partners=[(o["itu"], R.ORGANISER), (o["action_innocence"], R.CO_ORGANISER), (o["isc2"], R.CO_ORGANISER)],
         audiences=[G.PARENTS, G.CHILDREN],
         deliverables=[d["awareness_training"]],
-        summary="Two interactive educational events involving parents and children.",
         **common,
     )
     a["sid_parents"] = activity_create(

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from tutela.core import access, audit
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
@@ -50,6 +51,13 @@ class Count:
     description: str = ""
 
 
+def _check_country(obj: Any) -> None:
+    code = getattr(obj.country, "code", obj.country) or ""
+    if code and code not in countries:
+        raise ValidationError({"country": _("“%(code)s” is not a known ISO 3166 country code (e.g. ET, OM, ID).")
+                               % {"code": code}})
+
+
 def _dates(obj: Any) -> None:
     if obj.starts_on and obj.ends_on and obj.ends_on < obj.starts_on:
         raise ValidationError({"ends_on": _("The end date (%(end)s) is before the start date (%(start)s).")
@@ -67,6 +75,7 @@ def occasion_create(*, actor: Any, name: str, **fields: Any) -> Occasion:
     if occasion.starts_on and not occasion.ends_on:
         occasion.ends_on = occasion.starts_on
     _dates(occasion)
+    _check_country(occasion)
     occasion.full_clean()
     occasion.save()
     audit.record(actor=actor, action="occasion.created", target=occasion)
@@ -222,6 +231,7 @@ def activity_create(
     activity = Activity(title=" ".join((title or "").split()), kind=kind, starts_on=starts_on, ends_on=ends_on or starts_on)
     apply_fields(activity, fields, ACTIVITY_FIELDS)
     _dates(activity)
+    _check_country(activity)
     if activity.occasion_id is None and fields.get("occasion") is not None:
         raise ValidationError({"occasion": _("Unknown occasion.")})
     activity.full_clean()
@@ -253,6 +263,7 @@ def activity_update(
     before = audit.snapshot(activity)
     apply_fields(activity, fields, ACTIVITY_FIELDS)
     _dates(activity)
+    _check_country(activity)
     activity.full_clean()
     activity.save()
     changes = audit.diff(before, audit.snapshot(activity))

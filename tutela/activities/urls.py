@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "activities"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.activity_list, name="activity_list"),
+    path("mine/", views.activity_editable, name="activity_editable"),
+    path("new/", views.activity_create, name="activity_create"),
+    path("timeline/", views.timeline, name="timeline"),
+    path("<int:pk>/", views.activity_detail, name="activity_detail"),
+    path("<int:pk>/edit/", views.activity_edit, name="activity_edit"),
+    path("<int:pk>/publish/", views.activity_publish, name="activity_publish"),
+    path("occasions/", views.occasion_list, name="occasion_list"),
+    path("occasions/<int:pk>/", views.occasion_detail, name="occasion_detail"),
+    path("projects/", views.project_list, name="project_list"),
+    path("projects/<int:pk>/", views.project_detail, name="project_detail"),
+]

@@ -50,6 +50,6 @@ def load(context: dict) -> None:
             "15,000 children would have seen the safety messages.” The source does not state how the estimate "
             "was made; the outreach reach model shows a reconstruction from stated assumptions."
         ),
-        assumptions="Children who would have seen the “Click Safe, Click Clever” spot messages by January 2014.",
+        assumptions="Reached means having seen the “Click Safe, Click Clever” safety messages.",
         note="Age band not stated by the source.", **common,
     )

@@ -96,7 +96,8 @@ def figure_create(*, actor: Any, indicator: Indicator, value: Any, kind: str, so
 
 
 @transaction.atomic
-def figure_update(*, actor: Any, figure: Figure, **fields: Any) -> Figure:
+def figure_update(*, actor: Any, figure: Figure, subject: Any = None, **fields: Any) -> Figure:
+    """Change a figure; ``subject`` (when given) moves it to another record."""
     if actor is not None and not access.can_write(actor, figure):
         raise PermissionDenied
     before = audit.snapshot(figure)
@@ -104,6 +105,9 @@ def figure_update(*, actor: Any, figure: Figure, **fields: Any) -> Figure:
         if name in fields:
             fields[name] = _number(fields[name], name)
     apply_fields(figure, fields, FIGURE_FIELDS)
+    if subject is not None:
+        figure.subject_type = ContentType.objects.get_for_model(subject)
+        figure.subject_id = subject.pk
     _check(figure)
     _may_write(actor, figure)
     figure.full_clean()

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "figures"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("all/", views.figure_list, name="figure_list"),
+    path("<int:pk>/", views.figure_detail, name="figure_detail"),
+]

@@ -1,0 +1,178 @@
+"""Reads for activities, occasions and projects. Visibility always through ``tutela.core.access``."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.functions import ExtractYear, TruncMonth
+from django.utils.translation import gettext as _
+
+from tutela.core import access
+from tutela.core.choices import StakeholderGroup
+from tutela.core.pagination import KeysetPage, keyset_page
+from tutela.initiatives.models import Pillar
+
+from .models import Activity, ActivityPartner, Occasion, Project
+
+ACTIVITY_ORDERING = ["-starts_on", "-id"]
+OCCASION_ORDERING = ["-starts_on", "-id"]
+PROJECT_ORDERING = ["name", "id"]
+
+# Published breakdowns of children hide small cells: a count under this is shown as "fewer than 5".
+SMALL_CELL = 5
+
+
+@dataclass
+class ActivityFilters:
+    """The list filters; the same for the web list, the timeline, the API and exports."""
+
+    pillar: Pillar | None = None
+    country: str = ""
+    organisation: Any = None
+    kind: str = ""
+    status: str = ""
+    year: int | None = None
+    occasion: Occasion | None = None
+    project: Project | None = None
+    group: str = ""
+    q: str = ""
+
+    def apply(self, qs: QuerySet[Activity]) -> QuerySet[Activity]:
+        if self.pillar is not None:
+            qs = qs.filter(pillars=self.pillar)
+        if self.country:
+            qs = qs.filter(country=self.country)
+        if self.organisation is not None:
+            qs = qs.filter(partner_roles__organisation=self.organisation)
+        if self.kind:
+            qs = qs.filter(kind=self.kind)
+        if self.status:
+            qs = qs.filter(status=self.status)
+        if self.year:
+            # A range, not __year, so the (starts_on, id) index serves it.
+            qs = qs.filter(starts_on__gte=date(self.year, 1, 1), starts_on__lte=date(self.year, 12, 31))
+        if self.occasion is not None:
+            qs = qs.filter(occasion=self.occasion)
+        if self.project is not None:
+            qs = qs.filter(project=self.project)
+        if self.group:
+            qs = qs.filter(participation__group=self.group)
+        if self.q:
+            qs = qs.filter(title__icontains=self.q)
+        if self.organisation is not None or self.pillar is not None or self.group:
+            # Joins through to-many relations can repeat a row; keep one per activity.
+            qs = qs.distinct()
+        return qs
+
+
+def _with_list_relations(qs: QuerySet[Activity]) -> QuerySet[Activity]:
+    owners = ActivityPartner.objects.filter(role__in=ActivityPartner.OWNER_ROLES).select_related("organisation")
+    return qs.select_related("occasion").prefetch_related(
+        "pillars", Prefetch("partner_roles", queryset=owners, to_attr="owner_roles")
+    )
+
+
+def activity_queryset(user: Any, filters: ActivityFilters | None = None) -> QuerySet[Activity]:
+    """Activities ``user`` may read, filtered."""
+    qs = access.readable(user, Activity.objects.all())
+    return (filters or ActivityFilters()).apply(qs)
+
+
+def activity_page(user: Any, filters: ActivityFilters, *, cursor: str | None, size: int = 25) -> KeysetPage:
+    """One keyset page of the activity list, with organisers and pillars in a constant number of queries."""
+    qs = _with_list_relations(activity_queryset(user, filters))
+    return keyset_page(qs, ordering=ACTIVITY_ORDERING, cursor=cursor, size=size)
+
+
+def activity_editable_page(user: Any, *, cursor: str | None, size: int = 25) -> KeysetPage:
+    """The activities ``user`` may change: all for the secretariat, their organisation's for a focal point."""
+    qs = _with_list_relations(access.writable(user, Activity.objects.all()))
+    return keyset_page(qs, ordering=ACTIVITY_ORDERING, cursor=cursor, size=size)
+
+
+def activity_detail(user: Any, pk: Any) -> Activity:
+    qs = Activity.objects.select_related("occasion", "project", "parent").prefetch_related(
+        "pillars", "topics", "deliverables", "links", "parts",
+        Prefetch("partner_roles", queryset=ActivityPartner.objects.select_related("organisation")),
+        "participation", "outcomes__made_by", "people__person",
+    )
+    return access.get_for_user(user, qs, pk)
+
+
+def suppress_small_cells(user: Any, activity: Activity) -> bool:
+    """Whether children's counts under 5 are hidden for ``user``: yes unless they may edit the activity."""
+    return not access.can_write(user, activity)
+
+
+def is_suppressed(group: str, count: int | None, suppress: bool) -> bool:
+    return suppress and group == StakeholderGroup.CHILDREN and count is not None and count < SMALL_CELL
+
+
+def count_display(group: str, count: int | None, suppress: bool) -> str:
+    if count is None:
+        return _("unknown")
+    if is_suppressed(group, count, suppress):
+        return _("fewer than 5")
+    return f"{count:,}"
+
+
+def participation_rows(activity: Activity, *, suppress: bool) -> list[dict]:
+    """Participation as shown: children by age band, small children's cells suppressed in public output."""
+    rows = []
+    for p in activity.participation.all():
+        hidden = is_suppressed(p.group, p.count, suppress)
+        rows.append({
+            "group": p.group, "group_label": p.get_group_display(), "min_age": p.min_age, "max_age": p.max_age,
+            "age_band": p.age_band, "count": None if hidden else p.count, "suppressed": hidden,
+            "shown": count_display(p.group, p.count, suppress), "kind": p.kind, "description": p.description,
+        })
+    return rows
+
+
+def timeline(user: Any, filters: ActivityFilters, *, limit: int = 500) -> list[tuple[date, list[Activity]]]:
+    """Activities grouped by month, newest first (at most ``limit`` rows; the list page paginates)."""
+    qs = _with_list_relations(activity_queryset(user, filters)).order_by(*ACTIVITY_ORDERING)[:limit]
+    months: dict[date, list[Activity]] = {}
+    for activity in qs:
+        months.setdefault(activity.starts_on.replace(day=1), []).append(activity)
+    return list(months.items())
+
+
+def activity_years(user: Any) -> list[int]:
+    qs = access.readable(user, Activity.objects.all())
+    return sorted(
+        {y for y in qs.annotate(y=ExtractYear("starts_on")).values_list("y", flat=True).distinct() if y},
+        reverse=True,
+    )
+
+
+def months_with_counts(user: Any, filters: ActivityFilters) -> list[tuple[date, int]]:
+    qs = activity_queryset(user, filters).order_by()
+    rows = qs.annotate(m=TruncMonth("starts_on")).values("m").annotate(n=Count("id", distinct=True)).order_by("-m")
+    return [(r["m"], r["n"]) for r in rows]
+
+
+# --- Occasions and projects -------------------------------------------------------------------
+
+def occasion_page(user: Any, *, cursor: str | None, size: int = 25) -> KeysetPage:
+    qs = access.readable(user, Occasion.objects.all()).annotate(activity_count=Count("activities", distinct=True))
+    return keyset_page(qs, ordering=OCCASION_ORDERING, cursor=cursor, size=size)
+
+
+def occasion_detail(user: Any, pk: Any) -> Occasion:
+    return access.get_for_user(user, Occasion.objects.select_related("organiser"), pk)
+
+
+def project_page(user: Any, *, stage: str = "", cursor: str | None, size: int = 25) -> KeysetPage:
+    qs = access.readable(user, Project.objects.all())
+    if stage:
+        qs = qs.filter(stage=stage)
+    qs = qs.prefetch_related("partners").annotate(activity_count=Count("activities", distinct=True))
+    return keyset_page(qs, ordering=PROJECT_ORDERING, cursor=cursor, size=size)
+
+
+def project_detail(user: Any, pk: Any) -> Project:
+    qs = Project.objects.select_related("follows").prefetch_related("partners", "pillars")
+    return access.get_for_user(user, qs, pk)
+

@@ -1,0 +1,250 @@
+"""Pages for activities, occasions, projects and the timeline. Each view asks ``access`` first."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from tutela.core import access
+from tutela.figures.models import Figure
+
+from . import selectors, services
+from .forms import (
+    PARTICIPATION_HELP,
+    ActivityFilterForm,
+    ActivityForm,
+    OutcomeRows,
+    ParticipationRows,
+    PartnerRows,
+)
+from .models import Activity, Project
+from .selectors import ActivityFilters
+
+PAGE_SIZE = 25
+
+
+def _cursor(request: HttpRequest) -> str | None:
+    return request.GET.get("after") or None
+
+
+# --- Lists ------------------------------------------------------------------------------------
+
+def activity_list(request: HttpRequest) -> HttpResponse:
+    form = ActivityFilterForm(request.GET or None, user=request.user)
+    form.is_valid()
+    filters = form.filters()
+    page = selectors.activity_page(request.user, filters, cursor=_cursor(request), size=PAGE_SIZE)
+    context = {
+        "form": form, "page": page, "filters": filters,
+        "can_create": _may_create(request.user),
+        "filtered": any(v for k, v in request.GET.items() if k != "after"),
+    }
+    template = "activities/activity_list.html"
+    if request.htmx and request.htmx.target == "results":
+        template += "#results"
+    return render(request, template, context)
+
+
+@login_required
+def activity_editable(request: HttpRequest) -> HttpResponse:
+    """The activities the user may edit: the whole list for the secretariat, their organisation's otherwise."""
+    if not _may_create(request.user):
+        raise PermissionDenied
+    page = selectors.activity_editable_page(request.user, cursor=_cursor(request), size=PAGE_SIZE)
+    return render(request, "activities/activity_editable.html", {"page": page, "can_create": True})
+
+
+def timeline(request: HttpRequest) -> HttpResponse:
+    form = ActivityFilterForm(request.GET or None, user=request.user)
+    form.is_valid()
+    filters = form.filters()
+    months = selectors.timeline(request.user, filters)
+    return render(request, "activities/timeline.html", {"form": form, "months": months, "filters": filters})
+
+
+# --- Detail -----------------------------------------------------------------------------------
+
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = selectors.activity_detail(request.user, pk)
+    suppress = selectors.suppress_small_cells(request.user, activity)
+    figures = access.readable(request.user, Figure.objects.about(activity)).select_related("indicator")
+    context = {
+        "activity": activity,
+        "partners": list(activity.partner_roles.all()),
+        "participation": selectors.participation_rows(activity, suppress=suppress),
+        "suppressed": suppress,
+        "outcomes": list(activity.outcomes.all()),
+        "figures": figures,
+        "parts": access.readable(request.user, activity.parts.all()),
+        "projects_following": access.readable(request.user, activity.follow_on_projects.all()),
+        "can_edit": access.can_write(request.user, activity),
+        "is_secretariat": access.is_secretariat(request.user),
+    }
+    return render(request, "activities/activity_detail.html", context)
+
+
+# --- Create and edit --------------------------------------------------------------------------
+
+def _may_create(user: Any) -> bool:
+    return access.is_secretariat(user) or bool(access.user_organisation_ids(user))
+
+
+@login_required
+def activity_create(request: HttpRequest) -> HttpResponse:
+    if not _may_create(request.user):
+        raise PermissionDenied
+    return _activity_form(request, None)
+
+
+@login_required
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = access.get_for_user(request.user, Activity, pk, write=True)
+    return _activity_form(request, activity)
+
+
+def _initial_rows(activity: Activity | None, user: Any) -> tuple[list, list, list]:
+    if activity is None:
+        mine = sorted(access.user_organisation_ids(user))
+        partners = [{"organisation": mine[0], "role": "organiser"}] if mine else []
+        return partners, [], []
+    partners = [{"organisation": p.organisation_id, "role": p.role} for p in activity.partner_roles.all()]
+    counts = [{"group": p.group, "min_age": p.min_age, "max_age": p.max_age, "count": p.count, "kind": p.kind,
+               "description": p.description} for p in activity.participation.all()]
+    outcomes = [{"kind": o.kind, "text": o.text, "points": "\n".join(o.points), "made_by": o.made_by_id,
+                 "addressed_to": o.addressed_to} for o in activity.outcomes.all()]
+    return partners, counts, outcomes
+
+
+def _values(form) -> dict:
+    return {name: form[name].value() for name in form.fields}
+
+
+def _activity_form(request: HttpRequest, activity: Activity | None) -> HttpResponse:
+    user = request.user
+    relation_errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST":
+        form = ActivityForm(request.POST, user=user)
+        partner_rows = PartnerRows(request.POST, prefix="partners", user=user)
+        count_rows = ParticipationRows(request.POST, prefix="participation", user=user)
+        outcome_rows = OutcomeRows(request.POST, prefix="outcomes", user=user)
+        if request.POST.get("add"):
+            # "Add rows" (with or without htmx): show the same input with more empty rows, unchecked.
+            form = ActivityForm(initial=_values(form), user=user)
+            partner_rows = PartnerRows(initial=[_values(f) for f in partner_rows.forms if f.has_changed()],
+                                       prefix="partners", user=user)
+            count_rows = ParticipationRows(initial=[_values(f) for f in count_rows.forms if f.has_changed()],
+                                           prefix="participation", user=user)
+            outcome_rows = OutcomeRows(initial=[_values(f) for f in outcome_rows.forms if f.has_changed()],
+                                       prefix="outcomes", user=user)
+        elif all([form.is_valid(), partner_rows.is_valid(), count_rows.is_valid(), outcome_rows.is_valid()]):
+            try:
+                activity = _save(user, activity, form, partner_rows, count_rows, outcome_rows)
+            except ValidationError as exc:
+                relation_errors = _attach_errors(exc, form)
+            else:
+                messages.success(request, _("Activity “%(title)s” saved.") % {"title": activity.title})
+                url = reverse("activities:activity_detail", args=[activity.pk])
+                return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+            status = 422
+        else:
+            status = 422
+    else:
+        partners, counts, outcomes = _initial_rows(activity, user)
+        form = ActivityForm(initial=ActivityForm.initial_for(activity) if activity else None, user=user)
+        partner_rows = PartnerRows(initial=partners, prefix="partners", user=user)
+        count_rows = ParticipationRows(initial=counts, prefix="participation", user=user)
+        outcome_rows = OutcomeRows(initial=outcomes, prefix="outcomes", user=user)
+    context = {
+        "activity": activity, "form": form, "partner_rows": partner_rows, "count_rows": count_rows,
+        "outcome_rows": outcome_rows, "relation_errors": relation_errors, "participation_help": PARTICIPATION_HELP,
+    }
+    template = "activities/activity_form.html"
+    if request.htmx:
+        template += "#activity-form"
+    return render(request, template, context, status=status)
+
+
+def _save(user, activity, form, partner_rows, count_rows, outcome_rows) -> Activity:
+    fields = form.service_fields()
+    partners = [(row["organisation"], row["role"]) for row in partner_rows.filled()]
+    participation = [
+        services.Count(group=r["group"], count=r["count"], min_age=r["min_age"], max_age=r["max_age"], kind=r["kind"],
+                       description=r["description"])
+        for r in count_rows.filled()
+    ]
+    outcomes = [
+        {"kind": r["kind"], "text": r["text"], "points": [p.strip() for p in r["points"].splitlines() if p.strip()],
+         "made_by": r["made_by"], "addressed_to": r["addressed_to"]}
+        for r in outcome_rows.filled()
+    ]
+    if activity is None:
+        return services.activity_create(actor=user, partners=partners, participation=participation,
+                                        outcomes=outcomes, **fields)
+    return services.activity_update(actor=user, activity=activity, partners=partners, participation=participation,
+                                    outcomes=outcomes, **fields)
+
+
+def _attach_errors(exc: ValidationError, form: ActivityForm) -> dict[str, list[str]]:
+    """Put a service's errors next to the field they are about; relations get their own list."""
+    relation_errors: dict[str, list[str]] = {}
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    for name, msgs in errors.items():
+        if name in ("partners", "participation", "outcomes", "links", "people"):
+            relation_errors.setdefault(name, []).extend(msgs)
+        elif name in form.fields:
+            for msg in msgs:
+                form.add_error(name, msg)
+        else:
+            for msg in msgs:
+                form.add_error(None, msg)
+    return relation_errors
+
+
+@require_POST
+@login_required
+def activity_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = access.get_for_user(request.user, Activity, pk, write=True)
+    access.require_secretariat(request.user)
+    published = request.POST.get("published") == "1"
+    services.activity_set_published(actor=request.user, activity=activity, published=published)
+    messages.success(request, _("Published: the public can see this activity.") if published
+                     else _("Unpublished: only the secretariat and its organisers can see this activity."))
+    return redirect("activities:activity_detail", pk=activity.pk)
+
+
+# --- Occasions and projects -------------------------------------------------------------------
+
+def occasion_list(request: HttpRequest) -> HttpResponse:
+    page = selectors.occasion_page(request.user, cursor=_cursor(request), size=PAGE_SIZE)
+    return render(request, "activities/occasion_list.html", {"page": page})
+
+
+def occasion_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    occasion = selectors.occasion_detail(request.user, pk)
+    page = selectors.activity_page(request.user, ActivityFilters(occasion=occasion), cursor=_cursor(request), size=50)
+    return render(request, "activities/occasion_detail.html", {"occasion": occasion, "page": page})
+
+
+def project_list(request: HttpRequest) -> HttpResponse:
+    stage = request.GET.get("stage", "")
+    if stage not in Project.Stage.values:
+        stage = ""
+    page = selectors.project_page(request.user, stage=stage, cursor=_cursor(request), size=PAGE_SIZE)
+    return render(request, "activities/project_list.html",
+                  {"page": page, "stage": stage, "stages": Project.Stage.choices})
+
+
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = selectors.project_detail(request.user, pk)
+    page = selectors.activity_page(request.user, ActivityFilters(project=project), cursor=_cursor(request), size=50)
+    figures = access.readable(request.user, Figure.objects.about(project)).select_related("indicator")
+    return render(request, "activities/project_detail.html",
+                  {"project": project, "page": page, "figures": figures, "stages": Project.Stage.choices})

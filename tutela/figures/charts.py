@@ -1,0 +1,135 @@
+"""Server-rendered SVG charts: pure functions returning safe SVG strings. No JS, no external assets.
+
+Every label is escaped here, so a hostile organisation or country name cannot inject markup.
+Each chart carries a <title> and a text table equivalent is always rendered next to it by the
+page (charts are decoration for sighted readers, the table is the record).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+INK = "#1b1f24"
+MUTED = "#55606e"
+GRID = "#d5dbe3"
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float | int | Decimal
+    href: str = ""
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    values: Sequence[float | int | Decimal]
+    hrefs: Sequence[str] = ()
+
+
+def _num(value: float | int | Decimal) -> str:
+    v = float(value)
+    return f"{v:,.0f}" if v == int(v) else f"{v:,.1f}"
+
+
+def _link(svg: str, href: str, label: str) -> str:
+    if not href:
+        return svg
+    return f'<a href="{escape(href)}" aria-label="{escape(label)}">{svg}</a>'
+
+
+def _nice_max(value: float) -> float:
+    if value <= 0:
+        return 1
+    magnitude = 10 ** (len(str(int(value))) - 1)
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * magnitude:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def bar_chart(bars: Sequence[Bar], *, title: str, width: int = 640, bar_height: int = 22, label_width: int = 190,
+              color: str = PALETTE[0]) -> SafeString:
+    """Horizontal bars, one per row, labelled on the left and with their value at the end."""
+    gap = 8
+    top = 8
+    height = top + len(bars) * (bar_height + gap) + 4
+    top_value = max((float(b.value) for b in bars), default=0) or 1
+    plot = width - label_width - 70
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart bar-chart" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" aria-label="{escape(title)}" preserveAspectRatio="xMinYMin meet">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for i, bar in enumerate(bars):
+        y = top + i * (bar_height + gap)
+        w = max(1.0, plot * float(bar.value) / top_value) if float(bar.value) > 0 else 0
+        label = bar.label if len(bar.label) <= 28 else bar.label[:27] + "…"
+        row = (
+            f'<text x="{label_width - 8}" y="{y + bar_height * 0.7:.1f}" text-anchor="end" font-size="13" '
+            f'fill="{INK}">{escape(label)}</text>'
+            f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{bar_height}" rx="3" fill="{color}">'
+            f"<title>{escape(bar.label)}: {_num(bar.value)}</title></rect>"
+            f'<text x="{label_width + w + 6:.1f}" y="{y + bar_height * 0.7:.1f}" font-size="13" '
+            f'fill="{INK}">{_num(bar.value)}</text>'
+        )
+        parts.append(_link(f"<g>{row}</g>", bar.href, f"{bar.label}: {_num(bar.value)}"))
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 — every interpolated label is escaped above
+
+
+def stacked_column_chart(categories: Sequence[str], series: Sequence[Series], *, title: str, width: int = 640,
+                         height: int = 300) -> SafeString:
+    """Vertical columns per category (e.g. year), stacked by series (e.g. pillar), with a legend."""
+    left, right, top, bottom = 44, 12, 12, 30
+    legend_rows = (len(series) + 2) // 3
+    legend_h = legend_rows * 20 + 8
+    plot_w = width - left - right
+    plot_h = height - top - bottom
+    totals = [sum(float(s.values[i]) for s in series) for i in range(len(categories))]
+    top_value = _nice_max(max(totals, default=0))
+    n = max(len(categories), 1)
+    slot = plot_w / n
+    col_w = min(56.0, slot * 0.6)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart column-chart" viewBox="0 0 {width} {height + legend_h}" '
+        f'width="100%" role="img" aria-label="{escape(title)}" preserveAspectRatio="xMinYMin meet">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for k in range(5):
+        value = top_value * k / 4
+        y = top + plot_h - plot_h * k / 4
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{MUTED}">{_num(value)}</text>')
+    for i, category in enumerate(categories):
+        x = left + slot * i + (slot - col_w) / 2
+        base = top + plot_h
+        for j, s in enumerate(series):
+            v = float(s.values[i])
+            if v <= 0:
+                continue
+            h = plot_h * v / top_value
+            base -= h
+            href = s.hrefs[i] if i < len(s.hrefs) else ""
+            rect = (f'<rect x="{x:.1f}" y="{base:.1f}" width="{col_w:.1f}" height="{h:.1f}" '
+                    f'fill="{PALETTE[j % len(PALETTE)]}" stroke="#fff" stroke-width="1">'
+                    f"<title>{escape(category)} · {escape(s.label)}: {_num(v)}</title></rect>")
+            parts.append(_link(rect, href, f"{category} · {s.label}: {_num(v)}"))
+        parts.append(f'<text x="{x + col_w / 2:.1f}" y="{top + plot_h + 18}" text-anchor="middle" font-size="12" '
+                     f'fill="{INK}">{escape(category)}</text>')
+        if totals[i]:
+            parts.append(f'<text x="{x + col_w / 2:.1f}" y="{base - 4:.1f}" text-anchor="middle" font-size="11" '
+                         f'fill="{MUTED}">{_num(totals[i])}</text>')
+    for j, s in enumerate(series):
+        lx = left + (j % 3) * (plot_w / 3)
+        ly = height + 4 + (j // 3) * 20
+        parts.append(f'<rect x="{lx:.1f}" y="{ly}" width="12" height="12" rx="2" fill="{PALETTE[j % len(PALETTE)]}"/>'
+                     f'<text x="{lx + 18:.1f}" y="{ly + 11}" font-size="12" fill="{INK}">{escape(s.label)}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 — every interpolated label is escaped above
