@@ -7,4 +7,8 @@ class CoordinationConfig(AppConfig):
     label = "coordination"
     verbose_name = _("Coordination")
     # Menu entries: (label, url name, audience "public" | "staff" | "secretariat", order)
-    nav: list = []
+    nav = [
+        (_("Coordination"), "coordination:body_list", "public", 50),
+        (_("Document registry"), "coordination:registry", "public", 51),
+        (_("Chair's dashboard"), "coordination:dashboard", "staff", 50),
+    ]

@@ -101,6 +101,9 @@ def meeting_for(user: Any, body: Body, ordinal: int) -> Meeting:
 def meeting_page(meeting: Meeting, user: Any) -> dict[str, Any]:
     return {
         "agenda": meeting.agenda_items.prefetch_related("documents"),
+        "visible_agenda_documents": set(
+            readable_documents(user).filter(agenda_items__meeting=meeting).values_list("pk", flat=True)
+        ),
         "documents": readable_documents(user).filter(meeting=meeting).order_by("sequence"),
         "attendance": meeting.attendance.select_related("organisation", "person"),
         "decisions": meeting.decisions.all(),

@@ -643,9 +643,7 @@ def liaison_create(
     for r in recipients:
         LiaisonRecipient.objects.create(liaison=liaison, body=r["body"], purpose=r["purpose"], deadline=r.get("deadline"))
     if attachments:
-        for doc in attachments:
-            if doc.body_id != from_body.pk:
-                raise ValidationError({"attachments": _("%(d)s is not a document of %(b)s.") % {"d": doc, "b": from_body}})
+        # Any registered document may be attached: a parent body often forwards its child's (DOC047 with SG17's LS).
         liaison.attachments.set(attachments)
     audit.record(actor=actor, action="liaison.created", target=liaison)
     if send:

@@ -1,0 +1,384 @@
+"""Pages for bodies, meetings, the document registry, liaisons, the chair's dashboard and calendars."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tutela.core import access
+from tutela.core.pagination import keyset_page
+
+from . import forms, ical, selectors, services
+from .models import Body, LiaisonStatement, Meeting
+
+ICS = "text/calendar; charset=utf-8"
+
+
+def _meeting_or_404(body: Body, ordinal: int | None) -> Meeting | None:
+    if ordinal is None:
+        return None
+    meeting = body.meetings.filter(ordinal=ordinal).first()
+    if meeting is None:
+        raise ValidationError({"meeting": _("%(body)s has no meeting number %(n)s.") % {"body": body, "n": ordinal}})
+    return meeting
+
+
+# --- Bodies ---------------------------------------------------------------------------------
+
+def body_list(request: HttpRequest) -> HttpResponse:
+    bodies = list(selectors.body_list(request.user))
+    by_parent: dict[int | None, list[Body]] = {}
+    for body in bodies:
+        by_parent.setdefault(body.parent_id, []).append(body)
+    visible = {b.pk for b in bodies}
+    tree: list[tuple[int, Body]] = []
+
+    def walk(parent_id, depth):
+        for child in by_parent.get(parent_id, []):
+            tree.append((depth, child))
+            walk(child.pk, depth + 1)
+
+    for root in [b for b in bodies if b.parent_id is None or b.parent_id not in visible]:
+        tree.append((0, root))
+        walk(root.pk, 1)
+    return render(request, "coordination/body_list.html", {"tree": tree, "can_manage_any": access.is_secretariat(request.user)})
+
+
+def body_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    body = selectors.body_for(request.user, slug)
+    chairs = list(selectors.chairs_of(body))
+    context = {
+        "body": body,
+        "ancestors": body.ancestors(),
+        "children": access.readable(request.user, body.children.all()).order_by("short_name"),
+        "chairs": chairs,
+        "memberships": body.memberships.select_related("organisation", "person"),
+        "tors": body.terms_of_reference.select_related("document", "approved_by", "meeting", "meeting__body"),
+        "extensions": body.extensions.select_related("meeting", "meeting__body", "decided_by"),
+        "meetings": selectors.meetings_of(body)[:20],
+        "documents": selectors.registry_search(request.user, body=body).order_by(*selectors.REGISTRY_ORDERING)[:20],
+        "liaisons": selectors.liaison_list(request.user, body=body)[:20],
+        "can_manage": selectors.can_manage(request.user, body),
+        "can_register": selectors.can_register(request.user, body),
+        "is_member": selectors.is_member(request.user, body),
+        "example_number": services.format_number(body, 47, 6),
+    }
+    return render(request, "coordination/body_detail.html", context)
+
+
+def body_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    body = selectors.body_for(request.user, slug)
+    data = ical.calendar_for(selectors.meetings_of(body).order_by("starts_on"), f"{body.short_name} meetings")
+    response = HttpResponse(data, content_type=ICS)
+    response["Content-Disposition"] = f'inline; filename="{body.slug}.ics"'
+    return response
+
+
+@login_required
+def lifetime_extend(request: HttpRequest, slug: str) -> HttpResponse:
+    body = selectors.body_for(request.user, slug)
+    if not selectors.can_manage(request.user, body):
+        raise PermissionDenied
+    form = forms.ExtensionForm(request.POST or None, body=body)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.lifetime_extend(actor=request.user, body=body, new_end=data["new_end"], decided_on=data["decided_on"],
+                                     reason=data["reason"], meeting=_meeting_or_404(body, data["meeting"]),
+                                     decided_by=data["decided_by"])
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("%(body)s now runs until %(end)s.") % {"body": body, "end": data["new_end"]})
+            return redirect("coordination:body_detail", body.slug)
+    return render(request, "coordination/form_page.html", {
+        "form": form, "body": body, "title": _("Extend the lifetime of %(body)s") % {"body": body},
+        "submit": _("Record the extension"), "back": reverse("coordination:body_detail", args=[body.slug]),
+    }, status=422 if form.errors else 200)
+
+
+# --- Meetings -------------------------------------------------------------------------------
+
+def meeting_detail(request: HttpRequest, slug: str, ordinal: int) -> HttpResponse:
+    body = selectors.body_for(request.user, slug)
+    meeting = selectors.meeting_for(request.user, body, ordinal)
+    context = {"body": body, "meeting": meeting, "can_manage": selectors.can_manage(request.user, body),
+               "can_register": selectors.can_register(request.user, body), **selectors.meeting_page(meeting, request.user)}
+    return render(request, "coordination/meeting_detail.html", context)
+
+
+def meeting_ics(request: HttpRequest, slug: str, ordinal: int) -> HttpResponse:
+    body = selectors.body_for(request.user, slug)
+    meeting = selectors.meeting_for(request.user, body, ordinal)
+    response = HttpResponse(ical.calendar_for([meeting], str(meeting)), content_type=ICS)
+    response["Content-Disposition"] = f'attachment; filename="{body.slug}-{meeting.ordinal}.ics"'
+    return response
+
+
+@login_required
+def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
+    body = selectors.body_for(request.user, slug)
+    if not selectors.can_manage(request.user, body):
+        raise PermissionDenied
+    form = forms.MeetingForm(request.POST or None)
+    needs_confirmation = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_create(
+                actor=request.user, body=body, starts_on=data["starts_on"], ends_on=data["ends_on"],
+                confirm_outside_lifetime=data["confirm_outside_lifetime"], status=data["status"], venue=data["venue"],
+                city=data["city"], is_remote=data["is_remote"], summary=data["summary"],
+            )
+        except services.NeedsConfirmation as exc:
+            needs_confirmation = True
+            forms.apply_errors(form, exc)
+            form.fields["confirm_outside_lifetime"].widget = forms.forms.CheckboxInput()
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("The %(meeting)s meeting is recorded.") % {"meeting": meeting})
+            return redirect("coordination:meeting_detail", body.slug, meeting.ordinal)
+    return render(request, "coordination/form_page.html", {
+        "form": form, "body": body, "title": _("New meeting of %(body)s") % {"body": body},
+        "intro": _("The meeting gets the next number automatically."), "needs_confirmation": needs_confirmation,
+        "submit": _("Record the meeting"), "back": reverse("coordination:body_detail", args=[body.slug]),
+    }, status=422 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def action_item_close(request: HttpRequest, slug: str, ordinal: int, number: int) -> HttpResponse:
+    body = selectors.body_for(request.user, slug)
+    meeting = selectors.meeting_for(request.user, body, ordinal)
+    item = get_object_or_404(meeting.action_items, number=number)
+    services.action_item_close(actor=request.user, item=item)
+    messages.success(request, _("Action %(n)s is done.") % {"n": number})
+    return redirect(request.POST.get("next") or reverse("coordination:meeting_detail", args=[slug, ordinal]))
+
+
+# --- The registry ---------------------------------------------------------------------------
+
+def registry(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    body = None
+    body_slug = request.GET.get("body", "").strip()
+    if body_slug:
+        body = Body.objects.filter(slug=body_slug).first()
+        if body is None or not access.can_read(request.user, body):
+            body = None
+    qs = selectors.registry_search(request.user, q=q, body=body)
+    page = keyset_page(qs, ordering=selectors.REGISTRY_ORDERING, cursor=request.GET.get("after"), size=50)
+    return render(request, "coordination/registry.html", {
+        "page": page, "q": q, "body": body, "bodies": access.readable(request.user, Body.objects.all()).order_by("short_name"),
+    })
+
+
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = selectors.document_for(request.user, pk)
+    return render(request, "coordination/document_detail.html", {
+        "document": document,
+        "revisions": document.revisions.all(),
+        "files": document.files.all(),
+        "liaisons": selectors.readable_liaisons(request.user).filter(attachments=document).select_related("from_body"),
+        "can_manage": selectors.can_manage(request.user, document.body),
+        "can_revise": selectors.can_manage(request.user, document.body) or access.can_write(request.user, document),
+    })
+
+
+def document_download(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    document = selectors.document_for(request.user, pk)
+    stored = get_object_or_404(document.files, pk=file_pk)
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=stored.content_type, as_attachment=True, filename=stored.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def document_register(request: HttpRequest, slug: str) -> HttpResponse:
+    body = selectors.body_for(request.user, slug)
+    if not selectors.can_register(request.user, body):
+        raise PermissionDenied
+    initial = {"meeting": request.GET.get("meeting")} if request.GET.get("meeting") else None
+    form = forms.DocumentForm(request.POST or None, request.FILES or None, body=body, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.document_register(
+                actor=request.user, body=body, title=data["title"], source=data["source"], kind=data["kind"],
+                meeting=_meeting_or_404(body, data["meeting"]), document_date=data["document_date"],
+                access_level=data["access"], number=data["number"] or None, upload=data["file"],
+            )
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("Registered as %(number)s.") % {"number": document.number})
+            return redirect("coordination:document_detail", document.pk)
+    return render(request, "coordination/form_page.html", {
+        "form": form, "body": body, "title": _("Register a document of %(body)s") % {"body": body},
+        "intro": _("Numbers are allocated when you register and are never reused."), "multipart": True,
+        "submit": _("Register"), "back": reverse("coordination:body_detail", args=[body.slug]),
+    }, status=422 if form.errors else 200)
+
+
+@login_required
+def document_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    document = selectors.document_for(request.user, pk)
+    if not (selectors.can_manage(request.user, document.body) or access.can_write(request.user, document)):
+        raise PermissionDenied
+    form = forms.RevisionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.document_revise(actor=request.user, document=document, note=data["note"], title=data["title"],
+                                     document_date=data["document_date"], upload=data["file"])
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            document.refresh_from_db()
+            messages.success(request, _("%(label)s issued.") % {"label": document.label})
+            return redirect("coordination:document_detail", document.pk)
+    return render(request, "coordination/form_page.html", {
+        "form": form, "body": document.body, "title": _("Revise %(doc)s") % {"doc": document.label},
+        "intro": _("The revision keeps the number %(n)s.") % {"n": document.number}, "multipart": True,
+        "submit": _("Issue the revision"), "back": reverse("coordination:document_detail", args=[document.pk]),
+    }, status=422 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def document_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    document = selectors.document_for(request.user, pk)
+    if not selectors.can_manage(request.user, document.body):
+        raise PermissionDenied
+    form = forms.WithdrawForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError({"reason": _("Say why the document is withdrawn.")})
+        services.document_withdraw(actor=request.user, document=document, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(n)s is withdrawn. Its number will not be reused.") % {"n": document.number})
+    return redirect("coordination:document_detail", document.pk)
+
+
+# --- Liaisons -------------------------------------------------------------------------------
+
+def liaison_list(request: HttpRequest) -> HttpResponse:
+    body = None
+    if request.GET.get("body"):
+        body = Body.objects.filter(slug=request.GET["body"]).first()
+        if body is not None and not access.can_read(request.user, body):
+            body = None
+    direction = request.GET.get("direction", "") if body else ""
+    qs = selectors.liaison_list(request.user, body=body, direction=direction)
+    page = keyset_page(qs, ordering=["-created_at", "-id"], cursor=request.GET.get("after"), size=50)
+    return render(request, "coordination/liaison_list.html", {
+        "page": page, "body": body, "direction": direction, "today": timezone.localdate(),
+        "bodies": access.readable(request.user, Body.objects.all()).order_by("short_name"),
+    })
+
+
+def liaison_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    liaison = selectors.liaison_for(request.user, pk)
+    return render(request, "coordination/liaison_detail.html", {
+        "liaison": liaison,
+        "recipients": liaison.recipients.select_related("body"),
+        "attachments": selectors.readable_documents(request.user).filter(liaisons=liaison).select_related("body"),
+        "replies": selectors.readable_liaisons(request.user).filter(reply_to=liaison).select_related("from_body"),
+        "can_manage": selectors.can_manage(request.user, liaison.from_body),
+        "can_reply": any(selectors.can_manage(request.user, r.body) for r in liaison.recipients.select_related("body")),
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+def liaison_create(request: HttpRequest, slug: str) -> HttpResponse:
+    body = selectors.body_for(request.user, slug)
+    if not selectors.can_manage(request.user, body):
+        raise PermissionDenied
+    replyable = list(LiaisonStatement.objects.filter(recipients__body=body).exclude(status=LiaisonStatement.Status.DRAFT)
+                     .order_by("-created_at")[:50])
+    initial = {}
+    if request.GET.get("reply_to"):
+        original = next((ls for ls in replyable if str(ls.pk) == request.GET["reply_to"]), None)
+        if original is not None:
+            initial = {"reply_to": original.pk, "recipient_1": original.from_body_id, "purpose_1": "information",
+                       "subject": original.subject}
+    form = forms.LiaisonForm(request.POST or None, body=body, replyable=replyable, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            liaison = services.liaison_create(
+                actor=request.user, from_body=body, subject=data["subject"], recipients=form.recipients(),
+                from_meeting=_meeting_or_404(body, data["from_meeting"]),
+                reply_to=next((ls for ls in replyable if ls.pk == data["reply_to"]), None),
+                reference=data["reference"], body_text=data["body_text"], contact_email=data["contact_email"],
+                approval=data["approval"], send=data["send"],
+            )
+        except ValidationError as exc:
+            forms.apply_errors(form, exc)
+        else:
+            messages.success(request, _("Liaison statement saved (%(status)s).") % {"status": liaison.get_status_display()})
+            return redirect("coordination:liaison_detail", liaison.pk)
+    return render(request, "coordination/liaison_form.html", {"form": form, "body": body},
+                  status=422 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def liaison_send(request: HttpRequest, pk: int) -> HttpResponse:
+    liaison = selectors.liaison_for(request.user, pk)
+    if not selectors.can_manage(request.user, liaison.from_body):
+        raise PermissionDenied
+    try:
+        services.liaison_send(actor=request.user, liaison=liaison)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Sent."))
+    return redirect("coordination:liaison_detail", liaison.pk)
+
+
+# --- Dashboard and calendars ----------------------------------------------------------------
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    bodies = list(selectors.dashboard_bodies(request.user).order_by("short_name"))
+    if not bodies and not access.is_secretariat(request.user):
+        return render(request, "coordination/dashboard.html", {"bodies": [], "chosen": None})
+    chosen = None
+    if request.GET.get("body"):
+        chosen = next((b for b in bodies if b.slug == request.GET["body"]), None)
+    shown = [chosen] if chosen else bodies
+    context = {"bodies": bodies, "chosen": chosen, **selectors.dashboard(request.user, shown)}
+    return render(request, "coordination/dashboard.html", context)
+
+
+@login_required
+def my_calendar(request: HttpRequest) -> HttpResponse:
+    token = ical.feed_token(request.user)
+    feed_url = request.build_absolute_uri(reverse("coordination:user_feed", args=[token]))
+    meetings = selectors.meetings_for_user(request.user).filter(ends_on__gte=timezone.localdate())[:50]
+    return render(request, "coordination/calendar.html", {"feed_url": feed_url, "meetings": meetings})
+
+
+def user_feed(request: HttpRequest, token: str) -> HttpResponse:
+    user_id = ical.user_id_from_token(token)
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None:
+        raise Http404
+    data = ical.calendar_for(selectors.meetings_for_user(user), _("My coordination meetings"))
+    return HttpResponse(data, content_type=ICS)
+
