@@ -7,4 +7,4 @@ class OutreachConfig(AppConfig):
     label = "outreach"
     verbose_name = _("Outreach")
     # Menu entries: (label, url name, audience "public" | "staff" | "secretariat", order)
-    nav: list = []
+    nav = [(_("Outreach"), "outreach:index", "public", 25), (_("Verify a certificate"), "outreach:verify", "staff", 26)]

@@ -236,7 +236,7 @@ def _campaigns_in(scope: Scope) -> QuerySet[Campaign]:
     if scope.programme_id is not None:
         return qs.none()
     if scope.country:
-        qs = qs.filter(message__placements__country=scope.country).distinct()
+        qs = qs.filter(messages__placements__country=scope.country).distinct()
     if scope.start:
         qs = qs.filter(ends_on__gte=scope.start)
     if scope.end:

@@ -113,7 +113,7 @@ def certificate_lookup(code: str) -> Certificate | None:
 
 def country_overview(user: Any, country: str) -> dict[str, Any]:
     programmes = programmes_for(user).filter(country=country)
-    campaigns = campaigns_for(user).filter(Q(countries__contains=country) | Q(message__placements__country=country)).distinct()
+    campaigns = campaigns_for(user).filter(Q(countries__contains=country) | Q(messages__placements__country=country)).distinct()
     institutions = access.readable(user, Institution.objects.filter(country=country))
     return {
         "programmes": programmes, "campaigns": campaigns, "institutions": institutions.count(),

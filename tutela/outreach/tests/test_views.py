@@ -1,0 +1,179 @@
+"""Pages through the test client: the permission ladder, forms, import, certificates and verification."""
+
+import subprocess
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tutela.outreach import services
+from tutela.outreach.models import Certificate, DeliveredSession, Trainee
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def unpublished(org_a):
+    return services.programme_create(actor=None, name="Draft programme", organisers=[org_a], country="ET",
+                                     starts_on=date(2014, 1, 1), ends_on=date(2014, 6, 1), is_published=False)
+
+
+def test_programme_page_ladder(ladder, programme, unpublished):
+    ladder("get", reverse("outreach:programme_detail", args=[programme.pk]),
+           {"anonymous": 200, "stakeholder": 200, "focal_point": 200, "other_focal_point": 200, "secretariat": 200})
+    ladder("get", reverse("outreach:programme_detail", args=[unpublished.pk]),
+           {"anonymous": 404, "stakeholder": 404, "focal_point": 200, "other_focal_point": 404, "secretariat": 200})
+
+
+def test_write_pages_ladder(ladder, programme, cohort):
+    expected = {"anonymous": 302, "stakeholder": 403, "other_focal_point": 403, "focal_point": 200, "secretariat": 200}
+    ladder("get", reverse("outreach:trainee_register", args=[cohort.pk]), expected)
+    ladder("get", reverse("outreach:session_record", args=[programme.pk]), expected)
+    ladder("get", reverse("outreach:trainees_import", args=[cohort.pk]), expected)
+    ladder("get", reverse("outreach:programme_parameter", args=[programme.pk, "mean_class_size"]), expected)
+
+
+def test_index_and_country_pages_list_published_outreach(client, programme, unpublished, campaign):
+    page = client.get(reverse("outreach:index")).content.decode()
+    assert programme.name in page and "Click Safe, Click Clever" in page and "Draft programme" not in page
+    country = client.get(reverse("outreach:country", args=["et"]))
+    assert country.status_code == 200 and programme.name in country.content.decode()
+    assert client.get(reverse("outreach:country", args=["XX"])).status_code == 404
+
+
+def test_registering_a_trainee_through_the_form(client, focal_point, cohort, school):
+    client.force_login(focal_point)
+    url = reverse("outreach:trainee_register", args=[cohort.pk])
+    response = client.post(url, {"full_name": "Almaz Tesfaye", "sector": "educator", "status": "enrolled"})
+    assert response.status_code == 200
+    assert "consented to be named" in response.content.decode()
+    assert not Trainee.objects.exists()
+    response = client.post(url, {"full_name": "Almaz Tesfaye", "consent_to_be_named": "on", "sector": "educator",
+                                 "institution": school.pk, "status": "completed", "completed_on": "2013-09-01"})
+    assert response.status_code == 302
+    trainee = Trainee.objects.get()
+    assert trainee.display_name == "Almaz Tesfaye" and trainee.institution == school
+
+
+def test_a_childs_name_in_the_count_field_is_refused_with_a_clear_message(client, focal_point, programme, ambassador):
+    client.force_login(focal_point)
+    url = reverse("outreach:session_record", args=[programme.pk])
+    data = {"held_on": "2013-10-01", "audience": "children", "min_age": 10, "max_age": 14, "count": "Abebe Bekele"}
+    response = client.post(url, data)
+    assert "Never a name or a date of birth" in response.content.decode()
+    response = client.post(url, {**data, "count": 32, "max_age": 19})
+    assert "within 0–17" in response.content.decode()
+    assert not DeliveredSession.objects.exists()
+    response = client.post(url, {**data, "count": 32, "ambassador": ambassador.pk})
+    assert response.status_code == 302
+    page = client.get(reverse("outreach:programme_detail", args=[programme.pk])).content.decode()
+    assert "32" in page and "counts once" in page
+
+
+def test_public_page_withholds_small_counts_but_the_owner_sees_them(client, focal_point, programme, ambassador, school):
+    services.session_record(actor=None, programme=programme, ambassador=ambassador, institution=school,
+                            held_on=date(2013, 10, 1), min_age=10, max_age=14, count=3)
+    url = reverse("outreach:programme_detail", args=[programme.pk])
+    public = client.get(url).content.decode()
+    assert "&lt;5" in public and "withheld" in public
+    client.force_login(focal_point)
+    owner = client.get(url).content.decode()
+    assert "withheld" not in owner
+
+
+def test_editing_a_parameter_updates_the_estimate(client, focal_point, programme):
+    client.force_login(focal_point)
+    url = reverse("outreach:programme_parameter", args=[programme.pk, "mean_class_size"])
+    response = client.post(url, {"low": 40, "central": 50, "high": 60, "source": ""})
+    assert "or mark it as an assumption" in response.content.decode()
+    response = client.post(url, {"low": 40, "central": 50, "high": 60, "is_assumption": "on"})
+    assert response.status_code == 302
+    assert programme.parameters.get().central == 50
+    assert client.get(reverse("outreach:programme_parameter", args=[programme.pk, "nonsense"])).status_code == 404
+
+
+def test_import_dry_run_then_save(client, focal_point, cohort, school):
+    client.force_login(focal_point)
+    url = reverse("outreach:trainees_import", args=[cohort.pk])
+    csv = ("name,consent,label,sector,institution,status,completed_on\n"
+           ",no,Teacher 01,educator,Addis Ababa school 01,completed,2013-09-01\n"
+           "Almaz Tesfaye,no,,educator,,enrolled,\n")
+    response = client.post(url, {"file": SimpleUploadedFile("t.csv", csv.encode()), "dry_run": "on"})
+    body = response.content.decode()
+    assert "Nothing was saved" in body and "Line 3" in body
+    good = csv.replace("Almaz Tesfaye,no", "Almaz Tesfaye,yes")
+    response = client.post(url, {"file": SimpleUploadedFile("t.csv", good.encode()), "dry_run": "on"})
+    assert "all 2 rows are fine" in response.content.decode()
+    assert not Trainee.objects.exists()
+    response = client.post(url, {"file": SimpleUploadedFile("t.csv", good.encode())})
+    assert response.status_code == 302 and Trainee.objects.count() == 2
+
+
+def test_import_reads_xlsx_and_refuses_other_files(client, focal_point, cohort):
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["label", "sector", "status"])
+    book.active.append(["Officer 01", "law enforcement", "enrolled"])
+    data = BytesIO()
+    book.save(data)
+    client.force_login(focal_point)
+    url = reverse("outreach:trainees_import", args=[cohort.pk])
+    response = client.post(url, {"file": SimpleUploadedFile("t.xlsx", data.getvalue())})
+    assert response.status_code == 302
+    assert Trainee.objects.get().sector == "law_enforcement"
+    response = client.post(url, {"file": SimpleUploadedFile("t.txt", b"hello")})
+    assert "Upload a .csv or .xlsx file" in response.content.decode()
+
+
+def test_certificate_pdf_names_the_trainee_and_the_verification_code(client, focal_point, ambassador, tmp_path):
+    client.force_login(focal_point)
+    response = client.post(reverse("outreach:certificate_issue", args=[ambassador.pk]))
+    assert response.status_code == 302
+    certificate = Certificate.objects.get()
+    response = client.get(reverse("outreach:certificate_pdf", args=[certificate.code]))
+    assert response["Content-Type"] == "application/pdf"
+    pdf = tmp_path / "c.pdf"
+    pdf.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Certificate of completion" in text
+    assert "Ambassador A" in text and certificate.code in text
+    assert f"/outreach/verify/{certificate.code}/" in text
+
+
+def test_certificate_for_someone_who_did_not_complete_is_refused(client, focal_point, cohort):
+    trainee = services.trainee_register(actor=None, cohort=cohort, sector="educator")
+    client.force_login(focal_point)
+    response = client.post(reverse("outreach:certificate_issue", args=[trainee.pk]), follow=True)
+    assert "has not completed the training" in response.content.decode()
+    assert not Certificate.objects.exists()
+
+
+def test_certificate_download_is_for_the_programmes_managers_only(ladder, ambassador):
+    certificate = services.certificate_issue(actor=None, trainee=ambassador)
+    ladder("get", reverse("outreach:certificate_pdf", args=[certificate.code]),
+           {"anonymous": 302, "stakeholder": 403, "other_focal_point": 403, "focal_point": 200})
+
+
+def test_verification_page_valid_forged_and_revoked(client, ambassador):
+    certificate = services.certificate_issue(actor=None, trainee=ambassador)
+    valid = client.get(reverse("outreach:verify_code", args=[certificate.code])).content.decode()
+    assert "Valid." in valid and "Ambassador A" in valid
+    forged = client.get(reverse("outreach:verify"), {"code": "TUT-AAAA-BBBB-CCCC"}).content.decode()
+    assert "Not valid." in forged and "No certificate has this code" in forged
+    services.certificate_revoke(actor=None, certificate=certificate, reason="Issued in error")
+    revoked = client.get(reverse("outreach:verify"), {"code": certificate.code.lower()}).content.decode()
+    assert "Not valid." in revoked and "revoked" in revoked and "Ambassador A" not in revoked
+
+
+def test_programme_page_queries_do_not_grow_with_trainees(client, programme, cohort, django_assert_max_num_queries):
+    for i in range(30):
+        services.trainee_register(actor=None, cohort=cohort, sector="educator", status="completed",
+                                  completed_on=date(2013, 9, 1), label=f"T{i:02d}")
+    with django_assert_max_num_queries(20):
+        client.get(reverse("outreach:programme_detail", args=[programme.pk]))
+    with django_assert_max_num_queries(12):
+        client.get(reverse("outreach:programme_trainees", args=[programme.pk]))

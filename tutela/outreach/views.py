@@ -1,0 +1,268 @@
+"""Outreach pages. Each view asks ``tutela.core.access`` first and writes only through services."""
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_countries import countries
+
+from tutela.core import access
+from tutela.core.pagination import keyset_page
+
+from . import reach, selectors, services
+from .forms import (
+    ImportForm,
+    ParameterForm,
+    RevokeForm,
+    SessionForm,
+    TraineeForm,
+    VerifyForm,
+    apply_service_errors,
+)
+from .models import Campaign, Certificate, Cohort, ReachParameter, Trainee, TrainingProgramme
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    programmes = selectors.programmes_for(request.user).order_by("-starts_on", "-id")[:50]
+    campaigns = selectors.campaigns_for(request.user).order_by("-starts_on", "-id")[:50]
+    country_links = [(code, countries.name(code)) for code in selectors.countries_with_outreach(request.user)]
+    return render(request, "outreach/index.html", {
+        "programmes": programmes, "campaigns": campaigns, "countries": country_links,
+        "may_write": access.role_of(request.user) in {"secretariat", "focal_point"},
+    })
+
+
+def _reach_context(result: dict[str, Any]) -> dict[str, Any]:
+    return {"reach": result, "cascade_models": [e for e in result["estimated"] if e["model"] == "cascade"],
+            "placement_models": [e for e in result["estimated"] if e["model"] == "placement"]}
+
+
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = access.get_for_user(request.user, TrainingProgramme.objects.select_related("activity", "follow_on"), pk)
+    may_write = access.can_write(request.user, programme)
+    result = selectors.stored_reach(request.user, programme=programme)
+    params = {p.key: p for p in programme.parameters.all()}
+    return render(request, "outreach/programme_detail.html", {
+        "programme": programme, "may_write": may_write,
+        "cohorts": programme.cohorts.annotate(trainee_count=Count("trainees")).prefetch_related("sessions"),
+        "sectors": selectors.sector_summary(programme),
+        "figures": selectors.figures_about(request.user, programme),
+        "tree": selectors.cascade(programme),
+        "parameter_keys": [(k, ReachParameter.Key(k).label, params.get(k)) for k in ReachParameter.CASCADE_KEYS],
+        "campaigns": selectors.campaigns_for(request.user).filter(programme=programme),
+        **_reach_context(result),
+    })
+
+
+def programme_trainees(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = access.get_for_user(request.user, TrainingProgramme, pk)
+    qs = programme.trainees.select_related("cohort", "institution", "trained_by").prefetch_related("certificates")
+    page = keyset_page(qs, ordering=["generation", "label", "pk"], cursor=request.GET.get("after"), size=50)
+    return render(request, "outreach/trainees.html", {
+        "programme": programme, "page": page, "may_write": access.can_write(request.user, programme),
+    })
+
+
+@login_required
+def trainee_register(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = access.get_for_user(request.user, Cohort.objects.select_related("programme"), pk, write=True)
+    programme = cohort.programme
+    form = TraineeForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            trainee = services.trainee_register(actor=request.user, cohort=cohort, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(t)s is registered in %(c)s.") % {"t": trainee.display_name, "c": cohort.name})
+            return redirect("outreach:programme_trainees", pk=programme.pk)
+    return render(request, "outreach/form_page.html", {
+        "form": form, "programme": programme,
+        "title": _("Register a trainee in %(c)s") % {"c": cohort.name},
+        "intro": _("Trainees are adults. Record a name only with the person's consent; otherwise a pseudonymous label is used."),
+        "submit": _("Register"),
+    })
+
+
+@login_required
+def trainees_import(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = access.get_for_user(request.user, Cohort.objects.select_related("programme"), pk, write=True)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = services.trainees_import(actor=request.user, cohort=cohort, rows=form.cleaned_data["rows"],
+                                          dry_run=form.cleaned_data["dry_run"])
+        if report.ok and not report.dry_run:
+            messages.success(request, _("%(n)s trainees imported.") % {"n": report.created})
+            return redirect("outreach:programme_trainees", pk=cohort.programme_id)
+    return render(request, "outreach/import.html", {"form": form, "cohort": cohort, "report": report})
+
+
+@login_required
+def session_record(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = access.get_for_user(request.user, TrainingProgramme, pk, write=True)
+    form = SessionForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_record(actor=request.user, programme=programme, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Session recorded; reach updated."))
+            return redirect(reverse("outreach:programme_detail", args=[programme.pk]) + "#reach")
+    return render(request, "outreach/form_page.html", {
+        "form": form, "programme": programme, "title": _("Record a session an ambassador delivered"),
+        "intro": _("One audience and age band per record. Children are only counted: nothing here may identify a child."),
+        "submit": _("Record session"),
+    })
+
+
+def _parameter_edit(request: HttpRequest, subject: TrainingProgramme | Campaign, key: str, back: str) -> HttpResponse:
+    allowed = ReachParameter.CASCADE_KEYS if isinstance(subject, TrainingProgramme) else ReachParameter.PLACEMENT_KEYS
+    if key not in allowed:
+        raise Http404
+    kwargs = {"programme": subject} if isinstance(subject, TrainingProgramme) else {"campaign": subject}
+    current = ReachParameter.objects.filter(key=key, **kwargs).first()
+    form = ParameterForm(request.POST or None, initial=ParameterForm.initial_for(current))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.parameter_set(actor=request.user, key=key, **kwargs, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Parameter saved; the estimate is recomputed."))
+            return redirect(back + "#reach")
+    return render(request, "outreach/form_page.html", {
+        "form": form, "title": _("%(p)s for %(s)s") % {"p": ReachParameter.Key(key).label, "s": subject},
+        "intro": _("Give low, central and high values and where they come from; mark them as an assumption if no source exists."),
+        "submit": _("Save parameter"),
+    })
+
+
+@login_required
+def programme_parameter(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    programme = access.get_for_user(request.user, TrainingProgramme, pk, write=True)
+    return _parameter_edit(request, programme, key, reverse("outreach:programme_detail", args=[pk]))
+
+
+@login_required
+def campaign_parameter(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    campaign = access.get_for_user(request.user, Campaign, pk, write=True)
+    return _parameter_edit(request, campaign, key, reverse("outreach:campaign_detail", args=[pk]))
+
+
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = access.get_for_user(request.user, Campaign.objects.select_related("owner_organisation", "programme"), pk)
+    params = {p.key: p for p in campaign.parameters.all()}
+    return render(request, "outreach/campaign_detail.html", {
+        "campaign": campaign, "may_write": access.can_write(request.user, campaign),
+        "messages_list": campaign.messages.prefetch_related("placements"),
+        "parameter_keys": [(k, ReachParameter.Key(k).label, params.get(k)) for k in ReachParameter.PLACEMENT_KEYS],
+        **_reach_context(selectors.stored_reach(request.user, campaign=campaign)),
+    })
+
+
+def country(request: HttpRequest, code: str) -> HttpResponse:
+    code = code.upper()
+    if code not in dict(countries):
+        raise Http404
+    start, end = _period(request)
+    overview = selectors.country_overview(request.user, code)
+    if start or end:
+        overview["reach"] = selectors.live_reach(request.user, reach.Scope(country=code, start=start, end=end))
+    return render(request, "outreach/country.html", {
+        "code": code, "name": countries.name(code), "start": start, "end": end, **overview,
+        **_reach_context(overview["reach"]),
+    })
+
+
+def _period(request: HttpRequest) -> tuple[date | None, date | None]:
+    def parse(name: str) -> date | None:
+        try:
+            return date.fromisoformat(request.GET.get(name, ""))
+        except ValueError:
+            return None
+
+    return parse("start"), parse("end")
+
+
+# --- Certificates ---------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    trainee = access.get_for_user(request.user, Trainee.objects.select_related("programme"), pk, write=True)
+    try:
+        certificate = services.certificate_issue(actor=request.user, trainee=trainee)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Certificate %(c)s issued.") % {"c": certificate.code})
+    return redirect("outreach:programme_trainees", pk=trainee.programme_id)
+
+
+@login_required
+def certificate_revoke(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = _certificate_for(request, code, write=True)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_revoke(actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Certificate %(c)s revoked.") % {"c": certificate.code})
+            return redirect("outreach:programme_trainees", pk=certificate.trainee.programme_id)
+    return render(request, "outreach/form_page.html", {
+        "form": form, "title": _("Revoke certificate %(c)s") % {"c": certificate.code},
+        "intro": _("Anyone checking this code will then be told it is not valid."), "submit": _("Revoke"),
+    })
+
+
+def _certificate_for(request: HttpRequest, code: str, *, write: bool = False) -> Certificate:
+    certificate = selectors.certificate_lookup(code)
+    if certificate is None:
+        raise Http404
+    return access.get_for_user(request.user, Certificate.objects.select_related("trainee__programme"), certificate.pk, write=write)
+
+
+@login_required
+def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = _certificate_for(request, code, write=True)
+    pdf = render_certificate_pdf(certificate, request.build_absolute_uri(reverse("outreach:verify_code", args=[certificate.code])))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
+    return response
+
+
+def render_certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("outreach/certificate.html", {
+        "certificate": certificate, "trainee": certificate.trainee, "programme": certificate.trainee.programme,
+        "organisers": certificate.trainee.programme.organisers.all(), "verify_url": verify_url,
+    })
+    # No base_url: the certificate loads nothing from anywhere.
+    return HTML(string=html).write_pdf()
+
+
+def verify(request: HttpRequest, code: str = "") -> HttpResponse:
+    """Public: anyone may check a code. Unknown, forged and revoked codes all answer "not valid"."""
+    form = VerifyForm(request.GET or None, initial={"code": code})
+    checked = code or (form.cleaned_data["code"] if form.is_valid() else "")
+    certificate = selectors.certificate_lookup(checked) if checked else None
+    valid = certificate is not None and certificate.is_valid and certificate.trainee.programme.is_published
+    return render(request, "outreach/verify.html", {
+        "form": form, "checked": checked, "certificate": certificate if valid else None,
+        "revoked": certificate is not None and not certificate.is_valid, "valid": valid,
+    }, status=200)
