@@ -249,10 +249,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _appointment_subjects(user):
-    """Secretariat appoint on anything; a focal point only on their own organisation."""
-    if access.is_secretariat(user):
-        return Organisation.objects.all(), Initiative.objects.order_by("name")
-    return access.writable(user, Organisation.objects.all()), Initiative.objects.none()
+    """What ``user`` may appoint people on: what they may write (a focal point: their own organisation)."""
+    initiatives = [i for i in Initiative.objects.order_by("name") if access.can_write(user, i)]
+    return access.writable(user, Organisation.objects.all()), initiatives
 
 
 @login_required

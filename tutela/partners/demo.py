@@ -41,8 +41,9 @@ def load(context: dict) -> None:
         parties=[orgs["itu"], orgs["trendmicro"]],
         framework="ITU Global Cybersecurity Agenda (GCA)",
         objectives=(
-            "Establish a framework for collaboration in line with the mutual goal of creating a more secure "
-            "and safer information society. ITU benefits from Trend Micro's institutional expertise and research."
+            "The objective is to establish a framework for collaboration in line with the mutual goal of creating "
+            "a more secure and safer information society. Through this partnership, ITU will benefit from Trend "
+            "Micro's institutional expertise and research."
         ),
         source_url="https://www.itu.int/en/cop/Pages/activities.aspx",
     )
