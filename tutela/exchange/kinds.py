@@ -167,6 +167,7 @@ class Kind:
     columns: list[Column] = []
     field_columns: dict[str, str] = {}
     default_column = ""
+    forbidden_column = ""
 
     @property
     def column_names(self) -> list[str]:
@@ -210,7 +211,7 @@ class Kind:
         except ValidationError as exc:
             raise RowProblems(_problems_from(exc, self.field_columns, self.default_column)) from exc
         except PermissionDenied as exc:
-            raise RowProblems([(self.default_column, self.forbidden_message())]) from exc
+            raise RowProblems([(self.forbidden_column or self.default_column, self.forbidden_message())]) from exc
 
     def parse(self, row: dict, ctx: Context, problems: list) -> dict:
         raise NotImplementedError
@@ -301,6 +302,7 @@ class ActivityKind(Kind):
     key = "activities"
     label = gettext_lazy("Activities")
     default_column = "title"
+    forbidden_column = "organisers"
     columns = [
         Column("title", True, gettext_lazy("What happened or is planned."), "Safer Internet Day workshop"),
         Column("kind", True, gettext_lazy("One of: %s.") % ", ".join(Activity.Kind.values), "workshop"),
@@ -426,6 +428,7 @@ class FigureKindSpec(Kind):
     key = "figures"
     label = gettext_lazy("Figures")
     default_column = "value"
+    forbidden_column = "reported_by"
     columns = [
         Column("indicator", True, gettext_lazy("Indicator code (e.g. people_trained). A new code needs indicator_name and unit."), "children_reached"),
         Column("indicator_name", False, gettext_lazy("Only for a new indicator."), ""),
