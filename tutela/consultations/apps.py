@@ -7,4 +7,7 @@ class ConsultationsConfig(AppConfig):
     label = "consultations"
     verbose_name = _("Consultations")
     # Menu entries: (label, url name, audience "public" | "staff" | "secretariat", order)
-    nav: list = []
+    nav: list = [
+        (_("Consultations"), "consultations:consultation_list", "public", 30),
+        (_("Consultation work: moderation and decisions"), "consultations:dashboard", "staff", 30),
+    ]

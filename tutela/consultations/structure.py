@@ -16,6 +16,7 @@ KEY_RE = re.compile(r"\s*\{#([a-z0-9]{4,12})\}\s*$")
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*)$")
 LIST_RE = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*)$")
 LEADING_NUMBER_RE = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
+PARAGRAPH_NUMBER_RE = re.compile(r"^\d+\.\s+")
 MAX_BLOCKS = 5000
 MAX_BLOCK_CHARS = 20_000
 
@@ -56,6 +57,8 @@ def parse_markdown(source: str) -> list[Block]:
             buffer.clear()
 
     for line in source.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if line.lstrip().startswith("<!--") and line.rstrip().endswith("-->"):
+            continue  # a comment line, e.g. the title our export writes
         heading = HEADING_RE.match(line)
         item = LIST_RE.match(line)
         if heading:
@@ -96,8 +99,8 @@ def parse_docx(data: bytes) -> list[Block]:
             continue
         level = 0
         if style == "Title":
-            level = 1
-        elif style.startswith("Heading "):
+            continue  # the document's title, not part of its structure
+        if style.startswith("Heading "):
             try:
                 level = max(1, min(6, int(style.split(" ", 1)[1])))
             except ValueError:
@@ -105,7 +108,8 @@ def parse_docx(data: bytes) -> list[Block]:
         if level:
             blocks.append(Block("section", LEADING_NUMBER_RE.sub("", text), level, key))
         else:
-            blocks.append(Block("paragraph", text, 0, key))
+            # Our own export writes "12. " before each paragraph; its number is ours to recompute.
+            blocks.append(Block("paragraph", PARAGRAPH_NUMBER_RE.sub("", text) if key else text, 0, key))
     return _checked(blocks)
 
 

@@ -1,4 +1,26 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "consultations"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.consultation_list, name="consultation_list"),
+    path("workspace/", views.dashboard, name="dashboard"),
+    path("<int:pk>/", views.consultation_detail, name="consultation"),
+    path("<int:pk>/read/", views.consultation_read, name="read"),
+    path("<int:pk>/p/<int:paragraph_id>/", views.paragraph_detail, name="paragraph"),
+    path("<int:pk>/comment/", views.document_comment, name="document_comment"),
+    path("<int:pk>/email/", views.email_start, name="email_start"),
+    path("<int:pk>/report/", views.report, name="report"),
+    path("<int:pk>/resolution.<str:fmt>", views.resolution_export, name="resolution_export"),
+    path("<int:pk>/moderate/", views.moderation, name="moderation"),
+    path("<int:pk>/dispositions/", views.dispositions, name="dispositions"),
+    path("confirm/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("receipt/<str:receipt>/", views.receipt, name="receipt"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("documents/<int:pk>/", views.document_detail, name="document"),
+    path("versions/<int:pk>/", views.version_detail, name="version"),
+    path("versions/<int:pk>/publish/", views.version_publish, name="version_publish"),
+    path("versions/<int:pk>/export.<str:fmt>", views.version_export, name="version_export"),
+    path("versions/<int:pk>/diff/<int:other>/", views.version_diff, name="diff"),
+]

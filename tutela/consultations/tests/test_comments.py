@@ -128,17 +128,19 @@ def test_a_child_or_young_person_is_a_type_needing_an_organisation_never_an_iden
     assert not names & {"name", "full_name", "birth_date", "age", "phone", "address", "photo"}
 
 
-def test_the_public_comments_after_confirming_an_email_address(consultation, paragraphs, client):
+def test_the_public_comments_after_confirming_an_email_address(consultation, paragraphs, django_capture_on_commit_callbacks):
     with pytest.raises(ValidationError, match="Confirm your e-mail"):
         services.comment_submit(consultation=consultation, details=DETAILS, paragraph_id=paragraphs["1"].pk, text="Hi")
-    respondent = services.respondent_request_confirmation(consultation=consultation, email="Someone@Example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        respondent = services.respondent_request_confirmation(consultation=consultation, email="Someone@Example.org")
     assert len(mail.outbox) == 1
     link = next(line for line in mail.outbox[0].body.splitlines() if "/confirm/" in line)
     token = link.rsplit("/confirm/", 1)[1].strip("/")
     services.respondent_confirm(token=token)
     respondent.refresh_from_db()
-    comment = services.comment_submit(consultation=consultation, respondent=respondent, details=DETAILS,
-                                      paragraph_id=paragraphs["1"].pk, text="Hi")
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = services.comment_submit(consultation=consultation, respondent=respondent, details=DETAILS,
+                                          paragraph_id=paragraphs["1"].pk, text="Hi")
     assert comment.receipt and mail.outbox[-1].to == ["someone@example.org"]
     with pytest.raises(ValidationError, match="not valid"):
         services.respondent_confirm(token=token + "x")

@@ -1,0 +1,111 @@
+"""Forms for the consultation pages. They collect input; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .models import Comment, Disposition, GuidelineVersion, IndustrySector, StakeholderType
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.docx,.odt"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class CommentForm(forms.Form):
+    """What a respondent tells us: who they are (as a type) and what they say."""
+
+    comment_type = forms.ChoiceField(label=_("Kind of comment"), choices=Comment.Type.choices,
+                                     initial=Comment.Type.GENERAL)
+    quote = forms.CharField(
+        label=_("Passage (optional)"), required=False, max_length=2000,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("To comment on a few words only, copy them here from the paragraph."),
+    )
+    text = forms.CharField(label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 6}),
+                           help_text=_("Up to 10,000 characters."))
+    proposed_change = forms.CharField(label=_("Proposed change (optional)"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 3}),
+                                      help_text=_("The wording you suggest instead."))
+    attachments = MultipleFileField(label=_("Attachments (optional)"), required=False,
+                                    help_text=_("PDF, DOCX or ODT only, at most 3 files of 5 MB each."))
+    stakeholder_type = forms.ChoiceField(label=_("You respond as"), choices=[("", "—"), *StakeholderType.choices])
+    industry_sector = forms.ChoiceField(label=_("Industry sector (for industry)"), required=False,
+                                        choices=[("", "—"), *IndustrySector.choices])
+    organisation_name = forms.CharField(
+        label=_("Organisation"), required=False, max_length=200,
+        help_text=_("For a child or young person: the organisation that gathered their views. Never a child's name."),
+    )
+    country = CountryField(blank=True).formfield(label=_("Country"), required=False)
+    is_anonymous = forms.BooleanField(label=_("Publish my comment without my organisation's name"), required=False)
+    consent_to_list = forms.BooleanField(label=_("List my organisation among the contributors in the report"),
+                                         required=False)
+    wants_outcome = forms.BooleanField(label=_("Tell me about the outcome"), required=False)
+    submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for q in self.questions:
+            label = f"{q.number}. {q.text}"
+            if q.kind == "choice":
+                self.fields[f"q{q.pk}"] = forms.ChoiceField(
+                    label=label, required=False, choices=[("", "—"), *[(c, c) for c in q.choices]])
+            else:
+                self.fields[f"q{q.pk}"] = forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def details(self) -> dict:
+        keys = ["stakeholder_type", "industry_sector", "organisation_name", "country", "is_anonymous",
+                "consent_to_list", "wants_outcome"]
+        return {k: self.cleaned_data.get(k) for k in keys}
+
+    def answers(self) -> dict:
+        return {q.pk: self.cleaned_data.get(f"q{q.pk}") or "" for q in self.questions
+                if self.cleaned_data.get(f"q{q.pk}")}
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(label=_("Your e-mail address"),
+                             help_text=_("We send a link to confirm it. It is never published."))
+
+
+class ModerationForm(forms.Form):
+    action = forms.ChoiceField(choices=[("published", _("Publish")), ("hidden", _("Hide")), ("spam", _("Spam"))])
+    reason = forms.CharField(required=False, max_length=300)
+
+
+class DispositionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=Disposition.Decision.choices)
+    rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 2}))
+    resulting = forms.CharField(label=_("Led to paragraphs (numbers in the next version, e.g. 3, 4)"), required=False)
+
+
+class ImportForm(forms.Form):
+    label = forms.CharField(label=_("Version label"), max_length=100, help_text=_("e.g. Draft 2, Final"))
+    stage = forms.ChoiceField(label=_("Stage"), choices=GuidelineVersion.Stage.choices)
+    markdown = forms.CharField(label=_("Markdown text"), required=False, widget=forms.Textarea(attrs={"rows": 8}),
+                               help_text=_("# headings become sections; blank lines separate paragraphs."))
+    file = forms.FileField(label=_("…or a Word file (.docx)"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("markdown") and not data.get("file"):
+            raise forms.ValidationError(_("Paste Markdown text or choose a .docx file."))
+        return data
+
+
+class ReportForm(forms.Form):
+    summary = forms.CharField(label=_("Summary of the outcome"), widget=forms.Textarea(attrs={"rows": 5}))
+    final_version = forms.ModelChoiceField(label=_("Resulting version"), queryset=GuidelineVersion.objects.none(),
+                                           required=False)

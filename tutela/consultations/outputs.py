@@ -1,0 +1,95 @@
+"""Files made from consultation records: versions as Markdown/DOCX/PDF, the comment-resolution
+table as CSV/XLSX/PDF. Pure readers: nothing here writes to the database."""
+
+import csv
+import io
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from .models import GuidelineVersion
+
+RESOLUTION_COLUMNS = [
+    ("receipt", "Receipt"), ("paragraph", "Paragraph"), ("quote", "Passage"), ("comment", "Comment"),
+    ("proposed_change", "Proposed change"), ("type", "Type"), ("stakeholder_type", "Stakeholder type"),
+    ("decision", "Decision"), ("rationale", "Rationale"), ("resulting", "Led to"),
+]
+
+
+def _cell(value: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet: keep it as text.
+    value = str(value or "")
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def version_markdown(version: GuidelineVersion) -> str:
+    """Markdown with a ``{#key}`` after each block, so a re-import keeps paragraph identity."""
+    lines = [f"<!-- {version.document.title} — {version.label} -->", ""]
+    for p in version.paragraphs.order_by("position").select_related("anchor"):
+        if p.kind == "section":
+            lines.append(f"{'#' * max(1, p.level)} {p.text} {{#{p.anchor.key}}}")
+        else:
+            lines.append(f"{p.text} {{#{p.anchor.key}}}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def version_docx(version: GuidelineVersion) -> bytes:
+    """A Word file; each block ends with its ``{#key}`` as hidden text for a lossless re-import."""
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = f"{version.document.title} — {version.label}"
+    document.add_heading(f"{version.document.title} — {version.label}", level=0)
+    for p in version.paragraphs.order_by("position").select_related("anchor"):
+        if p.kind == "section":
+            para = document.add_heading(f"{p.number} {p.text}", level=min(max(1, p.level), 9))
+        else:
+            para = document.add_paragraph()
+            para.add_run(f"{p.number}. ").bold = True
+            para.add_run(p.text)
+        marker = para.add_run(f" {{#{p.anchor.key}}}")
+        marker.font.hidden = True
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def pdf(template: str, context: dict) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=render_to_string(template, context)).write_pdf()
+
+
+def resolution_csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_(label) for _key, label in RESOLUTION_COLUMNS])
+    for row in rows:
+        writer.writerow([_cell(row[key]) for key, _label in RESOLUTION_COLUMNS])
+    return out.getvalue()
+
+
+def resolution_xlsx(rows: list[dict], title: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook(write_only=False)
+    sheet = book.active
+    sheet.title = "Resolution"
+    sheet.append([_(label) for _key, label in RESOLUTION_COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_cell(row[key]) for key, _label in RESOLUTION_COLUMNS])
+    widths = [16, 10, 30, 60, 40, 12, 22, 22, 50, 14]
+    for i, width in enumerate(widths):
+        sheet.column_dimensions[chr(ord("A") + i)].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    book.properties.title = title[:200]
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

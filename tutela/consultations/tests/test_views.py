@@ -1,0 +1,165 @@
+"""Pages through the test client: permissions, the no-JavaScript comment flow, escaping, exports."""
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from tutela.consultations import services
+from tutela.consultations.models import Comment, GuidelineVersion
+
+pytestmark = pytest.mark.django_db
+
+FORM = {"stakeholder_type": "industry", "industry_sector": "mobile", "organisation_name": "Telco",
+        "country": "ID", "comment_type": "editorial", "text": "Say “team or person”.", "submission_key": "k1"}
+
+
+def test_public_pages_answer_everyone_and_staff_pages_only_the_owners(ladder, consultation, paragraphs):
+    pk = consultation.pk
+    everyone = dict.fromkeys(["anonymous", "stakeholder", "focal_point", "other_focal_point", "secretariat"], 200)
+    for name in ["consultation", "read", "document_comment"]:
+        ladder("get", reverse(f"consultations:{name}", args=[pk]), everyone)
+    ladder("get", reverse("consultations:paragraph", args=[pk, paragraphs["1"].pk]), everyone)
+    staff = {"anonymous": 302, "stakeholder": 403, "other_focal_point": 403, "focal_point": 200, "secretariat": 200}
+    for name in ["moderation", "dispositions"]:
+        ladder("get", reverse(f"consultations:{name}", args=[pk]), staff)
+    ladder("get", reverse("consultations:report", args=[pk]),
+           {"anonymous": 404, "stakeholder": 404, "focal_point": 200, "secretariat": 200})
+    ladder("get", reverse("consultations:dashboard"), {"anonymous": 302, "stakeholder": 403, "focal_point": 200})
+
+
+def test_an_unpublished_consultation_is_not_found_for_the_public(ladder, consultation):
+    consultation.is_published = False
+    consultation.save()
+    ladder("get", reverse("consultations:consultation", args=[consultation.pk]),
+           {"anonymous": 404, "other_focal_point": 404, "focal_point": 200})
+
+
+def test_commenting_without_javascript_posts_the_form_and_shows_the_receipt(client, stakeholder, consultation, paragraphs):
+    client.force_login(stakeholder)
+    url = reverse("consultations:paragraph", args=[consultation.pk, paragraphs["1"].pk])
+    page = client.get(url)
+    assert b'name="submission_key"' in page.content and b'enctype="multipart/form-data"' in page.content
+    response = client.post(url, FORM)
+    comment = Comment.objects.get()
+    assert response.status_code == 302 and response.url == reverse("consultations:receipt", args=[comment.receipt])
+    receipt = client.get(response.url)
+    assert comment.receipt in receipt.content.decode()
+    again = client.post(url, FORM)  # the double click
+    assert again.url == response.url and Comment.objects.count() == 1
+
+
+def test_the_form_shows_what_to_fix_and_keeps_the_text(client, stakeholder, consultation, paragraphs):
+    client.force_login(stakeholder)
+    url = reverse("consultations:paragraph", args=[consultation.pk, paragraphs["1"].pk])
+    response = client.post(url, {**FORM, "quote": "not in the paragraph"})
+    assert response.status_code == 422
+    assert "The passage you quoted is not in ¶ 1" in response.content.decode()
+    assert "Say “team or person”." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_five_megabytes_posted_to_the_form_gets_a_clear_413(client, stakeholder, consultation, paragraphs):
+    client.force_login(stakeholder)
+    url = reverse("consultations:paragraph", args=[consultation.pk, paragraphs["1"].pk])
+    response = client.post(url, {**FORM, "text": "x" * 5 * 1024 * 1024})
+    assert response.status_code == 413
+    assert "far too long" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_hostile_comments_are_shown_escaped_and_bidi_isolated(client, secretariat, submit, consultation, paragraphs):
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)> \u202egnp.exe\u202c zero\u200bwidth'
+    comment = submit(hostile)
+    services.comment_moderate(actor=secretariat, comment=comment, action="published")
+    body = client.get(reverse("consultations:paragraph", args=[consultation.pk, paragraphs["1"].pk])).content.decode()
+    assert "<script>alert" not in body and "<img src=x" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
+    assert "<bdi>&lt;script&gt;" in body and "\u202egnp.exe\u202c" in body
+
+
+def test_the_reading_view_counts_published_comments_per_paragraph_in_few_queries(
+        client, secretariat, submit, consultation, paragraphs, django_assert_max_num_queries):
+    for i in range(3):
+        services.comment_moderate(actor=secretariat, comment=submit(f"c{i}", submission_key=str(i)), action="published")
+    submit("pending one", submission_key="p")
+    with django_assert_max_num_queries(8):
+        body = client.get(reverse("consultations:read", args=[consultation.pk])).content.decode()
+    assert "¶ 1: 3 published comments" in body and "¶ 2: 0 published comments" in body
+
+
+def test_a_closed_consultation_shows_the_window_and_refuses_the_post(client, stakeholder, consultation, paragraphs):
+    from datetime import timedelta
+
+    consultation.closes_at = consultation.opens_at + timedelta(hours=1)
+    consultation.save()
+    stakeholder.time_zone = "Asia/Makassar"
+    stakeholder.save()
+    client.force_login(stakeholder)
+    url = reverse("consultations:paragraph", args=[consultation.pk, paragraphs["1"].pk])
+    assert "(Asia/Makassar)" in client.get(url).content.decode()
+    response = client.post(url, FORM)
+    assert response.status_code == 422 and "closed on" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_moderation_and_disposition_through_the_pages(client, focal_point, submit, consultation):
+    comment = submit("A", submission_key="a")
+    client.force_login(focal_point)
+    url = reverse("consultations:moderation", args=[consultation.pk])
+    client.post(url, {"comment": comment.pk, "action": "hidden"})
+    assert Comment.objects.get().status == "pending"  # a reason is required
+    client.post(url, {"comment": comment.pk, "action": "published"})
+    assert Comment.objects.get().status == "published"
+    client.post(reverse("consultations:dispositions", args=[consultation.pk]),
+                {"comments": comment.pk, "decision": "noted", "rationale": "Kept for the next edition."})
+    assert Comment.objects.get().disposition.decision == "noted"
+
+
+def test_resolution_table_exports(client, secretariat, submit, consultation):
+    from openpyxl import load_workbook
+
+    comment = submit("=HYPERLINK(\"http://evil\")", submission_key="f")
+    services.comment_moderate(actor=secretariat, comment=comment, action="published")
+    services.disposition_record(actor=secretariat, consultation=consultation, comment_ids=[comment.pk],
+                                decision="not_accepted", rationale="No.")
+    client.force_login(secretariat)
+    csv_body = client.get(reverse("consultations:resolution_export", args=[consultation.pk, "csv"])).content.decode()
+    assert "Receipt,Paragraph" in csv_body and comment.receipt in csv_body and "'=HYPERLINK" in csv_body
+    xlsx = client.get(reverse("consultations:resolution_export", args=[consultation.pk, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["A2"].value == comment.receipt and sheet["H2"].value == "Not accepted"
+    pdf = client.get(reverse("consultations:resolution_export", args=[consultation.pk, "pdf"]))
+    assert pdf.content.startswith(b"%PDF-")
+    client.logout()
+    assert client.get(reverse("consultations:resolution_export", args=[consultation.pk, "csv"])).status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx"])
+def test_an_exported_version_reimports_with_every_paragraph_identity_kept(client, secretariat, document, draft, fmt):
+    client.force_login(secretariat)
+    exported = client.get(reverse("consultations:version_export", args=[draft.pk, fmt])).content
+    source = exported.decode() if fmt == "md" else exported
+    again = services.version_import(actor=secretariat, document=document, label="Draft 2", source=source,
+                                    fmt="markdown" if fmt == "md" else "docx")
+    assert [(p.anchor_id, p.kind, p.number, p.text) for p in again.paragraphs.order_by("position")] == [
+        (p.anchor_id, p.kind, p.number, p.text) for p in draft.paragraphs.order_by("position")]
+
+
+def test_version_pdf_and_diff_page(client, secretariat, document, draft):
+    final = services.version_import(actor=secretariat, document=document, label="Final", stage="final",
+                                    source="# Child rights in corporate policy\n\nCompanies name a team.\n", publish=True)
+    assert client.get(reverse("consultations:version_export", args=[draft.pk, "pdf"])).content.startswith(b"%PDF-")
+    body = client.get(reverse("consultations:diff", args=[draft.pk, final.pk])).content.decode()
+    assert "<del>" in body and "<ins>" in body and "deleted" in body
+
+
+def test_importing_a_docx_that_is_not_a_docx_through_the_page(client, secretariat, document):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(secretariat)
+    response = client.post(reverse("consultations:document", args=[document.pk]),
+                           {"label": "Draft 9", "stage": "draft",
+                            "file": SimpleUploadedFile("draft.docx", b"MZ\x90 not a word file")})
+    assert response.status_code == 422 and "not a Word document (.docx)" in response.content.decode()
+    assert not GuidelineVersion.objects.filter(label="Draft 9").exists()

@@ -1,0 +1,452 @@
+"""Pages: public consultation and reading views with per-paragraph comment forms (no JavaScript
+needed), receipts, the moderator dashboard, the disposition workspace, reports and exports."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tutela.core import access
+from tutela.core.pagination import keyset_page
+
+from . import outputs, selectors, services
+from .forms import CommentForm, DispositionForm, EmailForm, ImportForm, ModerationForm, ReportForm
+from .models import (
+    Comment,
+    CommentAttachment,
+    CommentGroup,
+    Consultation,
+    Disposition,
+    GuidelineDocument,
+    GuidelineVersion,
+    ModerationAction,
+    Paragraph,
+    Respondent,
+    StakeholderType,
+)
+
+SESSION_KEY = "consultation_respondents"
+
+
+def _zone(request: HttpRequest, consultation: Consultation) -> str:
+    user = request.user
+    return user.time_zone if getattr(user, "is_authenticated", False) and user.time_zone else consultation.time_zone
+
+
+def _window(request: HttpRequest, consultation: Consultation) -> dict:
+    zone = _zone(request, consultation)
+    return {
+        "opens": services.format_instant(consultation.opens_at, zone),
+        "closes": services.format_instant(consultation.closes_at, zone),
+        "refusal": services.window_refusal(consultation, zone),
+    }
+
+
+def _public_respondent(request: HttpRequest, consultation: Consultation) -> Respondent | None:
+    rid = request.session.get(SESSION_KEY, {}).get(str(consultation.pk))
+    if rid is None:
+        return None
+    return Respondent.objects.filter(pk=rid, consultation=consultation, confirmed_at__isnull=False).first()
+
+
+def _may_comment(request: HttpRequest, consultation: Consultation) -> bool:
+    return request.user.is_authenticated or _public_respondent(request, consultation) is not None
+
+
+def _consultation(request: HttpRequest, pk: int, *, write: bool = False) -> Consultation:
+    qs = Consultation.objects.select_related("version__document", "report", "owner_organisation")
+    return access.get_for_user(request.user, qs, pk, write=write)
+
+
+# --- Public pages ----------------------------------------------------------------------------
+
+
+def consultation_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.consultations_for(request.user).annotate(
+        published=Count("comments", filter=Q(comments__status=Comment.Status.PUBLISHED))
+    )
+    page = keyset_page(qs, ordering=["-opens_at", "-id"], cursor=request.GET.get("after"), size=20)
+    documents = selectors.documents_for(request.user).annotate(n_versions=Count("versions"))[:20]
+    return render(request, "consultations/consultation_list.html", {"page": page, "documents": documents})
+
+
+def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _consultation(request, pk)
+    report = getattr(consultation, "report", None)
+    context = {
+        "consultation": consultation, "window": _window(request, consultation),
+        "sessions": consultation.in_person_sessions.all(), "questions": consultation.questions.all(),
+        "report": report if report and report.published_at else None,
+        "can_write": access.can_write(request.user, consultation),
+        "may_comment": _may_comment(request, consultation),
+    }
+    return render(request, "consultations/consultation_detail.html", context)
+
+
+def consultation_read(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _consultation(request, pk)
+    paragraphs = selectors.paragraphs_with_counts(consultation.version, consultation)
+    document_count = selectors.published_comments(consultation, document_level=True).count()
+    context = {
+        "consultation": consultation, "paragraphs": paragraphs, "window": _window(request, consultation),
+        "document_count": document_count, "may_comment": _may_comment(request, consultation),
+    }
+    return render(request, "consultations/read.html", context)
+
+
+def _comment_page(request: HttpRequest, consultation: Consultation, paragraph: Paragraph | None) -> HttpResponse:
+    window = _window(request, consultation)
+    respondent = _public_respondent(request, consultation)
+    may_comment = request.user.is_authenticated or respondent is not None
+    questions = consultation.questions.all() if paragraph is None else []
+    status = 200
+    form = None
+    if request.method == "POST":
+        try:
+            data, files = request.POST, request.FILES
+        except RequestDataTooBig:
+            messages.error(request, _("Your comment is far too long to send: keep it under 10,000 characters "
+                                      "and attach a document for more."))
+            data, files, status = None, None, 413
+        if data is not None:
+            form = CommentForm(data, files, questions=questions)
+            if not may_comment:
+                raise PermissionDenied
+            if form.is_valid():
+                try:
+                    comment = services.comment_submit(
+                        consultation=consultation, actor=request.user, respondent=respondent,
+                        details=form.details(), paragraph_id=paragraph.pk if paragraph else None,
+                        quote=form.cleaned_data["quote"], comment_type=form.cleaned_data["comment_type"],
+                        text=form.cleaned_data["text"], proposed_change=form.cleaned_data["proposed_change"],
+                        attachments=form.cleaned_data["attachments"],
+                        submission_key=form.cleaned_data["submission_key"], time_zone=_zone(request, consultation),
+                        answers=form.answers(),
+                    )
+                except ValidationError as exc:
+                    for field, errors in exc.message_dict.items():
+                        target = field if field in form.fields else None
+                        for error in errors:
+                            form.add_error(target, error)
+                else:
+                    # Only now, after the commit, is the comment acknowledged.
+                    return redirect("consultations:receipt", receipt=comment.receipt)
+            status = 422
+    if form is None:
+        initial = {"submission_key": uuid.uuid4().hex}
+        last = Respondent.objects.filter(consultation=consultation, user=request.user).first() if \
+            request.user.is_authenticated else respondent
+        if last is not None:
+            initial.update({k: getattr(last, k) for k in ["stakeholder_type", "industry_sector", "organisation_name",
+                                                          "is_anonymous", "consent_to_list", "wants_outcome"]})
+            initial["country"] = last.country.code if last.country else ""
+        form = CommentForm(initial=initial, questions=questions)
+    comments = selectors.published_comments(consultation, paragraph, document_level=paragraph is None)
+    page = keyset_page(comments, ordering=["id"], cursor=request.GET.get("after"), size=50)
+    neighbours = {}
+    if paragraph is not None:
+        siblings = consultation.version.paragraphs
+        neighbours = {
+            "previous": siblings.filter(position__lt=paragraph.position).order_by("-position").first(),
+            "next": siblings.filter(position__gt=paragraph.position).order_by("position").first(),
+        }
+    context = {
+        "consultation": consultation, "paragraph": paragraph, "form": form, "page": page, "window": window,
+        "may_comment": may_comment, "respondent": respondent, **neighbours,
+    }
+    template = "consultations/paragraph.html"
+    if request.htmx and request.method == "GET":
+        template += "#comment-form"
+    return render(request, template, context, status=status)
+
+
+def paragraph_detail(request: HttpRequest, pk: int, paragraph_id: int) -> HttpResponse:
+    consultation = _consultation(request, pk)
+    paragraph = get_object_or_404(Paragraph, pk=paragraph_id, version_id=consultation.version_id)
+    return _comment_page(request, consultation, paragraph)
+
+
+def document_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _consultation(request, pk)
+    return _comment_page(request, consultation, None)
+
+
+def receipt(request: HttpRequest, receipt: str) -> HttpResponse:
+    # The receipt number is random and known only to its author: it is the key to this page.
+    comment = get_object_or_404(Comment.objects.select_related("consultation", "paragraph", "disposition"),
+                                receipt=receipt.upper())
+    zone = _zone(request, comment.consultation)
+    context = {"comment": comment, "received": services.format_instant(comment.received_at, zone)}
+    return render(request, "consultations/receipt.html", context)
+
+
+def email_start(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _consultation(request, pk)
+    form = EmailForm(request.POST or None)
+    sent = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.respondent_request_confirmation(consultation=consultation, email=form.cleaned_data["email"])
+            sent = True
+        except ValidationError as exc:
+            form.add_error("email", exc.message_dict.get("email", exc.messages))
+    return render(request, "consultations/email_start.html",
+                  {"consultation": consultation, "form": form, "sent": sent, "window": _window(request, consultation)},
+                  status=422 if request.method == "POST" and not sent else 200)
+
+
+def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        respondent = services.respondent_confirm(token=token)
+    except ValidationError as exc:
+        return render(request, "consultations/confirm_failed.html", {"message": exc.messages[0]}, status=400)
+    known = request.session.get(SESSION_KEY, {})
+    known[str(respondent.consultation_id)] = respondent.pk
+    request.session[SESSION_KEY] = known
+    messages.success(request, _("Your address is confirmed: you can now comment on any paragraph."))
+    return redirect("consultations:read", pk=respondent.consultation_id)
+
+
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(CommentAttachment.objects.select_related("comment__consultation"), pk=pk)
+    if not access.can_read(request.user, attachment.comment):
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
+                        content_type=attachment.content_type)
+
+
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _consultation(request, pk)
+    can_write = access.can_write(request.user, consultation)
+    published = getattr(consultation, "report", None)
+    published = published if published and published.published_at else None
+    if published is None and not can_write:
+        raise Http404
+    data = selectors.synopsis(consultation)
+    form = None
+    if can_write and published is None:
+        form = ReportForm(request.POST or None)
+        form.fields["final_version"].queryset = consultation.version.document.versions.filter(
+            number__gt=consultation.version.number)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.report_publish(actor=request.user, consultation=consultation,
+                                        summary=form.cleaned_data["summary"],
+                                        final_version=form.cleaned_data["final_version"])
+            except ValidationError as exc:
+                for error in exc.messages:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, _("The report is published."))
+                return redirect("consultations:report", pk=consultation.pk)
+    context = {"consultation": consultation, "report": published, "synopsis": data, "form": form,
+               "undecided": services.undecided(consultation).count() if can_write else None}
+    return render(request, "consultations/report.html", context,
+                  status=422 if form is not None and form.errors else 200)
+
+
+def resolution_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    consultation = _consultation(request, pk)
+    published = getattr(consultation, "report", None)
+    if not access.can_write(request.user, consultation) and not (published and published.published_at):
+        raise Http404
+    rows = selectors.resolution_rows(consultation)
+    name = f"comment-resolution-{consultation.code}"
+    if fmt == "csv":
+        response = HttpResponse(outputs.resolution_csv(rows), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(outputs.resolution_xlsx(rows, consultation.title),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    elif fmt == "pdf":
+        response = HttpResponse(outputs.pdf("consultations/resolution_pdf.html",
+                                            {"consultation": consultation, "rows": rows}),
+                                content_type="application/pdf")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+# --- Documents and versions ------------------------------------------------------------------
+
+
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = access.get_for_user(request.user, GuidelineDocument, pk)
+    can_write = access.can_write(request.user, document)
+    versions = access.readable(request.user, document.versions.all()) if not can_write else document.versions.all()
+    form = ImportForm(request.POST or None, request.FILES or None) if can_write else None
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        if form.is_valid():
+            upload = form.cleaned_data.get("file")
+            try:
+                version = services.version_import(
+                    actor=request.user, document=document, label=form.cleaned_data["label"],
+                    stage=form.cleaned_data["stage"], source=upload.read() if upload else form.cleaned_data["markdown"],
+                    fmt="docx" if upload else "markdown",
+                )
+            except ValidationError as exc:
+                for error in exc.messages:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, _("Imported %(label)s with %(n)s paragraphs.") % {
+                    "label": version.label, "n": version.paragraphs.count()})
+                return redirect("consultations:version", pk=version.pk)
+    context = {"document": document, "versions": versions.order_by("number"), "form": form, "can_write": can_write,
+               "consultations": selectors.consultations_for(request.user).filter(version__document=document)}
+    return render(request, "consultations/document_detail.html", context, status=422 if form and form.errors else 200)
+
+
+def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    version = access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), pk)
+    others = access.readable(request.user, version.document.versions.exclude(pk=version.pk)).order_by("number")
+    context = {"version": version, "paragraphs": version.paragraphs.order_by("position"), "others": others,
+               "can_write": access.can_write(request.user, version)}
+    return render(request, "consultations/version_detail.html", context)
+
+
+@require_POST
+@login_required
+def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    version = access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), pk, write=True)
+    services.version_publish(actor=request.user, version=version, change_log=request.POST.get("change_log", ""))
+    messages.success(request, _("%(label)s is published.") % {"label": version.label})
+    return redirect("consultations:version", pk=version.pk)
+
+
+def version_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    version = access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), pk)
+    name = f"{version.document.title}-{version.label}".replace(" ", "-").replace('"', "")
+    if fmt == "md":
+        response = HttpResponse(outputs.version_markdown(version), content_type="text/markdown; charset=utf-8")
+    elif fmt == "docx":
+        response = HttpResponse(outputs.version_docx(version),
+                                content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    elif fmt == "pdf":
+        response = HttpResponse(outputs.pdf("consultations/version_pdf.html", {
+            "version": version, "paragraphs": version.paragraphs.order_by("position")}), content_type="application/pdf")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def version_diff(request: HttpRequest, pk: int, other: int) -> HttpResponse:
+    old = access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), pk)
+    new = access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), other)
+    if old.document_id != new.document_id:
+        raise Http404
+    rows = selectors.version_diff(old, new)
+    only_changes = request.GET.get("changes") == "1"
+    context = {"old": old, "new": new, "rows": [r for r in rows if r.changes] if only_changes else rows,
+               "only_changes": only_changes, "changed": sum(1 for r in rows if r.changes)}
+    return render(request, "consultations/diff.html", context)
+
+
+# --- Staff: dashboard, moderation, dispositions ------------------------------------------------
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if access.role_of(request.user) not in {"secretariat", "focal_point"}:
+        raise PermissionDenied
+    return render(request, "consultations/dashboard.html", {"rows": selectors.dashboard(request.user)})
+
+
+@login_required
+def moderation(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _consultation(request, pk, write=True)
+    if request.method == "POST":
+        form = ModerationForm(request.POST)
+        try:
+            if request.POST.get("regroup"):
+                n = services.comments_group(actor=request.user, consultation=consultation)
+                messages.success(request, _("Found %(n)s group(s) of near-identical comments.") % {"n": n})
+            elif form.is_valid():
+                action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+                if request.POST.get("group"):
+                    group = get_object_or_404(CommentGroup, pk=request.POST["group"], consultation=consultation)
+                    n = services.comment_group_moderate(actor=request.user, group=group, action=action, reason=reason)
+                    messages.success(request, _("%(n)s comments in the group decided.") % {"n": n})
+                else:
+                    comment = get_object_or_404(Comment, pk=request.POST.get("comment"), consultation=consultation)
+                    services.comment_moderate(actor=request.user, comment=comment, action=action, reason=reason)
+                    messages.success(request, _("Comment %(r)s: %(a)s.") % {
+                        "r": comment.receipt, "a": Comment.Status(action).label})
+            else:
+                messages.error(request, _("Choose publish, hide or spam."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("consultations:moderation", pk=consultation.pk)
+    groups, singles = selectors.moderation_queue(consultation)
+    page = keyset_page(singles, ordering=["id"], cursor=request.GET.get("after"), size=50)
+    log = ModerationAction.objects.filter(comment__consultation=consultation).select_related("comment", "actor")[:20]
+    context = {"consultation": consultation, "groups": groups[:50], "page": page, "log": log}
+    return render(request, "consultations/moderation.html", context)
+
+
+@login_required
+def dispositions(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _consultation(request, pk, write=True)
+    filters = {k: request.GET.get(k, "") for k in ["paragraph", "type", "stakeholder", "undecided", "decision"]}
+    if request.method == "POST":
+        form = DispositionForm(request.POST)
+        ids = request.POST.getlist("comments")
+        if request.POST.get("group"):
+            group = get_object_or_404(CommentGroup, pk=request.POST["group"], consultation=consultation)
+            ids = list(group.comments.values_list("pk", flat=True))
+        if form.is_valid():
+            try:
+                resulting = _resulting_paragraphs(consultation, form.cleaned_data["resulting"])
+                services.disposition_record(actor=request.user, consultation=consultation, comment_ids=ids,
+                                            decision=form.cleaned_data["decision"],
+                                            rationale=form.cleaned_data["rationale"],
+                                            resulting_paragraph_ids=resulting)
+                messages.success(request, _("Decision recorded for %(n)s comment(s).") % {"n": len(ids)})
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        else:
+            messages.error(request, _("Choose a decision and give the rationale."))
+        return redirect(request.get_full_path())
+    rows = selectors.disposition_rows(consultation, filters)
+    page = keyset_page(rows, ordering=["id"], cursor=request.GET.get("after"), size=30)
+    for comment in page.items:  # one form per row, with its own ids, so every label points at its field
+        comment.form = DispositionForm(auto_id=f"c{comment.pk}_%s")
+    groups = list(consultation.comment_groups.filter(comments__disposition__isnull=True).distinct()
+                  .select_related("representative")[:20])
+    for group in groups:
+        group.form = DispositionForm(auto_id=f"g{group.pk}_%s")
+    next_version = consultation.version.document.versions.filter(number__gt=consultation.version.number).order_by(
+        "number").first()
+    context = {
+        "consultation": consultation, "page": page, "filters": filters,
+        "types": Comment.Type.choices, "stakeholders": StakeholderType.choices,
+        "decisions": Disposition.Decision.choices, "next_version": next_version,
+        "undecided": services.undecided(consultation).count(),
+        "groups": groups,
+    }
+    return render(request, "consultations/dispositions.html", context)
+
+
+def _resulting_paragraphs(consultation: Consultation, text: str) -> list[int]:
+    numbers = [n.strip().lstrip("¶§ ").strip() for n in (text or "").replace(";", ",").split(",") if n.strip()]
+    if not numbers:
+        return []
+    version = consultation.version.document.versions.filter(number__gt=consultation.version.number).order_by(
+        "number").first()
+    if version is None:
+        raise ValidationError(_("There is no later version yet: import it first, then link paragraphs."))
+    found = dict(version.paragraphs.filter(kind="paragraph", number__in=numbers).values_list("number", "pk"))
+    missing = [n for n in numbers if n not in found]
+    if missing:
+        raise ValidationError(_("%(version)s has no paragraph %(n)s.") % {"version": version.label,
+                                                                          "n": ", ".join(missing)})
+    return list(found.values())
+
