@@ -9,6 +9,11 @@ from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
 from tutela.core.querysets import PublishableQuerySet
 
 
+class OccasionQuerySet(PublishableQuerySet):
+    def owned_by(self, org_ids):
+        return self.filter(organiser__in=list(org_ids))
+
+
 class Occasion(models.Model):
     """A host event activities happen at: IGF 2013, ITU Telecom World 2013, Safer Internet Day 2014…"""
 
@@ -36,7 +41,7 @@ class Occasion(models.Model):
     website = models.URLField(_("website"), blank=True)
     is_published = models.BooleanField(_("published"), default=True)
 
-    objects = PublishableQuerySet.as_manager()
+    objects = OccasionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("occasion")
