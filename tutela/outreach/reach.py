@@ -128,7 +128,7 @@ def _parameters(qs) -> dict[str, ReachParameter]:
     return {p.key: p for p in qs}
 
 
-def _param_row(p: ReachParameter) -> dict[str, Any]:
+def parameter_row(p: ReachParameter) -> dict[str, Any]:
     return {
         "key": p.key, "label": str(p.get_key_display()), "low": float(p.low), "central": float(p.central),
         "high": float(p.high), "source": p.source, "is_assumption": p.is_assumption, "note": p.note,
@@ -144,7 +144,7 @@ def cascade_estimate(programme: TrainingProgramme, params: dict[str, ReachParame
     values = []
     if ReachParameter.Key.AMBASSADORS in params:
         p = params[ReachParameter.Key.AMBASSADORS]
-        rows.append(_param_row(p))
+        rows.append(parameter_row(p))
         values.append((p.low, p.central, p.high))
     else:
         # No stated number: use the adults recorded as having completed, a counted input.
@@ -154,7 +154,7 @@ def cascade_estimate(programme: TrainingProgramme, params: dict[str, ReachParame
         values.append((Decimal(n), Decimal(n), Decimal(n)))
     for key in ReachParameter.CASCADE_KEYS[1:]:
         if key in params:
-            rows.append(_param_row(params[key]))
+            rows.append(parameter_row(params[key]))
             values.append((params[key].low, params[key].central, params[key].high))
         else:
             missing.append(str(ReachParameter.Key(key).label))
@@ -199,7 +199,7 @@ def placement_estimate(campaign: Campaign, scope: Scope | None = None,
             "audience": g["audience"], "audience_label": str(StakeholderGroup(g["audience"]).label),
             "min_age": g["min_age"], "max_age": g["max_age"], "impressions": impressions,
             "placements": g["placements"], "method": PLACEMENT_METHOD,
-            "parameters": [_param_row(share)] if share else [],
+            "parameters": [parameter_row(share)] if share else [],
             "missing": [] if share else [str(ReachParameter.Key.UNIQUE_SHARE.label)],
             "low": None, "central": None, "high": None,
         }
