@@ -1,3 +1,350 @@
-from ninja import Router
+"""Consultations API: documents, versions and paragraphs, consultations, comments (submit and
+read published), dispositions and reports. Writes go through the services."""
+
+from datetime import datetime
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from tutela.core import access
+from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN
+from tutela.core.pagination import keyset_page
+
+from . import selectors, services
+from .models import Comment, Consultation, Disposition, GuidelineDocument, GuidelineVersion, Paragraph
 
 router = Router(tags=["consultations"])
+
+
+def _limit(limit: int) -> int:
+    return max(1, min(limit, 200))
+
+
+# --- Schemas ---------------------------------------------------------------------------------
+
+
+class DocumentOut(Schema):
+    id: int
+    title: str
+    audience: str
+    edition: str
+    summary: str
+    is_illustrative: bool
+
+
+class DocumentPage(Schema):
+    items: list[DocumentOut]
+    next: str | None
+
+
+class VersionOut(Schema):
+    id: int
+    document_id: int
+    number: int
+    label: str
+    stage: str
+    based_on_id: int | None
+    is_published: bool
+    published_at: datetime | None
+    change_log: str
+
+
+class VersionIn(Schema):
+    label: str = Field(description="e.g. Draft 2, Final")
+    stage: str = "draft"
+    markdown: str = Field(description="# headings become sections; a trailing {#key} keeps a paragraph's identity")
+
+
+class ParagraphOut(Schema):
+    id: int
+    key: str = Field(description="Stable identity across versions")
+    kind: str
+    level: int
+    number: str
+    section_id: int | None
+    text: str
+
+
+class ParagraphPage(Schema):
+    items: list[ParagraphOut]
+    next: str | None
+
+
+class DiffRowOut(Schema):
+    key: str
+    old_id: int | None
+    new_id: int | None
+    old_number: str | None
+    new_number: str | None
+    changes: list[str]
+    html: str = Field(description="Escaped text with <del>/<ins> word changes")
+    comment_receipts: list[str]
+
+
+class ConsultationOut(Schema):
+    id: int
+    title: str
+    code: str
+    version_id: int
+    status: str
+    opens_at: datetime
+    closes_at: datetime
+    time_zone: str
+    online_form: bool
+    allow_public: bool
+    in_person_session_ids: list[int]
+    is_illustrative: bool
+
+
+class ConsultationPage(Schema):
+    items: list[ConsultationOut]
+    next: str | None
+
+
+class CommentIn(Schema):
+    paragraph_id: int | None = Field(None, description="A paragraph or section of the version under consultation; none for the whole document")
+    quote: str = Field("", description="A passage of the paragraph, copied exactly")
+    comment_type: str = "general"
+    text: str
+    proposed_change: str = ""
+    stakeholder_type: str
+    industry_sector: str = ""
+    organisation_name: str = ""
+    country: str = ""
+    is_anonymous: bool = False
+    consent_to_list: bool = False
+    wants_outcome: bool = False
+    submission_key: str = Field("", description="Repeat it to retry safely: the comment is stored once")
+    answers: dict[int, str] = Field(default_factory=dict, description="Question id → answer")
+
+
+class ReceiptOut(Schema):
+    id: int
+    receipt: str
+    received_at: datetime
+    status: str
+    target: str
+    paragraph_id: int | None
+
+
+class CommentOut(Schema):
+    id: int
+    paragraph_id: int | None
+    target: str
+    quote: str
+    comment_type: str
+    text: str
+    proposed_change: str
+    respondent: str
+    country: str
+    received_at: datetime
+    group_id: int | None
+
+
+class CommentPage(Schema):
+    items: list[CommentOut]
+    next: str | None
+
+
+class DispositionIn(Schema):
+    comment_ids: list[int] = Field(default_factory=list)
+    group_id: int | None = None
+    decision: str
+    rationale: str
+    resulting_paragraph_ids: list[int] = Field(default_factory=list)
+
+
+class DispositionOut(Schema):
+    id: int
+    decision: str
+    rationale: str
+    comment_receipts: list[str]
+    resulting_paragraph_ids: list[int]
+    decided_at: datetime
+
+
+class DispositionPage(Schema):
+    items: list[DispositionOut]
+    next: str | None
+
+
+class ReportOut(Schema):
+    published: bool
+    published_at: datetime | None
+    summary: str
+    final_version_id: int | None
+    synopsis: dict[str, Any]
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def _consultation_out(c: Consultation) -> dict:
+    return {**{f: getattr(c, f) for f in ["id", "title", "code", "version_id", "opens_at", "closes_at", "time_zone",
+                                         "online_form", "allow_public", "is_illustrative"]},
+            "status": c.status, "in_person_session_ids": [a.pk for a in c.in_person_sessions.all()]}
+
+
+def _paragraph_out(p: Paragraph) -> dict:
+    return {"id": p.pk, "key": p.anchor.key, "kind": p.kind, "level": p.level, "number": p.number,
+            "section_id": p.section_id, "text": p.text}
+
+
+def _comment_out(c: Comment) -> dict:
+    r = c.respondent
+    return {"id": c.pk, "paragraph_id": c.paragraph_id, "target": c.target, "quote": c.quote,
+            "comment_type": c.comment_type, "text": c.text, "proposed_change": c.proposed_change,
+            "respondent": r.public_label, "country": "" if r.is_anonymous else (r.country.code or ""),
+            "received_at": c.received_at, "group_id": c.group_id}
+
+
+def _report_visible(user: Any, c: Consultation) -> bool:
+    report = getattr(c, "report", None)
+    return bool(report and report.published_at) or access.can_write(user, c)
+
+
+# --- Documents and versions ------------------------------------------------------------------
+
+
+@router.get("/documents", response={200: DocumentPage, **ERRORS}, auth=PUBLIC, summary="Guideline documents")
+def document_list(request: HttpRequest, after: str | None = None, limit: int = 50):
+    page = keyset_page(selectors.documents_for(request.user), ordering=["-id"], cursor=after, size=_limit(limit))
+    return {"items": page.items, "next": page.next_cursor}
+
+
+@router.get("/documents/{pk}", response={200: DocumentOut, **ERRORS}, auth=PUBLIC, summary="One guideline document")
+def document_get(request: HttpRequest, pk: int):
+    return access.get_for_user(request.user, GuidelineDocument, pk)
+
+
+@router.get("/documents/{pk}/versions", response={200: list[VersionOut], **ERRORS}, auth=PUBLIC,
+            summary="A document's versions")
+def version_list(request: HttpRequest, pk: int):
+    document = access.get_for_user(request.user, GuidelineDocument, pk)
+    return list(access.readable(request.user, document.versions.all()).order_by("number"))
+
+
+@router.post("/documents/{pk}/versions", response={201: VersionOut, **ERRORS}, auth=SIGNED_IN,
+             summary="Import a new version from Markdown (paragraph identity kept)")
+def version_create(request: HttpRequest, pk: int, payload: VersionIn):
+    document = access.get_for_user(request.user, GuidelineDocument, pk, write=True)
+    version = services.version_import(actor=request.user, document=document, label=payload.label,
+                                      stage=payload.stage, source=payload.markdown)
+    return Status(201, version)
+
+
+@router.get("/versions/{pk}", response={200: VersionOut, **ERRORS}, auth=PUBLIC, summary="One version")
+def version_get(request: HttpRequest, pk: int):
+    return access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), pk)
+
+
+@router.get("/versions/{pk}/paragraphs", response={200: ParagraphPage, **ERRORS}, auth=PUBLIC,
+            summary="A version's sections and paragraphs, in order")
+def paragraph_list(request: HttpRequest, pk: int, after: str | None = None, limit: int = 200):
+    version = access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), pk)
+    page = keyset_page(version.paragraphs.select_related("anchor"), ordering=["position"], cursor=after,
+                       size=_limit(limit))
+    return {"items": [_paragraph_out(p) for p in page.items], "next": page.next_cursor}
+
+
+@router.get("/versions/{pk}/diff/{other}", response={200: list[DiffRowOut], **ERRORS}, auth=PUBLIC,
+            summary="Paragraph- and word-level diff, with the comments behind each change")
+def version_diff(request: HttpRequest, pk: int, other: int):
+    old = access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), pk)
+    new = access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), other)
+    if old.document_id != new.document_id:
+        raise Http404
+    keys = dict(old.document.anchors.values_list("pk", "key"))
+    return [
+        {"key": keys.get(r.anchor_id, ""), "old_id": r.old.pk if r.old else None, "new_id": r.new.pk if r.new else None,
+         "old_number": r.old.number if r.old else None, "new_number": r.new.number if r.new else None,
+         "changes": r.changes, "html": r.html, "comment_receipts": [c.receipt for c in r.comments]}
+        for r in selectors.version_diff(old, new)
+    ]
+
+
+# --- Consultations and comments --------------------------------------------------------------
+
+
+@router.get("", response={200: ConsultationPage, **ERRORS}, auth=PUBLIC, summary="Consultations")
+def consultation_list(request: HttpRequest, after: str | None = None, limit: int = 50):
+    qs = selectors.consultations_for(request.user).prefetch_related("in_person_sessions")
+    page = keyset_page(qs, ordering=["-opens_at", "-id"], cursor=after, size=_limit(limit))
+    return {"items": [_consultation_out(c) for c in page.items], "next": page.next_cursor}
+
+
+@router.get("/{pk}", response={200: ConsultationOut, **ERRORS}, auth=PUBLIC, summary="One consultation")
+def consultation_get(request: HttpRequest, pk: int):
+    return _consultation_out(access.get_for_user(request.user, Consultation.objects.select_related("report"), pk))
+
+
+@router.get("/{pk}/comments", response={200: CommentPage, **ERRORS}, auth=PUBLIC,
+            summary="Published comments (optionally on one paragraph)")
+def comment_list(request: HttpRequest, pk: int, paragraph_id: int | None = None, after: str | None = None,
+                 limit: int = 50):
+    consultation = access.get_for_user(request.user, Consultation, pk)
+    qs = consultation.comments.public().select_related("respondent")
+    if paragraph_id is not None:
+        qs = qs.filter(paragraph_id=paragraph_id)
+    page = keyset_page(qs, ordering=["id"], cursor=after, size=_limit(limit))
+    return {"items": [_comment_out(c) for c in page.items], "next": page.next_cursor}
+
+
+@router.post("/{pk}/comments", response={201: ReceiptOut, **ERRORS}, auth=SIGNED_IN,
+             summary="Submit a comment; answers with its receipt number once stored")
+def comment_create(request: HttpRequest, pk: int, payload: CommentIn):
+    consultation = access.get_for_user(request.user, Consultation.objects.select_related("version"), pk)
+    data = payload.dict()
+    details = {k: data.pop(k) for k in ["stakeholder_type", "industry_sector", "organisation_name", "country",
+                                        "is_anonymous", "consent_to_list", "wants_outcome"]}
+    comment = services.comment_submit(consultation=consultation, actor=request.user, details=details,
+                                      channel=Comment.Channel.API, **data)
+    return Status(201, {"id": comment.pk, "receipt": comment.receipt, "received_at": comment.received_at,
+                        "status": comment.status, "target": comment.target, "paragraph_id": comment.paragraph_id})
+
+
+@router.get("/{pk}/dispositions", response={200: DispositionPage, **ERRORS}, auth=PUBLIC,
+            summary="Decisions on comments (public once the report is published)")
+def disposition_list(request: HttpRequest, pk: int, after: str | None = None, limit: int = 50):
+    consultation = access.get_for_user(request.user, Consultation.objects.select_related("report"), pk)
+    if not _report_visible(request.user, consultation):
+        raise Http404
+    qs = Disposition.objects.filter(consultation=consultation).prefetch_related("comments", "resulting_paragraphs")
+    page = keyset_page(qs, ordering=["id"], cursor=after, size=_limit(limit))
+    items = [{"id": d.pk, "decision": d.decision, "rationale": d.rationale, "decided_at": d.decided_at,
+              "comment_receipts": [c.receipt for c in d.comments.all()],
+              "resulting_paragraph_ids": [p.pk for p in d.resulting_paragraphs.all()]} for d in page.items]
+    return {"items": items, "next": page.next_cursor}
+
+
+@router.post("/{pk}/dispositions", response={201: DispositionOut, **ERRORS}, auth=SIGNED_IN,
+             summary="Decide one comment, several, or a near-duplicate group")
+def disposition_create(request: HttpRequest, pk: int, payload: DispositionIn):
+    consultation = access.get_for_user(request.user, Consultation, pk, write=True)
+    ids = list(payload.comment_ids)
+    if payload.group_id is not None:
+        group = consultation.comment_groups.filter(pk=payload.group_id).first()
+        if group is None:
+            raise Http404
+        ids += list(group.comments.values_list("pk", flat=True))
+    d = services.disposition_record(actor=request.user, consultation=consultation, comment_ids=ids,
+                                    decision=payload.decision, rationale=payload.rationale,
+                                    resulting_paragraph_ids=payload.resulting_paragraph_ids)
+    return Status(201, {"id": d.pk, "decision": d.decision, "rationale": d.rationale, "decided_at": d.decided_at,
+                        "comment_receipts": list(d.comments.values_list("receipt", flat=True)),
+                        "resulting_paragraph_ids": list(d.resulting_paragraphs.values_list("pk", flat=True))})
+
+
+@router.get("/{pk}/report", response={200: ReportOut, **ERRORS}, auth=PUBLIC,
+            summary="The published report with its synopsis (staff also see the live synopsis before)")
+def report_get(request: HttpRequest, pk: int):
+    consultation = access.get_for_user(request.user, Consultation.objects.select_related("report"), pk)
+    if not _report_visible(request.user, consultation):
+        raise Http404
+    report = getattr(consultation, "report", None)
+    published = bool(report and report.published_at)
+    return {"published": published, "published_at": report.published_at if published else None,
+            "summary": report.summary if published else "",
+            "final_version_id": report.final_version_id if published else None,
+            "synopsis": selectors.synopsis(consultation)}
