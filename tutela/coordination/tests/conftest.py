@@ -36,6 +36,8 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # Argon2 costs a second per persona; these tests are not about password hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
