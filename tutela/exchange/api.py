@@ -7,7 +7,7 @@ nothing, and ``valid_only=true`` imports the valid rows and leaves out the bad o
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
@@ -74,7 +74,7 @@ def import_start(request: HttpRequest, kind: Form[str], file: File[UploadedFile]
         raise HttpError(exc.status, exc.message) from exc
     services.import_job_start(actor=request.auth, job=job, mode=_mode(dry_run, valid_only))
     job.refresh_from_db()
-    return 202, _out(job)
+    return Status(202, _out(job))
 
 
 @router.get("/imports/{job_id}", response={200: ImportJobOut, **ERRORS}, auth=SIGNED_IN, summary="An import's status and report")
@@ -92,7 +92,7 @@ def import_apply(request: HttpRequest, job_id: int, payload: ApplyIn):
     job = access.get_for_user(request.auth, ImportJob, job_id, write=True)
     services.import_job_start(actor=request.auth, job=job, mode=_mode(False, payload.valid_only))
     job.refresh_from_db()
-    return 202, _out(job)
+    return Status(202, _out(job))
 
 
 @router.get("/export/{kind}.{fmt}", response={200: None, **ERRORS}, auth=PUBLIC, summary="Export as CSV or XLSX")
