@@ -1,10 +1,9 @@
 """What a user may export, filtered like the lists (the same query-string names), and their import jobs.
 
-Filters understood (any combination; unknown or malformed values are ignored, as in the lists):
-activities: ``pillar`` (number or slug), ``country``, ``organisation`` (id), ``kind``, ``status``,
-``year``, ``occasion`` (id), ``q`` (title); organisations: ``kind``, ``country``, ``q``;
-figures: ``indicator`` (code), ``kind``, ``measure``, ``country``, ``organisation`` (id of the
-reporting organisation), ``group``, ``year`` (of ``as_of``).
+Activities and figures use the lists' own filter forms and selectors (``pillar`` slug,
+``country``, ``organisation`` id, ``kind``, ``status``, ``year``, ``occasion`` id, ``group``, ``q``;
+figures: ``indicator`` code, ``kind``, ``measure``, ``country``, ``year``, plus ``organisation``).
+Organisations: ``kind``, ``country``, ``q``. Invalid values are ignored, as in the lists.
 """
 
 from typing import Any
@@ -27,26 +26,13 @@ def _int(value: str | None) -> int | None:
 
 
 def activities_for_export(user: Any, params: Any) -> QuerySet[Activity]:
-    qs = Activity.objects.all()
-    if pillar := params.get("pillar"):
-        qs = qs.filter(pillars__number=pillar) if pillar.isdigit() else qs.filter(pillars__slug=pillar)
-    if country := params.get("country"):
-        qs = qs.filter(country=country.upper())
-    if (org := _int(params.get("organisation"))) is not None:
-        qs = qs.filter(partner_roles__organisation=org)
-    if kind := params.get("kind"):
-        qs = qs.filter(kind=kind)
-    if status := params.get("status"):
-        qs = qs.filter(status=status)
-    if (year := _int(params.get("year"))) is not None:
-        qs = qs.filter(starts_on__year=year)
-    if (occasion := _int(params.get("occasion"))) is not None:
-        qs = qs.filter(occasion=occasion)
-    if q := params.get("q"):
-        qs = qs.filter(title__icontains=q)
-    if pillar or org is not None:
-        qs = qs.distinct()
-    return access.readable(user, qs).order_by("-starts_on", "-id")
+    """The activity list's own filter form and selector, so an export holds exactly what the list shows."""
+    from tutela.activities.forms import ActivityFilterForm
+    from tutela.activities.selectors import activity_queryset
+
+    form = ActivityFilterForm(params or None, user=user)
+    form.is_valid()
+    return activity_queryset(user, form.filters()).order_by("-starts_on", "-id")
 
 
 def organisations_for_export(user: Any, params: Any) -> QuerySet[Organisation]:
@@ -61,19 +47,16 @@ def organisations_for_export(user: Any, params: Any) -> QuerySet[Organisation]:
 
 
 def figures_for_export(user: Any, params: Any) -> QuerySet[Figure]:
-    qs = Figure.objects.all()
-    if indicator := params.get("indicator"):
-        qs = qs.filter(indicator__code=indicator)
-    for name in ("kind", "measure", "group"):
-        if value := params.get(name):
-            qs = qs.filter(**{name: value})
-    if country := params.get("country"):
-        qs = qs.filter(country=country.upper())
+    """The figure list's own filter form and selector; plus ``organisation`` (reporting organisation id)."""
+    from tutela.figures.forms import FigureFilterForm
+    from tutela.figures.selectors import figure_queryset
+
+    form = FigureFilterForm(params or None)
+    form.is_valid()
+    qs = figure_queryset(user, form.filters())
     if (org := _int(params.get("organisation"))) is not None:
         qs = qs.filter(owner_organisation=org)
-    if (year := _int(params.get("year"))) is not None:
-        qs = qs.filter(as_of__year=year)
-    return access.readable(user, qs).order_by("-as_of", "-id")
+    return qs.order_by("-as_of", "-id")
 
 
 EXPORTS = {"activities": activities_for_export, "organisations": organisations_for_export, "figures": figures_for_export}
