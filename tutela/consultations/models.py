@@ -310,7 +310,8 @@ class Respondent(models.Model):
                 fields=["consultation", "user"], condition=Q(user__isnull=False), name="respondent_user_once"
             ),
             models.UniqueConstraint(
-                fields=["consultation", "email"], condition=Q(user__isnull=True), name="respondent_email_once"
+                fields=["consultation", "email"], condition=Q(user__isnull=True) & ~Q(email=""),
+                name="respondent_email_once",
             ),
         ]
 

@@ -300,7 +300,7 @@ def _respondent_details(details: dict) -> dict:
 
 
 @transaction.atomic
-def respondent_request_confirmation(*, consultation: Consultation, email: str) -> Respondent:
+def respondent_request_confirmation(*, consultation: Consultation, email: str, notify: bool = True) -> Respondent:
     """The public's first step: give an e-mail address and receive a confirmation link."""
     if not consultation.allow_public:
         raise ValidationError({"email": _("This consultation takes comments from registered stakeholders only: sign in.")})
@@ -314,7 +314,20 @@ def respondent_request_confirmation(*, consultation: Consultation, email: str) -
     respondent, created = Respondent.objects.get_or_create(consultation=consultation, user=None, email=email)
     audit.record(actor=None, action="respondent.confirmation_requested", target=respondent,
                  changes={"consultation": [None, consultation.pk]})
-    transaction.on_commit(partial(tasks.send_email_confirmation.enqueue, respondent_id=respondent.pk))
+    if notify:
+        transaction.on_commit(partial(tasks.send_email_confirmation.enqueue, respondent_id=respondent.pk))
+    return respondent
+
+
+@transaction.atomic
+def respondent_record(*, actor: Any, consultation: Consultation, email: str, confirmed_at: datetime) -> Respondent:
+    """Staff record a respondent whose address is already known (e.g. a submission received by e-mail)."""
+    _require_write(actor, consultation)
+    email = _clean_text(email).lower()
+    respondent, _created = Respondent.objects.get_or_create(consultation=consultation, user=None, email=email)
+    respondent.confirmed_at = respondent.confirmed_at or confirmed_at
+    respondent.save(update_fields=["confirmed_at"])
+    audit.record(actor=actor, action="respondent.recorded", target=respondent)
     return respondent
 
 
@@ -443,7 +456,7 @@ def comment_submit(
     comment_type: str = Comment.Type.GENERAL, text: str = "", proposed_change: str = "",
     attachments: Sequence[UploadedFile] = (), submission_key: str = "", channel: str = Comment.Channel.ONLINE,
     time_zone: str | None = None, answers: dict[int, str] | None = None, now: datetime | None = None,
-    session: Any = None, is_illustrative: bool = False,
+    session: Any = None, is_illustrative: bool = False, notify: bool = True,
 ) -> Comment:
     """Store one comment and return it with its receipt number; the receipt is e-mailed after commit.
 
@@ -463,7 +476,10 @@ def comment_submit(
     else:
         _require_write(actor, consultation)  # staff record what was said in the room
     fields = _respondent_details(details or {})
-    if is_user:
+    if channel == Comment.Channel.IN_PERSON:
+        # Said in the room and written down by staff: each speaker is a respondent of their own.
+        respondent = Respondent.objects.create(consultation=consultation, confirmed_at=now)
+    elif is_user:
         respondent, _created = Respondent.objects.get_or_create(consultation=consultation, user=actor)
     elif respondent is None or respondent.consultation_id != consultation.pk or not respondent.is_confirmed:
         if not consultation.allow_public:
@@ -514,7 +530,7 @@ def comment_submit(
     comment = Comment(
         consultation=consultation, respondent=respondent, target=target, paragraph=paragraph, quote=quote,
         comment_type=comment_type, text=text, proposed_change=proposed_change, channel=channel, session=session,
-        submission_key=submission_key, received_at=now if channel == Comment.Channel.IN_PERSON else timezone.now(),
+        submission_key=submission_key, received_at=now,
         text_hash=similarity.text_hash(text), signature=similarity.signature(text), is_illustrative=is_illustrative,
     )
     for _attempt in range(3):
@@ -549,7 +565,7 @@ def comment_submit(
         changes={"receipt": [None, comment.receipt], "target": [None, target],
                  "paragraph": [None, paragraph.number if paragraph else None]},
     )
-    if respondent.user_id or respondent.email:
+    if notify and (respondent.user_id or respondent.email):
         transaction.on_commit(partial(tasks.send_comment_receipt.enqueue, comment_id=comment.pk))
     return comment
 

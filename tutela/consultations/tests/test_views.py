@@ -17,7 +17,7 @@ FORM = {"stakeholder_type": "industry", "industry_sector": "mobile", "organisati
 def test_public_pages_answer_everyone_and_staff_pages_only_the_owners(ladder, consultation, paragraphs):
     pk = consultation.pk
     everyone = dict.fromkeys(["anonymous", "stakeholder", "focal_point", "other_focal_point", "secretariat"], 200)
-    for name in ["consultation", "read", "document_comment"]:
+    for name in ["consultation_detail", "read", "document_comment"]:
         ladder("get", reverse(f"consultations:{name}", args=[pk]), everyone)
     ladder("get", reverse("consultations:paragraph", args=[pk, paragraphs["1"].pk]), everyone)
     staff = {"anonymous": 302, "stakeholder": 403, "other_focal_point": 403, "focal_point": 200, "secretariat": 200}
@@ -31,7 +31,7 @@ def test_public_pages_answer_everyone_and_staff_pages_only_the_owners(ladder, co
 def test_an_unpublished_consultation_is_not_found_for_the_public(ladder, consultation):
     consultation.is_published = False
     consultation.save()
-    ladder("get", reverse("consultations:consultation", args=[consultation.pk]),
+    ladder("get", reverse("consultations:consultation_detail", args=[consultation.pk]),
            {"anonymous": 404, "other_focal_point": 404, "focal_point": 200})
 
 
