@@ -73,6 +73,7 @@ class CountedOut(Schema):
     cells: list[CountedCell]
     totals: dict[str, int | None]
     sessions: int
+    illustrative_sessions: int = Field(0, description="session records marked illustrative (demo data)")
 
 
 class EstimateOut(Schema):

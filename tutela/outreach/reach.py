@@ -111,7 +111,8 @@ def counted(scope: Scope) -> dict[str, Any]:
     for row in loose:
         key = (row["audience"], row["min_age"], row["max_age"])
         cells[key] = cells.get(key, 0) + int(row["total"])
-    sessions = base.count() if cells else 0
+    tally = (base.aggregate(n=Count("id"), illustrative=Count("id", filter=Q(is_illustrative=True)))
+             if cells else {"n": 0, "illustrative": 0})
     rows = [
         {"audience": a, "audience_label": str(StakeholderGroup(a).label), "min_age": lo, "max_age": hi, "value": v}
         for (a, lo, hi), v in sorted(cells.items(), key=lambda kv: (kv[0][0], kv[0][1] if kv[0][1] is not None else -1))
@@ -119,7 +120,8 @@ def counted(scope: Scope) -> dict[str, Any]:
     totals: dict[str, int] = {}
     for row in rows:
         totals[row["audience"]] = totals.get(row["audience"], 0) + row["value"]
-    return {"rule": COUNTED_RULE, "cells": rows, "totals": totals, "sessions": sessions}
+    return {"rule": COUNTED_RULE, "cells": rows, "totals": totals, "sessions": tally["n"],
+            "illustrative_sessions": tally["illustrative"]}
 
 
 # --- Estimated ------------------------------------------------------------------------------
