@@ -188,6 +188,7 @@ def lifetime_extend(
 ) -> LifetimeExtension:
     """Extend a body's lifetime. The history keeps the previous end, where and by whom it was decided."""
     _require_manage(actor, body)
+    caller_copy = body
     body = Body.objects.select_for_update().get(pk=body.pk)
     errors = {}
     if not (reason or "").strip():
@@ -205,7 +206,7 @@ def lifetime_extend(
         body=body, new_end=new_end, decided_on=decided_on, reason=reason.strip(), meeting=meeting,
         decided_by=decided_by, previous_end=body.ends_on, recorded_by=actor if _is_user(actor) else None,
     )
-    body.ends_on = new_end
+    body.ends_on = caller_copy.ends_on = new_end
     body.save(update_fields=["ends_on", "updated_at"])
     audit.record(actor=actor, action="body.lifetime_extended", target=body, before=before)
     return extension
