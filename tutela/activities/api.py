@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django_countries import countries
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from tutela.core import access
 from tutela.core.api import ERRORS, SIGNED_IN
@@ -273,7 +273,7 @@ def activity_create(request: HttpRequest, payload: ActivityIn):
     if not access.can_create(user, access.user_organisation_ids(user)):
         raise PermissionDenied
     activity = services.activity_create(actor=user, **_service_args(user, payload))
-    return 201, _full(user, access.get_for_user(user, _detail_qs(), activity.pk))
+    return Status(201, _full(user, access.get_for_user(user, _detail_qs(), activity.pk)))
 
 
 @router.patch("/activities/{activity_id}", response={200: ActivityOut, **ERRORS}, auth=SIGNED_IN,
@@ -358,7 +358,7 @@ def occasion_get(request: HttpRequest, occasion_id: int):
 def occasion_create(request: HttpRequest, payload: OccasionIn):
     """Secretariat only."""
     access.require_secretariat(request.auth)
-    return 201, _occasion(services.occasion_create(actor=request.auth, **_occasion_args(request.auth, payload)))
+    return Status(201, _occasion(services.occasion_create(actor=request.auth, **_occasion_args(request.auth, payload))))
 
 
 @router.patch("/occasions/{occasion_id}", response={200: OccasionOut, **ERRORS}, auth=SIGNED_IN,
@@ -450,7 +450,7 @@ def project_get(request: HttpRequest, project_id: int):
 @router.post("/projects", response={201: ProjectOut, **ERRORS}, auth=SIGNED_IN, summary="Record a project")
 def project_create(request: HttpRequest, payload: ProjectIn):
     """Focal points list their own organisation among the partners."""
-    return 201, _project(services.project_create(actor=request.auth, **_project_args(request.auth, payload)))
+    return Status(201, _project(services.project_create(actor=request.auth, **_project_args(request.auth, payload))))
 
 
 @router.patch("/projects/{project_id}", response={200: ProjectOut, **ERRORS}, auth=SIGNED_IN,

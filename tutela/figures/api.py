@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from tutela.core import access
 from tutela.core.api import ERRORS, SIGNED_IN
@@ -194,14 +194,23 @@ def figure_get(request: HttpRequest, figure_id: int):
                                        figure_id))
 
 
+
 @router.post("/figures", response={201: FigureOut, **ERRORS}, auth=SIGNED_IN, summary="Record a figure")
 def figure_create(request: HttpRequest, payload: FigureIn):
     """Focal points report figures for their own organisation (`owner_organisation_id`)."""
-    figure = services.figure_create(actor=request.auth, **_args(request.auth, payload))
-    return 201, _figure(figure)
+    args = _args(request.auth, payload)
+    args.setdefault("kind", "")  # a missing kind is refused by the service, with its message
+    args.setdefault("source", "")
+    figure = services.figure_create(actor=request.auth, **args)
+    return Status(201, _figure(_reload(figure.pk)))
 
 
 @router.patch("/figures/{figure_id}", response={200: FigureOut, **ERRORS}, auth=SIGNED_IN, summary="Change a figure")
 def figure_update(request: HttpRequest, figure_id: int, payload: FigurePatch):
     figure = access.get_for_user(request.auth, Figure, figure_id, write=True)
-    return _figure(services.figure_update(actor=request.auth, figure=figure, **_args(request.auth, payload)))
+    services.figure_update(actor=request.auth, figure=figure, **_args(request.auth, payload))
+    return _figure(_reload(figure.pk))
+
+
+def _reload(pk: int) -> Figure:
+    return Figure.objects.select_related("indicator", "subject_type").get(pk=pk)

@@ -1,0 +1,1 @@
+from tutela.activities.tests.conftest import make_activity, pillars, pilot  # noqa: F401  (shared factories)
