@@ -15,6 +15,7 @@ from django_countries import countries
 from tutela.core import access
 from tutela.core.text import fold
 
+from . import services
 from .models import Agreement, Commitment, Organisation
 
 EXPIRING_DAYS = 90
@@ -144,6 +145,10 @@ def merge_preview(*, duplicate: Organisation) -> list[tuple[str, int]]:
             label = f"{model._meta.verbose_name_plural} ({field.verbose_name})"
         if count:
             rows.append((str(label), count))
+    for model, field, generic_rows in services.generic_references(duplicate):
+        count = generic_rows.count()
+        if count:
+            rows.append((f"{model._meta.verbose_name_plural} ({field.name})", count))
     return rows
 
 

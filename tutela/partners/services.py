@@ -71,6 +71,33 @@ def organisation_update(*, actor: Any, organisation: Organisation, **fields: Any
     return organisation
 
 
+def generic_references(organisation: Organisation) -> list[tuple[Any, Any]]:
+    """``(model, GenericForeignKey)`` pairs with rows pointing at ``organisation`` (e.g. appointments on it)."""
+    from django.apps import apps
+    from django.contrib.contenttypes.fields import GenericForeignKey
+    from django.contrib.contenttypes.models import ContentType
+
+    org_type = ContentType.objects.get_for_model(Organisation)
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.private_fields:
+            if isinstance(field, GenericForeignKey):
+                rows = model._default_manager.filter(**{field.ct_field: org_type, field.fk_field: organisation.pk})
+                found.append((model, field, rows))
+    return found
+
+
+def _repoint_generic(duplicate: Organisation, keep: Organisation) -> dict[str, int]:
+    # Generic foreign keys (an appointment *on* an organisation) are not relations Django lists
+    # on Organisation, so they are found and repointed separately.
+    moved: dict[str, int] = {}
+    for model, field, rows in generic_references(duplicate):
+        count = rows.update(**{field.fk_field: keep.pk})
+        if count:
+            moved[f"{model._meta.label}.{field.name}"] = count
+    return moved
+
+
 @transaction.atomic
 def organisation_merge(*, actor: Any, keep: Organisation, duplicate: Organisation) -> Organisation:
     """Move everything that points at ``duplicate`` to ``keep``, then delete ``duplicate``.
@@ -108,6 +135,8 @@ def organisation_merge(*, actor: Any, keep: Organisation, duplicate: Organisatio
                         row.delete()
             if count:
                 moved[f"{model._meta.label}.{field.name}"] = count
+    for label, count in _repoint_generic(duplicate, keep).items():
+        moved[label] = count
     if keep.parent_id == duplicate.pk:
         keep.parent = duplicate.parent
         keep.save(update_fields=["parent"])

@@ -161,6 +161,10 @@ def test_publish_and_unpublish_is_for_the_secretariat(client, ladder, org_a, sec
 def test_merge_shows_what_will_move_then_moves_it(client, secretariat, org_a, focal_point, deliverable, mou, itu):
     dup = organisation_create(actor=None, name="ACOPEA Centre (duplicate)", kind="civil_society", country="ET")
     deliverable.contributing_organisations.add(dup)
+    from tutela.initiatives.services import appointment_create, person_create
+
+    person = person_create(actor=None, full_name="Head of ACOPEA", organisation=dup, is_public_figure=True)
+    on_dup = appointment_create(actor=None, person=person, role="focal_point", subject=dup)
     focal_point.organisation = dup
     focal_point.save()
     client.force_login(secretariat)
@@ -170,6 +174,7 @@ def test_merge_shows_what_will_move_then_moves_it(client, secretariat, org_a, fo
     labels = dict(preview.context["moves"])
     assert any("users" in label for label in labels)
     assert any("deliverables" in label for label in labels)
+    assert any("appointments (subject)" in label for label in labels)
     assert "Merge and delete the duplicate" in preview.text
     assert Organisation.objects.filter(pk=dup.pk).exists()  # a GET changes nothing
     done = client.post(url, {"duplicate": dup.pk, "confirm": "1"})
@@ -177,8 +182,12 @@ def test_merge_shows_what_will_move_then_moves_it(client, secretariat, org_a, fo
     assert not Organisation.objects.filter(pk=dup.pk).exists()
     focal_point.refresh_from_db()
     assert focal_point.organisation_id == org_a.pk
-    assert list(deliverable.contributing_organisations.all()) == [] or org_a in deliverable.contributing_organisations.all()
+    assert org_a in deliverable.contributing_organisations.all()
     assert AuditEntry.objects.filter(action="organisation.merged", target_id=str(org_a.pk)).exists()
+    on_dup.refresh_from_db()
+    assert on_dup.subject == org_a  # generic references move too
+    person.refresh_from_db()
+    assert person.organisation == org_a
 
 
 def test_merge_is_for_the_secretariat(ladder, org_a):
