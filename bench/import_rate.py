@@ -1,0 +1,60 @@
+"""CSV import rate and peak memory: ``python bench/import_rate.py KIND ROWS``, in its own process.
+
+Writes a CSV of ROWS valid rows, uploads it as the bench secretariat user, and runs the import
+(mode ``all``: every row through its service, audited, one transaction). Prints one JSON line
+with rows/s and the process's peak RSS.
+"""
+
+import csv
+import io
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import django
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+django.setup()
+
+from django.conf import settings  # noqa: E402
+
+from tutela.accounts.models import User  # noqa: E402
+from tutela.exchange import services  # noqa: E402
+from tutela.exchange.models import ImportJob  # noqa: E402
+from tutela.partners.models import Organisation  # noqa: E402
+
+kind, rows = sys.argv[1], int(sys.argv[2])
+settings.EXCHANGE_MAX_UPLOAD_BYTES = 10**10
+settings.EXCHANGE_INLINE_BYTES = 10**10
+user = User.objects.get(email="bench@example.org")
+stamp = int(time.time())
+path = Path(tempfile.gettempdir()) / f"tutela-import-{kind}-{rows}.csv"
+with path.open("w", newline="", encoding="utf-8") as fh:
+    writer = csv.writer(fh)
+    if kind == "organisations":
+        writer.writerow(["name", "acronym", "kind", "country"])
+        for i in range(rows):
+            writer.writerow([f"Imported organisation {stamp}-{i}", "", "civil_society", "KE"])
+    else:
+        org = Organisation.objects.order_by("pk").first()
+        writer.writerow(["title", "kind", "starts_on", "country", "pillars", "organisers", "participation"])
+        for i in range(rows):
+            writer.writerow([f"Imported workshop {stamp}-{i}", "workshop", "2015-03-01", "KE", "4", org.name,
+                             "children 9-12: 30 (estimated); educators: 4"])
+size = path.stat().st_size
+with path.open("rb") as fh:
+    job = services.import_job_create(actor=user, kind=kind, upload=io.BufferedReader(fh), name=path.name, size=size)
+ImportJob.objects.filter(pk=job.pk).update(mode="all", status="queued")
+rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+job = services.import_job_run(job_id=job.pk)
+seconds = time.perf_counter() - started
+print(json.dumps({"kind": kind, "rows": rows, "imported": job.imported_rows, "status": job.status, "seconds": round(seconds, 1),
+                  "rows_per_s": round(job.imported_rows / seconds), "peak_rss_mb_before": round(rss_before / 1024),
+                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "file_mb": round(size / 1048576, 1)}))
+path.unlink()
