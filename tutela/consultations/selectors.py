@@ -208,10 +208,9 @@ def synopsis(consultation: Consultation, *, final_version: GuidelineVersion | No
     target = final_version or (consultation.report.final_version if hasattr(consultation, "report") else None)
     if target is not None:
         for row in version_diff(consultation.version, target):
-            if row.changes and row.comments:
-                para = row.new or row.old
+            if row.changed and row.comments:
                 result["changes"].append({
-                    "paragraph": para.label, "changes": row.changes,
+                    "paragraph": row.label, "changes": row.changes,
                     "receipts": [c.receipt for c in row.comments][:20], "comments": len(row.comments),
                 })
     return result

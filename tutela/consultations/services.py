@@ -191,13 +191,12 @@ def change_log_for(version: GuidelineVersion) -> str:
 
     lines = []
     for row in version_diff(version.based_on, version):
-        if not row.changes:
+        if not row.changed:
             continue
-        para = row.new or row.old
         what = ", ".join(_(c) for c in row.changes)
         receipts = ", ".join(c.receipt for c in row.comments[:5])
         more = f" ({_('comments')}: {receipts})" if receipts else ""
-        lines.append(f"{para.label}: {what}{more}")
+        lines.append(f"{row.label}: {what}{more}")
     return "\n".join(lines)
 
 

@@ -191,18 +191,23 @@ def match_anchors(blocks: list[Block], previous: list[tuple[int, str, str, str]]
             if kind != block.kind:
                 continue
             matcher = difflib.SequenceMatcher(None, old, words, autojunk=False)
-            if matcher.real_quick_ratio() < 0.6 or matcher.quick_ratio() < 0.6:
+            shorter = min(len(old), len(words))
+            # Either the texts are alike overall (ratio), or one is the other with words added or
+            # removed around it (coverage of the shorter one), as when a sentence is extended.
+            if matcher.quick_ratio() < 0.6 and (shorter < 4 or matcher.quick_ratio() * (len(old) + len(words)) / 2 < 0.8 * shorter):
                 continue
             ratio = matcher.ratio()
-            if ratio >= 0.6:
-                pairs.append((ratio, i, aid))
+            coverage = sum(b.size for b in matcher.get_matching_blocks()) / shorter if shorter >= 4 else 0.0
+            score = max(ratio, 0.9 * coverage if coverage >= 0.8 else 0.0)
+            if score >= 0.6:
+                pairs.append((score, i, aid))
     for _ratio, i, aid in sorted(pairs, key=lambda p: (-p[0], p[1])):
         if blocks[i].anchor_id is None and aid not in used:
             blocks[i].anchor_id = aid
             used.add(aid)
 
 
-TOKEN_RE = re.compile(r"\s+|[^\s]+")
+TOKEN_RE = re.compile(r"\s+|\w+|[^\w\s]")
 
 
 def word_diff_html(old: str, new: str) -> str:
@@ -233,7 +238,14 @@ class DiffRow:
 
     @property
     def changed(self) -> bool:
-        return bool(self.changes)
+        """A change of text or place; renumbering alone follows from changes elsewhere."""
+        return bool(set(self.changes) - {"renumbered"})
+
+    @property
+    def label(self) -> str:
+        if self.old is not None and self.new is not None and self.old.number != self.new.number:
+            return f"{self.old.label} → {self.new.label}"
+        return (self.new or self.old).label
 
 
 def diff_versions(old_paragraphs: list, new_paragraphs: list) -> list[DiffRow]:

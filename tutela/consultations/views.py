@@ -345,8 +345,9 @@ def version_diff(request: HttpRequest, pk: int, other: int) -> HttpResponse:
         raise Http404
     rows = selectors.version_diff(old, new)
     only_changes = request.GET.get("changes") == "1"
-    context = {"old": old, "new": new, "rows": [r for r in rows if r.changes] if only_changes else rows,
-               "only_changes": only_changes, "changed": sum(1 for r in rows if r.changes)}
+    context = {"old": old, "new": new, "rows": [r for r in rows if r.changed] if only_changes else rows,
+               "only_changes": only_changes, "changed": sum(1 for r in rows if r.changed),
+               "renumbered": sum(1 for r in rows if r.changes == ["renumbered"])}
     return render(request, "consultations/diff.html", context)
 
 

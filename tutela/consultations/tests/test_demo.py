@@ -26,3 +26,12 @@ def test_the_demo_loads_a_draft_a_final_version_and_a_published_report(secretari
     assert all(r.comments for r in rows if "edited" in r.changes or "new" in r.changes)
     assert "comments:" in final.change_log and final.is_published
     assert len(consultation.report.synopsis["changes"]) >= 6
+
+
+def test_an_extended_sentence_keeps_its_identity(secretariat, secretariat_org):
+    context = {"actor": secretariat, "organisations": {"itu": secretariat_org}}
+    demo.load(context)
+    draft, final = context["guideline_versions"]["draft"], context["guideline_versions"]["final"]
+    old = draft.paragraphs.get(text="Give customers optional filtering tools.")
+    new = final.paragraphs.get(anchor=old.anchor)
+    assert new.text.startswith("Give customers optional filtering tools and explain their limits")
