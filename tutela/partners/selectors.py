@@ -112,10 +112,13 @@ def organisation_detail(*, user: Any, organisation: Organisation) -> dict[str, A
         .select_related("person", "subject_type").prefetch_related("subject")
         .order_by("role", "starts_on", "pk")
     )
+    agreements = list(agreements)
+    for agreement in agreements:
+        agreement.other_parties = [p for p in agreement.parties.all() if p.pk != organisation.pk]
     people = Person.objects.filter(organisation=organisation).order_by("full_name")
     return {
         "activity_roles": list(activity_roles[:50]),
-        "agreements": list(agreements),
+        "agreements": agreements,
         "deliverables": list(deliverables),
         "appointments": list(appointments),
         "people": list(people),
