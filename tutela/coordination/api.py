@@ -469,7 +469,7 @@ def meeting_detail(request: HttpRequest, slug: str, ordinal: int):
         "actions": [{"number": a.number, "text": a.text, "owner": a.owner, "due_on": a.due_on, "status": a.status}
                     for a in parts["actions"]],
         "attendance": [str(a.person.public_label()) if a.person_id else str(a.organisation) for a in parts["attendance"]],
-        "documents": [_document_item(d) for d in parts["documents"].select_related("body", "meeting")],
+        "documents": [_document_item(d) for d in parts["documents"].select_related("body", "meeting", "meeting__body")],
     }
 
 
@@ -546,7 +546,7 @@ def document_list(request: HttpRequest, q: str = "", body: str | None = None, af
         b = Body.objects.filter(slug=body).first()
         if b is None or not access.can_read(request.user, b):
             raise Http404
-    qs = selectors.registry_search(request.user, q=q[:100], body=b).select_related("body", "meeting")
+    qs = selectors.registry_search(request.user, q=q[:100], body=b).select_related("body", "meeting", "meeting__body")
     page = keyset_page(qs, ordering=selectors.REGISTRY_ORDERING, cursor=after, size=_limit(limit))
     return {"items": [_document_item(d) for d in page.items], "next": page.next_cursor}
 
@@ -606,7 +606,7 @@ def liaison_list(request: HttpRequest, body: str | None = None, direction: str =
 @router.get("/liaisons/{liaison_id}", response={200: LiaisonOut, **ERRORS}, summary="A liaison statement")
 def liaison_detail(request: HttpRequest, liaison_id: int):
     ls = selectors.liaison_for(request.user, liaison_id)
-    attachments = selectors.readable_documents(request.user).filter(liaisons=ls).select_related("body", "meeting")
+    attachments = selectors.readable_documents(request.user).filter(liaisons=ls).select_related("body", "meeting", "meeting__body")
     contact = str(ls.contact_person.public_label()) if ls.contact_person_id else ""
     if ls.contact_email and getattr(request.user, "is_authenticated", False):
         contact = f"{contact} <{ls.contact_email}>".strip()

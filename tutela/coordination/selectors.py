@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from tutela.core import access
@@ -149,15 +149,15 @@ def document_for(user: Any, pk: int) -> Document:
 
 
 def registry_search(user: Any, *, q: str = "", body: Body | None = None, include_withdrawn: bool = True) -> QuerySet[Document]:
-    """Search by number, title and source. A number-like query also matches on the number's prefix."""
-    qs = readable_documents(user).select_related("body", "meeting")
+    """Search by number, title and source (case-insensitive substring; trigram-indexed on PostgreSQL)."""
+    qs = readable_documents(user).select_related("body", "meeting", "meeting__body")
     if body is not None:
         qs = qs.filter(body=body)
     if not include_withdrawn:
         qs = qs.filter(is_withdrawn=False)
     q = " ".join(q.split())
     if q:
-        qs = qs.filter(Q(number__istartswith=q) | Q(number__icontains=q) | Q(title__icontains=q) | Q(source__icontains=q))
+        qs = qs.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(source__icontains=q))
     return qs
 
 
@@ -246,17 +246,21 @@ def dashboard(user: Any, bodies: list[Body], today: date | None = None) -> dict[
         Meeting.objects.filter(body__in=body_ids, ends_on__gte=today).exclude(status=Meeting.Status.CANCELLED)
         .select_related("body").order_by("starts_on", "pk")[:50]
     )
-    last_meetings = dict(
-        Meeting.objects.filter(body__in=body_ids, starts_on__lte=today).values("body_id")
-        .annotate(last=Max("starts_on")).values_list("body_id", "last")
+    # One query for every body: documents dated on or after the body's last meeting held.
+    last_held = (
+        Meeting.objects.filter(body=OuterRef("body"), starts_on__lte=today).order_by("-starts_on").values("starts_on")[:1]
     )
-    new_documents = []
-    for body in bodies:
-        since = last_meetings.get(body.pk)
-        docs = Document.objects.filter(body=body).select_related("body", "meeting")
-        if since:
-            docs = docs.filter(document_date__gte=since)
-        new_documents.append((body, since, list(docs.order_by("-registered_at", "-id")[:20])))
+    recent = list(
+        Document.objects.filter(body__in=body_ids).annotate(since=Subquery(last_held))
+        .filter(Q(since__isnull=True) | Q(document_date__gte=F("since")))
+        .select_related("body", "meeting", "meeting__body").order_by("-registered_at", "-id")[:200]
+    )
+    by_body: dict[int, list[Document]] = {}
+    since_of: dict[int, date | None] = {}
+    for doc in recent:
+        by_body.setdefault(doc.body_id, []).append(doc)
+        since_of[doc.body_id] = doc.since
+    new_documents = [(b, since_of.get(b.pk), by_body[b.pk][:20]) for b in bodies if b.pk in by_body]
     ending = [b for b in bodies if b.ends_on and b.status == Body.Status.ACTIVE
               and (b.ends_on - today).days <= LIFETIME_WARNING_DAYS]
     return {

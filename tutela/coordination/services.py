@@ -488,12 +488,15 @@ def document_register(
         document_date=document_date or timezone.localdate(), access=access_level, is_illustrative=is_illustrative,
         registered_by=actor if _is_user(actor) else None,
     )
-    document.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            document.save()
-    except IntegrityError as exc:  # a hand-typed number raced another writer: the constraint caught it
-        raise ValidationError({"number": _("%(n)s was taken a moment ago. Try again.") % {"n": printed}}) from exc
+    document.full_clean(validate_constraints=False, validate_unique=False)
+    if number in (None, ""):
+        document.save()  # the locked counter guarantees the number is free
+    else:
+        try:
+            with transaction.atomic():
+                document.save()
+        except IntegrityError as exc:  # a hand-typed number raced another writer: the constraint caught it
+            raise ValidationError({"number": _("%(n)s was taken a moment ago. Try again.") % {"n": printed}}) from exc
     DocumentRevision.objects.create(document=document, revision=0, title=title, document_date=document.document_date,
                                     created_by=document.registered_by)
     if upload is not None:
