@@ -667,3 +667,125 @@ def dashboard(request: HttpRequest, body: str | None = None):
         "new_documents": [_document_item(doc) for _b, _since, docs in d["new_documents"] for doc in docs],
         "lifetime_ending": [_body_item(b) for b in d["ending"]],
     }
+
+
+# --- Membership, chairs, terms of reference, attendance ----------------------------------------
+
+class MemberIn(Schema):
+    organisation_id: int | None = None
+    person_id: int | None = None
+    role: str = "member"
+    represents: str = ""
+    since: date | None = None
+
+
+class ChairIn(Schema):
+    person_id: int
+    role: str = Field("chair", description="chair, co_chair or vice_chair")
+    starts_on: date | None = None
+    ends_on: date | None = None
+    note: str = ""
+
+
+class TorIn(Schema):
+    document_id: int
+    approved_on: date
+    approved_by: str | None = Field(None, description="Slug of the approving body")
+    approved_by_label: str = Field("", description="Who approved it, when not a body here")
+    meeting: int | None = None
+    note: str = ""
+
+
+class AttendanceIn(Schema):
+    organisation_ids: list[int] = []
+    person_ids: list[int] = Field([], description="Only adults who consented to be named")
+    participant_count: int | None = None
+
+
+class MeetingPatch(Schema):
+    status: str | None = None
+    summary: str | None = None
+    city: str | None = None
+    venue: str | None = None
+    is_remote: bool | None = None
+    report_document_id: int | None = None
+
+
+def _person(pk: int | None):
+    from tutela.initiatives.models import Person
+
+    if pk is None:
+        return None
+    person = Person.objects.filter(pk=pk).first()
+    if person is None:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"person_id": f"No person {pk}."})
+    return person
+
+
+def _organisations(ids: list[int]) -> list:
+    from django.core.exceptions import ValidationError
+
+    from tutela.partners.models import Organisation
+
+    found = list(Organisation.objects.filter(pk__in=ids))
+    if len(found) != len(set(ids)):
+        raise ValidationError({"organisation_ids": "Unknown organisation id(s)."})
+    return found
+
+
+@router.post("/bodies/{slug}/members", response={201: MemberOut, **ERRORS}, auth=SIGNED_IN, summary="Add a member")
+def member_add(request: HttpRequest, slug: str, payload: MemberIn):
+    b = _body(request, slug)
+    orgs = _organisations([payload.organisation_id]) if payload.organisation_id else [None]
+    m = services.membership_add(actor=request.auth, body=b, organisation=orgs[0], person=_person(payload.person_id),
+                                role=payload.role, represents=payload.represents, since=payload.since)
+    return Status(201, {"organisation": str(m.organisation) if m.organisation_id else None,
+                        "person": str(m.person.public_label()) if m.person_id else None, "role": m.role,
+                        "represents": m.represents})
+
+
+@router.post("/bodies/{slug}/chairs", response={201: ChairOut, **ERRORS}, auth=SIGNED_IN,
+             summary="Appoint a chair, co-chair or vice-chair (secretariat)")
+def chair_add(request: HttpRequest, slug: str, payload: ChairIn):
+    b = _body(request, slug)
+    a = services.chair_appoint(actor=request.auth, body=b, person=_person(payload.person_id), role=payload.role,
+                               starts_on=payload.starts_on, ends_on=payload.ends_on, note=payload.note)
+    return Status(201, {"name": str(a.person.public_label()), "role": a.role, "starts_on": a.starts_on, "ends_on": a.ends_on})
+
+
+@router.post("/bodies/{slug}/terms-of-reference", response={201: TorOut, **ERRORS}, auth=SIGNED_IN,
+             summary="Record a version of the terms of reference (a registered document)")
+def tor_add(request: HttpRequest, slug: str, payload: TorIn):
+    b = _body(request, slug)
+    doc = selectors.document_for(request.auth, payload.document_id)
+    t = services.terms_of_reference_add(actor=request.auth, body=b, document=doc, approved_on=payload.approved_on,
+                                        approved_by=_body_by_slug(payload.approved_by, "approved_by"),
+                                        approved_by_label=payload.approved_by_label,
+                                        meeting=_meeting_by_ordinal(b, payload.meeting), note=payload.note)
+    current = b.terms_of_reference.first()
+    return Status(201, {"document_id": doc.pk, "number": doc.label, "title": doc.title, "approved_by": t.approver,
+                        "approved_on": t.approved_on, "current": current is not None and current.pk == t.pk})
+
+
+@router.post("/bodies/{slug}/meetings/{ordinal}/attendance", response={200: MeetingItem, **ERRORS}, auth=SIGNED_IN,
+             summary="Record attendance: organisations, consenting named adults, a head count")
+def attendance_add(request: HttpRequest, slug: str, ordinal: int, payload: AttendanceIn):
+    m = _meeting(request, slug, ordinal)
+    people = [_person(pk) for pk in payload.person_ids]
+    m = services.attendance_record(actor=request.auth, meeting=m, organisations=_organisations(payload.organisation_ids),
+                                   people=people, participant_count=payload.participant_count)
+    return _meeting_item(m)
+
+
+@router.patch("/bodies/{slug}/meetings/{ordinal}", response={200: MeetingItem, **ERRORS}, auth=SIGNED_IN,
+              summary="Change a meeting's status, summary, place or minutes document")
+def meeting_patch(request: HttpRequest, slug: str, ordinal: int, payload: MeetingPatch):
+    m = _meeting(request, slug, ordinal)
+    fields = payload.dict(exclude_unset=True)
+    if "report_document_id" in fields:
+        doc_id = fields.pop("report_document_id")
+        fields["report_document"] = selectors.document_for(request.auth, doc_id) if doc_id else None
+    m = services.meeting_update(actor=request.auth, meeting=m, **fields)
+    return _meeting_item(m)

@@ -236,3 +236,35 @@ def test_api_writes_meeting_liaison_and_revision(client, secretariat, registry, 
         "new_end": "2015-09-30", "decided_on": "2014-01-15", "reason": "Continue", "meeting": 1, "decided_by": "jca-cop"},
         content_type="application/json", **headers)
     assert ext.status_code == 201 and ext.json()["previous_end"] == "2014-01-31"
+
+
+def test_api_membership_chairs_tor_attendance(client, secretariat, registry, org_a, focal_point, sg17):
+    from tutela.initiatives.services import person_create
+
+    headers = _token(secretariat)
+    person = person_create(actor=None, full_name="Philip Ruston", honorific="Mr", is_public_figure=True)
+    chair = client.post("/api/v1/coordination/bodies/jca-cop/chairs", {"person_id": person.pk, "role": "co_chair"},
+                        content_type="application/json", **headers)
+    assert chair.status_code == 201 and chair.json()["name"] == "Mr Philip Ruston"
+    bad = client.post("/api/v1/coordination/bodies/jca-cop/chairs", {"person_id": person.pk, "role": "patron"},
+                      content_type="application/json", **headers)
+    assert bad.status_code == 422
+    dup = client.post("/api/v1/coordination/bodies/jca-cop/members", {"organisation_id": org_a.pk},
+                      content_type="application/json", **headers)
+    assert dup.status_code == 422 and "already listed" in dup.json()["error"]["message"]
+    tor = client.post("/api/v1/coordination/bodies/jca-cop/terms-of-reference", {
+        "document_id": registry["public"].pk, "approved_on": "2014-01-15", "approved_by": "sg17", "meeting": 1},
+        content_type="application/json", **headers)
+    assert tor.status_code == 201 and tor.json()["current"] is True and tor.json()["approved_by"] == "SG17"
+    att = client.post("/api/v1/coordination/bodies/jca-cop/meetings/1/attendance",
+                      {"organisation_ids": [org_a.pk], "participant_count": 18}, content_type="application/json", **headers)
+    assert att.status_code == 200
+    patch = client.patch("/api/v1/coordination/bodies/jca-cop/meetings/1", {"summary": "Agreed to continue."},
+                         content_type="application/json", **headers)
+    assert patch.status_code == 200
+    detail = client.get("/api/v1/coordination/bodies/jca-cop").json()
+    assert [c["role"] for c in detail["chairs"]] == ["co_chair"]
+    assert detail["terms_of_reference"][0]["number"] == "JCA-COP DOC047"
+    forbidden = client.post("/api/v1/coordination/bodies/jca-cop/chairs", {"person_id": person.pk, "role": "chair"},
+                            content_type="application/json", **_token(focal_point))
+    assert forbidden.status_code == 403
