@@ -465,7 +465,7 @@ class Comment(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["paragraph", "status"], name="comment_paragraph_status_idx"),
+            models.Index(fields=["paragraph", "status", "id"], name="comment_paragraph_status_idx"),
             models.Index(fields=["consultation", "status", "id"], name="comment_queue_idx"),
             models.Index(fields=["consultation", "text_hash"], name="comment_hash_idx"),
         ]

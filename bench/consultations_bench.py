@@ -1,0 +1,201 @@
+"""Consultations benchmark on PostgreSQL: a 300-paragraph document with many comments
+(form-letter campaigns included); paragraph page latency, synopsis, near-duplicate grouping.
+Comment intake under gunicorn is measured by ``bench/consultations_intake.sh``.
+
+Not a test. Run (own database, own var dir):
+
+    DATABASE_URL=postgres://tutela:tutela@127.0.0.1:5432/tutela_consultations_bench \\
+    TUTELA_VAR_DIR=/tmp/consultations-bench \\
+    .venv/bin/python bench/consultations_bench.py --comments 1000000
+
+It (1) creates the database if needed and migrates, (2) imports a 300-paragraph version through
+the service and fills comments with COPY (each with the text hash and MinHash signature the
+intake service computes), 60 % of them from five form-letter campaigns with small personal
+variations, (3) times 300 paragraph pages through the Django test client (p50/p95), the
+synopsis, and ``services.comments_group`` over all comments.
+"""
+
+import argparse
+import io
+import os
+import random
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+WORDS = ("child online safety report platform parent teacher school abuse material hotline privacy default "
+         "setting age rating content service operator network filter consent data account user youth panel "
+         "awareness campaign industry government policy moderation review staff training support evidence "
+         "law enforcement referral takedown reporting mechanism design risk assessment rights business").split()
+CAMPAIGNS = [
+    "Please make age verification mandatory on every social network and require parental consent for all users under sixteen.",
+    "Internet service providers must block all harmful content by default and let adults opt out after proving their age.",
+    "The guidelines should oblige app stores to review every app for child safety before it is published.",
+    "We ask that companies never store the personal data of children for advertising or profiling of any kind.",
+    "Broadcasters should be required to moderate every comment on programmes for young audiences before it appears.",
+]
+
+
+def ensure_database(url: str) -> None:
+    import dj_database_url
+    import psycopg
+
+    cfg = dj_database_url.parse(url)
+    with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"],
+                         dbname="postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone():
+            conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def document_markdown(paragraphs: int) -> str:
+    rng = random.Random(1)
+    lines = []
+    for i in range(paragraphs):
+        if i % 10 == 0:
+            lines.append(f"# Section {i // 10 + 1}\n")
+        lines.append(" ".join(rng.choice(WORDS) for _ in range(40)).capitalize() + ".\n")
+    return "\n".join(lines)
+
+
+def setup(n_comments: int):
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.utils import timezone
+
+    from tutela.accounts.services import user_create
+    from tutela.consultations import services, similarity
+    from tutela.consultations.models import Consultation
+
+    User = get_user_model()
+    actor = User.objects.filter(email="bench-secretariat@example.org").first() or user_create(
+        actor=None, email="bench-secretariat@example.org", password="bench-password", role="secretariat")
+    consultation = Consultation.objects.filter(code="BENCH").first()
+    if consultation is not None and consultation.comments.count() >= n_comments:
+        print(f"reusing consultation {consultation.pk} with {consultation.comments.count()} comments")
+        return actor, consultation
+    if consultation is not None:
+        with connection.cursor() as c:
+            c.execute("TRUNCATE consultations_comment, consultations_respondent, consultations_commentgroup, "
+                      "consultations_moderationaction, consultations_disposition CASCADE")
+        consultation.delete()
+    t0 = time.perf_counter()
+    document = services.document_create(actor=actor, title="Benchmark guideline", audience="industry", edition="2099")
+    version = services.version_import(actor=actor, document=document, label="Draft", source=document_markdown(300),
+                                      publish=True)
+    now = timezone.now()
+    consultation = services.consultation_create(actor=actor, version=version, title="Benchmark", code="BENCH",
+                                                opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=30))
+    print(f"document: 300 paragraphs imported in {time.perf_counter() - t0:.1f} s")
+    paragraph_ids = list(version.paragraphs.filter(kind="paragraph").values_list("pk", flat=True))
+    rng = random.Random(2)
+    respondents = max(1, n_comments // 5)
+    types = ["government", "industry", "civil_society", "academia", "international", "individual", "child_via_org"]
+    countries = ["KE", "ID", "CH", "US", "GB", "JP", "BR", "IN", "ZA", "FR", ""]
+    t0 = time.perf_counter()
+    with connection.cursor() as c:
+        buf = io.StringIO()
+        for i in range(respondents):
+            buf.write(f"{consultation.pk}\tr{i}@bench.example\t{now.isoformat()}\t{rng.choice(types)}\t\t\t"
+                      f"{rng.choice(countries)}\tf\tf\tf\tf\t{now.isoformat()}\t\n")
+        buf.seek(0)
+        with c.cursor.copy(
+            "COPY consultations_respondent (consultation_id, email, confirmed_at, stakeholder_type, industry_sector, "
+            "organisation_name, country, is_anonymous, consent_to_list, wants_outcome, is_illustrative, created_at, "
+            "confirmation_hash) FROM STDIN"
+        ) as copy:
+            copy.write(buf.getvalue())
+        c.execute("SELECT min(id) FROM consultations_respondent WHERE consultation_id = %s", [consultation.pk])
+        first_respondent = c.fetchone()[0]
+    print(f"respondents: {respondents} in {time.perf_counter() - t0:.1f} s")
+    t0 = time.perf_counter()
+    statuses = ["published"] * 8 + ["pending", "hidden"]
+    hot = paragraph_ids[:5]  # campaigns aim at a few paragraphs
+    batch = 100_000
+    with connection.cursor() as c:
+        for start in range(0, n_comments, batch):
+            rows = []
+            for i in range(start, min(n_comments, start + batch)):
+                if rng.random() < 0.6:
+                    k = rng.randrange(len(CAMPAIGNS))
+                    text = CAMPAIGNS[k]
+                    if rng.random() < 0.3:
+                        text += " " + " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 3))) + "."
+                    paragraph = hot[k]
+                else:
+                    text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(15, 60))).capitalize() + "."
+                    paragraph = rng.choice(paragraph_ids)
+                receipt = f"BENCH-{i:010d}"
+                rows.append("\t".join([
+                    str(consultation.pk), str(first_respondent + rng.randrange(respondents)), "paragraph",
+                    str(paragraph), "", "general", text, "", "online", receipt, receipt, now.isoformat(),
+                    rng.choice(statuses), "", similarity.text_hash(text),
+                    "\\\\x" + similarity.signature(text).hex(), "f",
+                ]))
+            with c.cursor.copy(
+                "COPY consultations_comment (consultation_id, respondent_id, target, paragraph_id, quote, comment_type, "
+                "text, proposed_change, channel, receipt, submission_key, received_at, status, moderation_reason, "
+                "text_hash, signature, is_illustrative) FROM STDIN"
+            ) as copy:
+                copy.write("\n".join(rows) + "\n")
+            print(f"  {min(n_comments, start + batch)} comments ({time.perf_counter() - t0:.0f} s)")
+        c.execute("ANALYZE consultations_comment")
+        c.execute("ANALYZE consultations_respondent")
+    print(f"comments: {n_comments} in {time.perf_counter() - t0:.1f} s")
+    return actor, consultation
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--comments", type=int, default=1_000_000)
+    parser.add_argument("--pages", type=int, default=300)
+    args = parser.parse_args()
+    ensure_database(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from tutela.consultations import selectors, services
+
+    call_command("migrate", verbosity=0)
+    setup_test_environment()
+    actor, consultation = setup(args.comments)
+    paragraph_ids = list(consultation.version.paragraphs.values_list("pk", flat=True))
+    client = Client()
+    rng = random.Random(3)
+    timings = []
+    for i in range(args.pages + 20):
+        pid = paragraph_ids[i % 5] if i % 10 == 0 else rng.choice(paragraph_ids)  # include the campaign paragraphs
+        t0 = time.perf_counter()
+        response = client.get(f"/consultations/{consultation.pk}/p/{pid}/", HTTP_HOST="localhost")
+        elapsed = (time.perf_counter() - t0) * 1000
+        assert response.status_code == 200, response.status_code
+        if i >= 20:  # warm-up
+            timings.append(elapsed)
+    print(f"paragraph page (anonymous, {len(timings)} requests): p50 {pct(timings, 50):.1f} ms, "
+          f"p95 {pct(timings, 95):.1f} ms, max {max(timings):.1f} ms")
+    t0 = time.perf_counter()
+    data = selectors.synopsis(consultation, live=True)
+    print(f"synopsis: {time.perf_counter() - t0:.2f} s ({data['total_comments']} comments, "
+          f"{len(data['by_paragraph'])} paragraphs, {len(data['by_country'])} countries)")
+    t0 = time.perf_counter()
+    groups = services.comments_group(actor=actor, consultation=consultation)
+    elapsed = time.perf_counter() - t0
+    sizes = sorted(consultation.comment_groups.values_list("size", flat=True), reverse=True)
+    print(f"near-duplicate grouping: {elapsed:.1f} s, {groups} groups, largest {sizes[:6]}, "
+          f"{sum(sizes)} comments grouped")
+
+
+if __name__ == "__main__":
+    main()
