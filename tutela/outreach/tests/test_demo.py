@@ -37,7 +37,7 @@ def test_the_addis_pilot_demo(context, client):
     assert ReachParameter.objects.get(programme=programme, key="ambassadors").low == 50
 
     page = client.get(f"/outreach/programmes/{programme.pk}/").content.decode()
-    assert "15000" in page and "100" in page and "assumption" in page
+    assert "15,000" in page and "100" in page and "assumption" in page
     assert "Ethiopia pilot page" in page  # the target of 50 with its source
     assert selectors.depth(programme) == 3
     assert client.get(f"/outreach/campaigns/{campaign.pk}/").status_code == 200
