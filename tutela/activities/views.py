@@ -168,7 +168,8 @@ def _activity_form(request: HttpRequest, activity: Activity | None) -> HttpRespo
     }
     template = "activities/activity_form.html"
     if request.htmx:
-        template += "#activity-form"
+        # htmx does not swap 4xx responses by default: the fragment with its errors comes back as 200.
+        return render(request, template + "#activity-form", context)
     return render(request, template, context, status=status)
 
 

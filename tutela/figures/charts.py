@@ -44,14 +44,15 @@ def _link(svg: str, href: str, label: str) -> str:
     return f'<a href="{escape(href)}" aria-label="{escape(label)}">{svg}</a>'
 
 
-def _nice_max(value: float) -> float:
+def _ticks(value: float, wanted: int = 4) -> tuple[float, int]:
+    """A round tick step (1, 2, 5 × 10ⁿ, never below 1) and how many ticks reach ``value``."""
     if value <= 0:
-        return 1
-    magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * magnitude:
-            return step * magnitude
-    return 10 * magnitude
+        return 1, 1
+    raw = value / wanted
+    magnitude = 10 ** max(0, len(str(int(raw))) - 1)
+    step = next((m * magnitude for m in (1, 2, 5, 10) if raw <= m * magnitude), 10 * magnitude)
+    count = max(1, -(-int(value) // int(step)))
+    return step, count
 
 
 def bar_chart(bars: Sequence[Bar], *, title: str, width: int = 640, bar_height: int = 22, label_width: int = 190,
@@ -70,7 +71,8 @@ def bar_chart(bars: Sequence[Bar], *, title: str, width: int = 640, bar_height: 
     for i, bar in enumerate(bars):
         y = top + i * (bar_height + gap)
         w = max(1.0, plot * float(bar.value) / top_value) if float(bar.value) > 0 else 0
-        label = bar.label if len(bar.label) <= 28 else bar.label[:27] + "…"
+        fits = max(8, label_width // 8)  # ~7.5 px per character at 13 px
+        label = bar.label if len(bar.label) <= fits else bar.label[: fits - 1] + "…"
         row = (
             f'<text x="{label_width - 8}" y="{y + bar_height * 0.7:.1f}" text-anchor="end" font-size="13" '
             f'fill="{INK}">{escape(label)}</text>'
@@ -85,15 +87,20 @@ def bar_chart(bars: Sequence[Bar], *, title: str, width: int = 640, bar_height: 
 
 
 def stacked_column_chart(categories: Sequence[str], series: Sequence[Series], *, title: str, width: int = 640,
-                         height: int = 300) -> SafeString:
-    """Vertical columns per category (e.g. year), stacked by series (e.g. pillar), with a legend."""
+                         height: int = 300, show_totals: bool = True) -> SafeString:
+    """Vertical columns per category (e.g. year), stacked by series (e.g. pillar), with a legend.
+
+    ``show_totals=False`` when a record can sit in several series (an activity under two pillars):
+    then the stack height is not a count of records, and labelling it as one would mislead.
+    """
     left, right, top, bottom = 44, 12, 12, 30
     legend_rows = (len(series) + 2) // 3
     legend_h = legend_rows * 20 + 8
     plot_w = width - left - right
     plot_h = height - top - bottom
     totals = [sum(float(s.values[i]) for s in series) for i in range(len(categories))]
-    top_value = _nice_max(max(totals, default=0))
+    step, ticks = _ticks(max(totals, default=0))
+    top_value = step * ticks
     n = max(len(categories), 1)
     slot = plot_w / n
     col_w = min(56.0, slot * 0.6)
@@ -102,9 +109,9 @@ def stacked_column_chart(categories: Sequence[str], series: Sequence[Series], *,
         f'width="100%" role="img" aria-label="{escape(title)}" preserveAspectRatio="xMinYMin meet">',
         f"<title>{escape(title)}</title>",
     ]
-    for k in range(5):
-        value = top_value * k / 4
-        y = top + plot_h - plot_h * k / 4
+    for k in range(ticks + 1):
+        value = step * k
+        y = top + plot_h - plot_h * k / ticks
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
                      f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{MUTED}">{_num(value)}</text>')
     for i, category in enumerate(categories):
@@ -123,7 +130,7 @@ def stacked_column_chart(categories: Sequence[str], series: Sequence[Series], *,
             parts.append(_link(rect, href, f"{category} · {s.label}: {_num(v)}"))
         parts.append(f'<text x="{x + col_w / 2:.1f}" y="{top + plot_h + 18}" text-anchor="middle" font-size="12" '
                      f'fill="{INK}">{escape(category)}</text>')
-        if totals[i]:
+        if show_totals and totals[i]:
             parts.append(f'<text x="{x + col_w / 2:.1f}" y="{base - 4:.1f}" text-anchor="middle" font-size="11" '
                          f'fill="{MUTED}">{_num(totals[i])}</text>')
     for j, s in enumerate(series):

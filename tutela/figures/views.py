@@ -41,7 +41,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         [str(y) for y in grid["years"]],
         [charts.Series(label=f"{r['pillar'].number}. {r['pillar'].short_name}", values=[c for c, _l in r["cells"]],
                        hrefs=[link for _c, link in r["cells"]]) for r in grid["rows"]],
-        title=_("Activities by pillar and year"),
+        title=_("Activities by pillar and year"), show_totals=False,
     )
 
     countries = selectors.countries_engaged(user)
@@ -49,7 +49,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         c["href"] = _activities_url(country=c["code"])
     country_chart = charts.bar_chart(
         [charts.Bar(label=c["name"], value=c["n"], href=c["href"]) for c in countries[:20]],
-        title=_("Activities by country"), color=charts.PALETTE[2],
+        title=_("Activities by country"), color=charts.PALETTE[2], width=440, label_width=175,
     )
 
     org_list = safe_url("partners:organisation_list")
@@ -58,7 +58,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         p["href"] = f"{org_list}?{urlencode({'kind': p['kind']})}" if org_list else ""
     partner_chart = charts.bar_chart(
         [charts.Bar(label=str(p["label"]), value=p["n"], href=p["href"]) for p in partners],
-        title=_("Partner organisations by kind"), color=charts.PALETTE[0],
+        title=_("Partner organisations by kind"), color=charts.PALETTE[0], width=440, label_width=175,
     )
 
     indicators = selectors.indicator_totals(user)
