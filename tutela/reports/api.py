@@ -1,3 +1,148 @@
-from ninja import Router
+"""Reports API: define a report, draft it, read its paragraphs with their sources, export it."""
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from tutela.core import access
+from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN
+from tutela.initiatives.models import Initiative
+
+from . import rendering, services
+from .models import Report
 
 router = Router(tags=["reports"])
+
+
+class ReportIn(Schema):
+    title: str
+    initiative_id: int
+    period_start: date
+    period_end: date
+    presented_to: str = ""
+    meeting: str = ""
+    meeting_place: str = ""
+    meeting_date: date | None = None
+    document_number: str = ""
+    author: str = ""
+    include_ongoing: bool = True
+    structure: str = "chronological"
+    includes: list[str] = []
+
+
+class SourceOut(Schema):
+    model: str
+    id: int
+    label: str
+    url: str = ""
+    deleted: bool = False
+
+
+class SentenceOut(Schema):
+    text: str
+    sources: list[SourceOut]
+
+
+class ParagraphOut(Schema):
+    number: int
+    text: str
+    bullets: list[str]
+    edited: bool
+    stale: bool
+    sentences: list[SentenceOut]
+    sources: list[SourceOut]
+
+
+class ReportOut(Schema):
+    id: int
+    title: str
+    status: str
+    presented_to: str
+    meeting: str
+    document_number: str
+    period_start: date
+    period_end: date
+    drafted_at: datetime | None
+    finalised_at: datetime | None
+
+
+class ReportDetailOut(ReportOut):
+    paragraphs: list[ParagraphOut]
+
+
+class DraftSummaryOut(Schema):
+    added: int
+    updated: int
+    unchanged: int
+    pending: int
+    stale: int
+
+
+def _out(report: Report) -> dict:
+    return {
+        "id": report.pk, "title": report.title, "status": report.status, "presented_to": report.presented_to,
+        "meeting": report.meeting, "document_number": report.document_number, "period_start": report.period_start,
+        "period_end": report.period_end, "drafted_at": report.drafted_at, "finalised_at": report.finalised_at,
+    }
+
+
+@router.get("/", response={200: list[ReportOut], **ERRORS}, auth=PUBLIC, summary="Reports you may read")
+def list_reports(request: HttpRequest):
+    return [_out(r) for r in access.readable(request.user, Report.objects.all())]
+
+
+@router.post("/", response={201: ReportOut, **ERRORS}, auth=SIGNED_IN, summary="Define a report")
+def create_report(request: HttpRequest, payload: ReportIn):
+    access.require_secretariat(request.auth)
+    data = payload.dict()
+    try:
+        initiative = Initiative.objects.get(pk=data.pop("initiative_id"))
+    except Initiative.DoesNotExist as exc:
+        raise HttpError(422, "Unknown initiative_id.") from exc
+    report = services.report_create(actor=request.auth, initiative=initiative, **data)
+    return 201, _out(report)
+
+
+@router.post("/{report_id}/draft", response={200: DraftSummaryOut, **ERRORS}, auth=SIGNED_IN,
+             summary="Draft or redraft the paragraphs from the records")
+def draft_report(request: HttpRequest, report_id: int):
+    report = access.get_for_user(request.auth, Report, report_id)
+    if not access.is_secretariat(request.auth):
+        raise PermissionDenied
+    return services.report_draft(actor=request.auth, report=report)
+
+
+@router.get("/{report_id}", response={200: ReportDetailOut, **ERRORS}, auth=PUBLIC,
+            summary="A report with its paragraphs, sentences and sources")
+def get_report(request: HttpRequest, report_id: int):
+    report = access.get_for_user(request.user, Report, report_id)
+    doc = rendering.document(report)
+    return {**_out(report), "paragraphs": doc["paragraphs"]}
+
+
+@router.post("/{report_id}/sign-off", response={200: ReportOut, **ERRORS}, auth=SIGNED_IN, summary="Sign off (freeze)")
+def finalise_report(request: HttpRequest, report_id: int):
+    report = access.get_for_user(request.auth, Report, report_id)
+    return _out(services.report_finalise(actor=request.auth, report=report))
+
+
+@router.get("/{report_id}/export.{fmt}", auth=PUBLIC, response={200: None, **ERRORS},
+            summary="Export as md, html, pdf or docx")
+def export_report(request: HttpRequest, report_id: int, fmt: str):
+    report = access.get_for_user(request.user, Report, report_id)
+    doc = rendering.document(report)
+    if fmt == "md":
+        return HttpResponse(rendering.to_markdown(doc), content_type="text/markdown; charset=utf-8")
+    if fmt == "pdf":
+        return HttpResponse(rendering.to_pdf(doc), content_type="application/pdf")
+    if fmt == "docx":
+        return HttpResponse(rendering.to_docx(doc), content_type=(
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+    if fmt == "html":
+        from django.template.loader import render_to_string
+
+        return HttpResponse(render_to_string("reports/report_print.html", {"doc": doc, "report": report}))
+    raise HttpError(404, "Unknown format: use md, html, pdf or docx.")

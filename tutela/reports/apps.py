@@ -6,5 +6,4 @@ class ReportsConfig(AppConfig):
     name = "tutela.reports"
     label = "reports"
     verbose_name = _("Reports")
-    # Menu entries: (label, url name, audience "public" | "staff" | "secretariat", order)
-    nav: list = []
+    nav = [(_("Progress reports"), "reports:report_list", "staff", 60)]

@@ -1,3 +1,156 @@
-"""Reports models."""
+"""Progress reports drafted from the records, edited by people, and frozen at sign-off."""
 
-from django.db import models  # noqa: F401
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+# Placeholders are filled from the records; a [bracketed clause] is left out when one of its
+# placeholders has no value (e.g. no patron appointed yet).
+DEFAULT_OPENING = (
+    "[In line with {mandate}, ]{lead} has entered into a {phase_lower} of concrete activities under the "
+    "{initiative}, launched by the {launcher}[ in {launched_month}][ together with a new COP patron, {patron}]. "
+    "Through this Initiative, high-level deliverables are designed, based on the {pillar_count} GCA/COP strategic "
+    "pillars, to be achieved by {lead} in collaboration with COP partners."
+)
+
+
+class ReportQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status=Report.Status.FINAL)
+
+    def owned_by(self, org_ids):
+        return self.none()
+
+
+class Report(models.Model):
+    """A progress report: what it covers, to whom it is presented, and its paragraphs."""
+
+    class Structure(models.TextChoices):
+        CHRONOLOGICAL = "chronological", _("Chronological")
+        BY_PILLAR = "by_pillar", _("Grouped by pillar")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        FINAL = "final", _("Final (signed off)")
+
+    class Include(models.TextChoices):
+        ACTIVITIES = "activities", _("Activities")
+        AGREEMENTS = "agreements", _("Agreements and partnerships")
+        PROJECTS = "projects", _("Planned projects")
+        COORDINATION = "coordination", _("Coordination meetings, documents and liaisons")
+        CONSULTATIONS = "consultations", _("Consultations")
+        OUTREACH = "outreach", _("Campaigns and training programmes")
+
+    title = models.CharField(_("title"), max_length=300)
+    initiative = models.ForeignKey("initiatives.Initiative", on_delete=models.PROTECT, related_name="reports")
+    presented_to = models.CharField(_("presented to"), max_length=200, blank=True,
+                                    help_text=_("e.g. Council Working Group on Child Online Protection (CWG-COP)"))
+    meeting = models.CharField(_("meeting"), max_length=200, blank=True, help_text=_("e.g. 8th meeting"))
+    meeting_place = models.CharField(_("meeting place"), max_length=200, blank=True)
+    meeting_date = models.DateField(_("meeting date"), null=True, blank=True)
+    document_number = models.CharField(_("document number"), max_length=80, blank=True)
+    author = models.CharField(_("author"), max_length=200, blank=True, help_text=_("e.g. ITU Secretariat"))
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    include_ongoing = models.BooleanField(
+        _("include still-relevant earlier items"), default=True,
+        help_text=_("Also report activities that began before the period but were still running in it, and undated agreements."),
+    )
+    language = models.CharField(_("language"), max_length=10, default="en")
+    structure = models.CharField(_("structure"), max_length=20, choices=Structure, default=Structure.CHRONOLOGICAL)
+    includes = models.JSONField(_("include"), default=list, blank=True)
+    opening_template = models.TextField(_("opening paragraph"), default=DEFAULT_OPENING, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    drafted_at = models.DateTimeField(_("last drafted"), null=True, blank=True)
+    draft_progress = models.PositiveSmallIntegerField(default=0)
+    finalised_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("signed off by"))
+    snapshot = models.JSONField(_("frozen text"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report")
+        ordering = ["-period_end", "-id"]
+        constraints = [
+            models.CheckConstraint(name="report_period_ordered", condition=Q(period_end__gte=F("period_start"))),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("reports:report_detail", args=[self.pk])
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == self.Status.FINAL
+
+    @property
+    def is_public(self) -> bool:
+        """Signed-off reports are public documents; drafts are the secretariat's."""
+        return self.is_final
+
+    def owner_organisation_ids(self) -> set[int]:
+        return set()
+
+    def included(self, kind: str) -> bool:
+        return not self.includes or kind in self.includes
+
+
+class ReportParagraph(models.Model):
+    """One numbered paragraph. Generated from records, or written by an editor; its sources stay linked."""
+
+    class Origin(models.TextChoices):
+        GENERATED = "generated", _("Generated")
+        FREE = "free", _("Written by an editor")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="paragraphs")
+    order = models.PositiveIntegerField()
+    origin = models.CharField(max_length=10, choices=Origin, default=Origin.GENERATED)
+    # Which drafted groups of records make this paragraph (stable across drafts, so a redraft finds its
+    # paragraph; a merged paragraph carries several, the halves of a split one share theirs).
+    keys = models.JSONField(default=list, blank=True)
+    section = models.CharField(max_length=100, blank=True)
+    # Generated text as sentences, each with the records it came from:
+    # [{"text": "...", "sources": [{"model": "activities.activity", "id": 3, "label": "..."}]}]
+    sentences = models.JSONField(default=list)
+    bullets = models.JSONField(default=list)
+    generated_hash = models.CharField(max_length=64, blank=True)
+    # An editor's version; when set it is what the report shows.
+    edited_text = models.TextField(blank=True)
+    is_edited = models.BooleanField(default=False)
+    # A redraft found different generated text for an edited paragraph: kept here, never applied silently.
+    pending_sentences = models.JSONField(null=True, blank=True)
+    pending_bullets = models.JSONField(null=True, blank=True)
+    is_stale = models.BooleanField(default=False, help_text=_("Its records are no longer in the period."))
+
+    class Meta:
+        ordering = ["report", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.report} ¶{self.order}"
+
+    @property
+    def text(self) -> str:
+        if self.is_edited:
+            return self.edited_text
+        return " ".join(s["text"] for s in self.sentences)
+
+    @property
+    def sources(self) -> list[dict]:
+        seen, out = set(), []
+        for item in [*self.sentences, *self.bullets]:
+            for src in item.get("sources", []):
+                ref = (src["model"], src["id"])
+                if ref not in seen:
+                    seen.add(ref)
+                    out.append(src)
+        return out

@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.report_list, name="report_list"),
+    path("new/", views.report_create, name="report_create"),
+    path("<int:pk>/", views.report_detail, name="report_detail"),
+    path("<int:pk>/sources/", views.report_sources, name="report_sources"),
+    path("<int:pk>/draft/", views.report_draft, name="report_draft"),
+    path("<int:pk>/progress/", views.report_progress, name="report_progress"),
+    path("<int:pk>/sign-off/", views.report_finalise, name="report_finalise"),
+    path("<int:pk>/paragraphs/add/", views.paragraph_add, name="paragraph_add"),
+    path("<int:pk>/export.<str:fmt>", views.report_export, name="report_export"),
+    path("paragraphs/<int:pk>/edit/", views.paragraph_edit, name="paragraph_edit"),
+    path("paragraphs/<int:pk>/<str:action>/", views.paragraph_action, name="paragraph_action"),
+]

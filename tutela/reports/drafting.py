@@ -1,0 +1,634 @@
+"""Drafting: turn the records of a period into numbered paragraphs of plain prose.
+
+Deterministic and traceable. Each paragraph is a list of sentences; each sentence carries the
+records it came from (``{"model", "id", "label"}``). Related records are merged into one
+paragraph: the parts of an event become bullets, meetings of one series become one paragraph,
+an open consultation joins the forum that launched it, a partnership agreement opens the
+paragraph of the pilot it was made for, a follow-on project closes it.
+
+Queries are a fixed handful per report, whatever the number of records (see ``_load``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, Prefetch, Q
+
+from tutela.activities.models import Activity, ActivityPartner, Outcome, Project
+from tutela.core.choices import FigureKind
+from tutela.figures.models import Figure
+from tutela.initiatives.models import Appointment, Person
+from tutela.partners.models import Agreement, Organisation
+
+from . import prose
+from .models import Report
+
+K = Activity.Kind
+KIND_NOUN = {
+    K.STRATEGIC_DIALOGUE: "high-level strategic dialogue",
+    K.REGIONAL_FORUM: "regional forum",
+    K.WORKSHOP: "workshop",
+    K.OPEN_FORUM: "open forum",
+    K.SESSION: "session",
+    K.WORLD_CAFE: "World Café",
+    K.TRAINING: "training session",
+    K.EDUCATIONAL_EVENT: "educational event",
+    K.PILOT: "pilot exercise",
+    K.SUMMIT: "summit",
+    K.MEETING: "meeting",
+    K.CONSULTATION: "open consultation",
+    K.PUBLICATION: "publication",
+    K.OTHER: "activity",
+}
+# If the title already names the kind, the title is used as the noun phrase ("a ... workshop for Oman").
+KIND_WORD = {
+    K.STRATEGIC_DIALOGUE: ("dialogue",), K.REGIONAL_FORUM: ("forum",), K.WORKSHOP: ("workshop", "seminar"),
+    K.OPEN_FORUM: ("forum",), K.SESSION: ("session", "panel"), K.WORLD_CAFE: ("world café",),
+    K.TRAINING: ("training", "course"), K.EDUCATIONAL_EVENT: ("event",), K.PILOT: ("pilot",),
+    K.SUMMIT: ("summit",), K.MEETING: ("meeting",), K.CONSULTATION: ("consultation",),
+    K.PUBLICATION: ("publication", "guidelines", "guide", "toolkit", "report"),
+}
+VERB = {K.CONSULTATION: "launched", K.PUBLICATION: "published", K.MEETING: "held", K.SUMMIT: "held"}
+MEETING_SERIES = re.compile(r"^(\d+)(?:st|nd|rd|th) meeting of (?:the )?(.+)$", re.IGNORECASE)
+
+
+@dataclass
+class Draft:
+    """One paragraph-to-be: its key, where it sorts, and its sentences with sources."""
+
+    key: str
+    on: date | None
+    sentences: list[dict] = field(default_factory=list)
+    bullets: list[dict] = field(default_factory=list)
+    section: str = ""
+    order_hint: int = 0
+
+    def say(self, text: str, *records: Any) -> None:
+        text = prose.sentence(text)
+        if text:
+            self.sentences.append({"text": text, "sources": [ref(r) for r in records if r is not None]})
+
+    def bullet(self, text: str, *records: Any) -> None:
+        text = prose.sentence(text)
+        if text:
+            self.bullets.append({"text": text, "sources": [ref(r) for r in records if r is not None]})
+
+    @property
+    def hash(self) -> str:
+        return content_hash(self.sentences, self.bullets)
+
+
+def content_hash(sentences: list, bullets: list) -> str:
+    payload = json.dumps([sentences, bullets], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def ref(obj: Model) -> dict:
+    if isinstance(obj, Figure):
+        label = (f"{prose.number(obj.value)} {obj.indicator.name.lower()} "
+                 f"({obj.get_kind_display().lower()}, {obj.get_measure_display().lower()})")
+    else:
+        label = str(obj)
+    return {"model": obj._meta.label_lower, "id": obj.pk, "label": label[:200]}
+
+
+# --- Loading: a fixed number of queries ------------------------------------------------------
+
+@dataclass
+class Records:
+    activities: list[Activity]
+    parts: dict[int, list[Activity]]
+    figures: dict[int, list[Figure]]
+    projects: dict[int, list[Project]]
+    agreements: list[Agreement]
+    roles: dict[int, list[Appointment]]
+    meetings: dict[int, Any]
+
+
+def _load(report: Report) -> Records:
+    start, end = report.period_start, report.period_end
+    in_period = Q(starts_on__gte=start, starts_on__lte=end)
+    if report.include_ongoing:
+        in_period |= Q(starts_on__lt=start, ends_on__gte=start)
+    base = (
+        Activity.objects.exclude(status=Activity.Status.CANCELLED)
+        .filter(is_illustrative=False)
+        .select_related("occasion", "occasion__organiser", "project")
+        .prefetch_related(
+            Prefetch("partner_roles", queryset=ActivityPartner.objects.select_related("organisation").order_by("pk")),
+            "pillars", "topics", "deliverables",
+            Prefetch("outcomes", queryset=Outcome.objects.select_related("made_by").order_by("order", "pk")),
+            "participation",
+            Prefetch("people__person", queryset=Person.objects.all()),
+        )
+    )
+    rows = list(base.filter(in_period).order_by("starts_on", "pk"))
+    ids = [a.pk for a in rows]
+    parts: dict[int, list[Activity]] = defaultdict(list)
+    top = []
+    for a in rows:
+        if a.parent_id and a.parent_id in ids:
+            parts[a.parent_id].append(a)
+        else:
+            top.append(a)
+    ct = ContentType.objects.get_for_model(Activity)
+    figures: dict[int, list[Figure]] = defaultdict(list)
+    for f in (Figure.objects.filter(subject_type=ct, subject_id__in=ids, is_illustrative=False)
+              .select_related("indicator").order_by("indicator__name", "measure", "pk")):
+        figures[f.subject_id].append(f)
+    projects: dict[int, list[Project]] = defaultdict(list)
+    for p in Project.objects.filter(follows_id__in=ids).prefetch_related("partners").order_by("pk"):
+        projects[p.follows_id].append(p)
+    agreements = []
+    if report.included(Report.Include.AGREEMENTS):
+        dated = Q(signed_on__gte=start, signed_on__lte=end)
+        if report.include_ongoing:
+            # Agreements made for an activity still running in the period, and undated ones.
+            dated |= Q(signed_on__isnull=True) | Q(signed_on__lt=start, in_force_to__isnull=True)
+        agreements = list(
+            Agreement.objects.filter(dated)
+            .prefetch_related(Prefetch("parties", queryset=Organisation.objects.order_by("pk")), "commitments__responsible")
+            .order_by("signed_on", "pk")
+        )
+    people_ids = {ap.person_id for a in rows for ap in a.people.all()} | {
+        o.made_by_id for a in rows for o in a.outcomes.all() if o.made_by_id
+    }
+    roles: dict[int, list[Appointment]] = defaultdict(list)
+    for ap in Appointment.objects.filter(person_id__in=people_ids).order_by("starts_on", "pk"):
+        roles[ap.person_id].append(ap)
+    meetings = _coordination_meetings(ids)
+    return Records(top, parts, figures, projects, agreements, roles, meetings)
+
+
+def _coordination_meetings(activity_ids: list[int]) -> dict[int, Any]:
+    """Coordination meetings recorded for these activities, when the coordination app has them."""
+    try:
+        Meeting = apps.get_model("coordination", "Meeting")
+    except LookupError:
+        return {}
+    if not any(f.name == "activity" for f in Meeting._meta.get_fields()):
+        return {}
+    return {m.activity_id: m for m in Meeting.objects.filter(activity_id__in=activity_ids).select_related("body")}
+
+
+# --- Naming -------------------------------------------------------------------------------------
+
+class Names:
+    """Organisation names: in full with the acronym at first mention, the acronym afterwards."""
+
+    def __init__(self, lead: Organisation | None):
+        self.lead_id = lead.pk if lead else None
+        self.seen: set[int] = set()
+
+    def __call__(self, org: Organisation) -> str:
+        short = org.acronym or org.name
+        if (org.pk == self.lead_id or org.kind == Organisation.Kind.GOVERNMENT or not org.acronym
+                or org.acronym == org.name or org.acronym.startswith("(")):
+            self.seen.add(org.pk)
+            return short
+        if org.pk in self.seen:
+            return short
+        self.seen.add(org.pk)
+        return f"the {org.name} ({org.acronym})" if _needs_the(org.name) else f"{org.name} ({org.acronym})"
+
+    def many(self, orgs: list[Organisation]) -> str:
+        return prose.join([self(o) for o in orgs])
+
+
+def _needs_the(name: str) -> bool:
+    first = name.split()[0].lower() if name.split() else ""
+    return first in {"african", "international", "united", "national", "global", "european", "joint", "council"}
+
+
+def _person(person: Person, roles: list[Appointment], lead: str) -> str:
+    """'Dame Patience Jonathan, First Lady of Nigeria and ITU's Child Online Protection Champion'."""
+    name = person.public_label()
+    extras = []
+    if person.position and person.may_be_named:
+        extras.append(person.position)
+    for ap in roles:
+        if ap.role in (Appointment.Role.PATRON, Appointment.Role.CHAMPION):
+            extras.append(f"{lead}'s Child Online Protection {ap.get_role_display()}")
+    return f"{name}, {prose.join(extras)}" if extras else name
+
+
+# --- Activities -------------------------------------------------------------------------------
+
+def _orgs(a: Activity, *roles: str) -> list[Organisation]:
+    out, seen = [], set()
+    for pr in a.partner_roles.all():
+        if pr.role in roles and pr.organisation_id not in seen:
+            seen.add(pr.organisation_id)
+            out.append(pr.organisation)
+    return out
+
+
+def _what(a: Activity, parts: int = 0) -> str:
+    noun = KIND_NOUN.get(a.kind, "activity")
+    word = next((w for w in KIND_WORD.get(a.kind, ()) if w in a.title.lower()), None)
+    title = a.title
+    words = title.split()
+    if word:
+        if len(words) > 1 and words[1][:1].islower() and not words[0].isupper():
+            title = title[0].lower() + title[1:]
+        if re.search(rf"\b{re.escape(word)}s\b", title.lower()):
+            # A plural title ("interactive educational events …") takes a number, not an article.
+            return f"{prose.NUMBER_WORDS[parts]} {title}" if parts in prose.NUMBER_WORDS else title
+        return prose.with_article(title)
+    return f"{prose.with_article(noun)} on “{a.title}”"
+
+
+def _where(a: Activity) -> str:
+    country = prose.country_name(a.country)
+    if country and country in a.title and not a.city:
+        return ""  # "… workshop for Oman in Oman" says it twice
+    return prose.place(a.city, a.country, a.venue, a.online)
+
+
+def _occasion_name(occ: Any) -> str:
+    name = occ.name
+    if occ.kind == "conference" and ":" in name:
+        return f"the “{name}” conference"
+    if any(w in name for w in ("Forum", "Conference", "Summit", "Assembly")) and not name.startswith("The "):
+        return f"the {name}"
+    return name
+
+
+def _subject(indicator_name: str) -> tuple[str, str]:
+    """'Children reached' -> ('children', 'reached'); 'Schools engaged' -> ('schools', 'engaged')."""
+    words = indicator_name.split()
+    if len(words) > 1 and words[-1].endswith("ed"):
+        return " ".join(words[:-1]).lower(), words[-1].lower()
+    return indicator_name.lower(), "reached"
+
+
+def _figures(draft: Draft, a: Activity, figures: list[Figure]) -> None:
+    noun = KIND_NOUN.get(a.kind, "activity")
+    actual_counted, estimates = [], []
+    targets = {f.indicator_id: f for f in figures if f.measure == Figure.Measure.TARGET}
+    for f in figures:
+        if f.measure == Figure.Measure.TARGET:
+            continue
+        (actual_counted if f.kind == FigureKind.COUNTED else estimates).append(f)
+    if actual_counted:
+        items, recs = [], []
+        for f in actual_counted:
+            text = f"{prose.number(f.value)} {f.indicator.name.lower()} (counted)"
+            target = targets.pop(f.indicator_id, None)
+            if target is not None:
+                text += f", against a target of {prose.number(target.value)} (source: {target.source})"
+                recs.append(target)
+            items.append(text)
+            recs.append(f)
+        draft.say(f"Reported for the {noun}: {'; '.join(items)}", *recs)
+    for target in targets.values():
+        draft.say(f"The target was {prose.number(target.value)} {target.indicator.name.lower()} ({target.source})", target)
+    for f in estimates:
+        subject, verb = _subject(f.indicator.name)
+        by = prose.month(f.period_end or f.as_of)
+        qualifier = "estimated" if f.kind == FigureKind.ESTIMATED else "modelled"
+        opener = "It is estimated that" if f.kind == FigureKind.ESTIMATED else "A model suggests that"
+        rng = ""
+        if f.low is not None and f.high is not None:
+            rng = f" (range {prose.number(f.low)}–{prose.number(f.high)})"
+        extra = f"; {prose.lower_first(f.assumptions)}" if f.assumptions else ""
+        draft.say(f"{opener} {prose.number(f.value)} {subject} would have been {verb} by {by}{rng} "
+                  f"({qualifier}, not counted{extra})", f)
+
+
+def _outcomes(draft: Draft, a: Activity, recs: Records, lead: str, *, prefix: str = "") -> None:
+    for o in a.outcomes.all():
+        if o.kind == Outcome.Kind.CALL_FOR_ACTION and o.points:
+            who = _person(o.made_by, recs.roles.get(o.made_by_id, []), lead) if o.made_by else "participants"
+            points = [f"to {prose.lower_first(p)}" for p in o.points]
+            listed = "; ".join(points[:-1]) + f"; and {points[-1]}" if len(points) > 1 else points[0]
+            draft.say(f"On that occasion, {who}, issued a call for action to {o.addressed_to or 'stakeholders'} {listed}",
+                      o.made_by, a)
+        elif o.kind == Outcome.Kind.RECOMMENDATION and "recommend" not in o.text.lower():
+            draft.say(f"{prefix}It was recommended that {prose.lower_first(o.text)}", a)
+        else:
+            draft.say(f"{prefix}{o.text}", a)
+
+
+def _details(draft: Draft, a: Activity, recs: Records, lead: str, names: Names) -> None:
+    noun = KIND_NOUN.get(a.kind, "activity")
+    if a.objective:
+        draft.say(f"The main objective of the {noun} was to {prose.lower_first(a.objective)}", a)
+    said = f"{a.title} {a.objective} {a.summary}".lower()
+    topics = [t.name for t in a.topics.all() if t.name.lower() not in said]
+    if topics or a.follows_up:
+        text = f"It focused on {prose.join([prose.lower_first(t) for t in topics])}" if topics else "It was"
+        if a.follows_up:
+            text += (", as" if topics else "") + f" a follow-up to {a.follows_up}"
+        draft.say(text, a)
+    if a.summary:
+        for s in _split_sentences(a.summary):
+            draft.say(s, a)
+    _figures(draft, a, recs.figures.get(a.pk, []))
+    _outcomes(draft, a, recs, lead)
+    for p in recs.projects.get(a.pk, []):
+        partners = names.many(list(p.partners.all()))
+        if p.description:
+            for s in _split_sentences(p.description):
+                draft.say(s, p)
+        else:
+            verb = {"active": "have started", "closed": "have completed"}.get(p.stage, "are now planning to start")
+            draft.say(f"Following the {noun}, {partners} {verb} the {p.name}", p)
+
+
+def _split_sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", text.strip()) if s]
+
+
+def _opener(a: Activity, names: Names, *, also: bool = False, agreement: Agreement | None = None, parts: int = 0) -> str:
+    organisers = _orgs(a, ActivityPartner.Role.ORGANISER)
+    co = _orgs(a, ActivityPartner.Role.CO_ORGANISER)
+    hosts = [o for o in _orgs(a, ActivityPartner.Role.HOST) if o not in organisers]
+    funders = _orgs(a, ActivityPartner.Role.FUNDER)
+    verb = VERB.get(a.kind, "organized")
+    when = prose.when(a.starts_on, a.ends_on, a.date_is_approximate)
+    where = _where(a)
+    if agreement is not None:
+        lead = [o for o in agreement.parties.all() if o in organisers] or organisers
+        others = [o for o in agreement.parties.all() if o not in lead]
+        period = prose.when(a.starts_on, a.ends_on, a.date_is_approximate)
+        text = (f"In {prose.month(agreement.signed_on)}, {names.many(lead)} established a partnership with "
+                f"{names.many(others)} to run {_what(a)} {where}, {period[0].lower() + period[1:]}")
+    elif also:
+        who = names.many(organisers + co) or "ITU"
+        text = f"{who} also {verb} {_what(a)} ({prose.span(a.starts_on, a.ends_on, a.date_is_approximate)})"
+    elif a.occasion_id:
+        occ = a.occasion
+        occ_where = (" " + prose.place(occ.city, occ.country)) if occ.city or occ.country else ""
+        org = ""
+        if occ.organiser_id and occ.organiser not in organisers:
+            org_name = occ.organiser.name
+            org = f", organized by {'the ' if org_name.startswith('Government') else ''}{org_name},"
+        occ_name = _occasion_name(occ)
+        dates = prose.span(occ.starts_on, occ.ends_on)
+        hosts = [h for h in hosts if h.pk != occ.organiser_id]
+        if a.starts_on == a.ends_on and (occ.starts_on != occ.ends_on):
+            inner = f" on {prose.day(a.starts_on)}"
+        else:
+            inner = ""
+        together = f", together with {names.many(co)}," if co else ""
+        during = "On the occasion of" if occ.kind == "observance" else "During"
+        text = (f"{during} {occ_name}{org}{occ_where} ({dates}), {names.many(organisers) or 'ITU'}{together} "
+                f"{verb} {_what(a, parts)}{(' at ' + a.venue) if a.venue else ''}{inner}")
+    else:
+        together = f", together with {names.many(co)}," if co else ""
+        text = f"{when}, {names.many(organisers) or 'ITU'}{together} {verb} {_what(a)} {where}".rstrip()
+    if hosts and agreement is None:
+        text += f", hosted by {names.many(hosts)}"
+    if funders:
+        text += f", with funding from {names.many(funders)}"
+    return text
+
+
+def _activity_paragraph(a: Activity, recs: Records, names: Names, lead: str, agreement: Agreement | None) -> Draft:
+    draft = Draft(key=f"activity:{a.pk}", on=(agreement.signed_on if agreement else a.starts_on))
+    draft.say(_opener(a, names, agreement=agreement, parts=len(recs.parts.get(a.pk, []))), a, agreement)
+    for ap in a.people.all():
+        if ap.person.may_be_named and not any(o.made_by_id == ap.person_id for o in a.outcomes.all()):
+            draft.say(f"{_person(ap.person, recs.roles.get(ap.person_id, []), lead)} took part as {ap.role}", ap.person)
+    _details(draft, a, recs, lead, names)
+    parts = recs.parts.get(a.pk, [])
+    for part in parts:
+        _bullet_for_part(draft, part, recs, names)
+    return draft
+
+
+def _bullet_for_part(draft: Draft, part: Activity, recs: Records, names: Names) -> None:
+    texts = []
+    if part.summary:
+        texts.extend(_split_sentences(part.summary))
+    else:
+        trainers = _orgs(part, ActivityPartner.Role.TRAINER) or _orgs(part, ActivityPartner.Role.ORGANISER)
+        who = prose.join([p.description or p.get_group_display() for p in part.participation.all()])
+        texts.append(f"{names.many(trainers)} gave {_what(part)}" + (f" for {who.lower()}" if who else ""))
+    topics = [t.name for t in part.topics.all()]
+    if topics and not any(t.lower() in " ".join(texts).lower() for t in topics):
+        texts.append("The presentations covered topics such as " + prose.join([prose.lower_first(t) for t in topics]))
+    draft.bullet(" ".join(prose.sentence(t) for t in texts), part)
+
+
+def _series_paragraph(series: str, meetings: list[Activity], recs: Records, names: Names, lead: str) -> Draft:
+    first = meetings[0]
+    draft = Draft(key="series:" + "+".join(str(m.pk) for m in meetings), on=first.starts_on)
+    numbers = [int(MEETING_SERIES.match(m.title).group(1)) for m in meetings]
+    ordinals = prose.join([prose.ordinal(n) for n in numbers])
+    dates = prose.join([prose.day(m.starts_on) for m in meetings])
+    if len(meetings) > 1:
+        draft.say(f"The {ordinals} meetings of the {series} were held respectively on {dates}", *meetings)
+    else:
+        draft.say(f"The {ordinals} meeting of the {series} was held on {dates}", first)
+    for i, m in enumerate(meetings):
+        _figures(draft, m, recs.figures.get(m.pk, []))
+        prefix = "During the latter, " if (len(meetings) > 1 and i == len(meetings) - 1) else (
+            f"At the {prose.ordinal(numbers[i])} meeting, " if len(meetings) > 1 else "")
+        for j, o in enumerate(m.outcomes.all()):
+            text = o.text
+            if j == 0 and prefix:
+                text = prefix + prose.lower_first(text) if text.lower().startswith("participants") else prefix + text
+            draft.say(text, m)
+    return draft
+
+
+def _agreement_paragraph(ag: Agreement, names: Names, lead_org: Organisation | None) -> Draft:
+    draft = Draft(key=f"agreement:{ag.pk}", on=ag.signed_on)
+    parties = list(ag.parties.all())
+    lead = [p for p in parties if lead_org and p.pk == lead_org.pk] or parties[:1]
+    others = [p for p in parties if p not in lead]
+    kind = ag.get_kind_display()
+    kind = kind if kind.isupper() else kind[0].lower() + kind[1:]
+    umbrella = f"Under the umbrella of the {ag.framework}, " if ag.framework else ""
+    when = ""
+    if ag.signed_on:
+        when = f" in {prose.month(ag.signed_on)}" if ag.date_is_approximate else f" on {prose.day(ag.signed_on)}"
+    short_kind = "MoU" if ag.kind == Agreement.Kind.MOU else kind
+    draft.say(f"{umbrella}{names.many(lead)} signed {prose.with_article(short_kind)} with {names.many(others)}{when}", ag)
+    for s in _split_sentences(ag.objectives):
+        draft.say(s, ag)
+    for c in ag.commitments.all():
+        who = list(c.responsible.all()) or parties
+        draft.say(f"As a joint effort, {names.many(who)} will {prose.lower_first(c.text)}", ag)
+    return draft
+
+
+AWARENESS_KINDS = [K.STRATEGIC_DIALOGUE, K.REGIONAL_FORUM, K.WORKSHOP, K.OPEN_FORUM, K.SESSION, K.WORLD_CAFE,
+                   K.EDUCATIONAL_EVENT, K.TRAINING, K.SUMMIT]
+
+
+def _awareness_paragraph(report: Report, activities: list[Activity], lead: str) -> Draft | None:
+    """The seed's ¶2: how awareness was raised, from the kinds of activity held and where."""
+    chosen = [a for a in activities if a.kind in AWARENESS_KINDS]
+    if not chosen:
+        return None
+    counts: dict[str, int] = defaultdict(int)
+    occasions: list[str] = []
+    for a in chosen:
+        counts[a.kind] += 1
+        if a.occasion_id:
+            name = _occasion_name(a.occasion)
+            if name not in occasions:
+                occasions.append(name)
+    kinds = [f"{prose.NUMBER_WORDS.get(n, n)} {prose.plural(KIND_NOUN[k], n)}" if n > 1 else prose.with_article(KIND_NOUN[k])
+             for k, n in sorted(counts.items(), key=lambda kv: AWARENESS_KINDS.index(kv[0]))]
+    draft = Draft(key="awareness", on=None, order_hint=-1)
+    text = f"{lead} has been raising awareness on COP issues through the organization of {prose.join(kinds)}"
+    if occasions:
+        text += f" at different international fora, including {prose.join(occasions)}"
+    draft.say(text, *chosen)
+    return draft
+
+
+OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
+
+
+def render_opening(template: str, values: dict[str, str]) -> str:
+    """Fill the opening template. A clause in [brackets] is dropped when a placeholder in it has no value."""
+
+    def clause(match: re.Match) -> str:
+        inner = match.group(1)
+        names = re.findall(r"{(\w+)}", inner)
+        return inner if all(values.get(n) for n in names) else ""
+
+    text = OPTIONAL.sub(clause, template)
+    try:
+        text = text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        pass
+    return re.sub(r"\s+([,.])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+
+
+def _opening(report: Report, lead: str) -> Draft | None:
+    initiative = report.initiative
+    if not report.opening_template.strip():
+        return None
+    patron = (Appointment.objects.on(initiative).filter(role=Appointment.Role.PATRON)
+              .select_related("person").order_by("starts_on").first())
+    from tutela.initiatives.models import Pillar
+
+    values = {
+        "lead": lead,
+        "phase": initiative.phase or "new phase",
+        "phase_lower": (initiative.phase or "new phase").lower(),
+        "initiative": initiative.name,
+        "launcher": f"{lead} Secretary-General",
+        "launched_month": prose.month(initiative.launched_on) if initiative.launched_on else "",
+        "mandate": initiative.mandate,
+        "patron": (f"{patron.person}, {patron.person.position}" if patron and patron.person.position
+                   else str(patron.person) if patron else ""),
+        "pillar_count": {5: "five"}.get(Pillar.objects.count(), str(Pillar.objects.count())),
+    }
+    text = render_opening(report.opening_template, values)
+    draft = Draft(key="opening", on=None, order_hint=-2)
+    records = [initiative] + ([patron.person] if patron else [])
+    for s in _split_sentences(text):
+        draft.say(s, *records)
+    return draft
+
+
+# --- Assembling -------------------------------------------------------------------------------
+
+def build(report: Report) -> list[Draft]:
+    """All paragraphs for ``report``, in reading order. Pure: writes nothing."""
+    lead_org = report.initiative.lead_organisation
+    lead = (lead_org.acronym or lead_org.name) if lead_org else "ITU"
+    names = Names(lead_org)
+    recs = _load(report)
+    if not report.included(Report.Include.ACTIVITIES):
+        recs.activities, recs.parts = [], {}
+    drafts: list[Draft] = []
+
+    # Agreements that set up a pilot open that pilot's paragraph instead of standing alone.
+    opening_agreement: dict[int, Agreement] = {}
+    used_agreements: set[int] = set()
+    for ag in recs.agreements:
+        if ag.kind != Agreement.Kind.PARTNERSHIP or not ag.signed_on:
+            continue
+        party_ids = {p.pk for p in ag.parties.all()}
+        for a in recs.activities:
+            owners = {o.pk for o in _orgs(a, *ActivityPartner.OWNER_ROLES)}
+            if party_ids <= owners and a.starts_on <= ag.signed_on <= a.ends_on and a.pk not in opening_agreement:
+                opening_agreement[a.pk] = ag
+                used_agreements.add(ag.pk)
+                break
+
+    # Meetings of one series ("4th meeting of the JCA-COP", "5th meeting of …") share a paragraph.
+    series: dict[str, list[Activity]] = defaultdict(list)
+    for a in recs.activities:
+        match = MEETING_SERIES.match(a.title) if a.kind == K.MEETING else None
+        if match:
+            series[match.group(2)].append(a)
+    in_series = {a.pk for group in series.values() for a in group}
+
+    # An open consultation joins the earliest other activity that shares its deliverable.
+    joined: dict[int, list[Activity]] = defaultdict(list)
+    joined_ids: set[int] = set()
+    for a in recs.activities:
+        if a.kind != K.CONSULTATION:
+            continue
+        delivs = {d.pk for d in a.deliverables.all()}
+        host = next((b for b in recs.activities if b.pk != a.pk and b.kind != K.CONSULTATION
+                     and delivs & {d.pk for d in b.deliverables.all()}), None)
+        if host is not None:
+            joined[host.pk].append(a)
+            joined_ids.add(a.pk)
+
+    for a in recs.activities:
+        if a.pk in in_series or a.pk in joined_ids:
+            continue
+        draft = _activity_paragraph(a, recs, names, lead, opening_agreement.get(a.pk))
+        for extra in joined.get(a.pk, []):
+            draft.say(_opener(extra, names, also=True), extra)
+            _details(draft, extra, recs, lead, names)
+            draft.key += f"+activity:{extra.pk}"
+        draft.section = _section(a)
+        drafts.append(draft)
+    for name, meetings in series.items():
+        draft = _series_paragraph(name, meetings, recs, names, lead)
+        draft.section = _section(meetings[0])
+        drafts.append(draft)
+    for ag in recs.agreements:
+        if ag.pk in used_agreements:
+            continue
+        draft = _agreement_paragraph(ag, names, lead_org)
+        draft.section = "International Cooperation"
+        drafts.append(draft)
+
+    # Chronological; undated records after the dated ones, in the order they were recorded.
+    drafts.sort(key=lambda d: (d.on is None, d.on or date.max))
+    if report.structure == Report.Structure.BY_PILLAR:
+        order = _pillar_order()
+        drafts.sort(key=lambda d: order.get(d.section, 99))
+
+    head = [d for d in (_opening(report, lead), _awareness_paragraph(report, recs.activities, lead)) if d]
+    if not drafts:
+        empty = Draft(key="empty", on=None)
+        empty.say(
+            f"No activities, agreements or other records of the initiative fall within the period from "
+            f"{prose.day(report.period_start)} to {prose.day(report.period_end)}"
+        )
+        drafts.append(empty)
+    return head + drafts
+
+
+def _section(a: Activity) -> str:
+    pillars = sorted(a.pillars.all(), key=lambda p: p.number)
+    return pillars[0].name if pillars else ""
+
+
+def _pillar_order() -> dict[str, int]:
+    from tutela.initiatives.models import Pillar
+
+    return {p.name: p.number for p in Pillar.objects.all()}

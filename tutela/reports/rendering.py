@@ -1,0 +1,208 @@
+"""The report as a document: one data shape, rendered to HTML, Markdown, DOCX and PDF.
+
+A draft is read live from its paragraphs; a signed-off report from its frozen snapshot, so
+later changes to the records do not alter it. Sources are resolved to links at render time; a
+record deleted after sign-off is shown by its frozen label with a note.
+"""
+
+import io
+import re
+from collections import defaultdict
+from typing import Any
+
+from django.apps import apps
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+
+from . import prose
+
+URL_NAMES = {
+    "activities.activity": "activities:activity_detail",
+    "activities.project": "activities:project_detail",
+    "activities.occasion": "activities:occasion_detail",
+    "figures.figure": "figures:figure_detail",
+    "partners.agreement": "partners:agreement_detail",
+    "partners.organisation": "partners:organisation_detail",
+    "initiatives.person": "initiatives:person_detail",
+    "initiatives.deliverable": "initiatives:deliverable_detail",
+    "coordination.meeting": "coordination:meeting_detail",
+    "coordination.body": "coordination:body_detail",
+    "coordination.document": "coordination:document_detail",
+    "coordination.liaisonstatement": "coordination:liaison_detail",
+    "consultations.consultation": "consultations:consultation_detail",
+    "outreach.campaign": "outreach:campaign_detail",
+    "outreach.programme": "outreach:programme_detail",
+}
+
+
+def snapshot_of(report) -> dict[str, Any]:
+    """The report's text and sources as plain data (what sign-off freezes)."""
+    paragraphs = []
+    for p in report.paragraphs.order_by("order", "pk"):
+        paragraphs.append({
+            "number": p.order,
+            "section": p.section,
+            "text": p.text,
+            "sentences": [] if p.is_edited else p.sentences,
+            "bullets": [b["text"] for b in p.bullets] if not p.is_edited or p.bullets else [],
+            "edited": p.is_edited,
+            "free": p.origin == "free",
+            "stale": p.is_stale,
+            "pending": p.pending_sentences is not None,
+            "pending_text": " ".join(x["text"] for x in p.pending_sentences or []),
+            "sources": p.sources,
+            "id": p.pk,
+        })
+    return {
+        "title": report.title,
+        "presented_to": report.presented_to,
+        "meeting": report.meeting,
+        "meeting_place": report.meeting_place,
+        "meeting_date": report.meeting_date.isoformat() if report.meeting_date else "",
+        "meeting_date_text": prose.day(report.meeting_date) if report.meeting_date else "",
+        "document_number": report.document_number,
+        "author": report.author,
+        "period": prose.span(report.period_start, report.period_end),
+        "structure": report.structure,
+        "status": report.status,
+        "finalised_at": report.finalised_at.isoformat() if report.finalised_at else "",
+        "finalised_by": str(report.finalised_by) if report.finalised_by_id else "",
+        "paragraphs": paragraphs,
+    }
+
+
+def document(report) -> dict[str, Any]:
+    """What to render: the frozen snapshot of a final report, else the live draft; with links resolved."""
+    data = report.snapshot if report.is_final and report.snapshot else snapshot_of(report)
+    _resolve(data["paragraphs"])
+    return data
+
+
+def _resolve(paragraphs: list[dict]) -> None:
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for p in paragraphs:
+        for s in p["sources"]:
+            wanted[s["model"]].add(s["id"])
+    existing: dict[str, set[int]] = {}
+    for label, ids in wanted.items():
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            existing[label] = set()
+            continue
+        existing[label] = set(model._default_manager.filter(pk__in=ids).values_list("pk", flat=True))
+    for p in paragraphs:
+        for s in p["sources"]:
+            s["deleted"] = s["id"] not in existing.get(s["model"], set())
+            s["url"] = "" if s["deleted"] else _url(s["model"], s["id"])
+            s["kind"] = s["model"].split(".")[-1]
+
+
+def _url(model: str, pk: int) -> str:
+    name = URL_NAMES.get(model)
+    if not name:
+        return ""
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|])")
+
+
+def md_escape(text: str) -> str:
+    """Record text is data: escape Markdown syntax and angle brackets so it cannot become markup."""
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_markdown(data: dict[str, Any], *, site_url: str = "") -> str:
+    lines = [f"# {md_escape(data['title'])}", ""]
+    header = [x for x in (data["presented_to"], data["meeting"], data["meeting_place"], data["meeting_date_text"]) if x]
+    if header:
+        lines.append(md_escape(" — ".join(header)) + "  ")
+    if data["document_number"]:
+        lines.append(f"Document {md_escape(data['document_number'])}  ")
+    if data["author"]:
+        lines.append(f"Source: {md_escape(data['author'])}  ")
+    lines.append(f"Period covered: {md_escape(data['period'])}")
+    if data["status"] == "final":
+        lines.append(f"Signed off by {md_escape(data['finalised_by'])} on {data['finalised_at'][:10]}")
+    lines.append("")
+    section = None
+    for p in data["paragraphs"]:
+        if data["structure"] == "by_pillar" and p["section"] and p["section"] != section:
+            section = p["section"]
+            lines += [f"## {md_escape(section)}", ""]
+        lines.append(f"{p['number']}. {md_escape(p['text'])}")
+        for b in p["bullets"]:
+            lines.append(f"   - {md_escape(b)}")
+        lines.append("")
+    lines += ["## Sources", ""]
+    for p in data["paragraphs"]:
+        if not p["sources"]:
+            continue
+        refs = []
+        for s in p["sources"]:
+            label = md_escape(s["label"])
+            if s.get("deleted"):
+                refs.append(f"{label} (record deleted since sign-off)")
+            elif s.get("url"):
+                refs.append(f"[{label}]({site_url}{s['url']})")
+            else:
+                refs.append(label)
+        lines.append(f"- ¶{p['number']}: " + "; ".join(refs))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# --- HTML and PDF -----------------------------------------------------------------------------
+
+def to_pdf(data: dict[str, Any]) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("reports/report_pdf.html", {"doc": data})
+    return HTML(string=html).write_pdf()
+
+
+# --- DOCX -------------------------------------------------------------------------------------
+
+def to_docx(data: dict[str, Any]) -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(11)
+    table = doc.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    left.text = "\n".join(x for x in (data["presented_to"], " – ".join(
+        x for x in (data["meeting"], data["meeting_place"], data["meeting_date_text"]) if x)) if x)
+    right.text = "\n".join(x for x in (
+        f"Document {data['document_number']}" if data["document_number"] else "", data["meeting_date_text"]) if x)
+    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if data["author"]:
+        doc.add_paragraph(f"Source: {data['author']}")
+    heading = doc.add_heading(data["title"], level=1)
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_paragraph(f"Period covered: {data['period']}")
+    section = None
+    for p in data["paragraphs"]:
+        if data["structure"] == "by_pillar" and p["section"] and p["section"] != section:
+            section = p["section"]
+            doc.add_heading(section, level=2)
+        doc.add_paragraph(f"{p['number']}. {p['text']}")
+        for b in p["bullets"]:
+            doc.add_paragraph(b, style="List Bullet")
+    doc.add_heading("Sources", level=2)
+    for p in data["paragraphs"]:
+        if p["sources"]:
+            labels = [s["label"] + (" (deleted since sign-off)" if s.get("deleted") else "") for s in p["sources"]]
+            doc.add_paragraph(f"¶{p['number']}: " + "; ".join(labels))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

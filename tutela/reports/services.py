@@ -1,0 +1,319 @@
+"""Writes to reports: define, draft (and redraft without losing edits), edit, reorder, merge, split, sign off."""
+
+import re
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tutela.core import access, audit
+from tutela.core.services import apply_fields
+
+from . import drafting
+from .models import Report, ReportParagraph
+from .rendering import snapshot_of
+
+REPORT_FIELDS = ["title", "presented_to", "meeting", "meeting_place", "meeting_date", "document_number", "author",
+                 "period_start", "period_end", "include_ongoing", "language", "structure", "includes",
+                 "opening_template", "initiative"]
+
+
+def _editor(actor: Any) -> None:
+    if actor is not None and not access.is_secretariat(actor):
+        raise PermissionDenied
+
+
+def _not_final(report: Report) -> None:
+    if report.is_final:
+        raise ValidationError(_("This report has been signed off and is frozen. Copy it to start a new draft."))
+
+
+def _check(report: Report) -> None:
+    if report.period_start and report.period_end and report.period_end < report.period_start:
+        raise ValidationError({"period_end": _("The period ends (%(end)s) before it starts (%(start)s).")
+                               % {"end": report.period_end, "start": report.period_start}})
+    unknown = set(report.includes or []) - set(Report.Include.values)
+    if unknown:
+        raise ValidationError({"includes": _("Unknown kinds of record: %(k)s.") % {"k": ", ".join(sorted(unknown))}})
+    if report.opening_template:
+        try:
+            re.sub(r"[\[\]]", "", report.opening_template).format(**{k: "" for k in (
+                "mandate", "lead", "phase", "phase_lower", "initiative", "launcher", "launched_month", "patron",
+                "pillar_count")})
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValidationError({"opening_template": _(
+                "The opening paragraph uses an unknown placeholder %(p)s. Known: {mandate}, {lead}, {phase}, "
+                "{phase_lower}, {initiative}, {launcher}, {launched_month}, {patron}, {pillar_count}.") % {"p": exc}}) from exc
+
+
+@transaction.atomic
+def report_create(*, actor: Any, title: str, initiative: Any, period_start: date, period_end: date, **fields: Any) -> Report:
+    """Define a report. Raises ValidationError for a period that ends before it starts."""
+    _editor(actor)
+    report = Report(title=(title or "").strip(), initiative=initiative, period_start=period_start,
+                    period_end=period_end, created_by=actor if getattr(actor, "pk", None) else None)
+    apply_fields(report, fields, REPORT_FIELDS)
+    _check(report)
+    report.full_clean()
+    report.save()
+    audit.record(actor=actor, action="report.created", target=report)
+    return report
+
+
+@transaction.atomic
+def report_update(*, actor: Any, report: Report, **fields: Any) -> Report:
+    _editor(actor)
+    _not_final(report)
+    before = audit.snapshot(report, [f for f in REPORT_FIELDS if f != "initiative"])
+    apply_fields(report, fields, REPORT_FIELDS)
+    _check(report)
+    report.full_clean()
+    report.save()
+    audit.record(actor=actor, action="report.updated", target=report, before=before)
+    return report
+
+
+@transaction.atomic
+def report_draft(*, actor: Any, report: Report) -> dict[str, int]:
+    """Draft (or redraft) the paragraphs from the records. Never overwrites an edit.
+
+    An unedited paragraph takes the new text. An edited one keeps its text and receives the
+    new generated text as *pending*, for the editor to accept or dismiss. Paragraphs whose
+    records left the period are marked stale, not deleted. Returns counts of what happened.
+    """
+    _editor(actor)
+    _not_final(report)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    drafts = drafting.build(report)
+    paragraphs = list(report.paragraphs.all())
+    by_key: dict[str, list[ReportParagraph]] = {}
+    for p in paragraphs:
+        for key in p.keys:
+            by_key.setdefault(key, []).append(p)
+    summary = {"added": 0, "updated": 0, "unchanged": 0, "pending": 0, "stale": 0}
+    seen: set[int] = set()
+    next_order = max((p.order for p in paragraphs), default=0)
+    fresh = not paragraphs
+    for draft in drafts:
+        matches = by_key.get(draft.key, [])
+        if not matches:
+            next_order += 1
+            ReportParagraph.objects.create(
+                report=report, order=next_order, keys=[draft.key], section=draft.section,
+                sentences=draft.sentences, bullets=draft.bullets, generated_hash=draft.hash,
+            )
+            summary["added"] += 1
+            continue
+        for p in matches:
+            seen.add(p.pk)
+            if p.generated_hash == draft.hash and not p.is_stale:
+                summary["unchanged"] += 1
+                continue
+            if p.is_edited or len(p.keys) > 1:
+                p.pending_sentences, p.pending_bullets = draft.sentences, draft.bullets
+                summary["pending"] += 1
+            else:
+                p.sentences, p.bullets = draft.sentences, draft.bullets
+                summary["updated"] += 1
+            p.generated_hash = draft.hash
+            p.is_stale = False
+            p.section = draft.section
+            p.save()
+    for p in paragraphs:
+        if p.pk not in seen and p.origin == ReportParagraph.Origin.GENERATED and not p.is_stale:
+            if not any(k in {d.key for d in drafts} for k in p.keys):
+                p.is_stale = True
+                p.save(update_fields=["is_stale"])
+                summary["stale"] += 1
+    if fresh:
+        _renumber(report)
+    report.drafted_at = timezone.now()
+    report.draft_progress = 100
+    report.save(update_fields=["drafted_at", "draft_progress", "updated_at"])
+    audit.record(actor=actor, action="report.drafted", target=report, changes={"summary": [None, summary]})
+    return summary
+
+
+def _renumber(report: Report) -> None:
+    for i, p in enumerate(report.paragraphs.order_by("order", "pk"), start=1):
+        if p.order != i:
+            ReportParagraph.objects.filter(pk=p.pk).update(order=i)
+
+
+def _paragraph(report: Report, paragraph: ReportParagraph) -> None:
+    if paragraph.report_id != report.pk:
+        raise ValidationError(_("That paragraph belongs to another report."))
+
+
+@transaction.atomic
+def paragraph_edit(*, actor: Any, paragraph: ReportParagraph, text: str) -> ReportParagraph:
+    """Rewrite a paragraph. It keeps its links to the records and is marked edited."""
+    _editor(actor)
+    _not_final(paragraph.report)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("A paragraph cannot be empty; delete it instead.")})
+    before = {"text": paragraph.text}
+    paragraph.edited_text = text
+    paragraph.is_edited = True
+    paragraph.save(update_fields=["edited_text", "is_edited"])
+    audit.record(actor=actor, action="report.paragraph_edited", target=paragraph.report,
+                 changes={f"¶{paragraph.order}": [before["text"], text]})
+    return paragraph
+
+
+@transaction.atomic
+def paragraph_accept_pending(*, actor: Any, paragraph: ReportParagraph) -> ReportParagraph:
+    """Take the redrafted text for an edited paragraph (the edit is dropped)."""
+    _editor(actor)
+    _not_final(paragraph.report)
+    if paragraph.pending_sentences is None:
+        raise ValidationError(_("There is no redrafted text waiting for this paragraph."))
+    before = paragraph.text
+    paragraph.sentences, paragraph.bullets = paragraph.pending_sentences, paragraph.pending_bullets or []
+    paragraph.pending_sentences = paragraph.pending_bullets = None
+    paragraph.is_edited, paragraph.edited_text = False, ""
+    paragraph.save()
+    audit.record(actor=actor, action="report.paragraph_redraft_accepted", target=paragraph.report,
+                 changes={f"¶{paragraph.order}": [before, paragraph.text]})
+    return paragraph
+
+
+@transaction.atomic
+def paragraph_dismiss_pending(*, actor: Any, paragraph: ReportParagraph) -> ReportParagraph:
+    _editor(actor)
+    _not_final(paragraph.report)
+    paragraph.pending_sentences = paragraph.pending_bullets = None
+    paragraph.save(update_fields=["pending_sentences", "pending_bullets"])
+    audit.record(actor=actor, action="report.paragraph_redraft_dismissed", target=paragraph.report)
+    return paragraph
+
+
+@transaction.atomic
+def paragraph_revert(*, actor: Any, paragraph: ReportParagraph) -> ReportParagraph:
+    """Drop an edit and show the generated text again."""
+    _editor(actor)
+    _not_final(paragraph.report)
+    if paragraph.origin == ReportParagraph.Origin.FREE:
+        raise ValidationError(_("A paragraph written by an editor has no generated text to go back to."))
+    paragraph.is_edited, paragraph.edited_text = False, ""
+    paragraph.save(update_fields=["is_edited", "edited_text"])
+    audit.record(actor=actor, action="report.paragraph_reverted", target=paragraph.report)
+    return paragraph
+
+
+@transaction.atomic
+def paragraph_move(*, actor: Any, paragraph: ReportParagraph, to: int) -> None:
+    """Move a paragraph to position ``to`` (1-based); the others shift."""
+    _editor(actor)
+    report = paragraph.report
+    _not_final(report)
+    items = list(report.paragraphs.order_by("order", "pk"))
+    if not 1 <= to <= len(items):
+        raise ValidationError({"to": _("Choose a position between 1 and %(n)s.") % {"n": len(items)}})
+    items.remove(next(p for p in items if p.pk == paragraph.pk))
+    items.insert(to - 1, paragraph)
+    for i, p in enumerate(items, start=1):
+        ReportParagraph.objects.filter(pk=p.pk).update(order=i)
+    audit.record(actor=actor, action="report.paragraph_moved", target=report,
+                 changes={"paragraph": [paragraph.order, to]})
+
+
+@transaction.atomic
+def paragraph_merge_next(*, actor: Any, paragraph: ReportParagraph) -> ReportParagraph:
+    """Merge a paragraph with the one after it; both keep their sources."""
+    _editor(actor)
+    report = paragraph.report
+    _not_final(report)
+    following = report.paragraphs.filter(order__gt=paragraph.order).order_by("order").first()
+    if following is None:
+        raise ValidationError(_("This is the last paragraph: there is nothing after it to merge with."))
+    merged_text = f"{paragraph.text} {following.text}".strip()
+    paragraph.sentences = paragraph.sentences + following.sentences
+    paragraph.bullets = paragraph.bullets + following.bullets
+    paragraph.keys = paragraph.keys + [k for k in following.keys if k not in paragraph.keys]
+    paragraph.edited_text, paragraph.is_edited = merged_text, True
+    paragraph.save()
+    following.delete()
+    report.paragraphs.filter(order__gt=following.order).update(order=F("order") - 1)
+    audit.record(actor=actor, action="report.paragraphs_merged", target=report,
+                 changes={"paragraphs": [[paragraph.order, following.order], paragraph.order]})
+    return paragraph
+
+
+@transaction.atomic
+def paragraph_split(*, actor: Any, paragraph: ReportParagraph, after_sentence: int) -> ReportParagraph:
+    """Split a generated paragraph after sentence ``after_sentence`` (1-based). Returns the new second part."""
+    _editor(actor)
+    report = paragraph.report
+    _not_final(report)
+    if paragraph.is_edited:
+        raise ValidationError(_("Split the paragraph before editing it, or revert the edit first."))
+    if not 1 <= after_sentence < len(paragraph.sentences):
+        raise ValidationError({"after_sentence": _("Choose a sentence between 1 and %(n)s.") % {"n": len(paragraph.sentences) - 1}})
+    head, tail = paragraph.sentences[:after_sentence], paragraph.sentences[after_sentence:]
+    report.paragraphs.filter(order__gt=paragraph.order).update(order=F("order") + 1)
+    second = ReportParagraph.objects.create(
+        report=report, order=paragraph.order + 1, keys=list(paragraph.keys), section=paragraph.section,
+        sentences=tail, bullets=paragraph.bullets, generated_hash=paragraph.generated_hash,
+        edited_text=" ".join(s["text"] for s in tail), is_edited=True,
+    )
+    paragraph.sentences, paragraph.bullets = head, []
+    paragraph.edited_text, paragraph.is_edited = " ".join(s["text"] for s in head), True
+    paragraph.save()
+    audit.record(actor=actor, action="report.paragraph_split", target=report,
+                 changes={"paragraph": [paragraph.order, [paragraph.order, second.order]]})
+    return second
+
+
+@transaction.atomic
+def paragraph_add(*, actor: Any, report: Report, text: str, after: int | None = None) -> ReportParagraph:
+    """Add a paragraph written by an editor (no records behind it), after position ``after`` (default: end)."""
+    _editor(actor)
+    _not_final(report)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Write the paragraph's text.")})
+    count = report.paragraphs.count()
+    position = count + 1 if after is None else max(1, min(after + 1, count + 1))
+    report.paragraphs.filter(order__gte=position).update(order=F("order") + 1)
+    paragraph = ReportParagraph.objects.create(report=report, order=position, origin=ReportParagraph.Origin.FREE,
+                                               edited_text=text, is_edited=True)
+    audit.record(actor=actor, action="report.paragraph_added", target=report, changes={f"¶{position}": [None, text]})
+    return paragraph
+
+
+@transaction.atomic
+def paragraph_delete(*, actor: Any, paragraph: ReportParagraph) -> None:
+    _editor(actor)
+    report = paragraph.report
+    _not_final(report)
+    text, order = paragraph.text, paragraph.order
+    paragraph.delete()
+    report.paragraphs.filter(order__gt=order).update(order=F("order") - 1)
+    audit.record(actor=actor, action="report.paragraph_deleted", target=report, changes={f"¶{order}": [text, None]})
+
+
+@transaction.atomic
+def report_finalise(*, actor: Any, report: Report) -> Report:
+    """Sign off: freeze a snapshot of the text and sources. Later record changes do not alter it."""
+    if actor is None or not access.is_secretariat(actor):
+        raise PermissionDenied(_("Only the secretariat can sign off a report."))
+    _not_final(report)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if not report.paragraphs.exists():
+        raise ValidationError(_("Draft the report before signing it off."))
+    if report.paragraphs.filter(pending_sentences__isnull=False).exists():
+        raise ValidationError(_("Some paragraphs have redrafted text waiting: accept or dismiss it before signing off."))
+    report.finalised_at = timezone.now()
+    report.finalised_by = actor
+    report.status = Report.Status.FINAL
+    report.snapshot = snapshot_of(report)
+    report.save()
+    audit.record(actor=actor, action="report.finalised", target=report,
+                 changes={"status": [Report.Status.DRAFT, Report.Status.FINAL]})
+    return report

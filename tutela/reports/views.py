@@ -1,0 +1,184 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tutela.core import access
+
+from . import rendering, selectors, services, tasks
+from .forms import ParagraphForm, ReportForm
+from .models import Report, ReportParagraph
+
+
+def report_list(request: HttpRequest) -> HttpResponse:
+    reports = selectors.reports_for(request.user).select_related("initiative")
+    return render(request, "reports/report_list.html", {"reports": reports})
+
+
+@login_required
+def report_create(request: HttpRequest) -> HttpResponse:
+    access.require_secretariat(request.user)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            report = services.report_create(actor=request.user, **data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            services.report_draft(actor=request.user, report=report)
+            messages.success(request, _("Report defined and drafted from the records. Review each paragraph."))
+            return redirect("reports:report_detail", report.pk)
+    return render(request, "reports/report_form.html", {"form": form}, status=422 if form.errors else 200)
+
+
+def _errors_to_form(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_for_user(request.user, Report.objects.select_related("initiative", "finalised_by"), pk)
+    can_edit = access.is_secretariat(request.user) and not report.is_final
+    doc = rendering.document(report)
+    context = {"report": report, "doc": doc, "can_edit": can_edit}
+    return render(request, "reports/report_detail.html", context)
+
+
+def report_sources(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_for_user(request.user, Report, pk)
+    return render(request, "reports/report_sources.html", {"report": report, "doc": rendering.document(report)})
+
+
+def report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    report = access.get_for_user(request.user, Report, pk)
+    doc = rendering.document(report)
+    name = slugify(f"{report.title} {report.meeting}")[:80] or "report"
+    if fmt == "md":
+        body = rendering.to_markdown(doc, site_url=settings.SITE_URL)
+        response = HttpResponse(body, content_type="text/markdown; charset=utf-8")
+    elif fmt == "docx":
+        response = HttpResponse(
+            rendering.to_docx(doc),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    elif fmt == "pdf":
+        response = HttpResponse(rendering.to_pdf(doc), content_type="application/pdf")
+    else:
+        return render(request, "reports/report_print.html", {"doc": doc, "report": report})
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@require_POST
+@login_required
+def report_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_secretariat(request.user)
+    report = get_object_or_404(Report, pk=pk)
+    try:
+        if selectors.activity_count_in_period(report) > selectors.BACKGROUND_THRESHOLD:
+            Report.objects.filter(pk=report.pk).update(draft_progress=0)
+            transaction.on_commit(lambda: tasks.draft_report.enqueue(report_id=report.pk))
+            messages.info(request, _("Drafting a large report in the background; this page updates when it is done."))
+        else:
+            summary = services.report_draft(actor=request.user, report=report)
+            messages.success(request, _(
+                "Redrafted from the records: %(added)s new, %(updated)s updated, %(unchanged)s unchanged, "
+                "%(pending)s edited paragraphs with new text waiting for you, %(stale)s no longer backed by records."
+            ) % summary)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("reports:report_detail", report.pk)
+
+
+def report_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    report = access.get_for_user(request.user, Report, pk)
+    return JsonResponse({"progress": report.draft_progress, "drafted_at": report.drafted_at})
+
+
+@require_POST
+@login_required
+def report_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+    report = access.get_for_user(request.user, Report, pk)
+    access.require_secretariat(request.user)
+    try:
+        services.report_finalise(actor=request.user, report=report)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Signed off. The text is frozen; later changes to the records will not alter it."))
+    return redirect("reports:report_detail", report.pk)
+
+
+def _paragraph_for(request: HttpRequest, pk: int) -> ReportParagraph:
+    access.require_secretariat(request.user)
+    return get_object_or_404(ReportParagraph.objects.select_related("report"), pk=pk)
+
+
+@login_required
+def paragraph_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    paragraph = _paragraph_for(request, pk)
+    form = ParagraphForm(request.POST or None, initial={"text": paragraph.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.paragraph_edit(actor=request.user, paragraph=paragraph, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            return redirect(f"{paragraph.report.get_absolute_url()}#p{paragraph.pk}")
+    return render(request, "reports/paragraph_form.html", {"form": form, "paragraph": paragraph},
+                  status=422 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def paragraph_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    paragraph = _paragraph_for(request, pk)
+    report = paragraph.report
+    try:
+        if action == "accept":
+            services.paragraph_accept_pending(actor=request.user, paragraph=paragraph)
+        elif action == "dismiss":
+            services.paragraph_dismiss_pending(actor=request.user, paragraph=paragraph)
+        elif action == "revert":
+            services.paragraph_revert(actor=request.user, paragraph=paragraph)
+        elif action == "up":
+            services.paragraph_move(actor=request.user, paragraph=paragraph, to=max(1, paragraph.order - 1))
+        elif action == "down":
+            services.paragraph_move(actor=request.user, paragraph=paragraph,
+                                    to=min(report.paragraphs.count(), paragraph.order + 1))
+        elif action == "merge":
+            services.paragraph_merge_next(actor=request.user, paragraph=paragraph)
+        elif action == "split":
+            services.paragraph_split(actor=request.user, paragraph=paragraph,
+                                     after_sentence=int(request.POST.get("after", "0") or 0))
+        elif action == "delete":
+            services.paragraph_delete(actor=request.user, paragraph=paragraph)
+        else:
+            return HttpResponse(status=404)
+    except (ValidationError, ValueError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect(f"{report.get_absolute_url()}#p{paragraph.pk}")
+
+
+@require_POST
+@login_required
+def paragraph_add(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_secretariat(request.user)
+    report = get_object_or_404(Report, pk=pk)
+    try:
+        after = request.POST.get("after")
+        services.paragraph_add(actor=request.user, report=report, text=request.POST.get("text", ""),
+                               after=int(after) if after and after.isdigit() else None)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("reports:report_detail", report.pk)
