@@ -3,7 +3,8 @@
 from collections import Counter, defaultdict
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django_countries import countries
 
 from tutela.core import access
@@ -166,20 +167,14 @@ def synopsis(consultation: Consultation, *, final_version: GuidelineVersion | No
     if not live and hasattr(consultation, "report") and consultation.report.published_at:
         return consultation.report.synopsis
     comments = consultation.comments.exclude(status=Comment.Status.SPAM)
-    total = comments.count()
-    by_type = Counter({r["respondent__stakeholder_type"] or "": r["n"] for r in
-                       comments.values("respondent__stakeholder_type").annotate(n=Count("id"))})
-    by_country = {r["respondent__country"] or "": r["n"] for r in
-                  comments.values("respondent__country").annotate(n=Count("id"))}
-    by_paragraph = {r["paragraph__number"] or "": (r["paragraph__kind"], r["n"]) for r in
-                    comments.values("paragraph__number", "paragraph__kind", "paragraph__position")
-                    .annotate(n=Count("id")).order_by("paragraph__position")}
-    by_decision = {r["disposition__decision"] or "": r["n"] for r in
-                   comments.values("disposition__decision").annotate(n=Count("id"))}
-    respondents = consultation.respondents.filter(comments__in=comments).distinct().count()
+    counts = _counts_grouping_sets(consultation) if connection.vendor == "postgresql" else _counts_orm(comments)
+    total, by_type, by_country, by_paragraph, by_decision = counts
+    respondents = comments.values("respondent_id").distinct().count()
     contributors = sorted(
-        set(consultation.respondents.filter(consent_to_list=True, is_anonymous=False, comments__in=comments)
-            .exclude(organisation_name="").values_list("organisation_name", flat=True))
+        set(consultation.respondents.filter(consent_to_list=True, is_anonymous=False)
+            .exclude(organisation_name="")
+            .filter(Exists(Comment.objects.filter(respondent=OuterRef("pk")).exclude(status=Comment.Status.SPAM)))
+            .values_list("organisation_name", flat=True))
     )
     type_labels = dict(StakeholderType.choices)
     decision_labels = dict(Disposition.Decision.choices)
@@ -196,7 +191,7 @@ def synopsis(consultation: Consultation, *, final_version: GuidelineVersion | No
         ],
         "by_paragraph": [
             {"key": k, "label": (f"§ {k}" if kind == "section" else f"¶ {k}") if k else "Whole document", "count": n}
-            for k, (kind, n) in by_paragraph.items()
+            for k, kind, n in by_paragraph
         ],
         "by_decision": [
             {"key": k, "label": str(decision_labels.get(k, "Undecided")), "count": by_decision.get(k, 0)}
@@ -214,6 +209,52 @@ def synopsis(consultation: Consultation, *, final_version: GuidelineVersion | No
                     "receipts": [c.receipt for c in row.comments][:20], "comments": len(row.comments),
                 })
     return result
+
+
+def _counts_orm(comments):
+    total = comments.count()
+    by_type = Counter({r["respondent__stakeholder_type"] or "": r["n"] for r in
+                       comments.values("respondent__stakeholder_type").annotate(n=Count("id"))})
+    by_country = {r["respondent__country"] or "": r["n"] for r in
+                  comments.values("respondent__country").annotate(n=Count("id"))}
+    by_paragraph = [(r["paragraph__number"] or "", r["paragraph__kind"], r["n"]) for r in
+                    comments.values("paragraph__number", "paragraph__kind", "paragraph__position")
+                    .annotate(n=Count("id")).order_by("paragraph__position")]
+    by_decision = {r["disposition__decision"] or "": r["n"] for r in
+                   comments.values("disposition__decision").annotate(n=Count("id"))}
+    return total, by_type, by_country, by_paragraph, by_decision
+
+
+def _counts_grouping_sets(consultation: Consultation):
+    """All four breakdowns and the total in one scan (PostgreSQL GROUPING SETS)."""
+    sql = """
+        SELECT r.stakeholder_type, r.country, c.paragraph_id, d.decision,
+               GROUPING(r.stakeholder_type), GROUPING(r.country), GROUPING(c.paragraph_id), GROUPING(d.decision),
+               COUNT(*)
+        FROM consultations_comment c
+        JOIN consultations_respondent r ON r.id = c.respondent_id
+        LEFT JOIN consultations_disposition d ON d.id = c.disposition_id
+        WHERE c.consultation_id = %s AND c.status <> %s
+        GROUP BY GROUPING SETS ((r.stakeholder_type), (r.country), (c.paragraph_id), (d.decision), ())
+    """
+    total, by_type, by_country, per_paragraph, by_decision = 0, Counter(), {}, {}, {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [consultation.pk, Comment.Status.SPAM])
+        for kind, country, paragraph, decision, g_type, g_country, g_para, g_dec, n in cursor.fetchall():
+            if not g_type:
+                by_type[kind or ""] += n
+            elif not g_country:
+                by_country[country or ""] = by_country.get(country or "", 0) + n
+            elif not g_para:
+                per_paragraph[paragraph] = n
+            elif not g_dec:
+                by_decision[decision or ""] = n
+            else:
+                total = n
+    paragraphs = {p.pk: p for p in Paragraph.objects.filter(pk__in=[k for k in per_paragraph if k])}
+    ordered = sorted(per_paragraph.items(), key=lambda kv: paragraphs[kv[0]].position if kv[0] else -1)
+    by_paragraph = [((paragraphs[k].number if k else ""), (paragraphs[k].kind if k else None), n) for k, n in ordered]
+    return total, by_type, by_country, by_paragraph, by_decision
 
 
 def version_with_paragraphs(version: GuidelineVersion):

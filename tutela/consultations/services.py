@@ -632,24 +632,51 @@ def comment_group_moderate(*, actor: Any, group: CommentGroup, action: str, reas
 
 @transaction.atomic
 def comments_group(*, actor: Any, consultation: Consultation, threshold: float = similarity.THRESHOLD) -> int:
-    """(Re)build the near-duplicate groups of a consultation; returns the number of groups."""
+    """(Re)build the near-duplicate groups of a consultation; returns the number of groups.
+
+    A group keeps its id while its earliest comment stays its earliest, and only comments whose
+    group changes are written: a re-run after new comments arrive touches only those.
+    """
     if actor is not None:
         _require_write(actor, consultation)
-    rows = Comment.objects.filter(consultation=consultation).exclude(status=Comment.Status.SPAM)
-    clusters = similarity.group(rows.values_list("pk", "text_hash", "signature").iterator(chunk_size=5000), threshold)
-    Comment.objects.filter(consultation=consultation, group__isnull=False).update(group=None)
-    CommentGroup.objects.filter(consultation=consultation).delete()
-    groups = CommentGroup.objects.bulk_create(
-        [CommentGroup(consultation=consultation, representative_id=ids[0], size=len(ids)) for ids in clusters]
-    )
-    if groups and not groups[0].pk:
-        groups = list(CommentGroup.objects.filter(consultation=consultation).order_by("pk"))
-    for grp, ids in zip(groups, clusters, strict=True):
-        for start in range(0, len(ids), 5000):
-            Comment.objects.filter(pk__in=ids[start : start + 5000]).update(group=grp)
+    current: dict[int, int | None] = {}
+    rows = []
+    for pk, text_hash, sig, group_id in (
+        Comment.objects.filter(consultation=consultation).exclude(status=Comment.Status.SPAM)
+        .values_list("pk", "text_hash", "signature", "group_id").iterator(chunk_size=10000)
+    ):
+        rows.append((pk, text_hash, sig))
+        current[pk] = group_id
+    clusters = similarity.group(rows, threshold)
+    del rows
+    existing = {g.representative_id: g for g in CommentGroup.objects.filter(consultation=consultation)}
+    wanted: dict[int, int] = {}
+    kept: list[CommentGroup] = []
+    for ids in clusters:
+        grp = existing.pop(ids[0], None)
+        if grp is None:
+            grp = CommentGroup.objects.create(consultation=consultation, representative_id=ids[0], size=len(ids))
+        elif grp.size != len(ids):
+            grp.size = len(ids)
+            grp.save(update_fields=["size"])
+        kept.append(grp)
+        for pk in ids:
+            wanted[pk] = grp.pk
+    changes: dict[int | None, list[int]] = {}
+    for pk, group_id in current.items():
+        target = wanted.get(pk)
+        if target != group_id:
+            changes.setdefault(target, []).append(pk)
+    if existing:
+        Comment.objects.filter(group__in=list(existing.values())).exclude(pk__in=wanted).update(group=None)
+        CommentGroup.objects.filter(pk__in=[g.pk for g in existing.values()]).delete()
+    for target, ids in changes.items():
+        for start in range(0, len(ids), 10000):
+            Comment.objects.filter(pk__in=ids[start : start + 10000]).update(group_id=target)
     audit.record(actor=actor, action="consultation.grouped_duplicates", target=consultation,
-                 changes={"groups": [None, len(groups)], "grouped_comments": [None, sum(map(len, clusters))]})
-    return len(groups)
+                 changes={"groups": [None, len(kept)], "grouped_comments": [None, len(wanted)],
+                          "reassigned": [None, sum(map(len, changes.values()))]})
+    return len(kept)
 
 
 # --- Dispositions and the report -------------------------------------------------------------

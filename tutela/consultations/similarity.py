@@ -69,6 +69,18 @@ def similarity(a: bytes, b: bytes) -> float:
     return same / used if used else 1.0
 
 
+def _estimate(x: array, y: array) -> float:
+    used = same = 0
+    for u, v in zip(x, y, strict=True):
+        if u == v:
+            if u != EMPTY:
+                used += 1
+                same += 1
+        else:
+            used += 1
+    return same / used if used else 1.0
+
+
 def group(items: Iterable[tuple[int, str, bytes]], threshold: float = THRESHOLD) -> list[list[int]]:
     """Cluster ``(id, text_hash, signature)`` rows; returns groups (of ids) with two or more members.
 
@@ -90,6 +102,13 @@ def group(items: Iterable[tuple[int, str, bytes]], threshold: float = THRESHOLD)
             i = parent[i]
         return i
 
+    unpacked: dict[int, array] = {}
+
+    def values(i: int) -> array:
+        if i not in unpacked:
+            unpacked[i] = array("I", signatures[hashes[i]])
+        return unpacked[i]
+
     width = ROWS * 4
     for band in range(BANDS):
         buckets: dict[bytes, int] = {}
@@ -102,7 +121,7 @@ def group(items: Iterable[tuple[int, str, bytes]], threshold: float = THRESHOLD)
             if first == i:
                 continue
             ri, rf = find(i), find(first)
-            if ri != rf and similarity(sig, signatures[hashes[first]]) >= threshold:
+            if ri != rf and _estimate(values(i), values(first)) >= threshold:
                 parent[ri] = rf
     clusters: dict[int, list[int]] = {}
     for i, h in enumerate(hashes):

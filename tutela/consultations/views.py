@@ -148,7 +148,7 @@ def _comment_page(request: HttpRequest, consultation: Consultation, paragraph: P
             initial["country"] = last.country.code if last.country else ""
         form = CommentForm(initial=initial, questions=questions)
     comments = selectors.published_comments(consultation, paragraph, document_level=paragraph is None)
-    page = keyset_page(comments, ordering=["id"], cursor=request.GET.get("after"), size=50)
+    page = keyset_page(comments, ordering=["id"], cursor=request.GET.get("after"), size=20)
     neighbours = {}
     if paragraph is not None:
         siblings = consultation.version.paragraphs

@@ -100,9 +100,12 @@ def test_synopsis_counts_by_type_country_paragraph_and_decision(secretariat, oth
     submit("b", submission_key="2", paragraph_id=paragraphs["3"].pk)
     submit("c", submission_key="3", details={**DETAILS, "stakeholder_type": "industry", "country": "JP"}, actor=other_focal_point,
            paragraph_id=None)
+    submit("d", submission_key="4", paragraph_id=paragraphs["s1"].pk, actor=other_focal_point,
+           details={**DETAILS, "stakeholder_type": "industry", "country": "JP"})
     data = selectors.synopsis(consultation)
-    assert data["total_comments"] == 3
-    assert {r["key"]: r["count"] for r in data["by_stakeholder_type"]} == {"civil_society": 2, "industry": 1}
-    assert {r["key"]: r["count"] for r in data["by_country"]} == {"KE": 2, "JP": 1}
-    assert {r["label"]: r["count"] for r in data["by_paragraph"]} == {"Whole document": 1, "¶ 1": 1, "¶ 3": 1}
-    assert data["by_decision"] == [{"key": "", "label": "Undecided", "count": 3}]
+    assert data["total_comments"] == 4 and data["respondents"] == 2
+    assert {r["key"]: r["count"] for r in data["by_stakeholder_type"]} == {"civil_society": 2, "industry": 2}
+    assert {r["key"]: r["count"] for r in data["by_country"]} == {"KE": 2, "JP": 2}
+    assert [(r["label"], r["count"]) for r in data["by_paragraph"]] == [
+        ("Whole document", 1), ("§ 1", 1), ("¶ 1", 1), ("¶ 3", 1)]
+    assert data["by_decision"] == [{"key": "", "label": "Undecided", "count": 4}]
