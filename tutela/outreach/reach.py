@@ -83,36 +83,31 @@ def sessions_in(scope: Scope) -> QuerySet[DeliveredSession]:
 
 
 def counted(scope: Scope) -> dict[str, Any]:
-    """Counted reach by audience and age band under ``COUNTED_RULE``: two grouped queries."""
+    """Counted reach by audience and age band under ``COUNTED_RULE``, in one scan of the sessions."""
     base = sessions_in(scope)
-    band = ("audience", "min_age", "max_age")
-    # Largest count per institution × audience × band, then summed per audience × band. The
-    # inner query is the ORM's own SQL; only the outer SUM is written here, because Django
-    # cannot aggregate over an aggregate.
+    # Per institution × audience × band: the largest session (the rule) and, for sessions with no
+    # institution (one NULL group per band), the sum. The inner query is the ORM's own SQL; only
+    # the outer SUM is written here, because Django cannot aggregate over an aggregate.
     inner = (
-        base.filter(institution__isnull=False)
-        .values("institution_id", *band)
-        .annotate(largest=Max("count"))
+        base.values("institution_id", "audience", "min_age", "max_age")
+        .annotate(largest=Max("count"), total=Sum("count"), n=Count("id"),
+                  illustrative=Count("id", filter=Q(is_illustrative=True)))
         .order_by()
     )
     inner_sql, params = inner.query.sql_with_params()
     cells: dict[tuple, int] = {}
+    tally = {"n": 0, "illustrative": 0}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT t.audience, t.min_age, t.max_age, SUM(t.largest), COUNT(*) FROM ({inner_sql}) t "
-            "GROUP BY t.audience, t.min_age, t.max_age",
+            "SELECT t.audience, t.min_age, t.max_age, "
+            "SUM(CASE WHEN t.institution_id IS NULL THEN t.total ELSE t.largest END), SUM(t.n), SUM(t.illustrative) "
+            f"FROM ({inner_sql}) t GROUP BY t.audience, t.min_age, t.max_age",
             params,
         )
-        institutions = 0
-        for audience, lo, hi, total, n in cursor.fetchall():
-            cells[(audience, lo, hi)] = int(total)
-            institutions += n
-    loose = base.filter(institution__isnull=True).values(*band).annotate(total=Sum("count")).order_by()
-    for row in loose:
-        key = (row["audience"], row["min_age"], row["max_age"])
-        cells[key] = cells.get(key, 0) + int(row["total"])
-    tally = (base.aggregate(n=Count("id"), illustrative=Count("id", filter=Q(is_illustrative=True)))
-             if cells else {"n": 0, "illustrative": 0})
+        for audience, lo, hi, value, n, illustrative in cursor.fetchall():
+            cells[(audience, lo, hi)] = int(value)
+            tally["n"] += int(n)
+            tally["illustrative"] += int(illustrative)
     rows = [
         {"audience": a, "audience_label": str(StakeholderGroup(a).label), "min_age": lo, "max_age": hi, "value": v}
         for (a, lo, hi), v in sorted(cells.items(), key=lambda kv: (kv[0][0], kv[0][1] if kv[0][1] is not None else -1))

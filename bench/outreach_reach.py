@@ -1,0 +1,219 @@
+"""Outreach reach benchmark on PostgreSQL: 50,000 institutions, 2 million delivered sessions and a
+6-generation cascade of 200,000 trainees over 50 programmes in 10 countries.
+
+Not a test. Run (own database, own var dir):
+
+    DATABASE_URL=postgres://tutela:tutela@127.0.0.1:5432/tutela_outreach_bench \\
+    TUTELA_VAR_DIR=/tmp/outreach-bench \\
+    .venv/bin/python bench/outreach_reach.py
+
+It (1) creates the database if needed and migrates, (2) creates programmes, cohorts and reach
+parameters through the services, then fills institutions, trainees (generation by generation,
+each trainer in the same programme one generation up) and sessions with server-side
+``INSERT … SELECT generate_series`` bulk inserts, (3) times ``reach.compute`` for one country
+and for the whole initiative against hand-written SQL of the same rule, in the same run,
+alternating, and reports medians, the ratio, and Python memory (tracemalloc peak) per call.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+COUNTRIES = ["ET", "KE", "NG", "GH", "RW", "TZ", "UG", "SN", "CM", "ZA"]
+PROGRAMMES = 50
+GENERATION_SHARES = [0.01, 0.03, 0.07, 0.15, 0.29, 0.45]  # six generations, widening
+
+
+def ensure_database(url: str) -> None:
+    import dj_database_url
+    import psycopg
+
+    cfg = dj_database_url.parse(url)
+    with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"],
+                         dbname="postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone():
+            conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+
+
+def populate(institutions: int, trainees: int, sessions: int) -> None:
+    from django.db import connection, transaction
+
+    from tutela.outreach import services
+    from tutela.outreach.models import DeliveredSession, TrainingProgramme
+    from tutela.partners.models import Organisation
+    from tutela.partners.services import organisation_create
+
+    if DeliveredSession.objects.exists():
+        print("data already present; reusing it")
+        return
+    t0 = time.perf_counter()
+    TrainingProgramme.objects.filter(name__startswith="BENCH ").delete()  # left by an interrupted run
+    org = Organisation.objects.filter(name="Bench organisation").first() or organisation_create(actor=None, name="Bench organisation", kind="civil_society")
+    programmes, cohorts = [], []
+    for p in range(PROGRAMMES):
+        programme = services.programme_create(actor=None, name=f"BENCH programme {p:02d}", organisers=[org],
+                                              country=COUNTRIES[p % len(COUNTRIES)], starts_on=date(2013, 1, 1),
+                                              ends_on=date(2014, 12, 31))
+        cohorts.append(services.cohort_create(actor=None, programme=programme, name="Cohort"))
+        for key, lo, mid, hi in (("sessions_per_ambassador", 2, 3, 4), ("mean_class_size", 30, 40, 50),
+                                 ("share_delivering", "0.5", "0.8", 1)):
+            services.parameter_set(actor=None, programme=programme, key=key, low=lo, central=mid, high=hi, is_assumption=True)
+        programmes.append(programme)
+    prog_ids = [p.pk for p in programmes]
+    cohort_ids = [c.pk for c in cohorts]
+    sizes = [max(PROGRAMMES, round(trainees * s / PROGRAMMES) * PROGRAMMES) for s in GENERATION_SHARES]
+    sizes[-1] = max(PROGRAMMES, trainees - sum(sizes[:-1]))
+    sizes[-1] -= sizes[-1] % PROGRAMMES
+    with transaction.atomic(), connection.cursor() as c:
+        c.execute(
+            """
+            INSERT INTO outreach_institution (name, name_key, kind, city, country, owner_organisation_id,
+                                              is_illustrative, is_published, created_at)
+            SELECT 'Bench school ' || n, 'bench school ' || n || '||' || (%s::text[])[1 + n %% 10], 'school', '',
+                   (%s::text[])[1 + n %% 10], NULL, true, true, now()
+            FROM generate_series(0, %s - 1) n
+            """, [COUNTRIES, COUNTRIES, institutions])
+        c.execute("SELECT min(id) FROM outreach_institution")
+        inst_start = c.fetchone()[0]
+        c.execute("SELECT nextval(pg_get_serial_sequence('outreach_trainee', 'id'))")
+        start = c.fetchone()[0] + 1
+        prev_start, prev_size = None, None
+        for g, size in enumerate(sizes, start=1):
+            # Row i of generation g belongs to programme i % 50; its trainer is a row of generation
+            # g-1 of the same programme.
+            c.execute(
+                """
+                INSERT INTO outreach_trainee (id, programme_id, cohort_id, full_name, consent_to_be_named, label,
+                    identity_key, sector, institution_id, status, completed_on, trained_by_id, generation,
+                    is_illustrative, created_at)
+                SELECT %s + i, (%s::bigint[])[1 + i %% %s], (%s::bigint[])[1 + i %% %s], '', false,
+                       'G' || %s || '-' || i, 'label:g' || %s || '-' || i,
+                       (ARRAY['educator','government','law_enforcement','parent'])[1 + i %% 4],
+                       NULL, 'completed', DATE '2013-01-01' + (i %% 700),
+                       CASE WHEN %s::bigint IS NULL THEN NULL
+                            ELSE %s::bigint + ((i / %s) %% (%s::bigint / %s)) * %s + (i %% %s) END,
+                       %s, true, now()
+                FROM generate_series(0, %s - 1) i
+                """,
+                [start, prog_ids, PROGRAMMES, cohort_ids, PROGRAMMES, g, g,
+                 prev_start, prev_start, PROGRAMMES, prev_size or PROGRAMMES, PROGRAMMES, PROGRAMMES, PROGRAMMES,
+                 g, size])
+            prev_start, prev_size = start, size
+            start += size
+        c.execute("SELECT setval(pg_get_serial_sequence('outreach_trainee', 'id'), %s)", [start])
+        c.execute("SELECT min(id), count(*) FROM outreach_trainee")
+        t_start, t_count = c.fetchone()
+        c.execute(
+            """
+            INSERT INTO outreach_deliveredsession (programme_id, ambassador_id, campaign_id, institution_id, country,
+                held_on, audience, min_age, max_age, count, is_illustrative)
+            SELECT t.programme_id, t.id, NULL,
+                   CASE WHEN s.k %% 10 = 0 THEN NULL ELSE %s + s.inst END,
+                   (%s::text[])[1 + CASE WHEN s.k %% 10 = 0 THEN (s.k / 10) %% 10 ELSE s.inst %% 10 END],
+                   DATE '2013-01-01' + (s.k %% 730)::int,
+                   CASE WHEN s.k %% 20 = 1 THEN 'parents' WHEN s.k %% 20 = 2 THEN 'educators' ELSE 'children' END,
+                   CASE WHEN s.k %% 20 IN (1, 2) THEN NULL ELSE (ARRAY[6, 10, 13, 15])[1 + s.k %% 4] END,
+                   CASE WHEN s.k %% 20 IN (1, 2) THEN NULL ELSE (ARRAY[9, 12, 14, 17])[1 + s.k %% 4] END,
+                   10 + (s.k * 7919) %% 51, false
+            FROM (SELECT k, (k * 104729) %% %s AS inst, (k * 7) %% %s AS tr FROM generate_series(0::bigint, %s - 1) k) s
+            JOIN outreach_trainee t ON t.id = %s + s.tr
+            """, [inst_start, COUNTRIES, institutions, t_count, sessions, t_start])
+    with connection.cursor() as c:
+        c.execute("ANALYZE outreach_institution; ANALYZE outreach_trainee; ANALYZE outreach_deliveredsession")
+    print(f"populated in {time.perf_counter() - t0:.1f} s: generations {sizes}")
+
+
+RAW_COUNTED = """
+SELECT audience, min_age, max_age, SUM(CASE WHEN institution_id IS NULL THEN total ELSE largest END), SUM(n), SUM(ill)
+FROM (SELECT institution_id, audience, min_age, max_age, MAX(count) AS largest, SUM(count) AS total, count(*) AS n,
+             count(*) FILTER (WHERE is_illustrative) AS ill
+      FROM outreach_deliveredsession WHERE true {where}
+      GROUP BY institution_id, audience, min_age, max_age) t
+GROUP BY audience, min_age, max_age
+"""
+RAW_COMPLETED = """
+SELECT t.programme_id, count(*) FROM outreach_trainee t JOIN outreach_trainingprogramme p ON p.id = t.programme_id
+WHERE t.status = 'completed' {where} GROUP BY t.programme_id
+"""
+
+
+def raw(country: str | None) -> None:
+    """The same rule in hand-written SQL: the counted cells with the tally, and the cascade's inputs."""
+    from django.db import connection
+
+    where = "AND country = %s" if country else ""
+    args = [country] if country else []
+    with connection.cursor() as c:
+        c.execute(RAW_COUNTED.format(where=where), args)
+        c.fetchall()
+        c.execute(RAW_COMPLETED.format(where="AND p.country = %s" if country else ""), args)
+        c.fetchall()
+        c.execute("SELECT * FROM outreach_reachparameter")
+        c.fetchall()
+
+
+def measure(label: str, country: str | None, runs: int) -> dict:
+    from tutela.outreach import reach
+
+    scope = reach.Scope(country=country)
+    reach.compute(scope)  # warm caches and the connection
+    raw(country)
+    engine, sql, peaks = [], [], []
+    for _ in range(runs):
+        t = time.perf_counter()
+        raw(country)
+        sql.append(time.perf_counter() - t)
+        tracemalloc.start()
+        t = time.perf_counter()
+        result = reach.compute(scope)
+        engine.append(time.perf_counter() - t)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    e, r = statistics.median(engine), statistics.median(sql)
+    children = result["counted"]["totals"].get("children")
+    print(f"{label:<22} engine median {e * 1000:7.0f} ms  (max {max(engine) * 1000:.0f})   raw SQL median {r * 1000:7.0f} ms   "
+          f"ratio {e / r:4.2f}   python peak {max(peaks) / 1024:.0f} KiB   counted children {children:,}   "
+          f"estimates {len(result['estimated'])}")
+    return {"engine": e, "raw": r, "peak": max(peaks)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--institutions", type=int, default=50_000)
+    parser.add_argument("--trainees", type=int, default=200_000)
+    parser.add_argument("--sessions", type=int, default=2_000_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database of your own.")
+    ensure_database(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    populate(args.institutions, args.trainees, args.sessions)
+    with connection.cursor() as c:
+        c.execute("SELECT (SELECT count(*) FROM outreach_institution), (SELECT count(*) FROM outreach_trainee), "
+                  "(SELECT max(generation) FROM outreach_trainee), (SELECT count(*) FROM outreach_deliveredsession)")
+        inst, tr, gens, sess = c.fetchone()
+        c.execute("SELECT version()")
+        version = c.fetchone()[0].split(" on ")[0]
+    print(f"{version}; {inst:,} institutions, {tr:,} trainees over {gens} generations, {sess:,} sessions")
+    measure("country ET", "ET", args.runs)
+    measure("whole initiative", None, args.runs)
+
+
+if __name__ == "__main__":
+    main()
