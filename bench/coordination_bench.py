@@ -7,7 +7,7 @@ Not a test. Run (own database, own var dir):
     .venv/bin/python bench/coordination_bench.py --bodies 1000 --meetings 50000 --documents 2000000 \\
         --liaisons 200000 --writers 16 --allocations 200
 
-It (1) creates the database if needed and migrates, (2) fills it with SQL (generate_series) at the
+``--only allocation|reads`` skips the other half. It (1) creates the database if needed and migrates, (2) fills it with SQL (generate_series) at the
 given scale unless it already holds that scale, (3) runs ``services.document_register`` from
 ``--writers`` processes at once, first all on one hot body, then spread over random bodies, and
 checks 0 duplicates and 0 gaps, (4) times registry searches and the chair's dashboard.
@@ -121,14 +121,15 @@ def generate(bodies: int, meetings: int, documents: int, liaisons: int) -> None:
 # --- Allocation -----------------------------------------------------------------------------
 
 def _writer(args) -> list[tuple[int, int]]:
-    body_ids, count, barrier, seed = args
+    body_ids, count, barrier, seed, mode = args
     import django
 
     django.setup()
-    from django.db import connections
+    from django.db import connections, transaction
+    from django.utils import timezone
 
     from tutela.coordination import services
-    from tutela.coordination.models import Body
+    from tutela.coordination.models import Body, Document
 
     bodies = {b.pk: b for b in Body.objects.filter(pk__in=set(body_ids))}
     rng = random.Random(seed)
@@ -136,13 +137,19 @@ def _writer(args) -> list[tuple[int, int]]:
     barrier.wait()
     for i in range(count):
         body = bodies[rng.choice(body_ids)]
-        doc = services.document_register(actor=None, body=body, title=f"Bench allocation {seed}-{i}", source="bench")
+        if mode == "service":
+            doc = services.document_register(actor=None, body=body, title=f"Bench allocation {seed}-{i}", source="bench")
+        else:  # the allocator alone: lock the counter, take the number, insert the row, commit
+            with transaction.atomic():
+                scope, sequence, number = services.allocate_number(body=body)
+                doc = Document.objects.create(body=body, scope=scope, sequence=sequence, number=number, title="alloc",
+                                              source="bench", document_date=timezone.localdate())
         got.append((doc.body_id, doc.sequence))
     connections.close_all()
     return got
 
 
-def allocate(label: str, body_ids: list[int], writers: int, per_writer: int) -> dict:
+def allocate(label: str, body_ids: list[int], writers: int, per_writer: int, mode: str = "service") -> dict:
     from django.db import connections
     from django.db.models import Count, Max
 
@@ -152,7 +159,7 @@ def allocate(label: str, body_ids: list[int], writers: int, per_writer: int) -> 
     ctx = mp.get_context("fork")
     barrier = ctx.Manager().Barrier(writers + 1)
     with ctx.Pool(writers) as pool:
-        result = pool.map_async(_writer, [(body_ids, per_writer, barrier, seed) for seed in range(writers)])
+        result = pool.map_async(_writer, [(body_ids, per_writer, barrier, seed, mode) for seed in range(writers)])
         barrier.wait()
         t0 = time.perf_counter()
         chunks = result.get()
@@ -164,7 +171,7 @@ def allocate(label: str, body_ids: list[int], writers: int, per_writer: int) -> 
     gaps = sum(row["top"] - row["n"] for row in stats)
     db_dupes = (Document.objects.values("body_id", "scope", "sequence").annotate(n=Count("id")).filter(n__gt=1).count()
                 if len(touched) < 50 else "checked by unique constraint")
-    out = {"scenario": label, "writers": writers, "allocations": len(pairs), "seconds": round(elapsed, 2),
+    out = {"scenario": label, "path": mode, "writers": writers, "allocations": len(pairs), "seconds": round(elapsed, 2),
            "per_second": round(len(pairs) / elapsed, 1), "duplicates": duplicates, "gaps": gaps, "db_duplicates": db_dupes}
     print(out)
     return out
@@ -250,6 +257,7 @@ def main() -> None:
     parser.add_argument("--allocations", type=int, default=200, help="per writer, per scenario")
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--only", choices=["all", "allocation", "reads"], default="all")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -261,16 +269,26 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    import importlib
+
+    from django.db import connection
+
+    # Idempotent: adds indexes a later edit of migration 0002 introduced to an already-migrated bench database.
+    importlib.import_module("tutela.coordination.migrations.0002_registry_search_indexes").create(
+        None, type("Editor", (), {"connection": connection})())
     from tutela.coordination.models import Body, Document
 
     if args.regenerate or Body.objects.count() != args.bodies or Document.objects.count() < args.documents:
         generate(args.bodies, args.meetings, args.documents, args.liaisons)
     hot = [Body.objects.order_by("pk").values_list("pk", flat=True).first()]
     every = list(Body.objects.values_list("pk", flat=True))
-    allocate("one hot body", hot, args.writers, args.allocations)
-    allocate("spread over all bodies", every, args.writers, args.allocations)
-    time_search(args.rounds)
-    time_pages(max(20, args.rounds // 10))
+    if args.only in ("all", "allocation"):
+        for mode in ("service", "allocator"):
+            allocate("one hot body", hot, args.writers, args.allocations, mode)
+            allocate("spread over all bodies", every, args.writers, args.allocations, mode)
+    if args.only in ("all", "reads"):
+        time_search(args.rounds)
+        time_pages(max(20, args.rounds // 10))
 
 
 if __name__ == "__main__":

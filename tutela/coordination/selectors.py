@@ -157,6 +157,9 @@ def registry_search(user: Any, *, q: str = "", body: Body | None = None, include
         qs = qs.filter(is_withdrawn=False)
     q = " ".join(q.split())
     if q:
+        # A pasted full number is the commonest search: answer it from the number index alone.
+        if any(ch.isdigit() for ch in q) and qs.filter(number__iexact=q).exists():
+            return qs.filter(number__iexact=q)
         qs = qs.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(source__icontains=q))
     return qs
 

@@ -25,6 +25,9 @@ def create(apps, schema_editor):
         logger.warning("coordination: pg_trgm unavailable (%s); registry search runs without trigram indexes", exc)
         return
     with connection.cursor() as cursor:
+        # A pasted full number ("JCA-COP DOC047") is answered by this btree, not by the trigrams.
+        cursor.execute('CREATE INDEX IF NOT EXISTS coordination_document_number_upper '
+                       'ON coordination_document (UPPER("number"::text))')
         for column in COLUMNS:
             cursor.execute(
                 f'CREATE INDEX IF NOT EXISTS coordination_document_{column}_trgm '
@@ -36,6 +39,7 @@ def drop(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     with schema_editor.connection.cursor() as cursor:
+        cursor.execute("DROP INDEX IF EXISTS coordination_document_number_upper")
         for column in COLUMNS:
             cursor.execute(f"DROP INDEX IF EXISTS coordination_document_{column}_trgm")
 

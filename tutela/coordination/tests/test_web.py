@@ -52,7 +52,7 @@ def test_a_members_only_document_is_404_to_the_public_and_to_non_members(ladder,
 
 
 def test_the_registry_searches_number_title_and_source(client, registry):
-    for q, expected in [("DOC047", "Revised terms"), ("jca-cop doc04", "Revised terms"), ("terms of", "Revised terms"),
+    for q, expected in [("DOC047", "Revised terms"), ("jca-cop doc047", "Revised terms"), ("jca-cop doc04", "Revised terms"), ("terms of", "Revised terms"),
                         ("Co-chairs", "Revised terms")]:
         body = client.get(reverse("coordination:registry"), {"q": q}).content.decode()
         assert expected in body, q
