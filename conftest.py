@@ -14,6 +14,12 @@ PASSWORD = "correct horse battery staple"
 
 
 def pytest_collection_modifyitems(config, items):
+    # A transactional test ends by flushing every table, which would also wipe the reference
+    # data that migrations create (the five pillars). Serialized rollback restores it.
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}), append=False)
     if CHROMIUM:
         return
     skip = pytest.mark.skip(reason="Chromium not found: apt-get install -y chromium")

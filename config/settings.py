@@ -240,6 +240,11 @@ TASKS = {
 }
 WORKER_HEARTBEAT_SECONDS = 10
 
+# --- Cache ----------------------------------------------------------------------------------
+# Per-process memory: enough for the public home page. Nothing that must be consistent across
+# processes (sessions, tokens, permissions) is cached.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tutela"}}
+
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

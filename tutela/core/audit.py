@@ -27,7 +27,11 @@ def _jsonable(value: Any) -> Any:
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """The values of an object's concrete fields, ready to compare after a change."""
-    names = fields or [f.attname for f in obj._meta.concrete_fields]
+    # Timestamps maintained by Django (auto_now) are not changes anyone made: left out.
+    names = fields or [
+        f.attname for f in obj._meta.concrete_fields
+        if not getattr(f, "auto_now", False) and not getattr(f, "auto_now_add", False)
+    ]
     return {name: _jsonable(getattr(obj, name)) for name in names}
 
 

@@ -1,0 +1,137 @@
+"""Benchmark: drafting and exporting a progress report over a period with N activities.
+
+Usage (PostgreSQL, its own database):
+  DATABASE_URL=postgres://tutela:tutela@127.0.0.1:5432/tutela_reports_bench \
+    .venv/bin/python bench/reports_bench.py --activities 10000
+
+Generates N held activities (with partners, pillars, topics, participation by age band,
+outcomes, a figure each, some meeting series and parent/part events) through bulk inserts
+(benchmark data, not a user journey), then times: drafting (build + write paragraphs), the
+HTML page, PDF, DOCX and Markdown exports, and counts the queries of drafting at N/10 and N.
+"""
+
+import argparse
+import os
+import random
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from tutela.activities.models import Activity, ActivityPartner, Outcome, Participation, Topic  # noqa: E402
+from tutela.figures.models import Figure, Indicator  # noqa: E402
+from tutela.initiatives.models import Initiative, Pillar  # noqa: E402
+from tutela.partners.models import Organisation  # noqa: E402
+from tutela.reports import drafting, rendering, services  # noqa: E402
+from tutela.reports.models import Report  # noqa: E402
+
+KINDS = [Activity.Kind.WORKSHOP, Activity.Kind.SESSION, Activity.Kind.TRAINING, Activity.Kind.REGIONAL_FORUM,
+         Activity.Kind.OPEN_FORUM, Activity.Kind.WORLD_CAFE, Activity.Kind.EDUCATIONAL_EVENT]
+COUNTRIES = ["KE", "ET", "OM", "ID", "TH", "AZ", "CH", "BR", "IN", "NG", "FR", "US", "JP", "EG", "RW", "GA"]
+
+
+def generate(n: int, start: date, rng: random.Random) -> None:
+    itu = Organisation.objects.get(acronym="ITU")
+    orgs = list(Organisation.objects.all())
+    extra = [Organisation(name=f"Bench partner {i}", name_key=f"bench partner {i}", acronym=f"BP{i}",
+                          kind="civil_society", country=rng.choice(COUNTRIES)) for i in range(200)]
+    orgs += Organisation.objects.bulk_create(extra)
+    pillars = list(Pillar.objects.all())
+    topics = Topic.objects.bulk_create([Topic(name=f"Bench topic {i}", slug=f"bench-topic-{i}") for i in range(50)])
+    indicator, _ = Indicator.objects.get_or_create(code="bench-participants", defaults={"name": "Participants reached", "unit": "people"})
+    acts = []
+    for i in range(n):
+        d = start + timedelta(days=rng.randrange(0, 130))
+        kind = rng.choice(KINDS)
+        title = f"{kind.label} on child online safety no. {i}"
+        if i % 50 == 0:
+            kind, title = Activity.Kind.MEETING, f"{(i // 50) % 9 + 1}th meeting of the Bench Coordination Group {i // 450}"
+        acts.append(Activity(title=title, kind=kind, status="held", starts_on=d, ends_on=d + timedelta(days=rng.randrange(0, 3)),
+                             city=f"City {i % 300}", country=rng.choice(COUNTRIES),
+                             objective="Raise awareness of online risks among parents and teachers",
+                             summary="Participants shared practices and agreed next steps."))
+    acts = Activity.objects.bulk_create(acts, batch_size=2000)
+    Through = Activity.pillars.through
+    Through.objects.bulk_create([Through(activity_id=a.pk, pillar_id=rng.choice(pillars).pk) for a in acts], batch_size=5000)
+    TT = Activity.topics.through
+    TT.objects.bulk_create([TT(activity_id=a.pk, topic_id=t.pk) for a in acts for t in rng.sample(topics, 2)], batch_size=5000)
+    ActivityPartner.objects.bulk_create(
+        [ActivityPartner(activity=a, organisation=itu, role="organiser") for a in acts]
+        + [ActivityPartner(activity=a, organisation=rng.choice(orgs[1:]), role="co_organiser") for a in acts],
+        batch_size=5000, ignore_conflicts=True)
+    Participation.objects.bulk_create(
+        [Participation(activity=a, group="children", min_age=10, max_age=14, count=rng.randrange(5, 200)) for a in acts],
+        batch_size=5000)
+    Outcome.objects.bulk_create(
+        [Outcome(activity=a, kind="recommendation", text="Schools should adopt an online-safety policy.") for a in acts[::3]],
+        batch_size=5000)
+    ct = ContentType.objects.get_for_model(Activity)
+    Figure.objects.bulk_create(
+        [Figure(indicator=indicator, value=rng.randrange(10, 500), kind="counted", source="Attendance sheets",
+                as_of=a.ends_on, subject_type=ct, subject_id=a.pk) for a in acts], batch_size=5000)
+
+
+def timed(label: str, fn, results: dict):
+    t0 = time.perf_counter()
+    value = fn()
+    results[label] = time.perf_counter() - t0
+    return value
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--activities", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    call_command("flush", "--no-input", verbosity=0)
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    start = date(2021, 1, 1)
+    t0 = time.perf_counter()
+    generate(args.activities, start, rng)
+    print(f"generated {args.activities} activities in {time.perf_counter() - t0:.1f} s")
+    initiative = Initiative.objects.get()
+
+    def report(n_days: int) -> Report:
+        return services.report_create(actor=None, title="Bench report", initiative=initiative,
+                                      period_start=start, period_end=start + timedelta(days=n_days))
+
+    small, full = report(13), report(140)
+    with CaptureQueriesContext(connection) as q_small:
+        drafting.build(small)
+    with CaptureQueriesContext(connection) as q_full:
+        drafts = drafting.build(full)
+    results: dict[str, float] = {}
+    timed("draft (build + write paragraphs)", lambda: services.report_draft(actor=None, report=full), results)
+    doc = timed("document data", lambda: rendering.document(full), results)
+    from django.template.loader import render_to_string
+
+    timed("HTML page (render)", lambda: render_to_string("reports/report_print.html", {"doc": doc, "report": full}), results)
+    timed("Markdown", lambda: rendering.to_markdown(doc), results)
+    docx = timed("DOCX", lambda: rendering.to_docx(doc), results)
+    pdf = timed("PDF", lambda: rendering.to_pdf(doc), results)
+    reset_queries()
+    print(f"activities in period: {sum(1 for _ in Activity.objects.filter(starts_on__lte=full.period_end))}; "
+          f"paragraphs: {len(drafts)}; PDF {len(pdf) / 1e6:.1f} MB; DOCX {len(docx) / 1e6:.1f} MB")
+    print(f"drafting queries: {len(q_small)} for the small period, {len(q_full)} for the full period")
+    for label, seconds in results.items():
+        print(f"{label:35s} {seconds:7.2f} s")
+    html_total = results["draft (build + write paragraphs)"] + results["document data"] + results["HTML page (render)"]
+    print(f"{'HTML total (draft + page)':35s} {html_total:7.2f} s")
+
+
+if __name__ == "__main__":
+    main()
