@@ -111,24 +111,35 @@ def populate(institutions: int, trainees: int, sessions: int) -> None:
         c.execute("SELECT setval(pg_get_serial_sequence('outreach_trainee', 'id'), %s)", [start])
         c.execute("SELECT min(id), count(*) FROM outreach_trainee")
         t_start, t_count = c.fetchone()
+    fill_sessions(sessions, institutions, inst_start, t_start, t_count)
+    with connection.cursor() as c:
+        c.execute("ANALYZE outreach_institution; ANALYZE outreach_trainee; ANALYZE outreach_deliveredsession")
+    print(f"populated in {time.perf_counter() - t0:.1f} s: generations {sizes}")
+
+
+def fill_sessions(sessions: int, institutions: int, inst_start: int, t_start: int, t_count: int) -> None:
+    """2 M sessions: random (seeded) institution, ambassador, day, audience, band and count; 10 % at no institution."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as c:
+        c.execute("SELECT setseed(0.42)")
         c.execute(
             """
             INSERT INTO outreach_deliveredsession (programme_id, ambassador_id, campaign_id, institution_id, country,
                 held_on, audience, min_age, max_age, count, is_illustrative)
-            SELECT t.programme_id, t.id, NULL,
-                   CASE WHEN s.k %% 10 = 0 THEN NULL ELSE %s + s.inst END,
-                   (%s::text[])[1 + CASE WHEN s.k %% 10 = 0 THEN (s.k / 10) %% 10 ELSE s.inst %% 10 END],
-                   DATE '2013-01-01' + (s.k %% 730)::int,
-                   CASE WHEN s.k %% 20 = 1 THEN 'parents' WHEN s.k %% 20 = 2 THEN 'educators' ELSE 'children' END,
-                   CASE WHEN s.k %% 20 IN (1, 2) THEN NULL ELSE (ARRAY[6, 10, 13, 15])[1 + s.k %% 4] END,
-                   CASE WHEN s.k %% 20 IN (1, 2) THEN NULL ELSE (ARRAY[9, 12, 14, 17])[1 + s.k %% 4] END,
-                   10 + (s.k * 7919) %% 51, false
-            FROM (SELECT k, (k * 104729) %% %s AS inst, (k * 7) %% %s AS tr FROM generate_series(0::bigint, %s - 1) k) s
+            SELECT t.programme_id, t.id, NULL, CASE WHEN s.r_loose < 0.1 THEN NULL ELSE %s + s.inst END,
+                   (%s::text[])[1 + s.inst %% 10], DATE '2013-01-01' + s.day,
+                   CASE WHEN s.r_aud < 0.05 THEN 'parents' WHEN s.r_aud < 0.1 THEN 'educators' ELSE 'children' END,
+                   CASE WHEN s.r_aud < 0.1 THEN NULL ELSE (ARRAY[6, 10, 13, 15])[1 + s.band] END,
+                   CASE WHEN s.r_aud < 0.1 THEN NULL ELSE (ARRAY[9, 12, 14, 17])[1 + s.band] END,
+                   s.cnt, false
+            FROM (SELECT k, floor(random() * %s)::int AS inst, floor(random() * %s)::int AS tr, random() AS r_loose,
+                         random() AS r_aud, floor(random() * 4)::int AS band, floor(random() * 730)::int AS day,
+                         10 + floor(random() * 51)::int AS cnt
+                  FROM generate_series(1, %s) k) s
             JOIN outreach_trainee t ON t.id = %s + s.tr
             """, [inst_start, COUNTRIES, institutions, t_count, sessions, t_start])
-    with connection.cursor() as c:
-        c.execute("ANALYZE outreach_institution; ANALYZE outreach_trainee; ANALYZE outreach_deliveredsession")
-    print(f"populated in {time.perf_counter() - t0:.1f} s: generations {sizes}")
+        c.execute("ANALYZE outreach_deliveredsession")
 
 
 RAW_COUNTED = """
@@ -191,6 +202,8 @@ def main() -> None:
     parser.add_argument("--trainees", type=int, default=200_000)
     parser.add_argument("--sessions", type=int, default=2_000_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--country", default="KE")
+    parser.add_argument("--refill-sessions", action="store_true", help="replace the sessions, keep the rest")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -204,6 +217,16 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     populate(args.institutions, args.trainees, args.sessions)
+    if args.refill_sessions:
+        with connection.cursor() as c:
+            c.execute("TRUNCATE outreach_deliveredsession")
+            c.execute("SELECT min(id) FROM outreach_institution")
+            inst_start = c.fetchone()[0]
+            c.execute("SELECT min(id), count(*) FROM outreach_trainee")
+            t_start, t_count = c.fetchone()
+        t0 = time.perf_counter()
+        fill_sessions(args.sessions, args.institutions, inst_start, t_start, t_count)
+        print(f"sessions refilled in {time.perf_counter() - t0:.1f} s")
     with connection.cursor() as c:
         c.execute("SELECT (SELECT count(*) FROM outreach_institution), (SELECT count(*) FROM outreach_trainee), "
                   "(SELECT max(generation) FROM outreach_trainee), (SELECT count(*) FROM outreach_deliveredsession)")
@@ -211,7 +234,7 @@ def main() -> None:
         c.execute("SELECT version()")
         version = c.fetchone()[0].split(" on ")[0]
     print(f"{version}; {inst:,} institutions, {tr:,} trainees over {gens} generations, {sess:,} sessions")
-    measure("country ET", "ET", args.runs)
+    measure(f"country {args.country}", args.country, args.runs)
     measure("whole initiative", None, args.runs)
 
 
