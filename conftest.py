@@ -133,3 +133,12 @@ def output_path(request):
     folder = Path(__file__).parent / "test-results" / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
     return lambda name: str(folder / name)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (the home page and menus are cached per process)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -35,6 +35,9 @@ def _country_choices(blank_label: Any) -> list[tuple[str, Any]]:
     return [("", blank_label), *countries]
 
 
+ORG_MENU_SIZE = 200
+
+
 class ActivityFilterForm(forms.Form):
     """The list filters, read from the query string. Invalid values are reported and ignored."""
 
@@ -62,6 +65,28 @@ class ActivityFilterForm(forms.Form):
         self.fields["country"].choices = _country_choices(_("All countries"))
         self.fields["organisation"].queryset = access.readable(user, Organisation.objects.all()).order_by("name")
         self.fields["occasion"].queryset = access.readable(user, Occasion.objects.all())
+        # Validation accepts any readable organisation, but the menu lists only the most active
+        # ones (plus the chosen one): a select of thousands of options is unusable and slow.
+        self.fields["organisation"].widget.choices = self._organisation_menu(user)
+
+    def _organisation_menu(self, user: Any) -> list[tuple[Any, str]]:
+        from django.core.cache import cache
+        from django.db.models import Count
+
+        key = f"activities:org-menu:{access.role_of(user)}:{sorted(access.user_organisation_ids(user))}"
+        menu = cache.get(key)
+        if menu is None:
+            top = (access.readable(user, Organisation.objects.all())
+                   .filter(activity_roles__role__in=ActivityPartner.OWNER_ROLES)
+                   .annotate(n=Count("activity_roles")).order_by("-n", "name")[:ORG_MENU_SIZE])
+            menu = sorted(((o.pk, str(o)) for o in top), key=lambda item: item[1].casefold())
+            cache.set(key, menu, 300)
+        chosen = self.data.get("organisation") if self.is_bound else None
+        if chosen and str(chosen).isdigit() and all(str(pk) != str(chosen) for pk, _label in menu):
+            org = Organisation.objects.filter(pk=int(chosen)).first()
+            if org is not None:
+                menu = [(org.pk, str(org)), *menu]
+        return [("", self.fields["organisation"].empty_label), *menu]
 
     def filters(self) -> ActivityFilters:
         """The valid filters (call after ``is_valid``); invalid ones are left out."""

@@ -51,20 +51,25 @@ def test_the_next_page_keeps_the_filters_and_continues_after_the_last_row(client
 
 def test_the_list_costs_the_same_number_of_queries_for_2_or_25_rows(client, make_activity, org_b,
                                                                       django_assert_num_queries):
+    from django.core.cache import cache
+
     for _ in range(2):
         make_activity(country="OM")
+    cache.clear()
     few = _queries(client, LIST)
     for _ in range(28):
         a = make_activity(country="OM", pillar_numbers=(1, 4, 5))
         services.activity_update(actor=None, activity=a, partners=[(a.partner_roles.get().organisation, "organiser"),
                                                                    (org_b, "co_organiser")])
+    cache.clear()
     many = _queries(client, LIST)
     assert few == many
-    # page + pillars + organisers, and the filter form's three select lists
-    with django_assert_num_queries(6):
+    # page + pillars + organisers, and the filter form's pillar and occasion lists; the
+    # organisation menu is cached after the first request
+    with django_assert_num_queries(5):
         client.get(LIST)
     # + looking up the pillar and the organisation the filters name
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(LIST, {"country": "OM", "pillar": "capacity-building", "organisation": org_b.pk})
     assert len(response.context["page"].items) == 25
 
@@ -72,6 +77,7 @@ def test_the_list_costs_the_same_number_of_queries_for_2_or_25_rows(client, make
 def test_the_filtered_list_as_a_signed_in_focal_point_has_no_n_plus_1(client, make_activity, focal_point):
     client.force_login(focal_point)
     make_activity(country="OM")
+    _queries(client, LIST + "?country=OM")  # warms the cached organisation menu
     few = _queries(client, LIST + "?country=OM")
     for _ in range(20):
         make_activity(country="OM", is_published=False)
