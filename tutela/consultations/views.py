@@ -159,6 +159,7 @@ def _comment_page(request: HttpRequest, consultation: Consultation, paragraph: P
     context = {
         "consultation": consultation, "paragraph": paragraph, "form": form, "page": page, "window": window,
         "may_comment": may_comment, "respondent": respondent, **neighbours,
+        "show_disposition": consultation.status == Consultation.Status.REPORT_PUBLISHED,
     }
     template = "consultations/paragraph.html"
     if request.htmx and request.method == "GET":

@@ -163,3 +163,14 @@ def test_importing_a_docx_that_is_not_a_docx_through_the_page(client, secretaria
                             "file": SimpleUploadedFile("draft.docx", b"MZ\x90 not a word file")})
     assert response.status_code == 422 and "not a Word document (.docx)" in response.content.decode()
     assert not GuidelineVersion.objects.filter(label="Draft 9").exists()
+
+
+def test_decisions_appear_beside_comments_once_the_report_is_published(client, secretariat, submit, consultation, paragraphs):
+    comment = submit("Add a deputy.")
+    services.comment_moderate(actor=secretariat, comment=comment, action="published")
+    services.disposition_record(actor=secretariat, consultation=consultation, comment_ids=[comment.pk],
+                                decision="accepted", rationale="Done in the final text.")
+    url = reverse("consultations:paragraph", args=[consultation.pk, paragraphs["1"].pk])
+    assert "Done in the final text." not in client.get(url).content.decode()
+    services.report_publish(actor=secretariat, consultation=consultation, summary="Thanks", now=consultation.closes_at)
+    assert "Done in the final text." in client.get(url).content.decode()
