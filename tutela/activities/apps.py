@@ -8,7 +8,7 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities")
     nav = [
         (_("Activities"), "activities:activity_list", "public", 10),
-        (_("Occasions"), "activities:occasion_list", "public", 40),
-        (_("Projects"), "activities:project_list", "public", 45),
+        (_("Occasions"), "activities:occasion_list", "explore", 40),
+        (_("Projects"), "activities:project_list", "explore", 45),
         (_("Activities you can edit"), "activities:activity_editable", "staff", 10),
     ]

@@ -9,6 +9,6 @@ class CoordinationConfig(AppConfig):
     # Menu entries: (label, url name, audience "public" | "staff" | "secretariat", order)
     nav = [
         (_("Coordination"), "coordination:body_list", "public", 50),
-        (_("Document registry"), "coordination:registry", "public", 51),
+        (_("Document registry"), "coordination:registry", "explore", 51),
         (_("Chair's dashboard"), "coordination:dashboard", "staff", 50),
     ]

@@ -10,7 +10,9 @@ from . import access
 def _nav_items() -> tuple[tuple[str, str, str, int], ...]:
     """Navigation entries declared by apps as ``nav = [(label, url_name, audience, order)]``.
 
-    ``audience`` is "public" (everyone) or "staff" (secretariat and focal points). Each app
+    ``audience`` is "public" (everyone, in the header), "explore" (everyone, on the home page
+    and the workspace but not in the header), "staff" (secretariat and focal points, on the
+    workspace) or "secretariat". Each app
     declares its own entries on its AppConfig, so adding an app never edits base.html.
     """
     items = []
@@ -28,8 +30,10 @@ def navigation(request):
     role = access.role_of(user)
     staff = role in {"secretariat", "focal_point"}
     public_nav = [(label, url) for label, url, audience, _ in _nav_items() if audience == "public"]
+    explore_nav = [(label, url) for label, url, audience, _ in _nav_items() if audience in ("public", "explore")]
     allowed = {"staff"} if staff else set()
     if role == "secretariat":
         allowed.add("secretariat")
     staff_nav = [(label, url) for label, url, audience, _ in _nav_items() if audience in allowed]
-    return {"role": role, "is_secretariat": role == "secretariat", "public_nav": public_nav, "staff_nav": staff_nav}
+    return {"role": role, "is_secretariat": role == "secretariat", "public_nav": public_nav,
+            "explore_nav": explore_nav, "staff_nav": staff_nav}

@@ -7,7 +7,7 @@ class InitiativesConfig(AppConfig):
     label = "initiatives"
     verbose_name = _("Initiatives")
     nav = [
-        (_("The initiative"), "initiatives:home", "public", 10),
-        (_("Deliverables"), "initiatives:deliverable_list", "public", 20),
-        (_("People"), "initiatives:person_list", "public", 40),
+        (_("The initiative"), "initiatives:home", "public", 8),
+        (_("Deliverables"), "initiatives:deliverable_list", "explore", 20),
+        (_("People"), "initiatives:person_list", "explore", 41),
     ]

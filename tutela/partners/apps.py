@@ -8,6 +8,6 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
     nav = [
         (_("Partners"), "partners:organisation_list", "public", 30),
-        (_("Agreements"), "partners:agreement_list", "public", 35),
+        (_("Agreements"), "partners:agreement_list", "explore", 35),
         (_("Records I can edit"), "partners:my_records", "staff", 30),
     ]

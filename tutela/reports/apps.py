@@ -6,4 +6,5 @@ class ReportsConfig(AppConfig):
     name = "tutela.reports"
     label = "reports"
     verbose_name = _("Reports")
-    nav = [(_("Progress reports"), "reports:report_list", "staff", 60)]
+    nav = [(_("Reports"), "reports:report_list", "public", 60),
+           (_("Progress reports and drafts"), "reports:report_list", "secretariat", 5)]
