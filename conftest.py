@@ -136,6 +136,21 @@ def output_path(request):
 
 
 @pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests (browser flows) run on tables a previous one may have flushed:
+    put back the reference data that migrations create (the five pillars)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("tutela.initiatives.migrations.0002_pillars").create(apps, None)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (the home page and menus are cached per process)."""
     from django.core.cache import cache
