@@ -293,6 +293,7 @@ class Respondent(models.Model):
     )
     email = models.EmailField(_("e-mail (never published)"), blank=True)
     confirmation_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     stakeholder_type = models.CharField(_("stakeholder type"), max_length=20, choices=StakeholderType, blank=True)
     industry_sector = models.CharField(_("industry sector"), max_length=20, choices=IndustrySector, blank=True)

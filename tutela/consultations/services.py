@@ -48,6 +48,7 @@ MAX_COMMENT_CHARS = 10_000
 MAX_ATTACHMENTS = 3
 CONFIRM_SALT = "consultations.respondent.confirm"
 CONFIRM_MAX_AGE = 7 * 24 * 3600
+CONFIRM_INTERVAL = 10 * 60
 RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 
 
@@ -311,6 +312,14 @@ def respondent_request_confirmation(*, consultation: Consultation, email: str, n
     except ValidationError as exc:
         raise ValidationError({"email": _("Enter a valid e-mail address, e.g. name@example.org.")}) from exc
     respondent, created = Respondent.objects.get_or_create(consultation=consultation, user=None, email=email)
+    respondent = Respondent.objects.select_for_update().get(pk=respondent.pk)
+    now = timezone.now()
+    # One link per address per interval: the form cannot be used to flood someone's mailbox.
+    # The answer is the same either way, so it does not reveal whether a link was just sent.
+    if respondent.confirmation_sent_at and (now - respondent.confirmation_sent_at).total_seconds() < CONFIRM_INTERVAL:
+        return respondent
+    respondent.confirmation_sent_at = now
+    respondent.save(update_fields=["confirmation_sent_at"])
     audit.record(actor=None, action="respondent.confirmation_requested", target=respondent,
                  changes={"consultation": [None, consultation.pk]})
     if notify:

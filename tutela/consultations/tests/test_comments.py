@@ -168,3 +168,10 @@ def test_questionnaire_answers_are_checked_against_the_choices(secretariat, draf
                             answers={q1.pk: "Yes", q2.pk: "Gaming platforms"})
     assert {a.question.number: a.choice or a.text for a in consultation.respondents.get().answers.all()} == {
         1: "Yes", 2: "Gaming platforms"}
+
+
+def test_asking_twice_for_a_confirmation_link_sends_one_e_mail(consultation, django_capture_on_commit_callbacks):
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            services.respondent_request_confirmation(consultation=consultation, email="a@example.org")
+    assert len(mail.outbox) == 1
