@@ -137,17 +137,24 @@ def output_path(request):
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """Transactional tests (browser flows) run on tables a previous one may have flushed:
-    put back the reference data that migrations create (the five pillars)."""
+    """Put back the reference data migrations create (the five pillars) when a transactional
+    test (a browser flow) flushed the tables before this test ran."""
     marker = request.node.get_closest_marker("django_db")
-    if marker is None or not marker.kwargs.get("transaction"):
+    names = request.fixturenames
+    if (marker and marker.kwargs.get("transaction")) or "transactional_db" in names or "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    elif marker or "db" in names:
+        request.getfixturevalue("db")
+    else:
         return
-    request.getfixturevalue("transactional_db")
-    import importlib
+    from tutela.initiatives.models import Pillar
 
-    from django.apps import apps
+    if Pillar.objects.count() != 5:
+        import importlib
 
-    importlib.import_module("tutela.initiatives.migrations.0002_pillars").create(apps, None)
+        from django.apps import apps
+
+        importlib.import_module("tutela.initiatives.migrations.0002_pillars").create(apps, None)
 
 
 @pytest.fixture(autouse=True)
