@@ -14,7 +14,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def story(org_a, org_b, secretariat_org):
     from tutela.initiatives.models import Pillar
     from tutela.initiatives.services import (
-        appointment_create, deliverable_create, initiative_create, person_create,
+        appointment_create,
+        deliverable_create,
+        initiative_create,
+        person_create,
     )
     from tutela.partners.services import agreement_create, commitment_add, organisation_create
 

@@ -367,7 +367,7 @@ def test_the_api_drafts_and_returns_paragraphs_with_sources(demo_report, demo_se
     assert "15,000" in body["paragraphs"][2]["text"]
     md = client.get(f"/api/v1/reports/{rid}/export.md", headers=headers)
     assert md.status_code == 200 and b"Click Safe, Click Clever" in md.content
-    bad = client.post("/api/v1/reports/", {"title": "x", "initiative_id": 1, "period_start": "2014-02-01",
+    bad = client.post("/api/v1/reports/", {"title": "x", "initiative_id": Initiative.objects.get().pk, "period_start": "2014-02-01",
                                              "period_end": "2014-01-01"}, content_type="application/json", headers=headers)
     assert bad.status_code == 422 and "period_end" in bad.json()["error"]["fields"]
 
