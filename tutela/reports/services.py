@@ -98,14 +98,15 @@ def report_draft(*, actor: Any, report: Report) -> dict[str, int]:
     seen: set[int] = set()
     next_order = max((p.order for p in paragraphs), default=0)
     fresh = not paragraphs
+    new: list[ReportParagraph] = []
     for draft in drafts:
         matches = by_key.get(draft.key, [])
         if not matches:
             next_order += 1
-            ReportParagraph.objects.create(
+            new.append(ReportParagraph(
                 report=report, order=next_order, keys=[draft.key], section=draft.section,
                 sentences=draft.sentences, bullets=draft.bullets, generated_hash=draft.hash,
-            )
+            ))
             summary["added"] += 1
             continue
         for p in matches:
@@ -123,6 +124,7 @@ def report_draft(*, actor: Any, report: Report) -> dict[str, int]:
             p.is_stale = False
             p.section = draft.section
             p.save()
+    ReportParagraph.objects.bulk_create(new, batch_size=1000)
     for p in paragraphs:
         if p.pk not in seen and p.origin == ReportParagraph.Origin.GENERATED and not p.is_stale:
             if not any(k in {d.key for d in drafts} for k in p.keys):
