@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: install, migrate, load the demo when empty, then serve the web app and a worker.
 source scripts/env.sh
-mkdir -p var/log
+mkdir -p var/log staticfiles
 "$UV" sync --locked --quiet
 export TUTELA_TASKS=db
 PY=(.venv/bin/python manage.py)
