@@ -1,7 +1,6 @@
 """Forms: they parse and present; the services decide."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .files import ALLOWED_EXTENSIONS
@@ -9,15 +8,6 @@ from .models import Body, Document, LiaisonRecipient, Meeting
 
 DATE = forms.DateInput(attrs={"type": "date"})
 ACCEPT = ",".join(f".{e}" for e in ALLOWED_EXTENSIONS)
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has one, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class MeetingForm(forms.Form):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tutela.core import access
+from tutela.core.forms import add_service_errors
 from tutela.core.pagination import keyset_page
 
 from . import forms, ical, selectors, services
@@ -93,7 +94,7 @@ def lifetime_extend(request: HttpRequest, slug: str) -> HttpResponse:
                                      reason=data["reason"], meeting=_meeting_or_404(body, data["meeting"]),
                                      decided_by=data["decided_by"])
         except ValidationError as exc:
-            forms.apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("%(body)s now runs until %(end)s.") % {"body": body, "end": data["new_end"]})
             return redirect("coordination:body_detail", body.slug)
@@ -138,10 +139,10 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except services.NeedsConfirmation as exc:
             needs_confirmation = True
-            forms.apply_errors(form, exc)
+            add_service_errors(form, exc)
             form.fields["confirm_outside_lifetime"].widget = forms.forms.CheckboxInput()
         except ValidationError as exc:
-            forms.apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The %(meeting)s meeting is recorded.") % {"meeting": meeting})
             return redirect("coordination:meeting_detail", body.slug, meeting.ordinal)
@@ -220,7 +221,7 @@ def document_register(request: HttpRequest, slug: str) -> HttpResponse:
                 access_level=data["access"], number=data["number"] or None, upload=data["file"],
             )
         except ValidationError as exc:
-            forms.apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Registered as %(number)s.") % {"number": document.number})
             return redirect("coordination:document_detail", document.pk)
@@ -243,7 +244,7 @@ def document_revise(request: HttpRequest, pk: int) -> HttpResponse:
             services.document_revise(actor=request.user, document=document, note=data["note"], title=data["title"],
                                      document_date=data["document_date"], upload=data["file"])
         except ValidationError as exc:
-            forms.apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             document.refresh_from_db()
             messages.success(request, _("%(label)s issued.") % {"label": document.label})
@@ -328,7 +329,7 @@ def liaison_create(request: HttpRequest, slug: str) -> HttpResponse:
                 approval=data["approval"], send=data["send"],
             )
         except ValidationError as exc:
-            forms.apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Liaison statement saved (%(status)s).") % {"status": liaison.get_status_display()})
             return redirect("coordination:liaison_detail", liaison.pk)

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tutela.core import access
+from tutela.core.forms import add_service_errors
+from tutela.core.forms import list_template as _list_template
 from tutela.core.pagination import keyset_page
-from tutela.partners.forms import add_service_errors
 from tutela.partners.models import Organisation
 
 from . import selectors, services
@@ -19,10 +20,6 @@ from .forms import AppointmentForm, DeliverableForm, InitiativeForm, PersonForm
 from .models import Appointment, Deliverable, Initiative, Person, Pillar
 
 PAGE_SIZE = 25
-
-
-def _list_template(request: HttpRequest, name: str) -> str:
-    return f"{name}#results" if getattr(request, "htmx", False) else name
 
 
 def _status(form) -> int:

@@ -19,15 +19,6 @@ IMPORT_COLUMNS = ["name", "consent", "label", "sector", "institution", "status",
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 
-def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on the field it names when the form has it."""
-    if hasattr(exc, "error_dict"):
-        for name, messages in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
-
-
 class TraineeForm(forms.Form):
     full_name = forms.CharField(label=_("Name"), required=False, max_length=200,
                                 help_text=_("Only with the person's consent to be named. Trainees are adults."))

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django_countries import countries
 
 from tutela.core import access
+from tutela.core.forms import add_service_errors
 from tutela.core.pagination import keyset_page
 
 from . import reach, selectors, services
@@ -26,7 +27,6 @@ from .forms import (
     SessionForm,
     TraineeForm,
     VerifyForm,
-    apply_service_errors,
 )
 from .models import Campaign, Certificate, Cohort, ReachParameter, Trainee, TrainingProgramme
 
@@ -81,7 +81,7 @@ def trainee_register(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             trainee = services.trainee_register(actor=request.user, cohort=cohort, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("%(t)s is registered in %(c)s.") % {"t": trainee.display_name, "c": cohort.name})
             return redirect("outreach:programme_trainees", pk=programme.pk)
@@ -115,7 +115,7 @@ def session_record(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.session_record(actor=request.user, programme=programme, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Session recorded; reach updated."))
             return redirect(reverse("outreach:programme_detail", args=[programme.pk]) + "#reach")
@@ -137,7 +137,7 @@ def _parameter_edit(request: HttpRequest, subject: TrainingProgramme | Campaign,
         try:
             services.parameter_set(actor=request.user, key=key, **kwargs, **form.cleaned_data)
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Parameter saved; the estimate is recomputed."))
             return redirect(back + "#reach")
@@ -219,7 +219,7 @@ def certificate_revoke(request: HttpRequest, code: str) -> HttpResponse:
         try:
             services.certificate_revoke(actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Certificate %(c)s revoked.") % {"c": certificate.code})
             return redirect("outreach:programme_trainees", pk=certificate.trainee.programme_id)

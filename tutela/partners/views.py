@@ -9,18 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tutela.core import access
+from tutela.core.forms import add_service_errors
+from tutela.core.forms import list_template as _list_template
 from tutela.core.pagination import keyset_page
 
 from . import selectors, services
-from .forms import AgreementForm, CommitmentForm, MergeForm, OrganisationForm, add_service_errors
+from .forms import AgreementForm, CommitmentForm, MergeForm, OrganisationForm
 from .models import Agreement, Commitment, Organisation
 
 PAGE_SIZE = 25
-
-
-def _list_template(request: HttpRequest, name: str) -> str:
-    # An htmx request (the filter form) gets only the results partial.
-    return f"{name}#results" if getattr(request, "htmx", False) else name
 
 
 # --- Organisations ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tutela.core import access
+from tutela.core.forms import add_service_errors
 
 from . import rendering, selectors, services, tasks
 from .forms import ParagraphForm, ReportForm
@@ -30,20 +31,12 @@ def report_create(request: HttpRequest) -> HttpResponse:
         try:
             report = services.report_create(actor=request.user, **data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             services.report_draft(actor=request.user, report=report)
             messages.success(request, _("Report defined and drafted from the records. Review each paragraph."))
             return redirect("reports:report_detail", report.pk)
     return render(request, "reports/report_form.html", {"form": form}, status=422 if form.errors else 200)
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -132,7 +125,7 @@ def paragraph_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.paragraph_edit(actor=request.user, paragraph=paragraph, text=form.cleaned_data["text"])
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect(f"{paragraph.report.get_absolute_url()}#p{paragraph.pk}")
     return render(request, "reports/paragraph_form.html", {"form": form, "paragraph": paragraph},
