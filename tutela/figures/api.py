@@ -21,9 +21,7 @@ from .models import Figure, Indicator
 router = Router(tags=["figures"])
 
 MAX_LIMIT = 100
-# Records a figure may be about, as "app_label.model".
-SUBJECT_TYPES = {"activities.activity", "activities.project", "activities.occasion", "partners.organisation",
-                 "initiatives.deliverable", "initiatives.initiative"}
+SUBJECT_TYPES = selectors.SUBJECT_TYPES
 
 
 class IndicatorOut(Schema):
@@ -129,10 +127,7 @@ def _figure(f: Figure) -> dict[str, Any]:
 
 
 def _content_type(label: str) -> ContentType:
-    if label not in SUBJECT_TYPES:
-        raise ValidationError({"subject_type": f"Unknown subject type “{label}”; use one of {', '.join(sorted(SUBJECT_TYPES))}."})
-    app_label, model = label.split(".")
-    return ContentType.objects.get_by_natural_key(app_label, model)
+    return selectors.subject_content_type(label)
 
 
 def _args(user: Any, payload: FigurePatch) -> dict[str, Any]:
@@ -152,14 +147,7 @@ def _args(user: Any, payload: FigurePatch) -> dict[str, Any]:
     if subject_type or subject_id:
         if not (subject_type and subject_id):
             raise ValidationError({"subject_type": "Give both subject_type and subject_id."})
-        model = _content_type(subject_type).model_class()
-        qs = model._default_manager.all()
-        if hasattr(qs, "public"):
-            qs = access.readable(user, qs)
-        subject = qs.filter(pk=subject_id).first()
-        if subject is None:
-            raise ValidationError({"subject_id": f"{subject_type} {subject_id} does not exist."})
-        data["subject"] = subject
+        data["subject"] = selectors.readable_subject(user, subject_type, subject_id)
     for name in ("kind", "method", "assumptions", "source", "source_url", "group", "sex", "note", "country"):
         if name in data and data[name] is None:
             data[name] = ""

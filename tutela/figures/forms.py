@@ -1,4 +1,4 @@
-"""Filters for the figures list (figures are written through the API and the services)."""
+"""The figures list filters and the form that records or changes one figure (through the services)."""
 
 from typing import Any
 
@@ -6,7 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from tutela.core.choices import FigureKind
+from tutela.core import access
+from tutela.core.choices import FigureKind, StakeholderGroup
+from tutela.partners.models import Organisation
 
 from .models import Figure, Indicator
 from .selectors import FigureFilters
@@ -33,3 +35,75 @@ class FigureFilterForm(forms.Form):
         return FigureFilters(indicator=data.get("indicator"), kind=data.get("kind") or "",
                              measure=data.get("measure") or "", country=data.get("country") or "",
                              year=data.get("year"))
+
+
+class FigureForm(forms.Form):
+    """Types and choices only: the honest-number rules (kind, method for estimates, source, child age
+    bands, ranges) are checked by ``services.figure_create/update`` and shown on their fields."""
+
+    indicator = forms.ModelChoiceField(Indicator.objects.all(), label=_("Indicator"), to_field_name="code",
+                                       empty_label=_("Choose an indicator"),
+                                       error_messages={"required": _("Choose what the figure measures.")})
+    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2, required=False,
+                               widget=forms.NumberInput(attrs={"step": "any", "style": "width:10rem"}))
+    kind = forms.ChoiceField(label=_("Kind"), required=False, widget=forms.RadioSelect, choices=FigureKind.choices,
+                             help_text=_("Counted: every unit was counted. Estimated or modelled: say how in the method."))
+    measure = forms.ChoiceField(label=_("Target or actual"), widget=forms.RadioSelect, choices=Figure.Measure.choices,
+                                initial=Figure.Measure.ACTUAL)
+    low = forms.DecimalField(label=_("Range: low"), max_digits=14, decimal_places=2, required=False,
+                             help_text=_("Optional, for estimates: the lowest plausible value."),
+                             widget=forms.NumberInput(attrs={"step": "any", "style": "width:10rem"}))
+    high = forms.DecimalField(label=_("Range: high"), max_digits=14, decimal_places=2, required=False,
+                              widget=forms.NumberInput(attrs={"step": "any", "style": "width:10rem"}))
+    method = forms.CharField(label=_("Method"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("How the number was counted, estimated or modelled (required unless counted)."))
+    assumptions = forms.CharField(label=_("Assumptions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    source = forms.CharField(label=_("Source"), max_length=300, required=False,
+                             help_text=_("The document, page or record the number comes from."))
+    source_url = forms.URLField(label=_("Source address"), max_length=500, required=False, assume_scheme="https")
+    as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}),
+                            error_messages={"required": _("Give the date the figure is valid on.")})
+    period_start = forms.DateField(label=_("Period from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    period_end = forms.DateField(label=_("Period to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    group = forms.ChoiceField(label=_("Breakdown: group"), required=False,
+                              choices=[("", _("All groups")), *StakeholderGroup.choices],
+                              help_text=_("Children only with an age band within 0–17."))
+    min_age = forms.IntegerField(label=_("From age"), required=False, min_value=0, max_value=120,
+                                 widget=forms.NumberInput(attrs={"style": "width:6rem"}))
+    max_age = forms.IntegerField(label=_("To age"), required=False, min_value=0, max_value=120,
+                                 widget=forms.NumberInput(attrs={"style": "width:6rem"}))
+    sex = forms.ChoiceField(label=_("Breakdown: sex"), required=False, choices=[("", _("Both")), *Figure.Sex.choices])
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    owner_organisation = forms.ModelChoiceField(Organisation.objects.none(), label=_("Reported by"), required=False,
+                                                empty_label=_("Nobody (the secretariat)"))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    SERVICE_FIELDS = ["indicator", "value", "kind", "measure", "low", "high", "method", "assumptions", "source",
+                      "source_url", "as_of", "period_start", "period_end", "group", "min_age", "max_age", "sex",
+                      "country", "owner_organisation", "note"]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("No country (international)")), *countries]
+        owners = Organisation.objects.order_by("name").only("pk", "name")
+        if access.is_secretariat(user):
+            self.fields["owner_organisation"].queryset = owners
+        else:
+            # A focal point reports for their own organisation, and may only pick it.
+            self.fields["owner_organisation"].queryset = owners.filter(pk__in=access.user_organisation_ids(user))
+            self.fields["owner_organisation"].required = True
+            self.fields["owner_organisation"].empty_label = None
+
+    @staticmethod
+    def initial_for(figure: Figure) -> dict[str, Any]:
+        initial = {name: getattr(figure, name) for name in FigureForm.SERVICE_FIELDS}
+        initial["indicator"] = figure.indicator.code
+        initial["country"] = figure.country.code or ""
+        initial["owner_organisation"] = figure.owner_organisation_id
+        return initial
+
+    def service_fields(self) -> dict[str, Any]:
+        data = {name: self.cleaned_data.get(name) for name in self.SERVICE_FIELDS}
+        for name in ("kind", "method", "assumptions", "source", "source_url", "group", "sex", "country", "note"):
+            data[name] = data[name] or ""
+        return data

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django_countries import countries
@@ -84,6 +85,33 @@ def attach_subjects(user: Any, figures: list[Figure]) -> None:
             found[(type_id, obj.pk)] = obj
     for f in figures:
         f.shown_subject = found.get((f.subject_type_id, f.subject_id))
+
+
+# Records a figure may be about, as "app_label.model".
+SUBJECT_TYPES = {"activities.activity", "activities.project", "activities.occasion", "partners.organisation",
+                 "initiatives.deliverable", "initiatives.initiative"}
+
+
+def subject_content_type(label: str) -> ContentType:
+    if label not in SUBJECT_TYPES:
+        raise ValidationError({"subject_type": f"Unknown subject type “{label}”; use one of {', '.join(sorted(SUBJECT_TYPES))}."})
+    app_label, model = label.split(".")
+    return ContentType.objects.get_by_natural_key(app_label, model)
+
+
+def readable_subject(user: Any, label: str, pk: Any) -> Any:
+    """The record ``label`` ``pk`` a figure may be about, if ``user`` may read it; else ValidationError."""
+    model = subject_content_type(label).model_class()
+    qs = model._default_manager.all()
+    if hasattr(qs, "public"):
+        qs = access.readable(user, qs)
+    try:
+        subject = qs.filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        subject = None
+    if subject is None:
+        raise ValidationError({"subject_id": f"{label} {pk} does not exist."})
+    return subject
 
 
 def figure_detail(user: Any, pk: Any) -> Figure:

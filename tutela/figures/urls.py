@@ -6,5 +6,7 @@ app_name = "figures"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("all/", views.figure_list, name="figure_list"),
+    path("new/", views.figure_create, name="figure_create"),
     path("<int:pk>/", views.figure_detail, name="figure_detail"),
+    path("<int:pk>/edit/", views.figure_edit, name="figure_edit"),
 ]

@@ -1,21 +1,34 @@
-"""The public dashboard and the figures list and detail pages."""
+"""The public dashboard, the figures list and detail pages, and the form to record or change a figure."""
 
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tutela.activities.selectors import count_display
-from tutela.activities.templatetags.tutela_links import safe_url
+from tutela.activities.templatetags.tutela_links import SUBJECT_URLS, safe_url
 from tutela.core import access
 from tutela.core.choices import StakeholderGroup
+from tutela.core.forms import add_service_errors
 
-from . import charts, selectors
-from .forms import FigureFilterForm
+from . import charts, selectors, services
+from .forms import FigureFilterForm, FigureForm
+from .models import Figure
 
 PAGE_SIZE = 25
+FORM_GROUPS = [
+    (gettext_noop("The number"), ["indicator", "value", "kind", "measure", "low", "high"]),
+    (gettext_noop("How it was made and where it comes from"),
+     ["method", "assumptions", "source", "source_url", "as_of", "period_start", "period_end"]),
+    (gettext_noop("Breakdown"), ["group", "min_age", "max_age", "sex", "country"]),
+    (gettext_noop("Reporting"), ["owner_organisation", "note"]),
+]
 
 
 def _activities_url(**params) -> str:
@@ -93,9 +106,66 @@ def figure_list(request: HttpRequest) -> HttpResponse:
     page = selectors.figure_page(request.user, form.filters(), cursor=request.GET.get("after") or None, size=PAGE_SIZE)
     filtered = any(v for k, v in request.GET.items() if k != "after")
     return render(request, "figures/figure_list.html", {"form": form, "page": page, "figures": page.items,
-                                                        "filtered": filtered})
+                                                        "filtered": filtered, "can_create": _may_create(request.user)})
 
 
 def figure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     figure = selectors.figure_detail(request.user, pk)
-    return render(request, "figures/figure_detail.html", {"figure": figure})
+    return render(request, "figures/figure_detail.html",
+                  {"figure": figure, "can_edit": access.can_write(request.user, figure)})
+
+
+def _may_create(user) -> bool:
+    return access.is_secretariat(user) or bool(access.user_organisation_ids(user))
+
+
+@login_required
+def figure_create(request: HttpRequest) -> HttpResponse:
+    """``?subject_type=activities.activity&subject_id=N`` records a figure about that record."""
+    if not _may_create(request.user):
+        raise PermissionDenied
+    params = request.POST if request.method == "POST" else request.GET
+    subject = None
+    if params.get("subject_type") or params.get("subject_id"):
+        try:
+            subject = selectors.readable_subject(request.user, params.get("subject_type", ""), params.get("subject_id"))
+        except ValidationError as exc:
+            raise Http404 from exc
+    return _figure_form(request, None, subject)
+
+
+@login_required
+def figure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    figure = access.get_for_user(request.user, Figure.objects.select_related("indicator"), pk, write=True)
+    selectors.attach_subjects(request.user, [figure])
+    return _figure_form(request, figure, figure.shown_subject)
+
+
+def _figure_form(request: HttpRequest, figure: Figure | None, subject) -> HttpResponse:
+    user = request.user
+    status = 200
+    if request.method == "POST":
+        form = FigureForm(request.POST, user=user)
+        if form.is_valid():
+            try:
+                if figure is None:
+                    figure = services.figure_create(actor=user, subject=subject, **form.service_fields())
+                else:
+                    figure = services.figure_update(actor=user, figure=figure, **form.service_fields())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Figure saved."))
+                return redirect("figures:figure_detail", figure.pk)
+        status = 422
+    else:
+        initial = FigureForm.initial_for(figure) if figure else {}
+        if figure is None and not access.is_secretariat(user):
+            initial["owner_organisation"] = min(access.user_organisation_ids(user))
+        form = FigureForm(initial=initial or None, user=user)
+    subject_type = f"{subject._meta.app_label}.{subject._meta.model_name}" if subject is not None else ""
+    groups = [(_(legend), [form[name] for name in names]) for legend, names in FORM_GROUPS]
+    subject_url = safe_url(SUBJECT_URLS.get(subject_type, ""), subject.pk) if subject is not None else ""
+    context = {"form": form, "figure": figure, "subject": subject, "subject_type": subject_type, "groups": groups,
+               "subject_url": subject_url}
+    return render(request, "figures/figure_form.html", context, status=status)
