@@ -23,7 +23,7 @@ from tutela.core import access
 from tutela.core.choices import FigureKind, StakeholderGroup
 from tutela.core.text import fold
 from tutela.figures.models import Figure, Indicator
-from tutela.figures.services import figure_create
+from tutela.figures.services import figure_build, figure_create, figures_insert
 from tutela.initiatives.models import Pillar
 from tutela.partners.models import Organisation
 from tutela.partners.services import organisation_create
@@ -56,6 +56,9 @@ class Context:
     occasions: dict[str, Any] = field(default_factory=dict)
     indicators: dict[str, Any] = field(default_factory=dict)
     pillars: dict[str, Pillar] | None = None
+    # Bulk path: activities a batch refers to (loaded once per batch), indicators named by the file.
+    activities: dict[str, Any] = field(default_factory=dict)
+    new_indicators: dict[str, Indicator] = field(default_factory=dict)
 
 
 # --- Cell parsers: each returns a value or adds (column, message) to ``problems`` ----------------
@@ -198,8 +201,27 @@ class Kind:
             raise FileProblem(" ".join(messages))
         return names
 
+    # Kinds with a bulk path check rows with ``build`` and write them with ``insert`` (see services).
+    bulk = False
+
     def apply(self, row: dict[str, str], ctx: Context) -> Any:
         """Create the record for one row through its service; raise RowProblems with what to fix."""
+        return self._run(row, ctx, self.create)
+
+    def build(self, row: dict[str, str], ctx: Context) -> Any:
+        """Bulk path: the unsaved record for one row, checked by its service's rules; RowProblems as ``apply``."""
+        return self._run(row, ctx, self.build_one)
+
+    def prefetch(self, rows: list[dict[str, str]], ctx: Context) -> None:
+        """Bulk path: load what a batch of rows refers to in a few queries (into ``ctx``)."""
+
+    def insert(self, records: list[Any]) -> int:
+        raise NotImplementedError
+
+    def build_one(self, ctx: Context, kwargs: dict) -> Any:
+        raise NotImplementedError
+
+    def _run(self, row: dict[str, str], ctx: Context, make: Any) -> Any:
         problems: list[tuple[str, str]] = []
         if row.get("id"):
             problems.append(("id", _("Importing never updates existing records: leave id empty to add a new one.")))
@@ -207,7 +229,7 @@ class Kind:
             kwargs = self.parse(row, ctx, problems)
             if problems:
                 raise RowProblems(problems)
-            return self.create(ctx, kwargs)
+            return make(ctx, kwargs)
         except ValidationError as exc:
             raise RowProblems(_problems_from(exc, self.field_columns, self.default_column)) from exc
         except PermissionDenied as exc:
@@ -471,10 +493,16 @@ class FigureKindSpec(Kind):
         owner = _organisation(ctx, row["reported_by"], "reported_by", problems) if _text(row, "reported_by") else None
         subject = None
         if _text(row, "activity_id"):
-            try:
-                subject = access.get_for_user(ctx.actor, Activity, row["activity_id"])
-            except Http404:
-                problems.append(("activity_id", _("There is no activity number %(v)s that you may see.") % {"v": row["activity_id"]}))
+            key = row["activity_id"]
+            if key in ctx.activities:
+                subject = ctx.activities[key]
+            else:
+                try:
+                    subject = access.get_for_user(ctx.actor, Activity, key)
+                except Http404:
+                    subject = None
+            if subject is None:
+                problems.append(("activity_id", _("There is no activity number %(v)s that you may see.") % {"v": key}))
         as_of = _date(row, "as_of", problems)
         if not _text(row, "as_of"):
             problems.append(("as_of", _("Say as of which date the figure holds (YYYY-MM-DD).")))
@@ -506,6 +534,36 @@ class FigureKindSpec(Kind):
             kwargs["indicator"] = indicator_get_or_create(code=code, name=name, unit=unit)
             ctx.indicators[code] = kwargs["indicator"]
         return figure_create(actor=ctx.actor, **kwargs)
+
+    bulk = True
+
+    def prefetch(self, rows, ctx):
+        ctx.activities = {}
+        wanted = {r.get("activity_id", "") for r in rows} - {""}
+        ids = {int(v) for v in wanted if v.isdigit()}
+        found = {str(a.pk): a for a in access.readable(ctx.actor, Activity.objects.filter(pk__in=ids)).only("pk")}
+        ctx.activities = {v: found.get(str(int(v)) if v.isdigit() else v) for v in wanted}
+
+    def build_one(self, ctx, kwargs):
+        name, unit, code = kwargs.pop("_indicator_name"), kwargs.pop("_unit"), kwargs.pop("_code")
+        if not kwargs["value"]:
+            raise ValidationError({"value": _("A figure needs a value.")})
+        if kwargs["indicator"] == "new":
+            # Saved by ``insert`` only if a valid row uses it (as the row path's savepoint would).
+            kwargs["indicator"] = ctx.new_indicators.setdefault(code, Indicator(code=code, name=name, unit=unit))
+        return figure_build(actor=ctx.actor, **kwargs)
+
+    def insert(self, records):
+        from tutela.figures.services import indicator_get_or_create
+
+        saved: dict[str, Indicator] = {}
+        for figure in records:
+            if figure.indicator.pk is None:
+                i = figure.indicator
+                if i.code not in saved:
+                    saved[i.code] = indicator_get_or_create(code=i.code, name=i.name, unit=i.unit)
+                figure.indicator = saved[i.code]
+        return figures_insert(records)
 
     def forbidden_message(self):
         return _("You may only import figures your organisation reports: put your organisation in reported_by.")
