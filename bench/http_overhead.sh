@@ -3,6 +3,7 @@
 # (2 workers, TUTELA_ENV unset, DEBUG off), each against a bare view returning the same bytes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { echo "installing wrk (apt)"; apt-get install -y -q wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }; }
 PORT=${BENCH_PORT:-8150}
 DURATION=${BENCH_DURATION:-10s}
 CONNECTIONS=${BENCH_CONNECTIONS:-8}

@@ -9,7 +9,9 @@ handler403 = "tutela.core.views.permission_denied"
 handler404 = "tutela.core.views.page_not_found"
 handler500 = "tutela.core.views.server_error"
 
+# The API comes first: it is the hottest prefix, and Django tries patterns in order.
 urlpatterns = [
+    path("api/v1/", api.urls),
     path("", include("tutela.core.urls")),
     path("accounts/", include("tutela.accounts.urls")),
     path("partners/", include("tutela.partners.urls")),
@@ -21,7 +23,6 @@ urlpatterns = [
     path("coordination/", include("tutela.coordination.urls")),
     path("reports/", include("tutela.reports.urls")),
     path("exchange/", include("tutela.exchange.urls")),
-    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

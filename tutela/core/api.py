@@ -36,7 +36,7 @@ class TokenAuth(HttpBearer):
     """``Authorization: Bearer tut_…`` with a personal token. A bad token is refused, never ignored."""
 
     def __call__(self, request: HttpRequest):
-        header = request.headers.get("Authorization", "")
+        header = request.META.get("HTTP_AUTHORIZATION", "")  # not request.headers: that parses them all
         if not header:
             return None
         if not header.lower().startswith("bearer "):
@@ -74,7 +74,7 @@ class SessionAuth(APIKeyCookie):
 
 def anonymous(request: HttpRequest):
     """Lets public endpoints answer the anonymous public (last in the chain)."""
-    if "Authorization" in request.headers:
+    if "HTTP_AUTHORIZATION" in request.META:
         return None
     request.user = getattr(request, "user", None) or AnonymousUser()
     return request.user or True

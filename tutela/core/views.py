@@ -10,22 +10,21 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_page, never_cache
-from django.views.decorators.vary import vary_on_cookie
+from django.views.decorators.cache import never_cache
 
 from . import access
+from .cache import anonymous_page_cache
 from .models import AuditEntry, WorkerHeartbeat
 from .pagination import keyset_page
 
 logger = logging.getLogger(__name__)
 
 
-@cache_page(300)
-@vary_on_cookie
+@anonymous_page_cache(300)
 def home(request: HttpRequest) -> HttpResponse:
     # The public home page is the same for every anonymous visitor (per language): served
-    # from the cache it costs about what a static response costs. Signed-in visitors carry a
-    # cookie, so they get their own copy (Vary: Cookie).
+    # from the cache it costs about what a static response costs. Visitors with a cookie
+    # (signed in, or with a message waiting) always get a fresh page.
     return render(request, "core/home.html", {})
 
 

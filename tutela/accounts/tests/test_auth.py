@@ -111,3 +111,34 @@ def test_a_focal_point_must_belong_to_an_organisation(db):
 
     with pytest.raises(ValidationError, match="must belong to an organisation"):
         user_create(actor=None, email="x@example.org", password=PASSWORD, role="focal_point")
+
+
+def test_a_token_of_a_deactivated_account_is_refused(client, focal_point):
+    _token, key = api_token_create(actor=focal_point, name="script")
+    focal_point.is_active = False
+    focal_point.save(update_fields=["is_active"])
+    refused = client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"})
+    assert refused.status_code == 401
+
+
+def test_a_token_call_records_its_last_use_at_most_once_a_minute(client, focal_point, django_assert_num_queries):
+    token, key = api_token_create(actor=focal_point, name="script")
+    assert token.last_used_at is None
+    first = client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"})
+    assert first.status_code == 200
+    token.refresh_from_db()
+    used = token.last_used_at
+    assert used is not None
+    # The user comes back whole from the one lookup (organisation name needs its own read).
+    with django_assert_num_queries(2):
+        again = client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"})
+    assert again.json() == first.json()
+    assert again.json()["organisation"] == str(focal_point.organisation)
+    token.refresh_from_db()
+    assert token.last_used_at == used
+
+
+def test_a_token_with_the_wrong_prefix_or_a_changed_letter_is_refused(client, focal_point):
+    _token, key = api_token_create(actor=focal_point, name="script")
+    for bad in (key[:-1] + ("A" if key[-1] != "A" else "B"), "xyz_" + key[4:], key + "' OR '1'='1"):
+        assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {bad}"}).status_code == 401

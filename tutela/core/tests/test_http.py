@@ -116,3 +116,24 @@ def test_the_api_docs_page_loads_nothing_from_a_cdn(client):
     page = client.get("/api/v1/docs").content.decode()
     assert "cdn" not in page.lower()
     assert "https://" not in page.replace("https://swagger.io", "")
+
+
+def test_the_cached_home_page_is_never_served_to_a_visitor_with_a_cookie(client, stakeholder):
+    anonymous = client.get("/")
+    assert "Cookie" in anonymous["Vary"]
+    client.force_login(stakeholder)
+    signed_in = client.get("/")
+    assert signed_in.status_code == 200
+    assert stakeholder.email.encode() in signed_in.content or b"Sign out" in signed_in.content
+    assert b"Sign out" not in anonymous.content
+    client.logout()
+    assert b"Sign out" not in client.get("/").content
+
+
+def test_the_home_page_is_cached_per_language(client):
+    english = client.get("/", headers={"Accept-Language": "en"})
+    french = client.get("/", headers={"Accept-Language": "fr"})
+    assert english["Content-Language"] == "en" and b'lang="en"' in english.content
+    assert french["Content-Language"] == "fr" and b'lang="fr"' in french.content
+    again = client.get("/", headers={"Accept-Language": "en"})
+    assert again.content == english.content
