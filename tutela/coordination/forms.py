@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .files import ALLOWED_EXTENSIONS
-from .models import Body, Document, LiaisonRecipient, Meeting
+from .models import Body, BodyMembership, Decision, Document, LiaisonRecipient, Meeting
 
 DATE = forms.DateInput(attrs={"type": "date"})
 ACCEPT = ",".join(f".{e}" for e in ALLOWED_EXTENSIONS)
@@ -107,3 +107,164 @@ class LiaisonForm(forms.Form):
                 rows.append({"body": bodies.get(pk), "purpose": self.cleaned_data.get(f"purpose_{i}") or None,
                              "deadline": self.cleaned_data.get(f"deadline_{i}")})
         return rows
+
+
+# --- Membership, chairs, terms of reference -------------------------------------------------
+
+def _named_people():
+    """Only adults who may be named (public figures, or who consented) are offered anywhere."""
+    from tutela.initiatives.models import Person
+
+    return Person.objects.public().select_related("organisation").order_by("full_name")
+
+
+def _person_label(person) -> str:
+    return f"{person} ({person.organisation})" if person.organisation_id else str(person)
+
+
+def _organisations():
+    from tutela.partners.models import Organisation
+
+    return Organisation.objects.order_by("name")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return _person_label(obj)
+
+
+class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return _person_label(obj)
+
+
+NAMED_ONLY = _("Only adults who are public figures or who consented to be named are listed; record consent on the "
+               "person's page first.")
+
+
+class MembershipForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False,
+                                          empty_label=_("— none —"),
+                                          error_messages={"invalid_choice": _("Unknown organisation.")})
+    person = PersonChoiceField(label=_("Named person"), queryset=None, required=False, empty_label=_("— none —"),
+                               help_text=NAMED_ONLY, error_messages={"invalid_choice": _("Choose a person from the list.")})
+    role = forms.ChoiceField(label=_("Role"), choices=BodyMembership.Role.choices, initial=BodyMembership.Role.MEMBER)
+    represents = forms.CharField(label=_("Represents"), max_length=200, required=False,
+                                 help_text=_("e.g. ITU-T SG13, or a group of stakeholders"))
+    since = forms.DateField(label=_("Member since"), widget=DATE, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = _organisations()
+        self.fields["person"].queryset = _named_people()
+
+
+class ChairForm(forms.Form):
+    person = PersonChoiceField(label=_("Person"), queryset=None, help_text=NAMED_ONLY,
+                               error_messages={"invalid_choice": _("Choose a person from the list."),
+                                               "required": _("Choose the person appointed.")})
+    role = forms.ChoiceField(label=_("Role"), choices=[], initial="chair")
+    starts_on = forms.DateField(label=_("From"), widget=DATE, required=False)
+    ends_on = forms.DateField(label=_("Until"), widget=DATE, required=False, help_text=_("Leave empty for an open term."))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False, help_text=_("e.g. “United States”, “appointed at the 5th meeting”"))
+
+    def __init__(self, *args, **kwargs):
+        from tutela.initiatives.models import Appointment
+
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = _named_people()
+        roles = {Appointment.Role.CHAIR, Appointment.Role.CO_CHAIR, Appointment.Role.VICE_CHAIR}
+        self.fields["role"].choices = [(v, label) for v, label in Appointment.Role.choices if v in roles]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The term ends before it starts."))
+        return data
+
+
+class TermsOfReferenceForm(forms.Form):
+    document = forms.TypedChoiceField(label=_("Document"), coerce=int,
+                                      help_text=_("A document registered by this body. Register it first if it is not listed."),
+                                      error_messages={"required": _("Choose the document holding these terms of reference.")})
+    approved_on = forms.DateField(label=_("Approved on"), widget=DATE)
+    approved_by = forms.ModelChoiceField(label=_("Approved by (body)"), queryset=Body.objects.none(), required=False,
+                                         empty_label=_("— not a body —"))
+    approved_by_label = forms.CharField(label=_("…or approved by"), max_length=200, required=False,
+                                        help_text=_("When it was not a body, e.g. “JCA-COP participants”."))
+    meeting = forms.TypedChoiceField(label=_("At meeting"), coerce=int, required=False, empty_value=None)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    MENU = 100
+
+    def __init__(self, *args, body: Body, **kwargs):
+        super().__init__(*args, **kwargs)
+        live = body.documents.filter(is_withdrawn=False)
+        tor = list(live.filter(kind=Document.Kind.TERMS_OF_REFERENCE).order_by("-scope", "-sequence")[: self.MENU])
+        others = list(live.exclude(kind=Document.Kind.TERMS_OF_REFERENCE).order_by("-registered_at", "-id")[: self.MENU])
+        choices = [("", _("— choose —"))]
+        if tor:
+            choices.append((_("Terms of reference"), [(d.pk, f"{d.label} — {d.title}"[:120]) for d in tor]))
+        if others:
+            choices.append((_("Other recent documents"), [(d.pk, f"{d.label} — {d.title}"[:120]) for d in others]))
+        self.fields["document"].choices = choices
+        self.fields["approved_by"].queryset = Body.objects.order_by("short_name")
+        self.fields["meeting"].choices = [("", _("— none —"))] + [(m.ordinal, str(m)) for m in body.meetings.order_by("-ordinal")[:50]]
+
+
+# --- Meeting records ------------------------------------------------------------------------
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("Agenda item"), max_length=300,
+                            error_messages={"required": _("Give the agenda item a title.")})
+    documents = forms.TypedMultipleChoiceField(label=_("Documents for this item"), coerce=int, required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].choices = [(d.pk, f"{d.label} — {d.title}"[:120]) for d in documents]
+        if not self.fields["documents"].choices:
+            self.fields["documents"].help_text = _("No document is registered for this meeting yet.")
+
+
+class DecisionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Decision.Kind.choices, initial=Decision.Kind.AGREEMENT)
+    text = forms.CharField(label=_("What was decided or agreed"), widget=forms.Textarea(attrs={"rows": 4}),
+                           error_messages={"required": _("Write what was decided or agreed.")})
+
+
+class ActionItemForm(forms.Form):
+    text = forms.CharField(label=_("Action"), widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": _("Write what is to be done.")})
+    owner_label = forms.CharField(label=_("Owner"), max_length=200, help_text=_("A role or an organisation, e.g. “Co-chairs”, “TSB”."),
+                                  error_messages={"required": _("Say who owns the action.")})
+    due_on = forms.DateField(label=_("Due on"), widget=DATE, required=False)
+
+
+class AttendanceForm(forms.Form):
+    """Adds to the attendance already recorded: member organisations and named members are offered as boxes."""
+
+    organisations = forms.TypedMultipleChoiceField(label=_("Member organisations present"), coerce=int, required=False,
+                                                   widget=forms.CheckboxSelectMultiple)
+    other_organisation = forms.ModelChoiceField(label=_("Another organisation present"), queryset=None, required=False,
+                                                empty_label=_("— none —"),
+                                                error_messages={"invalid_choice": _("Unknown organisation.")})
+    people = forms.TypedMultipleChoiceField(label=_("Named members present"), coerce=int, required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+    other_person = PersonChoiceField(label=_("Another named person present"), queryset=None, required=False,
+                                     empty_label=_("— none —"), help_text=NAMED_ONLY,
+                                     error_messages={"invalid_choice": _("Choose a person from the list.")})
+    participant_count = forms.IntegerField(label=_("Head count"), required=False, min_value=0,
+                                           help_text=_("Everyone present, named or not. Leave empty to keep the current count."),
+                                           error_messages={"min_value": _("A count cannot be negative.")})
+
+    def __init__(self, *args, organisations=(), people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].choices = [(o.pk, str(o)) for o in organisations]
+        self.fields["people"].choices = [(p.pk, _person_label(p)) for p in people]
+        self.fields["other_organisation"].queryset = _organisations()
+        self.fields["other_person"].queryset = _named_people()
+        if not organisations:
+            del self.fields["organisations"]
+        if not people:
+            del self.fields["people"]

@@ -222,6 +222,10 @@ class Meeting(models.Model):
         return f"{self.body.short_name} {ordinal_label(self.ordinal)}"
 
     @property
+    def ordinal_label(self) -> str:
+        return ordinal_label(self.ordinal)
+
+    @property
     def is_public(self) -> bool:
         return self.body.is_published
 

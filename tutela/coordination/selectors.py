@@ -112,6 +112,79 @@ def meeting_page(meeting: Meeting, user: Any) -> dict[str, Any]:
     }
 
 
+ATTENDANCE_COLUMNS = 12
+
+
+def attendance_history(body: Body, *, before: int | None = None, size: int = ATTENDANCE_COLUMNS) -> dict[str, Any]:
+    """Who attended which meetings: one row per organisation or named adult, one column per meeting.
+
+    Shows ``size`` meetings, the newest first, older than ordinal ``before`` when given. A person who
+    may no longer be named is not shown by name: their attendance counts under their organisation.
+    Two queries whatever the number of rows.
+    """
+    from tutela.coordination.models import Attendance
+
+    qs = body.meetings.exclude(status=Meeting.Status.CANCELLED).order_by("-ordinal")
+    if before is not None:
+        qs = qs.filter(ordinal__lt=before)
+    meetings = list(qs[: size + 1])
+    older = len(meetings) > size
+    meetings = meetings[:size]
+    meetings.reverse()  # oldest on the left, as minutes read
+    after: list[int] = []
+    if before is not None and meetings:
+        after = list(body.meetings.exclude(status=Meeting.Status.CANCELLED).filter(ordinal__gt=meetings[-1].ordinal)
+                     .order_by("ordinal").values_list("ordinal", flat=True)[: size + 1])
+    column = {m.pk: i for i, m in enumerate(meetings)}
+    rows: dict[tuple[str, int], dict[str, Any]] = {}
+    entries = (
+        Attendance.objects.filter(meeting__in=list(column)).select_related("organisation", "person")
+        .order_by("pk")
+    )
+    for a in entries:
+        if a.person_id and a.person.may_be_named:
+            key, label, detail = ("person", a.person_id), str(a.person), str(a.organisation or "")
+        elif a.organisation_id:
+            key, label, detail = ("organisation", a.organisation_id), str(a.organisation), ""
+        else:
+            continue  # a person who may no longer be named, without an organisation: not shown
+        row = rows.setdefault(key, {"kind": key[0], "label": label, "detail": detail,
+                                    "cells": [None] * len(meetings), "total": 0})
+        i = column[a.meeting_id]
+        if row["cells"][i] is None:
+            row["total"] += 1
+            row["cells"][i] = "remote" if a.remote else "present"
+    ordered = sorted(rows.values(), key=lambda r: (r["kind"] != "organisation", -r["total"], r["label"].casefold()))
+    return {
+        "meetings": meetings,
+        "rows": ordered,
+        "older_before": meetings[0].ordinal if older and meetings else None,
+        "has_newer": bool(after),
+        # The later page ends ``size`` meetings after the newest column here; None is the latest page.
+        "newer_before": after[size - 1] + 1 if len(after) > size else None,
+    }
+
+
+def attendance_candidates(meeting: Meeting) -> dict[str, list]:
+    """Who the attendance form offers as boxes: the body's member organisations and its named members
+    and chairs, less those already recorded for this meeting."""
+    from tutela.partners.models import Organisation
+
+    body = meeting.body
+    orgs_present = set(meeting.attendance.filter(person__isnull=True).values_list("organisation_id", flat=True))
+    people_present = set(meeting.attendance.filter(person__isnull=False).values_list("person_id", flat=True))
+    org_ids = set(body.memberships.filter(organisation__isnull=False).values_list("organisation_id", flat=True))
+    person_ids = set(body.memberships.filter(person__isnull=False).values_list("person_id", flat=True))
+    person_ids |= set(chairs_of(body, meeting.starts_on).values_list("person_id", flat=True))
+    from tutela.initiatives.models import Person
+
+    return {
+        "organisations": list(Organisation.objects.filter(pk__in=org_ids - orgs_present).order_by("name")),
+        "people": list(Person.objects.public().filter(pk__in=person_ids - people_present)
+                       .select_related("organisation").order_by("full_name")),
+    }
+
+
 def meetings_for_user(user: Any) -> QuerySet[Meeting]:
     """Meetings of the bodies a user belongs to or chairs (their calendar)."""
     if access.is_secretariat(user):

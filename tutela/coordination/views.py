@@ -68,6 +68,7 @@ def body_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_manage": selectors.can_manage(request.user, body),
         "can_register": selectors.can_register(request.user, body),
         "is_member": selectors.is_member(request.user, body),
+        "is_secretariat": access.is_secretariat(request.user),
         "example_number": services.format_number(body, 47, 6),
     }
     return render(request, "coordination/body_detail.html", context)
@@ -383,3 +384,221 @@ def user_feed(request: HttpRequest, token: str) -> HttpResponse:
     data = ical.calendar_for(selectors.meetings_for_user(user), _("My coordination meetings"))
     return HttpResponse(data, content_type=ICS)
 
+
+
+def _posted(request: HttpRequest):
+    """The submitted data on POST (even when empty), None otherwise."""
+    return request.POST if request.method == "POST" else None
+
+
+# --- Secretariat and chairs: members, chairs, terms of reference ------------------------------
+
+def _manageable_body(request: HttpRequest, slug: str) -> Body:
+    """The body, if the user may manage it: unreadable → 404, readable but not manageable → 403."""
+    body = selectors.body_for(request.user, slug)
+    if not selectors.can_manage(request.user, body):
+        raise PermissionDenied
+    return body
+
+
+def _manageable_meeting(request: HttpRequest, slug: str, ordinal: int) -> tuple[Body, Meeting]:
+    body = selectors.body_for(request.user, slug)
+    meeting = selectors.meeting_for(request.user, body, ordinal)
+    if not selectors.can_manage(request.user, body):
+        raise PermissionDenied
+    return body, meeting
+
+
+def _form_page(request: HttpRequest, form, *, body: Body, title: str, submit: str, back: str, **extra) -> HttpResponse:
+    return render(request, "coordination/form_page.html", {
+        "form": form, "body": body, "title": title, "submit": submit, "back": back, **extra,
+    }, status=422 if form.errors else 200)
+
+
+@login_required
+def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
+    body = _manageable_body(request, slug)
+    form = forms.MembershipForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = services.membership_add(actor=request.user, body=body, organisation=data["organisation"],
+                                                 person=data["person"], role=data["role"], represents=data["represents"],
+                                                 since=data["since"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            who = membership.person or membership.organisation
+            messages.success(request, _("%(who)s is now listed as a member of %(body)s.") % {"who": who, "body": body})
+            return redirect(reverse("coordination:body_detail", args=[body.slug]) + "#members")
+    existing = [f"{m.person.public_label() if m.person else m.organisation} — {m.get_role_display()}"
+                for m in body.memberships.select_related("organisation", "person")]
+    return _form_page(request, form, body=body, title=_("Add a member to %(body)s") % {"body": body},
+                      intro=_("A member is an organisation, a named adult, or a named adult for an organisation."),
+                      submit=_("Add the member"), back=reverse("coordination:body_detail", args=[body.slug]) + "#members",
+                      existing_title=_("Members already listed"), existing=existing)
+
+
+@login_required
+def chair_appoint(request: HttpRequest, slug: str) -> HttpResponse:
+    body = selectors.body_for(request.user, slug)
+    access.require_secretariat(request.user)
+    form = forms.ChairForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            appointment = services.chair_appoint(actor=request.user, body=body, person=data["person"], role=data["role"],
+                                                 starts_on=data["starts_on"], ends_on=data["ends_on"], note=data["note"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(who)s is appointed %(role)s of %(body)s.") % {
+                "who": appointment.person, "role": appointment.get_role_display().lower(), "body": body})
+            return redirect(reverse("coordination:body_detail", args=[body.slug]) + "#chairs")
+    existing = [f"{a.person.public_label()} — {a.get_role_display()}" for a in selectors.chairs_of(body)]
+    return _form_page(request, form, body=body, title=_("Appoint a chair of %(body)s") % {"body": body},
+                      intro=_("Chairs, co-chairs and vice-chairs manage the body's meetings, documents and liaisons."),
+                      submit=_("Appoint"), back=reverse("coordination:body_detail", args=[body.slug]) + "#chairs",
+                      existing_title=_("Current chairs"), existing=existing)
+
+
+@login_required
+def terms_of_reference_add(request: HttpRequest, slug: str) -> HttpResponse:
+    body = _manageable_body(request, slug)
+    initial = {"document": request.GET["document"]} if request.GET.get("document", "").isdigit() else None
+    form = forms.TermsOfReferenceForm(_posted(request), body=body, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = body.documents.filter(pk=data["document"]).first()
+            if document is None:
+                raise ValidationError({"document": _("Choose a document registered by %(body)s.") % {"body": body}})
+            tor = services.terms_of_reference_add(
+                actor=request.user, body=body, document=document, approved_on=data["approved_on"],
+                approved_by=data["approved_by"], approved_by_label=data["approved_by_label"],
+                meeting=_meeting_or_404(body, data["meeting"]), note=data["note"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(doc)s is recorded as terms of reference of %(body)s.") % {
+                "doc": tor.document.label, "body": body})
+            return redirect(reverse("coordination:body_detail", args=[body.slug]) + "#tor")
+    existing = [f"{t.document.label} — {t.approver}, {t.approved_on:%d %b %Y}"
+                for t in body.terms_of_reference.select_related("document", "approved_by")]
+    return _form_page(request, form, body=body, title=_("Record terms of reference of %(body)s") % {"body": body},
+                      intro=_("Each version is a registered document; the most recently approved one is current."),
+                      submit=_("Record this version"), back=reverse("coordination:body_detail", args=[body.slug]) + "#tor",
+                      existing_title=_("Versions already recorded (newest first)"), existing=existing)
+
+
+# --- Secretariat and chairs: the meeting record ---------------------------------------------
+
+def _meeting_back(body: Body, meeting: Meeting, anchor: str) -> str:
+    return reverse("coordination:meeting_detail", args=[body.slug, meeting.ordinal]) + f"#{anchor}"
+
+
+@login_required
+def agenda_item_add(request: HttpRequest, slug: str, ordinal: int) -> HttpResponse:
+    body, meeting = _manageable_meeting(request, slug, ordinal)
+    documents = list(selectors.readable_documents(request.user).filter(meeting=meeting, is_withdrawn=False).order_by("sequence"))
+    form = forms.AgendaItemForm(_posted(request), documents=documents)
+    if request.method == "POST" and form.is_valid():
+        chosen = [d for d in documents if d.pk in set(form.cleaned_data["documents"])]
+        try:
+            item = services.agenda_item_add(actor=request.user, meeting=meeting, title=form.cleaned_data["title"], documents=chosen)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Agenda item %(n)s added. Add the next one, or go back to the meeting.") % {"n": item.number})
+            return redirect("coordination:agenda_item_add", body.slug, meeting.ordinal)
+    return _form_page(request, form, body=body, title=_("Agenda of the %(m)s meeting") % {"m": meeting},
+                      submit=_("Add the item"), back=_meeting_back(body, meeting, "agenda"),
+                      back_label=_("Back to the meeting"), existing_title=_("Agenda so far"),
+                      existing=[str(i) for i in meeting.agenda_items.all()])
+
+
+@login_required
+def decision_add(request: HttpRequest, slug: str, ordinal: int) -> HttpResponse:
+    body, meeting = _manageable_meeting(request, slug, ordinal)
+    form = forms.DecisionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.decision_add(actor=request.user, meeting=meeting, text=form.cleaned_data["text"],
+                                             kind=form.cleaned_data["kind"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(kind)s %(n)s recorded. Add the next one, or go back to the meeting.") % {
+                "kind": decision.get_kind_display(), "n": decision.number})
+            return redirect("coordination:decision_add", body.slug, meeting.ordinal)
+    return _form_page(request, form, body=body, title=_("Decisions and agreements of the %(m)s meeting") % {"m": meeting},
+                      intro=_("Each is numbered in order within the meeting."),
+                      submit=_("Record it"), back=_meeting_back(body, meeting, "decisions"),
+                      back_label=_("Back to the meeting"), existing_title=_("Recorded so far"),
+                      existing=[f"{d.number}. [{d.get_kind_display()}] {d.text}" for d in meeting.decisions.all()])
+
+
+@login_required
+def action_item_add(request: HttpRequest, slug: str, ordinal: int) -> HttpResponse:
+    body, meeting = _manageable_meeting(request, slug, ordinal)
+    form = forms.ActionItemForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.action_item_add(actor=request.user, meeting=meeting, text=data["text"],
+                                            owner_label=data["owner_label"], due_on=data["due_on"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Action %(n)s recorded. Add the next one, or go back to the meeting.") % {"n": item.number})
+            return redirect("coordination:action_item_add", body.slug, meeting.ordinal)
+    return _form_page(request, form, body=body, title=_("Action items of the %(m)s meeting") % {"m": meeting},
+                      submit=_("Record the action"), back=_meeting_back(body, meeting, "actions"),
+                      back_label=_("Back to the meeting"), existing_title=_("Recorded so far"),
+                      existing=[f"{a.number}. {a.text} — {a.owner}" for a in meeting.action_items.select_related("owner_person")])
+
+
+@login_required
+def attendance_record(request: HttpRequest, slug: str, ordinal: int) -> HttpResponse:
+    body, meeting = _manageable_meeting(request, slug, ordinal)
+    candidates = selectors.attendance_candidates(meeting)
+    form = forms.AttendanceForm(_posted(request), initial={"participant_count": meeting.participant_count}, **candidates)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        organisations = [o for o in candidates["organisations"] if o.pk in set(data.get("organisations") or [])]
+        people = [p for p in candidates["people"] if p.pk in set(data.get("people") or [])]
+        if data["other_organisation"] is not None and data["other_organisation"] not in organisations:
+            organisations.append(data["other_organisation"])
+        if data["other_person"] is not None and data["other_person"] not in people:
+            people.append(data["other_person"])
+        try:
+            if not organisations and not people and data["participant_count"] in (None, meeting.participant_count):
+                raise ValidationError(_("Nothing to record: tick who was present, choose another organisation or "
+                                        "person, or change the head count."))
+            services.attendance_record(actor=request.user, meeting=meeting, organisations=organisations, people=people,
+                                       participant_count=data["participant_count"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Attendance recorded: %(n)s added.") % {"n": len(organisations) + len(people)})
+            return redirect(_meeting_back(body, meeting, "attendance"))
+    existing = [(f"{a.person.public_label()} ({a.organisation})" if a.person and a.organisation
+                 else str(a.person.public_label()) if a.person else str(a.organisation))
+                for a in meeting.attendance.select_related("organisation", "person")]
+    return _form_page(request, form, body=body, title=_("Attendance at the %(m)s meeting") % {"m": meeting},
+                      intro=_("Adds to the attendance already recorded. Name only adults who consented to be named; "
+                              "count everyone else in the head count."),
+                      submit=_("Record attendance"), back=_meeting_back(body, meeting, "attendance"),
+                      back_label=_("Back to the meeting"), existing_title=_("Already recorded"), existing=existing)
+
+
+# --- Attendance history ---------------------------------------------------------------------
+
+def attendance_history(request: HttpRequest, slug: str) -> HttpResponse:
+    body = selectors.body_for(request.user, slug)
+    before = request.GET.get("before", "")
+    history = selectors.attendance_history(body, before=int(before) if before.isdigit() else None)
+    template = "coordination/attendance_history.html"
+    if getattr(request, "htmx", False):
+        template += "#grid"
+    return render(request, template, {"body": body, **history})
