@@ -30,7 +30,7 @@ class CommentForm(forms.Form):
                                      initial=Comment.Type.GENERAL)
     quote = forms.CharField(
         label=_("Passage (optional)"), required=False, max_length=2000,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
         help_text=_("To comment on a few words only, copy them here from the paragraph."),
     )
     text = forms.CharField(label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 6}),

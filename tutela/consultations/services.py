@@ -3,6 +3,7 @@ near-duplicate groups, dispositions and reports. Each checks, writes, audits and
 its side effects on commit."""
 
 import os
+import re
 import secrets
 import uuid
 import zipfile
@@ -449,12 +450,26 @@ def _resolve_target(consultation: Consultation, target: str | None, paragraph_id
             raise ValidationError({"quote": _("Quote a passage of a paragraph, not of a heading.")})
         return Comment.Target.SECTION, paragraph
     if quote:
-        if structure.normalised(quote) not in structure.normalised(paragraph.text):
+        if passage_in(paragraph.text, quote) is None:
             raise ValidationError({"quote": _(
                 "The passage you quoted is not in %(label)s: copy the words exactly, or leave the passage empty."
             ) % {"label": paragraph.label}})
         return Comment.Target.PASSAGE, paragraph
     return Comment.Target.PARAGRAPH, paragraph
+
+
+def passage_in(text: str, quote: str) -> str | None:
+    """The passage of ``text`` that ``quote`` names, exactly as the paragraph has it, or None.
+
+    Case and runs of spacing (line breaks of a selection, doubled spaces) may differ; the words
+    must follow each other in the paragraph. A select-to-quote helper and a typed passage are
+    checked the same way, and what is stored is always a substring of the paragraph.
+    """
+    words = _clean_text(quote).split()
+    if not words:
+        return None
+    found = re.search(r"\s+".join(re.escape(w) for w in words), text, flags=re.IGNORECASE)
+    return found.group(0) if found else None
 
 
 @transaction.atomic
@@ -516,6 +531,8 @@ def comment_submit(
     if errors:
         raise ValidationError(errors)
     target, paragraph = _resolve_target(consultation, target, paragraph_id, quote)
+    if target == Comment.Target.PASSAGE:
+        quote = passage_in(paragraph.text, quote)  # stored as the paragraph has it
     checked = _check_attachments(consultation, attachments)
     question_answers = []
     if answers:

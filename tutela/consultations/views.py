@@ -146,6 +146,9 @@ def _comment_page(request: HttpRequest, consultation: Consultation, paragraph: P
             initial.update({k: getattr(last, k) for k in ["stakeholder_type", "industry_sector", "organisation_name",
                                                           "is_anonymous", "consent_to_list", "wants_outcome"]})
             initial["country"] = last.country.code if last.country else ""
+        if paragraph is not None and request.GET.get("quote"):
+            # From the select-to-quote helper of the reading view; offered only if it is in the paragraph.
+            initial["quote"] = services.passage_in(paragraph.text, request.GET["quote"][:2000]) or ""
         form = CommentForm(initial=initial, questions=questions)
     comments = selectors.published_comments(consultation, paragraph, document_level=paragraph is None)
     page = keyset_page(comments, ordering=["id"], cursor=request.GET.get("after"), size=20)

@@ -36,12 +36,24 @@ def test_targets_section_passage_and_whole_document(submit, paragraphs):
     passage = submit("This phrase is vague.", quote="person or  TEAM", submission_key="b")
     whole = submit("Overall the text is good.", paragraph_id=None, submission_key="c")
     assert (section.target, passage.target, whole.target) == ("section", "passage", "document")
+    assert passage.quote == "person or team"  # stored as the paragraph has it, a substring of its text
     assert whole.paragraph is None
 
 
 def test_a_quote_that_is_not_in_the_paragraph_is_refused(submit):
     with pytest.raises(ValidationError, match="not in ¶ 1"):
         submit("x", quote="words that are nowhere")
+    with pytest.raises(ValidationError, match="not in ¶ 1"):
+        submit("x", quote="team or person")  # the words, but not in that order
+    with pytest.raises(ValidationError, match="not in ¶ 1"):
+        submit("x", quote=".*")  # a pattern is not a passage
+
+
+def test_a_selected_passage_with_line_breaks_and_partial_words_is_stored_as_the_paragraph_has_it(submit, paragraphs):
+    text = paragraphs["1"].text
+    comment = submit("Which team?", quote="  NAME a person\n or\t tea ")
+    assert comment.target == "passage" and comment.quote == "name a person or tea"
+    assert comment.quote in text
 
 
 def test_a_paragraph_of_another_version_is_refused(secretariat, document, submit):

@@ -59,6 +59,23 @@ def test_the_form_shows_what_to_fix_and_keeps_the_text(client, stakeholder, cons
     assert not Comment.objects.exists()
 
 
+def test_the_select_to_quote_helper_is_offered_and_its_passage_prefilled_only_if_in_the_paragraph(
+        client, stakeholder, consultation, paragraphs):
+    url = reverse("consultations:paragraph", args=[consultation.pk, paragraphs["1"].pk])
+    anonymous = client.get(url).content.decode()
+    assert "data-quote-source" not in anonymous  # nobody to quote for: no helper
+    client.force_login(stakeholder)
+    page = client.get(url).content.decode()
+    assert 'src="/static/consultations-quote.js"' in page and 'data-quote-source="quote-tool"' in page
+    assert "Quote the selected words" in page
+    read = client.get(reverse("consultations:read", args=[consultation.pk])).content.decode()
+    assert f'data-quote-source="qt-{paragraphs["1"].pk}"' in read and f'data-quote-slot="slot-{paragraphs["1"].pk}"' in read
+    prefilled = client.get(url, {"quote": "PERSON or\nteam"}).content.decode()
+    assert 'id="id_quote">\nperson or team</textarea>' in prefilled
+    foreign = client.get(url, {"quote": "<script>x</script>"}).content.decode()
+    assert "<script>x" not in foreign and 'id="id_quote">\n</textarea>' in foreign
+
+
 def test_five_megabytes_posted_to_the_form_gets_a_clear_413(client, stakeholder, consultation, paragraphs):
     client.force_login(stakeholder)
     url = reverse("consultations:paragraph", args=[consultation.pk, paragraphs["1"].pk])
