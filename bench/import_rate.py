@@ -1,8 +1,10 @@
-"""CSV import rate and peak memory: ``python bench/import_rate.py KIND ROWS``, in its own process.
+"""CSV import rate and peak memory: ``python bench/import_rate.py KIND ROWS [MODE]``, in its own process.
 
 Writes a CSV of ROWS valid rows, uploads it as the bench secretariat user, and runs the import
-(mode ``all``: every row through its service, audited, one transaction). Prints one JSON line
-with rows/s and the process's peak RSS.
+(MODE ``all`` by default: one transaction; ``check`` for a dry run). Figures files of at least
+``EXCHANGE_BULK_MIN_ROWS`` rows take the bulk path (checked by the figures service rules, COPY per
+batch, one audit entry per job); organisations and activities go row by row through their services.
+Prints one JSON line with rows/s and the process's peak RSS (before and after the import).
 """
 
 import csv
@@ -29,6 +31,7 @@ from tutela.exchange.models import ImportJob  # noqa: E402
 from tutela.partners.models import Organisation  # noqa: E402
 
 kind, rows = sys.argv[1], int(sys.argv[2])
+mode = sys.argv[3] if len(sys.argv) > 3 else "all"
 settings.EXCHANGE_MAX_UPLOAD_BYTES = 10**10
 settings.EXCHANGE_INLINE_BYTES = 10**10
 user = User.objects.get(email="bench@example.org")
@@ -40,6 +43,17 @@ with path.open("w", newline="", encoding="utf-8") as fh:
         writer.writerow(["name", "acronym", "kind", "country"])
         for i in range(rows):
             writer.writerow([f"Imported organisation {stamp}-{i}", "", "civil_society", "KE"])
+    elif kind == "figures":
+        orgs = list(Organisation.objects.order_by("pk").values_list("name", flat=True)[:50])
+        writer.writerow(["indicator", "value", "low", "high", "kind", "measure", "method", "source", "as_of", "country",
+                         "group", "min_age", "max_age", "reported_by"])
+        for i in range(rows):
+            if i % 3 == 0:
+                writer.writerow(["children_reached", 100 + i % 900, 80, 1200, "estimated", "", "Sessions × class size",
+                                 "Bench report", "2015-06-30", "KE", "children", 9, 12, orgs[i % len(orgs)]])
+            else:
+                writer.writerow(["people_trained", 10 + i % 90, "", "", "counted", "actual", "", "Bench register",
+                                 "2016-01-31", "BR", "", "", "", orgs[i % len(orgs)]])
     else:
         org = Organisation.objects.order_by("pk").first()
         writer.writerow(["title", "kind", "starts_on", "country", "pillars", "organisers", "participation"])
@@ -49,12 +63,13 @@ with path.open("w", newline="", encoding="utf-8") as fh:
 size = path.stat().st_size
 with path.open("rb") as fh:
     job = services.import_job_create(actor=user, kind=kind, upload=io.BufferedReader(fh), name=path.name, size=size)
-ImportJob.objects.filter(pk=job.pk).update(mode="all", status="queued")
+ImportJob.objects.filter(pk=job.pk).update(mode=mode, status="queued")
 rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.perf_counter()
 job = services.import_job_run(job_id=job.pk)
 seconds = time.perf_counter() - started
-print(json.dumps({"kind": kind, "rows": rows, "imported": job.imported_rows, "status": job.status, "seconds": round(seconds, 1),
-                  "rows_per_s": round(job.imported_rows / seconds), "peak_rss_mb_before": round(rss_before / 1024),
+print(json.dumps({"kind": kind, "rows": rows, "mode": mode, "path": job.report.get("path"), "imported": job.imported_rows,
+                  "valid": job.valid_rows, "status": job.status, "seconds": round(seconds, 1),
+                  "rows_per_s": round(job.total_rows / seconds), "peak_rss_mb_before": round(rss_before / 1024),
                   "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "file_mb": round(size / 1048576, 1)}))
 path.unlink()
