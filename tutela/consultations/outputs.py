@@ -1,8 +1,10 @@
 """Files made from consultation records: versions as Markdown/DOCX/PDF, the comment-resolution
-table as CSV/XLSX/PDF. Pure readers: nothing here writes to the database."""
+table as CSV/XLSX/PDF, questionnaire answers as CSV/XLSX. Pure readers: nothing here writes to
+the database."""
 
 import csv
 import io
+from datetime import UTC
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -93,3 +95,74 @@ def resolution_xlsx(rows: list[dict], title: str) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+ANSWER_COLUMNS = [
+    ("respondent", "Respondent"), ("stakeholder_type", "Stakeholder type"), ("industry_sector", "Industry sector"),
+    ("organisation", "Organisation"), ("anonymous", "Asked to be anonymous"), ("country", "Country"),
+    ("consent_to_list", "May be listed"), ("answered_at", "Answered (UTC)"), ("receipts", "Comment receipts"),
+]
+
+
+def _answer_values(row: dict) -> list[str]:
+    values = []
+    for key, _label in ANSWER_COLUMNS:
+        value = row[key]
+        if isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        elif key == "answered_at":
+            value = value.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+        values.append(_cell(value))
+    return values + [_cell(a) for a in row["answers"]]
+
+
+def _answer_header(questions: list) -> list[str]:
+    return [_(label) for _key, label in ANSWER_COLUMNS] + [f"Q{q.number}. {q.text}" for q in questions]
+
+
+def answers_csv(questions: list, rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_cell(h) for h in _answer_header(questions)])
+    for row in rows:
+        writer.writerow(_answer_values(row))
+    return out.getvalue()
+
+
+def answers_xlsx(questions: list, rows: list[dict], title: str) -> bytes:
+    """Sheet *Answers*, one row per respondent; sheet *Choices*, the count of each offered answer."""
+    from collections import Counter
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Answers"
+    sheet.append([_cell(h) for h in _answer_header(questions)])
+    for row in rows:
+        sheet.append(_answer_values(row))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    widths = [10, 20, 16, 28, 10, 8, 10, 17, 22] + [40] * len(questions)
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = "B2"
+    choices = book.create_sheet("Choices")
+    choices.append([_("Question"), _("Answer"), _("Respondents")])
+    for cell in choices[1]:
+        cell.font = Font(bold=True)
+    for i, q in enumerate(questions):
+        if q.kind != "choice":
+            continue
+        counts = Counter(row["answers"][i] for row in rows if row["answers"][i])
+        for choice in q.choices:
+            choices.append([f"Q{q.number}", _cell(choice), counts.get(choice, 0)])
+    choices.column_dimensions["B"].width = 30
+    book.properties.title = title[:200]
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+

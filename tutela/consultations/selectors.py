@@ -261,3 +261,44 @@ def version_with_paragraphs(version: GuidelineVersion):
     return GuidelineVersion.objects.prefetch_related(
         Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position").select_related("anchor"))
     ).get(pk=version.pk)
+
+
+def questionnaire_answers(consultation: Consultation) -> tuple[list, list[dict]]:
+    """The questionnaire's answers for the secretariat: the questions, and one row per respondent
+    who answered (who they are as a type, organisation, country, their comments' receipts, and
+    one answer per question). No e-mail address; a child takes part only as a stakeholder type."""
+    from .models import Answer, Respondent
+
+    questions = list(consultation.questions.order_by("number"))
+    by_respondent: dict[int, dict[int, Any]] = defaultdict(dict)
+    latest: dict[int, Any] = {}
+    for rid, qid, text, choice, when in (
+        Answer.objects.filter(question__consultation=consultation)
+        .values_list("respondent_id", "question_id", "text", "choice", "answered_at").iterator(chunk_size=5000)
+    ):
+        by_respondent[rid][qid] = choice or text
+        latest[rid] = max(latest.get(rid, when), when)
+    receipts: dict[int, list[str]] = defaultdict(list)
+    for rid, receipt in (
+        consultation.comments.filter(respondent_id__in=list(by_respondent)).exclude(status=Comment.Status.SPAM)
+        .order_by("id").values_list("respondent_id", "receipt").iterator(chunk_size=5000)
+    ):
+        receipts[rid].append(receipt)
+    sectors = dict(Respondent._meta.get_field("industry_sector").choices)
+    rows = []
+    for r in Respondent.objects.filter(pk__in=list(by_respondent)).order_by("pk").iterator(chunk_size=2000):
+        answers = by_respondent[r.pk]
+        rows.append({
+            "respondent": f"R-{r.pk}",
+            "stakeholder_type": StakeholderType(r.stakeholder_type).label if r.stakeholder_type else "",
+            "industry_sector": str(sectors.get(r.industry_sector, "")),
+            "organisation": r.organisation_name,
+            "anonymous": r.is_anonymous,
+            "country": r.country.code if r.country else "",
+            "consent_to_list": r.consent_to_list,
+            "answered_at": latest[r.pk],
+            "receipts": ", ".join(receipts.get(r.pk, [])),
+            "answers": [answers.get(q.pk, "") for q in questions],
+        })
+    return questions, rows
+

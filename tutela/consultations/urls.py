@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/email/", views.email_start, name="email_start"),
     path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/resolution.<str:fmt>", views.resolution_export, name="resolution_export"),
+    path("<int:pk>/answers.<str:fmt>", views.answers_export, name="answers_export"),
     path("<int:pk>/moderate/", views.moderation, name="moderation"),
     path("<int:pk>/dispositions/", views.dispositions, name="dispositions"),
     path("confirm/<str:token>/", views.confirm_email, name="confirm_email"),

@@ -277,6 +277,25 @@ def resolution_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
+def answers_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The questionnaire's answers, for the secretariat and the owning organisation only (they name
+    organisations, including those that asked to be published anonymously)."""
+    consultation = _consultation(request, pk)
+    if not access.can_write(request.user, consultation):
+        raise Http404
+    questions, rows = selectors.questionnaire_answers(consultation)
+    name = f"questionnaire-answers-{consultation.code}"
+    if fmt == "csv":
+        response = HttpResponse(outputs.answers_csv(questions, rows), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(outputs.answers_xlsx(questions, rows, consultation.title),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
 # --- Documents and versions ------------------------------------------------------------------
 
 

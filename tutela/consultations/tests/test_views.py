@@ -1,9 +1,11 @@
 """Pages through the test client: permissions, the no-JavaScript comment flow, escaping, exports."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tutela.consultations import services
 from tutela.consultations.models import Comment, GuidelineVersion
@@ -191,3 +193,46 @@ def test_decisions_appear_beside_comments_once_the_report_is_published(client, s
     assert "Done in the final text." not in client.get(url).content.decode()
     services.report_publish(actor=secretariat, consultation=consultation, summary="Thanks", now=consultation.closes_at)
     assert "Done in the final text." in client.get(url).content.decode()
+
+
+def test_questionnaire_answers_export_for_the_secretariat_only(client, ladder, secretariat, stakeholder, draft):
+    import csv
+
+    from openpyxl import load_workbook
+
+    from tutela.consultations.models import Question
+
+    now = timezone.now()
+    consultation = services.consultation_create(
+        actor=secretariat, version=draft, title="With questions", code="Q1", opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=3),
+        questions=[{"text": "Is the scope right?", "choices": ["Yes", "Partly", "No"]}, {"text": "What is missing?"}],
+    )
+    q1, q2 = Question.objects.filter(consultation=consultation).order_by("number")
+    services.comment_submit(consultation=consultation, actor=stakeholder, text="Overall fine.", submission_key="a",
+                            details={"stakeholder_type": "industry", "industry_sector": "mobile",
+                                     "organisation_name": "Telco", "country": "ID", "is_anonymous": True},
+                            answers={q1.pk: "Partly", q2.pk: "=cmd|' /C calc'!A0 and a hotline list"})
+    url = reverse("consultations:answers_export", args=[consultation.pk, "csv"])
+    ladder("get", url, {"anonymous": 404, "stakeholder": 404, "other_focal_point": 404, "secretariat": 200})
+    client.force_login(secretariat)
+    response = client.get(url)
+    assert response["Content-Disposition"] == 'attachment; filename="questionnaire-answers-Q1.csv"'
+    header, row = list(csv.reader(response.content.decode().splitlines()))
+    assert header[-2:] == ["Q1. Is the scope right?", "Q2. What is missing?"]
+    values = dict(zip(header, row, strict=True))
+    comment = consultation.comments.get()
+    assert values["Stakeholder type"] == "Industry" and values["Industry sector"] == "Mobile operators"
+    assert values["Organisation"] == "Telco" and values["Asked to be anonymous"] == "yes"
+    assert values["Comment receipts"] == comment.receipt and values["Country"] == "ID"
+    assert values["Q1. Is the scope right?"] == "Partly"
+    assert values["Q2. What is missing?"].startswith("'=cmd")  # never a formula in a spreadsheet
+    assert stakeholder.email not in response.content.decode()
+    xlsx = client.get(reverse("consultations:answers_export", args=[consultation.pk, "xlsx"]))
+    book = load_workbook(io.BytesIO(xlsx.content))
+    answers = list(book["Answers"].iter_rows(values_only=True))
+    assert answers[1][-2] == "Partly" and len(answers) == 2
+    assert list(book["Choices"].iter_rows(values_only=True))[1:] == [("Q1", "Yes", 0), ("Q1", "Partly", 1), ("Q1", "No", 0)]
+    assert client.get(reverse("consultations:answers_export", args=[consultation.pk, "pdf"])).status_code == 404
+    detail = client.get(reverse("consultations:consultation_detail", args=[consultation.pk])).content.decode()
+    assert url in detail
