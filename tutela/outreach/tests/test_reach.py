@@ -49,6 +49,26 @@ def test_country_scope_keeps_other_countries_out(programme, ambassador, school):
     assert reach.counted(reach.Scope())["totals"] == {"children": 80}
 
 
+def test_public_scope_counts_published_programmes_only_and_nothing_when_none_is(programme, ambassador, school, org_a):
+    second = services.programme_create(actor=None, name="Second programme", organisers=[org_a], country="ET",
+                                        starts_on=date(2013, 7, 1), ends_on=date(2014, 1, 31))
+    cohort = services.cohort_create(actor=None, programme=second, name="Cohort 1")
+    other_ambassador = services.trainee_register(actor=None, cohort=cohort, sector="educator", label="Ambassador B",
+                                                 status="completed", completed_on=date(2013, 9, 1))
+    _session(programme, ambassador, date(2013, 10, 1), 30, institution=school)
+    _session(second, other_ambassador, date(2013, 10, 2), 45, institution=school)  # same class, other programme
+    assert reach.counted(reach.Scope(published_only=True))["totals"] == {"children": 45}
+
+    services.programme_update(actor=None, programme=second, is_published=False)
+    assert reach.counted(reach.Scope(published_only=True))["totals"] == {"children": 30}
+    assert reach.counted(reach.Scope())["totals"] == {"children": 45}
+
+    services.programme_update(actor=None, programme=programme, is_published=False)
+    nothing = reach.counted(reach.Scope(published_only=True))
+    assert (nothing["totals"], nothing["cells"], nothing["sessions"]) == ({}, [], 0)
+    assert reach.compute(reach.Scope(published_only=True))["combined"] == []
+
+
 def _cascade_parameters(programme):
     services.parameter_set(actor=None, programme=programme, key="sessions_per_ambassador", low=2, central=3, high=4,
                            is_assumption=True)
