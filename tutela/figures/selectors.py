@@ -123,7 +123,13 @@ def figure_detail(user: Any, pk: Any) -> Figure:
 # --- Dashboard --------------------------------------------------------------------------------
 
 def _readable_activities(user: Any) -> QuerySet[Activity]:
-    return access.readable(user, Activity.objects.all())
+    """Activities ``user`` may read, as a queryset aggregates can group directly (no self-join).
+
+    For the public and the secretariat that is a plain filter; a focal point's readable set is a
+    DISTINCT union with joins, so aggregates then go over its ids.
+    """
+    qs = access.readable(user, Activity.objects.all())
+    return Activity.objects.filter(pk__in=qs.values("pk")) if qs.query.distinct else qs
 
 
 def activities_by_pillar_and_year(user: Any) -> dict:
@@ -131,10 +137,9 @@ def activities_by_pillar_and_year(user: Any) -> dict:
 
     An activity under two pillars counts in both rows; the column totals count it once.
     """
-    ids = _readable_activities(user).values("pk")
-    base = Activity.objects.filter(pk__in=ids)
+    base = _readable_activities(user)
     cells = (
-        base.annotate(year=ExtractYear("starts_on")).values("pillars", "year")
+        base.filter(pillars__isnull=False).annotate(year=ExtractYear("starts_on")).values("pillars", "year")
         .annotate(n=Count("id", distinct=True)).order_by()
     )
     per_year = base.annotate(year=ExtractYear("starts_on")).values("year").annotate(n=Count("id")).order_by("year")
@@ -156,7 +161,7 @@ def countries_engaged(user: Any) -> list[dict]:
     """Countries where readable activities took place, with how many, most first."""
     rows = (
         _readable_activities(user).exclude(country="").order_by().values("country")
-        .annotate(n=Count("id", distinct=True)).order_by("-n", "country")
+        .annotate(n=Count("id")).order_by("-n", "country")
     )
     return [{"code": r["country"], "name": countries.name(r["country"]) or r["country"], "n": r["n"]} for r in rows]
 
@@ -164,9 +169,11 @@ def countries_engaged(user: Any) -> list[dict]:
 def partners_by_kind(user: Any) -> list[dict]:
     """Organisations with a role in readable activities, by kind."""
     ids = _readable_activities(user).values("pk")
-    orgs = access.readable(user, Organisation.objects.all()).values("pk")
+    orgs = access.readable(user, Organisation.objects.all())
+    if orgs.query.distinct:
+        orgs = Organisation.objects.filter(pk__in=orgs.values("pk"))
     rows = (
-        Organisation.objects.filter(pk__in=orgs, activity_roles__activity__in=ids).values("kind")
+        orgs.filter(activity_roles__activity__in=ids).values("kind")
         .annotate(n=Count("id", distinct=True)).order_by("-n", "kind")
     )
     labels = dict(Organisation.Kind.choices)
