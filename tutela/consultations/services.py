@@ -9,7 +9,7 @@ import uuid
 import zipfile
 import zoneinfo
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -38,6 +38,7 @@ from .models import (
     Disposition,
     GuidelineDocument,
     GuidelineVersion,
+    MailRequest,
     ModerationAction,
     Paragraph,
     Question,
@@ -50,6 +51,10 @@ MAX_ATTACHMENTS = 3
 CONFIRM_SALT = "consultations.respondent.confirm"
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 CONFIRM_INTERVAL = 10 * 60
+# Per client IP: at most this many confirmation e-mails per window, across all addresses, so the
+# public form cannot be used to send mail to many strangers. Enough for a room sharing one address.
+MAIL_PER_IP = 20
+MAIL_PER_IP_WINDOW = 60 * 60
 RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 
 
@@ -300,9 +305,37 @@ def _respondent_details(details: dict) -> dict:
     }
 
 
+class MailLimitReached(ValidationError):
+    """Too many e-mails asked for from one client address: try again later (HTTP 429)."""
+
+
+def mail_limit_refusal(ip: str | None, zone_name: str | None, now: datetime | None = None) -> str | None:
+    """Why no more e-mail can be sent for requests from this IP right now (with the time to try
+    again, in the given zone), or None."""
+    if not ip:
+        return None
+    now = now or timezone.now()
+    since = now - timedelta(seconds=MAIL_PER_IP_WINDOW)
+    recent = list(MailRequest.objects.filter(ip=ip, created_at__gt=since).order_by("-created_at")
+                  .values_list("created_at", flat=True)[:MAIL_PER_IP])
+    if len(recent) < MAIL_PER_IP:
+        return None
+    again = recent[-1] + timedelta(seconds=MAIL_PER_IP_WINDOW)
+    return _(
+        "Too many confirmation e-mails have been asked for from your network in the last hour (%(n)s). "
+        "Nothing was sent; try again after %(when)s. Your address is still in the form."
+    ) % {"n": MAIL_PER_IP, "when": format_instant(again, zone_name)}
+
+
 @transaction.atomic
-def respondent_request_confirmation(*, consultation: Consultation, email: str, notify: bool = True) -> Respondent:
-    """The public's first step: give an e-mail address and receive a confirmation link."""
+def respondent_request_confirmation(
+    *, consultation: Consultation, email: str, notify: bool = True, ip: str | None = None,
+) -> Respondent:
+    """The public's first step: give an e-mail address and receive a confirmation link.
+
+    At most one link per address per ``CONFIRM_INTERVAL`` (silently: the answer does not reveal
+    whether a link was just sent) and ``MAIL_PER_IP`` links per client ``ip`` per hour (refused
+    with the time to try again)."""
     if not consultation.allow_public:
         raise ValidationError({"email": _("This consultation takes comments from registered stakeholders only: sign in.")})
     email = _clean_text(email).lower()
@@ -319,6 +352,12 @@ def respondent_request_confirmation(*, consultation: Consultation, email: str, n
     # The answer is the same either way, so it does not reveal whether a link was just sent.
     if respondent.confirmation_sent_at and (now - respondent.confirmation_sent_at).total_seconds() < CONFIRM_INTERVAL:
         return respondent
+    refusal = mail_limit_refusal(ip, consultation.time_zone, now)
+    if refusal:
+        raise MailLimitReached({"email": refusal})
+    if ip:
+        MailRequest.objects.filter(created_at__lte=now - timedelta(seconds=MAIL_PER_IP_WINDOW)).delete()
+        MailRequest.objects.create(ip=ip, respondent=respondent, created_at=now)
     respondent.confirmation_sent_at = now
     respondent.save(update_fields=["confirmation_sent_at"])
     audit.record(actor=None, action="respondent.confirmation_requested", target=respondent,

@@ -34,6 +34,14 @@ from .models import (
 SESSION_KEY = "consultation_respondents"
 
 
+def client_ip(request: HttpRequest) -> str | None:
+    # The same notion of "the client's address" as the sign-in throttle (axes; REMOTE_ADDR unless
+    # a proxy is configured there).
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request)
+
+
 def _zone(request: HttpRequest, consultation: Consultation) -> str:
     user = request.user
     return user.time_zone if getattr(user, "is_authenticated", False) and user.time_zone else consultation.time_zone
@@ -194,15 +202,22 @@ def email_start(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = _consultation(request, pk)
     form = EmailForm(request.POST or None)
     sent = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.respondent_request_confirmation(consultation=consultation, email=form.cleaned_data["email"])
-            sent = True
-        except ValidationError as exc:
-            form.add_error("email", exc.message_dict.get("email", exc.messages))
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.respondent_request_confirmation(consultation=consultation, email=form.cleaned_data["email"],
+                                                         ip=client_ip(request))
+                sent, status = True, 200
+            except services.MailLimitReached as exc:
+                form.add_error("email", exc.message_dict["email"])
+                status = 429
+            except ValidationError as exc:
+                form.add_error("email", exc.message_dict.get("email", exc.messages))
     return render(request, "consultations/email_start.html",
                   {"consultation": consultation, "form": form, "sent": sent, "window": _window(request, consultation)},
-                  status=422 if request.method == "POST" and not sent else 200)
+                  status=status)
 
 
 def confirm_email(request: HttpRequest, token: str) -> HttpResponse:

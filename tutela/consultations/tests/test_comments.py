@@ -187,3 +187,32 @@ def test_asking_twice_for_a_confirmation_link_sends_one_e_mail(consultation, dja
         with django_capture_on_commit_callbacks(execute=True):
             services.respondent_request_confirmation(consultation=consultation, email="a@example.org")
     assert len(mail.outbox) == 1
+
+
+def test_one_client_address_gets_a_limited_number_of_confirmation_e_mails(consultation,
+                                                                          django_capture_on_commit_callbacks):
+    start = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(services.MAIL_PER_IP):
+            services.respondent_request_confirmation(consultation=consultation, email=f"p{i}@example.org",
+                                                     ip="203.0.113.7")
+    assert len(mail.outbox) == services.MAIL_PER_IP
+    with pytest.raises(services.MailLimitReached) as exc:
+        services.respondent_request_confirmation(consultation=consultation, email="one.more@example.org",
+                                                 ip="203.0.113.7")
+    message = exc.value.message_dict["email"][0]
+    assert "from your network" in message and "try again after" in message and "(Europe/Zurich)" in message
+    assert len(mail.outbox) == services.MAIL_PER_IP  # nothing sent
+    assert not Respondent.objects.filter(email="one.more@example.org", confirmation_sent_at__isnull=False).exists()
+    with django_capture_on_commit_callbacks(execute=True):  # another address is not affected
+        services.respondent_request_confirmation(consultation=consultation, email="one.more@example.org",
+                                                 ip="198.51.100.1")
+    assert len(mail.outbox) == services.MAIL_PER_IP + 1
+    later = start + timedelta(seconds=services.MAIL_PER_IP_WINDOW + 60)
+    from unittest import mock
+
+    with mock.patch("django.utils.timezone.now", return_value=later), \
+            django_capture_on_commit_callbacks(execute=True):
+        services.respondent_request_confirmation(consultation=consultation, email="late@example.org",
+                                                 ip="203.0.113.7")
+    assert len(mail.outbox) == services.MAIL_PER_IP + 2  # the window has passed

@@ -236,3 +236,18 @@ def test_questionnaire_answers_export_for_the_secretariat_only(client, ladder, s
     assert client.get(reverse("consultations:answers_export", args=[consultation.pk, "pdf"])).status_code == 404
     detail = client.get(reverse("consultations:consultation_detail", args=[consultation.pk])).content.decode()
     assert url in detail
+
+
+def test_the_e_mail_form_refuses_clearly_past_the_per_ip_limit_and_keeps_the_address(client, consultation, settings):
+    from tutela.consultations.models import MailRequest
+
+    url = reverse("consultations:email_start", args=[consultation.pk])
+    for i in range(services.MAIL_PER_IP):
+        MailRequest.objects.create(ip="127.0.0.1")
+    response = client.post(url, {"email": "someone@example.org"}, REMOTE_ADDR="127.0.0.1")
+    body = response.content.decode()
+    assert response.status_code == 429
+    assert "from your network" in body and "try again after" in body
+    assert 'value="someone@example.org"' in body  # nothing lost: the address is still in the form
+    other = client.post(url, {"email": "someone@example.org"}, REMOTE_ADDR="192.0.2.9")
+    assert other.status_code == 200 and "We have sent you a link" in other.content.decode()
