@@ -242,7 +242,7 @@ def test_the_e_mail_form_refuses_clearly_past_the_per_ip_limit_and_keeps_the_add
     from tutela.consultations.models import MailRequest
 
     url = reverse("consultations:email_start", args=[consultation.pk])
-    for i in range(services.MAIL_PER_IP):
+    for _i in range(services.MAIL_PER_IP):
         MailRequest.objects.create(ip="127.0.0.1")
     response = client.post(url, {"email": "someone@example.org"}, REMOTE_ADDR="127.0.0.1")
     body = response.content.decode()
