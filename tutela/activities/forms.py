@@ -3,10 +3,15 @@
 Forms only parse and explain input; the services decide and write.
 """
 
+from html import escape
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -31,11 +36,47 @@ COUNT_ERRORS = {
 AGE_ERRORS = {"invalid": _("Enter an age in whole years."), "min_value": _("An age cannot be negative.")}
 
 
+_COUNTRY_NAMES: dict[str, list[tuple[str, str]]] = {}
+
+
 def _country_choices(blank_label: Any) -> list[tuple[str, Any]]:
-    return [("", blank_label), *countries]
+    # Country names translated once per language (django-countries translates each name on every use).
+    language = get_language() or ""
+    if language not in _COUNTRY_NAMES:
+        _COUNTRY_NAMES[language] = [(code, str(name)) for code, name in countries]
+    return [("", blank_label), *_COUNTRY_NAMES[language]]
 
 
 ORG_MENU_SIZE = 200
+
+
+class QuickSelect(forms.Select):
+    """A ``<select>`` with the markup of ``forms.Select``, written in Python rather than through a
+    template include per option: the list filters hold ~500 options, which cost ~80 ms to render
+    through templates on every list page (bench/core_RESULTS.md)."""
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = {str(v) for v in self.format_value(value)}
+        options = []
+        for key, label in self.choices:
+            text = "" if key is None else str(key)
+            selected = " selected" if text in chosen else ""
+            options.append(f'<option value="{escape(text)}"{selected}>{escape(str(label))}</option>')
+        return mark_safe(f"<select{flatatt(final)}>\n" + "\n".join(options) + "\n</select>")
+
+
+class _Menu(BaseChoiceIterator):
+    """A model choice field's options, queried when iterated."""
+
+    def __init__(self, field: forms.ModelChoiceField, key: str) -> None:
+        self.field, self.key = field, key
+
+    def __iter__(self):
+        yield "", self.field.empty_label
+        for obj in list(self.field.queryset):
+            yield getattr(obj, self.key), self.field.label_from_instance(obj)
 
 
 class ActivityFilterForm(forms.Form):
@@ -43,28 +84,32 @@ class ActivityFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Title contains"), required=False, max_length=100)
     pillar = forms.ModelChoiceField(Pillar.objects.all(), to_field_name="slug", required=False,
-                                    empty_label=_("All pillars"), label=_("Pillar"),
+                                    empty_label=_("All pillars"), label=_("Pillar"), widget=QuickSelect,
                                     error_messages={"invalid_choice": _("Unknown pillar.")})
-    country = forms.ChoiceField(label=_("Country"), required=False, error_messages=COUNTRY_ERRORS)
+    country = forms.ChoiceField(label=_("Country"), required=False, error_messages=COUNTRY_ERRORS, widget=QuickSelect)
     organisation = forms.ModelChoiceField(Organisation.objects.none(), required=False, label=_("Organisation"),
-                                          empty_label=_("All organisations"),
+                                          empty_label=_("All organisations"), widget=QuickSelect,
                                           error_messages={"invalid_choice": _("Unknown organisation.")})
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Activity.Kind.choices])
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Activity.Kind.choices], widget=QuickSelect)
     status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Any status")), *Activity.Status.choices])
+                               choices=[("", _("Any status")), *Activity.Status.choices], widget=QuickSelect)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100,
                               widget=forms.NumberInput(attrs={"size": 5, "style": "width:6rem"}))
     occasion = forms.ModelChoiceField(Occasion.objects.none(), required=False, label=_("Occasion"),
-                                      empty_label=_("All occasions"),
+                                      empty_label=_("All occasions"), widget=QuickSelect,
                                       error_messages={"invalid_choice": _("Unknown occasion.")})
     group = forms.ChoiceField(label=_("Participants include"), required=False,
-                              choices=[("", _("Anyone")), *StakeholderGroup.choices])
+                              choices=[("", _("Anyone")), *StakeholderGroup.choices], widget=QuickSelect)
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = _country_choices(_("All countries"))
         self.fields["organisation"].queryset = access.readable(user, Organisation.objects.all()).order_by("name")
         self.fields["occasion"].queryset = access.readable(user, Occasion.objects.all())
+        # Menus read with one ordinary query when the form is rendered (the API never renders it),
+        # not through a server-side cursor.
+        self.fields["pillar"].widget.choices = _Menu(self.fields["pillar"], "slug")
+        self.fields["occasion"].widget.choices = _Menu(self.fields["occasion"], "pk")
         # Validation accepts any readable organisation, but the menu lists only the most active
         # ones (plus the chosen one): a select of thousands of options is unusable and slow.
         self.fields["organisation"].widget.choices = self._organisation_menu(user)
