@@ -23,10 +23,19 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Prefetch, Q
 
-from tutela.activities.models import Activity, ActivityPartner, Outcome, Project
+from tutela.activities.models import (
+    Activity,
+    ActivityPartner,
+    ActivityPerson,
+    Occasion,
+    Outcome,
+    Participation,
+    Project,
+    Topic,
+)
 from tutela.core.choices import FigureKind
-from tutela.figures.models import Figure
-from tutela.initiatives.models import Appointment, Person
+from tutela.figures.models import Figure, Indicator
+from tutela.initiatives.models import Appointment, Person, Pillar
 from tutela.partners.models import Agreement, Organisation
 
 from . import prose
@@ -92,7 +101,9 @@ def content_hash(sentences: list, bullets: list) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def ref(obj: Model) -> dict:
+def ref(obj: Any) -> dict:
+    if isinstance(obj, _Row):
+        return obj.ref()
     if isinstance(obj, Figure):
         label = (f"{prose.number(obj.value)} {obj.indicator.name.lower()} "
                  f"({obj.get_kind_display().lower()}, {obj.get_measure_display().lower()})")
@@ -101,13 +112,128 @@ def ref(obj: Model) -> dict:
     return {"model": obj._meta.label_lower, "id": obj.pk, "label": label[:200]}
 
 
-# --- Loading: a fixed number of queries ------------------------------------------------------
+# --- Loading: a fixed number of queries, plain rows ------------------------------------------
+#
+# A report may cover thousands of activities. Building a model instance (and its related
+# managers) for every activity, partner role, topic link, outcome and figure cost seconds, so the
+# numerous records are read as plain rows (``values_list``) into the small classes below, which
+# offer the few attributes drafting reads. The few records shared by many activities
+# (organisations, topics, pillars, occasions, people, indicators) are model instances, loaded
+# once each. Related rows are selected by a subquery on the period, not by a list of ids.
+
+
+class _Rel(list):
+    """A plain list that answers ``.all()`` like the related manager it stands in for."""
+
+    def all(self) -> _Rel:
+        return self
+
+
+_CHOICES: dict[tuple, dict[str, str]] = {}
+
+
+def _display(model: type[Model], field: str, value: str) -> str:
+    """What ``get_<field>_display()`` gives, without a model instance (labels cached per language)."""
+    key = (model, field, prose.language())
+    if key not in _CHOICES:
+        _CHOICES[key] = {k: str(v) for k, v in model._meta.get_field(field).flatchoices}
+    return _CHOICES[key].get(value, value)
+
+
+class _Row:
+    model_label = ""
+
+    def ref(self) -> dict:
+        return {"model": self.model_label, "id": self.pk, "label": self.label()[:200]}
+
+    def label(self) -> str:
+        return str(self)
+
+
+class _Activity(_Row):
+    """An activity as drafting reads it."""
+
+    model_label = Activity._meta.label_lower
+    __slots__ = ("pk", "title", "kind", "starts_on", "ends_on", "date_is_approximate", "city", "country", "venue",
+                 "online", "occasion_id", "occasion", "parent_id", "summary", "objective", "follows_up",
+                 "partner_roles", "pillars", "topics", "deliverables", "outcomes", "participation", "people")
+    FIELDS = ("pk", "title", "kind", "starts_on", "ends_on", "date_is_approximate", "city", "country", "venue",
+              "online", "occasion_id", "parent_id", "summary", "objective", "follows_up")
+
+    def __init__(self, row: tuple, occasions: dict[int, Any]):
+        for name, value in zip(self.FIELDS, row, strict=True):
+            setattr(self, name, value)
+        self.occasion = occasions.get(self.occasion_id)
+        self.partner_roles, self.pillars, self.topics = _Rel(), _Rel(), _Rel()
+        self.deliverables, self.outcomes, self.participation, self.people = _Rel(), _Rel(), _Rel(), _Rel()
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class _PartnerRole:
+    __slots__ = ("role", "organisation_id", "organisation")
+
+    def __init__(self, role: str, organisation: Organisation):
+        self.role, self.organisation_id, self.organisation = role, organisation.pk, organisation
+
+
+class _Outcome:
+    __slots__ = ("kind", "text", "points", "made_by_id", "made_by", "addressed_to")
+
+    def __init__(self, kind, text, points, made_by_id, addressed_to, people):
+        self.kind, self.text, self.points, self.addressed_to = kind, text, points, addressed_to
+        self.made_by_id, self.made_by = made_by_id, people.get(made_by_id)
+
+
+class _Participation:
+    __slots__ = ("group", "description")
+
+    def __init__(self, group: str, description: str):
+        self.group, self.description = group, description
+
+    def get_group_display(self) -> str:
+        return _display(Participation, "group", self.group)
+
+
+class _ActivityPerson:
+    __slots__ = ("person_id", "person", "role")
+
+    def __init__(self, person: Person, role: str):
+        self.person_id, self.person, self.role = person.pk, person, role
+
+
+class _Deliverable:
+    __slots__ = ("pk",)
+
+    def __init__(self, pk: int):
+        self.pk = pk
+
+
+class _Figure(_Row):
+    """A figure as drafting reads it (and cites it: same label as ``ref`` gives a Figure)."""
+
+    model_label = Figure._meta.label_lower
+    __slots__ = ("pk", "subject_id", "indicator_id", "value", "kind", "measure", "source", "low", "high",
+                 "assumptions", "period_end", "as_of", "indicator")
+    FIELDS = ("pk", "subject_id", "indicator_id", "value", "kind", "measure", "source", "low", "high", "assumptions",
+              "period_end", "as_of")
+
+    def __init__(self, row: tuple, indicators: dict[int, Any]):
+        for name, value in zip(self.FIELDS, row, strict=True):
+            setattr(self, name, value)
+        self.indicator = indicators[self.indicator_id]
+
+    def label(self) -> str:
+        return (f"{prose.number(self.value)} {self.indicator.name.lower()} "
+                f"({_display(Figure, 'kind', self.kind).lower()}, {_display(Figure, 'measure', self.measure).lower()})")
+
 
 @dataclass
 class Records:
-    activities: list[Activity]
-    parts: dict[int, list[Activity]]
-    figures: dict[int, list[Figure]]
+    activities: list[Any]
+    parts: dict[int, list[Any]]
+    figures: dict[int, list[Any]]
     projects: dict[int, list[Project]]
     agreements: list[Agreement]
     roles: dict[int, list[Appointment]]
@@ -119,34 +245,68 @@ def _load(report: Report) -> Records:
     in_period = Q(starts_on__gte=start, starts_on__lte=end)
     if report.include_ongoing:
         in_period |= Q(starts_on__lt=start, ends_on__gte=start)
-    base = (
-        Activity.objects.exclude(status=Activity.Status.CANCELLED)
-        .filter(is_illustrative=False)
-        .select_related("occasion", "occasion__organiser", "project")
-        .prefetch_related(
-            Prefetch("partner_roles", queryset=ActivityPartner.objects.select_related("organisation").order_by("pk")),
-            "pillars", "topics", "deliverables",
-            Prefetch("outcomes", queryset=Outcome.objects.select_related("made_by").order_by("order", "pk")),
-            "participation",
-            Prefetch("people__person", queryset=Person.objects.all()),
-        )
-    )
-    rows = list(base.filter(in_period).order_by("starts_on", "pk"))
-    ids = [a.pk for a in rows]
-    parts: dict[int, list[Activity]] = defaultdict(list)
+    period = (Activity.objects.exclude(status=Activity.Status.CANCELLED)
+              .filter(is_illustrative=False).filter(in_period))
+    ids_in_period = period.order_by().values("pk")  # a subquery: no list of ids travels
+    occasions = {o.pk: o for o in Occasion.objects.select_related("organiser").filter(
+        pk__in=period.exclude(occasion=None).order_by().values("occasion_id"))}
+    rows = [_Activity(row, occasions)
+            for row in period.order_by("starts_on", "pk").values_list(*_Activity.FIELDS)]
+    by_id = {a.pk: a for a in rows}
+
+    orgs = {o.pk: o for o in Organisation.objects.filter(
+        pk__in=ActivityPartner.objects.filter(activity__in=ids_in_period).order_by().values("organisation_id"))}
+    for activity_id, role, org_id in (ActivityPartner.objects.filter(activity__in=ids_in_period)
+                                      .order_by("pk").values_list("activity_id", "role", "organisation_id")):
+        by_id[activity_id].partner_roles.append(_PartnerRole(role, orgs[org_id]))
+    pillars = {p.pk: p for p in Pillar.objects.all()}
+    through = Activity.pillars.through
+    for activity_id, pillar_id in through.objects.filter(activity__in=ids_in_period).values_list("activity_id", "pillar_id"):
+        by_id[activity_id].pillars.append(pillars[pillar_id])
+    topics = {t.pk: t for t in Topic.objects.filter(
+        pk__in=Activity.topics.through.objects.filter(activity__in=ids_in_period).values("topic_id"))}
+    for activity_id, topic_id in (Activity.topics.through.objects.filter(activity__in=ids_in_period)
+                                  .values_list("activity_id", "topic_id")):
+        by_id[activity_id].topics.append(topics[topic_id])
+    for a in rows:
+        if len(a.topics) > 1:
+            a.topics.sort(key=lambda t: (t.name, t.pk))
+        if len(a.pillars) > 1:
+            a.pillars.sort(key=lambda p: p.number)
+    for activity_id, deliverable_id in (Activity.deliverables.through.objects.filter(activity__in=ids_in_period)
+                                        .values_list("activity_id", "deliverable_id")):
+        by_id[activity_id].deliverables.append(_Deliverable(deliverable_id))
+    people = {p.pk: p for p in Person.objects.filter(
+        Q(pk__in=ActivityPerson.objects.filter(activity__in=ids_in_period).values("person_id"))
+        | Q(pk__in=Outcome.objects.filter(activity__in=ids_in_period, made_by__isnull=False).values("made_by_id")))}
+    for activity_id, person_id, role in (ActivityPerson.objects.filter(activity__in=ids_in_period)
+                                         .order_by("activity", "pk").values_list("activity_id", "person_id", "role")):
+        by_id[activity_id].people.append(_ActivityPerson(people[person_id], role))
+    for activity_id, *row in (Outcome.objects.filter(activity__in=ids_in_period).order_by("order", "pk")
+                              .values_list("activity_id", "kind", "text", "points", "made_by_id", "addressed_to")):
+        by_id[activity_id].outcomes.append(_Outcome(*row, people))
+    for activity_id, group, description in (Participation.objects.filter(activity__in=ids_in_period)
+                                            .order_by("activity", "group", "min_age", "pk")
+                                            .values_list("activity_id", "group", "description")):
+        by_id[activity_id].participation.append(_Participation(group, description))
+
+    parts: dict[int, list[Any]] = defaultdict(list)
     top = []
     for a in rows:
-        if a.parent_id and a.parent_id in ids:
+        if a.parent_id and a.parent_id in by_id:
             parts[a.parent_id].append(a)
         else:
             top.append(a)
     ct = ContentType.objects.get_for_model(Activity)
-    figures: dict[int, list[Figure]] = defaultdict(list)
-    for f in (Figure.objects.filter(subject_type=ct, subject_id__in=ids, is_illustrative=False)
-              .select_related("indicator").order_by("indicator__name", "measure", "pk")):
+    figure_rows = (Figure.objects.filter(subject_type=ct, subject_id__in=ids_in_period, is_illustrative=False)
+                   .order_by("indicator__name", "measure", "pk"))
+    indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=figure_rows.order_by().values("indicator_id"))}
+    figures: dict[int, list[Any]] = defaultdict(list)
+    for row in figure_rows.values_list(*_Figure.FIELDS):
+        f = _Figure(row, indicators)
         figures[f.subject_id].append(f)
     projects: dict[int, list[Project]] = defaultdict(list)
-    for p in Project.objects.filter(follows_id__in=ids).prefetch_related("partners").order_by("pk"):
+    for p in Project.objects.filter(follows__in=ids_in_period).prefetch_related("partners").order_by("pk"):
         projects[p.follows_id].append(p)
     agreements = []
     if report.included(Report.Include.AGREEMENTS):
@@ -159,17 +319,14 @@ def _load(report: Report) -> Records:
             .prefetch_related(Prefetch("parties", queryset=Organisation.objects.order_by("pk")), "commitments__responsible")
             .order_by("signed_on", "pk")
         )
-    people_ids = {ap.person_id for a in rows for ap in a.people.all()} | {
-        o.made_by_id for a in rows for o in a.outcomes.all() if o.made_by_id
-    }
     roles: dict[int, list[Appointment]] = defaultdict(list)
-    for ap in Appointment.objects.filter(person_id__in=people_ids).order_by("starts_on", "pk"):
+    for ap in Appointment.objects.filter(person__in=list(people)).order_by("starts_on", "pk"):
         roles[ap.person_id].append(ap)
-    meetings = _coordination_meetings(ids)
+    meetings = _coordination_meetings(ids_in_period)
     return Records(top, parts, figures, projects, agreements, roles, meetings)
 
 
-def _coordination_meetings(activity_ids: list[int]) -> dict[int, Any]:
+def _coordination_meetings(activity_ids: Any) -> dict[int, Any]:
     """Coordination meetings recorded for these activities, when the coordination app has them."""
     try:
         Meeting = apps.get_model("coordination", "Meeting")
@@ -516,8 +673,6 @@ def _opening(report: Report, lead: str) -> Draft | None:
         return None
     patron = (Appointment.objects.on(initiative).filter(role=Appointment.Role.PATRON)
               .select_related("person").order_by("starts_on").first())
-    from tutela.initiatives.models import Pillar
-
     values = {
         "lead": lead,
         "phase": initiative.phase or "new phase",
@@ -542,6 +697,11 @@ def _opening(report: Report, lead: str) -> Draft | None:
 
 def build(report: Report) -> list[Draft]:
     """All paragraphs for ``report``, in reading order. Pure: writes nothing."""
+    with prose.one_language():
+        return _build(report)
+
+
+def _build(report: Report) -> list[Draft]:
     lead_org = report.initiative.lead_organisation
     lead = (lead_org.acronym or lead_org.name) if lead_org else "ITU"
     names = Names(lead_org)
@@ -575,12 +735,16 @@ def build(report: Report) -> list[Draft]:
     # An open consultation joins the earliest other activity that shares its deliverable.
     joined: dict[int, list[Activity]] = defaultdict(list)
     joined_ids: set[int] = set()
+    first_with: dict[int, int] = {}  # deliverable -> position of the first non-consultation activity sharing it
+    for i, b in enumerate(recs.activities):
+        if b.kind != K.CONSULTATION:
+            for d in b.deliverables.all():
+                first_with.setdefault(d.pk, i)
     for a in recs.activities:
         if a.kind != K.CONSULTATION:
             continue
-        delivs = {d.pk for d in a.deliverables.all()}
-        host = next((b for b in recs.activities if b.pk != a.pk and b.kind != K.CONSULTATION
-                     and delivs & {d.pk for d in b.deliverables.all()}), None)
+        positions = [first_with[d.pk] for d in a.deliverables.all() if d.pk in first_with]
+        host = recs.activities[min(positions)] if positions else None
         if host is not None:
             joined[host.pk].append(a)
             joined_ids.add(a.pk)
@@ -629,6 +793,4 @@ def _section(a: Activity) -> str:
 
 
 def _pillar_order() -> dict[str, int]:
-    from tutela.initiatives.models import Pillar
-
     return {p.name: p.number for p in Pillar.objects.all()}

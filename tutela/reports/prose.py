@@ -1,8 +1,10 @@
 """Plain, deterministic English prose helpers for drafting reports (no external model)."""
 
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import get_language
 from django_countries import countries
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -76,8 +78,34 @@ def _last_day(d: date) -> bool:
     return d.day == monthrange(d.year, d.month)[1]
 
 
+_COUNTRY_NAMES: dict[tuple[str, str], str] = {}
+_language: str | None = None  # set while drafting: one language for the whole report
+
+
+@contextmanager
+def one_language():
+    """Within this block the active language is read once, not at every name looked up."""
+    global _language
+    before, _language = _language, get_language()
+    try:
+        yield
+    finally:
+        _language = before
+
+
+def language() -> str:
+    return _language or get_language()
+
+
 def country_name(code: str) -> str:
-    return countries.name(code) if code else ""
+    """The country's name in the active language (looked up once per code and language)."""
+    if not code:
+        return ""
+    key = (str(code), language())
+    name = _COUNTRY_NAMES.get(key)
+    if name is None:
+        name = _COUNTRY_NAMES[key] = str(countries.name(code))
+    return name
 
 
 def place(city: str = "", country: str = "", venue: str = "", online: bool = False) -> str:

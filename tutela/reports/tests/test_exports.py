@@ -1,0 +1,109 @@
+"""Exports of long reports: the direct PDF writer and the DOCX written in one piece."""
+
+import os
+import re
+import subprocess
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.core.management import call_command
+from docx import Document
+
+from tutela.activities.models import Activity
+from tutela.activities.services import activity_create
+from tutela.initiatives.models import Pillar
+from tutela.initiatives.services import initiative_create
+from tutela.reports import rendering
+from tutela.reports.models import Report
+from tutela.reports.services import paragraph_add, report_create, report_draft
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(content: bytes, tmp_path, *args: str) -> str:
+    path = tmp_path / "r.pdf"
+    path.write_bytes(content)
+    return subprocess.run(["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def demo(db):
+    from tutela.accounts.models import User
+
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    return Report.objects.get(meeting="8th meeting"), User.objects.get(email="secretariat@tutela.test")
+
+
+@pytest.fixture
+def direct(monkeypatch):
+    """Treat every report as long, so the direct writer sets it."""
+    monkeypatch.setattr(rendering, "DIRECT_PDF_FROM", 1)
+
+
+def test_a_long_report_is_set_directly_with_the_itu_header_block_and_every_paragraph(demo, direct, client, tmp_path):
+    report, sec = demo
+    client.force_login(sec)
+    response = client.get(f"/reports/{report.pk}/export.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert b"/Producer (Tutela)" in response.content  # the direct writer, not WeasyPrint
+    flat = " ".join(pdf_text(response.content, tmp_path).split())
+    assert "Council Working Group on Child Online" in flat and "Protection (CWG-COP)" in flat
+    assert "8th meeting, 21 February 2014" in flat and "Period covered: 10 October 2013 – 21 February" in flat
+    assert "Source: ITU Secretariat" in flat
+    assert "Update on the ITU Child Online Protection (COP) Initiative" in flat
+    assert "“Click Safe, Click Clever”" in flat and "It is estimated that 15,000 children" in flat
+    doc = rendering.document(report)
+    for p in doc["paragraphs"]:
+        assert f"{p['number']}. {' '.join(p['text'].split()[:6])}" in flat
+        for b in p["bullets"]:
+            assert " ".join(b.split()[:6]) in flat
+    pages = int(subprocess.run(["pdfinfo", "-"], input=response.content, capture_output=True, check=True)
+                .stdout.decode().split("Pages:")[1].split()[0])
+    assert re.search(rf"\b1 ?/ ?{pages}\b", flat) and re.search(rf"\b{pages} ?/ ?{pages}\b", flat)
+
+
+def test_the_direct_writer_keeps_hostile_text_as_text(secretariat_org, secretariat, direct, client, tmp_path):
+    hostile = "<script>alert(1)</script> ) BT /F1 99 Tf (x) Tj ET \\ [x](javascript:alert(1)) 50% <>"
+    initiative = initiative_create(actor=None, name="COP Global Initiative", lead_organisation=secretariat_org)
+    activity_create(actor=None, title=hostile, kind=Activity.Kind.WORKSHOP, status="held", starts_on=date(2012, 3, 1),
+                    pillars=list(Pillar.objects.all()[:1]), partners=[(secretariat_org, "organiser")], objective=hostile)
+    report = report_create(actor=secretariat, title="Hostile ) (", initiative=initiative,
+                           period_start=date(2012, 1, 1), period_end=date(2012, 12, 31))
+    report_draft(actor=secretariat, report=report)
+    client.force_login(secretariat)
+    response = client.get(f"/reports/{report.pk}/export.pdf")
+    assert b"/Producer (Tutela)" in response.content
+    text = " ".join(pdf_text(response.content, tmp_path).split())
+    assert "<script>alert(1)</script> ) BT /F1 99 Tf (x) Tj ET \\ [x](javascript:alert(1)) 50% <>" in text
+    assert "Hostile ) (" in text
+
+
+def test_text_the_direct_writer_cannot_set_goes_to_weasyprint(demo, direct, client, tmp_path):
+    report, sec = demo
+    paragraph_add(actor=sec, report=report, text="مبادرة حماية الأطفال على الإنترنت \u202eevil")
+    client.force_login(sec)
+    response = client.get(f"/reports/{report.pk}/export.pdf")
+    assert response.status_code == 200 and b"/Producer (Tutela)" not in response.content
+    assert "Click Safe, Click Clever" in " ".join(pdf_text(response.content, tmp_path).split())
+
+
+def test_docx_holds_every_paragraph_bullet_and_source_line_as_text(demo, client):
+    report, sec = demo
+    paragraph_add(actor=sec, report=report, text="Line one\nline two\twith a tab & <b>markup</b> \x0b")
+    client.force_login(sec)
+    response = client.get(f"/reports/{report.pk}/export.docx")
+    document = Document(BytesIO(response.content))
+    paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
+    doc = rendering.document(report)
+    body = [text for style, text in paragraphs if style == "Normal"]
+    bullets = [text for style, text in paragraphs if style == "List Bullet"]
+    for p in doc["paragraphs"]:
+        assert f"{p['number']}. {p['text']}".replace("\x0b", "") in body
+    assert bullets == [b for p in doc["paragraphs"] for b in p["bullets"]] and bullets
+    assert ("Heading 2", "Sources") in paragraphs
+    third = doc["paragraphs"][2]
+    assert "¶3: " + "; ".join(s["label"] for s in third["sources"]) in body and len(third["sources"]) > 1
+    assert any("<b>markup</b>" in t and "\n" in t and "\t" in t for t in body)
+    cells = [c.text for c in document.tables[0].rows[0].cells]
+    assert "Council Working Group" in cells[0] and "8th meeting" in cells[0]
