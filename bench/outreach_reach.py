@@ -169,7 +169,7 @@ WHERE t.status = 'completed' {where} GROUP BY t.programme_id
 def raw(country: str | None, published_only: bool = False) -> dict:
     """The same rule in hand-written SQL: the counted cells with the tally, and the cascade's inputs.
 
-    Published only: the published programmes' ids first, then ``programme_id = ANY(ids)`` on the
+    Published only: the unpublished programmes' ids first, then ``programme_id <> ALL(ids)`` on the
     sessions, the fastest hand-written form here (a join or ``IN (SELECT …)`` hash-joins, loses the
     index order and sorts 2 M rows).
     """
@@ -180,8 +180,8 @@ def raw(country: str | None, published_only: bool = False) -> dict:
         if country:
             where, args, p_where, p_args = "AND country = %s", [country], "AND p.country = %s", [country]
         if published_only:
-            c.execute("SELECT id FROM outreach_trainingprogramme WHERE is_published")
-            where += " AND programme_id = ANY(%s)"
+            c.execute("SELECT id FROM outreach_trainingprogramme WHERE NOT is_published")
+            where += " AND programme_id <> ALL(%s)"
             args.append([r[0] for r in c.fetchall()])
             p_where += " AND p.is_published"
         c.execute(RAW_COUNTED.format(where=where), args)
@@ -256,12 +256,20 @@ def main() -> None:
     if args.vacuum:
         vacuum()
     with connection.cursor() as c:
+        # One programme in ten is an unpublished draft, so that public reach has something to leave out.
+        c.execute("UPDATE outreach_trainingprogramme SET is_published = (right(name, 2)::int %% 10 <> 9) "
+                  "WHERE name LIKE 'BENCH programme %%'", [])
         c.execute("SELECT (SELECT count(*) FROM outreach_institution), (SELECT count(*) FROM outreach_trainee), "
                   "(SELECT max(generation) FROM outreach_trainee), (SELECT count(*) FROM outreach_deliveredsession)")
         inst, tr, gens, sess = c.fetchone()
+        c.execute("SELECT count(*) FILTER (WHERE NOT p.is_published), "
+                  "(SELECT count(*) FROM outreach_deliveredsession s WHERE s.programme_id = ANY(array_agg(p.id) "
+                  "FILTER (WHERE NOT p.is_published))) FROM outreach_trainingprogramme p")
+        drafts, draft_sessions = c.fetchone()
         c.execute("SELECT version()")
         version = c.fetchone()[0].split(" on ")[0]
-    print(f"{version}; {inst:,} institutions, {tr:,} trainees over {gens} generations, {sess:,} sessions")
+    print(f"{version}; {inst:,} institutions, {tr:,} trainees over {gens} generations, {sess:,} sessions; "
+          f"{drafts} unpublished programmes with {draft_sessions:,} sessions")
     measure(f"country {args.country}", args.country, args.runs)
     measure("whole initiative", None, args.runs)
     measure("whole, published only", None, args.runs, published_only=True)
