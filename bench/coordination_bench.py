@@ -7,7 +7,8 @@ Not a test. Run (own database, own var dir):
     .venv/bin/python bench/coordination_bench.py --bodies 1000 --meetings 50000 --documents 2000000 \\
         --liaisons 200000 --writers 16 --allocations 200
 
-``--only allocation|reads`` skips the other half. It (1) creates the database if needed and migrates, (2) fills it with SQL (generate_series) at the
+``--only allocation|reads`` skips the other half; ``--async-commit`` measures the opt-in
+``COORDINATION_NUMBERS_ASYNC_COMMIT`` (lock released before the WAL flush). It (1) creates the database if needed and migrates, (2) fills it with SQL (generate_series) at the
 given scale unless it already holds that scale, (3) runs ``services.document_register`` from
 ``--writers`` processes at once, first all on one hot body, then spread over random bodies, and
 checks 0 duplicates and 0 gaps, (4) times registry searches and the chair's dashboard.
@@ -125,6 +126,9 @@ def _writer(args) -> list[tuple[int, int]]:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    settings.COORDINATION_NUMBERS_ASYNC_COMMIT = os.environ.get("BENCH_ASYNC_COMMIT") == "1"
     from django.db import connections, transaction
     from django.utils import timezone
 
@@ -258,7 +262,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--only", choices=["all", "allocation", "reads"], default="all")
+    parser.add_argument("--async-commit", action="store_true",
+                        help="registrations commit without waiting for the WAL flush (COORDINATION_NUMBERS_ASYNC_COMMIT)")
     args = parser.parse_args()
+    if args.async_commit:
+        os.environ["BENCH_ASYNC_COMMIT"] = "1"
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database of your own (see the module docstring).")

@@ -385,7 +385,8 @@ class Document(models.Model):
         PUBLIC = "public", _("Public")
         MEMBERS = "members", _("Members only")
 
-    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="documents")
+    # No index of its own: (body, scope, sequence) and (body, -registered_at) both start with body.
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="documents", db_index=False)
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="documents")
     scope = models.PositiveIntegerField(default=0, editable=False)
     sequence = models.PositiveIntegerField(_("sequence"))
@@ -401,7 +402,7 @@ class Document(models.Model):
     revision = models.PositiveSmallIntegerField(_("current revision"), default=0)
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False,
     )
     registered_at = models.DateTimeField(default=timezone.now)
 
@@ -420,7 +421,6 @@ class Document(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["number"], name="document_number_idx"),
             models.Index(fields=["-registered_at", "-id"], name="document_registered_idx"),
             models.Index(fields=["body", "-registered_at", "-id"], name="document_body_registered_idx"),
         ]

@@ -12,11 +12,14 @@ Who may do what, on top of ``tutela.core.access``:
   vice-chair of the body. A chair is recognised by the e-mail address of the appointed person.
 """
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Lower
+from django.db.models.lookups import Contains
 from django.utils import timezone
 
 from tutela.core import access
@@ -233,8 +236,35 @@ def registry_search(user: Any, *, q: str = "", body: Body | None = None, include
         # A pasted full number is the commonest search: answer it from the number index alone.
         if any(ch.isdigit() for ch in q) and qs.filter(number__iexact=q).exists():
             return qs.filter(number__iexact=q)
-        qs = qs.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(source__icontains=q))
+        in_number = Q(number__icontains=q)
+        bodies = _bodies_whose_numbers_can_contain(q)
+        if bodies is not None:
+            # LOWER(), not the UPPER() the trigram index is on: read these bodies' rows, skip the trigrams.
+            in_number = Q(body__in=bodies) & Q(Contains(Lower("number"), q.lower()))
+        qs = qs.filter(in_number | Q(title__icontains=q) | Q(source__icontains=q))
     return qs
+
+
+NUMBER_FRAGMENT = re.compile(r"^(?P<letters>[^/]*\D)(?P<digits>\d+)$")
+NUMBER_SCOPE_MAX_BODIES = 50
+
+
+def _bodies_whose_numbers_can_contain(q: str) -> list[int] | None:
+    """The bodies whose document numbers can contain ``q``, when ``q`` is a number fragment such as
+    ``B0123 DOC00`` or ``jca-cop doc04``; None when any body's could (then no restriction).
+
+    A number is the body's prefix followed by digits (``JCA-COP DOC047``) or by ``/meeting/n``. A
+    fragment made of non-digits without ``/`` and then digits can only sit in a number whose
+    prefix contains its non-digit part, so only those bodies' numbers need to be searched: the
+    search then reads one body's few thousand numbers instead of intersecting trigram lists
+    (``DOC``, ``OC0``…) that every one of millions of numbers holds. Same results, exactly.
+    """
+    match = NUMBER_FRAGMENT.match(q)
+    if match is None or not any(ch.isalpha() for ch in match["letters"]):
+        return None
+    ids = list(Body.objects.filter(number_prefix__icontains=match["letters"]).values_list("pk", flat=True)
+               [: NUMBER_SCOPE_MAX_BODIES + 1])
+    return ids if len(ids) <= NUMBER_SCOPE_MAX_BODIES else None
 
 
 REGISTRY_ORDERING = ["-registered_at", "-id"]
@@ -296,31 +326,44 @@ def dashboard_bodies(user: Any) -> QuerySet[Body]:
     return Body.objects.filter(pk__in=chaired_body_ids(user))
 
 
+DASHBOARD_ROWS = 20
+
+
+def _capped(queryset, size: int = DASHBOARD_ROWS) -> tuple[list, bool]:
+    """The first ``size`` rows, and whether there are more (one query)."""
+    rows = list(queryset[: size + 1])
+    return rows[:size], len(rows) > size
+
+
 def dashboard(user: Any, bodies: list[Body], today: date | None = None) -> dict[str, Any]:
-    """What a chair needs to see: pending actions, liaisons and deadlines, meetings, new documents, lifetime."""
+    """What a chair needs to see: pending actions, liaisons and deadlines, meetings, new documents, lifetime.
+
+    Each list shows its ``DASHBOARD_ROWS`` most urgent rows and says when there are more: a
+    dashboard is read at a glance, and rendering hundreds of rows is what made it slow.
+    """
     today = today or timezone.localdate()
     body_ids = [b.pk for b in bodies]
     actions = (
         ActionItem.objects.filter(meeting__body__in=body_ids, status=ActionItem.Status.OPEN)
-        .select_related("meeting", "meeting__body", "owner_person").order_by("due_on", "pk")[:100]
+        .select_related("meeting", "meeting__body", "owner_person").order_by("due_on", "pk")
     )
     awaiting_out = (
         LiaisonRecipient.objects.filter(
             liaison__from_body__in=body_ids,
             liaison__status__in=[LiaisonStatement.Status.SENT, LiaisonStatement.Status.AWAITING_REPLY],
             purpose__in=[LiaisonRecipient.Purpose.ACTION, LiaisonRecipient.Purpose.COMMENT],
-        ).select_related("liaison", "liaison__from_body", "body").order_by("deadline", "pk")[:100]
+        ).select_related("liaison", "liaison__from_body", "body").order_by("deadline", "pk")
     )
     owed_in = (
         LiaisonRecipient.objects.filter(
             body__in=body_ids,
             liaison__status__in=[LiaisonStatement.Status.SENT, LiaisonStatement.Status.AWAITING_REPLY],
             purpose__in=[LiaisonRecipient.Purpose.ACTION, LiaisonRecipient.Purpose.COMMENT],
-        ).select_related("liaison", "liaison__from_body", "body").order_by("deadline", "pk")[:100]
+        ).select_related("liaison", "liaison__from_body", "body").order_by("deadline", "pk")
     )
     upcoming = (
         Meeting.objects.filter(body__in=body_ids, ends_on__gte=today).exclude(status=Meeting.Status.CANCELLED)
-        .select_related("body").order_by("starts_on", "pk")[:50]
+        .select_related("body").order_by("starts_on", "pk")
     )
     # One query for every body: documents dated on or after the body's last meeting held.
     last_held = (
@@ -329,22 +372,31 @@ def dashboard(user: Any, bodies: list[Body], today: date | None = None) -> dict[
     recent = list(
         Document.objects.filter(body__in=body_ids).annotate(since=Subquery(last_held))
         .filter(Q(since__isnull=True) | Q(document_date__gte=F("since")))
-        .select_related("body", "meeting", "meeting__body").order_by("-registered_at", "-id")[:200]
+        .select_related("body", "meeting", "meeting__body").order_by("-registered_at", "-id")[: DASHBOARD_ROWS * min(len(body_ids), 10)]
     )
     by_body: dict[int, list[Document]] = {}
     since_of: dict[int, date | None] = {}
     for doc in recent:
         by_body.setdefault(doc.body_id, []).append(doc)
         since_of[doc.body_id] = doc.since
-    new_documents = [(b, since_of.get(b.pk), by_body[b.pk][:20]) for b in bodies if b.pk in by_body]
+    new_documents = [(b, since_of.get(b.pk), by_body[b.pk][:DASHBOARD_ROWS]) for b in bodies if b.pk in by_body][:10]
     ending = [b for b in bodies if b.ends_on and b.status == Body.Status.ACTIVE
               and (b.ends_on - today).days <= LIFETIME_WARNING_DAYS]
+    actions, more_actions = _capped(actions)
+    awaiting_out, more_awaiting = _capped(awaiting_out)
+    owed_in, more_owed = _capped(owed_in)
+    upcoming, more_upcoming = _capped(upcoming)
     return {
         "today": today,
+        "dashboard_rows": DASHBOARD_ROWS,
         "actions": actions,
+        "more_actions": more_actions,
         "awaiting_out": awaiting_out,
+        "more_awaiting": more_awaiting,
         "owed_in": owed_in,
+        "more_owed": more_owed,
         "upcoming": upcoming,
+        "more_upcoming": more_upcoming,
         "new_documents": new_documents,
         "ending": ending,
     }
