@@ -11,6 +11,8 @@ from collections import defaultdict
 from typing import Any
 
 from django.apps import apps
+from django.db import connections, router
+from django.db.models.expressions import RawSQL
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
@@ -108,7 +110,7 @@ def _resolve(paragraphs: list[dict]) -> None:
         except (LookupError, ValueError):
             existing[label] = set()
             continue
-        existing[label] = set(model._default_manager.filter(pk__in=ids).values_list("pk", flat=True))
+        existing[label] = _existing(model, ids)
     urls: dict[str, tuple[str, str] | None] = {}
     for p in paragraphs:
         for s in p["sources"]:
@@ -119,6 +121,15 @@ def _resolve(paragraphs: list[dict]) -> None:
             pattern = urls[model]
             s["url"] = "" if s["deleted"] or pattern is None else f"{pattern[0]}{s['id']}{pattern[1]}"
             s["kind"] = model.split(".")[-1]
+
+
+def _existing(model, ids: set[int]) -> set[int]:
+    """Which of ``ids`` still exist. On PostgreSQL the ids travel as one array, not thousands of parameters."""
+    manager = model._default_manager.db_manager(router.db_for_read(model))
+    if connections[manager.db].vendor == "postgresql" and len(ids) > 100:
+        wanted = RawSQL("SELECT unnest(%s::bigint[])", (sorted(ids),))
+        return set(manager.filter(pk__in=wanted).order_by().values_list("pk", flat=True))
+    return set(manager.filter(pk__in=ids).order_by().values_list("pk", flat=True))
 
 
 _PK_MARK = 918273645

@@ -89,7 +89,9 @@ def report_draft(*, actor: Any, report: Report) -> dict[str, int]:
     _not_final(report)
     report = Report.objects.select_for_update().get(pk=report.pk)
     drafts = drafting.build(report)
-    paragraphs = list(report.paragraphs.all())
+    # The texts are not needed to match drafts to paragraphs; they are written only where they change.
+    paragraphs = list(report.paragraphs.defer("sentences", "bullets", "pending_sentences", "pending_bullets",
+                                              "edited_text"))
     by_key: dict[str, list[ReportParagraph]] = {}
     for p in paragraphs:
         for key in p.keys:
@@ -125,9 +127,10 @@ def report_draft(*, actor: Any, report: Report) -> dict[str, int]:
             p.section = draft.section
             p.save()
     ReportParagraph.objects.bulk_create(new, batch_size=1000)
+    drafted_keys = {d.key for d in drafts}
     for p in paragraphs:
         if p.pk not in seen and p.origin == ReportParagraph.Origin.GENERATED and not p.is_stale:
-            if not any(k in {d.key for d in drafts} for k in p.keys):
+            if not any(k in drafted_keys for k in p.keys):
                 p.is_stale = True
                 p.save(update_fields=["is_stale"])
                 summary["stale"] += 1
@@ -141,9 +144,10 @@ def report_draft(*, actor: Any, report: Report) -> dict[str, int]:
 
 
 def _renumber(report: Report) -> None:
-    for i, p in enumerate(report.paragraphs.order_by("order", "pk"), start=1):
-        if p.order != i:
-            ReportParagraph.objects.filter(pk=p.pk).update(order=i)
+    rows = report.paragraphs.order_by("order", "pk").values_list("pk", "order")
+    for i, (pk, order) in enumerate(rows, start=1):
+        if order != i:
+            ReportParagraph.objects.filter(pk=pk).update(order=i)
 
 
 def _paragraph(report: Report, paragraph: ReportParagraph) -> None:
