@@ -443,11 +443,14 @@ class Comment(models.Model):
         API = "api", _("API")
         IN_PERSON = "in_person", _("In-person session")
 
-    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="comments")
-    respondent = models.ForeignKey(Respondent, on_delete=models.PROTECT, related_name="comments")
+    # Each index costs every intake and every grouping write: the foreign keys below are served by the
+    # composite indexes in Meta (their leading column), so they get no index of their own.
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="comments", db_index=False)
+    respondent = models.ForeignKey(Respondent, on_delete=models.PROTECT, related_name="comments", db_index=False)
     target = models.CharField(_("on"), max_length=10, choices=Target, default=Target.PARAGRAPH)
     paragraph = models.ForeignKey(
-        Paragraph, null=True, blank=True, on_delete=models.PROTECT, related_name="comments", verbose_name=_("paragraph")
+        Paragraph, null=True, blank=True, on_delete=models.PROTECT, related_name="comments", verbose_name=_("paragraph"),
+        db_index=False,
     )
     quote = models.TextField(_("passage"), blank=True)
     comment_type = models.CharField(_("type"), max_length=10, choices=Type, default=Type.GENERAL)
@@ -458,12 +461,12 @@ class Comment(models.Model):
         "activities.Activity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text=_("For comments made at an in-person session."),
     )
-    receipt = models.CharField(_("receipt number"), max_length=24, unique=True)
+    receipt = models.CharField(_("receipt number"), max_length=24)  # unique: see Meta (no extra LIKE index)
     submission_key = models.CharField(max_length=64)
     received_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     moderation_reason = models.CharField(_("reason"), max_length=300, blank=True)
-    text_hash = models.CharField(max_length=32, db_index=True)
+    text_hash = models.CharField(max_length=32)  # indexed with the consultation in Meta
     signature = models.BinaryField(editable=False)
     group = models.ForeignKey(CommentGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments")
     disposition = models.ForeignKey(
@@ -477,6 +480,7 @@ class Comment(models.Model):
         ordering = ["consultation", "id"]
         constraints = [
             models.UniqueConstraint(fields=["respondent", "submission_key"], name="comment_submitted_once"),
+            models.UniqueConstraint(fields=["receipt"], name="comment_receipt_unique"),
             models.CheckConstraint(
                 name="comment_target_has_paragraph",
                 condition=Q(target="document", paragraph__isnull=True) | (~Q(target="document") & Q(paragraph__isnull=False)),

@@ -511,9 +511,30 @@ def passage_in(text: str, quote: str) -> str | None:
     return found.group(0) if found else None
 
 
-@transaction.atomic
-def comment_submit(
-    *, consultation: Consultation, actor: Any = None, respondent: Respondent | None = None,
+class _ReceiptTaken(Exception):
+    """The random receipt number was already used: the whole submission is tried again."""
+
+
+def comment_submit(**kwargs: Any) -> Comment:
+    """Store one comment and return it with its receipt number; see ``_comment_submit``.
+
+    A receipt collision (1 in ~10^12 per comment) rolls the transaction back and tries again,
+    so the common path needs no savepoint. Inside a caller's transaction a savepoint is used.
+    """
+    if transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            return _comment_submit(savepoint=True, **kwargs)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _comment_submit(savepoint=False, **kwargs)
+        except _ReceiptTaken:
+            continue
+    raise ValidationError(_("Could not number the comment; send it again."))  # pragma: no cover
+
+
+def _comment_submit(
+    *, savepoint: bool, consultation: Consultation, actor: Any = None, respondent: Respondent | None = None,
     details: dict | None = None, target: str | None = None, paragraph_id: Any = None, quote: str = "",
     comment_type: str = Comment.Type.GENERAL, text: str = "", proposed_change: str = "",
     attachments: Sequence[UploadedFile] = (), submission_key: str = "", channel: str = Comment.Channel.ONLINE,
@@ -542,12 +563,15 @@ def comment_submit(
         # Said in the room and written down by staff: each speaker is a respondent of their own.
         respondent = Respondent.objects.create(consultation=consultation, confirmed_at=now)
     elif is_user:
-        respondent, _created = Respondent.objects.get_or_create(consultation=consultation, user=actor)
+        # Locked: a respondent's submissions queue here, so the duplicate check below is reliable.
+        respondent, _created = Respondent.objects.select_for_update().get_or_create(consultation=consultation,
+                                                                                    user=actor)
     elif respondent is None or respondent.consultation_id != consultation.pk or not respondent.is_confirmed:
         if not consultation.allow_public:
             raise ValidationError({"__all__": _("Sign in as a registered stakeholder to comment on this consultation.")})
         raise ValidationError({"email": _("Confirm your e-mail address first: we send you a link.")})
-    respondent = Respondent.objects.select_for_update().get(pk=respondent.pk)
+    else:
+        respondent = Respondent.objects.select_for_update().get(pk=respondent.pk)
     submission_key = _clean_text(submission_key)[:64] or uuid.uuid4().hex
     existing = Comment.objects.filter(respondent=respondent, submission_key=submission_key).first()
     if existing is not None:
@@ -586,29 +610,38 @@ def comment_submit(
                                        % {"n": question.number}})
             if value:
                 question_answers.append((question, value[:MAX_COMMENT_CHARS]))
-    for name, value in fields.items():
-        setattr(respondent, name, value)
-    if is_illustrative:
+    changed = [name for name, value in fields.items() if getattr(respondent, name) != value]
+    for name in changed:
+        setattr(respondent, name, fields[name])
+    if is_illustrative and not respondent.is_illustrative:
         respondent.is_illustrative = True
-    respondent.save()
+        changed.append("is_illustrative")
+    if changed:  # the same details as last time (the usual case) write nothing
+        respondent.save(update_fields=changed)
     comment = Comment(
         consultation=consultation, respondent=respondent, target=target, paragraph=paragraph, quote=quote,
         comment_type=comment_type, text=text, proposed_change=proposed_change, channel=channel, session=session,
         submission_key=submission_key, received_at=now,
         text_hash=similarity.text_hash(text), signature=similarity.signature(text), is_illustrative=is_illustrative,
     )
-    for _attempt in range(3):
-        comment.receipt = _receipt(consultation)
-        try:
+    # (respondent, submission_key) cannot collide here: the respondent is locked and was checked
+    # above. Only the random receipt can, and then the whole submission is tried again.
+    comment.receipt = _receipt(consultation)
+    try:
+        if savepoint:
             with transaction.atomic():
-                comment.save()
-            break
-        except IntegrityError:
-            again = Comment.objects.filter(respondent=respondent, submission_key=submission_key).first()
-            if again is not None:  # the other click of a double click won the race
-                return again
-    else:  # pragma: no cover - three receipt collisions in a row
-        raise ValidationError(_("Could not number the comment; send it again."))
+                comment.save(force_insert=True)
+        else:
+            comment.save(force_insert=True)
+    except IntegrityError as exc:
+        if "receipt" not in str(exc):
+            raise
+        if savepoint:
+            comment.receipt = _receipt(consultation)
+            with transaction.atomic():
+                comment.save(force_insert=True)
+        else:
+            raise _ReceiptTaken from exc
     for upload, kind in checked:
         attachment = CommentAttachment(
             comment=comment, original_name=os.path.basename(upload.name or "attachment")[:200],
@@ -630,8 +663,18 @@ def comment_submit(
                  "paragraph": [None, paragraph.number if paragraph else None]},
     )
     if notify and (respondent.user_id or respondent.email):
-        transaction.on_commit(partial(tasks.send_comment_receipt.enqueue, comment_id=comment.pk))
+        _enqueue_after_commit(tasks.send_comment_receipt, comment_id=comment.pk)
     return comment
+
+
+def _enqueue_after_commit(task: Any, **kwargs: Any) -> None:
+    """Run ``task`` only once the current transaction has committed. With the database task
+    backend the task row is written in the same transaction (one commit, and a worker sees it
+    only after the commit); otherwise (inline tasks) it is enqueued from ``on_commit``."""
+    if task.get_backend().__class__.__name__ == "DatabaseBackend":
+        task.enqueue(**kwargs)
+    else:
+        transaction.on_commit(partial(task.enqueue, **kwargs))
 
 
 def comment_receipt_send(*, comment_id: int) -> None:

@@ -216,3 +216,41 @@ def test_one_client_address_gets_a_limited_number_of_confirmation_e_mails(consul
         services.respondent_request_confirmation(consultation=consultation, email="late@example.org",
                                                  ip="203.0.113.7")
     assert len(mail.outbox) == services.MAIL_PER_IP + 2  # the window has passed
+
+
+def _colliding_receipts(monkeypatch, taken):
+    numbers = iter([taken, "IG14-AAAA-BBBB"])
+    monkeypatch.setattr(services, "_receipt", lambda consultation: next(numbers))
+
+
+def test_a_receipt_collision_inside_a_callers_transaction_takes_a_new_number(submit, monkeypatch):
+    first = submit("First.", submission_key="one")
+    _colliding_receipts(monkeypatch, first.receipt)
+    second = submit("Second.", submission_key="two")
+    assert second.receipt == "IG14-AAAA-BBBB" and Comment.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_receipt_collision_retries_the_whole_submission_and_stores_it_once(submit, monkeypatch, stakeholder):
+    first = submit("First.", submission_key="one")
+    _colliding_receipts(monkeypatch, first.receipt)
+    second = submit("Second.", submission_key="two")
+    assert second.receipt == "IG14-AAAA-BBBB"
+    assert Comment.objects.count() == 2 and Respondent.objects.filter(user=stakeholder).count() == 1
+    assert AuditEntry.objects.filter(action="comment.submitted").count() == 2  # the rolled-back try left nothing
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_task_backend_the_receipt_task_commits_with_the_comment(submit, monkeypatch):
+    from django.tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = DatabaseBackend(alias="default", params={"QUEUES": ["default"]})
+    monkeypatch.setattr(task_backends._connections, "default", backend, raising=False)
+    comment = submit("Queued with its receipt.", submission_key="db")
+    row = DBTaskResult.objects.get(task_path="tutela.consultations.tasks.send_comment_receipt")
+    assert row.args_kwargs["kwargs"] == {"comment_id": comment.pk} and row.status == "READY"
+    with pytest.raises(ValidationError):
+        submit("", submission_key="empty")  # refused: no comment, no task
+    assert DBTaskResult.objects.count() == 1 and Comment.objects.count() == 1
