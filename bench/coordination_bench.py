@@ -201,16 +201,21 @@ def time_search(rounds: int) -> None:
     admin = get_user_model().objects.filter(is_superuser=True).first()
     if admin:
         users.append(admin)
+    kinds = ["exact number", "number prefix", "rare token", "common words"]
     for user in users:
         times = []
-        for q in queries:
+        by_kind: dict[str, list[float]] = {k: [] for k in kinds}
+        for i, q in enumerate(queries):
             t0 = time.perf_counter()
             page = keyset_page(selectors.registry_search(user, q=q), ordering=selectors.REGISTRY_ORDERING, cursor=None, size=50)
             _ = [d.number for d in page.items]
             times.append((time.perf_counter() - t0) * 1000)
+            by_kind[kinds[i % 4]].append(times[-1])
         who = "anonymous" if not getattr(user, "is_authenticated", False) else "secretariat"
         print(f"registry search ({who}, {len(times)} queries: exact number, number prefix, rare token, common words): "
               f"p50 {statistics.median(times):.1f} ms, p95 {pct(times, 95):.1f} ms, max {max(times):.1f} ms")
+        for kind, values in by_kind.items():
+            print(f"    {kind} ({len(values)}): p50 {statistics.median(values):.1f} ms, p95 {pct(values, 95):.1f} ms")
 
 
 def time_pages(rounds: int) -> None:
@@ -261,7 +266,7 @@ def main() -> None:
     parser.add_argument("--allocations", type=int, default=200, help="per writer, per scenario")
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--regenerate", action="store_true")
-    parser.add_argument("--only", choices=["all", "allocation", "reads"], default="all")
+    parser.add_argument("--only", choices=["all", "allocation", "reads", "search", "pages"], default="all")
     parser.add_argument("--async-commit", action="store_true",
                         help="registrations commit without waiting for the WAL flush (COORDINATION_NUMBERS_ASYNC_COMMIT)")
     args = parser.parse_args()
@@ -294,8 +299,9 @@ def main() -> None:
         for mode in ("service", "allocator"):
             allocate("one hot body", hot, args.writers, args.allocations, mode)
             allocate("spread over all bodies", every, args.writers, args.allocations, mode)
-    if args.only in ("all", "reads"):
+    if args.only in ("all", "reads", "search"):
         time_search(args.rounds)
+    if args.only in ("all", "reads", "pages"):
         time_pages(max(20, args.rounds // 10))
 
 

@@ -648,7 +648,12 @@ class LiaisonRecipient(models.Model):
                 name="liaison_action_has_deadline", condition=~Q(purpose="action") | Q(deadline__isnull=False)
             ),
         ]
-        indexes = [models.Index(fields=["purpose", "deadline"], name="liaison_recipient_deadline_idx")]
+        indexes = [
+            models.Index(fields=["purpose", "deadline"], name="liaison_recipient_deadline_idx"),
+            # The dashboards' "awaiting reply" and "we owe a reply" lists: soonest deadline first, across many bodies.
+            models.Index(fields=["deadline", "id"], name="liaison_reply_due_idx",
+                         condition=Q(purpose__in=["action", "comment"])),
+        ]
 
     def __str__(self) -> str:
         return f"{self.body} ({self.get_purpose_display()})"
