@@ -65,11 +65,16 @@ with path.open("rb") as fh:
     job = services.import_job_create(actor=user, kind=kind, upload=io.BufferedReader(fh), name=path.name, size=size)
 ImportJob.objects.filter(pk=job.pk).update(mode=mode, status="queued")
 rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+usage = resource.getrusage(resource.RUSAGE_SELF)
+cpu_before = usage.ru_utime + usage.ru_stime
 started = time.perf_counter()
 job = services.import_job_run(job_id=job.pk)
 seconds = time.perf_counter() - started
+usage = resource.getrusage(resource.RUSAGE_SELF)
+cpu = usage.ru_utime + usage.ru_stime - cpu_before  # this process only; PostgreSQL's share is not in it
 print(json.dumps({"kind": kind, "rows": rows, "mode": mode, "path": job.report.get("path"), "imported": job.imported_rows,
                   "valid": job.valid_rows, "status": job.status, "seconds": round(seconds, 1),
-                  "rows_per_s": round(job.total_rows / seconds), "peak_rss_mb_before": round(rss_before / 1024),
+                  "rows_per_s": round(job.total_rows / seconds),
+                  "python_cpu_s": round(cpu, 1), "rows_per_python_cpu_s": round(job.total_rows / cpu), "peak_rss_mb_before": round(rss_before / 1024),
                   "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "file_mb": round(size / 1048576, 1)}))
 path.unlink()

@@ -13,8 +13,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from tutela.activities.models import Activity, ActivityPartner, Occasion
@@ -59,6 +59,7 @@ class Context:
     # Bulk path: activities a batch refers to (loaded once per batch), indicators named by the file.
     activities: dict[str, Any] = field(default_factory=dict)
     new_indicators: dict[str, Indicator] = field(default_factory=dict)
+    folded: dict[str, str] = field(default_factory=dict)  # cell text → fold(text)
 
 
 # --- Cell parsers: each returns a value or adds (column, message) to ``problems`` ----------------
@@ -83,13 +84,29 @@ def _bool(row: dict, name: str, problems: list, default: bool = False) -> bool:
     return default
 
 
+_CHOICE_MAPS: dict[tuple[Any, str], dict[str, str]] = {}
+
+
+def _choice_map(choices: Any) -> dict[str, str]:
+    """``{key or label, lower-cased: key}`` for a choices class, per language (labels are translated)."""
+    cache_key = (choices, get_language() or "")
+    mapping = _CHOICE_MAPS.get(cache_key)
+    if mapping is None:
+        mapping = {}
+        for key, label in reversed(choices.choices):  # the first match wins, as in a scan
+            mapping[str(label).lower()] = key
+            mapping[str(key).lower()] = key
+        _CHOICE_MAPS[cache_key] = mapping
+    return mapping
+
+
 def _choice(row: dict, name: str, choices: Any, problems: list, default: str = "") -> str:
     value = _text(row, name)
     if not value:
         return default
-    for key, label in choices.choices:
-        if value.lower() in (str(key).lower(), str(label).lower()):
-            return key
+    key = _choice_map(choices).get(value.lower())
+    if key is not None:
+        return key
     problems.append((name, _("Unknown value “%(v)s”: use one of %(allowed)s.") % {"v": value, "allowed": ", ".join(choices.values)}))
     return default
 
@@ -122,11 +139,18 @@ def _int(row: dict, name: str, problems: list) -> int | None:
     return number
 
 
+_COUNTRY_CODES: dict[str, str] = {}
+
+
 def _country(row: dict, name: str, problems: list) -> str:
     value = _text(row, name)
     if not value or value.lower() in {"international", "int", "-"}:
         return ""
-    code = countries.alpha2(value) or countries.by_name(value)
+    code = _COUNTRY_CODES.get(value)
+    if code is None:
+        code = countries.alpha2(value) or countries.by_name(value)
+        if len(_COUNTRY_CODES) < 10_000:
+            _COUNTRY_CODES[value] = code
     if not code:
         problems.append((name, _("Unknown country “%(v)s”: use the ISO 3166 two-letter code (e.g. KE for Kenya), or leave it empty for international.") % {"v": value}))
         return ""
@@ -138,7 +162,9 @@ def _list(row: dict, name: str) -> list[str]:
 
 
 def _organisation(ctx: Context, value: str, column: str, problems: list) -> Organisation | None:
-    key = fold(value)
+    key = ctx.folded.get(value)
+    if key is None:
+        key = ctx.folded[value] = fold(value)
     if key in ctx.organisations:
         org = ctx.organisations[key]
     else:
@@ -551,7 +577,7 @@ class FigureKindSpec(Kind):
         if kwargs["indicator"] == "new":
             # Saved by ``insert`` only if a valid row uses it (as the row path's savepoint would).
             kwargs["indicator"] = ctx.new_indicators.setdefault(code, Indicator(code=code, name=name, unit=unit))
-        return figure_build(actor=ctx.actor, **kwargs)
+        return figure_build(actor=ctx.actor, draft=True, **kwargs)
 
     def insert(self, records):
         from tutela.figures.services import indicator_get_or_create
@@ -562,7 +588,7 @@ class FigureKindSpec(Kind):
                 i = figure.indicator
                 if i.code not in saved:
                     saved[i.code] = indicator_get_or_create(code=i.code, name=i.name, unit=i.unit)
-                figure.indicator = saved[i.code]
+                figure.indicator, figure.indicator_id = saved[i.code], saved[i.code].pk
         return figures_insert(records)
 
     def forbidden_message(self):
