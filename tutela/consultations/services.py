@@ -18,7 +18,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -747,14 +747,17 @@ def comments_group(*, actor: Any, consultation: Consultation, threshold: float =
     """
     if actor is not None:
         _require_write(actor, consultation)
+    in_sql = connection.vendor == "postgresql"
     current: dict[int, int | None] = {}
     rows = []
-    for pk, text_hash, sig, group_id in (
-        Comment.objects.filter(consultation=consultation).exclude(status=Comment.Status.SPAM)
-        .values_list("pk", "text_hash", "signature", "group_id").iterator(chunk_size=10000)
+    fields = ["pk", "text_hash", "signature"] if in_sql else ["pk", "text_hash", "signature", "group_id"]
+    for row in (
+        Comment.objects.filter(consultation=consultation).exclude(status=Comment.Status.SPAM).order_by("id")
+        .values_list(*fields).iterator(chunk_size=20000)
     ):
-        rows.append((pk, text_hash, sig))
-        current[pk] = group_id
+        rows.append(row[:3])
+        if not in_sql:
+            current[row[0]] = row[3]
     clusters = similarity.group(rows, threshold)
     del rows
     existing = {g.representative_id: g for g in CommentGroup.objects.filter(consultation=consultation)}
@@ -770,21 +773,54 @@ def comments_group(*, actor: Any, consultation: Consultation, threshold: float =
         kept.append(grp)
         for pk in ids:
             wanted[pk] = grp.pk
+    if in_sql:
+        reassigned = _write_groups_sql(consultation, wanted)
+    else:
+        reassigned = _write_groups_orm(consultation, wanted, current, existing)
+    if existing:
+        CommentGroup.objects.filter(pk__in=[g.pk for g in existing.values()]).delete()
+    audit.record(actor=actor, action="consultation.grouped_duplicates", target=consultation,
+                 changes={"groups": [None, len(kept)], "grouped_comments": [None, len(wanted)],
+                          "reassigned": [None, reassigned]})
+    return len(kept)
+
+
+def _write_groups_sql(consultation: Consultation, wanted: dict[int, int]) -> int:
+    """PostgreSQL: the wanted (comment, group) pairs go to a temporary table by COPY, then two
+    set-based UPDATEs write only the comments whose group changes (a re-run writes nothing)."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE consultations_grouping (id bigint, group_id bigint) ON COMMIT DROP")
+        with cursor.cursor.copy("COPY consultations_grouping (id, group_id) FROM STDIN") as copy:
+            for pk, group_id in wanted.items():
+                copy.write_row((pk, group_id))
+        cursor.execute("ANALYZE consultations_grouping")
+        cursor.execute(
+            "UPDATE consultations_comment c SET group_id = t.group_id FROM consultations_grouping t "
+            "WHERE c.id = t.id AND c.group_id IS DISTINCT FROM t.group_id"
+        )
+        reassigned = cursor.rowcount
+        cursor.execute(
+            "UPDATE consultations_comment c SET group_id = NULL WHERE c.consultation_id = %s AND c.group_id IS NOT NULL "
+            "AND NOT EXISTS (SELECT 1 FROM consultations_grouping t WHERE t.id = c.id)", [consultation.pk]
+        )
+        reassigned += cursor.rowcount
+        cursor.execute("DROP TABLE consultations_grouping")
+    return reassigned
+
+
+def _write_groups_orm(consultation: Consultation, wanted: dict[int, int], current: dict[int, int | None],
+                      stale: dict[int, CommentGroup]) -> int:
     changes: dict[int | None, list[int]] = {}
     for pk, group_id in current.items():
         target = wanted.get(pk)
         if target != group_id:
             changes.setdefault(target, []).append(pk)
-    if existing:
-        Comment.objects.filter(group__in=list(existing.values())).exclude(pk__in=wanted).update(group=None)
-        CommentGroup.objects.filter(pk__in=[g.pk for g in existing.values()]).delete()
+    if stale:
+        Comment.objects.filter(group__in=list(stale.values())).exclude(pk__in=wanted).update(group=None)
     for target, ids in changes.items():
         for start in range(0, len(ids), 10000):
             Comment.objects.filter(pk__in=ids[start : start + 10000]).update(group_id=target)
-    audit.record(actor=actor, action="consultation.grouped_duplicates", target=consultation,
-                 changes={"groups": [None, len(kept)], "grouped_comments": [None, len(wanted)],
-                          "reassigned": [None, sum(map(len, changes.values()))]})
-    return len(kept)
+    return sum(map(len, changes.values()))
 
 
 # --- Dispositions and the report -------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from tutela.consultations import selectors, services
 from tutela.consultations.models import Comment, ModerationAction
+from tutela.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +110,20 @@ def test_synopsis_counts_by_type_country_paragraph_and_decision(secretariat, oth
     assert [(r["label"], r["count"]) for r in data["by_paragraph"]] == [
         ("Whole document", 1), ("§ 1", 1), ("¶ 1", 1), ("¶ 3", 1)]
     assert data["by_decision"] == [{"key": "", "label": "Undecided", "count": 4}]
+
+
+def test_regrouping_writes_only_what_changed_and_follows_spam_and_new_comments(secretariat, submit, consultation):
+    letter = "Please require parental consent for every user under sixteen on all social networks, without exception."
+    first = [submit(letter, submission_key=f"a{i}") for i in range(3)]
+    assert services.comments_group(actor=secretariat, consultation=consultation) == 1
+    group = consultation.comment_groups.get()
+    assert services.comments_group(actor=secretariat, consultation=consultation) == 1  # a re-run
+    last = AuditEntry.objects.filter(action="consultation.grouped_duplicates").order_by("-id").first()
+    assert last.changes["reassigned"] == [None, 0] and consultation.comment_groups.get().pk == group.pk
+    services.comment_moderate(actor=secretariat, comment=first[0], action="spam")  # the representative goes
+    late = submit(letter + " Thank you.", submission_key="late")
+    assert services.comments_group(actor=secretariat, consultation=consultation) == 1
+    regrouped = consultation.comment_groups.get()
+    assert regrouped.pk != group.pk and regrouped.representative_id == first[1].pk and regrouped.size == 3
+    assert set(regrouped.comments.values_list("pk", flat=True)) == {first[1].pk, first[2].pk, late.pk}
+    assert Comment.objects.get(pk=first[0].pk).group_id is None
