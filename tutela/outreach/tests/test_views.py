@@ -177,3 +177,27 @@ def test_programme_page_queries_do_not_grow_with_trainees(client, programme, coh
         client.get(reverse("outreach:programme_detail", args=[programme.pk]))
     with django_assert_max_num_queries(12):
         client.get(reverse("outreach:programme_trainees", args=[programme.pk]))
+
+
+def test_pages_show_shares_as_percentages_targets_without_a_counted_badge_and_grouped_audiences(client, programme, campaign):
+    services.parameter_set(actor=None, programme=programme, key="share_delivering", low="0.6", central="0.625", high=1,
+                           is_assumption=True)
+    services.parameter_set(actor=None, programme=programme, key="mean_class_size", low=40, central="42.5", high=1200,
+                           is_assumption=True)
+    services.sector_figure_record(actor=None, programme=programme, value=50, measure="target", source="ITU pilot page",
+                                  as_of=date(2013, 7, 1))
+    page = client.get(reverse("outreach:programme_detail", args=[programme.pk])).content.decode()
+    assert ">60\u00a0%<" in page and ">62.5\u00a0%<" in page and ">100\u00a0%<" in page and "0.600" not in page
+    assert ">42.5<" in page and ">1,200<" in page
+    target_row = page[page.index("ITU pilot page") - 600:page.index("ITU pilot page")]
+    assert "Target" in target_row and "Counted" not in target_row
+
+    message = services.message_add(actor=None, campaign=campaign, title="Radio spot", medium="radio_spot", language="am")
+    services.placement_add(actor=None, message=message, outlet="A radio station", country="ET", starts_on=date(2013, 11, 1),
+                           ends_on=date(2013, 12, 31), frequency=20, reported_audience=4000, min_age=10, max_age=17,
+                           audience_source="Broadcaster")
+    services.parameter_set(actor=None, campaign=campaign, key="unique_share", low="0.05", central="0.1", high="0.2",
+                           is_assumption=True)
+    page = client.get(reverse("outreach:campaign_detail", args=[campaign.pk])).content.decode()
+    assert "Amharic (am)" in page
+    assert ">4,000<" in page and ">5\u00a0%<" in page and ">10\u00a0%<" in page and ">20\u00a0%<" in page

@@ -1,0 +1,41 @@
+"""Formatting for reach pages."""
+
+from django import template
+from django.utils.translation import get_language_info
+
+from ..models import ReachParameter
+
+register = template.Library()
+
+
+def _plain(value: float) -> str:
+    """Up to 3 decimals, no trailing zeros, thousands grouped: 0.6, 1, 2.5, 1,200."""
+    return f"{value:,.3f}".rstrip("0").rstrip(".")
+
+
+@register.filter
+def parameter_value(value, key: str) -> str:
+    """A reach parameter as read: shares as percentages (60 %), other values as plain numbers."""
+    if value is None or value == "":
+        return "—"
+    if key in ReachParameter.SHARES:
+        return f"{_plain(float(value) * 100)}\u00a0%"  # no-break space: "60 %" never wraps
+    return _plain(float(value))
+
+
+# Languages of the initiative's countries that Django does not name itself.
+LANGUAGE_NAMES = {"am": "Amharic", "om": "Oromo", "ti": "Tigrinya", "so": "Somali", "ha": "Hausa", "yo": "Yoruba",
+                  "ig": "Igbo", "rw": "Kinyarwanda", "zu": "Zulu", "xh": "Xhosa", "wo": "Wolof", "ln": "Lingala"}
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """“Amharic (am)” for a language code; the code alone if the name is not known."""
+    code = (code or "").strip()
+    name = LANGUAGE_NAMES.get(code.lower())
+    if name is None:
+        try:
+            name = get_language_info(code)["name"]
+        except KeyError:
+            return code
+    return f"{name} ({code})"
