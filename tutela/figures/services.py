@@ -41,8 +41,12 @@ def _number(value: Any, field: str) -> Decimal | None:
     return number
 
 
+_KINDS = frozenset(FigureKind.values)  # (``.values`` builds a new list on every use)
+_GROUPS = frozenset(StakeholderGroup.values)
+
+
 def _check(figure: Figure) -> None:
-    if figure.kind not in FigureKind.values:
+    if figure.kind not in _KINDS:
         raise ValidationError({"kind": _("Say whether the figure was counted, estimated or modelled.")})
     if figure.value is None:
         raise ValidationError({"value": _("A figure needs a value.")})
@@ -56,7 +60,7 @@ def _check(figure: Figure) -> None:
         raise ValidationError({"low": _("The low end of the range is above the value.")})
     if figure.high is not None and figure.high < figure.value:
         raise ValidationError({"high": _("The high end of the range is below the value.")})
-    if figure.group and figure.group not in StakeholderGroup.values:
+    if figure.group and figure.group not in _GROUPS:
         raise ValidationError({"group": _("Unknown group.")})
     if figure.group == StakeholderGroup.CHILDREN:
         if figure.min_age is None or figure.max_age is None:
