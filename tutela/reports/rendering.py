@@ -126,7 +126,7 @@ def _resolve(paragraphs: list[dict]) -> None:
 def _existing(model, ids: set[int]) -> set[int]:
     """Which of ``ids`` still exist. On PostgreSQL the ids travel as one array, not thousands of parameters."""
     manager = model._default_manager.db_manager(router.db_for_read(model))
-    if connections[manager.db].vendor == "postgresql" and len(ids) > 100:
+    if connections[manager.db].vendor == "postgresql":
         wanted = RawSQL("SELECT unnest(%s::bigint[])", (sorted(ids),))
         return set(manager.filter(pk__in=wanted).order_by().values_list("pk", flat=True))
     return set(manager.filter(pk__in=ids).order_by().values_list("pk", flat=True))
