@@ -794,14 +794,16 @@ def _write_groups_sql(consultation: Consultation, wanted: dict[int, int]) -> int
             for pk, group_id in wanted.items():
                 copy.write_row((pk, group_id))
         cursor.execute("ANALYZE consultations_grouping")
+        # Left their group: a set difference (hashed), whatever the statistics say about group_id.
         cursor.execute(
-            "UPDATE consultations_comment c SET group_id = t.group_id FROM consultations_grouping t "
-            "WHERE c.id = t.id AND c.group_id IS DISTINCT FROM t.group_id"
+            "UPDATE consultations_comment c SET group_id = NULL FROM ("
+            " SELECT id FROM consultations_comment WHERE consultation_id = %s AND group_id IS NOT NULL"
+            " EXCEPT SELECT id FROM consultations_grouping) gone WHERE c.id = gone.id", [consultation.pk]
         )
         reassigned = cursor.rowcount
         cursor.execute(
-            "UPDATE consultations_comment c SET group_id = NULL WHERE c.consultation_id = %s AND c.group_id IS NOT NULL "
-            "AND NOT EXISTS (SELECT 1 FROM consultations_grouping t WHERE t.id = c.id)", [consultation.pk]
+            "UPDATE consultations_comment c SET group_id = t.group_id FROM consultations_grouping t "
+            "WHERE c.id = t.id AND c.group_id IS DISTINCT FROM t.group_id"
         )
         reassigned += cursor.rowcount
         cursor.execute("DROP TABLE consultations_grouping")
