@@ -71,9 +71,15 @@ def test_focal_point_registers_records_certifies_and_the_public_verifies(page, l
     page.get_by_label("How many attended").fill("38")
     page.get_by_label("Institution").select_option(label="Addis Ababa school 01")
     page.get_by_label("Delivered by").select_option(label="Almaz Tesfaye")
+    page.screenshot(path=output_path("session-form.png"), full_page=True)
     page.get_by_role("button", name="Record session").click()
     page.wait_for_url(re.compile(rf".*/programmes/{programme.pk}/#reach"))
     assert page.locator("#reach td.num").first.inner_text() == "38"
+
+    page.goto(f"{live_server.url}/outreach/programmes/{programme.pk}/parameters/share_delivering/")
+    page.screenshot(path=output_path("parameter-form.png"), full_page=True)
+    page.goto(f"{live_server.url}/outreach/cohorts/{cohort.pk}/import/")
+    page.screenshot(path=output_path("import-form.png"), full_page=True)
 
     page.goto(f"{live_server.url}/outreach/programmes/{programme.pk}/trainees/")
     page.get_by_role("button", name="Issue").click()

@@ -133,6 +133,9 @@ def _parameter_edit(request: HttpRequest, subject: TrainingProgramme | Campaign,
     kwargs = {"programme": subject} if isinstance(subject, TrainingProgramme) else {"campaign": subject}
     current = ReachParameter.objects.filter(key=key, **kwargs).first()
     form = ParameterForm(request.POST or None, initial=ParameterForm.initial_for(current))
+    if key in ReachParameter.SHARES:
+        for name in ("low", "central", "high"):
+            form.fields[name].help_text = _("A share from 0 to 1: 0.6 means 60 %.")
     if request.method == "POST" and form.is_valid():
         try:
             services.parameter_set(actor=request.user, key=key, **kwargs, **form.cleaned_data)
@@ -144,7 +147,7 @@ def _parameter_edit(request: HttpRequest, subject: TrainingProgramme | Campaign,
     return render(request, "outreach/form_page.html", {
         "form": form, "title": _("%(p)s for %(s)s") % {"p": ReachParameter.Key(key).label, "s": subject},
         "intro": _("Give low, central and high values and where they come from; mark them as an assumption if no source exists."),
-        "submit": _("Save parameter"),
+        "submit": _("Save parameter"), "back": back, "back_label": str(subject),
     })
 
 

@@ -91,6 +91,9 @@ def test_editing_a_parameter_updates_the_estimate(client, focal_point, programme
     assert response.status_code == 302
     assert programme.parameters.get().central == 50
     assert client.get(reverse("outreach:programme_parameter", args=[programme.pk, "nonsense"])).status_code == 404
+    share = client.get(reverse("outreach:programme_parameter", args=[programme.pk, "share_delivering"])).content.decode()
+    assert "0.6 means 60 %" in share and reverse("outreach:programme_detail", args=[programme.pk]) + "#reach" in share
+    assert "0.6 means 60 %" not in client.get(url).content.decode()
 
 
 def test_import_dry_run_then_save(client, focal_point, cohort, school):
