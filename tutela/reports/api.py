@@ -133,7 +133,7 @@ def finalise_report(request: HttpRequest, report_id: int):
             summary="Export as md, html, pdf or docx")
 def export_report(request: HttpRequest, report_id: int, fmt: str):
     report = access.get_for_user(request.user, Report, report_id)
-    doc = rendering.document(report)
+    doc = rendering.document(report, links=fmt in ("md", "docx"))  # the HTML and PDF documents cite no sources
     if fmt == "md":
         return HttpResponse(rendering.to_markdown(doc), content_type="text/markdown; charset=utf-8")
     if fmt == "pdf":

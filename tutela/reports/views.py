@@ -54,7 +54,7 @@ def report_sources(request: HttpRequest, pk: int) -> HttpResponse:
 
 def report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = access.get_for_user(request.user, Report, pk)
-    doc = rendering.document(report)
+    doc = rendering.document(report, links=fmt in ("md", "docx"))  # the HTML and PDF documents cite no sources
     name = slugify(f"{report.title} {report.meeting}")[:80] or "report"
     if fmt == "md":
         body = rendering.to_markdown(doc, site_url=settings.SITE_URL)

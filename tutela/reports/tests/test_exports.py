@@ -107,3 +107,13 @@ def test_docx_holds_every_paragraph_bullet_and_source_line_as_text(demo, client)
     assert any("<b>markup</b>" in t and "\n" in t and "\t" in t for t in body)
     cells = [c.text for c in document.tables[0].rows[0].cells]
     assert "Council Working Group" in cells[0] and "8th meeting" in cells[0]
+
+
+def test_the_html_document_carries_the_header_and_paragraphs_and_escapes_record_text(demo, client):
+    report, sec = demo
+    paragraph_add(actor=sec, report=report, text="<script>alert(1)</script> & more")
+    client.force_login(sec)
+    html = client.get(f"/reports/{report.pk}/export.html").content.decode()
+    assert "Council Working Group on Child Online Protection (CWG-COP)" in html and "8th meeting" in html
+    assert "Click Safe, Click Clever" in html and 'value="11"' in html
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
