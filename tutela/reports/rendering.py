@@ -91,10 +91,15 @@ def snapshot_of(report) -> dict[str, Any]:
     }
 
 
-def document(report) -> dict[str, Any]:
-    """What to render: the frozen snapshot of a final report, else the live draft; with links resolved."""
+def document(report, *, links: bool = True) -> dict[str, Any]:
+    """What to render: the frozen snapshot of a final report, else the live draft; with links resolved.
+
+    ``links=False`` for renderings that show no sources (the HTML and PDF documents): the sources
+    are then not looked up.
+    """
     data = report.snapshot if report.is_final and report.snapshot else snapshot_of(report)
-    _resolve(data["paragraphs"])
+    if links:
+        _resolve(data["paragraphs"])
     return data
 
 
