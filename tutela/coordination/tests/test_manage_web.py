@@ -106,8 +106,9 @@ def test_record_terms_of_reference(client, jca, fifth, secretariat, sg17):
     services.document_withdraw(actor=None, document=gone, reason="superseded")
     client.force_login(secretariat)
     url = _url("terms_of_reference_add", "jca-cop")
-    form = client.get(url).content.decode()
-    assert "JCA-COP DOC047" in form and "Withdrawn draft" not in form
+    assert f"{url}?document={tor.pk}" in client.get(_url("document_detail", tor.pk)).content.decode()
+    form = client.get(url, {"document": tor.pk}).content.decode()
+    assert f'<option value="{tor.pk}" selected>' in form and "Withdrawn draft" not in form
     response = client.post(url, {"document": tor.pk, "approved_on": "2014-01-15", "meeting": 1})
     assert response.status_code == 422 and "Say who approved" in response.content.decode()
     assert not jca.terms_of_reference.exists()  # nothing half-saved
