@@ -77,7 +77,10 @@ class Font:
         self.space = self.cmap[32]
 
     def can_set(self, text: str) -> bool:
-        return all(_settable(ord(ch)) and ord(ch) in self.cmap for ch in text if ch not in "\n\t\r")
+        return self.can_set_all(set(text))
+
+    def can_set_all(self, chars: set[str]) -> bool:
+        return all(_settable(ord(ch)) and ord(ch) in self.cmap for ch in chars if ch not in "\n\t\r")
 
 
 @lru_cache(maxsize=2)
@@ -212,11 +215,15 @@ def can_set(data: dict[str, Any]) -> bool:
              data["author"], data["period"], data["finalised_by"]]
     if not all(bold.can_set(t) for t in texts[:5]):
         return False
+    chars: set[str] = set()
+    for t in texts:
+        chars.update(t)
     for p in data["paragraphs"]:
-        texts.append(p["text"])
-        texts.append(p["section"])
-        texts.extend(p["bullets"])
-    return all(regular.can_set(t) for t in texts if t)
+        chars.update(p["text"])
+        chars.update(p["section"])
+        for b in p["bullets"]:
+            chars.update(b)
+    return regular.can_set_all(chars)
 
 
 def write(data: dict[str, Any]) -> bytes:
