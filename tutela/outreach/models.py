@@ -306,11 +306,12 @@ class DeliveredSession(ProgrammeOwned, models.Model):
             models.Index(fields=["programme", "held_on"], name="outreach_session_prog_idx"),
             models.Index(fields=["country", "held_on"], name="outreach_session_country_idx"),
             models.Index(fields=["campaign", "held_on"], name="outreach_session_camp_idx"),
-            # The counted rule's cells (institution × audience × band) in order, with every column
-            # the reach query reads: PostgreSQL answers whole-initiative reach with an index-only
-            # scan and a streaming GROUP BY instead of hashing millions of rows (reach.counted).
-            models.Index(fields=["institution", "audience", "min_age", "max_age"],
-                         include=["count", "is_illustrative", "programme", "held_on"], name="outreach_session_cell_idx"),
+            # The counted rule's cells (institution × audience × band) in order, then every other
+            # column the reach query reads: PostgreSQL answers whole-initiative reach with an
+            # index-only scan and a streaming GROUP BY instead of hashing millions of rows
+            # (reach.counted). Key columns rather than INCLUDE, which SQLite does not support.
+            models.Index(fields=["institution", "audience", "min_age", "max_age", "count", "is_illustrative", "programme",
+                                 "held_on"], name="outreach_session_cell_idx"),
         ]
 
     def __str__(self) -> str:

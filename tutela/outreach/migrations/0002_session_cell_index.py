@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='deliveredsession',
-            index=models.Index(fields=['institution', 'audience', 'min_age', 'max_age'], include=('count', 'is_illustrative', 'programme', 'held_on'), name='outreach_session_cell_idx'),
+            index=models.Index(fields=['institution', 'audience', 'min_age', 'max_age', 'count', 'is_illustrative', 'programme', 'held_on'], name='outreach_session_cell_idx'),
         ),
     ]
