@@ -43,6 +43,11 @@ def _after(ordering: list[str], values: list[Any]) -> Q:
         for prev_field, prev_value in zip(ordering[:i], values[:i], strict=False):
             step &= Q(**{prev_field.lstrip("-"): prev_value})
         condition |= step
+    if len(ordering) > 1:
+        # The same rows, plus a bound on the leading column alone, which an index can seek to
+        # (PostgreSQL does not turn the OR above into an index condition: deep pages scanned from the top).
+        first = ordering[0]
+        condition &= Q(**{f"{first.lstrip('-')}__{'lte' if first.startswith('-') else 'gte'}": values[0]})
     return condition
 
 
