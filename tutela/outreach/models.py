@@ -276,7 +276,8 @@ class DeliveredSession(ProgrammeOwned, models.Model):
                                    verbose_name=_("delivered by"))
     campaign = models.ForeignKey("Campaign", null=True, blank=True, on_delete=models.SET_NULL, related_name="delivered_sessions",
                                  verbose_name=_("campaign"))
-    institution = models.ForeignKey(Institution, null=True, blank=True, on_delete=models.PROTECT,
+    # No index of its own: outreach_session_cell_idx starts with it.
+    institution = models.ForeignKey(Institution, null=True, blank=True, on_delete=models.PROTECT, db_index=False,
                                     related_name="delivered_sessions", verbose_name=_("institution"))
     country = CountryField(_("country"))
     held_on = models.DateField(_("held on"))
