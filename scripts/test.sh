@@ -10,5 +10,9 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
   echo "!!!!! BROWSER TESTS WILL BE SKIPPED: /usr/bin/chromium not found. Install it: sudo apt-get install -y chromium !!!!!"
 fi
+if ! command -v pdftotext >/dev/null; then
+  echo "pdftotext is missing: the PDF export tests read PDFs with it. Install it: sudo apt-get install -y poppler-utils" >&2
+  exit 1
+fi
 echo "Database: ${DATABASE_URL:-SQLite (embedded default)}"
 exec .venv/bin/pytest "$@"
