@@ -162,6 +162,7 @@ def main() -> None:
     parser.add_argument("--comments", type=int, default=1_000_000)
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--only-grouping", action="store_true", help="skip the page and synopsis timings")
+    parser.add_argument("--no-grouping", action="store_true", help="skip the grouping timings")
     args = parser.parse_args()
     ensure_database(os.environ["DATABASE_URL"])
     import django
@@ -196,7 +197,7 @@ def main() -> None:
         data = selectors.synopsis(consultation, live=True)
         print(f"synopsis: {time.perf_counter() - t0:.2f} s ({data['total_comments']} comments, "
               f"{len(data['by_paragraph'])} paragraphs, {len(data['by_country'])} countries)")
-    for run in ("first run", "re-run, nothing new"):
+    for run in () if args.no_grouping else ("first run", "re-run, nothing new"):
         t0 = time.perf_counter()
         groups = services.comments_group(actor=actor, consultation=consultation)
         elapsed = time.perf_counter() - t0
