@@ -49,13 +49,17 @@ def _sources(sentences: list, bullets: list) -> list[dict]:
     return out
 
 
-def snapshot_of(report) -> dict[str, Any]:
+def snapshot_of(report, *, numbers: tuple[int, int] | None = None) -> dict[str, Any]:
     """The report's text and sources as plain data (what sign-off freezes).
 
     Read as plain rows (no model instances): a report may have thousands of paragraphs.
+    ``numbers=(first, last)`` reads only the paragraphs numbered first..last (one page of the editor).
     """
     paragraphs = []
-    rows = report.paragraphs.order_by("order", "pk").values_list(
+    rows = report.paragraphs.all()
+    if numbers is not None:
+        rows = rows.filter(order__gte=numbers[0], order__lte=numbers[1])
+    rows = rows.order_by("order", "pk").values_list(
         "pk", "order", "section", "origin", "sentences", "bullets", "edited_text", "is_edited", "is_stale",
         "pending_sentences")
     for pk, order, section, origin, sentences, bullets, edited_text, is_edited, is_stale, pending in rows:
@@ -91,13 +95,18 @@ def snapshot_of(report) -> dict[str, Any]:
     }
 
 
-def document(report, *, links: bool = True) -> dict[str, Any]:
+def document(report, *, links: bool = True, numbers: tuple[int, int] | None = None) -> dict[str, Any]:
     """What to render: the frozen snapshot of a final report, else the live draft; with links resolved.
 
     ``links=False`` for renderings that show no sources (the HTML and PDF documents): the sources
-    are then not looked up.
+    are then not looked up. ``numbers=(first, last)``: only the paragraphs numbered first..last.
     """
-    data = report.snapshot if report.is_final and report.snapshot else snapshot_of(report)
+    if report.is_final and report.snapshot:
+        data = report.snapshot
+        if numbers is not None:
+            data = {**data, "paragraphs": [p for p in data["paragraphs"] if numbers[0] <= p["number"] <= numbers[1]]}
+    else:
+        data = snapshot_of(report, numbers=numbers)
     if links:
         _resolve(data["paragraphs"])
     return data

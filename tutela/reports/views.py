@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -39,11 +40,73 @@ def report_create(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/report_form.html", {"form": form}, status=422 if form.errors else 200)
 
 
+# The editor shows this many paragraphs per page (paragraph numbers are contiguous: 1..N).
+PAGE_SIZE = 100
+
+
+def _page_of(number: int) -> int:
+    return max(1, (number - 1) // PAGE_SIZE + 1)
+
+
+def _at(report: Report, number: int, pk: int | None = None) -> str:
+    """The editor's URL for the page holding paragraph ``number``, anchored on paragraph ``pk``."""
+    page = _page_of(number)
+    url = report.get_absolute_url() + (f"?page={page}" if page > 1 else "")
+    return f"{url}#p{pk}" if pk else url
+
+
+def _landing(report: Report, pk: int, fallback: int) -> str:
+    """Where to return after an action on paragraph ``pk``: its page now, or (deleted) the page of its old place."""
+    number = ReportParagraph.objects.filter(pk=pk).values_list("order", flat=True).first()
+    if number is not None:
+        return _at(report, number, pk)
+    neighbour = (report.paragraphs.filter(order__gte=fallback).order_by("order").values_list("pk", "order").first()
+                 or report.paragraphs.order_by("-order").values_list("pk", "order").first())
+    return _at(report, neighbour[1], neighbour[0]) if neighbour else report.get_absolute_url()
+
+
+def _int(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = access.get_for_user(request.user, Report.objects.select_related("initiative", "finalised_by"), pk)
     can_edit = access.is_secretariat(request.user) and not report.is_final
-    doc = rendering.document(report)
-    context = {"report": report, "doc": doc, "can_edit": can_edit}
+    frozen = report.snapshot["paragraphs"] if report.is_final and report.snapshot else None
+    total = len(frozen) if frozen is not None else report.paragraphs.count()
+    pages = max(1, -(-total // PAGE_SIZE))
+    jump = _int(request.GET.get("p"))
+    if jump is not None and total:  # "go to paragraph N": its page, anchored on it
+        jump = min(max(jump, 1), total)
+        if frozen is not None:
+            target = next((p["id"] for p in frozen if p["number"] == jump), None)
+        else:
+            target = report.paragraphs.filter(order=jump).values_list("pk", flat=True).first()
+        return redirect(_at(report, jump, target))
+    page = min(_int(request.GET.get("page")) or 1, pages) or 1
+    first, last = (page - 1) * PAGE_SIZE + 1, min(page * PAGE_SIZE, total)
+    doc = rendering.document(report, numbers=(first, last) if pages > 1 else None)
+    sections = []
+    if pages > 1 and report.structure == Report.Structure.BY_PILLAR:
+        if frozen is not None:
+            seen = {}
+            for p in frozen:
+                if p["section"]:
+                    seen.setdefault(p["section"], p["number"])
+            sections = sorted(((n, s) for s, n in seen.items()))
+        else:
+            sections = [(row["first"], row["section"]) for row in report.paragraphs.exclude(section="")
+                        .values("section").annotate(first=Min("order")).order_by("first")]
+    # the section the page opens in is the one selected in "Go to section"
+    current = max((n for n, _name in sections if n <= first), default=None)
+    sections = [(n, name, n == current) for n, name in sections]
+    context = {
+        "report": report, "doc": doc, "can_edit": can_edit, "total": total,
+        "pager": {"page": page, "pages": pages, "first": first, "last": last, "sections": sections,
+                  "previous": page - 1 if page > 1 else None, "next": page + 1 if page < pages else None,
+                  "near": [n for n in range(max(1, page - 2), min(pages, page + 2) + 1)]} if pages > 1 else None,
+    }
     return render(request, "reports/report_detail.html", context)
 
 
@@ -127,8 +190,9 @@ def paragraph_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            return redirect(f"{paragraph.report.get_absolute_url()}#p{paragraph.pk}")
-    return render(request, "reports/paragraph_form.html", {"form": form, "paragraph": paragraph},
+            return redirect(_at(paragraph.report, paragraph.order, paragraph.pk))
+    back = _at(paragraph.report, paragraph.order, paragraph.pk)
+    return render(request, "reports/paragraph_form.html", {"form": form, "paragraph": paragraph, "back": back},
                   status=422 if form.errors else 200)
 
 
@@ -160,7 +224,7 @@ def paragraph_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             return HttpResponse(status=404)
     except (ValidationError, ValueError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    return redirect(f"{report.get_absolute_url()}#p{paragraph.pk}")
+    return redirect(_landing(report, paragraph.pk, paragraph.order))
 
 
 @require_POST
@@ -168,10 +232,10 @@ def paragraph_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 def paragraph_add(request: HttpRequest, pk: int) -> HttpResponse:
     access.require_secretariat(request.user)
     report = get_object_or_404(Report, pk=pk)
+    after = _int(request.POST.get("after"))
     try:
-        after = request.POST.get("after")
-        services.paragraph_add(actor=request.user, report=report, text=request.POST.get("text", ""),
-                               after=int(after) if after and after.isdigit() else None)
+        added = services.paragraph_add(actor=request.user, report=report, text=request.POST.get("text", ""), after=after)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("reports:report_detail", report.pk)
+        return redirect(_at(report, after) if after else report.get_absolute_url())
+    return redirect(_at(report, added.order, added.pk))
