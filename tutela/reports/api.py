@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from tutela.core import access
@@ -103,7 +103,7 @@ def create_report(request: HttpRequest, payload: ReportIn):
     except Initiative.DoesNotExist as exc:
         raise HttpError(422, "Unknown initiative_id.") from exc
     report = services.report_create(actor=request.auth, initiative=initiative, **data)
-    return 201, _out(report)
+    return Status(201, _out(report))
 
 
 @router.post("/{report_id}/draft", response={200: DraftSummaryOut, **ERRORS}, auth=SIGNED_IN,
