@@ -134,3 +134,15 @@ def test_a_small_report_is_one_page_without_a_pager(secretariat, secretariat_org
     response = client.post(f"/reports/paragraphs/{pk}/up/")
     assert response["Location"] == f"/reports/{report.pk}/#p{pk}"
     assert report.paragraphs.get(pk=pk).order == 49
+
+
+def test_a_paragraph_citing_thousands_of_records_shows_twenty_and_links_to_the_rest(long_report, client):
+    many = [{"model": "activities.activity", "id": i, "label": f"Activity {i}"} for i in range(1000, 1500)]
+    paragraph = long_report.paragraphs.get(order=2)
+    ReportParagraph.objects.filter(pk=paragraph.pk).update(sentences=[{"text": "ITU held 500 workshops.", "sources": many}])
+    html = client.get(f"/reports/{long_report.pk}/").content.decode()
+    assert "Activity 1019" in html and "Activity 1020" not in html
+    link = f'href="/reports/{long_report.pk}/sources/#p{paragraph.pk}"'
+    assert f'{link}>and 480 more records</a>' in html and ">+480</a>" in html
+    sources = client.get(f"/reports/{long_report.pk}/sources/").content.decode()
+    assert f'<tr id="p{paragraph.pk}">' in sources and "Activity 1499" in sources
