@@ -12,6 +12,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from .pagination import InvalidCursor
+
 
 class ErrorDetail(Schema):
     code: str
@@ -129,6 +131,10 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(PermissionDenied)
     def _forbidden(request, exc):
         return api.create_response(request, error_body("forbidden", "You may not do this."), status=403)
+
+    @api.exception_handler(InvalidCursor)
+    def _bad_cursor(request, exc):
+        return api.create_response(request, error_body("bad_request", str(exc)), status=400)
 
     @api.exception_handler(RequestDataTooBig)
     def _too_big(request, exc):

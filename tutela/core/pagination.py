@@ -9,7 +9,16 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import BadRequest, FieldDoesNotExist, ValidationError
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+
+class InvalidCursor(BadRequest):
+    """A cursor that was not written by ``keyset_page`` (edited, truncated or forged)."""
+
+    def __init__(self) -> None:
+        super().__init__(_("This page link is damaged (its 'after' value is not one we wrote). Start again from the first page."))
 
 
 @dataclass
@@ -54,7 +63,10 @@ def _after(ordering: list[str], values: list[Any]) -> Q:
 def keyset_page(queryset: QuerySet, *, ordering: list[str], cursor: str | None, size: int) -> KeysetPage:
     qs = queryset.order_by(*ordering)
     values = decode_cursor(cursor) if cursor else None
-    if values is not None and len(values) == len(ordering):
+    if cursor and (values is None or len(values) != len(ordering)):
+        raise InvalidCursor
+    if values is not None:
+        values = [_checked(queryset.model, f.lstrip("-"), v) for f, v in zip(ordering, values, strict=True)]
         qs = qs.filter(_after(ordering, values))
     rows = list(qs[: size + 1])
     items = rows[:size]
@@ -63,6 +75,24 @@ def keyset_page(queryset: QuerySet, *, ordering: list[str], cursor: str | None, 
         last = items[-1]
         next_cursor = encode_cursor([_value(last, f.lstrip("-")) for f in ordering])
     return KeysetPage(items=items, next_cursor=next_cursor, has_previous=values is not None)
+
+
+def _checked(model: Any, path: str, value: Any) -> Any:
+    """``value`` as the type of the field at ``path``; a forged value is refused, never queried."""
+    field = None
+    for part in path.split("__"):
+        try:
+            field = model._meta.pk if part == "pk" else model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return value  # an annotation: the database compares it
+        if field.is_relation and field.related_model is not None:
+            model = field.related_model
+    if value is None or isinstance(value, dict | list):
+        raise InvalidCursor
+    try:
+        return field.to_python(value) if field is not None else value
+    except (ValidationError, TypeError, ValueError):
+        raise InvalidCursor from None
 
 
 def _value(obj: Any, path: str) -> Any:

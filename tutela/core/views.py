@@ -104,6 +104,10 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     if isinstance(exception, RequestDataTooBig) or isinstance(getattr(exception, "__cause__", None), RequestDataTooBig):
         limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
         return _error(request, 413, "too_large", _("The request is too large (limit %(mb)s MB).") % {"mb": limit_mb}, "400.html")
+    from .pagination import InvalidCursor
+
+    if isinstance(exception, InvalidCursor):
+        return _error(request, 400, "bad_request", str(exception), "400.html")
     return _error(request, 400, "bad_request", _("The request could not be understood."), "400.html")
 
 

@@ -137,3 +137,30 @@ def test_the_home_page_is_cached_per_language(client):
     assert french["Content-Language"] == "fr" and b'lang="fr"' in french.content
     again = client.get("/", headers={"Accept-Language": "en"})
     assert again.content == english.content
+
+
+def _cursor(values) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("after", [_cursor([None, 1]), _cursor(["garbage", "x"]), _cursor([1, {"a": 1}]), _cursor([1]), "%%%"])
+@pytest.mark.parametrize("url", ["/activities/", "/partners/", "/api/v1/activities", "/api/v1/organisations"])
+def test_a_forged_page_cursor_is_a_clear_400_not_a_500(client, url, after):
+    response = client.get(url, {"after": after})
+    assert response.status_code == 400
+    body = response.json()["error"]["message"] if url.startswith("/api/") else response.content.decode()
+    assert "first page" in body
+
+
+def test_a_cursor_the_list_wrote_still_leads_to_the_next_page(client):
+    from tutela.partners.services import organisation_create
+
+    for i in range(30):
+        organisation_create(actor=None, name=f"Organisation number {i:02}", country="KE")
+    first = client.get("/api/v1/organisations", {"limit": 10}).json()
+    assert len(first["items"]) == 10 and first["next"]
+    second = client.get("/api/v1/organisations", {"limit": 10, "after": first["next"]})
+    assert second.status_code == 200
+    assert {o["id"] for o in first["items"]}.isdisjoint({o["id"] for o in second.json()["items"]})
