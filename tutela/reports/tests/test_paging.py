@@ -146,3 +146,15 @@ def test_a_paragraph_citing_thousands_of_records_shows_twenty_and_links_to_the_r
     assert f'{link}>and 480 more records</a>' in html and ">+480</a>" in html
     sources = client.get(f"/reports/{long_report.pk}/sources/").content.decode()
     assert f'<tr id="p{paragraph.pk}">' in sources and "Activity 1499" in sources
+
+
+def test_a_signed_off_report_pages_its_frozen_text(long_report, secretariat, client):
+    from tutela.reports.services import report_finalise
+
+    report_finalise(actor=secretariat, report=long_report)
+    long_report.paragraphs.filter(order=150).delete()  # later changes do not alter the frozen text
+    html = client.get(f"/reports/{long_report.pk}/?page=2").content.decode()
+    assert _numbers(html) == list(range(101, 201)) and "Paragraphs 101–200 of 250" in html
+    assert "/merge/" not in html  # no tools on a signed-off report
+    response = client.get(f"/reports/{long_report.pk}/?p=150")
+    assert response["Location"].startswith(f"/reports/{long_report.pk}/?page=2#p")
