@@ -540,16 +540,6 @@ def _lock_counter(body: Body, scope: int) -> int:
     return _counter(body, scope).last_number
 
 
-def _counter_if_free(body: Body, scope: int) -> int | None:
-    """PostgreSQL: lock the scope's counter only if no one holds it (``SKIP LOCKED``); its last number, or None."""
-    table = connection.ops.quote_name(DocumentCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT last_number FROM {table} WHERE body_id = %s AND scope = %s FOR UPDATE SKIP LOCKED",
-                       [body.pk, scope])
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
 def _number_scope_pg(body: Body, scope: int, last: int, mine: int | None) -> tuple[list[tuple[int, int, str]], tuple | None]:
     """PostgreSQL: number every unnumbered document of the scope in id order, advance the counter
     by their count and write their audit entries, in ONE statement (the caller holds the
@@ -720,13 +710,6 @@ def _document_insert(
             document.save()
             DocumentRevision.objects.create(document=document, revision=0, title=title,
                                             document_date=document.document_date, created_by=document.registered_by)
-        elif (last := _counter_if_free(body, document.scope)) is not None:
-            # Nobody is numbering this scope right now: number here, in this transaction (one commit,
-            # as fast as numbering ever was without contention). When another writer holds the
-            # counter, this one commits unnumbered and numbers afterwards, with whatever else waits.
-            _maybe_async_commit()
-            rows, _earlier = _number_scope_pg(body, document.scope, last, document.pk)
-            document.sequence, document.number = next((seq, num) for pk, seq, num in rows if pk == document.pk)
     else:
         document.scope, document.sequence, document.number = allocate_number(body=body, meeting=meeting, sequence=sequence)
         try:
