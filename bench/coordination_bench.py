@@ -143,11 +143,6 @@ def _writer(args) -> list[tuple[int, int]]:
         body = bodies[rng.choice(body_ids)]
         if mode == "service":
             doc = services.document_register(actor=None, body=body, title=f"Bench allocation {seed}-{i}", source="bench")
-        elif mode == "twostep":  # the two steps alone: insert unnumbered + commit, then number what waits + commit
-            doc = Document.objects.create(body=body, scope=0, sequence=None, number=None, title="alloc", source="bench",
-                                          document_date=timezone.localdate())
-            services.documents_number_pending(body=body, scope=0)
-            doc.refresh_from_db(fields=["sequence"])
         else:  # the old one-step allocator alone, as a baseline: lock the counter, take the number, insert, commit
             with transaction.atomic():
                 scope, sequence, number = services.allocate_number(body=body)
@@ -275,8 +270,7 @@ def main() -> None:
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--only", choices=["all", "allocation", "reads", "search", "pages"], default="all")
     parser.add_argument("--modes", default="service,allocator",
-                        help="service = document_register (two steps); twostep = its two steps alone (unnumbered insert, "
-                             "then documents_number_pending); allocator = the old one-step allocator alone")
+                        help="service = document_register (two steps); allocator = the old one-step allocator alone")
     parser.add_argument("--async-commit", action="store_true",
                         help="registrations commit without waiting for the WAL flush (COORDINATION_NUMBERS_ASYNC_COMMIT)")
     args = parser.parse_args()

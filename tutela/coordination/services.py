@@ -422,39 +422,6 @@ def _maybe_async_commit() -> None:
             cursor.execute("SET LOCAL synchronous_commit = off")
 
 
-def _insert_unnumbered(document: Document) -> bool:
-    """On PostgreSQL, insert the (not yet numbered) document and its Rev.0 in one statement (a
-    data-modifying CTE): same rows as ``save`` + ``DocumentRevision.objects.create``, one round
-    trip. Returns whether it inserted (other databases take the ORM path)."""
-    if connection.vendor != "postgresql":
-        return False
-    docs, revs = (connection.ops.quote_name(m._meta.db_table) for m in (Document, DocumentRevision))
-    at = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(f"""
-            WITH d AS (
-                INSERT INTO {docs} (body_id, meeting_id, scope, sequence, number, kind, title, source, document_date,
-                    access, is_withdrawn, withdrawn_on, withdrawn_reason, revision, is_illustrative, registered_by_id,
-                    registered_at)
-                VALUES (%(body)s, %(meeting)s, %(scope)s, NULL, NULL, %(kind)s, %(title)s, %(source)s, %(date)s,
-                    %(access)s, false, NULL, '', 0, %(illustrative)s, %(user)s, %(at)s)
-                RETURNING id
-            ), r AS (
-                INSERT INTO {revs} (document_id, revision, title, document_date, note, created_by_id, created_at)
-                SELECT d.id, 0, %(title)s, %(date)s, '', %(user)s, %(at)s FROM d
-            )
-            SELECT id FROM d""", {
-            "body": document.body_id, "meeting": document.meeting_id, "scope": document.scope, "kind": document.kind,
-            "title": document.title, "source": document.source, "date": document.document_date,
-            "access": document.access, "illustrative": document.is_illustrative, "user": document.registered_by_id,
-            "at": at,
-        })
-        document.pk = cursor.fetchone()[0]
-    document.registered_at = at
-    document._state.adding, document._state.db = False, connection.alias
-    return True
-
-
 def allocate_number(*, body: Body, meeting: Meeting | None = None, sequence: int | None = None) -> tuple[int, int, str]:
     """Allocate (scope, sequence, printed number). Must run inside the caller's transaction.
 
@@ -540,17 +507,12 @@ def _lock_counter(body: Body, scope: int) -> int:
     return _counter(body, scope).last_number
 
 
-def _number_scope_pg(body: Body, scope: int, last: int, mine: int | None) -> tuple[list[tuple[int, int, str]], tuple | None]:
-    """PostgreSQL: number every unnumbered document of the scope in id order, advance the counter
-    by their count and write their audit entries, in ONE statement (the caller holds the
-    counter's lock). Also returns document ``mine``'s number when an earlier holder gave it."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from tutela.core.models import AuditEntry
-
+def _number_scope_pg(body: Body, scope: int, last: int) -> list[tuple[int, int, str]]:
+    """PostgreSQL: number every unnumbered document of the scope in id order and advance the
+    counter by their count, in ONE statement (the caller holds the counter's lock)."""
     meeting_style = body.number_style == Body.NumberStyle.MEETING
     head = f"{body.number_prefix}/{scope}/" if meeting_style else body.number_prefix
-    docs, counters, audits = (connection.ops.quote_name(m._meta.db_table) for m in (Document, DocumentCounter, AuditEntry))
+    docs, counters = (connection.ops.quote_name(m._meta.db_table) for m in (Document, DocumentCounter))
     with connection.cursor() as cursor:
         cursor.execute(f"""
             WITH p AS (
@@ -564,46 +526,10 @@ def _number_scope_pg(body: Body, scope: int, last: int, mine: int | None) -> tup
             ), c AS (
                 UPDATE {counters} SET last_number = %(last)s + (SELECT count(*) FROM u)
                 WHERE body_id = %(body)s AND scope = %(scope)s AND EXISTS (SELECT 1 FROM u)
-            ), a AS (
-                INSERT INTO {audits} (at, actor_id, actor_label, action, target_type_id, target_id, target_label, changes)
-                SELECT %(at)s, NULL, '', 'document.numbered', %(ct)s, u.id::text, left(u.number, 300),
-                       jsonb_build_object('number', jsonb_build_array(NULL, u.number)) FROM u
             )
-            SELECT id, sequence, number, true FROM u
-            UNION ALL
-            SELECT id, sequence, number, false FROM {docs} WHERE id = %(mine)s AND sequence IS NOT NULL""",
-            {"body": body.pk, "scope": scope, "last": last, "head": head, "pad": body.number_padding,
-             "at": timezone.now(), "ct": ContentType.objects.get_for_model(Document).pk, "mine": mine})
-        result = cursor.fetchall()
-    rows = [(pk, seq, num) for pk, seq, num, fresh in result if fresh]
-    earlier = next(((pk, seq, num) for pk, seq, num, fresh in result if not fresh), None)
-    return rows, earlier
-
-
-def _number_scope(body: Body, scope: int, mine: int | None = None) -> tuple[int, tuple | None]:
-    """One numbering transaction for one scope: (how many numbered, document ``mine``'s row if known)."""
-    with transaction.atomic():
-        _maybe_async_commit()
-        last = _lock_counter(body, scope)
-        if connection.vendor == "postgresql":
-            rows, earlier = _number_scope_pg(body, scope, last, mine)
-        else:
-            pending = list(Document.objects.filter(body=body, scope=scope, sequence__isnull=True).order_by("id"))
-            for k, document in enumerate(pending, start=1):
-                document.sequence = last + k
-                document.number = format_number(body, document.sequence, scope)
-            Document.objects.bulk_update(pending, ["sequence", "number"])
-            if pending:
-                DocumentCounter.objects.filter(body=body, scope=scope).update(last_number=last + len(pending))
-                _audit_numbered(rows := [(d.pk, d.sequence, d.number) for d in pending])
-            else:
-                rows = []
-            earlier = None
-        if not rows:
-            # Another writer numbered them while this one waited: roll back (nothing to sync).
-            transaction.set_rollback(True)
-    found = next((r for r in rows if r[0] == mine), earlier)
-    return len(rows), found
+            SELECT id, sequence, number FROM u ORDER BY sequence""",
+            {"body": body.pk, "scope": scope, "last": last, "head": head, "pad": body.number_padding})
+        return cursor.fetchall()
 
 
 def documents_number_pending(*, body: Body, scope: int | None = None) -> int:
@@ -622,10 +548,32 @@ def documents_number_pending(*, body: Body, scope: int | None = None) -> int:
         scopes = sorted(set(Document.objects.filter(body=body, sequence__isnull=True).values_list("scope", flat=True)))
     else:
         scopes = [scope]
-    return sum(_number_scope(body, one)[0] for one in scopes)
+    numbered = 0
+    for one in scopes:
+        with transaction.atomic():
+            _maybe_async_commit()
+            last = _lock_counter(body, one)
+            if connection.vendor == "postgresql":
+                rows = _number_scope_pg(body, one, last)
+            else:
+                pending = list(Document.objects.filter(body=body, scope=one, sequence__isnull=True).order_by("id"))
+                for k, document in enumerate(pending, start=1):
+                    document.sequence = last + k
+                    document.number = format_number(body, document.sequence, one)
+                Document.objects.bulk_update(pending, ["sequence", "number"])
+                if pending:
+                    DocumentCounter.objects.filter(body=body, scope=one).update(last_number=last + len(pending))
+                rows = [(d.pk, d.sequence, d.number) for d in pending]
+            if not rows:
+                # Another writer numbered them while this one waited: roll back (nothing to sync).
+                transaction.set_rollback(True)
+                continue
+            _audit_numbered(body, rows)
+            numbered += len(rows)
+    return numbered
 
 
-def _audit_numbered(rows: list[tuple[int, int, str]]) -> None:
+def _audit_numbered(body: Body, rows: list[tuple[int, int, str]]) -> None:
     """One audit entry per numbered document, inserted in one statement (the lock is held)."""
     from django.contrib.contenttypes.models import ContentType
 
@@ -659,11 +607,8 @@ def document_register(
                                 meeting=meeting, kind=kind, access_level=access_level, number=number, upload=upload,
                                 is_illustrative=is_illustrative)
     if document.sequence is None:
-        _count, found = _number_scope(body, document.scope, mine=document.pk)
-        if found is not None:
-            document.sequence, document.number = found[1], found[2]
-        else:
-            document.refresh_from_db(fields=["sequence", "number"])
+        documents_number_pending(body=body, scope=document.scope)
+        document.refresh_from_db(fields=["sequence", "number"])
     return document
 
 
@@ -705,11 +650,7 @@ def _document_insert(
     # The related rows are instances already in hand: no need for a query each to check they exist.
     document.full_clean(exclude=["body", "meeting", "registered_by"], validate_constraints=False, validate_unique=False)
     if sequence is None:
-        # No number yet, no lock: the numbering step follows the commit.
-        if not _insert_unnumbered(document):
-            document.save()
-            DocumentRevision.objects.create(document=document, revision=0, title=title,
-                                            document_date=document.document_date, created_by=document.registered_by)
+        document.save()  # no number yet, no lock: the numbering step follows the commit
     else:
         document.scope, document.sequence, document.number = allocate_number(body=body, meeting=meeting, sequence=sequence)
         try:
@@ -717,8 +658,8 @@ def _document_insert(
                 document.save()
         except IntegrityError as exc:  # a hand-typed number raced another writer: the constraint caught it
             raise ValidationError({"number": _("%(n)s was taken a moment ago. Try again.") % {"n": document.number}}) from exc
-        DocumentRevision.objects.create(document=document, revision=0, title=title, document_date=document.document_date,
-                                        created_by=document.registered_by)
+    DocumentRevision.objects.create(document=document, revision=0, title=title, document_date=document.document_date,
+                                    created_by=document.registered_by)
     if upload is not None:
         _attach_file(document, upload, actor)
     audit.record(actor=actor, action="document.registered", target=document)
