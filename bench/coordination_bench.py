@@ -143,7 +143,7 @@ def _writer(args) -> list[tuple[int, int]]:
         body = bodies[rng.choice(body_ids)]
         if mode == "service":
             doc = services.document_register(actor=None, body=body, title=f"Bench allocation {seed}-{i}", source="bench")
-        else:  # the old one-step allocator alone, as a baseline: lock the counter, take the number, insert, commit
+        else:  # the allocator alone: lock the counter, take the number, insert the row, commit
             with transaction.atomic():
                 scope, sequence, number = services.allocate_number(body=body)
                 doc = Document.objects.create(body=body, scope=scope, sequence=sequence, number=number, title="alloc",
@@ -171,14 +171,12 @@ def allocate(label: str, body_ids: list[int], writers: int, per_writer: int, mod
     pairs = [p for chunk in chunks for p in chunk]
     duplicates = len(pairs) - len(set(pairs))
     touched = {b for b, _ in pairs}
-    stats = Document.objects.filter(body_id__in=touched, scope=0).values("body_id").annotate(n=Count("sequence"), top=Max("sequence"))
+    stats = Document.objects.filter(body_id__in=touched, scope=0).values("body_id").annotate(n=Count("id"), top=Max("sequence"))
     gaps = sum(row["top"] - row["n"] for row in stats)
-    pending = Document.objects.filter(body_id__in=touched, sequence__isnull=True).count()
     db_dupes = (Document.objects.values("body_id", "scope", "sequence").annotate(n=Count("id")).filter(n__gt=1).count()
                 if len(touched) < 50 else "checked by unique constraint")
     out = {"scenario": label, "path": mode, "writers": writers, "allocations": len(pairs), "seconds": round(elapsed, 2),
-           "per_second": round(len(pairs) / elapsed, 1), "duplicates": duplicates, "gaps": gaps, "left_pending": pending,
-           "db_duplicates": db_dupes, "load": os.getloadavg()[0]}
+           "per_second": round(len(pairs) / elapsed, 1), "duplicates": duplicates, "gaps": gaps, "db_duplicates": db_dupes}
     print(out)
     return out
 
@@ -269,8 +267,6 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--only", choices=["all", "allocation", "reads", "search", "pages"], default="all")
-    parser.add_argument("--modes", default="service,allocator",
-                        help="service = document_register (two steps); allocator = the old one-step allocator alone")
     parser.add_argument("--async-commit", action="store_true",
                         help="registrations commit without waiting for the WAL flush (COORDINATION_NUMBERS_ASYNC_COMMIT)")
     args = parser.parse_args()
@@ -300,7 +296,7 @@ def main() -> None:
     hot = [Body.objects.order_by("pk").values_list("pk", flat=True).first()]
     every = list(Body.objects.values_list("pk", flat=True))
     if args.only in ("all", "allocation"):
-        for mode in args.modes.split(","):
+        for mode in ("service", "allocator"):
             allocate("one hot body", hot, args.writers, args.allocations, mode)
             allocate("spread over all bodies", every, args.writers, args.allocations, mode)
     if args.only in ("all", "reads", "search"):

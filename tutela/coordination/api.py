@@ -52,7 +52,7 @@ class MemberOut(Schema):
 
 class TorOut(Schema):
     document_id: int
-    number: str | None
+    number: str
     title: str
     approved_by: str
     approved_on: date
@@ -144,7 +144,7 @@ class ActionOut(Schema):
 class DocumentItem(Schema):
     id: int
     body: str
-    number: str | None = Field(None, description="null while the number is pending")
+    number: str
     revision: int
     label: str
     title: str

@@ -389,11 +389,8 @@ class Document(models.Model):
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="documents", db_index=False)
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="documents")
     scope = models.PositiveIntegerField(default=0, editable=False)
-    # Both empty ("number pending") only between the registration's commit and the numbering
-    # step that follows it (``services.documents_number_pending``), or after a crash in between.
-    sequence = models.PositiveIntegerField(_("sequence"), null=True, blank=True)
-    number = models.CharField(_("number"), max_length=80, null=True, blank=True,
-                              help_text=_("As printed, e.g. JCA-COP DOC047"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    number = models.CharField(_("number"), max_length=80, help_text=_("As printed, e.g. JCA-COP DOC047"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.CONTRIBUTION)
     title = models.CharField(_("title"), max_length=400)
     source = models.CharField(_("source"), max_length=300, help_text=_("Who submitted it, e.g. “Co-chairs”, “TSB”"))
@@ -433,8 +430,7 @@ class Document(models.Model):
 
     @property
     def label(self) -> str:
-        number = self.number if self.number else str(_("number pending"))
-        return f"{number} Rev.{self.revision}" if self.revision else number
+        return f"{self.number} Rev.{self.revision}" if self.revision else self.number
 
     @property
     def is_public(self) -> bool:

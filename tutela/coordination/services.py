@@ -6,9 +6,7 @@ effects on commit. A service called with a user as ``actor`` checks that user ma
 
 Numbers are allocated under a row lock (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite runs
 write transactions one at a time with ``BEGIN IMMEDIATE``), and unique constraints stand
-behind the lock, so no two documents or meetings ever get the same number. A document is
-registered in two steps: inserted without a number, then numbered (with every other document
-of its body still waiting) by ``documents_number_pending`` under the counter's lock.
+behind the lock, so no two documents or meetings ever get the same number.
 """
 
 from datetime import date
@@ -422,6 +420,54 @@ def _maybe_async_commit() -> None:
             cursor.execute("SET LOCAL synchronous_commit = off")
 
 
+def _insert_numbered(document: Document, meeting: Meeting | None) -> bool:
+    """On PostgreSQL, take the scope's next number and insert the document and its Rev.0 in ONE
+    statement (a data-modifying CTE), so the counter's lock is held for one round trip plus the
+    audit insert and COMMIT, not four. Same effect as ``allocate_number`` + ``save`` + Rev.0, which
+    other databases (and scopes without a counter row yet) use. Returns whether it inserted."""
+    if connection.vendor != "postgresql":
+        return False
+    body = document.body
+    meeting_style = body.number_style == Body.NumberStyle.MEETING
+    scope = meeting.ordinal if meeting_style else 0
+    head = f"{body.number_prefix}/{scope}/" if meeting_style else body.number_prefix
+    docs, revs, counters = (connection.ops.quote_name(m._meta.db_table) for m in (Document, DocumentRevision, DocumentCounter))
+    at = timezone.now()
+    _maybe_async_commit()
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            WITH n AS (
+                UPDATE {counters} SET last_number = last_number + 1
+                WHERE body_id = %(body)s AND scope = %(scope)s RETURNING last_number
+            ), d AS (
+                INSERT INTO {docs} (body_id, meeting_id, scope, sequence, number, kind, title, source, document_date,
+                    access, is_withdrawn, withdrawn_on, withdrawn_reason, revision, is_illustrative, registered_by_id,
+                    registered_at)
+                SELECT %(body)s, %(meeting)s, %(scope)s, n.last_number,
+                    %(head)s || CASE WHEN length(n.last_number::text) >= %(pad)s THEN n.last_number::text
+                                     ELSE lpad(n.last_number::text, %(pad)s, '0') END,
+                    %(kind)s, %(title)s, %(source)s, %(date)s, %(access)s, false, NULL, '', 0, %(illustrative)s,
+                    %(user)s, %(at)s
+                FROM n RETURNING id, sequence, number
+            ), r AS (
+                INSERT INTO {revs} (document_id, revision, title, document_date, note, created_by_id, created_at)
+                SELECT d.id, 0, %(title)s, %(date)s, '', %(user)s, %(at)s FROM d
+            )
+            SELECT id, sequence, number FROM d""", {
+            "body": body.pk, "meeting": meeting.pk if meeting else None, "scope": scope, "head": head,
+            "pad": body.number_padding, "kind": document.kind, "title": document.title, "source": document.source,
+            "date": document.document_date, "access": document.access, "illustrative": document.is_illustrative,
+            "user": document.registered_by_id, "at": at,
+        })
+        row = cursor.fetchone()
+    if row is None:  # no counter row for this scope yet: the caller takes the general path
+        return False
+    document.pk, document.sequence, document.number = row
+    document.scope, document.registered_at = scope, at
+    document._state.adding, document._state.db = False, connection.alias
+    return True
+
+
 def allocate_number(*, body: Body, meeting: Meeting | None = None, sequence: int | None = None) -> tuple[int, int, str]:
     """Allocate (scope, sequence, printed number). Must run inside the caller's transaction.
 
@@ -490,134 +536,13 @@ def _attach_file(document: Document, upload: Any, actor: Any) -> DocumentFile:
     return stored
 
 
-def _scope(body: Body, meeting: Meeting | None) -> int:
-    return meeting.ordinal if body.number_style == Body.NumberStyle.MEETING and meeting is not None else 0
-
-
-def _lock_counter(body: Body, scope: int) -> int:
-    """Lock the scope's counter row until the end of the transaction; return its last number."""
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(DocumentCounter._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT last_number FROM {table} WHERE body_id = %s AND scope = %s FOR UPDATE",
-                           [body.pk, scope])
-            row = cursor.fetchone()
-        if row is not None:
-            return row[0]
-    return _counter(body, scope).last_number
-
-
-def _number_scope_pg(body: Body, scope: int, last: int) -> list[tuple[int, int, str]]:
-    """PostgreSQL: number every unnumbered document of the scope in id order and advance the
-    counter by their count, in ONE statement (the caller holds the counter's lock)."""
-    meeting_style = body.number_style == Body.NumberStyle.MEETING
-    head = f"{body.number_prefix}/{scope}/" if meeting_style else body.number_prefix
-    docs, counters = (connection.ops.quote_name(m._meta.db_table) for m in (Document, DocumentCounter))
-    with connection.cursor() as cursor:
-        cursor.execute(f"""
-            WITH p AS (
-                SELECT id, row_number() OVER (ORDER BY id) AS k FROM {docs}
-                WHERE body_id = %(body)s AND scope = %(scope)s AND sequence IS NULL
-            ), u AS (
-                UPDATE {docs} d SET sequence = %(last)s + p.k,
-                    number = %(head)s || CASE WHEN length((%(last)s + p.k)::text) >= %(pad)s THEN (%(last)s + p.k)::text
-                                              ELSE lpad((%(last)s + p.k)::text, %(pad)s, '0') END
-                FROM p WHERE d.id = p.id RETURNING d.id, d.sequence, d.number
-            ), c AS (
-                UPDATE {counters} SET last_number = %(last)s + (SELECT count(*) FROM u)
-                WHERE body_id = %(body)s AND scope = %(scope)s AND EXISTS (SELECT 1 FROM u)
-            )
-            SELECT id, sequence, number FROM u ORDER BY sequence""",
-            {"body": body.pk, "scope": scope, "last": last, "head": head, "pad": body.number_padding})
-        return cursor.fetchall()
-
-
-def documents_number_pending(*, body: Body, scope: int | None = None) -> int:
-    """Give every document of ``body`` registered without a number yet its number, in
-    registration (id) order among those waiting, and return how many were numbered.
-
-    Registration inserts the document durably without a number (no lock, so concurrent
-    registrations commit in parallel), then calls this: it locks the scope's counter, numbers ALL
-    the scope's waiting documents in one set-based statement, advances the counter by that count
-    and commits. Under many writers one commit (one disk sync) numbers several documents, so a
-    body is no longer limited to one number per sync. Numbers stay gap-free and unique: only the
-    holder of the counter's lock numbers, from ``last_number + 1`` on. A crash between the two
-    steps leaves a document "number pending" until the next call (the next registration of the
-    body, the ``number_pending`` command or task)."""
-    if scope is None:
-        scopes = sorted(set(Document.objects.filter(body=body, sequence__isnull=True).values_list("scope", flat=True)))
-    else:
-        scopes = [scope]
-    numbered = 0
-    for one in scopes:
-        with transaction.atomic():
-            _maybe_async_commit()
-            last = _lock_counter(body, one)
-            if connection.vendor == "postgresql":
-                rows = _number_scope_pg(body, one, last)
-            else:
-                pending = list(Document.objects.filter(body=body, scope=one, sequence__isnull=True).order_by("id"))
-                for k, document in enumerate(pending, start=1):
-                    document.sequence = last + k
-                    document.number = format_number(body, document.sequence, one)
-                Document.objects.bulk_update(pending, ["sequence", "number"])
-                if pending:
-                    DocumentCounter.objects.filter(body=body, scope=one).update(last_number=last + len(pending))
-                rows = [(d.pk, d.sequence, d.number) for d in pending]
-            if not rows:
-                # Another writer numbered them while this one waited: roll back (nothing to sync).
-                transaction.set_rollback(True)
-                continue
-            _audit_numbered(body, rows)
-            numbered += len(rows)
-    return numbered
-
-
-def _audit_numbered(body: Body, rows: list[tuple[int, int, str]]) -> None:
-    """One audit entry per numbered document, inserted in one statement (the lock is held)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from tutela.core.models import AuditEntry
-
-    kind = ContentType.objects.get_for_model(Document)
-    AuditEntry.objects.bulk_create([
-        AuditEntry(action="document.numbered", target_type=kind, target_id=str(pk), target_label=number[:300],
-                   changes={"number": [None, number]})
-        for pk, _sequence, number in rows
-    ])
-
-
-def documents_number_all_pending() -> int:
-    """Number the waiting documents of every body (after a crash between registration and numbering)."""
-    body_ids = set(Document.objects.filter(sequence__isnull=True).values_list("body_id", flat=True))
-    return sum(documents_number_pending(body=body) for body in Body.objects.filter(pk__in=body_ids))
-
-
+@transaction.atomic
 def document_register(
     *, actor: Any, body: Body, title: str, source: str, document_date: date | None = None,
     meeting: Meeting | None = None, kind: str = Document.Kind.CONTRIBUTION, access_level: str = Document.Access.PUBLIC,
     number: str | int | None = None, upload: Any = None, is_illustrative: bool = False,
 ) -> Document:
-    """Register a document and give it its permanent number (optionally with its first file).
-
-    Two transactions: the document is inserted without a number (durable, no lock held), then
-    ``documents_number_pending`` numbers it together with whatever else of the body is waiting.
-    A hand-typed number is checked and stored in the first one. Returns the numbered document."""
-    document = _document_insert(actor=actor, body=body, title=title, source=source, document_date=document_date,
-                                meeting=meeting, kind=kind, access_level=access_level, number=number, upload=upload,
-                                is_illustrative=is_illustrative)
-    if document.sequence is None:
-        documents_number_pending(body=body, scope=document.scope)
-        document.refresh_from_db(fields=["sequence", "number"])
-    return document
-
-
-@transaction.atomic
-def _document_insert(
-    *, actor: Any, body: Body, title: str, source: str, document_date: date | None,
-    meeting: Meeting | None, kind: str, access_level: str,
-    number: str | int | None, upload: Any, is_illustrative: bool,
-) -> Document:
+    """Register a document and give it its permanent number (optionally with its first file)."""
     _require_register(actor, body)
     errors: dict[str, Any] = {}
     title = " ".join((title or "").split())
@@ -643,23 +568,26 @@ def _document_insert(
     # Everything that can be checked is checked before the number is taken: from the counter's
     # UPDATE to COMMIT, other writers of this body wait, so that stretch holds only the inserts.
     document = Document(
-        body=body, meeting=meeting, scope=_scope(body, meeting), sequence=None, number=None,
+        body=body, meeting=meeting, scope=0, sequence=sequence or 1, number=format_number(body, sequence or 1, 1),
         kind=kind, title=title, source=source, document_date=document_date or timezone.localdate(), access=access_level,
         is_illustrative=is_illustrative, registered_by=actor if _is_user(actor) else None,
     )
     # The related rows are instances already in hand: no need for a query each to check they exist.
     document.full_clean(exclude=["body", "meeting", "registered_by"], validate_constraints=False, validate_unique=False)
-    if sequence is None:
-        document.save()  # no number yet, no lock: the numbering step follows the commit
+    if sequence is None and _insert_numbered(document, meeting):
+        pass  # PostgreSQL: number, document and Rev.0 in one statement
     else:
         document.scope, document.sequence, document.number = allocate_number(body=body, meeting=meeting, sequence=sequence)
-        try:
-            with transaction.atomic():
-                document.save()
-        except IntegrityError as exc:  # a hand-typed number raced another writer: the constraint caught it
-            raise ValidationError({"number": _("%(n)s was taken a moment ago. Try again.") % {"n": document.number}}) from exc
-    DocumentRevision.objects.create(document=document, revision=0, title=title, document_date=document.document_date,
-                                    created_by=document.registered_by)
+        if sequence is None:
+            document.save()  # the locked counter guarantees the number is free
+        else:
+            try:
+                with transaction.atomic():
+                    document.save()
+            except IntegrityError as exc:  # a hand-typed number raced another writer: the constraint caught it
+                raise ValidationError({"number": _("%(n)s was taken a moment ago. Try again.") % {"n": document.number}}) from exc
+        DocumentRevision.objects.create(document=document, revision=0, title=title, document_date=document.document_date,
+                                        created_by=document.registered_by)
     if upload is not None:
         _attach_file(document, upload, actor)
     audit.record(actor=actor, action="document.registered", target=document)

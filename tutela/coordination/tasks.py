@@ -21,11 +21,3 @@ def schedule_liaison_reminders() -> int:
     from . import services
 
     return services.liaison_reminders_schedule()
-
-
-@task
-def number_pending_documents() -> int:
-    """Number documents a crash left without a number (registration normally numbers them at once)."""
-    from . import services
-
-    return services.documents_number_all_pending()

@@ -220,46 +220,6 @@ def test_terms_of_reference_versions_are_registered_documents(jca, sg17, secreta
         services.terms_of_reference_add(actor=secretariat, body=jca, document=other, approved_on=date(2014, 1, 15), approved_by=sg17)
 
 
-def _left_pending(body, title, meeting=None):
-    """What a crash between a registration's commit and its numbering step leaves behind."""
-    return Document.objects.create(body=body, meeting=meeting, scope=meeting.ordinal if meeting else 0, sequence=None,
-                                   number=None, title=title, source="S", document_date=date(2014, 1, 10))
-
-
-def test_a_document_left_without_a_number_is_numbered_first_by_the_next_registration(jca, client):
-    first = services.document_register(actor=None, body=jca, title="First", source="S")
-    orphan = _left_pending(jca, "Left pending by a crash")
-    page = client.get(f"/coordination/documents/{orphan.pk}/")
-    assert page.status_code == 200 and "number pending" in page.content.decode()
-    listed = client.get("/api/v1/coordination/documents", {"body": "jca-cop"}).json()
-    assert {(d["title"], d["number"], d["label"]) for d in listed["items"]} >= {("Left pending by a crash", None, "number pending")}
-    nxt = services.document_register(actor=None, body=jca, title="Next", source="S")
-    orphan.refresh_from_db()
-    assert (first.number, orphan.number, nxt.number) == ("JCA-COP DOC001", "JCA-COP DOC002", "JCA-COP DOC003")
-    assert DocumentCounter.objects.get(body=jca, scope=0).last_number == 3
-    numbered = AuditEntry.objects.filter(action="document.numbered", target_id=str(orphan.pk)).get()
-    assert numbered.changes == {"number": [None, "JCA-COP DOC002"]}
-
-
-def test_the_number_pending_command_numbers_every_body_in_registration_order(jca, wgcp, client):
-    from io import StringIO
-
-    from django.core.management import call_command
-
-    meeting = services.meeting_create(actor=None, body=wgcp, starts_on=date(2014, 3, 1))
-    services.document_register(actor=None, body=jca, title="A", source="S", number=5)  # hand-typed: counter moves to 5
-    docs = [_left_pending(jca, "B"), _left_pending(wgcp, "C", meeting), _left_pending(jca, "D")]
-    out = StringIO()
-    call_command("number_pending", stdout=out)
-    assert out.getvalue().strip() == "Documents numbered: 3."
-    for d in docs:
-        d.refresh_from_db()
-    assert [d.number for d in docs] == ["JCA-COP DOC006", f"{wgcp.number_prefix}/{meeting.ordinal}/{1:0{wgcp.number_padding}d}",
-                                        "JCA-COP DOC007"]
-    assert services.documents_number_all_pending() == 0  # nothing left; running it again changes nothing
-    assert services.document_register(actor=None, body=jca, title="E", source="S").number == "JCA-COP DOC008"
-
-
 @pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
                     reason="row locks are exercised on PostgreSQL; SQLite runs one writer at a time")
 @pytest.mark.django_db(transaction=True)
@@ -278,10 +238,6 @@ def test_concurrent_allocation_gives_distinct_gap_free_numbers(jca):
     with ThreadPoolExecutor(max_workers=16) as pool:
         sequences = list(pool.map(register, range(64)))
     assert sorted(sequences) == list(range(1, 65))
-    # Every one numbered (none left pending), each with its audit entry.
-    assert not Document.objects.filter(body=jca, sequence__isnull=True).exists()
-    assert DocumentCounter.objects.get(body=jca, scope=0).last_number == 64
-    assert AuditEntry.objects.filter(action="document.numbered").count() == 64
 
 
 # --- Liaisons -----------------------------------------------------------------------------
