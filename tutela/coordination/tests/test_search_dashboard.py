@@ -45,3 +45,16 @@ def test_the_dashboard_shows_the_most_urgent_rows_and_says_there_are_more(client
     assert len(response.context["actions"]) == selectors.DASHBOARD_ROWS and response.context["more_actions"]
     assert "Action 0<" in page and f"Action {selectors.DASHBOARD_ROWS + 2}<" not in page  # soonest due first
     assert f"The {selectors.DASHBOARD_ROWS} most urgent are shown." in page
+
+
+def test_the_secretariat_dashboard_menu_lists_every_active_body_escaped_and_marks_the_chosen_one(
+        client, jca, sg17, secretariat):
+    jca.short_name = 'JCA-COP <b>"x"</b>'
+    jca.save(update_fields=["short_name"])
+    client.force_login(secretariat)
+    page = client.get(reverse("coordination:dashboard")).content.decode()
+    assert f'<option value="{jca.slug}">JCA-COP &lt;b&gt;&quot;x&quot;&lt;/b&gt;</option>' in page
+    assert f'<option value="{sg17.slug}">' in page
+    chosen = client.get(reverse("coordination:dashboard"), {"body": sg17.slug}).content.decode()
+    assert f'<option value="{sg17.slug}" selected>' in chosen
+    assert f'<option value="{jca.slug}">' in chosen
