@@ -73,7 +73,7 @@ def api_token_authenticate(key: str) -> User | None:
     if not key.startswith(TOKEN_PREFIX):
         return None
     now = timezone.now()
-    sql, attnames, converters = _token_lookup(connection)
+    sql, attnames, converters = _token_lookup(connection.alias)
     stale_before = connection.ops.adapt_datetimefield_value(now - timedelta(seconds=60))
     with connection.cursor() as cursor:
         cursor.execute(sql, [stale_before, _hash(key)])
@@ -94,7 +94,8 @@ def api_token_authenticate(key: str) -> User | None:
 
 
 @functools.cache
-def _token_lookup_for(vendor: str, alias: str) -> tuple[str, list[str], list]:
+def _token_lookup(alias: str) -> tuple[str, list[str], list]:
+    """The lookup statement for database ``alias``, its user columns and their converters (built once)."""
     conn = connections[alias]
     qn = conn.ops.quote_name
     fields = User._meta.concrete_fields
@@ -111,10 +112,6 @@ def _token_lookup_for(vendor: str, alias: str) -> tuple[str, list[str], list]:
         if funcs:
             converters.append((index, col, funcs))
     return sql, [f.attname for f in fields], converters
-
-
-def _token_lookup(conn) -> tuple[str, list[str], list]:
-    return _token_lookup_for(conn.vendor, conn.alias)
 
 
 def login_attempt_username(request: Any, credentials: dict | None) -> str:

@@ -79,7 +79,8 @@ def keyset_page(queryset: QuerySet, *, ordering: list[str], cursor: str | None, 
 
 def _checked(model: Any, path: str, value: Any) -> Any:
     """``value`` as the type of the field at ``path``; a forged value is refused, never queried."""
-    field = None
+    if value is None or isinstance(value, dict | list):
+        raise InvalidCursor
     for part in path.split("__"):
         try:
             field = model._meta.pk if part == "pk" else model._meta.get_field(part)
@@ -87,10 +88,8 @@ def _checked(model: Any, path: str, value: Any) -> Any:
             return value  # an annotation: the database compares it
         if field.is_relation and field.related_model is not None:
             model = field.related_model
-    if value is None or isinstance(value, dict | list):
-        raise InvalidCursor
     try:
-        return field.to_python(value) if field is not None else value
+        return field.to_python(value)
     except (ValidationError, TypeError, ValueError):
         raise InvalidCursor from None
 
