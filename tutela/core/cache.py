@@ -19,20 +19,19 @@ def anonymous_page_cache(seconds: int) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.method not in ("GET", "HEAD") or request.COOKIES or request.GET:
-                return view(request, *args, **kwargs)
             key = f"anon-page:{get_language()}:{request.path}"
-            hit = cache.get(key)
+            cacheable = request.method in ("GET", "HEAD") and not request.COOKIES and not request.GET
+            hit = cache.get(key) if cacheable else None
             if hit is not None:
                 content, content_type = hit
                 response = HttpResponse(content, content_type=content_type)
             else:
                 response = view(request, *args, **kwargs)
-                if response.status_code == 200 and not response.cookies and not response.streaming:
+                if cacheable and response.status_code == 200 and not response.cookies and not response.streaming:
                     if hasattr(response, "render") and callable(response.render):
                         response.render()
                     cache.set(key, (response.content, response["Content-Type"]), seconds)
-            patch_vary_headers(response, ("Cookie",))
+            patch_vary_headers(response, ("Cookie",))  # on every answer, so no shared cache mixes them
             return response
 
         return wrapped

@@ -124,6 +124,7 @@ def test_the_cached_home_page_is_never_served_to_a_visitor_with_a_cookie(client,
     client.force_login(stakeholder)
     signed_in = client.get("/")
     assert signed_in.status_code == 200
+    assert "Cookie" in signed_in["Vary"]
     assert stakeholder.email.encode() in signed_in.content or b"Sign out" in signed_in.content
     assert b"Sign out" not in anonymous.content
     client.logout()
