@@ -109,11 +109,11 @@ def _draft_defaults() -> dict[str, Any]:
 def figure_build(*, actor: Any, indicator: Indicator, value: Any, kind: str, source: str, as_of,
                  subject: Any = None, measure: str = Figure.Measure.ACTUAL, draft: bool = False,
                  **fields: Any) -> Figure | FigureDraft:
-    """An unsaved figure with the rules ``figure_create`` applies, checked without a query: the honest-number
-    rules, the permission, and every field's own validation (choices, length, digits, address). Related
-    records (indicator, organisation, subject) are objects the caller has loaded. ``draft=True`` gives a
-    ``FigureDraft`` for ``figures_insert`` instead of a model instance. Raises ValidationError or
-    PermissionDenied."""
+    """An unsaved figure checked by the honest-number rules and the permission. ``draft=True`` (the bulk
+    path) gives a ``FigureDraft`` for ``figures_insert``, also checked without a query for every field's own
+    validation (choices, length, digits, address), as ``full_clean`` would; a model instance is left to
+    ``figure_create``'s ``full_clean``. Related records (indicator, organisation, subject) are objects the
+    caller has loaded. Raises ValidationError or PermissionDenied."""
     for name in ("low", "high"):
         if name in fields:
             fields[name] = _number(fields[name], name)
@@ -127,8 +127,6 @@ def figure_build(*, actor: Any, indicator: Indicator, value: Any, kind: str, sou
         figure.indicator, figure.indicator_id = indicator, indicator.pk
         org = fields.get("owner_organisation")
         figure.owner_organisation, figure.owner_organisation_id = org, (org.pk if org is not None else None)
-        if figure.country is None:
-            figure.country = ""
         figure.country = getattr(figure.country, "code", figure.country) or ""
     else:
         figure = Figure(indicator=indicator, kind=kind, measure=measure, source=source or "", as_of=as_of)
@@ -142,13 +140,11 @@ def figure_build(*, actor: Any, indicator: Indicator, value: Any, kind: str, sou
         figure.subject_id = subject.pk
     _check(figure)
     _may_write(actor, figure)
-    _check_choices(figure)
-    # The check constraints are the rules _check applied (and the database enforces them again); the
-    # choice fields were checked above with sets (Field.validate walks every choice: ~1 ms a figure).
     if draft:
+        # The check constraints are the rules _check applied (and the database enforces them again); the
+        # choice fields are checked with sets (Field.validate walks every choice: ~1 ms a figure).
+        _check_choices(figure)
         _check_draft_fields(figure)
-    else:
-        figure.clean_fields(exclude=_BUILD_EXCLUDE)
     return figure
 
 
@@ -172,14 +168,13 @@ def _check_draft_fields(figure: FigureDraft) -> None:
 
 
 _CHOICE_FIELDS = ["kind", "measure", "group", "sex", "country"]
-_BUILD_EXCLUDE = ["indicator", "owner_organisation", "subject_type", *_CHOICE_FIELDS]
 _CHOICES: dict[str, frozenset[str]] = {}
 _DRAFT_CHECKED = [f for f in Figure._meta.concrete_fields
-                  if not f.primary_key and f.name not in _BUILD_EXCLUDE and not getattr(f, "auto_now", False)
+                  if not f.primary_key and f.name not in {*_FK, *_CHOICE_FIELDS} and not getattr(f, "auto_now", False)
                   and not getattr(f, "auto_now_add", False) and f.name != "subject_id"]
 
 
-def _check_choices(figure: Figure) -> None:
+def _check_choices(figure: FigureDraft) -> None:
     """The choice fields' validation, with the message ``full_clean`` gives, without walking the choices."""
     if not _CHOICES:
         for name in _CHOICE_FIELDS:
