@@ -564,7 +564,6 @@ class FigureKindSpec(Kind):
     bulk = True
 
     def prefetch(self, rows, ctx):
-        ctx.activities = {}
         wanted = {r.get("activity_id", "") for r in rows} - {""}
         ids = {int(v) for v in wanted if v.isdigit()}
         found = {str(a.pk): a for a in access.readable(ctx.actor, Activity.objects.filter(pk__in=ids)).only("pk")}
