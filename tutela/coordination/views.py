@@ -418,6 +418,10 @@ def _manageable_meeting(request: HttpRequest, slug: str, ordinal: int) -> tuple[
     return body, meeting
 
 
+def _body_back(body: Body, anchor: str) -> str:
+    return reverse("coordination:body_detail", args=[body.slug]) + f"#{anchor}"
+
+
 def _form_page(request: HttpRequest, form, *, body: Body, title: str, submit: str, back: str, **extra) -> HttpResponse:
     return render(request, "coordination/form_page.html", {
         "form": form, "body": body, "title": title, "submit": submit, "back": back, **extra,
@@ -439,12 +443,12 @@ def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             who = membership.person or membership.organisation
             messages.success(request, _("%(who)s is now listed as a member of %(body)s.") % {"who": who, "body": body})
-            return redirect(reverse("coordination:body_detail", args=[body.slug]) + "#members")
+            return redirect(_body_back(body, "members"))
     existing = [f"{m.person.public_label() if m.person else m.organisation} — {m.get_role_display()}"
                 for m in body.memberships.select_related("organisation", "person")]
     return _form_page(request, form, body=body, title=_("Add a member to %(body)s") % {"body": body},
                       intro=_("A member is an organisation, a named adult, or a named adult for an organisation."),
-                      submit=_("Add the member"), back=reverse("coordination:body_detail", args=[body.slug]) + "#members",
+                      submit=_("Add the member"), back=_body_back(body, "members"),
                       existing_title=_("Members already listed"), existing=existing)
 
 
@@ -463,11 +467,11 @@ def chair_appoint(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("%(who)s is appointed %(role)s of %(body)s.") % {
                 "who": appointment.person, "role": appointment.get_role_display().lower(), "body": body})
-            return redirect(reverse("coordination:body_detail", args=[body.slug]) + "#chairs")
+            return redirect(_body_back(body, "chairs"))
     existing = [f"{a.person.public_label()} — {a.get_role_display()}" for a in selectors.chairs_of(body)]
     return _form_page(request, form, body=body, title=_("Appoint a chair of %(body)s") % {"body": body},
                       intro=_("Chairs, co-chairs and vice-chairs manage the body's meetings, documents and liaisons."),
-                      submit=_("Appoint"), back=reverse("coordination:body_detail", args=[body.slug]) + "#chairs",
+                      submit=_("Appoint"), back=_body_back(body, "chairs"),
                       existing_title=_("Current chairs"), existing=existing)
 
 
@@ -491,12 +495,12 @@ def terms_of_reference_add(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("%(doc)s is recorded as terms of reference of %(body)s.") % {
                 "doc": tor.document.label, "body": body})
-            return redirect(reverse("coordination:body_detail", args=[body.slug]) + "#tor")
+            return redirect(_body_back(body, "tor"))
     existing = [f"{t.document.label} — {t.approver}, {t.approved_on:%d %b %Y}"
                 for t in body.terms_of_reference.select_related("document", "approved_by")]
     return _form_page(request, form, body=body, title=_("Record terms of reference of %(body)s") % {"body": body},
                       intro=_("Each version is a registered document; the most recently approved one is current."),
-                      submit=_("Record this version"), back=reverse("coordination:body_detail", args=[body.slug]) + "#tor",
+                      submit=_("Record this version"), back=_body_back(body, "tor"),
                       existing_title=_("Versions already recorded (newest first)"), existing=existing)
 
 
