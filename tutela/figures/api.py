@@ -4,7 +4,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -21,7 +20,6 @@ from .models import Figure, Indicator
 router = Router(tags=["figures"])
 
 MAX_LIMIT = 100
-SUBJECT_TYPES = selectors.SUBJECT_TYPES
 
 
 class IndicatorOut(Schema):
@@ -126,10 +124,6 @@ def _figure(f: Figure) -> dict[str, Any]:
     }
 
 
-def _content_type(label: str) -> ContentType:
-    return selectors.subject_content_type(label)
-
-
 def _args(user: Any, payload: FigurePatch) -> dict[str, Any]:
     data = payload.dict(exclude_unset=True)
     if "indicator" in data:
@@ -169,7 +163,7 @@ def figure_list(request: HttpRequest, params: Query[FigureFilterIn]):
         raise ValidationError({k: list(v) for k, v in form.errors.items()})
     filters = form.filters()
     if params.subject_type:
-        filters.subject_type = _content_type(params.subject_type)
+        filters.subject_type = selectors.subject_content_type(params.subject_type)
     filters.subject_id = params.subject_id
     qs = selectors.figure_queryset(request.user, filters).select_related("indicator", "subject_type")
     page = keyset_page(qs, ordering=selectors.FIGURE_ORDERING, cursor=params.after, size=params.limit)
