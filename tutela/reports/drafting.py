@@ -104,12 +104,7 @@ def content_hash(sentences: list, bullets: list) -> str:
 def ref(obj: Any) -> dict:
     if isinstance(obj, _Row):
         return obj.ref()
-    if isinstance(obj, Figure):
-        label = (f"{prose.number(obj.value)} {obj.indicator.name.lower()} "
-                 f"({obj.get_kind_display().lower()}, {obj.get_measure_display().lower()})")
-    else:
-        label = str(obj)
-    return {"model": obj._meta.label_lower, "id": obj.pk, "label": label[:200]}
+    return {"model": obj._meta.label_lower, "id": obj.pk, "label": str(obj)[:200]}
 
 
 # --- Loading: a fixed number of queries, plain rows ------------------------------------------
@@ -211,7 +206,7 @@ class _Deliverable:
 
 
 class _Figure(_Row):
-    """A figure as drafting reads it (and cites it: same label as ``ref`` gives a Figure)."""
+    """A figure as drafting reads and cites it."""
 
     model_label = Figure._meta.label_lower
     __slots__ = ("pk", "subject_id", "indicator_id", "value", "kind", "measure", "source", "low", "high",
@@ -462,7 +457,7 @@ def _figures(draft: Draft, a: Activity, figures: list[Figure]) -> None:
                   f"({qualifier}, not counted{extra})", f)
 
 
-def _outcomes(draft: Draft, a: Activity, recs: Records, lead: str, *, prefix: str = "") -> None:
+def _outcomes(draft: Draft, a: Activity, recs: Records, lead: str) -> None:
     for o in a.outcomes.all():
         if o.kind == Outcome.Kind.CALL_FOR_ACTION and o.points:
             who = _person(o.made_by, recs.roles.get(o.made_by_id, []), lead) if o.made_by else "participants"
@@ -471,9 +466,9 @@ def _outcomes(draft: Draft, a: Activity, recs: Records, lead: str, *, prefix: st
             draft.say(f"On that occasion, {who}, issued a call for action to {o.addressed_to or 'stakeholders'} {listed}",
                       o.made_by, a)
         elif o.kind == Outcome.Kind.RECOMMENDATION and "recommend" not in o.text.lower():
-            draft.say(f"{prefix}It was recommended that {prose.lower_first(o.text)}", a)
+            draft.say(f"It was recommended that {prose.lower_first(o.text)}", a)
         else:
-            draft.say(f"{prefix}{o.text}", a)
+            draft.say(o.text, a)
 
 
 def _details(draft: Draft, a: Activity, recs: Records, lead: str, names: Names) -> None:
