@@ -75,7 +75,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = access.is_secretariat(request.user) and not report.is_final
     frozen = report.snapshot["paragraphs"] if report.is_final and report.snapshot else None
     total = len(frozen) if frozen is not None else report.paragraphs.count()
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = _page_of(total)
     jump = _int(request.GET.get("p"))
     if jump is not None and total:  # "go to paragraph N": its page, anchored on it
         jump = min(max(jump, 1), total)
@@ -84,7 +84,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             target = report.paragraphs.filter(order=jump).values_list("pk", flat=True).first()
         return redirect(_at(report, jump, target))
-    page = min(_int(request.GET.get("page")) or 1, pages) or 1
+    page = min(_int(request.GET.get("page")) or 1, pages)
     first, last = (page - 1) * PAGE_SIZE + 1, min(page * PAGE_SIZE, total)
     doc = rendering.document(report, numbers=(first, last) if pages > 1 else None)
     sections = []
