@@ -2,37 +2,28 @@
 
 from django.contrib import admin
 
+from tutela.core.admin import ReadOnlyAdmin
+
 from .models import Comment, Consultation, Disposition, GuidelineDocument, GuidelineVersion, ModerationAction
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(GuidelineDocument)
-class GuidelineDocumentAdmin(ReadOnly):
+class GuidelineDocumentAdmin(ReadOnlyAdmin):
     list_display = ["title", "edition", "audience", "owner_organisation", "is_published"]
 
 
 @admin.register(GuidelineVersion)
-class GuidelineVersionAdmin(ReadOnly):
+class GuidelineVersionAdmin(ReadOnlyAdmin):
     list_display = ["document", "number", "label", "stage", "is_published"]
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(ReadOnly):
+class ConsultationAdmin(ReadOnlyAdmin):
     list_display = ["title", "code", "opens_at", "closes_at", "time_zone", "is_published"]
 
 
 @admin.register(Comment)
-class CommentAdmin(ReadOnly):
+class CommentAdmin(ReadOnlyAdmin):
     list_display = ["receipt", "consultation", "target", "comment_type", "status", "received_at"]
     list_filter = ["status", "comment_type"]
     search_fields = ["receipt"]
@@ -40,10 +31,10 @@ class CommentAdmin(ReadOnly):
 
 
 @admin.register(Disposition)
-class DispositionAdmin(ReadOnly):
+class DispositionAdmin(ReadOnlyAdmin):
     list_display = ["consultation", "decision", "decided_by", "decided_at"]
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(ReadOnly):
+class ModerationActionAdmin(ReadOnlyAdmin):
     list_display = ["comment", "action", "reason", "actor", "at"]

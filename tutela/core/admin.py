@@ -3,11 +3,8 @@ from django.contrib import admin
 from .models import AuditEntry
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_label", "action", "target_label"]
-    list_filter = ["action"]
-    search_fields = ["target_label", "actor_label", "action"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Admin pages that only read: every change goes through the services (and the audit trail)."""
 
     def has_add_permission(self, request):
         return False
@@ -17,3 +14,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor_label", "action", "target_label"]
+    list_filter = ["action"]
+    search_fields = ["target_label", "actor_label", "action"]
