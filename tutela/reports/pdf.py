@@ -76,9 +76,6 @@ class Font:
         self.italic_angle = tt["post"].italicAngle
         self.space = self.cmap[32]
 
-    def can_set(self, text: str) -> bool:
-        return self.can_set_all(set(text))
-
     def can_set_all(self, chars: set[str]) -> bool:
         return all(_settable(ord(ch)) and ord(ch) in self.cmap for ch in chars if ch not in "\n\t\r")
 
@@ -213,11 +210,9 @@ def can_set(data: dict[str, Any]) -> bool:
     regular, bold = _font("regular"), _font("bold")
     texts = [data["title"], data["presented_to"], data["meeting"], data["meeting_place"], data["document_number"],
              data["author"], data["period"], data["finalised_by"]]
-    if not all(bold.can_set(t) for t in texts[:5]):
+    if not bold.can_set_all(set("".join(texts[:5]))):
         return False
-    chars: set[str] = set()
-    for t in texts:
-        chars.update(t)
+    chars = set("".join(texts))
     for p in data["paragraphs"]:
         chars.update(p["text"])
         chars.update(p["section"])
