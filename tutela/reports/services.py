@@ -234,13 +234,15 @@ def paragraph_move(*, actor: Any, paragraph: ReportParagraph, to: int) -> None:
     _editor(actor)
     report = paragraph.report
     _not_final(report)
-    items = list(report.paragraphs.order_by("order", "pk"))
-    if not 1 <= to <= len(items):
-        raise ValidationError({"to": _("Choose a position between 1 and %(n)s.") % {"n": len(items)}})
-    items.remove(next(p for p in items if p.pk == paragraph.pk))
-    items.insert(to - 1, paragraph)
-    for i, p in enumerate(items, start=1):
-        ReportParagraph.objects.filter(pk=p.pk).update(order=i)
+    # Ids and numbers only, and only the paragraphs whose number changes are written (a long report has thousands).
+    current = dict(report.paragraphs.order_by("order", "pk").values_list("pk", "order"))
+    if not 1 <= to <= len(current):
+        raise ValidationError({"to": _("Choose a position between 1 and %(n)s.") % {"n": len(current)}})
+    pks = [pk for pk in current if pk != paragraph.pk]
+    pks.insert(to - 1, paragraph.pk)
+    for i, pk in enumerate(pks, start=1):
+        if current[pk] != i:
+            ReportParagraph.objects.filter(pk=pk).update(order=i)
     audit.record(actor=actor, action="report.paragraph_moved", target=report,
                  changes={"paragraph": [paragraph.order, to]})
 
