@@ -78,6 +78,23 @@ def report_update(*, actor: Any, report: Report, **fields: Any) -> Report:
 
 
 @transaction.atomic
+def report_draft_or_schedule(*, actor: Any, report: Report) -> dict[str, int] | None:
+    """Draft now, or, for a period with more than ``BACKGROUND_THRESHOLD`` activities, mark the
+    report as drafting and draft it in the background under the same actor. Returns the counts
+    of ``report_draft``, or None when the work was scheduled."""
+    from . import selectors, tasks
+
+    _editor(actor)
+    _not_final(report)
+    if selectors.activity_count_in_period(report) <= selectors.BACKGROUND_THRESHOLD:
+        return report_draft(actor=actor, report=report)
+    Report.objects.filter(pk=report.pk).update(draft_progress=0)
+    actor_id = getattr(actor, "pk", None)
+    transaction.on_commit(lambda: tasks.draft_report.enqueue(report_id=report.pk, actor_id=actor_id))
+    return None
+
+
+@transaction.atomic
 def report_draft(*, actor: Any, report: Report) -> dict[str, int]:
     """Draft (or redraft) the paragraphs from the records. Never overwrites an edit.
 

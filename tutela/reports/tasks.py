@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.tasks import task
 
 from . import services
@@ -5,7 +6,8 @@ from .models import Report
 
 
 @task
-def draft_report(*, report_id: int) -> dict:
+def draft_report(*, report_id: int, actor_id: int | None = None) -> dict:
     """Draft a large report in the background; the page polls ``draft_progress``."""
     report = Report.objects.get(pk=report_id)
-    return services.report_draft(actor=None, report=report)
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    return services.report_draft(actor=actor, report=report)

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 from tutela.core import access
 from tutela.core.forms import add_service_errors
 
-from . import rendering, selectors, services, tasks
+from . import rendering, selectors, services
 from .forms import ParagraphForm, ReportForm
 from .models import Report, ReportParagraph
 
@@ -141,12 +140,10 @@ def report_draft(request: HttpRequest, pk: int) -> HttpResponse:
     access.require_secretariat(request.user)
     report = get_object_or_404(Report, pk=pk)
     try:
-        if selectors.activity_count_in_period(report) > selectors.BACKGROUND_THRESHOLD:
-            Report.objects.filter(pk=report.pk).update(draft_progress=0)
-            transaction.on_commit(lambda: tasks.draft_report.enqueue(report_id=report.pk))
+        summary = services.report_draft_or_schedule(actor=request.user, report=report)
+        if summary is None:
             messages.info(request, _("Drafting a large report in the background; this page updates when it is done."))
         else:
-            summary = services.report_draft(actor=request.user, report=report)
             messages.success(request, _(
                 "Redrafted from the records: %(added)s new, %(updated)s updated, %(unchanged)s unchanged, "
                 "%(pending)s edited paragraphs with new text waiting for you, %(stale)s no longer backed by records."

@@ -376,3 +376,21 @@ def test_drafts_are_hidden_from_the_public_and_final_reports_are_public(demo_rep
     assert client.get(f"/reports/{demo_report.pk}/").status_code == 404
     report_finalise(actor=demo_sec, report=demo_report)
     assert client.get(f"/reports/{demo_report.pk}/").status_code == 200
+
+
+def test_a_large_period_is_drafted_in_the_background_under_the_editor_who_asked(
+        demo_report, demo_sec, client, monkeypatch, django_capture_on_commit_callbacks):
+    from tutela.core.models import AuditEntry
+    from tutela.reports import selectors
+
+    monkeypatch.setattr(selectors, "BACKGROUND_THRESHOLD", 0)
+    demo_report.paragraphs.all().delete()
+    client.force_login(demo_sec)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(f"/reports/{demo_report.pk}/draft/", follow=True)
+    assert len(callbacks) == 1  # the task was scheduled, not run in the request
+    assert "in the background" in response.content.decode()
+    demo_report.refresh_from_db()
+    assert demo_report.paragraphs.count() == 10 and demo_report.draft_progress == 100
+    entry = AuditEntry.objects.filter(action="report.drafted").latest("at")
+    assert entry.actor == demo_sec
