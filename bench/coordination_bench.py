@@ -7,7 +7,8 @@ Not a test. Run (own database, own var dir):
     .venv/bin/python bench/coordination_bench.py --bodies 1000 --meetings 50000 --documents 2000000 \\
         --liaisons 200000 --writers 16 --allocations 200
 
-``--only allocation|reads`` skips the other half; ``--async-commit`` measures the opt-in
+``--only allocation|reads`` skips the other half; ``--scenario hot|spread`` and ``--path service|allocator``
+choose one allocation run (e.g. the full service, all writers on one body); ``--async-commit`` measures the opt-in
 ``COORDINATION_NUMBERS_ASYNC_COMMIT`` (lock released before the WAL flush). It (1) creates the database if needed and migrates, (2) fills it with SQL (generate_series) at the
 given scale unless it already holds that scale, (3) runs ``services.document_register`` from
 ``--writers`` processes at once, first all on one hot body, then spread over random bodies, and
@@ -267,6 +268,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--only", choices=["all", "allocation", "reads", "search", "pages"], default="all")
+    parser.add_argument("--scenario", choices=["both", "hot", "spread"], default="both",
+                        help="allocation: all writers on one body (hot), spread over every body, or both")
+    parser.add_argument("--path", choices=["both", "service", "allocator"], default="both",
+                        help="allocation: the full document_register service, the bare allocator, or both")
     parser.add_argument("--async-commit", action="store_true",
                         help="registrations commit without waiting for the WAL flush (COORDINATION_NUMBERS_ASYNC_COMMIT)")
     args = parser.parse_args()
@@ -297,8 +302,12 @@ def main() -> None:
     every = list(Body.objects.values_list("pk", flat=True))
     if args.only in ("all", "allocation"):
         for mode in ("service", "allocator"):
-            allocate("one hot body", hot, args.writers, args.allocations, mode)
-            allocate("spread over all bodies", every, args.writers, args.allocations, mode)
+            if args.path not in ("both", mode):
+                continue
+            if args.scenario in ("both", "hot"):
+                allocate("one hot body", hot, args.writers, args.allocations, mode)
+            if args.scenario in ("both", "spread"):
+                allocate("spread over all bodies", every, args.writers, args.allocations, mode)
     if args.only in ("all", "reads", "search"):
         time_search(args.rounds)
     if args.only in ("all", "reads", "pages"):

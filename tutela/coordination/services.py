@@ -9,10 +9,12 @@ write transactions one at a time with ``BEGIN IMMEDIATE``), and unique constrain
 behind the lock, so no two documents or meetings ever get the same number.
 """
 
+import json
 from datetime import date
 from functools import partial
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
@@ -22,6 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tutela.core import access, audit
+from tutela.core.models import AuditEntry
 from tutela.core.services import apply_fields
 from tutela.initiatives.models import Appointment, Person
 
@@ -407,63 +410,101 @@ def _take_next(body: Body, scope: int) -> int | None:
     return row[0] if row else None
 
 
+def _async_commit_wanted() -> bool:
+    from django.conf import settings
+
+    return bool(getattr(settings, "COORDINATION_NUMBERS_ASYNC_COMMIT", False)) and connection.vendor == "postgresql"
+
+
 def _maybe_async_commit() -> None:
     """Opt-in (``COORDINATION_NUMBERS_ASYNC_COMMIT = True``, PostgreSQL): this transaction commits
     without waiting for the WAL flush, so the counter's lock is released before the disk sync
     (~5 ms here) instead of after. The database stays consistent (no gap, no duplicate), but a
     crash of the server can lose the last fraction of a second of registrations whose numbers were
     already shown, and those numbers would then be given again. Off by default."""
-    from django.conf import settings
-
-    if getattr(settings, "COORDINATION_NUMBERS_ASYNC_COMMIT", False) and connection.vendor == "postgresql":
+    if _async_commit_wanted():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit = off")
 
 
-def _insert_numbered(document: Document, meeting: Meeting | None) -> bool:
-    """On PostgreSQL, take the scope's next number and insert the document and its Rev.0 in ONE
-    statement (a data-modifying CTE), so the counter's lock is held for one round trip plus the
-    audit insert and COMMIT, not four. Same effect as ``allocate_number`` + ``save`` + Rev.0, which
-    other databases (and scopes without a counter row yet) use. Returns whether it inserted."""
-    if connection.vendor != "postgresql":
-        return False
+def _insert_select(instance: Any, params: dict[str, Any], key: str, computed: dict[str, str], source: str = "d") -> str:
+    """``INSERT INTO <table> (…) SELECT … FROM <source>`` for an unsaved model instance: every
+    concrete column as a parameter (named ``<key>_<column>`` in ``params``), except the primary key
+    and the columns in ``computed``, whose values are SQL expressions over ``source``."""
+    quote = connection.ops.quote_name
+    columns, values = [], []
+    for field in instance._meta.concrete_fields:
+        if field.column in computed:
+            columns.append(quote(field.column))
+            values.append(computed[field.column])
+        elif not field.primary_key:
+            name = f"{key}_{field.column}"
+            params[name] = field.get_db_prep_save(field.pre_save(instance, True), connection)
+            columns.append(quote(field.column))
+            values.append(f"%({name})s")
+    return f"INSERT INTO {quote(instance._meta.db_table)} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {source}"
+
+
+NUMBERED_KEYS = ("id", "sequence", "number")  # what only the numbering statement knows
+
+
+def _insert_numbered(document: Document, meeting: Meeting | None, actor: Any, stored: DocumentFile | None) -> bool:
+    """On PostgreSQL: take the scope's next number and insert the document, its Rev.0, its file's
+    row and the audit entry in ONE statement (a data-modifying CTE). Returns whether it inserted.
+
+    The counter's row lock lasts from this statement to COMMIT, and meanwhile the body's other
+    registrations wait, so nothing else is left for that stretch: every check, the file on disk
+    and the audit entry's contents are done before. Called outside a transaction, the statement
+    is its own transaction and PostgreSQL commits it as soon as it has run, without a round trip
+    back to Python in between. The audit entry is the one ``audit.record`` writes for a new object
+    (every non-empty field as ``[None, value]``), the statement filling in id, sequence and number.
+
+    Returns False, having written nothing, when the scope has no counter row yet: the caller then
+    takes the general path (``allocate_number`` + ``save``), as other databases always do.
+    """
     body = document.body
     meeting_style = body.number_style == Body.NumberStyle.MEETING
     scope = meeting.ordinal if meeting_style else 0
     head = f"{body.number_prefix}/{scope}/" if meeting_style else body.number_prefix
-    docs, revs, counters = (connection.ops.quote_name(m._meta.db_table) for m in (Document, DocumentRevision, DocumentCounter))
-    at = timezone.now()
-    _maybe_async_commit()
+    document.scope = scope
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    changes = {k: [None, v] for k, v in audit.snapshot(document).items() if v not in (None, "") and k not in NUMBERED_KEYS}
+    revision = DocumentRevision(revision=0, title=document.title, document_date=document.document_date,
+                                created_by_id=document.registered_by_id, created_at=document.registered_at)
+    entry = AuditEntry(actor=user, actor_label=getattr(user, "email", "") if user else "", action="document.registered",
+                       target_type=ContentType.objects.get_for_model(Document), at=document.registered_at)
+    params: dict[str, Any] = {"body": body.pk, "scope": scope, "head": head, "pad": body.number_padding,
+                              "changes": json.dumps(changes)}
+    parts = [
+        _insert_select(revision, params, "r", {"document_id": "d.id"}),
+        _insert_select(entry, params, "a", {
+            "target_id": "d.id::text", "target_label": "left(d.number, 300)",
+            "changes": "%(changes)s::jsonb || jsonb_build_object('id', jsonb_build_array(NULL, d.id), "
+                       "'sequence', jsonb_build_array(NULL, d.sequence), 'number', jsonb_build_array(NULL, d.number))",
+        }),
+    ]
+    if stored is not None:
+        parts.append(_insert_select(stored, params, "f", {"document_id": "d.id"}))
+    insert_document = _insert_select(document, params, "d", {
+        "sequence": "n.last_number",
+        "number": "%(head)s || CASE WHEN length(n.last_number::text) >= %(pad)s THEN n.last_number::text "
+                  "ELSE lpad(n.last_number::text, %(pad)s, '0') END",
+    }, source="n")
+    counters = connection.ops.quote_name(DocumentCounter._meta.db_table)
+    ctes = [f"n AS (UPDATE {counters} SET last_number = last_number + 1 "
+            f"WHERE body_id = %(body)s AND scope = %(scope)s RETURNING last_number)",
+            f"d AS ({insert_document} RETURNING id, sequence, number)",
+            *(f"w{i} AS ({sql})" for i, sql in enumerate(parts))]
+    result = "SELECT id, sequence, number FROM d"
+    if _async_commit_wanted():  # the opt-in, set by the statement itself (SET LOCAL needs a transaction block)
+        ctes.append("c AS (SELECT set_config('synchronous_commit', 'off', true))")
+        result = "SELECT d.id, d.sequence, d.number FROM d, c"
     with connection.cursor() as cursor:
-        cursor.execute(f"""
-            WITH n AS (
-                UPDATE {counters} SET last_number = last_number + 1
-                WHERE body_id = %(body)s AND scope = %(scope)s RETURNING last_number
-            ), d AS (
-                INSERT INTO {docs} (body_id, meeting_id, scope, sequence, number, kind, title, source, document_date,
-                    access, is_withdrawn, withdrawn_on, withdrawn_reason, revision, is_illustrative, registered_by_id,
-                    registered_at)
-                SELECT %(body)s, %(meeting)s, %(scope)s, n.last_number,
-                    %(head)s || CASE WHEN length(n.last_number::text) >= %(pad)s THEN n.last_number::text
-                                     ELSE lpad(n.last_number::text, %(pad)s, '0') END,
-                    %(kind)s, %(title)s, %(source)s, %(date)s, %(access)s, false, NULL, '', 0, %(illustrative)s,
-                    %(user)s, %(at)s
-                FROM n RETURNING id, sequence, number
-            ), r AS (
-                INSERT INTO {revs} (document_id, revision, title, document_date, note, created_by_id, created_at)
-                SELECT d.id, 0, %(title)s, %(date)s, '', %(user)s, %(at)s FROM d
-            )
-            SELECT id, sequence, number FROM d""", {
-            "body": body.pk, "meeting": meeting.pk if meeting else None, "scope": scope, "head": head,
-            "pad": body.number_padding, "kind": document.kind, "title": document.title, "source": document.source,
-            "date": document.document_date, "access": document.access, "illustrative": document.is_illustrative,
-            "user": document.registered_by_id, "at": at,
-        })
+        cursor.execute(f"WITH {', '.join(ctes)} {result}", params)
         row = cursor.fetchone()
-    if row is None:  # no counter row for this scope yet: the caller takes the general path
+    if row is None:
         return False
     document.pk, document.sequence, document.number = row
-    document.scope, document.registered_at = scope, at
     document._state.adding, document._state.db = False, connection.alias
     return True
 
@@ -523,7 +564,8 @@ def _parse_sequence(body: Body, number: str | int | None) -> int | None:
     return value
 
 
-def _attach_file(document: Document, upload: Any, actor: Any) -> DocumentFile:
+def _store_file(document: Document, upload: Any, actor: Any) -> DocumentFile:
+    """Check the upload and write it to storage; the row (returned unsaved) is the caller's to save."""
     checked = files.check_upload(upload)
     stored = DocumentFile(
         document=document, revision=document.revision, original_name=checked.original_name,
@@ -532,17 +574,27 @@ def _attach_file(document: Document, upload: Any, actor: Any) -> DocumentFile:
     )
     # The file is written last, after every check passed, so a refused write leaves no file behind.
     stored.file.save(checked.original_name, upload, save=False)
+    return stored
+
+
+def _attach_file(document: Document, upload: Any, actor: Any) -> DocumentFile:
+    stored = _store_file(document, upload, actor)
     stored.save()
     return stored
 
 
-@transaction.atomic
 def document_register(
     *, actor: Any, body: Body, title: str, source: str, document_date: date | None = None,
     meeting: Meeting | None = None, kind: str = Document.Kind.CONTRIBUTION, access_level: str = Document.Access.PUBLIC,
     number: str | int | None = None, upload: Any = None, is_illustrative: bool = False,
 ) -> Document:
-    """Register a document and give it its permanent number (optionally with its first file)."""
+    """Register a document and give it its permanent number (optionally with its first file).
+
+    Everything is checked first, writing nothing. Then, on PostgreSQL, an automatic number is
+    taken and every row written by one statement (``_insert_numbered``): one transaction, whose
+    counter lock lasts only for that statement and its commit. Otherwise (a hand-typed number,
+    another database) the number is allocated and the rows saved in one transaction.
+    """
     _require_register(actor, body)
     errors: dict[str, Any] = {}
     title = " ".join((title or "").split())
@@ -565,8 +617,6 @@ def document_register(
     sequence = _parse_sequence(body, number)
     if upload is not None:
         files.check_upload(upload)  # refuse a bad file before a number is spent
-    # Everything that can be checked is checked before the number is taken: from the counter's
-    # UPDATE to COMMIT, other writers of this body wait, so that stretch holds only the inserts.
     document = Document(
         body=body, meeting=meeting, scope=0, sequence=sequence or 1, number=format_number(body, sequence or 1, 1),
         kind=kind, title=title, source=source, document_date=document_date or timezone.localdate(), access=access_level,
@@ -574,21 +624,34 @@ def document_register(
     )
     # The related rows are instances already in hand: no need for a query each to check they exist.
     document.full_clean(exclude=["body", "meeting", "registered_by"], validate_constraints=False, validate_unique=False)
-    if sequence is None and _insert_numbered(document, meeting):
-        pass  # PostgreSQL: number, document and Rev.0 in one statement
+    stored = None
+    if sequence is None and connection.vendor == "postgresql":
+        if upload is not None:
+            stored = _store_file(document, upload, actor)
+        if _insert_numbered(document, meeting, actor, stored):
+            return document
+    return _register_numbered(document, meeting, sequence, upload, stored, actor)
+
+
+@transaction.atomic
+def _register_numbered(document: Document, meeting: Meeting | None, sequence: int | None, upload: Any,
+                       stored: DocumentFile | None, actor: Any) -> Document:
+    """The general path of ``document_register``: allocate the number, save the rows, in one transaction."""
+    document.scope, document.sequence, document.number = allocate_number(body=document.body, meeting=meeting, sequence=sequence)
+    if sequence is None:
+        document.save(force_insert=True)  # the locked counter guarantees the number is free
     else:
-        document.scope, document.sequence, document.number = allocate_number(body=body, meeting=meeting, sequence=sequence)
-        if sequence is None:
-            document.save()  # the locked counter guarantees the number is free
-        else:
-            try:
-                with transaction.atomic():
-                    document.save()
-            except IntegrityError as exc:  # a hand-typed number raced another writer: the constraint caught it
-                raise ValidationError({"number": _("%(n)s was taken a moment ago. Try again.") % {"n": document.number}}) from exc
-        DocumentRevision.objects.create(document=document, revision=0, title=title, document_date=document.document_date,
-                                        created_by=document.registered_by)
-    if upload is not None:
+        try:
+            with transaction.atomic():
+                document.save(force_insert=True)
+        except IntegrityError as exc:  # a hand-typed number raced another writer: the constraint caught it
+            raise ValidationError({"number": _("%(n)s was taken a moment ago. Try again.") % {"n": document.number}}) from exc
+    DocumentRevision.objects.create(document=document, revision=0, title=document.title,
+                                    document_date=document.document_date, created_by=document.registered_by)
+    if stored is not None:
+        stored.document = document
+        stored.save()
+    elif upload is not None:
         _attach_file(document, upload, actor)
     audit.record(actor=actor, action="document.registered", target=document)
     return document
@@ -661,13 +724,15 @@ def meeting_material_upload(
     """The materials door for chairs' scripts: register a document with its file at a meeting."""
     if upload is None:
         raise ValidationError({"file": _("Attach the file to upload.")})
-    document = document_register(actor=actor, body=meeting.body, meeting=meeting, title=title, source=source, kind=kind,
-                                 access_level=access_level, upload=upload, document_date=timezone.localdate())
-    if agenda_item is not None:
+    item = None
+    if agenda_item is not None:  # checked before the number is taken (from then on the body's registrations wait)
         item = meeting.agenda_items.filter(number=agenda_item).first()
         if item is None:
             raise ValidationError({"agenda_item": _("The %(m)s meeting has no agenda item %(n)s.") % {
                 "m": ordinal_label(meeting.ordinal), "n": agenda_item}})
+    document = document_register(actor=actor, body=meeting.body, meeting=meeting, title=title, source=source, kind=kind,
+                                 access_level=access_level, upload=upload, document_date=timezone.localdate())
+    if item is not None:
         item.documents.add(document)
     if kind == Document.Kind.REPORT and meeting.report_document_id is None:
         meeting.report_document = document

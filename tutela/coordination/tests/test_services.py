@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tutela.coordination import services
 from tutela.coordination.models import Body, Document, DocumentCounter, LiaisonStatement, Meeting
+from tutela.core import audit
 from tutela.core.models import AuditEntry
 
 from .conftest import office_bytes, pdf_bytes, upload
@@ -120,6 +121,22 @@ def test_documents_are_numbered_with_prefix_and_padding(jca):
     a = services.document_register(actor=None, body=jca, title="Agenda", source="Co-chairs")
     b = services.document_register(actor=None, body=jca, title="Report", source="TSB")
     assert (a.number, b.number) == ("JCA-COP DOC001", "JCA-COP DOC002")
+
+
+def test_a_registration_writes_its_revision_file_and_audit_entry_with_its_number(jca, focal_point):
+    """On PostgreSQL these rows are written by the one numbering statement; the audit entry must
+    still be the one ``audit.record`` writes (same fields, id, sequence and number filled in)."""
+    doc = services.document_register(actor=focal_point, body=jca, title="Contribution", source="ACOPEA",
+                                     upload=upload("c.pdf", pdf_bytes()))
+    doc = Document.objects.get(pk=doc.pk)
+    assert doc.number == "JCA-COP DOC001" and doc.registered_by == focal_point
+    assert [(r.revision, r.title, r.created_by) for r in doc.revisions.all()] == [(0, "Contribution", focal_point)]
+    stored = doc.files.get()
+    assert (stored.original_name, stored.file_type, stored.revision, stored.uploaded_by) == ("c.pdf", "pdf", 0, focal_point)
+    assert stored.file.read() == pdf_bytes()
+    entry = AuditEntry.objects.get(action="document.registered", target_id=str(doc.pk))
+    assert (entry.actor, entry.actor_label, entry.target_label) == (focal_point, focal_point.email, "JCA-COP DOC001")
+    assert entry.changes == {k: [None, v] for k, v in audit.snapshot(doc).items() if v not in (None, "")}
 
 
 def test_document_start_lets_a_registry_begin_at_doc047(sg17):
