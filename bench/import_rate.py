@@ -69,8 +69,16 @@ ImportJob.objects.filter(pk=job.pk).update(mode=mode, status="queued")
 rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 usage = resource.getrusage(resource.RUSAGE_SELF)
 cpu_before = usage.ru_utime + usage.ru_stime
+load_before = os.getloadavg()
 started = time.perf_counter()
-job = services.import_job_run(job_id=job.pk)
+if os.environ.get("BENCH_PROFILE"):  # a cProfile of the run, written to this path (slower: CPU shares, not the rate)
+    import cProfile
+
+    profile = cProfile.Profile()
+    job = profile.runcall(services.import_job_run, job_id=job.pk)
+    profile.dump_stats(os.environ["BENCH_PROFILE"])
+else:
+    job = services.import_job_run(job_id=job.pk)
 seconds = time.perf_counter() - started
 usage = resource.getrusage(resource.RUSAGE_SELF)
 cpu = usage.ru_utime + usage.ru_stime - cpu_before  # this process only; PostgreSQL's share is not in it
@@ -78,5 +86,6 @@ print(json.dumps({"kind": kind, "rows": rows, "mode": mode, "path": job.report.g
                   "valid": job.valid_rows, "status": job.status, "seconds": round(seconds, 1),
                   "rows_per_s": round(job.total_rows / seconds),
                   "python_cpu_s": round(cpu, 1), "rows_per_python_cpu_s": round(job.total_rows / cpu), "peak_rss_mb_before": round(rss_before / 1024),
-                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "file_mb": round(size / 1048576, 1)}))
+                  "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "file_mb": round(size / 1048576, 1),
+                  "load_before": [round(v, 2) for v in load_before], "load_after": [round(v, 2) for v in os.getloadavg()]}))
 path.unlink()

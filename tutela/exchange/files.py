@@ -150,8 +150,9 @@ def open_rows(fileobj: IO[bytes], fmt: str) -> Iterator[tuple[list[str], Iterato
         def rows() -> Iterator[tuple[int, list[str]]]:
             try:
                 for row in reader:
-                    if any(cell.strip() for cell in row):
-                        yield reader.line_num + 1, [cell.strip() for cell in row]
+                    cells = [cell.strip() for cell in row]
+                    if any(cells):
+                        yield reader.line_num + 1, cells
             except csv.Error as exc:
                 raise FileProblem(_("Line %(line)s cannot be read as CSV: %(error)s.") % {"line": reader.line_num + 1, "error": exc}) from exc
             except UnicodeDecodeError as exc:

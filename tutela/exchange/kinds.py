@@ -8,10 +8,16 @@ says which column a problem belongs to.
 
 import datetime
 import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.http import Http404
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -20,10 +26,10 @@ from django_countries import countries
 from tutela.activities.models import Activity, ActivityPartner, Occasion
 from tutela.activities.services import Count, activity_create
 from tutela.core import access
-from tutela.core.choices import FigureKind, StakeholderGroup
+from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
 from tutela.core.text import fold
 from tutela.figures.models import Figure, Indicator
-from tutela.figures.services import figure_build, figure_create, figures_insert
+from tutela.figures.services import FigureDraft, figure_build, figure_create, figures_insert
 from tutela.initiatives.models import Pillar
 from tutela.partners.models import Organisation
 from tutela.partners.services import organisation_create
@@ -238,11 +244,25 @@ class Kind:
         """Bulk path: the unsaved record for one row, checked by its service's rules; RowProblems as ``apply``."""
         return self._run(row, ctx, self.build_one)
 
-    def prefetch(self, rows: list[dict[str, str]], ctx: Context) -> None:
-        """Bulk path: load what a batch of rows refers to in a few queries (into ``ctx``)."""
+    def prefetch(self, names: list[str], batch: list[tuple[int, list[str]]], ctx: Context) -> None:
+        """Bulk path: load what a batch of rows (``(number, cells)``) refers to in a few queries (into ``ctx``)."""
+
+    def quick(self, names: list[str], ctx: Context) -> Callable[[list[str]], Any] | None:
+        """Bulk path: a function that turns a row's cells into a record when cheap checks prove the row
+        valid, and returns None for any row it cannot vouch for (that row then goes through ``build``,
+        which decides and explains). None when the kind has no such function."""
+        return None
+
+    def record_values(self, record: Any) -> tuple:
+        """What ``insert`` would write for a record (to compare a quick record with a built one)."""
+        raise NotImplementedError
 
     def insert(self, records: list[Any]) -> int:
         raise NotImplementedError
+
+    def writing(self) -> AbstractContextManager:
+        """Bulk path: what holds while ``insert`` runs (entered once per job that writes)."""
+        return nullcontext()
 
     def build_one(self, ctx: Context, kwargs: dict) -> Any:
         raise NotImplementedError
@@ -563,11 +583,46 @@ class FigureKindSpec(Kind):
 
     bulk = True
 
-    def prefetch(self, rows, ctx):
-        wanted = {r.get("activity_id", "") for r in rows} - {""}
-        ids = {int(v) for v in wanted if v.isdigit()}
-        found = {str(a.pk): a for a in access.readable(ctx.actor, Activity.objects.filter(pk__in=ids)).only("pk")}
-        ctx.activities = {v: found.get(str(int(v)) if v.isdigit() else v) for v in wanted}
+    def prefetch(self, names, batch, ctx):
+        if "activity_id" not in names:
+            ctx.activities = {}
+            return
+        at = names.index("activity_id")
+        wanted = {cells[at] for _n, cells in batch if at < len(cells)} - {""}
+        ids = {int(v) for v in wanted if v.isascii() and v.isdigit()}
+        found = {str(a.pk): a for a in access.readable(ctx.actor, Activity.objects.filter(pk__in=ids)).only("pk")} if ids else {}
+        ctx.activities = {v: found.get(str(int(v)) if v.isascii() and v.isdigit() else v) for v in wanted}
+
+    def quick(self, names, ctx):
+        """Rows in the plain form most large files use (exact codes, plain numbers and dates, a known
+        indicator, organisation and activity) become a ``FigureDraft`` after checks that each imply
+        ``figure_build``'s rule of the same name; anything else returns None and goes through ``build``.
+        A quick check may refuse a valid row (it is then built the slow way), never accept a row
+        ``build`` would refuse: ``tests/test_quick.py`` runs generated rows through both and compares,
+        and the job compares the first quick row of every batch with ``build``'s record."""
+        return _figure_quick(names, ctx)
+
+    def record_values(self, record):
+        return tuple(getattr(record, name) for name in _FIGURE_ATTNAMES)
+
+    @contextmanager
+    def writing(self):
+        """On PostgreSQL the figure table's foreign keys (deferred by Django until commit) are checked as
+        the rows arrive: the checks then overlap with the import instead of running at commit while it
+        waits, and the server keeps no queue of pending checks for a million rows."""
+        if connection.vendor != "postgresql":
+            yield
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f' AND condeferred",
+                           [Figure._meta.db_table])
+            names = ", ".join(connection.ops.quote_name(name) for (name,) in cursor.fetchall())
+            if names:
+                cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")
+        yield  # (after an exception the transaction is rolled back: nothing to restore)
+        if names:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")
 
     def build_one(self, ctx, kwargs):
         name, unit, code = kwargs.pop("_indicator_name"), kwargs.pop("_unit"), kwargs.pop("_code")
@@ -604,6 +659,158 @@ class FigureKindSpec(Kind):
             f.country.code if f.country else "", f.group, f.min_age, f.max_age, f.sex,
             f.owner_organisation.name if f.owner_organisation_id else "", activity_id, f.note, _yn(f.is_published),
         ]
+
+
+# --- The quick figure check (bulk path) ------------------------------------------------------------
+
+_FIGURE_ATTNAMES = [f.attname for f in Figure._meta.concrete_fields
+                    if not f.primary_key and f.attname not in ("created_at", "updated_at")]
+# A number ``figures.services._number`` reads and the field's DecimalValidator (14 digits, 2 places) accepts.
+_PLAIN_NUMBER = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,2})?").fullmatch
+_PLAIN_AGE = re.compile(r"[0-9]{1,4}").fullmatch  # within PositiveSmallIntegerField's 0–32767
+_CACHE_MAX = 10_000  # distinct cell texts remembered per lookup (dates, countries, organisations)
+
+
+def _figure_quick(names: list[str], ctx: Context) -> Callable[[list[str]], FigureDraft | None]:
+    width = len(names)
+    at = {name: i for i, name in enumerate(names)}
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    actor = ctx.actor
+    anyone = actor is None or access.is_secretariat(actor)
+    activity_type = ContentType.objects.get_for_model(Activity).pk
+    country_field = Figure._meta.get_field("country")
+    known_countries = {str(key) for key, _label in country_field.flatchoices} | {""}
+    # Exact spellings only; other spellings (labels, capitals) are left to ``build``.
+    kinds = {k: k for k in FigureKind.values}
+    measures = {"": Figure.Measure.ACTUAL.value, **{m: m for m in Figure.Measure.values}}
+    groups = {"": "", **{g: g for g in StakeholderGroup.values}}
+    sexes = {"": "", **{s: s for s in Figure.Sex.values}}
+    published = {"": True, **{v: True for v in YES}, **{v: False for v in NO if v}}
+    counted = FigureKind.COUNTED.value
+    children = StakeholderGroup.CHILDREN.value
+    dates: dict[str, datetime.date] = {}
+    countries_seen: dict[str, str] = {}
+    owners: dict[str, Organisation | None] = {"": None}
+    allowed: dict[int | None, bool] = {}
+
+    def date(text: str) -> datetime.date | None:
+        value = dates.get(text)
+        if value is None:
+            try:
+                value = datetime.date.fromisoformat(text[:10])  # as ``_date`` reads it
+            except ValueError:
+                return None
+            if len(dates) < _CACHE_MAX:
+                dates[text] = value
+        return value
+
+    def country(text: str) -> str | None:
+        code = countries_seen.get(text)
+        if code is None:
+            problems: list = []
+            code = _country({"c": text}, "c", problems)
+            if problems or code not in known_countries:
+                return None
+            if len(countries_seen) < _CACHE_MAX:
+                countries_seen[text] = code
+        return code
+
+    def owner(text: str) -> Organisation | None | bool:
+        """The organisation, None for none; False when ``build`` must judge (unknown, ambiguous, forbidden)."""
+        if text in owners:
+            org = owners[text]
+        else:
+            problems: list = []
+            org = _organisation(ctx, text, "reported_by", problems)
+            if problems:
+                return False
+            if len(owners) < _CACHE_MAX:
+                owners[text] = org
+        pk = org.pk if org is not None else None
+        ok = allowed.get(pk)
+        if ok is None:  # ``figures.services._may_write``
+            ok = allowed[pk] = anyone or access.can_create(actor, {pk} if pk else None)
+        return org if ok else False
+
+    def col(name: str) -> int:
+        return at.get(name, width)  # a missing column reads the empty cell added after the row's cells
+
+    (i_id, i_indicator, i_value, i_low, i_high, i_kind, i_measure, i_method, i_assumptions, i_source, i_source_url,
+     i_as_of, i_period_start, i_period_end, i_country, i_group, i_min_age, i_max_age, i_sex, i_reported_by,
+     i_activity_id, i_note, i_published) = (col(n) for n in (
+        "id", "indicator", "value", "low", "high", "kind", "measure", "method", "assumptions", "source", "source_url",
+        "as_of", "period_start", "period_end", "country", "group", "min_age", "max_age", "sex", "reported_by",
+        "activity_id", "note", "published"))
+    absent = [""]
+
+    def quick(cells: list[str]) -> FigureDraft | None:
+        if len(cells) != width:
+            return None
+        cells = cells + absent
+        indicator = indicators.get(cells[i_indicator])
+        kind = kinds.get(cells[i_kind])
+        measure = measures.get(cells[i_measure])
+        group = groups.get(cells[i_group])
+        sex = sexes.get(cells[i_sex])
+        is_published = published.get(cells[i_published])
+        text = cells[i_value]
+        if (cells[i_id] or indicator is None or kind is None or measure is None or group is None or sex is None
+                or is_published is None or not _PLAIN_NUMBER(text) or cells[i_source_url]):
+            return None
+        value = Decimal(text)
+        method, source, note = cells[i_method], cells[i_source], cells[i_note]
+        if (kind != counted and not method) or not source or len(source) > 300 or len(note) > 300:
+            return None
+        low = high = None
+        if text := cells[i_low]:
+            if not _PLAIN_NUMBER(text) or (low := Decimal(text)) > value:
+                return None
+        if text := cells[i_high]:
+            if not _PLAIN_NUMBER(text) or (high := Decimal(text)) < value:
+                return None
+        min_age = max_age = None
+        if text := cells[i_min_age]:
+            if not _PLAIN_AGE(text):
+                return None
+            min_age = int(text)
+        if text := cells[i_max_age]:
+            if not _PLAIN_AGE(text):
+                return None
+            max_age = int(text)
+        if group == children and (min_age is None or max_age is None or max_age > CHILD_MAX_AGE):
+            return None
+        if min_age is not None and max_age is not None and max_age < min_age:
+            return None
+        as_of = date(cells[i_as_of])
+        if as_of is None:
+            return None
+        period_start = period_end = None
+        if text := cells[i_period_start]:
+            if (period_start := date(text)) is None:
+                return None
+        if text := cells[i_period_end]:
+            if (period_end := date(text)) is None or (period_start is not None and period_end < period_start):
+                return None
+        code = country(cells[i_country])
+        org = owner(cells[i_reported_by])
+        if code is None or org is False:
+            return None
+        subject_type_id = subject_id = None
+        if text := cells[i_activity_id]:
+            activity = ctx.activities.get(text)  # loaded per batch by ``prefetch``
+            if activity is None:
+                return None
+            subject_type_id, subject_id = activity_type, activity.pk
+        return FigureDraft(
+            indicator=indicator, indicator_id=indicator.pk, value=value, low=low, high=high, kind=kind,
+            measure=measure, method=method, assumptions=cells[i_assumptions],
+            source=source, source_url="", as_of=as_of, period_start=period_start, period_end=period_end,
+            country=code, group=group, min_age=min_age, max_age=max_age, sex=sex, subject_type_id=subject_type_id,
+            subject_id=subject_id, owner_organisation=org, owner_organisation_id=org.pk if org is not None else None,
+            note=note, is_illustrative=False, is_published=is_published,
+        )
+
+    return quick
 
 
 def _yn(value: bool) -> str:
