@@ -93,12 +93,25 @@ class Draft:
 
     @property
     def hash(self) -> str:
-        return content_hash(self.sentences, self.bullets)
+        return self.encoded()[2]
+
+    def encoded(self) -> tuple[str, str, str]:
+        """The sentences and bullets as JSON, and the content hash: one encoding serves both."""
+        return _encode(self.sentences, self.bullets)
+
+
+_dumps = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
+
+
+def _encode(sentences: list, bullets: list) -> tuple[str, str, str]:
+    s, b = _dumps(sentences), _dumps(bullets)
+    # json.dumps([sentences, bullets], sort_keys=True, ensure_ascii=False), the payload hashed since the
+    # first drafts (a redraft compares hashes), written out of the two parts.
+    return s, b, hashlib.sha256(f"[{s}, {b}]".encode()).hexdigest()
 
 
 def content_hash(sentences: list, bullets: list) -> str:
-    payload = json.dumps([sentences, bullets], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return _encode(sentences, bullets)[2]
 
 
 def ref(obj: Any) -> dict:
