@@ -10,10 +10,11 @@ import zipfile
 import zoneinfo
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -22,12 +23,14 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.json import normalize_json
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from tutela.core import access, audit
+from tutela.core.models import AuditEntry
 
-from . import similarity, structure, tasks
+from . import similarity, statements, structure, tasks
 from .models import (
     Anchor,
     Comment,
@@ -268,16 +271,21 @@ def consultation_create(
 def window_refusal(consultation: Consultation, zone_name: str | None, when: datetime | None = None) -> str | None:
     """Why a comment cannot be made now (in the reader's time zone), or None when the window is open."""
     when = when or timezone.now()
+    if consultation.opens_at <= when < consultation.closes_at:
+        return None  # open: nothing to format (this runs on every comment)
     zone = zone_name or consultation.time_zone
     values = {"opens": format_instant(consultation.opens_at, zone), "closes": format_instant(consultation.closes_at, zone)}
     if when < consultation.opens_at:
         return _("This consultation is not open yet: it opens on %(opens)s and closes on %(closes)s.") % values
-    if when >= consultation.closes_at:
-        return _("This consultation closed on %(closes)s; comments are no longer accepted.") % values
-    return None
+    return _("This consultation closed on %(closes)s; comments are no longer accepted.") % values
 
 
 # --- Respondents -----------------------------------------------------------------------------
+
+
+@cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in countries)
 
 
 def _respondent_details(details: dict) -> dict:
@@ -294,7 +302,7 @@ def _respondent_details(details: dict) -> dict:
             "Name the organisation submitting the views of children or young people (never a child's name)."
         )
     country = (details.get("country") or "").upper()
-    if country and country not in dict(countries):
+    if country and country not in _country_codes():
         errors["country"] = _("Choose a country from the list (two-letter code).")
     if errors:
         raise ValidationError(errors)
@@ -475,12 +483,15 @@ def _resolve_target(consultation: Consultation, target: str | None, paragraph_id
             raise ValidationError({"paragraph": _("Say which paragraph or section you comment on.")})
         return Comment.Target.DOCUMENT, None
     try:
-        paragraph = Paragraph.objects.get(pk=int(paragraph_id), version_id=consultation.version_id)
-    except (Paragraph.DoesNotExist, ValueError, TypeError) as exc:
+        pk = int(paragraph_id)
+    except (ValueError, TypeError):
+        pk = 0
+    paragraph = statements.fetch(Paragraph, id=pk, version_id=consultation.version_id) if 0 < pk < 2**63 else None
+    if paragraph is None:
         raise ValidationError({"paragraph": _(
             "That paragraph is not part of the text under consultation (%(version)s). "
             "Reload the page and comment on the current text."
-        ) % {"version": consultation.version.label}}) from exc
+        ) % {"version": consultation.version.label}})
     if paragraph.kind == Paragraph.Kind.SECTION:
         if target not in (None, "", Comment.Target.SECTION):
             raise ValidationError({"target": _("%(label)s is a section heading: comment on the section.")
@@ -526,8 +537,7 @@ def comment_submit(**kwargs: Any) -> Comment:
             return _comment_submit(savepoint=True, **kwargs)
     for _attempt in range(3):
         try:
-            with transaction.atomic():
-                return _comment_submit(savepoint=False, **kwargs)
+            return _comment_submit(savepoint=False, **kwargs)
         except _ReceiptTaken:
             continue
     raise ValidationError(_("Could not number the comment; send it again."))  # pragma: no cover
@@ -545,7 +555,11 @@ def _comment_submit(
 
     A signed-in ``actor`` comments under their account; the public passes a confirmed
     ``respondent``. The same ``submission_key`` from the same respondent stores the comment
-    once (a double click returns the first one).
+    once (a double click or a retry returns the first one).
+
+    Checks and reads come first, outside the transaction; the writes (comment, respondent
+    details if they changed, attachments, answers, audit entry, receipt task) commit together.
+    The hot path's statements are hand-written (``statements``): see docs/consultations.md.
     """
     now = now or timezone.now()
     is_user = getattr(actor, "is_authenticated", False)
@@ -560,22 +574,14 @@ def _comment_submit(
         _require_write(actor, consultation)  # staff record what was said in the room
     fields = _respondent_details(details or {})
     if channel == Comment.Channel.IN_PERSON:
-        # Said in the room and written down by staff: each speaker is a respondent of their own.
-        respondent = Respondent.objects.create(consultation=consultation, confirmed_at=now)
+        respondent = None  # said in the room and written down by staff: each speaker is a respondent of their own
     elif is_user:
-        # Locked: a respondent's submissions queue here, so the duplicate check below is reliable.
-        respondent, _created = Respondent.objects.select_for_update().get_or_create(consultation=consultation,
-                                                                                    user=actor)
+        respondent = statements.fetch(Respondent, consultation_id=consultation.pk, user_id=actor.pk)
     elif respondent is None or respondent.consultation_id != consultation.pk or not respondent.is_confirmed:
         if not consultation.allow_public:
             raise ValidationError({"__all__": _("Sign in as a registered stakeholder to comment on this consultation.")})
         raise ValidationError({"email": _("Confirm your e-mail address first: we send you a link.")})
-    else:
-        respondent = Respondent.objects.select_for_update().get(pk=respondent.pk)
     submission_key = _clean_text(submission_key)[:64] or uuid.uuid4().hex
-    existing = Comment.objects.filter(respondent=respondent, submission_key=submission_key).first()
-    if existing is not None:
-        return existing
     errors: dict[str, str] = {}
     text = _clean_text(text)
     proposed_change = _clean_text(proposed_change)
@@ -610,69 +616,102 @@ def _comment_submit(
                                        % {"n": question.number}})
             if value:
                 question_answers.append((question, value[:MAX_COMMENT_CHARS]))
-    changed = [name for name, value in fields.items() if getattr(respondent, name) != value]
-    for name in changed:
-        setattr(respondent, name, fields[name])
-    if is_illustrative and not respondent.is_illustrative:
-        respondent.is_illustrative = True
-        changed.append("is_illustrative")
-    if changed:  # the same details as last time (the usual case) write nothing
-        respondent.save(update_fields=changed)
-    comment = Comment(
-        consultation=consultation, respondent=respondent, target=target, paragraph=paragraph, quote=quote,
-        comment_type=comment_type, text=text, proposed_change=proposed_change, channel=channel, session=session,
-        submission_key=submission_key, received_at=now,
-        text_hash=similarity.text_hash(text), signature=similarity.signature(text), is_illustrative=is_illustrative,
-    )
-    # (respondent, submission_key) cannot collide here: the respondent is locked and was checked
-    # above. Only the random receipt can, and then the whole submission is tried again.
-    comment.receipt = _receipt(consultation)
-    try:
-        if savepoint:
-            with transaction.atomic():
-                comment.save(force_insert=True)
-        else:
-            comment.save(force_insert=True)
-    except IntegrityError as exc:
-        if "receipt" not in str(exc):
-            raise
-        if savepoint:
-            comment.receipt = _receipt(consultation)
-            with transaction.atomic():
-                comment.save(force_insert=True)
-        else:
-            raise _ReceiptTaken from exc
-    for upload, kind in checked:
-        attachment = CommentAttachment(
-            comment=comment, original_name=os.path.basename(upload.name or "attachment")[:200],
-            content_type=SNIFFERS[kind], size=upload.size,
+    with transaction.atomic():
+        if respondent is None:
+            if channel == Comment.Channel.IN_PERSON:
+                respondent = Respondent.objects.create(consultation=consultation, confirmed_at=now)
+            else:  # this account's first comment here (a concurrent first one: get_or_create's retry)
+                respondent, _created = Respondent.objects.get_or_create(consultation=consultation, user=actor)
+        comment = Comment(
+            consultation=consultation, respondent=respondent, target=target, paragraph=paragraph, quote=quote,
+            comment_type=comment_type, text=text, proposed_change=proposed_change, channel=channel, session=session,
+            submission_key=submission_key, received_at=now, receipt=_receipt(consultation),
+            text_hash=similarity.text_hash(text), signature=similarity.signature(text), is_illustrative=is_illustrative,
         )
-        attachment.file.save(f"{uuid.uuid4().hex}.{kind}", upload, save=False)
-        attachment.save()
-    for question, value in question_answers:
-        from .models import Answer
+        if not _comment_insert(comment, consultation, savepoint):
+            # The same (respondent, key) is stored: a double click or a retry. The insert waited for
+            # a concurrent twin to commit (unique index), so the stored one is visible now.
+            return Comment.objects.get(respondent=respondent, submission_key=submission_key)
+        changed = [name for name, value in fields.items() if getattr(respondent, name) != value]
+        for name in changed:
+            setattr(respondent, name, fields[name])
+        if is_illustrative and not respondent.is_illustrative:
+            respondent.is_illustrative = True
+            changed.append("is_illustrative")
+        if changed:  # the same details as last time (the usual case) write nothing
+            respondent.save(update_fields=changed)
+        for upload, kind in checked:
+            attachment = CommentAttachment(
+                comment=comment, original_name=os.path.basename(upload.name or "attachment")[:200],
+                content_type=SNIFFERS[kind], size=upload.size,
+            )
+            attachment.file.save(f"{uuid.uuid4().hex}.{kind}", upload, save=False)
+            attachment.save()
+        for question, value in question_answers:
+            from .models import Answer
 
-        Answer.objects.update_or_create(
-            respondent=respondent, question=question,
-            defaults={"text": "" if question.kind == question.Kind.CHOICE else value,
-                      "choice": value if question.kind == question.Kind.CHOICE else ""},
-        )
-    audit.record(
-        actor=actor if is_user else None, action="comment.submitted", target=comment,
-        changes={"receipt": [None, comment.receipt], "target": [None, target],
-                 "paragraph": [None, paragraph.number if paragraph else None]},
-    )
-    if notify and (respondent.user_id or respondent.email):
-        _enqueue_after_commit(tasks.send_comment_receipt, comment_id=comment.pk)
+            Answer.objects.update_or_create(
+                respondent=respondent, question=question,
+                defaults={"text": "" if question.kind == question.Kind.CHOICE else value,
+                          "choice": value if question.kind == question.Kind.CHOICE else ""},
+            )
+        # The entry ``audit.record`` would write, sent as one prepared INSERT (see ``statements``).
+        user = actor if is_user else None
+        statements.insert(AuditEntry, {
+            "at": timezone.now(), "actor_id": user.pk if user else None, "actor_label": user.email if user else "",
+            "action": "comment.submitted", "target_type_id": ContentType.objects.get_for_model(Comment).pk,
+            "target_id": str(comment.pk), "target_label": comment.receipt[:300],
+            "changes": {"receipt": [None, comment.receipt], "target": [None, target],
+                        "paragraph": [None, paragraph.number if paragraph else None]},
+        })
+        if notify and (respondent.user_id or respondent.email):
+            _enqueue_after_commit(tasks.send_comment_receipt, comment_id=comment.pk)
     return comment
+
+
+def _comment_insert(comment: Comment, consultation: Consultation, savepoint: bool) -> bool:
+    """Insert ``comment`` (one prepared statement); False when its (respondent, submission_key) is
+    already stored. A receipt collision takes a new number inside a savepoint, or else rolls the
+    whole submission back (``_ReceiptTaken``): the common path needs no savepoint."""
+    values = {f.attname: f.pre_save(comment, True) for f in Comment._meta.concrete_fields if not f.primary_key}
+    for _attempt in range(3):
+        try:
+            if savepoint:
+                with transaction.atomic():
+                    pk = statements.insert(Comment, values, on_conflict_do_nothing=("respondent", "submission_key"))
+            else:
+                pk = statements.insert(Comment, values, on_conflict_do_nothing=("respondent", "submission_key"))
+        except IntegrityError as exc:
+            if "receipt" not in str(exc):
+                raise
+            if not savepoint:
+                raise _ReceiptTaken from exc
+            comment.receipt = values["receipt"] = _receipt(consultation)
+            continue
+        if pk is None:
+            return False
+        comment.pk = pk
+        comment._state.adding, comment._state.db = False, connection.alias
+        return True
+    raise ValidationError(_("Could not number the comment; send it again."))  # pragma: no cover
 
 
 def _enqueue_after_commit(task: Any, **kwargs: Any) -> None:
     """Run ``task`` only once the current transaction has committed. With the database task
     backend the task row is written in the same transaction (one commit, and a worker sees it
-    only after the commit); otherwise (inline tasks) it is enqueued from ``on_commit``."""
-    if task.get_backend().__class__.__name__ == "DatabaseBackend":
-        task.enqueue(**kwargs)
+    only after the commit), as the row ``DatabaseBackend.enqueue`` writes, by one prepared
+    INSERT; otherwise (inline tasks) it is enqueued from ``on_commit``."""
+    backend = task.get_backend()
+    if backend.__class__.__name__ == "DatabaseBackend":
+        from django_tasks_db.models import DBTaskResult, get_date_max
+
+        backend.validate_task(task)
+        row = DBTaskResult(
+            id=backend._get_id(), args_kwargs=normalize_json({"args": [], "kwargs": kwargs}), priority=task.priority,
+            task_path=task.module_path, queue_name=task.queue_name, run_after=task.run_after or get_date_max(),
+            backend_name=backend.alias,
+        )
+        statements.insert(DBTaskResult, {f.attname: f.pre_save(row, True) for f in DBTaskResult._meta.concrete_fields})
     else:
         transaction.on_commit(partial(task.enqueue, **kwargs))
 

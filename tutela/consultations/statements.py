@@ -1,0 +1,77 @@
+"""Hand-written statements for the comment-intake hot path, each built once per database from
+the models' metadata (table, columns, converters), as ``accounts.services.api_token_authenticate``
+does for the token lookup.
+
+Why: compiling one ORM query costs 0.4–0.7 ms of CPU, sending the compiled statement 0.05 ms.
+At hundreds of comments a second the compile cost of seven statements was most of an intake's
+CPU (see ``bench/consultations_RESULTS.md``). Only the intake uses these; everything else keeps
+the ORM. Rows come back as model instances (``Model.from_db``), values go in through each field's
+``get_db_prep_save``, so conversions stay the fields' own.
+"""
+
+import functools
+from typing import Any
+
+from django.db import connection, connections, models
+
+
+@functools.cache
+def _select(alias: str, model: type[models.Model], where: tuple[str, ...]) -> tuple[str, list[str], list]:
+    conn = connections[alias]
+    qn = conn.ops.quote_name
+    meta = model._meta
+    fields = meta.concrete_fields
+    by_name = {f.attname: f for f in fields} | {f.name: f for f in fields}
+    conditions = " AND ".join(f"{qn(by_name[name].column)} = %s" for name in where)
+    sql = f"SELECT {', '.join(qn(f.column) for f in fields)} FROM {qn(meta.db_table)} WHERE {conditions}"
+    converters = []
+    for index, field in enumerate(fields):
+        col = field.get_col(meta.db_table)
+        funcs = [*conn.ops.get_db_converters(col), *field.get_db_converters(conn)]
+        if funcs:
+            converters.append((index, col, funcs))
+    return sql, [f.attname for f in fields], converters
+
+
+def fetch[M: models.Model](model: type[M], **where: Any) -> M | None:
+    """The one row of ``model`` whose columns equal ``where`` (a unique key), or None."""
+    sql, attnames, converters = _select(connection.alias, model, tuple(where))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(where.values()))
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for index, col, funcs in converters:
+        for func in funcs:
+            values[index] = func(values[index], col, connection)
+    return model.from_db(connection.alias, attnames, values)
+
+
+@functools.cache
+def _insert(alias: str, model: type[models.Model], names: tuple[str, ...], conflict: tuple[str, ...]) -> tuple[str, list]:
+    conn = connections[alias]
+    qn = conn.ops.quote_name
+    meta = model._meta
+    fields = [meta.get_field(name) for name in names]
+    sql = (f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    if conflict:
+        sql += f" ON CONFLICT ({', '.join(qn(meta.get_field(n).column) for n in conflict)}) DO NOTHING"
+    if meta.pk.name not in names:
+        sql += f" RETURNING {qn(meta.pk.column)}"
+    return sql, fields
+
+
+def insert(model: type[models.Model], values: dict[str, Any], *, on_conflict_do_nothing: tuple[str, ...] = ()) -> Any:
+    """Insert one row (field name → Python value) and return its primary key; None when
+    ``on_conflict_do_nothing`` names a unique key that the row collides with (nothing written).
+    A collision on any other unique key raises ``IntegrityError`` as usual."""
+    sql, fields = _insert(connection.alias, model, tuple(values), on_conflict_do_nothing)
+    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values.values(), strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if model._meta.pk.name in values:
+            return values[model._meta.pk.name] if cursor.rowcount else None
+        row = cursor.fetchone()
+    return row[0] if row else None
