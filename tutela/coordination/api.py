@@ -651,14 +651,14 @@ def _deadline(r: LiaisonRecipient, other: str) -> dict:
 
 @router.get("/dashboard", response={200: DashboardOut, **ERRORS}, auth=SIGNED_IN, summary="The chair's dashboard")
 def dashboard(request: HttpRequest, body: str | None = None):
-    bodies = list(selectors.dashboard_bodies(request.auth).order_by("short_name"))
+    bodies = selectors.dashboard_bodies(request.auth).order_by("short_name")
     if body:
-        bodies = [b for b in bodies if b.slug == body]
-        if not bodies:
+        bodies = bodies.filter(slug=body)
+        if not bodies.exists():
             raise PermissionDenied
     d = selectors.dashboard(request.auth, bodies)
     return {
-        "bodies": [b.slug for b in bodies],
+        "bodies": list(bodies.values_list("slug", flat=True)),
         "actions": [{"meeting": str(a.meeting), "number": a.number, "text": a.text, "owner": a.owner, "due_on": a.due_on}
                     for a in d["actions"]],
         "owed_replies": [_deadline(r, r.liaison.from_body.slug) for r in d["owed_in"]],

@@ -216,7 +216,9 @@ class Meeting(models.Model):
             models.CheckConstraint(name="meeting_ordinal_positive", condition=Q(ordinal__gte=1)),
             models.CheckConstraint(name="meeting_ends_after_it_starts", condition=Q(ends_on__gte=F("starts_on"))),
         ]
-        indexes = [models.Index(fields=["starts_on"], name="meeting_starts_idx")]
+        # ends_on: "upcoming meetings" (ends_on >= today) reads the few future ones, not all 50,000.
+        indexes = [models.Index(fields=["starts_on"], name="meeting_starts_idx"),
+                   models.Index(fields=["ends_on"], name="meeting_ends_idx")]
 
     def __str__(self) -> str:
         return f"{self.body.short_name} {ordinal_label(self.ordinal)}"
@@ -329,7 +331,8 @@ class ActionItem(models.Model):
     class Meta:
         ordering = ["meeting", "number"]
         constraints = [models.UniqueConstraint(fields=["meeting", "number"], name="action_item_unique")]
-        indexes = [models.Index(fields=["status", "due_on"], name="action_status_due_idx")]
+        # (status, due_on, id): the dashboard's "pending actions" is read in this order and stops after 21 rows.
+        indexes = [models.Index(fields=["status", "due_on", "id"], name="action_status_due_id_idx")]
 
     def __str__(self) -> str:
         return f"{self.meeting} A{self.number}"

@@ -1,5 +1,7 @@
 """Pages for bodies, meetings, the document registry, liaisons, the chair's dashboard and calendars."""
 
+import html
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -8,7 +10,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -179,9 +180,22 @@ def registry(request: HttpRequest) -> HttpResponse:
             body = None
     qs = selectors.registry_search(request.user, q=q, body=body)
     page = keyset_page(qs, ordering=selectors.REGISTRY_ORDERING, cursor=request.GET.get("after"), size=50)
+    bodies = access.readable(request.user, Body.objects.all()).order_by("short_name").values_list("pk", "slug", "short_name")
     return render(request, "coordination/registry.html", {
-        "page": page, "q": q, "body": body, "bodies": access.readable(request.user, Body.objects.all()).order_by("short_name"),
+        "page": page, "q": q, "body": body, "body_options": _body_options(bodies, body),
     })
+
+
+def _body_options(bodies, chosen: Body | None) -> str:
+    """The ``<option>``s of a body menu from (pk, slug, short name) rows, written in one pass: the
+    secretariat and the public registry list every body (1,000 in the benchmark), where the
+    template engine took ~40 ms and ``format_html_join`` ~15 ms. ``html.escape`` escapes the same
+    five characters as Django's ``escape``."""
+    chosen_pk = chosen.pk if chosen else None
+    return mark_safe("".join(
+        f'<option value="{html.escape(slug)}"{" selected" if pk == chosen_pk else ""}>{html.escape(short_name)}</option>'
+        for pk, slug, short_name in bodies
+    ))
 
 
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -359,20 +373,14 @@ def liaison_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    bodies = list(selectors.dashboard_bodies(request.user).order_by("short_name"))
-    if not bodies and not access.is_secretariat(request.user):
+    bodies = selectors.dashboard_bodies(request.user).order_by("short_name")
+    # The menu needs three columns; the secretariat's holds every active body (1,000 in the benchmark).
+    menu = list(bodies.values_list("pk", "slug", "short_name"))
+    if not menu and not access.is_secretariat(request.user):
         return render(request, "coordination/dashboard.html", {"bodies": [], "chosen": None})
-    chosen = None
-    if request.GET.get("body"):
-        chosen = next((b for b in bodies if b.slug == request.GET["body"]), None)
-    shown = [chosen] if chosen else bodies
-    # The secretariat sees every active body (1,000 in the benchmark): the menu is written in
-    # one pass here rather than through the template engine, option by option.
-    body_options = format_html_join(
-        "", '<option value="{}"{}>{}</option>',
-        ((b.slug, mark_safe(" selected") if chosen and chosen.pk == b.pk else "", b.short_name) for b in bodies),
-    )
-    context = {"bodies": bodies, "body_options": body_options, "chosen": chosen,
+    chosen = bodies.filter(slug=request.GET["body"]).first() if request.GET.get("body") else None
+    shown = bodies.filter(pk=chosen.pk) if chosen else bodies
+    context = {"bodies": menu, "body_options": _body_options(menu, chosen), "chosen": chosen,
                **selectors.dashboard(request.user, shown)}
     return render(request, "coordination/dashboard.html", context)
 

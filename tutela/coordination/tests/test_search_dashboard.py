@@ -58,3 +58,25 @@ def test_the_secretariat_dashboard_menu_lists_every_active_body_escaped_and_mark
     chosen = client.get(reverse("coordination:dashboard"), {"body": sg17.slug}).content.decode()
     assert f'<option value="{sg17.slug}" selected>' in chosen
     assert f'<option value="{jca.slug}">' in chosen
+
+
+def test_the_secretariat_dashboard_over_many_bodies_lists_new_documents_by_body_and_lifetimes_soonest_first(
+        client, itu_t, secretariat):
+    """More bodies than the documents section shows: the other queries then take the bodies as a subquery."""
+    today = date.today()
+    bodies = [services.body_create(actor=None, short_name=f"WG-{i:02d}", name=f"Working group {i}", parent=itu_t,
+                                   kind=Body.Kind.WORKING_PARTY, number_prefix=f"WG{i:02d}-",
+                                   ends_on=today + timedelta(days=60 - i) if i % 2 else None)
+              for i in range(selectors.DASHBOARD_DOCUMENT_BODIES + 2)]
+    for body in reversed(bodies):
+        services.document_register(actor=None, body=body, title=f"Report of {body.short_name}", source="TSB")
+    services.document_register(actor=None, body=bodies[0], title="Second report", source="TSB")
+    client.force_login(secretariat)
+    response = client.get(reverse("coordination:dashboard"))
+    shown = [(b.short_name, [d.title for d in docs]) for b, _since, docs in response.context["new_documents"]]
+    assert shown[0] == ("WG-00", ["Second report", "Report of WG-00"])  # newest first within a body
+    assert [name for name, _docs in shown] == [f"WG-{i:02d}" for i in range(selectors.DASHBOARD_DOCUMENT_BODIES)]
+    ending = [b.short_name for b in response.context["ending"]]
+    assert ending == [f"WG-{i:02d}" for i in range(selectors.DASHBOARD_DOCUMENT_BODIES + 1, 0, -1) if i % 2]
+    assert "Report of WG-09" in response.content.decode() and "Report of WG-10" not in response.content.decode()
+    assert '<option value="wg-11">WG-11</option>' in response.content.decode()
