@@ -84,7 +84,8 @@ class Draft:
     def say(self, text: str, *records: Any) -> None:
         text = prose.sentence(text)
         if text:
-            self.sentences.append({"text": text, "sources": [ref(r) for r in records if r is not None]})
+            self.sentences.append({"text": text, "sources": [r.ref() if isinstance(r, _Row) else ref(r)
+                                                             for r in records if r is not None]})
 
     def bullet(self, text: str, *records: Any) -> None:
         text = prose.sentence(text)
@@ -149,10 +150,18 @@ def _display(model: type[Model], field: str, value: str) -> str:
 
 
 class _Row:
+    """A record read as a plain row. Its source reference is made once and shared by every
+    sentence citing it (an activity is cited by most sentences of its paragraph)."""
+
     model_label = ""
+    __slots__ = ("_ref",)
 
     def ref(self) -> dict:
-        return {"model": self.model_label, "id": self.pk, "label": self.label()[:200]}
+        try:
+            return self._ref
+        except AttributeError:
+            self._ref = {"model": self.model_label, "id": self.pk, "label": self.label()[:200]}
+            return self._ref
 
     def label(self) -> str:
         return str(self)
@@ -164,26 +173,24 @@ class _Activity(_Row):
     model_label = Activity._meta.label_lower
     __slots__ = ("pk", "title", "kind", "starts_on", "ends_on", "date_is_approximate", "city", "country", "venue",
                  "online", "occasion_id", "occasion", "parent_id", "summary", "objective", "follows_up",
-                 "partner_roles", "pillars", "topics", "deliverables", "outcomes", "participation", "people")
+                 "partner_roles", "by_role", "pillars", "topics", "deliverables", "outcomes", "participation",
+                 "people")
     FIELDS = ("pk", "title", "kind", "starts_on", "ends_on", "date_is_approximate", "city", "country", "venue",
               "online", "occasion_id", "parent_id", "summary", "objective", "follows_up")
 
     def __init__(self, row: tuple, occasions: dict[int, Any]):
-        for name, value in zip(self.FIELDS, row, strict=True):
-            setattr(self, name, value)
+        (self.pk, self.title, self.kind, self.starts_on, self.ends_on, self.date_is_approximate, self.city,
+         self.country, self.venue, self.online, self.occasion_id, self.parent_id, self.summary, self.objective,
+         self.follows_up) = row
         self.occasion = occasions.get(self.occasion_id)
-        self.partner_roles, self.pillars, self.topics = _Rel(), _Rel(), _Rel()
+        # partner roles in recorded order, and the organisations of each role (each once)
+        self.partner_roles: list[tuple[str, Organisation]] = []
+        self.by_role: dict[str, list[Organisation]] = {}
+        self.pillars, self.topics = _Rel(), _Rel()
         self.deliverables, self.outcomes, self.participation, self.people = _Rel(), _Rel(), _Rel(), _Rel()
 
     def __str__(self) -> str:
         return self.title
-
-
-class _PartnerRole:
-    __slots__ = ("role", "organisation_id", "organisation")
-
-    def __init__(self, role: str, organisation: Organisation):
-        self.role, self.organisation_id, self.organisation = role, organisation.pk, organisation
 
 
 class _Outcome:
@@ -228,8 +235,8 @@ class _Figure(_Row):
               "period_end", "as_of")
 
     def __init__(self, row: tuple, indicators: dict[int, Any]):
-        for name, value in zip(self.FIELDS, row, strict=True):
-            setattr(self, name, value)
+        (self.pk, self.subject_id, self.indicator_id, self.value, self.kind, self.measure, self.source, self.low,
+         self.high, self.assumptions, self.period_end, self.as_of) = row
         self.indicator = indicators[self.indicator_id]
 
     def label(self) -> str:
@@ -266,7 +273,13 @@ def _load(report: Report) -> Records:
         pk__in=ActivityPartner.objects.filter(activity__in=ids_in_period).order_by().values("organisation_id"))}
     for activity_id, role, org_id in (ActivityPartner.objects.filter(activity__in=ids_in_period)
                                       .order_by("pk").values_list("activity_id", "role", "organisation_id")):
-        by_id[activity_id].partner_roles.append(_PartnerRole(role, orgs[org_id]))
+        a, org = by_id[activity_id], orgs[org_id]
+        a.partner_roles.append((role, org))
+        same = a.by_role.get(role)
+        if same is None:
+            a.by_role[role] = [org]
+        elif all(o.pk != org_id for o in same):
+            same.append(org)
     pillars = {p.pk: p for p in Pillar.objects.all()}
     through = Activity.pillars.through
     for activity_id, pillar_id in through.objects.filter(activity__in=ids_in_period).values_list("activity_id", "pillar_id"):
@@ -389,11 +402,14 @@ def _person(person: Person, roles: list[Appointment], lead: str) -> str:
 # --- Activities -------------------------------------------------------------------------------
 
 def _orgs(a: Activity, *roles: str) -> list[Organisation]:
+    """The organisations in these roles, each once, in the order they were recorded."""
+    if len(roles) == 1:
+        return list(a.by_role.get(roles[0], ()))
     out, seen = [], set()
-    for pr in a.partner_roles.all():
-        if pr.role in roles and pr.organisation_id not in seen:
-            seen.add(pr.organisation_id)
-            out.append(pr.organisation)
+    for role, org in a.partner_roles:
+        if role in roles and org.pk not in seen:
+            seen.add(org.pk)
+            out.append(org)
     return out
 
 
@@ -405,11 +421,20 @@ def _what(a: Activity, parts: int = 0) -> str:
     if word:
         if len(words) > 1 and words[1][:1].islower() and not words[0].isupper():
             title = title[0].lower() + title[1:]
-        if re.search(rf"\b{re.escape(word)}s\b", title.lower()):
+        if _plural_of(word).search(title.lower()):
             # A plural title ("interactive educational events …") takes a number, not an article.
             return f"{prose.NUMBER_WORDS[parts]} {title}" if parts in prose.NUMBER_WORDS else title
         return prose.with_article(title)
     return f"{prose.with_article(noun)} on “{a.title}”"
+
+
+_PLURALS: dict[str, re.Pattern] = {}
+
+
+def _plural_of(word: str) -> re.Pattern:
+    if word not in _PLURALS:
+        _PLURALS[word] = re.compile(rf"\b{re.escape(word)}s\b")
+    return _PLURALS[word]
 
 
 def _where(a: Activity) -> str:
@@ -726,8 +751,10 @@ def _build(report: Report) -> list[Draft]:
             continue
         party_ids = {p.pk for p in ag.parties.all()}
         for a in recs.activities:
+            if not (a.starts_on <= ag.signed_on <= a.ends_on) or a.pk in opening_agreement:
+                continue
             owners = {o.pk for o in _orgs(a, *ActivityPartner.OWNER_ROLES)}
-            if party_ids <= owners and a.starts_on <= ag.signed_on <= a.ends_on and a.pk not in opening_agreement:
+            if party_ids <= owners:
                 opening_agreement[a.pk] = ag
                 used_agreements.add(ag.pk)
                 break

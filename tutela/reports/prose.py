@@ -23,7 +23,7 @@ def join(items: list[str], conj: str = "and") -> str:
 def article(phrase: str) -> str:
     """'a' or 'an' for ``phrase`` (by sound of the first letter; acronyms read letter by letter)."""
     word = phrase.split()[0] if phrase.split() else ""
-    if len(word) > 1 and sum(ch.isupper() for ch in word) >= 2:
+    if len(word) > 1 and sum(map(str.isupper, word)) >= 2:
         return "an" if word[0] in "AEFHILMNORSX" else "a"
     return "an" if word[:1].lower() in "aeio" else "a"
 
