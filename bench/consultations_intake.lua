@@ -1,10 +1,13 @@
 -- POST comments through the API, one token per connection (round robin over a file of tokens),
--- a unique submission key per request; receipts of 201 answers are written per thread.
+-- a unique submission key per request (BENCH_RUN makes keys differ between runs: a repeated key
+-- is a retry, answered with the stored comment without writing); receipts of 201 answers are
+-- written per thread.
 local tokens = {}
 for line in io.lines(os.getenv("BENCH_TOKENS")) do tokens[#tokens + 1] = line end
 local consultation = os.getenv("BENCH_CONSULTATION")
 local paragraph = os.getenv("BENCH_PARAGRAPH")
 local receipts_path = os.getenv("BENCH_RECEIPTS")
+local run = os.getenv("BENCH_RUN") or ""
 local threads = {}
 local counter = 0
 
@@ -28,7 +31,7 @@ request = function()
   local token = tokens[((id * 7919 + n) % #tokens) + 1]
   local body = string.format(
     '{"paragraph_id": %s, "text": "Intake benchmark comment %d-%d: please add a line on hotlines.", ' ..
-    '"stakeholder_type": "civil_society", "country": "KE", "submission_key": "w%d-%d"}', paragraph, id, n, id, n)
+    '"stakeholder_type": "civil_society", "country": "KE", "submission_key": "%sw%d-%d"}', paragraph, id, n, run, id, n)
   return wrk.format(nil, nil, {["Authorization"] = "Bearer " .. token}, body)
 end
 

@@ -33,10 +33,15 @@ def main() -> None:
         para = consultation.version.paragraphs.filter(kind="paragraph").order_by("position").values_list("pk", flat=True)
         print(f"{consultation.pk} {para[10]}")
     elif command == "check":
-        seen = {line.strip() for f in path.parent.glob(path.name + "*") for line in f.read_text().splitlines() if line.strip()}
+        lines = [line.strip() for f in path.parent.glob(path.name + ".*") for line in f.read_text().splitlines()
+                 if line.strip()]
+        seen = set(lines)
         stored = set(Comment.objects.filter(receipt__in=list(seen)).values_list("receipt", flat=True))
-        print(f"receipts returned: {len(seen)}, stored: {len(stored)}, missing: {len(seen - stored)}")
-        sys.exit(0 if seen == stored else 1)
+        # Every answer is a new comment (keys are unique per run): a repeated receipt would mean
+        # a request was answered with an earlier comment instead of storing its own.
+        print(f"receipts returned: {len(lines)} ({len(seen)} distinct), stored: {len(stored)}, "
+              f"missing: {len(seen - stored)}")
+        sys.exit(0 if seen == stored and len(seen) == len(lines) else 1)
 
 
 if __name__ == "__main__":
