@@ -12,7 +12,10 @@ It (1) creates the database if needed and migrates, (2) imports a 300-paragraph 
 the service and fills comments with COPY (each with the text hash and MinHash signature the
 intake service computes), 60 % of them from five form-letter campaigns with small personal
 variations, (3) times 300 paragraph pages through the Django test client (p50/p95), the
-synopsis, and ``services.comments_group`` over all comments.
+synopsis, and ``services.comments_group`` over all comments (``--reset-groups`` first removes
+the groups, so that the first run builds them from nothing; ``--phases`` also times its read and
+its clustering alone), then (4) decides the largest group at once through the services, inside
+a transaction that is rolled back, so the data stay as filled.
 """
 
 import argparse
@@ -163,16 +166,20 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--only-grouping", action="store_true", help="skip the page and synopsis timings")
     parser.add_argument("--no-grouping", action="store_true", help="skip the grouping timings")
+    parser.add_argument("--reset-groups", action="store_true", help="remove every group before grouping")
+    parser.add_argument("--phases", action="store_true", help="also time grouping's read and clustering alone")
     args = parser.parse_args()
     ensure_database(os.environ["DATABASE_URL"])
     import django
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from tutela.consultations import selectors, services
+    from tutela.consultations import selectors, services, similarity
+    from tutela.core.models import AuditEntry
 
     call_command("migrate", verbosity=0, skip_checks=True)
     setup_test_environment()
@@ -197,13 +204,42 @@ def main() -> None:
         data = selectors.synopsis(consultation, live=True)
         print(f"synopsis: {time.perf_counter() - t0:.2f} s ({data['total_comments']} comments, "
               f"{len(data['by_paragraph'])} paragraphs, {len(data['by_country'])} countries)")
-    for run in () if args.no_grouping else ("first run", "re-run, nothing new"):
-        t0 = time.perf_counter()
+    if args.no_grouping:
+        return
+    if args.reset_groups:
+        with connection.cursor() as c:
+            c.execute("TRUNCATE consultations_commentgroupmember, consultations_commentgroup")
+    if args.phases:
+        t0, c0 = time.perf_counter(), time.process_time()
+        texts = services._distinct_texts(consultation)
+        print(f"  read: {len(texts)} distinct texts in {time.perf_counter() - t0:.1f} s "
+              f"(client CPU {time.process_time() - c0:.1f} s)", flush=True)
+        t0, c0 = time.perf_counter(), time.process_time()
+        found = similarity.clusters([t[3] for t in texts], similarity.THRESHOLD)
+        print(f"  LSH clustering: {len(found)} clusters in {time.perf_counter() - t0:.1f} s "
+              f"(CPU {time.process_time() - c0:.1f} s)", flush=True)
+        del texts, found
+    for run in ("first run", "re-run, nothing new"):
+        t0, c0 = time.perf_counter(), time.process_time()
         groups = services.comments_group(actor=actor, consultation=consultation)
-        elapsed = time.perf_counter() - t0
+        elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
         sizes = sorted(consultation.comment_groups.values_list("size", flat=True), reverse=True)
-        print(f"near-duplicate grouping ({run}): {elapsed:.1f} s, {groups} groups, largest {sizes[:6]}, "
-              f"{sum(sizes)} comments grouped", flush=True)
+        last = AuditEntry.objects.filter(action="consultation.grouped_duplicates").order_by("-id").first()
+        print(f"near-duplicate grouping ({run}): {elapsed:.1f} s (client CPU {cpu:.1f} s), {groups} groups, "
+              f"largest {sizes[:6]}, {sum(sizes)} comments grouped, memberships joined "
+              f"{last.changes['joined'][1]} / left {last.changes['left'][1]}", flush=True)
+    group = consultation.comment_groups.order_by("-size").first()
+    with transaction.atomic():
+        t0 = time.perf_counter()
+        n = services.comment_group_moderate(actor=actor, group=group, action="published")
+        t1 = time.perf_counter()
+        services.disposition_record(actor=actor, consultation=consultation,
+                                    comment_ids=selectors.group_comment_ids(group), decision="noted",
+                                    rationale="Benchmark: a whole campaign decided at once.")
+        t2 = time.perf_counter()
+        transaction.set_rollback(True)
+    print(f"largest group ({n} comments) published at once: {t1 - t0:.1f} s; decided at once: {t2 - t1:.1f} s "
+          f"(both rolled back)", flush=True)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ read published), dispositions and reports. Writes go through the services."""
 from datetime import datetime
 from typing import Any
 
+from django.db.models import F
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
@@ -284,7 +285,7 @@ def consultation_get(request: HttpRequest, pk: int):
 def comment_list(request: HttpRequest, pk: int, paragraph_id: int | None = None, after: str | None = None,
                  limit: int = 50):
     consultation = access.get_for_user(request.user, Consultation, pk)
-    qs = consultation.comments.public().select_related("respondent")
+    qs = consultation.comments.public().select_related("respondent").annotate(group_id=F("group_member__group_id"))
     if paragraph_id is not None:
         qs = qs.filter(paragraph_id=paragraph_id)
     page = keyset_page(qs, ordering=["id"], cursor=after, size=_limit(limit))
@@ -330,7 +331,7 @@ def disposition_create(request: HttpRequest, pk: int, payload: DispositionIn):
         group = consultation.comment_groups.filter(pk=payload.group_id).first()
         if group is None:
             raise Http404
-        ids += list(group.comments.values_list("pk", flat=True))
+        ids += selectors.group_comment_ids(group)
     d = services.disposition_record(actor=request.user, consultation=consultation, comment_ids=ids,
                                     decision=payload.decision, rationale=payload.rationale,
                                     resulting_paragraph_ids=payload.resulting_paragraph_ids)

@@ -9,7 +9,7 @@ The comments, respondents and decisions are illustrative.
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from . import services
+from . import selectors, services
 from .models import Comment
 
 BALI = ZoneInfo("Asia/Makassar")
@@ -240,8 +240,9 @@ def load(context: dict) -> None:
             is_illustrative=True, notify=False,
         )
     services.comments_group(actor=actor, consultation=consultation)
+    grouped = {pk for group in consultation.comment_groups.all() for pk in selectors.group_comment_ids(group)}
     for key, comment in comments.items():
-        if comment.group_id:
+        if comment.pk in grouped:
             continue
         if key == "spam":
             services.comment_moderate(actor=actor, comment=comment, action=Comment.Status.SPAM)

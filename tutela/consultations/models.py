@@ -371,6 +371,7 @@ class CommentGroup(models.Model):
     representative = models.ForeignKey("Comment", on_delete=models.CASCADE, related_name="+")
     size = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    comments = models.ManyToManyField("Comment", through="CommentGroupMember", related_name="+")
 
     class Meta:
         ordering = ["-size", "id"]
@@ -443,8 +444,9 @@ class Comment(models.Model):
         API = "api", _("API")
         IN_PERSON = "in_person", _("In-person session")
 
-    # Each index costs every intake and every grouping write: the foreign keys below are served by the
-    # composite indexes in Meta (their leading column), so they get no index of their own.
+    # Each index costs every intake (grouping writes CommentGroupMember rows, never comments): the
+    # foreign keys below are served by the composite indexes in Meta (their leading column), so they
+    # get no index of their own.
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="comments", db_index=False)
     respondent = models.ForeignKey(Respondent, on_delete=models.PROTECT, related_name="comments", db_index=False)
     target = models.CharField(_("on"), max_length=10, choices=Target, default=Target.PARAGRAPH)
@@ -468,7 +470,6 @@ class Comment(models.Model):
     moderation_reason = models.CharField(_("reason"), max_length=300, blank=True)
     text_hash = models.CharField(max_length=32)  # indexed with the consultation in Meta
     signature = models.BinaryField(editable=False)
-    group = models.ForeignKey(CommentGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments")
     disposition = models.ForeignKey(
         Disposition, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
     )
@@ -501,6 +502,18 @@ class Comment(models.Model):
 
     def owner_organisation_ids(self) -> set[int]:
         return self.consultation.owner_organisation_ids()
+
+
+class CommentGroupMember(models.Model):
+    """A comment's near-duplicate group: a narrow row beside the wide comment row, so that grouping
+    a million comments inserts (comment, group) pairs instead of rewriting the comments (and every
+    index on them); a comment is in at most one group."""
+
+    comment = models.OneToOneField(Comment, primary_key=True, on_delete=models.CASCADE, related_name="group_member")
+    group = models.ForeignKey(CommentGroup, on_delete=models.CASCADE, related_name="members")
+
+    def __str__(self) -> str:
+        return f"{self.comment_id} in group {self.group_id}"
 
 
 class CommentAttachment(models.Model):

@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django_countries import countries
 
 from tutela.core import access
@@ -65,8 +65,21 @@ def moderation_queue(consultation: Consultation):
         .select_related("representative__paragraph", "representative__respondent")
         .order_by("-pending", "id")
     )
-    singles = pending.filter(group__isnull=True).select_related("paragraph", "respondent").order_by("id")
+    singles = pending.filter(group_member__isnull=True).select_related("paragraph", "respondent").order_by("id")
     return groups, singles
+
+
+def undecided_groups(consultation: Consultation, limit: int = 20) -> list[CommentGroup]:
+    """The largest near-duplicate groups with a member still lacking a decision (spam excluded)."""
+    undecided = Comment.objects.filter(group_member__group=OuterRef("pk"), disposition__isnull=True).exclude(
+        status=Comment.Status.SPAM)
+    return list(CommentGroup.objects.filter(consultation=consultation).filter(Exists(undecided))
+                .select_related("representative").order_by("-size", "id")[:limit])
+
+
+def group_comment_ids(group: CommentGroup) -> list[int]:
+    """The comments of a near-duplicate group (e.g. to decide a form-letter campaign at once)."""
+    return list(Comment.objects.filter(group_member__group=group).order_by("id").values_list("pk", flat=True))
 
 
 def dashboard(user: Any) -> list[dict]:
@@ -85,7 +98,8 @@ def dashboard(user: Any) -> list[dict]:
 def disposition_rows(consultation: Consultation, filters: dict[str, str]):
     qs = (
         consultation.comments.exclude(status=Comment.Status.SPAM)
-        .select_related("paragraph", "respondent", "disposition", "group")
+        .select_related("paragraph", "respondent", "disposition")
+        .annotate(group_size=F("group_member__group__size"))
         .order_by("paragraph__position", "id")
     )
     if filters.get("paragraph"):

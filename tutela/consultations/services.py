@@ -36,6 +36,7 @@ from .models import (
     Comment,
     CommentAttachment,
     CommentGroup,
+    CommentGroupMember,
     Consultation,
     ConsultationReport,
     Disposition,
@@ -781,87 +782,101 @@ def comment_group_moderate(*, actor: Any, group: CommentGroup, action: str, reas
 def comments_group(*, actor: Any, consultation: Consultation, threshold: float = similarity.THRESHOLD) -> int:
     """(Re)build the near-duplicate groups of a consultation; returns the number of groups.
 
-    A group keeps its id while its earliest comment stays its earliest, and only comments whose
-    group changes are written: a re-run after new comments arrive touches only those.
+    One pass reads every comment's id and text hash, and each distinct text's signature; LSH
+    clusters the distinct texts. Memberships are narrow ``CommentGroupMember`` rows: only those
+    that change are deleted or inserted (COPY on PostgreSQL), and comment rows are never
+    rewritten. A group keeps its id while its earliest comment stays its earliest; a re-run with
+    nothing new writes nothing.
     """
     if actor is not None:
         _require_write(actor, consultation)
-    in_sql = connection.vendor == "postgresql"
-    current: dict[int, int | None] = {}
-    rows = []
-    fields = ["pk", "text_hash", "signature"] if in_sql else ["pk", "text_hash", "signature", "group_id"]
-    for row in (
-        Comment.objects.filter(consultation=consultation).exclude(status=Comment.Status.SPAM).order_by("id")
-        .values_list(*fields).iterator(chunk_size=20000)
-    ):
-        rows.append(row[:3])
-        if not in_sql:
-            current[row[0]] = row[3]
-    clusters = similarity.group(rows, threshold)
-    del rows
+    # One run at a time per consultation. NO KEY UPDATE does not wait for intake, whose comment
+    # inserts only take KEY SHARE locks on the consultation row.
+    list(Consultation.objects.select_for_update(no_key=True).filter(pk=consultation.pk).values_list("pk"))
+    members, signatures = _distinct_texts(consultation)
+    found = similarity.clusters(signatures, threshold)
+    del signatures
+    clustered = {i for cluster in found for i in cluster}
+    found += [[i] for i, ids in enumerate(members) if len(ids) > 1 and i not in clustered]  # exact copies only
     existing = {g.representative_id: g for g in CommentGroup.objects.filter(consultation=consultation)}
     wanted: dict[int, int] = {}
     kept: list[CommentGroup] = []
-    for ids in clusters:
-        grp = existing.pop(ids[0], None)
+    for cluster in found:
+        ids = [pk for i in cluster for pk in members[i]]
+        first = min(ids)
+        grp = existing.pop(first, None)
         if grp is None:
-            grp = CommentGroup.objects.create(consultation=consultation, representative_id=ids[0], size=len(ids))
+            grp = CommentGroup.objects.create(consultation=consultation, representative_id=first, size=len(ids))
         elif grp.size != len(ids):
             grp.size = len(ids)
             grp.save(update_fields=["size"])
         kept.append(grp)
-        for pk in ids:
-            wanted[pk] = grp.pk
-    if in_sql:
-        reassigned = _write_groups_sql(consultation, wanted)
-    else:
-        reassigned = _write_groups_orm(consultation, wanted, current, existing)
+        wanted.update(dict.fromkeys(ids, grp.pk))
+    del members
+    left, joined = _write_members(consultation, wanted)
     if existing:
         CommentGroup.objects.filter(pk__in=[g.pk for g in existing.values()]).delete()
     audit.record(actor=actor, action="consultation.grouped_duplicates", target=consultation,
                  changes={"groups": [None, len(kept)], "grouped_comments": [None, len(wanted)],
-                          "reassigned": [None, reassigned]})
+                          "joined": [None, joined], "left": [None, left]})
     return len(kept)
 
 
-def _write_groups_sql(consultation: Consultation, wanted: dict[int, int]) -> int:
-    """PostgreSQL: the wanted (comment, group) pairs go to a temporary table by COPY, then two
-    set-based UPDATEs write only the comments whose group changes (a re-run writes nothing)."""
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMPORARY TABLE consultations_grouping (id bigint, group_id bigint) ON COMMIT DROP")
-        with cursor.cursor.copy("COPY consultations_grouping (id, group_id) FROM STDIN") as copy:
-            for pk, group_id in wanted.items():
-                copy.write_row((pk, group_id))
-        cursor.execute("ANALYZE consultations_grouping")
-        # Left their group: a set difference (hashed), whatever the statistics say about group_id.
-        cursor.execute(
-            "UPDATE consultations_comment c SET group_id = NULL FROM ("
-            " SELECT id FROM consultations_comment WHERE consultation_id = %s AND group_id IS NOT NULL"
-            " EXCEPT SELECT id FROM consultations_grouping) gone WHERE c.id = gone.id", [consultation.pk]
-        )
-        reassigned = cursor.rowcount
-        cursor.execute(
-            "UPDATE consultations_comment c SET group_id = t.group_id FROM consultations_grouping t "
-            "WHERE c.id = t.id AND c.group_id IS DISTINCT FROM t.group_id"
-        )
-        reassigned += cursor.rowcount
-        cursor.execute("DROP TABLE consultations_grouping")
-    return reassigned
+def _distinct_texts(consultation: Consultation) -> tuple[list[list[int]], list[bytes]]:
+    """The consultation's comments (spam excluded) by distinct text, texts in the order of their
+    earliest comment: each text's comment ids, and its signature. One sequential scan, streamed."""
+    sql = ("SELECT id, text_hash, signature FROM consultations_comment"
+           " WHERE consultation_id = %s AND status <> %s")
+    params = [consultation.pk, Comment.Status.SPAM]
+    ids: dict[str, list[int]] = {}
+    signatures: dict[str, bytes] = {}
+
+    def collect(rows: list) -> None:
+        for pk, h, sig in rows:
+            found = ids.get(h)
+            if found is None:
+                ids[h] = [pk]
+                signatures[h] = bytes(sig)
+            else:
+                found.append(pk)
+
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        # A server-side cursor in the same transaction streams the rows, in binary (signatures as
+        # raw bytes, not hex text); Django's own cursor would fetch them all, as text.
+        with connection.connection.cursor(name="consultations_grouping", binary=True) as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(20000):
+                collect(rows)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(20000):
+                collect(rows)
+    order = sorted(ids, key=lambda h: min(ids[h]))
+    return [ids[h] for h in order], [signatures[h] for h in order]
 
 
-def _write_groups_orm(consultation: Consultation, wanted: dict[int, int], current: dict[int, int | None],
-                      stale: dict[int, CommentGroup]) -> int:
-    changes: dict[int | None, list[int]] = {}
-    for pk, group_id in current.items():
-        target = wanted.get(pk)
-        if target != group_id:
-            changes.setdefault(target, []).append(pk)
-    if stale:
-        Comment.objects.filter(group__in=list(stale.values())).exclude(pk__in=wanted).update(group=None)
-    for target, ids in changes.items():
-        for start in range(0, len(ids), 10000):
-            Comment.objects.filter(pk__in=ids[start : start + 10000]).update(group_id=target)
-    return sum(map(len, changes.values()))
+def _write_members(consultation: Consultation, wanted: dict[int, int]) -> tuple[int, int]:
+    """Make the memberships match ``wanted`` (comment → group); returns how many left and joined
+    a group (a comment moving between groups counts in both)."""
+    current = dict(CommentGroupMember.objects.filter(group__consultation=consultation)
+                   .values_list("comment_id", "group_id").iterator(chunk_size=20000))
+    gone = [pk for pk, group_id in current.items() if wanted.get(pk) != group_id]
+    new = [(pk, group_id) for pk, group_id in wanted.items() if current.get(pk) != group_id]
+    del current
+    for start in range(0, len(gone), 10000):
+        CommentGroupMember.objects.filter(comment_id__in=gone[start : start + 10000]).delete()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, cursor.cursor.copy(
+            "COPY consultations_commentgroupmember (comment_id, group_id) FROM STDIN"
+        ) as copy:
+            for row in new:
+                copy.write_row(row)
+    else:
+        CommentGroupMember.objects.bulk_create(
+            [CommentGroupMember(comment_id=pk, group_id=group_id) for pk, group_id in new], batch_size=2000)
+    return len(gone), len(new)
 
 
 # --- Dispositions and the report -------------------------------------------------------------

@@ -14,6 +14,8 @@ import unicodedata
 import zlib
 from array import array
 from collections.abc import Iterable
+from itertools import compress
+from operator import ne
 
 BINS = 64
 BANDS = 16
@@ -81,20 +83,18 @@ def _estimate(x: array, y: array) -> float:
     return same / used if used else 1.0
 
 
-def group(items: Iterable[tuple[int, str, bytes]], threshold: float = THRESHOLD) -> list[list[int]]:
-    """Cluster ``(id, text_hash, signature)`` rows; returns groups (of ids) with two or more members.
+def clusters(signatures: list[bytes], threshold: float = THRESHOLD) -> list[list[int]]:
+    """Cluster the signatures of *distinct* texts; returns the clusters (of indexes into
+    ``signatures``) with two or more members.
 
-    Exact duplicates (same hash) join first; then one representative signature per distinct
-    text goes through LSH banding, and a candidate pair joins when its estimated similarity
-    reaches ``threshold``. Union-find keeps it linear in the number of candidate pairs.
+    LSH banding: texts whose signatures agree on all ``ROWS`` bins of some band are candidates,
+    and a candidate pair joins when its estimated similarity reaches ``threshold``. Each text is
+    compared with the first text (lowest index) of its bucket only, so pass the texts in a stable
+    order (e.g. by their earliest comment); union-find keeps it linear in texts times bands.
+    Bucketing runs in C (a dict built from zipped keys); Python only visits bucket collisions.
     """
-    by_hash: dict[str, list[int]] = {}
-    signatures: dict[str, bytes] = {}
-    for pk, h, sig in items:
-        by_hash.setdefault(h, []).append(pk)
-        signatures.setdefault(h, bytes(sig))
-    hashes = list(by_hash)
-    parent = list(range(len(hashes)))
+    n = len(signatures)
+    parent = list(range(n))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -106,24 +106,25 @@ def group(items: Iterable[tuple[int, str, bytes]], threshold: float = THRESHOLD)
 
     def values(i: int) -> array:
         if i not in unpacked:
-            unpacked[i] = array("I", signatures[hashes[i]])
+            unpacked[i] = array("I", signatures[i])
         return unpacked[i]
 
     width = ROWS * 4
+    blank = b"\xff" * width
     for band in range(BANDS):
-        buckets: dict[bytes, int] = {}
-        for i, h in enumerate(hashes):
-            sig = signatures[h]
-            key = sig[band * width : (band + 1) * width]
-            if key == b"\xff" * width:
+        start, stop = band * width, (band + 1) * width
+        keys = [sig[start:stop] for sig in signatures]
+        first = dict(zip(reversed(keys), range(n - 1, -1, -1), strict=True))  # key -> lowest index
+        first.pop(blank, None)  # an empty band (a very short text) proves nothing
+        heads = list(map(first.get, keys))
+        for i in compress(range(n), map(ne, heads, range(n))):
+            f = heads[i]
+            if f is None:
                 continue
-            first = buckets.setdefault(key, i)
-            if first == i:
-                continue
-            ri, rf = find(i), find(first)
-            if ri != rf and _estimate(values(i), values(first)) >= threshold:
+            ri, rf = find(i), find(f)
+            if ri != rf and _estimate(values(i), values(f)) >= threshold:
                 parent[ri] = rf
-    clusters: dict[int, list[int]] = {}
-    for i, h in enumerate(hashes):
-        clusters.setdefault(find(i), []).extend(by_hash[h])
-    return [sorted(ids) for ids in clusters.values() if len(ids) > 1]
+    found: dict[int, list[int]] = {}
+    for i in range(n):
+        found.setdefault(find(i), []).append(i)
+    return [members for members in found.values() if len(members) > 1]

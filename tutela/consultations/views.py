@@ -440,7 +440,7 @@ def dispositions(request: HttpRequest, pk: int) -> HttpResponse:
         ids = request.POST.getlist("comments")
         if request.POST.get("group"):
             group = get_object_or_404(CommentGroup, pk=request.POST["group"], consultation=consultation)
-            ids = list(group.comments.values_list("pk", flat=True))
+            ids = selectors.group_comment_ids(group)
         if form.is_valid():
             try:
                 resulting = _resulting_paragraphs(consultation, form.cleaned_data["resulting"])
@@ -458,8 +458,7 @@ def dispositions(request: HttpRequest, pk: int) -> HttpResponse:
     page = keyset_page(rows, ordering=["id"], cursor=request.GET.get("after"), size=30)
     for comment in page.items:  # one form per row, with its own ids, so every label points at its field
         comment.form = DispositionForm(auto_id=f"c{comment.pk}_%s")
-    groups = list(consultation.comment_groups.filter(comments__disposition__isnull=True).distinct()
-                  .select_related("representative")[:20])
+    groups = selectors.undecided_groups(consultation)
     for group in groups:
         group.form = DispositionForm(auto_id=f"g{group.pk}_%s")
     next_version = consultation.version.document.versions.filter(number__gt=consultation.version.number).order_by(
