@@ -257,6 +257,28 @@ def test_concurrent_allocation_gives_distinct_gap_free_numbers(jca):
     assert sorted(sequences) == list(range(1, 65))
 
 
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="asynchronous commit is a PostgreSQL setting")
+@pytest.mark.django_db(transaction=True)
+def test_the_async_commit_opt_in_returns_a_number_only_after_forcing_the_flush(jca, settings):
+    """With COORDINATION_NUMBERS_ASYNC_COMMIT the lock is released before the WAL flush, but the
+    service still waits for a synchronous commit (which flushes the WAL past ours) before returning."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.COORDINATION_NUMBERS_ASYNC_COMMIT = True
+    with CaptureQueriesContext(connection) as ctx:
+        doc = services.document_register(actor=None, body=jca, title="Fast", source="S")
+    sql = [q["sql"] for q in ctx.captured_queries]
+    numbering = next(i for i, q in enumerate(sql) if "synchronous_commit" in q and "last_number" in q)
+    assert sql[numbering + 1:] == ["SELECT txid_current()"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"  # set for that one transaction only
+    assert doc.number == "JCA-COP DOC001"
+    assert services.document_register(actor=None, body=jca, title="Next", source="S", number=None).sequence == 2
+
+
 # --- Liaisons -----------------------------------------------------------------------------
 
 def _liaison(sg17, tsag, **kw):
