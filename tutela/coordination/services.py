@@ -4,9 +4,11 @@ Every write checks, writes inside one transaction, records the audit trail and s
 effects on commit. A service called with a user as ``actor`` checks that user may do it
 (``selectors.can_manage`` / ``can_register``); system writes (demo, tasks) pass ``actor=None``.
 
-Numbers are allocated under a row lock (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite runs
-write transactions one at a time with ``BEGIN IMMEDIATE``), and unique constraints stand
-behind the lock, so no two documents or meetings ever get the same number.
+Numbers are allocated under a row lock (the counter's ``UPDATE … RETURNING`` for documents,
+``SELECT … FOR UPDATE`` on the body for meetings; SQLite runs write transactions one at a time
+with ``BEGIN IMMEDIATE``), and unique constraints stand behind the lock, so no two documents or
+meetings ever get the same number. A registration does all its other work before taking the
+number: see ``document_register`` and ``_insert_numbered``.
 """
 
 import json
