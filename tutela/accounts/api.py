@@ -2,7 +2,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from tutela.core import access
-from tutela.core.api import ERRORS, SIGNED_IN
+from tutela.core.api import ERRORS, SIGNED_IN, json_response
 
 from . import services
 
@@ -21,14 +21,14 @@ class MeOut(Schema):
 @router.get("/me", response={200: MeOut, **ERRORS}, auth=SIGNED_IN, summary="The signed-in user")
 def me(request: HttpRequest):
     user = request.auth
-    return {
+    return json_response({
         "id": user.pk,
         "email": user.email,
         "full_name": user.full_name,
         "role": access.role_of(user),
         "organisation_id": user.organisation_id,
         "organisation": str(user.organisation) if user.organisation_id else None,
-    }
+    })
 
 
 class TokenIn(Schema):

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,40 +68,63 @@ def api_token_authenticate(key: str) -> User | None:
 
     This runs on every API request, so it is one hand-written statement (token joined to its
     user, hit on the unique ``key_hash`` index) instead of an ORM query: compiling the ORM
-    query cost more than running it. Revocation stays immediate: nothing is cached.
+    query cost more than running it. The database decides whether ``last_used_at`` is stale,
+    so no timestamp is built or adapted per call. Revocation stays immediate: nothing is cached.
     """
     if not key.startswith(TOKEN_PREFIX):
         return None
-    now = timezone.now()
-    sql, attnames, converters = _token_lookup(connection.alias)
-    stale_before = connection.ops.adapt_datetimefield_value(now - timedelta(seconds=60))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [stale_before, _hash(key)])
+    conn = connections[DEFAULT_DB_ALIAS]
+    sql, attnames, converters = _token_lookup(conn.vendor)
+    with _lookup_cursor(conn) as cursor:
+        cursor.execute(sql, (_hash(key),))
         row = cursor.fetchone()
     if row is None:
         return None
     token_id, stale, values = row[0], row[1], list(row[2:])
     for index, field, funcs in converters:
         for func in funcs:
-            values[index] = func(values[index], field, connection)
-    user = User.from_db(connection.alias, attnames, values)
+            values[index] = func(values[index], field, conn)
+    user = User.from_db(DEFAULT_DB_ALIAS, attnames, values)
     if not user.is_active:
         return None
     # Touch last_used_at at most once a minute: a hot client must not turn every read into a write.
     if stale:
-        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=timezone.now())
     return user
 
 
+def _lookup_cursor(conn):
+    """A cursor for the token lookup. On PostgreSQL it binds on the server, so psycopg prepares
+    the statement after a few uses and the server stops parsing and planning it on every
+    request (Django's own cursors bind on the client and are never prepared)."""
+    if conn.vendor != "postgresql":
+        return conn.cursor()
+    import psycopg
+
+    conn.close_if_health_check_failed()
+    conn.ensure_connection()
+    conn.validate_thread_sharing()
+    with conn.wrap_database_errors:
+        raw = psycopg.Cursor(conn.connection)
+    return conn.make_debug_cursor(raw) if conn.queries_logged else conn.make_cursor(raw)
+
+
+# "last used more than a minute ago", computed by the database (stored datetimes are UTC).
+_STALE = {
+    "postgresql": "t.last_used_at < now() - interval '60 seconds'",
+    "sqlite": "t.last_used_at < strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now', '-60 seconds')",
+}
+
+
 @functools.cache
-def _token_lookup(alias: str) -> tuple[str, list[str], list]:
-    """The lookup statement for database ``alias``, its user columns and their converters (built once)."""
-    conn = connections[alias]
+def _token_lookup(vendor: str) -> tuple[str, list[str], list]:
+    """The lookup statement for the default database, its user columns and their converters (built once)."""
+    conn = connections[DEFAULT_DB_ALIAS]
     qn = conn.ops.quote_name
     fields = User._meta.concrete_fields
     columns = ", ".join(f"u.{qn(f.column)}" for f in fields)
     sql = (
-        f"SELECT t.{qn('id')}, (t.{qn('last_used_at')} IS NULL OR t.{qn('last_used_at')} < %s), {columns} "
+        f"SELECT t.{qn('id')}, (t.{qn('last_used_at')} IS NULL OR {_STALE[vendor]}), {columns} "
         f"FROM {qn(ApiToken._meta.db_table)} t JOIN {qn(User._meta.db_table)} u ON u.{qn('id')} = t.{qn('user_id')} "
         f"WHERE t.{qn('key_hash')} = %s AND t.{qn('revoked_at')} IS NULL"
     )

@@ -1,11 +1,12 @@
 """API plumbing shared by every app: the error shape, auth, and keyset pagination schemas."""
 
+import json
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -28,6 +29,16 @@ class ErrorOut(Schema):
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+
+
+def json_response(data: dict[str, Any], status: int = 200) -> HttpResponse:
+    """``data`` written straight to JSON, skipping django-ninja's validation of the result.
+
+    Only for hot endpoints whose result is built from stored, already-valid fields (``/me``):
+    validating it again cost more than the rest of the view. The endpoint still declares its
+    schema for the OpenAPI document, and a test checks the body against that schema.
+    """
+    return HttpResponse(json.dumps(data).encode(), status=status, content_type="application/json; charset=utf-8")
 
 
 def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:

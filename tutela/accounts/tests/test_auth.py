@@ -142,3 +142,19 @@ def test_a_token_with_the_wrong_prefix_or_a_changed_letter_is_refused(client, fo
     _token, key = api_token_create(actor=focal_point, name="script")
     for bad in (key[:-1] + ("A" if key[-1] != "A" else "B"), "xyz_" + key[4:], key + "' OR '1'='1"):
         assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {bad}"}).status_code == 401
+
+
+def test_me_answers_exactly_its_declared_schema(client, focal_point):
+    """/me writes its JSON directly (no response validation), so check it against MeOut here."""
+    from tutela.accounts.api import MeOut
+
+    _token, key = api_token_create(actor=focal_point, name="script")
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"})
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    body = response.json()
+    assert MeOut.model_validate(body).model_dump() == body
+    assert body == {
+        "id": focal_point.pk, "email": focal_point.email, "full_name": focal_point.full_name,
+        "role": "focal_point", "organisation_id": focal_point.organisation_id,
+        "organisation": str(focal_point.organisation),
+    }
