@@ -7,12 +7,30 @@ At hundreds of comments a second the compile cost of seven statements was most o
 CPU (see ``bench/consultations_RESULTS.md``). Only the intake uses these; everything else keeps
 the ORM. Rows come back as model instances (``Model.from_db``), values go in through each field's
 ``get_db_prep_save``, so conversions stay the fields' own.
+
+On PostgreSQL they are sent with server-side parameters (psycopg's ``Cursor`` instead of the
+``ClientCursor`` Django uses), so psycopg prepares each statement once per connection (from its
+fifth use) and PostgreSQL no longer parses and plans it for every comment. They still go through
+Django's cursor wrapper: errors are Django's (``IntegrityError``), and debug/test query capture
+sees them.
 """
 
 import functools
 from typing import Any
 
 from django.db import connection, connections, models
+from django.db.backends.utils import CursorWrapper
+
+
+def _cursor() -> CursorWrapper:
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor  # psycopg 3
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(ServerBindingCursor(connection.connection))  # what cursor() does
 
 
 @functools.cache
@@ -36,7 +54,7 @@ def _select(alias: str, model: type[models.Model], where: tuple[str, ...]) -> tu
 def fetch[M: models.Model](model: type[M], **where: Any) -> M | None:
     """The one row of ``model`` whose columns equal ``where`` (a unique key), or None."""
     sql, attnames, converters = _select(connection.alias, model, tuple(where))
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(sql, list(where.values()))
         row = cursor.fetchone()
     if row is None:
@@ -69,7 +87,7 @@ def insert(model: type[models.Model], values: dict[str, Any], *, on_conflict_do_
     A collision on any other unique key raises ``IntegrityError`` as usual."""
     sql, fields = _insert(connection.alias, model, tuple(values), on_conflict_do_nothing)
     params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values.values(), strict=True)]
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(sql, params)
         if model._meta.pk.name in values:
             return values[model._meta.pk.name] if cursor.rowcount else None
