@@ -348,8 +348,9 @@ def dashboard(user: Any, bodies: QuerySet[Body], today: date | None = None) -> d
     to send and to plan than the queries took to run).
     """
     today = today or timezone.localdate()
-    few = list(bodies.values_list("pk", flat=True)[: DASHBOARD_DOCUMENT_BODIES + 1])
-    body_ids = few if len(few) <= DASHBOARD_DOCUMENT_BODIES else bodies.values("pk")
+    few = list(bodies[: DASHBOARD_DOCUMENT_BODIES + 1])
+    many = len(few) > DASHBOARD_DOCUMENT_BODIES
+    body_ids = bodies.values("pk") if many else [b.pk for b in few]
     actions = (
         ActionItem.objects.filter(meeting__body__in=body_ids, status=ActionItem.Status.OPEN)
         .select_related("meeting", "meeting__body", "owner_person").order_by("due_on", "pk")
@@ -376,37 +377,43 @@ def dashboard(user: Any, bodies: QuerySet[Body], today: date | None = None) -> d
     last_held = (
         Meeting.objects.filter(body=OuterRef("body"), starts_on__lte=today).order_by("-starts_on").values("starts_on")[:1]
     )
-    # First the newest ids only (no joins, no objects), then the rows shown: the secretariat's
-    # 200 newest documents may all belong to one body, of which 20 are shown.
-    recent = list(
+    recent = (
         Document.objects.filter(body__in=body_ids).annotate(since=Subquery(last_held))
-        .filter(Q(since__isnull=True) | Q(document_date__gte=F("since")))
-        .order_by("-registered_at", "-id").values_list("pk", "body_id", "since", "body__short_name")
-        [: DASHBOARD_ROWS * min(len(few), DASHBOARD_DOCUMENT_BODIES)]
+        .filter(Q(since__isnull=True) | Q(document_date__gte=F("since"))).order_by("-registered_at", "-id")
     )
-    ids_of: dict[int, list[int]] = {}
-    since_of: dict[int, date | None] = {}
-    names: dict[int, str] = {}
-    for pk, body_id, since, short_name in recent:
-        ids_of.setdefault(body_id, []).append(pk)
-        since_of[body_id], names[body_id] = since, short_name
-    shown_bodies = sorted(ids_of, key=lambda pk: (names[pk], pk))[:DASHBOARD_DOCUMENT_BODIES]
-    shown_ids = [pk for body_id in shown_bodies for pk in ids_of[body_id][:DASHBOARD_ROWS]]
-    documents = Document.objects.filter(pk__in=shown_ids).select_related("body", "meeting", "meeting__body")
+    related = ("body", "meeting", "meeting__body")
+    if many:
+        # The newest (id, body) pairs first, no joins and no objects, then only the rows shown:
+        # the secretariat's 200 newest documents may all belong to one body, of which 20 are shown.
+        pairs = list(recent.values_list("pk", "body_id", "since", "body__short_name")
+                     [: DASHBOARD_ROWS * DASHBOARD_DOCUMENT_BODIES])
+        ids_of: dict[int, list[int]] = {}
+        names: dict[int, str] = {}
+        for pk, body_id, _since, short_name in pairs:
+            ids_of.setdefault(body_id, []).append(pk)
+            names[body_id] = short_name
+        shown = sorted(ids_of, key=lambda pk: (names[pk], pk))[:DASHBOARD_DOCUMENT_BODIES]
+        ids = [pk for body_id in shown for pk in ids_of[body_id][:DASHBOARD_ROWS]]
+        documents = recent.filter(pk__in=ids).select_related(*related)
+    else:
+        documents = recent.select_related(*related)[: DASHBOARD_ROWS * len(few)]
     by_body: dict[int, list[Document]] = {}
-    for doc in sorted(documents, key=lambda d: (d.registered_at, d.pk), reverse=True):
+    for doc in documents:
         by_body.setdefault(doc.body_id, []).append(doc)
-    new_documents = [(by_body[b][0].body, since_of[b], by_body[b]) for b in shown_bodies if b in by_body]
-    ending = (
-        bodies.filter(status=Body.Status.ACTIVE, ends_on__isnull=False,
-                      ends_on__lte=today + timedelta(days=LIFETIME_WARNING_DAYS))
-        .order_by("ends_on", "short_name", "pk")
-    )
+    new_documents = sorted(((docs[0].body, docs[0].since, docs[:DASHBOARD_ROWS]) for docs in by_body.values()),
+                           key=lambda row: (row[0].short_name, row[0].pk))[:DASHBOARD_DOCUMENT_BODIES]
+    horizon = today + timedelta(days=LIFETIME_WARNING_DAYS)
+    if many:
+        ending = (bodies.filter(status=Body.Status.ACTIVE, ends_on__isnull=False, ends_on__lte=horizon)
+                  .order_by("ends_on", "short_name", "pk"))
+    else:
+        ending = sorted((b for b in few if b.status == Body.Status.ACTIVE and b.ends_on and b.ends_on <= horizon),
+                        key=lambda b: (b.ends_on, b.short_name, b.pk))
     actions, more_actions = _capped(actions)
     awaiting_out, more_awaiting = _capped(awaiting_out)
     owed_in, more_owed = _capped(owed_in)
     upcoming, more_upcoming = _capped(upcoming)
-    ending, more_ending = _capped(ending)
+    ending, more_ending = _capped(ending) if many else (ending, False)
     return {
         "today": today,
         "dashboard_rows": DASHBOARD_ROWS,
