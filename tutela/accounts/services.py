@@ -3,7 +3,7 @@
 import functools
 import hashlib
 import secrets
-from datetime import timedelta
+import time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from tutela.core import audit
 
+from . import token_cache
 from .models import ApiToken, User
 
 TOKEN_PREFIX = "tut_"
@@ -66,17 +67,27 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
 def api_token_authenticate(key: str) -> User | None:
     """The active user behind ``key``, or None for an unknown or revoked token.
 
-    This runs on every API request, so it is one hand-written statement (token joined to its
-    user, hit on the unique ``key_hash`` index) instead of an ORM query: compiling the ORM
-    query cost more than running it. The database decides whether ``last_used_at`` is stale,
-    so no timestamp is built or adapted per call. Revocation stays immediate: nothing is cached.
+    This runs on every API request. The answer is kept per database connection and dropped as
+    soon as any user or token may have changed (``token_cache``), so revocation stays immediate.
+    Otherwise it is one hand-written statement (token joined to its user, hit on the unique
+    ``key_hash`` index): compiling the ORM query cost more than running it. The database judges
+    whether ``last_used_at`` is stale, so no timestamp is built per call.
     """
     if not key.startswith(TOKEN_PREFIX):
         return None
     conn = connections[DEFAULT_DB_ALIAS]
+    conn.ensure_connection()
+    key_hash = _hash(key)
     sql, attnames, converters = _token_lookup(conn.vendor)
+    entries = token_cache.usable(conn)
+    entry = entries.get(key_hash) if entries else None
+    if entry is not None:
+        if entry.touch_due <= time.monotonic():
+            entry.touch_due = time.monotonic() + token_cache.TOUCH_EVERY
+            ApiToken.objects.filter(pk=entry.token_id).update(last_used_at=timezone.now())
+        return User.from_db(DEFAULT_DB_ALIAS, attnames, list(entry.values))
     with _lookup_cursor(conn) as cursor:
-        cursor.execute(sql, (_hash(key),))
+        cursor.execute(sql, (key_hash,))
         row = cursor.fetchone()
     if row is None:
         return None
@@ -84,12 +95,14 @@ def api_token_authenticate(key: str) -> User | None:
     for index, field, funcs in converters:
         for func in funcs:
             values[index] = func(values[index], field, conn)
-    user = User.from_db(DEFAULT_DB_ALIAS, attnames, values)
+    user = User.from_db(DEFAULT_DB_ALIAS, attnames, list(values))
     if not user.is_active:
         return None
     # Touch last_used_at at most once a minute: a hot client must not turn every read into a write.
     if stale:
         ApiToken.objects.filter(pk=token_id).update(last_used_at=timezone.now())
+    if entries is not None:
+        token_cache.remember(conn, key_hash, token_id, values)
     return user
 
 

@@ -1,0 +1,133 @@
+"""Per-connection memory of API token lookups, dropped the moment anything behind it may have changed.
+
+Every API call by a script presents its token, and looking it up cost more than the rest of a small
+request (a database round trip, decoding the user row, and on PostgreSQL the server's work). So the
+answer is kept in memory, tied to the database connection that read it, and dropped whole as soon as
+that connection can see that *any* user or token may have changed. Revocation stays immediate:
+
+- **SQLite** (one machine, one file): ``PRAGMA data_version`` changes when any other connection
+  commits, and ``total_changes`` counts this connection's own writes (even ones later rolled back).
+  Both are read before each use, without touching the disk; any difference drops the memory.
+- **PostgreSQL**: triggers on the user and token tables send ``NOTIFY tutela_auth`` when a row is
+  updated or deleted (migration 0002); every connection ``LISTEN``s when it opens. Before each use
+  the process reads what has already arrived on the socket (no round trip); a notification, or a new
+  connection, drops the memory. (A connection pooler in transaction mode would break LISTEN.)
+- Nothing is remembered or used inside a transaction: what it read could still roll back.
+
+The memory holds plain values; each request builds its own user object from them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+CHANNEL = "tutela_auth"
+MAX_ENTRIES = 1000
+TOUCH_EVERY = 60.0  # seconds between writes of a token's last_used_at
+
+
+class Entry:
+    __slots__ = ("token_id", "values", "touch_due")
+
+    def __init__(self, token_id: int, values: list[Any], touch_due: float) -> None:
+        self.token_id = token_id
+        self.values = values
+        self.touch_due = touch_due
+
+
+class _State(threading.local):
+    raw: Any = None  # the DB-API connection the entries were read through
+    mark: Any = None  # SQLite: (data_version, total_changes); PostgreSQL: notifications seen
+    notified: int = 0  # notifications psycopg read during other queries (see _reset)
+    entries: dict[str, Entry]
+
+    def __init__(self) -> None:
+        self.entries = {}
+
+
+_state = _State()
+
+
+def usable(conn) -> dict[str, Entry] | None:
+    """The entries still valid for Django connection ``conn``, or None when none may be used now.
+
+    Call it before the lookup: it also notes how the database looked, for ``remember``."""
+    if conn.in_atomic_block or conn.connection is None:
+        return None
+    if conn.connection is not _state.raw:
+        _reset(conn.connection)
+    changed = _changed(conn)
+    if changed is None:
+        return None
+    if changed:
+        _state.entries.clear()
+    return _state.entries
+
+
+def remember(conn, key_hash: str, token_id: int, values: list[Any]) -> None:
+    """Keep what the lookup just read, unless anything changed since ``usable`` was called."""
+    if conn.in_atomic_block or conn.connection is not _state.raw or _state.mark is None:
+        return
+    changed = _changed(conn)
+    if changed is None:
+        return
+    if changed:  # a commit (or this request's own write) since the lookup began: keep nothing
+        _state.entries.clear()
+        return
+    if len(_state.entries) >= MAX_ENTRIES:
+        _state.entries.clear()
+    # last_used_at is under a minute old (or was just written): touching again a minute from
+    # now keeps "at most once a minute" and lets it lag by at most another minute.
+    _state.entries[key_hash] = Entry(token_id, values, time.monotonic() + TOUCH_EVERY)
+
+
+def _changed(conn) -> bool | None:
+    """Whether anything may have changed since the last call on this connection (None: cannot tell)."""
+    raw = conn.connection
+    try:
+        if conn.vendor == "sqlite":
+            mark = (raw.execute("PRAGMA data_version").fetchone()[0], raw.total_changes)
+        elif conn.vendor == "postgresql":
+            pgconn = raw.pgconn
+            pgconn.consume_input()  # reads what has arrived; libpq's socket is non-blocking
+            mark = _state.mark or 0
+            while pgconn.notifies() is not None:
+                mark += 1
+            mark += _state.notified
+            _state.notified = 0
+        else:
+            return None
+    except Exception:  # a broken connection: trust nothing; the lookup will report the error
+        _reset(None)
+        return None
+    changed = mark != _state.mark
+    _state.mark = mark
+    return changed
+
+
+def forget_all() -> None:
+    _state.entries.clear()
+
+
+def _reset(raw: Any) -> None:
+    _state.raw = raw
+    _state.mark = None
+    _state.notified = 0
+    _state.entries = {}
+    if raw is not None and getattr(raw, "pgconn", None) is not None:
+        # Notifications psycopg reads while running other queries reach this handler, not pgconn.notifies().
+        state = _state
+
+        def seen(_notify: Any) -> None:
+            state.notified += 1
+
+        raw.add_notify_handler(seen)
+
+
+def listen(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """``connection_created`` receiver: every PostgreSQL connection listens for auth changes."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LISTEN {CHANNEL}")
