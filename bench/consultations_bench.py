@@ -92,6 +92,7 @@ def setup(n_comments: int):
     if consultation is not None:
         with connection.cursor() as c:
             c.execute("TRUNCATE consultations_comment, consultations_respondent, consultations_commentgroup, "
+                      "consultations_commentgroupmember, "
                       "consultations_moderationaction, consultations_disposition CASCADE")
         consultation.delete()
     t0 = time.perf_counter()
@@ -211,14 +212,14 @@ def main() -> None:
             c.execute("TRUNCATE consultations_commentgroupmember, consultations_commentgroup")
     if args.phases:
         t0, c0 = time.perf_counter(), time.process_time()
-        texts = services._distinct_texts(consultation)
-        print(f"  read: {len(texts)} distinct texts in {time.perf_counter() - t0:.1f} s "
-              f"(client CPU {time.process_time() - c0:.1f} s)", flush=True)
+        members, signatures = services._distinct_texts(consultation)
+        print(f"  read: {sum(map(len, members))} comments, {len(members)} distinct texts in "
+              f"{time.perf_counter() - t0:.1f} s (client CPU {time.process_time() - c0:.1f} s)", flush=True)
         t0, c0 = time.perf_counter(), time.process_time()
-        found = similarity.clusters([t[3] for t in texts], similarity.THRESHOLD)
-        print(f"  LSH clustering: {len(found)} clusters in {time.perf_counter() - t0:.1f} s "
+        found = similarity.clusters(signatures, similarity.THRESHOLD)
+        print(f"  LSH clustering: {len(found)} clusters of distinct texts in {time.perf_counter() - t0:.1f} s "
               f"(CPU {time.process_time() - c0:.1f} s)", flush=True)
-        del texts, found
+        del members, signatures, found
     for run in ("first run", "re-run, nothing new"):
         t0, c0 = time.perf_counter(), time.process_time()
         groups = services.comments_group(actor=actor, consultation=consultation)

@@ -844,7 +844,7 @@ def _distinct_texts(consultation: Consultation) -> tuple[list[list[int]], list[b
         connection.ensure_connection()
         # A server-side cursor in the same transaction streams the rows, in binary (signatures as
         # raw bytes, not hex text); Django's own cursor would fetch them all, as text.
-        with connection.connection.cursor(name="consultations_grouping", binary=True) as cursor:
+        with transaction.atomic(), connection.connection.cursor(name="consultations_grouping", binary=True) as cursor:
             cursor.execute(sql, params)
             while rows := cursor.fetchmany(20000):
                 collect(rows)
