@@ -1,4 +1,4 @@
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from tutela.core import access
@@ -19,7 +19,7 @@ class MeOut(Schema):
 
 
 @router.get("/me", response={200: MeOut, **ERRORS}, auth=SIGNED_IN, summary="The signed-in user")
-def me(request: HttpRequest):
+def me(request: HttpRequest, response: HttpResponse):
     user = request.auth
     return json_response({
         "id": user.pk,
@@ -28,7 +28,7 @@ def me(request: HttpRequest):
         "role": access.role_of(user),
         "organisation_id": user.organisation_id,
         "organisation": str(user.organisation) if user.organisation_id else None,
-    })
+    }, response)
 
 
 class TokenIn(Schema):
