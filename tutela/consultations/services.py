@@ -617,28 +617,66 @@ def _comment_submit(
                                        % {"n": question.number}})
             if value:
                 question_answers.append((question, value[:MAX_COMMENT_CHARS]))
+    receipt = _receipt(consultation)
+    user = actor if is_user else None
+    # The entry ``audit.record`` would write (target_id once the comment has its id).
+    entry = {
+        "at": timezone.now(), "actor_id": user.pk if user else None, "actor_label": user.email if user else "",
+        "action": "comment.submitted", "target_type_id": ContentType.objects.get_for_model(Comment).pk,
+        "target_label": receipt[:300],
+        "changes": {"receipt": [None, receipt], "target": [None, target],
+                    "paragraph": [None, paragraph.number if paragraph else None]},
+    }
+    changed = []
+    if respondent is not None:
+        changed = [name for name, value in fields.items() if getattr(respondent, name) != value]
+        if is_illustrative and not respondent.is_illustrative:
+            changed.append("is_illustrative")
+    mail = notify and respondent is not None and bool(respondent.user_id or respondent.email)
+    queued = _task_row(tasks.send_comment_receipt, comment_id=0) if mail else None  # args_kwargs: set below
+    comment = Comment(
+        consultation=consultation, respondent=respondent, target=target, paragraph=paragraph, quote=quote,
+        comment_type=comment_type, text=text, proposed_change=proposed_change, channel=channel, session=session,
+        submission_key=submission_key, received_at=now, receipt=receipt,
+        text_hash=similarity.text_hash(text), signature=similarity.signature(text), is_illustrative=is_illustrative,
+    )
+    if (connection.vendor == "postgresql" and not savepoint and respondent is not None and not changed
+            and not checked and not question_answers and (queued is not None or not mail)):
+        # The usual comment: it, its audit entry and its receipt task in ONE statement, which is
+        # its own transaction (one round trip, one commit). See ``statements.insert_with``.
+        dependents = [(AuditEntry, entry, {"target_id": "new.id::text"})]
+        if queued is not None:
+            del queued["args_kwargs"]
+            dependents.append((queued.pop("model"), queued, {
+                "args_kwargs": "jsonb_build_object('args', '[]'::jsonb, 'kwargs', jsonb_build_object('comment_id', new.id))"}))
+        try:
+            pk = statements.insert_with(Comment, _insert_values(comment), on_conflict_do_nothing=("respondent", "submission_key"),
+                                        dependents=dependents)
+        except IntegrityError as exc:
+            if "receipt" not in str(exc):
+                raise
+            raise _ReceiptTaken from exc  # nothing was stored: the whole submission is tried again
+        if pk is None:  # a double click or a retry (the insert waited for a concurrent twin to commit)
+            return Comment.objects.get(respondent=respondent, submission_key=submission_key)
+        comment.pk = pk
+        comment._state.adding, comment._state.db = False, connection.alias
+        return comment
     with transaction.atomic():
         if respondent is None:
             if channel == Comment.Channel.IN_PERSON:
                 respondent = Respondent.objects.create(consultation=consultation, confirmed_at=now)
             else:  # this account's first comment here (a concurrent first one: get_or_create's retry)
                 respondent, _created = Respondent.objects.get_or_create(consultation=consultation, user=actor)
-        comment = Comment(
-            consultation=consultation, respondent=respondent, target=target, paragraph=paragraph, quote=quote,
-            comment_type=comment_type, text=text, proposed_change=proposed_change, channel=channel, session=session,
-            submission_key=submission_key, received_at=now, receipt=_receipt(consultation),
-            text_hash=similarity.text_hash(text), signature=similarity.signature(text), is_illustrative=is_illustrative,
-        )
+            comment.respondent = respondent
+            changed = [name for name, value in fields.items() if getattr(respondent, name) != value]
+            if is_illustrative and not respondent.is_illustrative:
+                changed.append("is_illustrative")
         if not _comment_insert(comment, consultation, savepoint):
             # The same (respondent, key) is stored: a double click or a retry. The insert waited for
             # a concurrent twin to commit (unique index), so the stored one is visible now.
             return Comment.objects.get(respondent=respondent, submission_key=submission_key)
-        changed = [name for name, value in fields.items() if getattr(respondent, name) != value]
         for name in changed:
-            setattr(respondent, name, fields[name])
-        if is_illustrative and not respondent.is_illustrative:
-            respondent.is_illustrative = True
-            changed.append("is_illustrative")
+            setattr(respondent, name, True if name == "is_illustrative" else fields[name])
         if changed:  # the same details as last time (the usual case) write nothing
             respondent.save(update_fields=changed)
         for upload, kind in checked:
@@ -656,25 +694,24 @@ def _comment_submit(
                 defaults={"text": "" if question.kind == question.Kind.CHOICE else value,
                           "choice": value if question.kind == question.Kind.CHOICE else ""},
             )
-        # The entry ``audit.record`` would write, sent as one prepared INSERT (see ``statements``).
-        user = actor if is_user else None
-        statements.insert(AuditEntry, {
-            "at": timezone.now(), "actor_id": user.pk if user else None, "actor_label": user.email if user else "",
-            "action": "comment.submitted", "target_type_id": ContentType.objects.get_for_model(Comment).pk,
-            "target_id": str(comment.pk), "target_label": comment.receipt[:300],
-            "changes": {"receipt": [None, comment.receipt], "target": [None, target],
-                        "paragraph": [None, paragraph.number if paragraph else None]},
-        })
+        entry["target_label"] = comment.receipt[:300]  # a savepoint retry may have renumbered it
+        entry["changes"]["receipt"] = [None, comment.receipt]
+        statements.insert(AuditEntry, {**entry, "target_id": str(comment.pk)})
         if notify and (respondent.user_id or respondent.email):
             _enqueue_after_commit(tasks.send_comment_receipt, comment_id=comment.pk)
     return comment
+
+
+def _insert_values(obj: Any, pk: bool = False) -> dict[str, Any]:
+    """The column values the ORM would insert for ``obj`` (its defaults and ``pre_save`` applied)."""
+    return {f.attname: f.pre_save(obj, True) for f in obj._meta.concrete_fields if pk or not f.primary_key}
 
 
 def _comment_insert(comment: Comment, consultation: Consultation, savepoint: bool) -> bool:
     """Insert ``comment`` (one prepared statement); False when its (respondent, submission_key) is
     already stored. A receipt collision takes a new number inside a savepoint, or else rolls the
     whole submission back (``_ReceiptTaken``): the common path needs no savepoint."""
-    values = {f.attname: f.pre_save(comment, True) for f in Comment._meta.concrete_fields if not f.primary_key}
+    values = _insert_values(comment)
     for _attempt in range(3):
         try:
             if savepoint:
@@ -697,22 +734,31 @@ def _comment_insert(comment: Comment, consultation: Consultation, savepoint: boo
     raise ValidationError(_("Could not number the comment; send it again."))  # pragma: no cover
 
 
+def _task_row(task: Any, **kwargs: Any) -> dict[str, Any] | None:
+    """The row ``DatabaseBackend.enqueue`` writes for ``task`` (with "model": its model), or None
+    when tasks do not go to the database. One prepared INSERT of it costs a fraction of the
+    backend's ORM ``create``; the backend's own check of the task runs as in ``enqueue``."""
+    backend = task.get_backend()
+    if backend.__class__.__name__ != "DatabaseBackend":
+        return None
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    backend.validate_task(task)
+    row = DBTaskResult(
+        id=backend._get_id(), args_kwargs=normalize_json({"args": [], "kwargs": kwargs}), priority=task.priority,
+        task_path=task.module_path, queue_name=task.queue_name, run_after=task.run_after or get_date_max(),
+        backend_name=backend.alias,
+    )
+    return {"model": DBTaskResult, **_insert_values(row, pk=True)}
+
+
 def _enqueue_after_commit(task: Any, **kwargs: Any) -> None:
     """Run ``task`` only once the current transaction has committed. With the database task
     backend the task row is written in the same transaction (one commit, and a worker sees it
-    only after the commit), as the row ``DatabaseBackend.enqueue`` writes, by one prepared
-    INSERT; otherwise (inline tasks) it is enqueued from ``on_commit``."""
-    backend = task.get_backend()
-    if backend.__class__.__name__ == "DatabaseBackend":
-        from django_tasks_db.models import DBTaskResult, get_date_max
-
-        backend.validate_task(task)
-        row = DBTaskResult(
-            id=backend._get_id(), args_kwargs=normalize_json({"args": [], "kwargs": kwargs}), priority=task.priority,
-            task_path=task.module_path, queue_name=task.queue_name, run_after=task.run_after or get_date_max(),
-            backend_name=backend.alias,
-        )
-        statements.insert(DBTaskResult, {f.attname: f.pre_save(row, True) for f in DBTaskResult._meta.concrete_fields})
+    only after the commit); otherwise (inline tasks) it is enqueued from ``on_commit``."""
+    row = _task_row(task, **kwargs)
+    if row is not None:
+        statements.insert(row.pop("model"), row)
     else:
         transaction.on_commit(partial(task.enqueue, **kwargs))
 

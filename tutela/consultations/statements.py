@@ -93,3 +93,39 @@ def insert(model: type[models.Model], values: dict[str, Any], *, on_conflict_do_
             return values[model._meta.pk.name] if cursor.rowcount else None
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+@functools.cache
+def _insert_with(alias: str, model: type[models.Model], names: tuple[str, ...], conflict: tuple[str, ...],
+                 dependents: tuple[tuple[type[models.Model], tuple[str, ...], tuple[tuple[str, str], ...]], ...]) -> tuple[str, list]:
+    conn = connections[alias]
+    qn = conn.ops.quote_name
+    sql, fields = _insert(alias, model, names, conflict)
+    fields = list(fields)  # the cached list of ``_insert`` stays as it is
+    parts = [f"WITH new AS ({sql})"]
+    for i, (dep, dep_names, exprs) in enumerate(dependents):
+        meta = dep._meta
+        dep_fields = [meta.get_field(name) for name in dep_names]
+        fields += dep_fields
+        # Typed: a bare parameter in a SELECT list would be taken for text.
+        columns = [qn(f.column) for f in dep_fields] + [qn(meta.get_field(name).column) for name, _expr in exprs]
+        values = [f"%s::{f.cast_db_type(conn)}" for f in dep_fields] + [expr for _name, expr in exprs]
+        parts.append(f", d{i} AS (INSERT INTO {qn(meta.db_table)} ({', '.join(columns)}) SELECT {', '.join(values)} FROM new)")
+    parts.append(f" SELECT {qn(model._meta.pk.column)} FROM new")
+    return "".join(parts), fields
+
+
+def insert_with(model: type[models.Model], values: dict[str, Any], *, on_conflict_do_nothing: tuple[str, ...],
+                dependents: list[tuple[type[models.Model], dict[str, Any], dict[str, str]]]) -> Any:
+    """PostgreSQL: ``insert`` plus, in the same statement (so in its own transaction, with one
+    commit), one row of each dependent model for the new row, or none when nothing was inserted.
+    A dependent is (model, field name → Python value, field name → SQL expression over
+    ``new.id``, the new row's key), e.g. ``{"target_id": "new.id::text"}``."""
+    key = tuple((dep, tuple(dep_values), tuple(exprs.items())) for dep, dep_values, exprs in dependents)
+    sql, fields = _insert_with(connection.alias, model, tuple(values), on_conflict_do_nothing, key)
+    all_values = [*values.values()] + [v for _dep, dep_values, _exprs in dependents for v in dep_values.values()]
+    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, all_values, strict=True)]
+    with _cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None

@@ -254,3 +254,52 @@ def test_with_the_database_task_backend_the_receipt_task_commits_with_the_commen
     with pytest.raises(ValidationError):
         submit("", submission_key="empty")  # refused: no comment, no task
     assert DBTaskResult.objects.count() == 1 and Comment.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_usual_comment_writes_what_the_orm_and_the_task_backend_would(submit, monkeypatch, stakeholder):
+    """Outside a transaction, an account's next comment with unchanged details is one statement on
+    PostgreSQL (comment, audit entry, receipt task); on SQLite the same rows come from the general path."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.tasks import task_backends
+    from django.test.utils import CaptureQueriesContext
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    backend = DatabaseBackend(alias="default", params={"QUEUES": ["default"]})
+    monkeypatch.setattr(task_backends._connections, "default", backend, raising=False)
+    submit("First, which makes the respondent.", submission_key="one")
+    with CaptureQueriesContext(connection) as queries:
+        comment = submit("Second, the usual case.", submission_key="two", comment_type="editorial")
+    if connection.vendor == "postgresql":
+        writes = [q["sql"] for q in queries.captured_queries if "SELECT" not in q["sql"][:20]]
+        assert len(writes) == 1 and "WITH new AS (INSERT INTO" in writes[0], writes
+    twice = submit("Second, the usual case.", submission_key="two", comment_type="editorial")  # a double click
+    assert twice.pk == comment.pk and twice.receipt == comment.receipt
+    stored = Comment.objects.get(submission_key="two")
+    assert (stored.pk, stored.receipt, stored.comment_type, stored.text) == (
+        comment.pk, comment.receipt, "editorial", "Second, the usual case.")
+    assert stored.received_at == comment.received_at and stored.status == "pending" and stored.channel == "online"
+    entry = AuditEntry.objects.get(action="comment.submitted", target_id=str(comment.pk))
+    assert (entry.actor, entry.actor_label, entry.target_type, entry.target_label) == (
+        stakeholder, stakeholder.email, ContentType.objects.get_for_model(Comment), comment.receipt)
+    assert entry.changes == {"receipt": [None, comment.receipt], "target": [None, "paragraph"], "paragraph": [None, "1"]}
+    assert AuditEntry.objects.filter(action="comment.submitted").count() == 2  # the double click wrote nothing
+    rows = DBTaskResult.objects.filter(task_path="tutela.consultations.tasks.send_comment_receipt")
+    assert rows.count() == 2
+    row = rows.get(args_kwargs__kwargs__comment_id=comment.pk)
+    assert row.args_kwargs == {"args": [], "kwargs": {"comment_id": comment.pk}}
+    assert (row.status, row.queue_name, row.backend_name, row.priority, row.run_after) == (
+        "READY", "default", "default", 0, get_date_max())
+    assert row in DBTaskResult.objects.ready()  # a worker picks it up
+    assert row.task_result.kwargs == {"comment_id": comment.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_changed_stakeholder_detail_is_saved_with_the_next_comment(submit):
+    first = submit("First.", submission_key="one")
+    second = submit("Second.", submission_key="two", details={**DETAILS, "country": "JP", "consent_to_list": False})
+    assert first.respondent_id == second.respondent_id
+    respondent = Respondent.objects.get(pk=second.respondent_id)
+    assert respondent.country == "JP" and not respondent.consent_to_list
