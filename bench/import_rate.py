@@ -67,6 +67,23 @@ with path.open("rb") as fh:
     job = services.import_job_create(actor=user, kind=kind, upload=io.BufferedReader(fh), name=path.name, size=size)
 ImportJob.objects.filter(pk=job.pk).update(mode=mode, status="queued")
 rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def server_cpu() -> float | None:
+    """CPU seconds of this connection's PostgreSQL backend (same machine only), from /proc."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    try:
+        fields = Path(f"/proc/{connection.connection.info.backend_pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+server_before = server_cpu()
 usage = resource.getrusage(resource.RUSAGE_SELF)
 cpu_before = usage.ru_utime + usage.ru_stime
 load_before = os.getloadavg()
@@ -81,11 +98,13 @@ else:
     job = services.import_job_run(job_id=job.pk)
 seconds = time.perf_counter() - started
 usage = resource.getrusage(resource.RUSAGE_SELF)
-cpu = usage.ru_utime + usage.ru_stime - cpu_before  # this process only; PostgreSQL's share is not in it
+cpu = usage.ru_utime + usage.ru_stime - cpu_before  # this process only; PostgreSQL's share is server_cpu_s
+server = server_cpu()
+server_s = round(server - server_before, 1) if server is not None and server_before is not None else None
 print(json.dumps({"kind": kind, "rows": rows, "mode": mode, "path": job.report.get("path"), "imported": job.imported_rows,
                   "valid": job.valid_rows, "status": job.status, "seconds": round(seconds, 1),
                   "rows_per_s": round(job.total_rows / seconds),
-                  "python_cpu_s": round(cpu, 1), "rows_per_python_cpu_s": round(job.total_rows / cpu), "peak_rss_mb_before": round(rss_before / 1024),
+                  "python_cpu_s": round(cpu, 1), "rows_per_python_cpu_s": round(job.total_rows / cpu), "server_cpu_s": server_s, "peak_rss_mb_before": round(rss_before / 1024),
                   "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "file_mb": round(size / 1048576, 1),
                   "load_before": [round(v, 2) for v in load_before], "load_after": [round(v, 2) for v in os.getloadavg()]}))
 path.unlink()

@@ -155,6 +155,31 @@ def _quick_agrees(spec: Any, names: list[str], number: int, cells: list[str], re
     return same
 
 
+def _check_batch(spec: Any, names: list[str], batch: list, quick: Any, ctx: Context, bad: Any) -> tuple[list, Any]:
+    """Bulk path: the records of a batch's valid rows (bad rows go to ``bad``), and the quick check to
+    use for the next batch (None once it has disagreed with ``build``)."""
+    spec.prefetch(names, batch, ctx)
+    records = []
+    compare = quick is not None  # the first quick record of each batch, against build's
+    for number, cells in batch:
+        record = quick(cells) if quick is not None else None
+        if record is not None and compare:
+            compare = False
+            if not _quick_agrees(spec, names, number, cells, record, ctx):
+                quick = record = None
+        if record is not None:
+            records.append(record)
+            continue
+        number, row, extra = _cells(names, number, cells)
+        try:
+            if extra:
+                raise _extra_cells(extra)
+            records.append(spec.build(row, ctx))
+        except RowProblems as exc:
+            bad(number, exc)
+    return records, quick
+
+
 def import_job_run(*, job_id: int) -> ImportJob:
     """Do the work of a queued job, in one transaction; commit only what the mode allows.
 
@@ -201,26 +226,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
                         quick = spec.quick(names, ctx)
                         with spec.writing() if writing else nullcontext():
                             for batch in _batches(rows, BULK_BATCH):
-                                spec.prefetch(names, batch, ctx)
-                                records = []
-                                compare = quick is not None  # the first quick record of each batch, against build's
-                                for number, cells in batch:
-                                    record = quick(cells) if quick is not None else None
-                                    if record is not None:
-                                        if compare:
-                                            compare = False
-                                            if not _quick_agrees(spec, names, number, cells, record, ctx):
-                                                quick = record = None
-                                        if record is not None:
-                                            records.append(record)
-                                            continue
-                                    number, row, extra = _cells(names, number, cells)
-                                    try:
-                                        if extra:
-                                            raise _extra_cells(extra)
-                                        records.append(spec.build(row, ctx))
-                                    except RowProblems as exc:
-                                        bad(number, exc)
+                                records, quick = _check_batch(spec, names, batch, quick, ctx, bad)
                                 counts["rows"] += len(batch)
                                 counts["valid"] = counts["rows"] - counts["bad"]
                                 write(records)
