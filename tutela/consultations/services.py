@@ -811,17 +811,24 @@ def comment_moderate(*, actor: Any, comment: Comment, action: str, reason: str =
 
 @transaction.atomic
 def comment_group_moderate(*, actor: Any, group: CommentGroup, action: str, reason: str = "") -> int:
-    """Decide a whole near-duplicate group at once; every member is logged."""
+    """Decide a whole near-duplicate group at once; every member is logged. Set-based whatever the
+    group's size (a campaign of 120,000 letters): one UPDATE of the members, one INSERT … SELECT
+    of their moderation log entries."""
     _require_write(actor, group.consultation)
     reason = _moderation_check(action, reason)
-    ids = list(group.comments.values_list("pk", flat=True))
-    Comment.objects.filter(pk__in=ids).update(status=action, moderation_reason=reason)
-    ModerationAction.objects.bulk_create(
-        [ModerationAction(comment_id=i, action=action, reason=reason, actor=actor) for i in ids], batch_size=2000
-    )
+    members = CommentGroupMember.objects.filter(group=group).values("comment_id")
+    n = Comment.objects.filter(pk__in=members).update(status=action, moderation_reason=reason)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO consultations_moderationaction (comment_id, action, reason, actor_id, at)"
+            " SELECT c.id, %s, %s, %s, %s FROM consultations_commentgroupmember m"
+            " JOIN consultations_comment c ON c.id = m.comment_id WHERE m.group_id = %s",
+            [action, reason, getattr(actor, "pk", None), connection.ops.adapt_datetimefield_value(timezone.now()),
+             group.pk],
+        )
     audit.record(actor=actor, action=f"comment_group.{action}", target=group,
-                 changes={"comments": [None, len(ids)], "reason": [None, reason]})
-    return len(ids)
+                 changes={"comments": [None, n], "reason": [None, reason]})
+    return n
 
 
 @transaction.atomic
