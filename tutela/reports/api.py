@@ -142,7 +142,5 @@ def export_report(request: HttpRequest, report_id: int, fmt: str):
         return HttpResponse(rendering.to_docx(doc), content_type=(
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
     if fmt == "html":
-        from django.template.loader import render_to_string
-
-        return HttpResponse(render_to_string("reports/report_print.html", {"doc": doc, "report": report}))
+        return HttpResponse(rendering.to_html(doc))
     raise HttpError(404, "Unknown format: use md, html, pdf or docx.")

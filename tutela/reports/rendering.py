@@ -5,6 +5,7 @@ later changes to the records do not alter it. Sources are resolved to links at r
 record deleted after sign-off is shown by its frozen label with a note.
 """
 
+import html
 import io
 import re
 from collections import defaultdict
@@ -15,6 +16,7 @@ from django.db import connections, router
 from django.db.models.expressions import RawSQL
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from . import prose
 
@@ -56,10 +58,7 @@ def snapshot_of(report, *, numbers: tuple[int, int] | None = None) -> dict[str, 
     ``numbers=(first, last)`` reads only the paragraphs numbered first..last (one page of the editor).
     """
     paragraphs = []
-    rows = report.paragraphs.all()
-    if numbers is not None:
-        rows = rows.filter(order__gte=numbers[0], order__lte=numbers[1])
-    rows = rows.order_by("order", "pk").values_list(
+    rows = _rows(report, numbers).values_list(
         "pk", "order", "section", "origin", "sentences", "bullets", "edited_text", "is_edited", "is_stale",
         "pending_sentences")
     for pk, order, section, origin, sentences, bullets, edited_text, is_edited, is_stale, pending in rows:
@@ -77,6 +76,17 @@ def snapshot_of(report, *, numbers: tuple[int, int] | None = None) -> dict[str, 
             "sources": _sources(sentences, bullets),
             "id": pk,
         })
+    return _head(report, paragraphs)
+
+
+def _rows(report, numbers: tuple[int, int] | None):
+    rows = report.paragraphs.all()
+    if numbers is not None:
+        rows = rows.filter(order__gte=numbers[0], order__lte=numbers[1])
+    return rows.order_by("order", "pk")
+
+
+def _head(report, paragraphs: list[dict]) -> dict[str, Any]:
     return {
         "title": report.title,
         "presented_to": report.presented_to,
@@ -99,17 +109,42 @@ def document(report, *, links: bool = True, numbers: tuple[int, int] | None = No
     """What to render: the frozen snapshot of a final report, else the live draft; with links resolved.
 
     ``links=False`` for renderings that show no sources (the HTML and PDF documents): the sources
-    are then not looked up. ``numbers=(first, last)``: only the paragraphs numbered first..last.
+    are then not looked up, and a live draft's paragraphs may hold only what those documents show
+    (number, section, text, bullets). ``numbers=(first, last)``: only the paragraphs numbered first..last.
     """
     if report.is_final and report.snapshot:
         data = report.snapshot
         if numbers is not None:
             data = {**data, "paragraphs": [p for p in data["paragraphs"] if numbers[0] <= p["number"] <= numbers[1]]}
+    elif not links and connections[router.db_for_read(report.paragraphs.model)].vendor == "postgresql":
+        data = _head(report, _texts(report, numbers))
     else:
         data = snapshot_of(report, numbers=numbers)
     if links:
         _resolve(data["paragraphs"])
     return data
+
+
+# The paragraph's generated text (its sentences joined by spaces) and its bullets' texts, taken out of the
+# JSON by PostgreSQL: the sources, most of a paragraph's JSON, never travel or get parsed.
+_SENTENCES_TEXT = ("COALESCE((SELECT string_agg(e->>'text', ' ' ORDER BY i) FROM "
+                   "jsonb_array_elements({table}.sentences) WITH ORDINALITY AS t(e, i)), '')")
+_BULLETS_TEXT = "ARRAY(SELECT e->>'text' FROM jsonb_array_elements({table}.bullets) WITH ORDINALITY AS t(e, i) ORDER BY i)"
+
+
+def _texts(report, numbers: tuple[int, int] | None) -> list[dict]:
+    """What the HTML and PDF documents show of a live draft's paragraphs (PostgreSQL)."""
+    from django.contrib.postgres.fields import ArrayField
+    from django.db.models import TextField
+
+    model = report.paragraphs.model
+    table = connections[router.db_for_read(model)].ops.quote_name(model._meta.db_table)
+    rows = _rows(report, numbers).values_list(
+        "order", "section", "edited_text", "is_edited",
+        RawSQL(_SENTENCES_TEXT.format(table=table), (), output_field=TextField()),
+        RawSQL(_BULLETS_TEXT.format(table=table), (), output_field=ArrayField(TextField())))
+    return [{"number": order, "section": section, "text": edited_text if is_edited else text, "bullets": bullets}
+            for order, section, edited_text, is_edited, text, bullets in rows]
 
 
 def _resolve(paragraphs: list[dict]) -> None:
@@ -220,6 +255,33 @@ def to_markdown(data: dict[str, Any], *, site_url: str = "") -> str:
 
 # --- HTML and PDF -----------------------------------------------------------------------------
 
+def paragraphs_html(data: dict[str, Any]) -> SafeString:
+    """The numbered paragraphs (with pillar headings and bullets) as HTML, every text escaped.
+
+    Written here rather than by a template loop: the loop cost 0.15–0.2 s of CPU for 10,000
+    paragraphs, this a few hundredths. Same markup as before (``_document.html`` puts it in place).
+    """
+    esc = html.escape  # & < > " ' — what the template's autoescape escapes
+    by_pillar = data["structure"] == "by_pillar"
+    out = ['<ol class="report">\n']
+    section = None
+    for p in data["paragraphs"]:
+        if p["section"] != section:
+            section = p["section"]
+            if by_pillar and section:
+                out.append(f'<li class="section-heading" role="presentation"><h2>{esc(section)}</h2></li>\n')
+        bullets = "".join(f"<li>{esc(b)}</li>" for b in p["bullets"])
+        out.append(f'<li value="{int(p["number"])}"><p>{esc(p["text"])}</p>'
+                   f'{f"<ul>{bullets}</ul>" if bullets else ""}</li>\n')
+    out.append("</ol>")
+    return mark_safe("".join(out))  # noqa: S308 — every piece of text above is escaped
+
+
+def to_html(data: dict[str, Any], template: str = "reports/report_print.html") -> str:
+    """The report as one HTML document (``report_pdf.html``: the page WeasyPrint sets)."""
+    return render_to_string(template, {"doc": data, "paragraphs_html": paragraphs_html(data)})
+
+
 # From this many paragraphs on, the PDF is set by the direct writer (``pdf.py``) when it can set every
 # character; WeasyPrint needs about a minute for a thousand pages.
 DIRECT_PDF_FROM = 150
@@ -232,8 +294,7 @@ def to_pdf(data: dict[str, Any]) -> bytes:
         return pdf.write(data)
     from weasyprint import HTML
 
-    html = render_to_string("reports/report_pdf.html", {"doc": data})
-    return HTML(string=html).write_pdf()
+    return HTML(string=to_html(data, "reports/report_pdf.html")).write_pdf()
 
 
 # --- DOCX -------------------------------------------------------------------------------------

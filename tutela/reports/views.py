@@ -129,7 +129,7 @@ def report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     elif fmt == "pdf":
         response = HttpResponse(rendering.to_pdf(doc), content_type="application/pdf")
     else:
-        return render(request, "reports/report_print.html", {"doc": doc, "report": report})
+        return HttpResponse(rendering.to_html(doc))
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 

@@ -1,5 +1,6 @@
 """Exports of long reports: the direct PDF writer and the DOCX written in one piece."""
 
+import html
 import os
 import re
 import subprocess
@@ -16,7 +17,14 @@ from tutela.initiatives.models import Pillar
 from tutela.initiatives.services import initiative_create
 from tutela.reports import rendering
 from tutela.reports.models import Report
-from tutela.reports.services import paragraph_add, report_create, report_draft
+from tutela.reports.services import (
+    paragraph_add,
+    paragraph_edit,
+    paragraph_merge_next,
+    report_create,
+    report_draft,
+    report_update,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +125,28 @@ def test_the_html_document_carries_the_header_and_paragraphs_and_escapes_record_
     assert "Council Working Group on Child Online Protection (CWG-COP)" in html and "8th meeting" in html
     assert "Click Safe, Click Clever" in html and 'value="11"' in html
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
+
+
+def test_the_html_and_pdf_documents_read_the_same_text_as_the_full_document(demo, client):
+    """They read only texts (taken out of the JSON by PostgreSQL): edited, merged and free paragraphs,
+    bullets and pillar headings must come out as the full document has them, escaped in the HTML."""
+    report, sec = demo
+    report = report_update(actor=sec, report=report, structure=Report.Structure.BY_PILLAR)
+    third = report.paragraphs.get(order=3)
+    paragraph_edit(actor=sec, paragraph=third, text="Edited <b>text</b> & “quotes” 'too'")
+    paragraph_merge_next(actor=sec, paragraph=report.paragraphs.get(order=8))
+    paragraph_add(actor=sec, report=report, text="<script>alert(1)</script>\nsecond line", after=1)
+    light = rendering.document(report, links=False)["paragraphs"]
+    full = rendering.document(report)["paragraphs"]
+    assert [(p["number"], p["section"], p["text"], p["bullets"]) for p in light] == [
+        (p["number"], p["section"], p["text"], p["bullets"]) for p in full]
+    assert any(p["bullets"] for p in full) and any(p["section"] for p in full)
+    client.force_login(sec)
+    page = client.get(f"/reports/{report.pk}/export.html").content.decode()
+    for p in full:
+        assert f'<li value="{p["number"]}"><p>{html.escape(p["text"])}</p>' in page
+        for b in p["bullets"]:
+            assert f"<li>{html.escape(b)}</li>" in page
+    changes = [p["section"] for i, p in enumerate(full) if p["section"] and (i == 0 or full[i - 1]["section"] != p["section"])]
+    assert re.findall(r"<h2>(.*?)</h2>", page) == [html.escape(s) for s in changes]
+    assert "<script>" not in page and "<b>text</b>" not in page
