@@ -38,21 +38,23 @@ for round in $(seq 12); do
   read -r COUNT BACKENDS < <(backends)
   [ "$COUNT" -ge "${BENCH_WORKERS:-4}" ] && break
 done
-cpu() {  # user + system seconds of the given pids (from /proc, in clock ticks)
+ticks() { [ -r "/proc/$1/stat" ] && awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat" || echo 0; }
+cpu() {  # user + system clock ticks of the given pids (from /proc)
   local total=0 pid
-  for pid in $(echo "$1" | tr ',' ' '); do
-    [ -r "/proc/$pid/stat" ] && total=$((total + $(awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$pid/stat")))
-  done
+  for pid in $(echo "$1" | tr ',' ' '); do total=$((total + $(ticks "$pid"))); done
   echo "$total"
 }
 WORKERS=$(pgrep -P "$(cat "$OUT/gunicorn.pid")" | tr '\n' ',' | sed 's/,$//')
 echo "warm-up: $round round(s) of 5 s; database connections: $COUNT ($BACKENDS)"
-W0=$(cpu "$WORKERS"); P0=$(cpu "$BACKENDS"); LOAD0=$(cut -d' ' -f1 /proc/loadavg)
+declare -A BEFORE; for pid in ${BACKENDS//,/ }; do BEFORE[$pid]=$(ticks "$pid"); done
+W0=$(cpu "$WORKERS"); LOAD0=$(cut -d' ' -f1 /proc/loadavg)
 BENCH_RUN=$(date +%s)b /usr/bin/time -f "%U %S" -o "$OUT/wrk.cpu" wrk -t "${BENCH_WRK_THREADS:-2}" -c "${BENCH_CONNECTIONS:-32}" -d "${BENCH_SECONDS:-60}s" \
   --latency -s bench/consultations_intake.lua http://127.0.0.1:8112 | tail -1 | tee "$OUT/wrk.json"
-W1=$(cpu "$WORKERS"); P1=$(cpu "$BACKENDS"); LOAD1=$(cut -d' ' -f1 /proc/loadavg)
+# Backends: those alive now (a thread may have connected during the run: all of its CPU counts).
+W1=$(cpu "$WORKERS"); LOAD1=$(cut -d' ' -f1 /proc/loadavg); read -r _ BACKENDS < <(backends)
+P=0; for pid in ${BACKENDS//,/ }; do P=$((P + $(ticks "$pid") - ${BEFORE[$pid]:-0})); done
 HZ=$(getconf CLK_TCK)
-.venv/bin/python - "$OUT/wrk.json" "$OUT/wrk.cpu" "$HZ" "$((W1 - W0))" "$((P1 - P0))" "$LOAD0" "$LOAD1" <<'PY'
+.venv/bin/python - "$OUT/wrk.json" "$OUT/wrk.cpu" "$HZ" "$((W1 - W0))" "$P" "$LOAD0" "$LOAD1" <<'PY'
 import json, sys
 run = json.load(open(sys.argv[1]))
 wrk_cpu = sum(map(float, open(sys.argv[2]).read().split()[-2:]))

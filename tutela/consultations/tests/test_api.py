@@ -32,6 +32,15 @@ def test_submitting_a_comment_returns_the_receipt_and_a_retry_stores_it_once(cli
                "country": "KE", "submission_key": "retry-1"}
     first = client.post(f"{BASE}/{consultation.pk}/comments", payload, content_type="application/json", **_auth(stakeholder))
     assert first.status_code == 201, first.content
+    # Written directly by the view: it must still be what ReceiptOut declares, in ninja's JSON form.
+    from datetime import datetime
+
+    from tutela.consultations.api import ReceiptOut
+
+    body = first.json()
+    assert ReceiptOut.model_validate(body).model_dump(mode="json").keys() == body.keys()
+    assert body["status"] == "pending" and body["target"] == "paragraph" and body["paragraph_id"] == paragraphs["3"].pk
+    assert body["received_at"].endswith("Z") and datetime.fromisoformat(body["received_at"])
     second = client.post(f"{BASE}/{consultation.pk}/comments", payload, content_type="application/json", **_auth(stakeholder))
     assert second.json()["receipt"] == first.json()["receipt"]
     comment = Comment.objects.get()
