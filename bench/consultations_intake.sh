@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Comment intake under gunicorn + PostgreSQL with wrk on loopback (port 8112). Needs the BENCH
 # consultation made by bench/consultations_bench.py in the same database. Duration, workers,
-# connections and accounts: BENCH_SECONDS (60), BENCH_WORKERS (4), BENCH_CONNECTIONS (32), BENCH_USERS (200);
-# BENCH_GUNICORN_ARGS adds gunicorn options (e.g. "-k gthread --threads 4").
+# connections and accounts: BENCH_SECONDS (60), BENCH_WORKERS (4), BENCH_CONNECTIONS (32), BENCH_USERS (200).
+# Workers are gthread with BENCH_THREADS (4) threads each, which keeps connections alive between
+# requests (the sync worker closes each one: ~1.5 ms more CPU per comment, see
+# bench/consultations_RESULTS.md); BENCH_THREADS=0 runs sync workers. BENCH_GUNICORN_ARGS adds options.
 #
 # Besides comments/s (which on a shared machine says as much about the other users as about us),
 # it prints the CPU each side spent per comment during the timed run only (after a warm-up, so
 # worker start-up is not counted): the gunicorn workers, the PostgreSQL backends serving them,
 # and wrk. Their sum is what one comment costs the machine; 2 cores / that sum is the rate an
-# otherwise idle 2-core machine could reach.
+# otherwise idle 2-core machine could reach. wrk's --timeout is 10 s (BENCH_TIMEOUT), not its 2 s
+# default: wrk drops slower answers from its latency figures and counts them as "timeout" errors,
+# though they arrive (and are checked) like the others; with 10 s a slow answer shows in max_ms.
 set -euo pipefail
 cd "${BENCH_APP_DIR:-$(dirname "$0")/..}"
 export DATABASE_URL=${DATABASE_URL:-postgres://tutela:tutela@127.0.0.1:5432/tutela_consultations_bench}
@@ -20,7 +24,8 @@ DB=${DATABASE_URL##*/}
 read -r CONSULTATION PARAGRAPH < <(.venv/bin/python bench/consultations_intake.py prepare "$OUT/tokens" "${BENCH_USERS:-200}")
 # shellcheck disable=SC2086
 .venv/bin/gunicorn config.wsgi:application -b 127.0.0.1:8112 -w "${BENCH_WORKERS:-4}" --pid "$OUT/gunicorn.pid" \
-  --daemon --log-level warning --error-logfile "$OUT/gunicorn.log" ${BENCH_GUNICORN_ARGS:-}
+  --daemon --log-level warning --error-logfile "$OUT/gunicorn.log" ${BENCH_GUNICORN_ARGS:-} \
+  $([ "${BENCH_THREADS:-4}" != 0 ] && echo "-k gthread --threads ${BENCH_THREADS:-4}")
 trap 'kill "$(cat "$OUT/gunicorn.pid")"' EXIT
 sleep 3
 export BENCH_TOKENS=$OUT/tokens BENCH_CONSULTATION=$CONSULTATION BENCH_PARAGRAPH=$PARAGRAPH BENCH_RECEIPTS=$OUT/receipts
@@ -48,11 +53,18 @@ WORKERS=$(pgrep -P "$(cat "$OUT/gunicorn.pid")" | tr '\n' ',' | sed 's/,$//')
 echo "warm-up: $round round(s) of 5 s; database connections: $COUNT ($BACKENDS)"
 declare -A BEFORE; for pid in ${BACKENDS//,/ }; do BEFORE[$pid]=$(ticks "$pid"); done
 W0=$(cpu "$WORKERS"); LOAD0=$(cut -d' ' -f1 /proc/loadavg)
+# Backends come and go during the run (one per gunicorn thread, closed after CONN_MAX_AGE), so
+# their CPU is sampled every second by pid; a backend first seen during the run counts from 0.
+: > "$OUT/backends.ticks"
+( while sleep 1; do read -r _ now < <(backends); for pid in ${now//,/ }; do echo "$pid $(ticks "$pid")"; done; done \
+  >> "$OUT/backends.ticks" ) &
+SAMPLER=$!
 BENCH_RUN=$(date +%s)b /usr/bin/time -f "%U %S" -o "$OUT/wrk.cpu" wrk -t "${BENCH_WRK_THREADS:-2}" -c "${BENCH_CONNECTIONS:-32}" -d "${BENCH_SECONDS:-60}s" \
-  --latency -s bench/consultations_intake.lua http://127.0.0.1:8112 | tail -1 | tee "$OUT/wrk.json"
-# Backends: those alive now (a thread may have connected during the run: all of its CPU counts).
+  --timeout "${BENCH_TIMEOUT:-10}s" --latency -s bench/consultations_intake.lua http://127.0.0.1:8112 | tail -1 | tee "$OUT/wrk.json"
 W1=$(cpu "$WORKERS"); LOAD1=$(cut -d' ' -f1 /proc/loadavg); read -r _ BACKENDS < <(backends)
-P=0; for pid in ${BACKENDS//,/ }; do P=$((P + $(ticks "$pid") - ${BEFORE[$pid]:-0})); done
+kill "$SAMPLER"; for pid in ${BACKENDS//,/ }; do echo "$pid $(ticks "$pid")"; done >> "$OUT/backends.ticks"
+declare -A LAST; while read -r pid t; do [ "$t" -gt "${LAST[$pid]:-0}" ] && LAST[$pid]=$t; done < "$OUT/backends.ticks"
+P=0; for pid in "${!LAST[@]}"; do P=$((P + LAST[$pid] - ${BEFORE[$pid]:-0})); done
 HZ=$(getconf CLK_TCK)
 .venv/bin/python - "$OUT/wrk.json" "$OUT/wrk.cpu" "$HZ" "$((W1 - W0))" "$P" "$LOAD0" "$LOAD1" <<'PY'
 import json, sys
