@@ -14,8 +14,9 @@ intake service computes), 60 % of them from five form-letter campaigns with smal
 variations, (3) times 300 paragraph pages through the Django test client (p50/p95), the
 synopsis, and ``services.comments_group`` over all comments (``--reset-groups`` first removes
 the groups, so that the first run builds them from nothing; ``--phases`` also times its read and
-its clustering alone), then (4) decides the largest group at once through the services, inside
-a transaction that is rolled back, so the data stay as filled.
+its clustering alone), then (4) times the staff pages that read groups (moderation queue,
+disposition workspace) and decides the largest group at once through the services, inside a
+transaction that is rolled back, so the data stay as filled.
 """
 
 import argparse
@@ -229,6 +230,16 @@ def main() -> None:
         print(f"near-duplicate grouping ({run}): {elapsed:.1f} s (client CPU {cpu:.1f} s), {groups} groups, "
               f"largest {sizes[:6]}, {sum(sizes)} comments grouped, memberships joined "
               f"{last.changes['joined'][1]} / left {last.changes['left'][1]}", flush=True)
+    staff = Client()
+    staff.force_login(actor)
+    for name in ("moderate", "dispositions"):  # the staff pages that read groups
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            response = staff.get(f"/consultations/{consultation.pk}/{name}/", HTTP_HOST="localhost")
+            assert response.status_code == 200, response.status_code
+            times.append(time.perf_counter() - t0)
+        print(f"{name} page (staff, with the groups): " + ", ".join(f"{t:.2f}" for t in times) + " s", flush=True)
     group = consultation.comment_groups.order_by("-size").first()
     with transaction.atomic():
         t0 = time.perf_counter()
