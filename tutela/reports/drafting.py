@@ -11,10 +11,12 @@ Queries are a fixed handful per report, whatever the number of records (see ``_l
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -730,8 +732,23 @@ def _opening(report: Report, lead: str) -> Draft | None:
 
 def build(report: Report) -> list[Draft]:
     """All paragraphs for ``report``, in reading order. Pure: writes nothing."""
-    with prose.one_language():
+    with prose.one_language(), _no_cycle_collection():
         return _build(report)
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Pause Python's cycle collector while drafting. A large report makes some 200,000 rows, dicts
+    and strings, none of them in reference cycles, and the collector kept scanning them as they
+    piled up: about a fifth of drafting's CPU time for 10,000 activities. Memory is still freed by
+    reference counting; the collector runs again afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _build(report: Report) -> list[Draft]:
