@@ -637,7 +637,7 @@ class FigureKindSpec(Kind):
 
         saved: dict[str, Indicator] = {}
         for figure in records:
-            if figure.indicator.pk is None:
+            if figure.indicator_id is None:
                 i = figure.indicator
                 if i.code not in saved:
                     saved[i.code] = indicator_get_or_create(code=i.code, name=i.name, unit=i.unit)
@@ -673,7 +673,7 @@ _CACHE_MAX = 10_000  # distinct cell texts remembered per lookup (dates, countri
 def _figure_quick(names: list[str], ctx: Context) -> Callable[[list[str]], FigureDraft | None]:
     width = len(names)
     at = {name: i for i, name in enumerate(names)}
-    indicators = {i.code: i for i in Indicator.objects.all()}
+    indicators = {i.code: (i, i.pk) for i in Indicator.objects.all()}
     actor = ctx.actor
     anyone = actor is None or access.is_secretariat(actor)
     activity_type = ContentType.objects.get_for_model(Activity).pk
@@ -689,7 +689,7 @@ def _figure_quick(names: list[str], ctx: Context) -> Callable[[list[str]], Figur
     children = StakeholderGroup.CHILDREN.value
     dates: dict[str, datetime.date] = {}
     countries_seen: dict[str, str] = {}
-    owners: dict[str, Organisation | None] = {"": None}
+    owners: dict[str, tuple[Organisation | None, int | None]] = {"": (None, None)}
     allowed: dict[int | None, bool] = {}
 
     def date(text: str) -> datetime.date | None:
@@ -714,22 +714,23 @@ def _figure_quick(names: list[str], ctx: Context) -> Callable[[list[str]], Figur
                 countries_seen[text] = code
         return code
 
-    def owner(text: str) -> Organisation | None | bool:
-        """The organisation, None for none; False when ``build`` must judge (unknown, ambiguous, forbidden)."""
-        if text in owners:
-            org = owners[text]
-        else:
+    def owner(text: str) -> tuple[Organisation | None, int | None] | None:
+        """``(organisation, pk)``, ``(None, None)`` for none; None when ``build`` must judge (unknown,
+        ambiguous, forbidden)."""
+        found = owners.get(text)
+        if found is None:
             problems: list = []
             org = _organisation(ctx, text, "reported_by", problems)
             if problems:
-                return False
+                return None
+            found = (org, org.pk if org is not None else None)
             if len(owners) < _CACHE_MAX:
-                owners[text] = org
-        pk = org.pk if org is not None else None
+                owners[text] = found
+        pk = found[1]
         ok = allowed.get(pk)
         if ok is None:  # ``figures.services._may_write``
             ok = allowed[pk] = anyone or access.can_create(actor, {pk} if pk else None)
-        return org if ok else False
+        return found if ok else None
 
     def col(name: str) -> int:
         return at.get(name, width)  # a missing column reads the empty cell added after the row's cells
@@ -746,7 +747,7 @@ def _figure_quick(names: list[str], ctx: Context) -> Callable[[list[str]], Figur
         if len(cells) != width:
             return None
         cells = cells + absent
-        indicator = indicators.get(cells[i_indicator])
+        indicator, indicator_id = indicators.get(cells[i_indicator], (None, None))
         kind = kinds.get(cells[i_kind])
         measure = measures.get(cells[i_measure])
         group = groups.get(cells[i_group])
@@ -780,7 +781,8 @@ def _figure_quick(names: list[str], ctx: Context) -> Callable[[list[str]], Figur
             return None
         if min_age is not None and max_age is not None and max_age < min_age:
             return None
-        as_of = date(cells[i_as_of])
+        text = cells[i_as_of]
+        as_of = dates.get(text) or date(text)
         if as_of is None:
             return None
         period_start = period_end = None
@@ -790,10 +792,13 @@ def _figure_quick(names: list[str], ctx: Context) -> Callable[[list[str]], Figur
         if text := cells[i_period_end]:
             if (period_end := date(text)) is None or (period_start is not None and period_end < period_start):
                 return None
-        code = country(cells[i_country])
-        org = owner(cells[i_reported_by])
-        if code is None or org is False:
+        text = cells[i_country]
+        code = countries_seen.get(text)
+        if code is None and (code := country(text)) is None:
             return None
+        if (found := owner(cells[i_reported_by])) is None:
+            return None
+        org, org_id = found
         subject_type_id = subject_id = None
         if text := cells[i_activity_id]:
             activity = ctx.activities.get(text)  # loaded per batch by ``prefetch``
@@ -801,11 +806,11 @@ def _figure_quick(names: list[str], ctx: Context) -> Callable[[list[str]], Figur
                 return None
             subject_type_id, subject_id = activity_type, activity.pk
         return FigureDraft(
-            indicator=indicator, indicator_id=indicator.pk, value=value, low=low, high=high, kind=kind,
+            indicator=indicator, indicator_id=indicator_id, value=value, low=low, high=high, kind=kind,
             measure=measure, method=method, assumptions=cells[i_assumptions],
             source=source, source_url="", as_of=as_of, period_start=period_start, period_end=period_end,
             country=code, group=group, min_age=min_age, max_age=max_age, sex=sex, subject_type_id=subject_type_id,
-            subject_id=subject_id, owner_organisation=org, owner_organisation_id=org.pk if org is not None else None,
+            subject_id=subject_id, owner_organisation=org, owner_organisation_id=org_id,
             note=note, is_illustrative=False, is_published=is_published,
         )
 

@@ -180,6 +180,14 @@ def _check_batch(spec: Any, names: list[str], batch: list, quick: Any, ctx: Cont
     return records, quick
 
 
+def _raw_file(fh: Any) -> Any:
+    """The file object under Django's wrappers (FieldFile → File → the storage's file): the CSV reader
+    asks its file whether it is ``closed`` for every line, and each wrapper answers in Python."""
+    while getattr(fh, "file", None) is not None:
+        fh = fh.file
+    return fh
+
+
 def import_job_run(*, job_id: int) -> ImportJob:
     """Do the work of a queued job, in one transaction; commit only what the mode allows.
 
@@ -218,7 +226,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
             counts["imported"] += spec.insert(records)
 
     try:
-        with job.file.open("rb") as fh, open_rows(fh, job.file_format) as (header, rows):
+        with job.file.open("rb") as fh, open_rows(_raw_file(fh), job.file_format) as (header, rows):
             names = spec.check_header(header)
             try:
                 with transaction.atomic():
