@@ -188,8 +188,9 @@ def registry(request: HttpRequest) -> HttpResponse:
 
 def _body_options(bodies, chosen: Body | None) -> str:
     """The ``<option>``s of a body menu from (pk, slug, short name) rows, written in one pass: the
-    secretariat and the public registry list every body (1,000 in the benchmark), where the
-    template engine took ~40 ms and ``format_html_join`` ~15 ms. ``html.escape`` escapes the same
+    secretariat and the public registry list every body (1,000 in the benchmark). CPU for 1,000
+    options: template loop 6.3 ms, ``format_html_join`` 5.6 ms, this 0.4 ms (and reading three
+    columns 0.7 ms instead of 8.1 ms for whole ``Body`` objects). ``html.escape`` escapes the same
     five characters as Django's ``escape``."""
     chosen_pk = chosen.pk if chosen else None
     return mark_safe("".join(
