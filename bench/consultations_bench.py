@@ -23,6 +23,7 @@ import argparse
 import io
 import os
 import random
+import resource
 import sys
 import time
 from datetime import timedelta
@@ -229,7 +230,8 @@ def main() -> None:
         last = AuditEntry.objects.filter(action="consultation.grouped_duplicates").order_by("-id").first()
         print(f"near-duplicate grouping ({run}): {elapsed:.1f} s (client CPU {cpu:.1f} s), {groups} groups, "
               f"largest {sizes[:6]}, {sum(sizes)} comments grouped, memberships joined "
-              f"{last.changes['joined'][1]} / left {last.changes['left'][1]}", flush=True)
+              f"{last.changes['joined'][1]} / left {last.changes['left'][1]}; peak RSS so far "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB", flush=True)
     staff = Client()
     staff.force_login(actor)
     for name in ("moderate", "dispositions"):  # the staff pages that read groups
