@@ -303,3 +303,36 @@ def test_a_changed_stakeholder_detail_is_saved_with_the_next_comment(submit):
     assert first.respondent_id == second.respondent_id
     respondent = Respondent.objects.get(pk=second.respondent_id)
     assert respondent.country == "JP" and not respondent.consent_to_list
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_racing_itself_is_stored_once(submit, stakeholder):
+    """Two requests with the same key at the same moment (no lock is taken: the unique index on
+    (respondent, submission_key) decides, and the loser answers with the winner's comment)."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time")
+    submit("First, which makes the respondent.", submission_key="first")
+    barrier, results, errors = threading.Barrier(4), [], []
+
+    def click():
+        try:
+            barrier.wait()
+            results.append(submit("Clicked twice.", submission_key="dbl"))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert len({c.pk for c in results}) == 1 and len({c.receipt for c in results}) == 1
+    assert Comment.objects.filter(submission_key="dbl").count() == 1
+    assert AuditEntry.objects.filter(action="comment.submitted").count() == 2
