@@ -150,3 +150,25 @@ def test_the_html_and_pdf_documents_read_the_same_text_as_the_full_document(demo
     changes = [p["section"] for i, p in enumerate(full) if p["section"] and (i == 0 or full[i - 1]["section"] != p["section"])]
     assert re.findall(r"<h2>(.*?)</h2>", page) == [html.escape(s) for s in changes]
     assert "<script>" not in page and "<b>text</b>" not in page
+
+
+def test_record_text_comes_back_from_a_draft_exactly_and_escaped_in_the_html(secretariat_org, secretariat, client):
+    """A draft is written as COPY text on PostgreSQL: backslashes, tabs, line breaks and a literal \\N
+    in record fields must come back as written, and the HTML export must escape them as text."""
+    tricky = "Workshop \\N on C:\\temp\\new\tx\r\n“quotes” \"double\" <b>&amp;</b> \\\\ end"
+    initiative = initiative_create(actor=None, name="COP Global Initiative", lead_organisation=secretariat_org)
+    activity = activity_create(actor=None, title=tricky, kind=Activity.Kind.WORKSHOP, status="held",
+                               starts_on=date(2012, 3, 1), pillars=list(Pillar.objects.all()[:1]),
+                               partners=[(secretariat_org, "organiser")], summary=tricky)
+    report = report_create(actor=secretariat, title="Tricky", initiative=initiative,
+                           period_start=date(2012, 1, 1), period_end=date(2012, 12, 31))
+    report_draft(actor=secretariat, report=report)
+    paragraph = report.paragraphs.get(keys=[f"activity:{activity.pk}"])
+    activity.refresh_from_db()  # as the activity service stored the title
+    assert "\\N" in activity.title and "\\temp" in activity.title
+    assert {s["label"] for s in paragraph.sources if s["id"] == activity.pk} == {activity.title}
+    assert "C:\\temp\\new" in paragraph.text and "\\N" in paragraph.text and "\\\\ end" in paragraph.text
+    assert report_draft(actor=secretariat, report=report)["unchanged"] == report.paragraphs.count()  # same hashes
+    client.force_login(secretariat)
+    page = client.get(f"/reports/{report.pk}/export.html").content.decode()
+    assert html.escape(paragraph.text) in page and "<b>&amp;</b>" not in page
