@@ -463,14 +463,19 @@ def _subject(indicator_name: str) -> tuple[str, str]:
     return indicator_name.lower(), "reached"
 
 
+_TARGET, _COUNTED, _ESTIMATED = Figure.Measure.TARGET.value, FigureKind.COUNTED.value, FigureKind.ESTIMATED.value
+
+
 def _figures(draft: Draft, a: Activity, figures: list[Figure]) -> None:
+    if not figures:
+        return
     noun = KIND_NOUN.get(a.kind, "activity")
     actual_counted, estimates = [], []
-    targets = {f.indicator_id: f for f in figures if f.measure == Figure.Measure.TARGET}
+    targets = {f.indicator_id: f for f in figures if f.measure == _TARGET}
     for f in figures:
-        if f.measure == Figure.Measure.TARGET:
+        if f.measure == _TARGET:
             continue
-        (actual_counted if f.kind == FigureKind.COUNTED else estimates).append(f)
+        (actual_counted if f.kind == _COUNTED else estimates).append(f)
     if actual_counted:
         items, recs = [], []
         for f in actual_counted:
@@ -487,8 +492,8 @@ def _figures(draft: Draft, a: Activity, figures: list[Figure]) -> None:
     for f in estimates:
         subject, verb = _subject(f.indicator.name)
         by = prose.month(f.period_end or f.as_of)
-        qualifier = "estimated" if f.kind == FigureKind.ESTIMATED else "modelled"
-        opener = "It is estimated that" if f.kind == FigureKind.ESTIMATED else "A model suggests that"
+        qualifier = "estimated" if f.kind == _ESTIMATED else "modelled"
+        opener = "It is estimated that" if f.kind == _ESTIMATED else "A model suggests that"
         rng = ""
         if f.low is not None and f.high is not None:
             rng = f" (range {prose.number(f.low)}–{prose.number(f.high)})"
@@ -537,8 +542,11 @@ def _details(draft: Draft, a: Activity, recs: Records, lead: str, names: Names) 
             draft.say(f"Following the {noun}, {partners} {verb} the {p.name}", p)
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
+
+
 def _split_sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", text.strip()) if s]
+    return [s for s in _SENTENCE_BREAK.split(text.strip()) if s]
 
 
 def _opener(a: Activity, names: Names, *, also: bool = False, agreement: Agreement | None = None, parts: int = 0) -> str:
