@@ -72,11 +72,15 @@ def moderation_queue(consultation: Consultation):
 
 
 def undecided_groups(consultation: Consultation, limit: int = 20) -> list[CommentGroup]:
-    """The largest near-duplicate groups with a member still lacking a decision (spam excluded)."""
-    undecided = Comment.objects.filter(group_member__group=OuterRef("pk"), disposition__isnull=True).exclude(
+    """The largest near-duplicate groups with a member still lacking a decision (spam excluded).
+
+    Found from the undecided comments (one hash join with the membership table): asking each group
+    whether it has an undecided member reads every member of a decided campaign, 8 s once five
+    campaigns of 120,000 are decided."""
+    undecided = consultation.comments.filter(disposition__isnull=True, group_member__isnull=False).exclude(
         status=Comment.Status.SPAM)
-    return list(CommentGroup.objects.filter(consultation=consultation).filter(Exists(undecided))
-                .select_related("representative").order_by("-size", "id")[:limit])
+    ids = list(undecided.values_list("group_member__group_id", flat=True).order_by().distinct())
+    return list(CommentGroup.objects.filter(pk__in=ids).select_related("representative").order_by("-size", "id")[:limit])
 
 
 def group_comment_ids(group: CommentGroup) -> list[int]:
