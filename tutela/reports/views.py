@@ -33,8 +33,11 @@ def report_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            services.report_draft(actor=request.user, report=report)
-            messages.success(request, _("Report defined and drafted from the records. Review each paragraph."))
+            if services.report_draft_or_schedule(actor=request.user, report=report) is None:
+                messages.info(request, _("Report defined. Drafting a large report in the background; "
+                                         "this page updates when it is done."))
+            else:
+                messages.success(request, _("Report defined and drafted from the records. Review each paragraph."))
             return redirect("reports:report_detail", report.pk)
     return render(request, "reports/report_form.html", {"form": form}, status=422 if form.errors else 200)
 

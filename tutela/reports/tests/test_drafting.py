@@ -394,3 +394,20 @@ def test_a_large_period_is_drafted_in_the_background_under_the_editor_who_asked(
     assert demo_report.paragraphs.count() == 10 and demo_report.draft_progress == 100
     entry = AuditEntry.objects.filter(action="report.drafted").latest("at")
     assert entry.actor == demo_sec
+
+
+def test_defining_a_report_over_a_large_period_drafts_it_in_the_background(
+        demo_report, demo_sec, client, monkeypatch, django_capture_on_commit_callbacks):
+    from tutela.reports import selectors
+
+    monkeypatch.setattr(selectors, "BACKGROUND_THRESHOLD", 0)
+    client.force_login(demo_sec)
+    form = {"title": "Update again", "initiative": demo_report.initiative_id, "period_start": "2013-10-10",
+            "period_end": "2014-02-21", "include_ongoing": "on", "structure": "chronological",
+            "opening_template": demo_report.opening_template}
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post("/reports/new/", form, follow=True)
+    assert len(callbacks) == 1  # scheduled, not drafted in the request
+    assert "in the background" in response.content.decode()
+    report = Report.objects.get(title="Update again")
+    assert report.paragraphs.count() == 10 and report.draft_progress == 100
