@@ -117,15 +117,15 @@ def report_draft(*, actor: Any, report: Report) -> dict[str, int]:
     summary = {"added": 0, "updated": 0, "unchanged": 0, "pending": 0, "stale": 0}
     seen: set[int] = set()
     next_order = max((p.order for p in paragraphs), default=0)
-    new: list[tuple[int, drafting.Draft, tuple[str, str, str]]] = []  # (number, draft, its JSON and hash)
+    new: list[tuple[int, drafting.Draft]] = []  # (number, draft): encoded as they are written
     for draft in drafts:
-        encoded = draft.encoded()
         matches = by_key.get(draft.key, [])
         if not matches:
             next_order += 1
-            new.append((next_order, draft, encoded))
+            new.append((next_order, draft))
             summary["added"] += 1
             continue
+        encoded = draft.encoded()
         for p in matches:
             seen.add(p.pk)
             if p.generated_hash == encoded[2] and not p.is_stale:
@@ -169,12 +169,14 @@ def _copy_text(value: str) -> str:
     return value
 
 
-def _insert_paragraphs(report: Report, new: list[tuple[int, "drafting.Draft", tuple[str, str, str]]]) -> None:
+def _insert_paragraphs(report: Report, new: list[tuple[int, "drafting.Draft"]]) -> None:
     """Write the new paragraphs at once.
 
-    On PostgreSQL with one COPY whose text is written here: each row from the JSON already made for
-    the content hash (no model instances, no second encoding). An INSERT of thousands of rows with
-    JSON literals spent seconds quoting and parsing; ``bulk_create`` needs a model instance per row.
+    On PostgreSQL with one COPY whose text is written here: each row from the JSON made for the
+    content hash (no model instances, no second encoding). Rows are sent in chunks as they are
+    encoded, so PostgreSQL parses one chunk's JSON while the next is encoded. An INSERT of thousands
+    of rows with JSON literals spent seconds quoting and parsing; ``bulk_create`` needs a model
+    instance per row.
     """
     if not new:
         return
@@ -182,22 +184,22 @@ def _insert_paragraphs(report: Report, new: list[tuple[int, "drafting.Draft", tu
     if connection.vendor != "postgresql":
         ReportParagraph.objects.bulk_create([
             ReportParagraph(report=report, order=order, keys=[d.key], section=d.section, sentences=d.sentences,
-                            bullets=d.bullets, generated_hash=encoded[2])
-            for order, d, encoded in new], batch_size=1000)
+                            bullets=d.bullets, generated_hash=d.hash)
+            for order, d in new], batch_size=1000)
         return
     quote = connection.ops.quote_name
     columns = ", ".join(quote(ReportParagraph._meta.get_field(name).column) for name in _COPY_FIELDS)
     sql = f"COPY {quote(ReportParagraph._meta.db_table)} ({columns}) FROM STDIN"
     head = f"{report.pk}\t"
     generated = ReportParagraph.Origin.GENERATED.value
-    lines = [
-        f"{head}{order}\t{generated}\t{_copy_text(json.dumps([d.key]))}\t{_copy_text(d.section)}\t"
-        f"{_copy_text(sentences)}\t{_copy_text(bullets)}\t{content_hash}\t\tf\t\\N\t\\N\tf\n"
-        for order, d, (sentences, bullets, content_hash) in new
-    ]
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for start in range(0, len(lines), 1000):
-            copy.write("".join(lines[start:start + 1000]))
+        for start in range(0, len(new), 500):
+            lines = []
+            for order, d in new[start:start + 500]:
+                sentences, bullets, content_hash = d.encoded()
+                lines.append(f"{head}{order}\t{generated}\t{_copy_text(json.dumps([d.key]))}\t{_copy_text(d.section)}\t"
+                             f"{_copy_text(sentences)}\t{_copy_text(bullets)}\t{content_hash}\t\tf\t\\N\t\\N\tf\n")
+            copy.write("".join(lines))
 
 
 def _paragraph(report: Report, paragraph: ReportParagraph) -> None:
