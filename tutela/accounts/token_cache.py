@@ -14,7 +14,7 @@ that connection can see that *any* user or token may have changed. Revocation st
   connection, drops the memory. (A connection pooler in transaction mode would break LISTEN.)
 - Nothing is remembered or used inside a transaction: what it read could still roll back.
 
-The memory holds plain values; each request builds its own user object from them.
+The memory holds plain column values; each request builds its own user object from them.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ TOUCH_EVERY = 60.0  # seconds between writes of a token's last_used_at
 class Entry:
     __slots__ = ("token_id", "values", "touch_due")
 
-    def __init__(self, token_id: int, values: list[Any], touch_due: float) -> None:
+    def __init__(self, token_id: int, values: dict[str, Any], touch_due: float) -> None:
         self.token_id = token_id
         self.values = values
         self.touch_due = touch_due
@@ -66,7 +66,7 @@ def usable(conn) -> dict[str, Entry] | None:
     return _state.entries
 
 
-def remember(conn, key_hash: str, token_id: int, values: list[Any]) -> None:
+def remember(conn, key_hash: str, token_id: int, values: dict[str, Any]) -> None:
     """Keep what the lookup just read, unless anything changed since ``usable`` was called."""
     if conn.in_atomic_block or conn.connection is not _state.raw or _state.mark is None:
         return

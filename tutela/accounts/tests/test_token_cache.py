@@ -99,3 +99,21 @@ def test_nothing_is_remembered_inside_a_transaction(client, secretariat_token, d
         me(client, key), me(client, key)
         with django_assert_num_queries(1):
             assert me(client, key).status_code == 200
+
+
+def test_a_remembered_user_is_the_user_the_database_would_give(client, secretariat_token):
+    from django.db.models.signals import post_init, pre_init
+
+    from tutela.accounts.services import api_token_authenticate
+
+    user, _token, key = secretariat_token
+    me(client, key), me(client, key)
+    remembered, fresh = api_token_authenticate(key), User.objects.get(pk=user.pk)
+    assert remembered is not api_token_authenticate(key)  # a new object for every request
+    assert {k: v for k, v in remembered.__dict__.items() if k != "_state"} == {
+        k: v for k, v in fresh.__dict__.items() if k != "_state"
+    }
+    assert (remembered._state.adding, remembered._state.db) == (False, "default")
+    assert remembered == fresh and remembered.is_authenticated
+    # The shortcut skips Model.__init__: only valid while nothing listens to User's init signals.
+    assert not pre_init.has_listeners(User) and not post_init.has_listeners(User)
