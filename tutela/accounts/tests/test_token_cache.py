@@ -117,3 +117,36 @@ def test_a_remembered_user_is_the_user_the_database_would_give(client, secretari
     assert remembered == fresh and remembered.is_authenticated
     # The shortcut skips Model.__init__: only valid while nothing listens to User's init signals.
     assert not pre_init.has_listeners(User) and not post_init.has_listeners(User)
+
+
+def test_the_wal_header_changes_with_every_commit_of_any_connection(tmp_path):
+    """The SQLite file check (token_cache.wal_header): what the web server's file database uses."""
+    import sqlite3
+
+    from tutela.accounts import token_cache
+
+    path = str(tmp_path / "t.sqlite3")
+    mine = sqlite3.connect(path, isolation_level=None)
+    mine.execute("PRAGMA journal_mode=WAL")
+    mine.execute("CREATE TABLE t (x)")
+    other = sqlite3.connect(path, isolation_level=None)
+    header = token_cache.wal_header(path, mine)
+    assert header is not None
+    for _ in range(3):
+        before = header[:48]
+        other.execute("INSERT INTO t VALUES (1)")
+        assert header[:48] != before
+    before = header[:48]
+    mine.execute("SELECT * FROM t").fetchall()
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO t VALUES (2)")
+    assert header[:48] == before  # reads and uncommitted writes change nothing
+    other.execute("COMMIT")
+    assert header[:48] != before
+    before = header[:48]
+    other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    other.execute("INSERT INTO t VALUES (3)")  # the log starts again from its first frame
+    assert header[:48] != before
+    assert token_cache.wal_header(":memory:", sqlite3.connect(":memory:")) is None
+    rollback = sqlite3.connect(str(tmp_path / "r.sqlite3"), isolation_level=None)
+    assert token_cache.wal_header(str(tmp_path / "r.sqlite3"), rollback) is None  # not WAL: use the PRAGMA
