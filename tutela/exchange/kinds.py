@@ -597,7 +597,7 @@ class FigureKindSpec(Kind):
         indicator, organisation and activity) become a ``FigureDraft`` after checks that each imply
         ``figure_build``'s rule of the same name; anything else returns None and goes through ``build``.
         A quick check may refuse a valid row (it is then built the slow way), never accept a row
-        ``build`` would refuse: ``tests/test_quick.py`` runs generated rows through both and compares,
+        ``build`` would refuse: ``tests/test_bulk.py`` runs generated rows through both and compares,
         and the job compares the first quick row of every batch with ``build``'s record."""
         return _figure_quick(names, ctx)
 
