@@ -668,6 +668,8 @@ _FIGURE_ATTNAMES = [f.attname for f in Figure._meta.concrete_fields
 _PLAIN_NUMBER = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,2})?").fullmatch
 _PLAIN_AGE = re.compile(r"[0-9]{1,4}").fullmatch  # within PositiveSmallIntegerField's 0–32767
 _CACHE_MAX = 10_000  # distinct cell texts remembered per lookup (dates, countries, organisations)
+_SOURCE_MAX = Figure._meta.get_field("source").max_length
+_NOTE_MAX = Figure._meta.get_field("note").max_length
 
 
 def _figure_quick(names: list[str], ctx: Context) -> Callable[[list[str]], FigureDraft | None]:
@@ -759,7 +761,7 @@ def _figure_quick(names: list[str], ctx: Context) -> Callable[[list[str]], Figur
             return None
         value = Decimal(text)
         method, source, note = cells[i_method], cells[i_source], cells[i_note]
-        if (kind != counted and not method) or not source or len(source) > 300 or len(note) > 300:
+        if (kind != counted and not method) or not source or len(source) > _SOURCE_MAX or len(note) > _NOTE_MAX:
             return None
         low = high = None
         if text := cells[i_low]:
