@@ -123,8 +123,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's cursors bind on the client and never prepare; the few hot statements that use a
-    # server-binding cursor (the API token lookup) are prepared after 5 uses on a connection.
+    # Django's cursors bind on the client and never prepare; the few hot statements sent through
+    # tutela.core.db.prepared_cursor are prepared by psycopg, which needs a threshold set.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {

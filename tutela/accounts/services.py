@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tutela.core import audit
+from tutela.core.db import prepared_cursor
 
 from . import token_cache
 from .models import ApiToken, User
@@ -87,7 +88,7 @@ def api_token_authenticate(key: str) -> User | None:
             entry.touch_due = time.monotonic() + token_cache.TOUCH_EVERY
             ApiToken.objects.filter(pk=entry.token_id).update(last_used_at=timezone.now())
         return user_from_remembered(entry.values)
-    with _lookup_cursor(conn) as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, (key_hash,))
         row = cursor.fetchone()
     if row is None:
@@ -96,7 +97,7 @@ def api_token_authenticate(key: str) -> User | None:
     for index, field, funcs in converters:
         for func in funcs:
             values[index] = func(values[index], field, conn)
-    user = User.from_db(DEFAULT_DB_ALIAS, attnames, list(values))
+    user = User.from_db(DEFAULT_DB_ALIAS, attnames, values)
     if not user.is_active:
         return None
     # Touch last_used_at at most once a minute: a hot client must not turn every read into a write.
@@ -117,22 +118,6 @@ def user_from_remembered(fields: dict[str, Any]) -> User:
     state.adding = False
     state.db = DEFAULT_DB_ALIAS
     return user
-
-
-def _lookup_cursor(conn):
-    """A cursor for the token lookup. On PostgreSQL it binds on the server, so psycopg prepares
-    the statement after a few uses and the server stops parsing and planning it on every
-    request (Django's own cursors bind on the client and are never prepared)."""
-    if conn.vendor != "postgresql":
-        return conn.cursor()
-    import psycopg
-
-    conn.close_if_health_check_failed()
-    conn.ensure_connection()
-    conn.validate_thread_sharing()
-    with conn.wrap_database_errors:
-        raw = psycopg.Cursor(conn.connection)
-    return conn.make_debug_cursor(raw) if conn.queries_logged else conn.make_cursor(raw)
 
 
 # "last used more than a minute ago", computed by the database (stored datetimes are UTC).

@@ -41,7 +41,7 @@ class Entry:
 
 class _State(threading.local):
     raw: Any = None  # the DB-API connection the entries were read through
-    mark: Any = None  # SQLite: (data_version, total_changes); PostgreSQL: notifications seen
+    mark: Any = None  # SQLite: (WAL header or data_version, total_changes); PostgreSQL: notifications seen
     notified: int = 0  # notifications psycopg read during other queries (see _reset)
     wal_header: Any = None  # SQLite in WAL mode: the shared WAL-index header (see wal_header)
     entries: dict[str, Entry]
@@ -111,10 +111,6 @@ def _changed(conn) -> bool | None:
     changed = mark != _state.mark
     _state.mark = mark
     return changed
-
-
-def forget_all() -> None:
-    _state.entries.clear()
 
 
 def wal_header(path: str | None, raw: Any) -> mmap.mmap | None:
