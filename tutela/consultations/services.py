@@ -627,11 +627,7 @@ def _comment_submit(
         "changes": {"receipt": [None, receipt], "target": [None, target],
                     "paragraph": [None, paragraph.number if paragraph else None]},
     }
-    changed = []
-    if respondent is not None:
-        changed = [name for name, value in fields.items() if getattr(respondent, name) != value]
-        if is_illustrative and not respondent.is_illustrative:
-            changed.append("is_illustrative")
+    changed = _changed_details(respondent, fields, is_illustrative) if respondent is not None else []
     mail = notify and respondent is not None and bool(respondent.user_id or respondent.email)
     queued = _task_row(tasks.send_comment_receipt, comment_id=0) if mail else None  # args_kwargs: set below
     comment = Comment(
@@ -649,17 +645,8 @@ def _comment_submit(
             del queued["args_kwargs"]
             dependents.append((queued.pop("model"), queued, {
                 "args_kwargs": "jsonb_build_object('args', '[]'::jsonb, 'kwargs', jsonb_build_object('comment_id', new.id))"}))
-        try:
-            pk = statements.insert_with(Comment, _insert_values(comment), on_conflict_do_nothing=("respondent", "submission_key"),
-                                        dependents=dependents)
-        except IntegrityError as exc:
-            if "receipt" not in str(exc):
-                raise
-            raise _ReceiptTaken from exc  # nothing was stored: the whole submission is tried again
-        if pk is None:  # a double click or a retry (the insert waited for a concurrent twin to commit)
-            return Comment.objects.get(respondent=respondent, submission_key=submission_key)
-        comment.pk = pk
-        comment._state.adding, comment._state.db = False, connection.alias
+        if not _comment_insert(comment, consultation, savepoint=False, dependents=dependents):
+            return Comment.objects.get(respondent=respondent, submission_key=submission_key)  # as below
         return comment
     with transaction.atomic():
         if respondent is None:
@@ -668,9 +655,7 @@ def _comment_submit(
             else:  # this account's first comment here (a concurrent first one: get_or_create's retry)
                 respondent, _created = Respondent.objects.get_or_create(consultation=consultation, user=actor)
             comment.respondent = respondent
-            changed = [name for name, value in fields.items() if getattr(respondent, name) != value]
-            if is_illustrative and not respondent.is_illustrative:
-                changed.append("is_illustrative")
+            changed = _changed_details(respondent, fields, is_illustrative)
         if not _comment_insert(comment, consultation, savepoint):
             # The same (respondent, key) is stored: a double click or a retry. The insert waited for
             # a concurrent twin to commit (unique index), so the stored one is visible now.
@@ -702,23 +687,36 @@ def _comment_submit(
     return comment
 
 
+def _changed_details(respondent: Respondent, fields: dict, is_illustrative: bool) -> list[str]:
+    """The respondent fields this submission changes (``is_illustrative`` only ever turns on)."""
+    changed = [name for name, value in fields.items() if getattr(respondent, name) != value]
+    if is_illustrative and not respondent.is_illustrative:
+        changed.append("is_illustrative")
+    return changed
+
+
 def _insert_values(obj: Any, pk: bool = False) -> dict[str, Any]:
     """The column values the ORM would insert for ``obj`` (its defaults and ``pre_save`` applied)."""
     return {f.attname: f.pre_save(obj, True) for f in obj._meta.concrete_fields if pk or not f.primary_key}
 
 
-def _comment_insert(comment: Comment, consultation: Consultation, savepoint: bool) -> bool:
+def _comment_insert(comment: Comment, consultation: Consultation, savepoint: bool,
+                    dependents: list | None = None) -> bool:
     """Insert ``comment`` (one prepared statement); False when its (respondent, submission_key) is
     already stored. A receipt collision takes a new number inside a savepoint, or else rolls the
-    whole submission back (``_ReceiptTaken``): the common path needs no savepoint."""
+    whole submission back (``_ReceiptTaken``): the common path needs no savepoint.
+
+    With ``dependents`` (PostgreSQL, no savepoint: a new number would not reach them) their rows
+    go in the same statement (``statements.insert_with``)."""
     values = _insert_values(comment)
+    insert = partial(statements.insert_with, dependents=dependents) if dependents else statements.insert
     for _attempt in range(3):
         try:
             if savepoint:
                 with transaction.atomic():
-                    pk = statements.insert(Comment, values, on_conflict_do_nothing=("respondent", "submission_key"))
+                    pk = insert(Comment, values, on_conflict_do_nothing=("respondent", "submission_key"))
             else:
-                pk = statements.insert(Comment, values, on_conflict_do_nothing=("respondent", "submission_key"))
+                pk = insert(Comment, values, on_conflict_do_nothing=("respondent", "submission_key"))
         except IntegrityError as exc:
             if "receipt" not in str(exc):
                 raise
