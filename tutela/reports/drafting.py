@@ -113,10 +113,6 @@ def _encode(sentences: list, bullets: list) -> tuple[str, str, str]:
     return s, b, hashlib.sha256(f"[{s}, {b}]".encode()).hexdigest()
 
 
-def content_hash(sentences: list, bullets: list) -> str:
-    return _encode(sentences, bullets)[2]
-
-
 def ref(obj: Any) -> dict:
     if isinstance(obj, _Row):
         return obj.ref()
