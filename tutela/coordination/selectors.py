@@ -383,13 +383,13 @@ def dashboard(user: Any, bodies: QuerySet[Body], today: date | None = None) -> d
     )
     related = ("body", "meeting", "meeting__body")
     if many:
-        # The newest (id, body) pairs first, no joins and no objects, then only the rows shown:
+        # The newest (id, body) pairs first, as tuples rather than objects, then only the rows shown:
         # the secretariat's 200 newest documents may all belong to one body, of which 20 are shown.
-        pairs = list(recent.values_list("pk", "body_id", "since", "body__short_name")
+        pairs = list(recent.values_list("pk", "body_id", "body__short_name")
                      [: DASHBOARD_ROWS * DASHBOARD_DOCUMENT_BODIES])
         ids_of: dict[int, list[int]] = {}
         names: dict[int, str] = {}
-        for pk, body_id, _since, short_name in pairs:
+        for pk, body_id, short_name in pairs:
             ids_of.setdefault(body_id, []).append(pk)
             names[body_id] = short_name
         shown = sorted(ids_of, key=lambda pk: (names[pk], pk))[:DASHBOARD_DOCUMENT_BODIES]
