@@ -875,35 +875,30 @@ def comments_group(*, actor: Any, consultation: Consultation, threshold: float =
 
 def _distinct_texts(consultation: Consultation) -> tuple[list[list[int]], list[bytes]]:
     """The consultation's comments (spam excluded) by distinct text, texts in the order of their
-    earliest comment: each text's comment ids, and its signature. One sequential scan, streamed."""
+    earliest comment: each text's comment ids, and its signature. One sequential scan, streamed
+    (inside ``comments_group``'s transaction)."""
     sql = ("SELECT id, text_hash, signature FROM consultations_comment"
            " WHERE consultation_id = %s AND status <> %s")
     params = [consultation.pk, Comment.Status.SPAM]
     ids: dict[str, list[int]] = {}
     signatures: dict[str, bytes] = {}
-
-    def collect(rows: list) -> None:
-        for pk, h, sig in rows:
-            found = ids.get(h)
-            if found is None:
-                ids[h] = [pk]
-                signatures[h] = bytes(sig)
-            else:
-                found.append(pk)
-
     if connection.vendor == "postgresql":
         connection.ensure_connection()
-        # A server-side cursor in the same transaction streams the rows, in binary (signatures as
-        # raw bytes, not hex text); Django's own cursor would fetch them all, as text.
-        with transaction.atomic(), connection.connection.cursor(name="consultations_grouping", binary=True) as cursor:
-            cursor.execute(sql, params)
-            while rows := cursor.fetchmany(20000):
-                collect(rows)
+        # A server-side cursor in the caller's transaction streams the rows, in binary (signatures
+        # as raw bytes, not hex text); Django's own cursor would fetch them all, as text.
+        cursor = connection.connection.cursor(name="consultations_grouping", binary=True)
     else:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            while rows := cursor.fetchmany(20000):
-                collect(rows)
+        cursor = connection.cursor()
+    with cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(20000):
+            for pk, h, sig in rows:
+                found = ids.get(h)
+                if found is None:
+                    ids[h] = [pk]
+                    signatures[h] = bytes(sig)
+                else:
+                    found.append(pk)
     order = sorted(ids, key=lambda h: min(ids[h]))
     return [ids[h] for h in order], [signatures[h] for h in order]
 
