@@ -2,11 +2,11 @@
 the models' metadata (table, columns, converters), as ``accounts.services.api_token_authenticate``
 does for the token lookup.
 
-Why: compiling one ORM query costs 0.4–0.7 ms of CPU, sending the compiled statement 0.05 ms.
-At hundreds of comments a second the compile cost of seven statements was most of an intake's
-CPU (see ``bench/consultations_RESULTS.md``). Only the intake uses these; everything else keeps
-the ORM. Rows come back as model instances (``Model.from_db``), values go in through each field's
-``get_db_prep_save``, so conversions stay the fields' own.
+Why: compiling the intake's seven ORM queries was most of an intake's CPU; hand-written (with
+the respondent lock and duplicate check dropped) the intake's Python CPU went from 7.37 to
+4.12 ms per comment (see ``bench/consultations_RESULTS.md``). Only the intake uses these;
+everything else keeps the ORM. Rows come back as model instances (``Model.from_db``), values go
+in through each field's ``get_db_prep_save``, so conversions stay the fields' own.
 
 On PostgreSQL they are sent with server-side parameters (psycopg's ``Cursor`` instead of the
 ``ClientCursor`` Django uses), so psycopg prepares each statement once per connection (from its
