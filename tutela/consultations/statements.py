@@ -8,29 +8,18 @@ the respondent lock and duplicate check dropped) the intake's Python CPU went fr
 everything else keeps the ORM. Rows come back as model instances (``Model.from_db``), values go
 in through each field's ``get_db_prep_save``, so conversions stay the fields' own.
 
-On PostgreSQL they are sent with server-side parameters (psycopg's ``Cursor`` instead of the
-``ClientCursor`` Django uses), so psycopg prepares each statement once per connection (from its
-fifth use) and PostgreSQL no longer parses and plans it for every comment. They still go through
-Django's cursor wrapper: errors are Django's (``IntegrityError``), and debug/test query capture
-sees them.
+They are sent through ``tutela.core.db.prepared_cursor`` (as the token lookup is): on PostgreSQL
+with server-side parameters, prepared once per connection, so PostgreSQL no longer parses and
+plans them for every comment; still through Django's cursor wrapper, so errors are Django's
+(``IntegrityError``) and debug/test query capture sees them.
 """
 
 import functools
 from typing import Any
 
 from django.db import connection, connections, models
-from django.db.backends.utils import CursorWrapper
 
-
-def _cursor() -> CursorWrapper:
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    from django.db.backends.postgresql.base import ServerBindingCursor  # psycopg 3
-
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        return connection._prepare_cursor(ServerBindingCursor(connection.connection))  # what cursor() does
+from tutela.core.db import prepared_cursor
 
 
 @functools.cache
@@ -54,7 +43,7 @@ def _select(alias: str, model: type[models.Model], where: tuple[str, ...]) -> tu
 def fetch[M: models.Model](model: type[M], **where: Any) -> M | None:
     """The one row of ``model`` whose columns equal ``where`` (a unique key), or None."""
     sql, attnames, converters = _select(connection.alias, model, tuple(where))
-    with _cursor() as cursor:
+    with prepared_cursor(connection.alias) as cursor:
         cursor.execute(sql, list(where.values()))
         row = cursor.fetchone()
     if row is None:
@@ -87,7 +76,7 @@ def insert(model: type[models.Model], values: dict[str, Any], *, on_conflict_do_
     A collision on any other unique key raises ``IntegrityError`` as usual."""
     sql, fields = _insert(connection.alias, model, tuple(values), on_conflict_do_nothing)
     params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values.values(), strict=True)]
-    with _cursor() as cursor:
+    with prepared_cursor(connection.alias) as cursor:
         cursor.execute(sql, params)
         if model._meta.pk.name in values:
             return values[model._meta.pk.name] if cursor.rowcount else None
@@ -125,7 +114,7 @@ def insert_with(model: type[models.Model], values: dict[str, Any], *, on_conflic
     sql, fields = _insert_with(connection.alias, model, tuple(values), on_conflict_do_nothing, key)
     all_values = [*values.values()] + [v for _dep, dep_values, _exprs in dependents for v in dep_values.values()]
     params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, all_values, strict=True)]
-    with _cursor() as cursor:
+    with prepared_cursor(connection.alias) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return row[0] if row else None
