@@ -214,7 +214,8 @@ def main() -> None:
             c.execute("TRUNCATE consultations_commentgroupmember, consultations_commentgroup")
     if args.phases:
         t0, c0 = time.perf_counter(), time.process_time()
-        members, signatures = services._distinct_texts(consultation)
+        with transaction.atomic():  # its server-side cursor needs one (comments_group's own, in the service)
+            members, signatures = services._distinct_texts(consultation)
         print(f"  read: {sum(map(len, members))} comments, {len(members)} distinct texts in "
               f"{time.perf_counter() - t0:.1f} s (client CPU {time.process_time() - c0:.1f} s)", flush=True)
         t0, c0 = time.perf_counter(), time.process_time()

@@ -876,7 +876,7 @@ def comments_group(*, actor: Any, consultation: Consultation, threshold: float =
 def _distinct_texts(consultation: Consultation) -> tuple[list[list[int]], list[bytes]]:
     """The consultation's comments (spam excluded) by distinct text, texts in the order of their
     earliest comment: each text's comment ids, and its signature. One sequential scan, streamed
-    (inside ``comments_group``'s transaction)."""
+    (the server-side cursor needs a transaction: ``comments_group``'s)."""
     sql = ("SELECT id, text_hash, signature FROM consultations_comment"
            " WHERE consultation_id = %s AND status <> %s")
     params = [consultation.pk, Comment.Status.SPAM]
