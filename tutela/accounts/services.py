@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tutela.core import audit
-from tutela.core.db import prepared_cursor
+from tutela.core.db import convert_row, prepared_cursor, row_converters
 
 from . import token_cache
 from .models import ApiToken, User
@@ -93,10 +93,7 @@ def api_token_authenticate(key: str) -> User | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    token_id, stale, values = row[0], row[1], list(row[2:])
-    for index, field, funcs in converters:
-        for func in funcs:
-            values[index] = func(values[index], field, conn)
+    token_id, stale, values = row[0], row[1], convert_row(list(row[2:]), converters, conn)
     user = User.from_db(DEFAULT_DB_ALIAS, attnames, values)
     if not user.is_active:
         return None
@@ -139,13 +136,7 @@ def _token_lookup(vendor: str) -> tuple[str, list[str], list]:
         f"FROM {qn(ApiToken._meta.db_table)} t JOIN {qn(User._meta.db_table)} u ON u.{qn('id')} = t.{qn('user_id')} "
         f"WHERE t.{qn('key_hash')} = %s AND t.{qn('revoked_at')} IS NULL"
     )
-    converters = []
-    for index, field in enumerate(fields):
-        col = field.get_col("u")
-        funcs = [*conn.ops.get_db_converters(col), *field.get_db_converters(conn)]
-        if funcs:
-            converters.append((index, col, funcs))
-    return sql, [f.attname for f in fields], converters
+    return sql, [f.attname for f in fields], row_converters(conn, fields, "u")
 
 
 def login_attempt_username(request: Any, credentials: dict | None) -> str:

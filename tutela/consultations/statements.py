@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import connection, connections, models
 
-from tutela.core.db import prepared_cursor
+from tutela.core.db import convert_row, prepared_cursor, row_converters
 
 
 @functools.cache
@@ -31,13 +31,7 @@ def _select(alias: str, model: type[models.Model], where: tuple[str, ...]) -> tu
     by_name = {f.attname: f for f in fields} | {f.name: f for f in fields}
     conditions = " AND ".join(f"{qn(by_name[name].column)} = %s" for name in where)
     sql = f"SELECT {', '.join(qn(f.column) for f in fields)} FROM {qn(meta.db_table)} WHERE {conditions}"
-    converters = []
-    for index, field in enumerate(fields):
-        col = field.get_col(meta.db_table)
-        funcs = [*conn.ops.get_db_converters(col), *field.get_db_converters(conn)]
-        if funcs:
-            converters.append((index, col, funcs))
-    return sql, [f.attname for f in fields], converters
+    return sql, [f.attname for f in fields], row_converters(conn, fields, meta.db_table)
 
 
 def fetch[M: models.Model](model: type[M], **where: Any) -> M | None:
@@ -48,11 +42,7 @@ def fetch[M: models.Model](model: type[M], **where: Any) -> M | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    values = list(row)
-    for index, col, funcs in converters:
-        for func in funcs:
-            values[index] = func(values[index], col, connection)
-    return model.from_db(connection.alias, attnames, values)
+    return model.from_db(connection.alias, attnames, convert_row(list(row), converters, connection))
 
 
 @functools.cache

@@ -1,6 +1,7 @@
 """The one cursor the hot paths that bypass the ORM share (token lookup, comment intake, numbering)."""
 
 import functools
+from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.utils import CursorWrapper
@@ -33,3 +34,23 @@ def _preparing_cursor_class() -> type:
             return super().execute(query, params, prepare=True, **kwargs)
 
     return PreparingCursor
+
+
+def row_converters(conn, fields, table_alias: str) -> list[tuple[int, Any, list]]:
+    """Django's own converters for a hand-written SELECT of ``fields`` (in that order), built once:
+    ``(index, column, functions)`` for each column that has any, for ``convert_row``."""
+    converters = []
+    for index, field in enumerate(fields):
+        col = field.get_col(table_alias)
+        funcs = [*conn.ops.get_db_converters(col), *field.get_db_converters(conn)]
+        if funcs:
+            converters.append((index, col, funcs))
+    return converters
+
+
+def convert_row(values: list[Any], converters: list[tuple[int, Any, list]], conn) -> list[Any]:
+    """``values`` (a row's list, changed in place) as the ORM would have converted them."""
+    for index, col, funcs in converters:
+        for func in funcs:
+            values[index] = func(values[index], col, conn)
+    return values
