@@ -8,8 +8,7 @@ Not a test. Run (own database, own var dir):
         --liaisons 200000 --writers 16 --allocations 200
 
 ``--only allocation|reads`` skips the other half; ``--scenario hot|spread`` and ``--path service|allocator``
-choose one allocation run (e.g. the full service, all writers on one body); ``--async-commit`` measures the opt-in
-``COORDINATION_NUMBERS_ASYNC_COMMIT`` (lock released before the WAL flush). It (1) creates the database if needed and migrates, (2) fills it with SQL (generate_series) at the
+choose one allocation run (e.g. the full service, all writers on one body). It (1) creates the database if needed and migrates, (2) fills it with SQL (generate_series) at the
 given scale unless it already holds that scale, (3) runs ``services.document_register`` from
 ``--writers`` processes at once, first all on one hot body, then spread over random bodies, and
 checks 0 duplicates and 0 gaps, (4) times registry searches and the chair's dashboard.
@@ -127,9 +126,7 @@ def _writer(args) -> list[tuple[int, int]]:
     import django
 
     django.setup()
-    from django.conf import settings
 
-    settings.COORDINATION_NUMBERS_ASYNC_COMMIT = os.environ.get("BENCH_ASYNC_COMMIT") == "1"
     from django.db import connections, transaction
     from django.utils import timezone
 
@@ -272,11 +269,7 @@ def main() -> None:
                         help="allocation: all writers on one body (hot), spread over every body, or both")
     parser.add_argument("--path", choices=["both", "service", "allocator"], default="both",
                         help="allocation: the full document_register service, the bare allocator, or both")
-    parser.add_argument("--async-commit", action="store_true",
-                        help="registrations commit without waiting for the WAL flush (COORDINATION_NUMBERS_ASYNC_COMMIT)")
     args = parser.parse_args()
-    if args.async_commit:
-        os.environ["BENCH_ASYNC_COMMIT"] = "1"
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database of your own (see the module docstring).")

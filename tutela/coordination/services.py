@@ -7,16 +7,14 @@ effects on commit. A service called with a user as ``actor`` checks that user ma
 Numbers are allocated under a row lock (the counter's ``UPDATE … RETURNING`` for documents,
 ``SELECT … FOR UPDATE`` on the body for meetings; SQLite runs write transactions one at a time
 with ``BEGIN IMMEDIATE``), and unique constraints stand behind the lock, so no two documents or
-meetings ever get the same number. A registration does all its other work before taking the
-number: see ``document_register`` and ``_insert_numbered``.
+meetings ever get the same number. A registration checks everything and writes its file before
+taking the number, then inserts its rows with the ORM and commits: see ``document_register``.
 """
 
-import json
 from datetime import date
 from functools import partial
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
@@ -26,8 +24,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tutela.core import access, audit
-from tutela.core.db import prepared_cursor
-from tutela.core.models import AuditEntry
 from tutela.core.services import apply_fields
 from tutela.initiatives.models import Appointment, Person
 
@@ -413,127 +409,6 @@ def _take_next(body: Body, scope: int) -> int | None:
     return row[0] if row else None
 
 
-def _async_commit_wanted() -> bool:
-    from django.conf import settings
-
-    return bool(getattr(settings, "COORDINATION_NUMBERS_ASYNC_COMMIT", False)) and connection.vendor == "postgresql"
-
-
-def _maybe_async_commit() -> None:
-    """Opt-in (``COORDINATION_NUMBERS_ASYNC_COMMIT = True``, PostgreSQL): the registration's
-    transaction commits without waiting for the WAL flush, so the counter's lock is released
-    before the disk sync (2–5 ms here) instead of after, and the body's next registration can go
-    on; the registration itself still returns only once its commit is on disk (``_wait_for_flush``).
-    See ``_wait_for_flush`` for what remains exposed. Off by default."""
-    if _async_commit_wanted():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit = off")
-        transaction.on_commit(_wait_for_flush)
-
-
-def _wait_for_flush() -> None:
-    """After an asynchronous commit: return only once that commit is on disk.
-
-    A transaction that has an id and commits synchronously makes PostgreSQL flush the WAL up to
-    its own commit record, which lies after ours, and the WAL is written in order: so once this
-    returns, our registration survives a crash. Another registration of the body that took the
-    next number commits after ours in the WAL too, so it can never be durable without ours: no
-    gap after a crash either. What remains exposed: for the milliseconds before that flush, other
-    readers can already see the number; a crash of the server in that window loses it (its
-    registrant gets an error, not a number) and the number is given again.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT txid_current()")
-
-
-def _insert_select(instance: Any, params: dict[str, Any], key: str, computed: dict[str, str], source: str = "d") -> str:
-    """``INSERT INTO <table> (…) SELECT … FROM <source>`` for an unsaved model instance: every
-    concrete column as a parameter (named ``<key>_<column>`` in ``params``), except the primary key
-    and the columns in ``computed``, whose values are SQL expressions over ``source``."""
-    quote = connection.ops.quote_name
-    columns, values = [], []
-    for field in instance._meta.concrete_fields:
-        if field.column in computed:
-            columns.append(quote(field.column))
-            values.append(computed[field.column])
-        elif not field.primary_key:
-            name = f"{key}_{field.column}"
-            params[name] = field.get_db_prep_save(field.pre_save(instance, True), connection)
-            columns.append(quote(field.column))
-            values.append(f"%({name})s")
-    return f"INSERT INTO {quote(instance._meta.db_table)} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {source}"
-
-
-NUMBERED_KEYS = ("id", "sequence", "number")  # what only the numbering statement knows
-
-
-def _insert_numbered(document: Document, meeting: Meeting | None, actor: Any, stored: DocumentFile | None) -> bool:
-    """On PostgreSQL: take the scope's next number and insert the document, its Rev.0, its file's
-    row and the audit entry in ONE statement (a data-modifying CTE). Returns whether it inserted.
-
-    The counter's row lock lasts from this statement to COMMIT, and meanwhile the body's other
-    registrations wait, so nothing else is left for that stretch: every check, the file on disk
-    and the audit entry's contents are done before. Called outside a transaction, the statement
-    is its own transaction and PostgreSQL commits it as soon as it has run, without a round trip
-    back to Python in between. The audit entry is the one ``audit.record`` writes for a new object
-    (every non-empty field as ``[None, value]``), the statement filling in id, sequence and number.
-
-    Returns False, having written nothing, when the scope has no counter row yet: the caller then
-    takes the general path (``allocate_number`` + ``save``), as other databases always do.
-    """
-    body = document.body
-    meeting_style = body.number_style == Body.NumberStyle.MEETING
-    scope = meeting.ordinal if meeting_style else 0
-    head = f"{body.number_prefix}/{scope}/" if meeting_style else body.number_prefix
-    document.scope = scope
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    changes = {k: [None, v] for k, v in audit.snapshot(document).items() if v not in (None, "") and k not in NUMBERED_KEYS}
-    revision = DocumentRevision(revision=0, title=document.title, document_date=document.document_date,
-                                created_by_id=document.registered_by_id, created_at=document.registered_at)
-    entry = AuditEntry(actor=user, actor_label=getattr(user, "email", "") if user else "", action="document.registered",
-                       target_type=ContentType.objects.get_for_model(Document), at=document.registered_at)
-    params: dict[str, Any] = {"body": body.pk, "scope": scope, "head": head, "pad": body.number_padding,
-                              "changes": json.dumps(changes)}
-    parts = [
-        _insert_select(revision, params, "r", {"document_id": "d.id"}),
-        _insert_select(entry, params, "a", {
-            "target_id": "d.id::text", "target_label": "left(d.number, 300)",
-            "changes": "%(changes)s::jsonb || jsonb_build_object('id', jsonb_build_array(NULL, d.id), "
-                       "'sequence', jsonb_build_array(NULL, d.sequence), 'number', jsonb_build_array(NULL, d.number))",
-        }),
-    ]
-    if stored is not None:
-        parts.append(_insert_select(stored, params, "f", {"document_id": "d.id"}))
-    insert_document = _insert_select(document, params, "d", {
-        "sequence": "n.last_number",
-        "number": "%(head)s || CASE WHEN length(n.last_number::text) >= %(pad)s THEN n.last_number::text "
-                  "ELSE lpad(n.last_number::text, %(pad)s, '0') END",
-    }, source="n")
-    counters = connection.ops.quote_name(DocumentCounter._meta.db_table)
-    ctes = [f"n AS (UPDATE {counters} SET last_number = last_number + 1 "
-            f"WHERE body_id = %(body)s AND scope = %(scope)s RETURNING last_number)",
-            f"d AS ({insert_document} RETURNING id, sequence, number)",
-            *(f"w{i} AS ({sql})" for i, sql in enumerate(parts))]
-    result = "SELECT id, sequence, number FROM d"
-    async_commit = _async_commit_wanted()
-    if async_commit:  # the opt-in, set by the statement itself (SET LOCAL needs a transaction block)
-        ctes.append("c AS (SELECT set_config('synchronous_commit', 'off', true))")
-        result = "SELECT d.id, d.sequence, d.number FROM d, c"
-    # Prepared: the text is the same for every registration (only its parameters change); the
-    # backend's CPU per registration fell from 0.68 to 0.40 ms and Python's from 0.25 to 0.17 ms
-    # (400 statements each, 08:31 UTC, load 5).
-    with prepared_cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(ctes)} {result}", params)
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    if async_commit:
-        transaction.on_commit(_wait_for_flush)  # at once outside a transaction, else after the caller's COMMIT
-    document.pk, document.sequence, document.number = row
-    document._state.adding, document._state.db = False, connection.alias
-    return True
-
-
 def allocate_number(*, body: Body, meeting: Meeting | None = None, sequence: int | None = None) -> tuple[int, int, str]:
     """Allocate (scope, sequence, printed number). Must run inside the caller's transaction.
 
@@ -544,7 +419,6 @@ def allocate_number(*, body: Body, meeting: Meeting | None = None, sequence: int
     """
     scope = meeting.ordinal if body.number_style == Body.NumberStyle.MEETING else 0
     if sequence is None:
-        _maybe_async_commit()
         taken = _take_next(body, scope)
         if taken is None:  # a scope made before the body switched numbering style: create it, locked
             counter = _counter(body, scope)
@@ -615,10 +489,10 @@ def document_register(
 ) -> Document:
     """Register a document and give it its permanent number (optionally with its first file).
 
-    Everything is checked first, writing nothing. Then, on PostgreSQL, an automatic number is
-    taken and every row written by one statement (``_insert_numbered``): one transaction, whose
-    counter lock lasts only for that statement and its commit. Otherwise (a hand-typed number,
-    another database) the number is allocated and the rows saved in one transaction.
+    Everything is checked first, writing nothing, and the file is written to storage. Then one
+    transaction takes the number (``allocate_number``: ``UPDATE … RETURNING`` on the scope's
+    counter, whose row lock lasts until the commit, so numbers are gap-free and never repeat)
+    and inserts the document, its Rev.0, its file row and the audit entry.
     """
     _require_register(actor, body)
     errors: dict[str, Any] = {}
@@ -649,19 +523,22 @@ def document_register(
     )
     # The related rows are instances already in hand: no need for a query each to check they exist.
     document.full_clean(exclude=["body", "meeting", "registered_by"], validate_constraints=False, validate_unique=False)
-    stored = None
-    if sequence is None and connection.vendor == "postgresql":
-        if upload is not None:
-            stored = _store_file(document, upload, actor)
-        if _insert_numbered(document, meeting, actor, stored):
-            return document
-    return _register_numbered(document, meeting, sequence, upload, stored, actor)
+    # The file is checked and written to storage before the number is taken: the counter's row
+    # lock is held from the number to the commit, so nothing slow may happen in between.
+    stored = _store_file(document, upload, actor) if upload is not None else None
+    try:
+        return _register_numbered(document, meeting, sequence, stored, actor)
+    except BaseException:
+        if stored is not None:  # nothing was registered: the file written beforehand goes too
+            stored.file.delete(save=False)
+        raise
 
 
 @transaction.atomic
-def _register_numbered(document: Document, meeting: Meeting | None, sequence: int | None, upload: Any,
+def _register_numbered(document: Document, meeting: Meeting | None, sequence: int | None,
                        stored: DocumentFile | None, actor: Any) -> Document:
-    """The general path of ``document_register``: allocate the number, save the rows, in one transaction."""
+    """Allocate the number and save the rows, in one transaction (the counter is locked from the
+    allocation to the commit, so the body's other registrations wait that long)."""
     document.scope, document.sequence, document.number = allocate_number(body=document.body, meeting=meeting, sequence=sequence)
     if sequence is None:
         document.save(force_insert=True)  # the locked counter guarantees the number is free
@@ -676,8 +553,6 @@ def _register_numbered(document: Document, meeting: Meeting | None, sequence: in
     if stored is not None:
         stored.document = document
         stored.save()
-    elif upload is not None:
-        _attach_file(document, upload, actor)
     audit.record(actor=actor, action="document.registered", target=document)
     return document
 

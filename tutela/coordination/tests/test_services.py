@@ -124,8 +124,7 @@ def test_documents_are_numbered_with_prefix_and_padding(jca):
 
 
 def test_a_registration_writes_its_revision_file_and_audit_entry_with_its_number(jca, focal_point):
-    """On PostgreSQL these rows are written by the one numbering statement; the audit entry must
-    still be the one ``audit.record`` writes (same fields, id, sequence and number filled in)."""
+    """Ordinary inserts and ``audit.record`` in the numbering transaction, on every database."""
     doc = services.document_register(actor=focal_point, body=jca, title="Contribution", source="ACOPEA",
                                      upload=upload("c.pdf", pdf_bytes()))
     doc = Document.objects.get(pk=doc.pk)
@@ -203,6 +202,18 @@ def test_files_that_lie_about_their_type_are_refused_and_no_number_is_spent(jca,
     assert DocumentCounter.objects.get(body=jca, scope=0).last_number == 0
 
 
+def test_a_registration_refused_after_its_file_was_stored_leaves_no_file_and_spends_no_number(jca, settings):
+    from pathlib import Path
+
+    services.document_register(actor=None, body=jca, title="First", source="S", number=5)
+    with pytest.raises(ValidationError) as exc:  # the number is checked under the counter's lock
+        services.document_register(actor=None, body=jca, title="T", source="S", number=5, upload=upload("c.pdf", pdf_bytes()))
+    assert "already taken" in exc.value.message_dict["number"][0]
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
+    assert DocumentCounter.objects.get(body=jca, scope=0).last_number == 5
+    assert services.document_register(actor=None, body=jca, title="Next", source="S").number == "JCA-COP DOC006"
+
+
 def test_files_over_the_limit_are_refused(jca, settings):
     settings.COORDINATION_MAX_FILE_BYTES = 100
     with pytest.raises(ValidationError) as exc:
@@ -255,28 +266,6 @@ def test_concurrent_allocation_gives_distinct_gap_free_numbers(jca):
     with ThreadPoolExecutor(max_workers=16) as pool:
         sequences = list(pool.map(register, range(64)))
     assert sorted(sequences) == list(range(1, 65))
-
-
-@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-                    reason="asynchronous commit is a PostgreSQL setting")
-@pytest.mark.django_db(transaction=True)
-def test_the_async_commit_opt_in_returns_a_number_only_after_forcing_the_flush(jca, settings):
-    """With COORDINATION_NUMBERS_ASYNC_COMMIT the lock is released before the WAL flush, but the
-    service still waits for a synchronous commit (which flushes the WAL past ours) before returning."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    settings.COORDINATION_NUMBERS_ASYNC_COMMIT = True
-    with CaptureQueriesContext(connection) as ctx:
-        doc = services.document_register(actor=None, body=jca, title="Fast", source="S")
-    sql = [q["sql"] for q in ctx.captured_queries]
-    numbering = next(i for i, q in enumerate(sql) if "synchronous_commit" in q and "last_number" in q)
-    assert sql[numbering + 1:] == ["SELECT txid_current()"]
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW synchronous_commit")
-        assert cursor.fetchone()[0] == "on"  # set for that one transaction only
-    assert doc.number == "JCA-COP DOC001"
-    assert services.document_register(actor=None, body=jca, title="Next", source="S", number=None).sequence == 2
 
 
 # --- Liaisons -----------------------------------------------------------------------------
