@@ -14,7 +14,6 @@ from functools import cache, partial
 from typing import Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -23,16 +22,15 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.json import normalize_json
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from tutela.core import access, audit
-from tutela.core.models import AuditEntry
 
-from . import similarity, statements, structure, tasks
+from . import similarity, structure, tasks
 from .models import (
     Anchor,
+    Answer,
     Comment,
     CommentAttachment,
     CommentGroup,
@@ -487,7 +485,7 @@ def _resolve_target(consultation: Consultation, target: str | None, paragraph_id
         pk = int(paragraph_id)
     except (ValueError, TypeError):
         pk = 0
-    paragraph = statements.fetch(Paragraph, id=pk, version_id=consultation.version_id) if 0 < pk < 2**63 else None
+    paragraph = Paragraph.objects.filter(pk=pk, version_id=consultation.version_id).first() if 0 < pk < 2**63 else None
     if paragraph is None:
         raise ValidationError({"paragraph": _(
             "That paragraph is not part of the text under consultation (%(version)s). "
@@ -523,29 +521,26 @@ def passage_in(text: str, quote: str) -> str | None:
     return found.group(0) if found else None
 
 
-class _ReceiptTaken(Exception):
-    """The random receipt number was already used: the whole submission is tried again."""
-
-
 def comment_submit(**kwargs: Any) -> Comment:
     """Store one comment and return it with its receipt number; see ``_comment_submit``.
 
-    A receipt collision (1 in ~10^12 per comment) rolls the transaction back and tries again,
-    so the common path needs no savepoint. Inside a caller's transaction a savepoint is used.
+    The submission is one transaction (a savepoint inside a caller's). When a unique key was
+    taken meanwhile, by a receipt collision (1 in ~10^12 per comment) or by a concurrent twin
+    (same respondent and submission key), it is rolled back and tried again: the retry draws a
+    new receipt, or finds the twin, now committed, and returns it.
     """
-    if transaction.get_connection().in_atomic_block:
-        with transaction.atomic():
-            return _comment_submit(savepoint=True, **kwargs)
     for _attempt in range(3):
         try:
-            return _comment_submit(savepoint=False, **kwargs)
-        except _ReceiptTaken:
-            continue
+            with transaction.atomic():
+                return _comment_submit(**kwargs)
+        except IntegrityError as exc:
+            if "receipt" not in str(exc) and "submission" not in str(exc):
+                raise
     raise ValidationError(_("Could not number the comment; send it again."))  # pragma: no cover
 
 
 def _comment_submit(
-    *, savepoint: bool, consultation: Consultation, actor: Any = None, respondent: Respondent | None = None,
+    *, consultation: Consultation, actor: Any = None, respondent: Respondent | None = None,
     details: dict | None = None, target: str | None = None, paragraph_id: Any = None, quote: str = "",
     comment_type: str = Comment.Type.GENERAL, text: str = "", proposed_change: str = "",
     attachments: Sequence[UploadedFile] = (), submission_key: str = "", channel: str = Comment.Channel.ONLINE,
@@ -558,9 +553,9 @@ def _comment_submit(
     ``respondent``. The same ``submission_key`` from the same respondent stores the comment
     once (a double click or a retry returns the first one).
 
-    Checks and reads come first, outside the transaction; the writes (comment, respondent
-    details if they changed, attachments, answers, audit entry, receipt task) commit together.
-    The hot path's statements are hand-written (``statements``): see docs/consultations.md.
+    Checks and reads come first; the writes (comment, respondent details if they changed,
+    attachments, answers, audit entry) commit together, and the receipt e-mail is enqueued on
+    commit.
     """
     now = now or timezone.now()
     is_user = getattr(actor, "is_authenticated", False)
@@ -577,7 +572,7 @@ def _comment_submit(
     if channel == Comment.Channel.IN_PERSON:
         respondent = None  # said in the room and written down by staff: each speaker is a respondent of their own
     elif is_user:
-        respondent = statements.fetch(Respondent, consultation_id=consultation.pk, user_id=actor.pk)
+        respondent = Respondent.objects.filter(consultation=consultation, user=actor).first()
     elif respondent is None or respondent.consultation_id != consultation.pk or not respondent.is_confirmed:
         if not consultation.allow_public:
             raise ValidationError({"__all__": _("Sign in as a registered stakeholder to comment on this consultation.")})
@@ -617,73 +612,45 @@ def _comment_submit(
                                        % {"n": question.number}})
             if value:
                 question_answers.append((question, value[:MAX_COMMENT_CHARS]))
-    receipt = _receipt(consultation)
-    user = actor if is_user else None
-    # The entry ``audit.record`` would write (target_id once the comment has its id).
-    entry = {
-        "at": timezone.now(), "actor_id": user.pk if user else None, "actor_label": user.email if user else "",
-        "action": "comment.submitted", "target_type_id": ContentType.objects.get_for_model(Comment).pk,
-        "target_label": receipt[:300],
-        "changes": {"receipt": [None, receipt], "target": [None, target],
-                    "paragraph": [None, paragraph.number if paragraph else None]},
-    }
-    changed = _changed_details(respondent, fields, is_illustrative) if respondent is not None else []
-    mail = notify and respondent is not None and bool(respondent.user_id or respondent.email)
-    queued = _task_row(tasks.send_comment_receipt, comment_id=0) if mail else None  # args_kwargs: set below
-    comment = Comment(
+    if respondent is None:
+        if channel == Comment.Channel.IN_PERSON:
+            respondent = Respondent.objects.create(consultation=consultation, confirmed_at=now)
+        else:  # this account's first comment here (a concurrent first one: get_or_create's retry)
+            respondent, _created = Respondent.objects.get_or_create(consultation=consultation, user=actor)
+    else:
+        # The same (respondent, key) is stored: a double click or a retry returns the first one.
+        stored = Comment.objects.filter(respondent=respondent, submission_key=submission_key).first()
+        if stored is not None:
+            return stored
+    comment = Comment.objects.create(
         consultation=consultation, respondent=respondent, target=target, paragraph=paragraph, quote=quote,
         comment_type=comment_type, text=text, proposed_change=proposed_change, channel=channel, session=session,
-        submission_key=submission_key, received_at=now, receipt=receipt,
+        submission_key=submission_key, received_at=now, receipt=_receipt(consultation),
         text_hash=similarity.text_hash(text), signature=similarity.signature(text), is_illustrative=is_illustrative,
     )
-    if (connection.vendor == "postgresql" and not savepoint and respondent is not None and not changed
-            and not checked and not question_answers and (queued is not None or not mail)):
-        # The usual comment: it, its audit entry and its receipt task in ONE statement, which is
-        # its own transaction (one round trip, one commit). See ``statements.insert_with``.
-        dependents = [(AuditEntry, entry, {"target_id": "new.id::text"})]
-        if queued is not None:
-            del queued["args_kwargs"]
-            dependents.append((queued.pop("model"), queued, {
-                "args_kwargs": "jsonb_build_object('args', '[]'::jsonb, 'kwargs', jsonb_build_object('comment_id', new.id))"}))
-        if not _comment_insert(comment, consultation, savepoint=False, dependents=dependents):
-            return Comment.objects.get(respondent=respondent, submission_key=submission_key)  # as below
-        return comment
-    with transaction.atomic():
-        if respondent is None:
-            if channel == Comment.Channel.IN_PERSON:
-                respondent = Respondent.objects.create(consultation=consultation, confirmed_at=now)
-            else:  # this account's first comment here (a concurrent first one: get_or_create's retry)
-                respondent, _created = Respondent.objects.get_or_create(consultation=consultation, user=actor)
-            comment.respondent = respondent
-            changed = _changed_details(respondent, fields, is_illustrative)
-        if not _comment_insert(comment, consultation, savepoint):
-            # The same (respondent, key) is stored: a double click or a retry. The insert waited for
-            # a concurrent twin to commit (unique index), so the stored one is visible now.
-            return Comment.objects.get(respondent=respondent, submission_key=submission_key)
-        for name in changed:
-            setattr(respondent, name, True if name == "is_illustrative" else fields[name])
-        if changed:  # the same details as last time (the usual case) write nothing
-            respondent.save(update_fields=changed)
-        for upload, kind in checked:
-            attachment = CommentAttachment(
-                comment=comment, original_name=os.path.basename(upload.name or "attachment")[:200],
-                content_type=SNIFFERS[kind], size=upload.size,
-            )
-            attachment.file.save(f"{uuid.uuid4().hex}.{kind}", upload, save=False)
-            attachment.save()
-        for question, value in question_answers:
-            from .models import Answer
-
-            Answer.objects.update_or_create(
-                respondent=respondent, question=question,
-                defaults={"text": "" if question.kind == question.Kind.CHOICE else value,
-                          "choice": value if question.kind == question.Kind.CHOICE else ""},
-            )
-        entry["target_label"] = comment.receipt[:300]  # a savepoint retry may have renumbered it
-        entry["changes"]["receipt"] = [None, comment.receipt]
-        statements.insert(AuditEntry, {**entry, "target_id": str(comment.pk)})
-        if notify and (respondent.user_id or respondent.email):
-            _enqueue_after_commit(tasks.send_comment_receipt, comment_id=comment.pk)
+    changed = _changed_details(respondent, fields, is_illustrative)
+    for name in changed:
+        setattr(respondent, name, True if name == "is_illustrative" else fields[name])
+    if changed:  # the same details as last time (the usual case) write nothing
+        respondent.save(update_fields=changed)
+    for upload, kind in checked:
+        attachment = CommentAttachment(
+            comment=comment, original_name=os.path.basename(upload.name or "attachment")[:200],
+            content_type=SNIFFERS[kind], size=upload.size,
+        )
+        attachment.file.save(f"{uuid.uuid4().hex}.{kind}", upload, save=False)
+        attachment.save()
+    for question, value in question_answers:
+        Answer.objects.update_or_create(
+            respondent=respondent, question=question,
+            defaults={"text": "" if question.kind == question.Kind.CHOICE else value,
+                      "choice": value if question.kind == question.Kind.CHOICE else ""},
+        )
+    audit.record(actor=actor, action="comment.submitted", target=comment, changes={
+        "receipt": [None, comment.receipt], "target": [None, target],
+        "paragraph": [None, paragraph.number if paragraph else None]})
+    if notify and (respondent.user_id or respondent.email):
+        transaction.on_commit(partial(tasks.send_comment_receipt.enqueue, comment_id=comment.pk))
     return comment
 
 
@@ -693,72 +660,6 @@ def _changed_details(respondent: Respondent, fields: dict, is_illustrative: bool
     if is_illustrative and not respondent.is_illustrative:
         changed.append("is_illustrative")
     return changed
-
-
-def _insert_values(obj: Any, pk: bool = False) -> dict[str, Any]:
-    """The column values the ORM would insert for ``obj`` (its defaults and ``pre_save`` applied)."""
-    return {f.attname: f.pre_save(obj, True) for f in obj._meta.concrete_fields if pk or not f.primary_key}
-
-
-def _comment_insert(comment: Comment, consultation: Consultation, savepoint: bool,
-                    dependents: list | None = None) -> bool:
-    """Insert ``comment`` (one prepared statement); False when its (respondent, submission_key) is
-    already stored. A receipt collision takes a new number inside a savepoint, or else rolls the
-    whole submission back (``_ReceiptTaken``): the common path needs no savepoint.
-
-    With ``dependents`` (PostgreSQL, no savepoint: a new number would not reach them) their rows
-    go in the same statement (``statements.insert_with``)."""
-    values = _insert_values(comment)
-    insert = partial(statements.insert_with, dependents=dependents) if dependents else statements.insert
-    for _attempt in range(3):
-        try:
-            if savepoint:
-                with transaction.atomic():
-                    pk = insert(Comment, values, on_conflict_do_nothing=("respondent", "submission_key"))
-            else:
-                pk = insert(Comment, values, on_conflict_do_nothing=("respondent", "submission_key"))
-        except IntegrityError as exc:
-            if "receipt" not in str(exc):
-                raise
-            if not savepoint:
-                raise _ReceiptTaken from exc
-            comment.receipt = values["receipt"] = _receipt(consultation)
-            continue
-        if pk is None:
-            return False
-        comment.pk = pk
-        comment._state.adding, comment._state.db = False, connection.alias
-        return True
-    raise ValidationError(_("Could not number the comment; send it again."))  # pragma: no cover
-
-
-def _task_row(task: Any, **kwargs: Any) -> dict[str, Any] | None:
-    """The row ``DatabaseBackend.enqueue`` writes for ``task`` (with "model": its model), or None
-    when tasks do not go to the database. One prepared INSERT of it costs a fraction of the
-    backend's ORM ``create``; the backend's own check of the task runs as in ``enqueue``."""
-    backend = task.get_backend()
-    if backend.__class__.__name__ != "DatabaseBackend":
-        return None
-    from django_tasks_db.models import DBTaskResult, get_date_max
-
-    backend.validate_task(task)
-    row = DBTaskResult(
-        id=backend._get_id(), args_kwargs=normalize_json({"args": [], "kwargs": kwargs}), priority=task.priority,
-        task_path=task.module_path, queue_name=task.queue_name, run_after=task.run_after or get_date_max(),
-        backend_name=backend.alias,
-    )
-    return {"model": DBTaskResult, **_insert_values(row, pk=True)}
-
-
-def _enqueue_after_commit(task: Any, **kwargs: Any) -> None:
-    """Run ``task`` only once the current transaction has committed. With the database task
-    backend the task row is written in the same transaction (one commit, and a worker sees it
-    only after the commit); otherwise (inline tasks) it is enqueued from ``on_commit``."""
-    row = _task_row(task, **kwargs)
-    if row is not None:
-        statements.insert(row.pop("model"), row)
-    else:
-        transaction.on_commit(partial(task.enqueue, **kwargs))
 
 
 def comment_receipt_send(*, comment_id: int) -> None:

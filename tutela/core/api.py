@@ -1,12 +1,11 @@
 """API plumbing shared by every app: the error shape, auth, and keyset pagination schemas."""
 
-import json
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -29,21 +28,6 @@ class ErrorOut(Schema):
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
-
-
-def json_response(data: dict[str, Any], response: HttpResponse | None = None) -> HttpResponse:
-    """``data`` written straight to JSON, skipping django-ninja's validation of the result.
-
-    Only for hot endpoints whose result is built from stored, already-valid fields (``/me``):
-    validating it again cost more than the rest of the view. The endpoint still declares its
-    schema for the OpenAPI document, and a test checks the body against that schema. Pass the
-    response django-ninja already made for the view (a ``response: HttpResponse`` parameter)
-    to fill it instead of building another.
-    """
-    if response is None:
-        response = HttpResponse(content_type="application/json; charset=utf-8")
-    response.content = json.dumps(data).encode()
-    return response
 
 
 def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:

@@ -258,23 +258,17 @@ def test_with_the_database_task_backend_the_receipt_task_commits_with_the_commen
 
 @pytest.mark.django_db(transaction=True)
 def test_the_usual_comment_writes_what_the_orm_and_the_task_backend_would(submit, monkeypatch, stakeholder):
-    """Outside a transaction, an account's next comment with unchanged details is one statement on
-    PostgreSQL (comment, audit entry, receipt task); on SQLite the same rows come from the general path."""
+    """An account's next comment with unchanged details: the comment and its audit entry by the ORM
+    and ``audit.record``, the receipt task by ``enqueue`` after the commit."""
     from django.contrib.contenttypes.models import ContentType
-    from django.db import connection
     from django.tasks import task_backends
-    from django.test.utils import CaptureQueriesContext
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult, get_date_max
 
     backend = DatabaseBackend(alias="default", params={"QUEUES": ["default"]})
     monkeypatch.setattr(task_backends._connections, "default", backend, raising=False)
     submit("First, which makes the respondent.", submission_key="one")
-    with CaptureQueriesContext(connection) as queries:
-        comment = submit("Second, the usual case.", submission_key="two", comment_type="editorial")
-    if connection.vendor == "postgresql":
-        writes = [q["sql"] for q in queries.captured_queries if "SELECT" not in q["sql"][:20]]
-        assert len(writes) == 1 and "WITH new AS (INSERT INTO" in writes[0], writes
+    comment = submit("Second, the usual case.", submission_key="two", comment_type="editorial")
     twice = submit("Second, the usual case.", submission_key="two", comment_type="editorial")  # a double click
     assert twice.pk == comment.pk and twice.receipt == comment.receipt
     stored = Comment.objects.get(submission_key="two")
@@ -294,6 +288,27 @@ def test_the_usual_comment_writes_what_the_orm_and_the_task_backend_would(submit
         "READY", "default", "default", 0, get_date_max())
     assert row in DBTaskResult.objects.ready()  # a worker picks it up
     assert row.task_result.kwargs == {"comment_id": comment.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_receipt_task_is_enqueued_only_once_the_comment_has_committed(submit, monkeypatch):
+    """Through the public ``enqueue`` in ``on_commit``: a worker never sees a task whose comment
+    may still roll back, and a rolled-back submission leaves no task."""
+    from django.db import transaction
+    from django.tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = DatabaseBackend(alias="default", params={"QUEUES": ["default"]})
+    monkeypatch.setattr(task_backends._connections, "default", backend, raising=False)
+    with transaction.atomic():
+        comment = submit("Inside a caller's transaction.", submission_key="tx")
+        assert not DBTaskResult.objects.exists()
+    assert DBTaskResult.objects.get().args_kwargs["kwargs"] == {"comment_id": comment.pk}
+    with pytest.raises(RuntimeError), transaction.atomic():
+        submit("Rolled back with its caller.", submission_key="rb")
+        raise RuntimeError
+    assert DBTaskResult.objects.count() == 1 and Comment.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
