@@ -41,6 +41,32 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
 
 
+def entry(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    before: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """The entry ``record`` writes, unsaved: for a service that writes many rows at once and
+    audits them with one ``AuditEntry.objects.bulk_create([...])`` in its transaction."""
+    if before is not None and target is not None:
+        changes = diff(before, snapshot(target, list(before.keys())))
+    elif changes is None and target is not None:
+        changes = {k: [None, v] for k, v in snapshot(target).items() if v not in (None, "")}
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry(
+        actor=user,
+        actor_label=getattr(user, "email", "") if user else "",
+        action=action,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None else "",
+        target_label=str(target)[:300] if target is not None else "",
+        changes=_jsonable(changes or {}),
+    )
+
+
 def record(
     *,
     actor: Any,
@@ -50,17 +76,6 @@ def record(
     before: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one entry. With ``before`` the changes are computed against ``target`` now."""
-    if before is not None and target is not None:
-        changes = diff(before, snapshot(target, list(before.keys())))
-    elif changes is None and target is not None:
-        changes = {k: [None, v] for k, v in snapshot(target).items() if v not in (None, "")}
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
-        actor=user,
-        actor_label=getattr(user, "email", "") if user else "",
-        action=action,
-        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        target_id=str(target.pk) if target is not None else "",
-        target_label=str(target)[:300] if target is not None else "",
-        changes=_jsonable(changes or {}),
-    )
+    new = entry(actor=actor, action=action, target=target, changes=changes, before=before)
+    new.save()
+    return new

@@ -64,3 +64,16 @@ def test_the_audit_trail_paginates_with_a_cursor(client, secretariat, org_a):
     items = second.context["page"].items
     assert len(items) == 5
     assert not {e.pk for e in items} & {e.pk for e in first.items}
+
+
+def test_entries_for_a_bulk_insert_are_the_ones_record_writes(secretariat, org_a, org_b):
+    from tutela.core import audit
+
+    recorded = audit.record(actor=secretariat, action="organisation.checked", target=org_a, changes={"x": [1, 2]})
+    built = [audit.entry(actor=secretariat, action="organisation.checked", target=o, changes={"x": [1, 2]})
+             for o in (org_a, org_b)]
+    AuditEntry.objects.bulk_create(built)
+    fields = ["actor_id", "actor_label", "action", "target_type_id", "target_id", "target_label", "changes"]
+    rows = list(AuditEntry.objects.filter(action="organisation.checked").order_by("id").values(*fields))
+    assert rows[0] == rows[1] == {f: getattr(recorded, f) for f in fields}
+    assert rows[2]["target_id"] == str(org_b.pk)
