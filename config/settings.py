@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,12 +35,37 @@ PRODUCTION = TUTELA_ENV == "production"
 DEBUG = env_bool("DEBUG", False)
 
 
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE = 5
+
+
+def _weak_secret_key(key: str) -> str | None:
+    """Why ``key`` is too weak to sign sessions and tokens in production, or None. The same
+    thresholds as Django's security.W009 (which only warns): 50 characters, 5 distinct ones,
+    and not one of Django's generated insecure keys."""
+    if key.startswith("django-insecure-"):
+        return "it is a development key (it starts with 'django-insecure-')"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"it has {len(key)} characters; at least {SECRET_KEY_MIN_LENGTH} are needed"
+    if len(set(key)) < SECRET_KEY_MIN_UNIQUE:
+        return f"it has {len(set(key))} distinct characters; at least {SECRET_KEY_MIN_UNIQUE} are needed"
+    return None
+
+
 def _secret_key() -> str:
     key = os.environ.get("SECRET_KEY", "")
+    if PRODUCTION:
+        if not key:
+            raise ImproperlyConfigured("SECRET_KEY must be set when TUTELA_ENV=production.")
+        weakness = _weak_secret_key(key)
+        if weakness:
+            raise ImproperlyConfigured(
+                f"SECRET_KEY is too weak for TUTELA_ENV=production: {weakness}. Generate one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(64))'`."
+            )
+        return key
     if key:
         return key
-    if PRODUCTION:
-        raise ImproperlyConfigured("SECRET_KEY must be set when TUTELA_ENV=production.")
     # The embedded default generates its key once and keeps it, so sessions survive restarts.
     path = VAR_DIR / "secret_key"
     if not path.exists():
@@ -82,6 +108,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tutela.core.middleware.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -249,6 +276,23 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy, enforced in every mode (development shows violations early): scripts
+# and styles only from our own static files (no inline <script>, <style> or style=""), nothing
+# framed, no plugins. Pages carry no nonce because the anonymous page cache stores rendered
+# bytes (a nonce would be reused). Violations are logged by /csp-report (docs/decisions.md).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "report-uri": ["/csp-report"],
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_FAILURE_VIEW = "tutela.core.views.csrf_failure"

@@ -32,3 +32,18 @@ def test_check_deploy_is_clean_in_production_mode():
     result = _run(["check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION, SECRET_KEY="x" * 20 + "-production-secret-key-with-enough-entropy-1234567890")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_with_a_weak_secret_key():
+    for weak, why in [("short-key-123", "13 characters; at least 50"),
+                      ("django-insecure-" + "k" * 60, "development key"),
+                      ("ab" * 40, "2 distinct characters")]:
+        result = _run(["check"], **PRODUCTION, SECRET_KEY=weak)
+        assert result.returncode != 0, weak
+        assert "SECRET_KEY is too weak for TUTELA_ENV=production" in result.stderr and why in result.stderr, result.stderr
+        assert weak not in result.stderr  # the key itself is never printed
+
+
+def test_a_short_secret_key_is_still_fine_in_development():
+    result = _run(["check"], SECRET_KEY="short-dev-key", TUTELA_VAR_DIR="/tmp/tutela-settings-test-var")
+    assert result.returncode == 0, result.stderr

@@ -94,7 +94,7 @@ class ActivityFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("Any status")), *Activity.Status.choices], widget=QuickSelect)
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100,
-                              widget=forms.NumberInput(attrs={"size": 5, "style": "width:6rem"}))
+                              widget=forms.NumberInput(attrs={"size": 5, "class": "w-6"}))
     occasion = forms.ModelChoiceField(Occasion.objects.none(), required=False, label=_("Occasion"),
                                       empty_label=_("All occasions"), widget=QuickSelect,
                                       error_messages={"invalid_choice": _("Unknown occasion.")})
@@ -234,11 +234,11 @@ class PartnerRowForm(forms.Form):
 class ParticipationRowForm(forms.Form):
     group = forms.ChoiceField(label=_("Group"), choices=[("", "—"), *StakeholderGroup.choices], required=False)
     min_age = forms.IntegerField(label=_("From age"), required=False, min_value=0, max_value=120,
-                                 error_messages=AGE_ERRORS, widget=forms.NumberInput(attrs={"style": "width:5rem"}))
+                                 error_messages=AGE_ERRORS, widget=forms.NumberInput(attrs={"class": "w-5"}))
     max_age = forms.IntegerField(label=_("To age"), required=False, min_value=0, max_value=120,
-                                 error_messages=AGE_ERRORS, widget=forms.NumberInput(attrs={"style": "width:5rem"}))
+                                 error_messages=AGE_ERRORS, widget=forms.NumberInput(attrs={"class": "w-5"}))
     count = forms.IntegerField(label=_("How many"), required=False, min_value=0, error_messages=COUNT_ERRORS,
-                               widget=forms.NumberInput(attrs={"style": "width:7rem"}))
+                               widget=forms.NumberInput(attrs={"class": "w-7"}))
     kind = forms.ChoiceField(label=_("Counted or estimated"), choices=FigureKind.choices, initial=FigureKind.COUNTED)
     description = forms.CharField(label=_("Description of the group"), required=False, max_length=200)
 

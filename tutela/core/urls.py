@@ -8,4 +8,5 @@ urlpatterns = [
     path("workspace/", views.workspace, name="workspace"),
     path("workspace/audit/", views.audit_log, name="audit_log"),
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report", views.csp_report, name="csp_report"),
 ]

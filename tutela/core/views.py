@@ -11,6 +11,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from . import access
 from .cache import anonymous_page_cache
@@ -55,6 +57,35 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["worker"] = {"ok": False, "mode": "database", "error": "database unreachable"}
     ok = all(c["ok"] for c in checks.values())
     return JsonResponse({"status": "ok" if ok else "failing", "checks": checks}, status=200 if ok else 503)
+
+
+CSP_REPORT_MAX_BYTES = 16 * 1024
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request: HttpRequest) -> HttpResponse:
+    """Browsers post Content-Security-Policy violations here (``report-uri`` in SECURE_CSP): each
+    is logged as a warning, so a page that breaks the policy shows up in the logs. Nothing is stored."""
+    body = request.read(CSP_REPORT_MAX_BYTES + 1)
+    if len(body) > CSP_REPORT_MAX_BYTES:
+        return HttpResponse(status=413)
+    import json
+
+    try:
+        report = json.loads(body or b"{}")
+    except ValueError:
+        return HttpResponse(status=400)
+    details = report.get("csp-report", report) if isinstance(report, dict) else {}
+    if not isinstance(details, dict):
+        details = {}
+    logger.warning(
+        "csp violation: %s blocked %s on %s",
+        str(details.get("violated-directive") or details.get("effective-directive") or "?")[:200],
+        str(details.get("blocked-uri") or "?")[:300],
+        str(details.get("document-uri") or "?")[:300],
+    )
+    return HttpResponse(status=204)
 
 
 @login_required

@@ -24,7 +24,7 @@ class FigureFilterForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"), required=False,
                                 error_messages={"invalid_choice": _("“%(value)s” is not a known ISO 3166 country code.")})
     year = forms.IntegerField(label=_("Year (as of)"), required=False, min_value=1900, max_value=2100,
-                              widget=forms.NumberInput(attrs={"style": "width:6rem"}))
+                              widget=forms.NumberInput(attrs={"class": "w-6"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -45,16 +45,16 @@ class FigureForm(forms.Form):
                                        empty_label=_("Choose an indicator"),
                                        error_messages={"required": _("Choose what the figure measures.")})
     value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2, required=False,
-                               widget=forms.NumberInput(attrs={"step": "any", "style": "width:10rem"}))
+                               widget=forms.NumberInput(attrs={"step": "any", "class": "w-10"}))
     kind = forms.ChoiceField(label=_("Kind"), required=False, widget=forms.RadioSelect, choices=FigureKind.choices,
                              help_text=_("Counted: every unit was counted. Estimated or modelled: say how in the method."))
     measure = forms.ChoiceField(label=_("Target or actual"), widget=forms.RadioSelect, choices=Figure.Measure.choices,
                                 initial=Figure.Measure.ACTUAL)
     low = forms.DecimalField(label=_("Range: low"), max_digits=14, decimal_places=2, required=False,
                              help_text=_("Optional, for estimates: the lowest plausible value."),
-                             widget=forms.NumberInput(attrs={"step": "any", "style": "width:10rem"}))
+                             widget=forms.NumberInput(attrs={"step": "any", "class": "w-10"}))
     high = forms.DecimalField(label=_("Range: high"), max_digits=14, decimal_places=2, required=False,
-                              widget=forms.NumberInput(attrs={"step": "any", "style": "width:10rem"}))
+                              widget=forms.NumberInput(attrs={"step": "any", "class": "w-10"}))
     method = forms.CharField(label=_("Method"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("How the number was counted, estimated or modelled (required unless counted)."))
     assumptions = forms.CharField(label=_("Assumptions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -69,9 +69,9 @@ class FigureForm(forms.Form):
                               choices=[("", _("All groups")), *StakeholderGroup.choices],
                               help_text=_("Children only with an age band within 0–17."))
     min_age = forms.IntegerField(label=_("From age"), required=False, min_value=0, max_value=120,
-                                 widget=forms.NumberInput(attrs={"style": "width:6rem"}))
+                                 widget=forms.NumberInput(attrs={"class": "w-6"}))
     max_age = forms.IntegerField(label=_("To age"), required=False, min_value=0, max_value=120,
-                                 widget=forms.NumberInput(attrs={"style": "width:6rem"}))
+                                 widget=forms.NumberInput(attrs={"class": "w-6"}))
     sex = forms.ChoiceField(label=_("Breakdown: sex"), required=False, choices=[("", _("Both")), *Figure.Sex.choices])
     country = forms.ChoiceField(label=_("Country"), required=False)
     owner_organisation = forms.ModelChoiceField(Organisation.objects.none(), label=_("Reported by"), required=False,
