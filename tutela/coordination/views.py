@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from tutela.core import access
 from tutela.core.forms import add_service_errors
 from tutela.core.pagination import keyset_page
+from tutela.core.redirects import safe_next
 
 from . import forms, ical, selectors, services
 from .models import Body, LiaisonStatement, Meeting
@@ -165,7 +166,7 @@ def action_item_close(request: HttpRequest, slug: str, ordinal: int, number: int
     item = get_object_or_404(meeting.action_items, number=number)
     services.action_item_close(actor=request.user, item=item)
     messages.success(request, _("Action %(n)s is done.") % {"n": number})
-    return redirect(request.POST.get("next") or reverse("coordination:meeting_detail", args=[slug, ordinal]))
+    return redirect(safe_next(request, reverse("coordination:meeting_detail", args=[slug, ordinal])))
 
 
 # --- The registry ---------------------------------------------------------------------------

@@ -195,3 +195,22 @@ def test_attendance_history_pages_through_older_meetings(client, jca):
     assert "<html" not in html and 'id="attendance-grid"' in html  # htmx gets the grid only
     assert older.context["has_newer"] and older.context["newer_before"] is None
     assert Meeting.objects.filter(body=jca).count() == 14
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/phish", "//evil.example/x", "/\\evil.example",
+                                    "javascript:alert(1)", "http://testserver.evil.example/"])
+def test_closing_an_action_never_redirects_off_site(client, jca, fifth, secretariat, target):
+    item = services.action_item_add(actor=None, meeting=fifth, text="Send the LS", owner_label="Co-chairs")
+    client.force_login(secretariat)
+    response = client.post(_url("action_item_close", "jca-cop", 1, item.number), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == _url("meeting_detail", "jca-cop", 1)
+    item.refresh_from_db()
+    assert item.status == "done"  # the action is closed; only the redirect ignores the hostile next
+
+
+def test_closing_an_action_follows_a_same_site_next(client, jca, fifth, secretariat):
+    item = services.action_item_add(actor=None, meeting=fifth, text="Send the LS", owner_label="Co-chairs")
+    client.force_login(secretariat)
+    response = client.post(_url("action_item_close", "jca-cop", 1, item.number), {"next": "/coordination/dashboard/"})
+    assert response.status_code == 302 and response["Location"] == "/coordination/dashboard/"
