@@ -9,6 +9,8 @@ from datetime import UTC
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from tutela.core.markdown import safe_markdown_text
+
 from .models import GuidelineVersion
 
 RESOLUTION_COLUMNS = [
@@ -25,13 +27,17 @@ def _cell(value: str) -> str:
 
 
 def version_markdown(version: GuidelineVersion) -> str:
-    """Markdown with a ``{#key}`` after each block, so a re-import keeps paragraph identity."""
-    lines = [f"<!-- {version.document.title} — {version.label} -->", ""]
+    """Markdown with a ``{#key}`` after each block, so a re-import keeps paragraph identity.
+
+    Texts are escaped (raw HTML becomes entities, script links lose their link: core.markdown);
+    the importer decodes the entities again."""
+    title = safe_markdown_text(f"{version.document.title} — {version.label}")  # "-->" cannot close the comment
+    lines = [f"<!-- {title} -->", ""]
     for p in version.paragraphs.order_by("position").select_related("anchor"):
         if p.kind == "section":
-            lines.append(f"{'#' * max(1, p.level)} {p.text} {{#{p.anchor.key}}}")
+            lines.append(f"{'#' * max(1, p.level)} {safe_markdown_text(p.text)} {{#{p.anchor.key}}}")
         else:
-            lines.append(f"{p.text} {{#{p.anchor.key}}}")
+            lines.append(f"{safe_markdown_text(p.text)} {{#{p.anchor.key}}}")
         lines.append("")
     return "\n".join(lines)
 

@@ -3,6 +3,7 @@ the anchors of the previous version, and diffing two versions. Pure functions; n
 """
 
 import difflib
+import html
 import io
 import re
 import zipfile
@@ -51,7 +52,7 @@ def parse_markdown(source: str) -> list[Block]:
 
     def flush() -> None:
         if buffer:
-            text, key = _split_key(" ".join(s.strip() for s in buffer))
+            text, key = _split_key(html.unescape(" ".join(s.strip() for s in buffer)))
             if text:
                 blocks.append(Block("paragraph", text, 0, key))
             buffer.clear()
@@ -63,7 +64,7 @@ def parse_markdown(source: str) -> list[Block]:
         item = LIST_RE.match(line)
         if heading:
             flush()
-            text, key = _split_key(heading.group(2))
+            text, key = _split_key(html.unescape(heading.group(2)))
             text = LEADING_NUMBER_RE.sub("", text)
             if text:
                 blocks.append(Block("section", text, len(heading.group(1)), key))

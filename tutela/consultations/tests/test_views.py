@@ -251,3 +251,32 @@ def test_the_e_mail_form_refuses_clearly_past_the_per_ip_limit_and_keeps_the_add
     assert 'value="someone@example.org"' in body  # nothing lost: the address is still in the form
     other = client.post(url, {"email": "someone@example.org"}, REMOTE_ADDR="192.0.2.9")
     assert other.status_code == 200 and "We have sent you a link" in other.content.decode()
+
+
+HOSTILE_MARKDOWN = (
+    "# Safety <script>alert(1)</script>\n\n"
+    "Read [the guide](javascript:alert(document.cookie)) and [this]( JaVa\tScRiPt:alert(2) \"t\") "
+    "or ![img](data:text/html;base64,PHNjcmlwdD4=) and [vb](vbscript:msgbox(1)) "
+    "but keep [ITU](https://www.itu.int/) & <img src=x onerror=alert(3)> <javascript:alert(4)>\n\n"
+    "[ref]: javascript:alert(5)\n\n"
+    "Plain paragraph.\n"
+)
+
+
+def test_the_markdown_export_escapes_raw_html_and_drops_script_links(client, secretariat, document):
+    version = services.version_import(actor=secretariat, document=document, label="Hostile", source=HOSTILE_MARKDOWN)
+    client.force_login(secretariat)
+    exported = client.get(reverse("consultations:version_export", args=[version.pk, "md"])).content.decode()
+    lowered = exported.lower().replace("\t", "")
+    assert "<script" not in lowered and "<img" not in lowered and "<javascript" not in lowered
+    assert "&lt;script&gt;" in exported and "&lt;img src=x onerror=alert(3)&gt;" in exported
+    for scheme in ("javascript:", "vbscript:", "data:text"):
+        assert f"]({scheme}" not in lowered.replace(" ", ""), scheme
+        assert f"]: {scheme}" not in lowered
+    assert "Read the guide and this or img and vb" in exported  # the labels stay, the links go
+    assert "[ITU](https://www.itu.int/)" in exported and "&amp;" in exported
+    # Re-importing what was exported gives back the escaped texts as they were (entities decoded).
+    again = services.version_import(actor=secretariat, document=document, label="Again", source=exported)
+    texts = [p.text for p in again.paragraphs.order_by("position")]
+    assert texts[0] == "Safety <script>alert(1)</script>"
+    assert "& <img src=x onerror=alert(3)>" in texts[1]
