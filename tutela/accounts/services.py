@@ -3,15 +3,24 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from tutela.core import audit
+from tutela.core import access, audit
+from tutela.partners.models import Organisation
 
+from . import tasks
 from .models import ApiToken, User
 
 TOKEN_PREFIX = "tut_"
@@ -27,16 +36,115 @@ def user_create(
     *, actor: Any, email: str, password: str | None, role: str = User.Role.STAKEHOLDER, **fields: Any
 ) -> User:
     """Create an account. Raises ValidationError for a taken address or a focal point without organisation."""
-    email = User.objects.normalize_email(email).lower()
+    return _user_new(actor=actor, action="user.created", email=email, password=password, role=role, **fields)
+
+
+def _user_new(*, actor: Any, action: str, email: str, password: str | None, role: str, **fields: Any) -> User:
+    email = User.objects.normalize_email(email or "").strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("An account with this e-mail address already exists.")})
-    if role == User.Role.FOCAL_POINT and not fields.get("organisation"):
-        raise ValidationError({"organisation": _("A partner focal point must belong to an organisation.")})
+    _check_role(role, fields.get("organisation"))
     user = User(email=email, role=role, **fields)
     user.set_password(password) if password else user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    audit.record(actor=actor, action="user.created", target=user, changes={"email": [None, email], "role": [None, role]})
+    audit.record(actor=actor, action=action, target=user, changes={"email": [None, email], "role": [None, role]})
+    return user
+
+
+def _check_role(role: str, organisation: Organisation | None) -> None:
+    if role not in User.Role.values:
+        raise ValidationError({"role": _("Choose secretariat, partner focal point or stakeholder.")})
+    if role == User.Role.FOCAL_POINT and not organisation:
+        raise ValidationError({"organisation": _("A partner focal point must belong to an organisation.")})
+
+
+def _require_manager(actor: Any, user: User | None = None) -> None:
+    """Only the secretariat manages accounts (``actor=None``: a system write), and never their own:
+    another member of the secretariat changes your role or deactivates you, so nobody locks themselves out."""
+    if actor is None:
+        return
+    access.require_secretariat(actor)
+    if user is not None and user.pk == actor.pk:
+        raise ValidationError(_("Ask another member of the secretariat to change your own account."))
+
+
+@transaction.atomic
+def user_invite(
+    *, actor: Any, email: str, role: str = User.Role.STAKEHOLDER, organisation: Organisation | None = None,
+    full_name: str = "", time_zone: str = "UTC",
+) -> User:
+    """Create an account without a password and e-mail its owner a link to choose one (after commit)."""
+    _require_manager(actor)
+    user = _user_new(actor=actor, action="user.invited", email=email, password=None, role=role,
+                     organisation=organisation, full_name=" ".join(full_name.split()), time_zone=time_zone)
+    transaction.on_commit(partial(tasks.send_invitation.enqueue, user_id=user.pk))
+    return user
+
+
+def invitation_send(*, user_id: int) -> None:
+    """The invitation e-mail: a one-time link (Django's password-reset token) to choose a password."""
+    user = User.objects.get(pk=user_id)
+    if not user.is_active or user.has_usable_password():
+        return  # deactivated meanwhile, or the password is already chosen: the link is not needed
+    link = settings.SITE_URL + reverse("accounts:password_reset_confirm", kwargs={
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)})
+    send_mail(
+        _("Your Tutela account"),
+        _("An account was opened for you on Tutela (%(email)s).\n\nChoose your password here:\n%(link)s\n\n"
+          "The link works once.") % {"email": user.email, "link": link},
+        None, [user.email],
+    )
+
+
+@transaction.atomic
+def user_role_change(*, actor: Any, user: User, role: str, organisation: Organisation | None = None) -> User:
+    """Change a user's role, and their organisation when one is given (a focal point needs one;
+    ``user_organisation_change`` removes it)."""
+    _require_manager(actor, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = audit.snapshot(user, ["role", "organisation_id"])
+    if organisation is not None:
+        user.organisation = organisation
+    _check_role(role, user.organisation)
+    user.role = role
+    user.save(update_fields=["role", "organisation"])
+    audit.record(actor=actor, action="user.role_changed", target=user, before=before)
+    return user
+
+
+@transaction.atomic
+def user_organisation_change(*, actor: Any, user: User, organisation: Organisation | None) -> User:
+    """Move a user to another organisation (or none: not for a focal point)."""
+    _require_manager(actor, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = audit.snapshot(user, ["organisation_id"])
+    _check_role(user.role, organisation)
+    user.organisation = organisation
+    user.save(update_fields=["organisation"])
+    audit.record(actor=actor, action="user.organisation_changed", target=user, before=before)
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, actor: Any, user: User) -> User:
+    """Stop an account: from the next request it can neither sign in nor use its API tokens."""
+    return _set_active(actor, user, False, "user.deactivated")
+
+
+@transaction.atomic
+def user_reactivate(*, actor: Any, user: User) -> User:
+    return _set_active(actor, user, True, "user.reactivated")
+
+
+def _set_active(actor: Any, user: User, active: bool, action: str) -> User:
+    _require_manager(actor, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active != active:
+        before = audit.snapshot(user, ["is_active"])
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit.record(actor=actor, action=action, target=user, before=before)
     return user
 
 
