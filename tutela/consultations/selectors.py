@@ -3,7 +3,6 @@
 from collections import Counter, defaultdict
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django_countries import countries
 
@@ -187,8 +186,7 @@ def synopsis(consultation: Consultation, *, final_version: GuidelineVersion | No
     if not live and hasattr(consultation, "report") and consultation.report.published_at:
         return consultation.report.synopsis
     comments = consultation.comments.exclude(status=Comment.Status.SPAM)
-    counts = _counts_grouping_sets(consultation) if connection.vendor == "postgresql" else _counts_orm(comments)
-    total, by_type, by_country, by_paragraph, by_decision = counts
+    total, by_type, by_country, by_paragraph, by_decision = _counts(comments)
     respondents = comments.values("respondent_id").distinct().count()
     contributors = sorted(
         set(consultation.respondents.filter(consent_to_list=True, is_anonymous=False)
@@ -231,7 +229,8 @@ def synopsis(consultation: Consultation, *, final_version: GuidelineVersion | No
     return result
 
 
-def _counts_orm(comments):
+def _counts(comments):
+    """The total and the four breakdowns: one GROUP BY each, on every database."""
     total = comments.count()
     by_type = Counter({r["respondent__stakeholder_type"] or "": r["n"] for r in
                        comments.values("respondent__stakeholder_type").annotate(n=Count("id"))})
@@ -242,38 +241,6 @@ def _counts_orm(comments):
                     .annotate(n=Count("id")).order_by("paragraph__position")]
     by_decision = {r["disposition__decision"] or "": r["n"] for r in
                    comments.values("disposition__decision").annotate(n=Count("id"))}
-    return total, by_type, by_country, by_paragraph, by_decision
-
-
-def _counts_grouping_sets(consultation: Consultation):
-    """All four breakdowns and the total in one scan (PostgreSQL GROUPING SETS)."""
-    sql = """
-        SELECT r.stakeholder_type, r.country, c.paragraph_id, d.decision,
-               GROUPING(r.stakeholder_type), GROUPING(r.country), GROUPING(c.paragraph_id), GROUPING(d.decision),
-               COUNT(*)
-        FROM consultations_comment c
-        JOIN consultations_respondent r ON r.id = c.respondent_id
-        LEFT JOIN consultations_disposition d ON d.id = c.disposition_id
-        WHERE c.consultation_id = %s AND c.status <> %s
-        GROUP BY GROUPING SETS ((r.stakeholder_type), (r.country), (c.paragraph_id), (d.decision), ())
-    """
-    total, by_type, by_country, per_paragraph, by_decision = 0, Counter(), {}, {}, {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [consultation.pk, Comment.Status.SPAM])
-        for kind, country, paragraph, decision, g_type, g_country, g_para, g_dec, n in cursor.fetchall():
-            if not g_type:
-                by_type[kind or ""] += n
-            elif not g_country:
-                by_country[country or ""] = by_country.get(country or "", 0) + n
-            elif not g_para:
-                per_paragraph[paragraph] = n
-            elif not g_dec:
-                by_decision[decision or ""] = n
-            else:
-                total = n
-    paragraphs = {p.pk: p for p in Paragraph.objects.filter(pk__in=[k for k in per_paragraph if k])}
-    ordered = sorted(per_paragraph.items(), key=lambda kv: paragraphs[kv[0]].position if kv[0] else -1)
-    by_paragraph = [((paragraphs[k].number if k else ""), (paragraphs[k].kind if k else None), n) for k, n in ordered]
     return total, by_type, by_country, by_paragraph, by_decision
 
 

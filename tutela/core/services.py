@@ -4,8 +4,6 @@ from typing import Any
 
 from django.db import models
 
-from . import audit
-
 
 def apply_fields(obj: models.Model, fields: dict[str, Any], allowed: list[str]) -> None:
     """Set plain fields on ``obj``; refuse names a service does not accept (a programming error)."""
@@ -14,13 +12,6 @@ def apply_fields(obj: models.Model, fields: dict[str, Any], allowed: list[str]) 
         raise TypeError(f"Unknown fields for {type(obj).__name__}: {', '.join(sorted(unknown))}")
     for name, value in fields.items():
         setattr(obj, name, value)
-
-
-def save_and_audit(*, obj: models.Model, actor: Any, action: str, before: dict | None = None, exclude: list[str] | None = None) -> None:
-    """full_clean, save and record in the audit trail, in the caller's transaction."""
-    obj.full_clean(exclude=exclude)
-    obj.save()
-    audit.record(actor=actor, action=action, target=obj, before=before)
 
 
 def set_m2m(obj: models.Model, name: str, values: list | None, changes: dict) -> None:

@@ -29,13 +29,10 @@ URL_NAMES = {
     "partners.organisation": "partners:organisation_detail",
     "initiatives.person": "initiatives:person_detail",
     "initiatives.deliverable": "initiatives:deliverable_detail",
-    "coordination.meeting": "coordination:meeting_detail",
-    "coordination.body": "coordination:body_detail",
     "coordination.document": "coordination:document_detail",
     "coordination.liaisonstatement": "coordination:liaison_detail",
     "consultations.consultation": "consultations:consultation_detail",
     "outreach.campaign": "outreach:campaign_detail",
-    "outreach.programme": "outreach:programme_detail",
 }
 
 

@@ -100,3 +100,36 @@ def test_a_comment_marked_spam_leaves_its_group_and_a_new_copy_joins_it(secretar
     group.refresh_from_db()  # the earliest comment is unchanged: same group
     assert group.size == 5
     assert selectors.group_comment_ids(group) == sorted([*(c.pk for c in letters if c != letters[2]), late.pk])
+
+
+def _membership_constraints() -> dict[str, str]:
+    from django.db import connection
+
+    from tutela.consultations.models import CommentGroupMember
+
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, CommentGroupMember._meta.db_table)
+    return {c["columns"][0]: c["foreign_key"][0] for c in found.values() if c["foreign_key"]}
+
+
+def test_the_group_membership_table_has_its_foreign_keys():
+    assert _membership_constraints() == {"comment_id": "consultations_comment", "group_id": "consultations_commentgroup"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_membership_of_a_comment_or_group_that_does_not_exist_is_refused_at_commit(secretariat, submit, consultation,
+                                                                                  campaign):
+    from django.db import IntegrityError, transaction
+
+    from tutela.consultations.models import CommentGroup, CommentGroupMember
+
+    letters, single = campaign
+    services.comments_group(actor=secretariat, consultation=consultation)
+    group = consultation.comment_groups.get()
+    missing_comment = Comment.objects.order_by("-pk").first().pk + 1000
+    missing_group = CommentGroup.objects.order_by("-pk").first().pk + 1000
+    for comment_id, group_id in ((missing_comment, group.pk), (single.pk, missing_group)):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            CommentGroupMember.objects.create(comment_id=comment_id, group_id=group_id)  # checked at commit
+    assert CommentGroupMember.objects.filter(group=group).count() == 5
+    assert not CommentGroupMember.objects.filter(comment_id=single.pk).exists()
