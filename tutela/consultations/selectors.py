@@ -238,7 +238,7 @@ def _counts(comments):
                   comments.values("respondent__country").annotate(n=Count("id"))}
     by_paragraph = [(r["paragraph__number"] or "", r["paragraph__kind"], r["n"]) for r in
                     comments.values("paragraph__number", "paragraph__kind", "paragraph__position")
-                    .annotate(n=Count("id")).order_by("paragraph__position")]
+                    .annotate(n=Count("id")).order_by(F("paragraph__position").asc(nulls_first=True))]  # whole document first
     by_decision = {r["disposition__decision"] or "": r["n"] for r in
                    comments.values("disposition__decision").annotate(n=Count("id"))}
     return total, by_type, by_country, by_paragraph, by_decision
