@@ -8,13 +8,11 @@ says which column a problem belongs to.
 
 import datetime
 import re
-from collections.abc import Callable
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
-from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
@@ -25,10 +23,10 @@ from django_countries import countries
 from tutela.activities.models import Activity, ActivityPartner, Occasion
 from tutela.activities.services import Count, activity_create
 from tutela.core import access
-from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
+from tutela.core.choices import FigureKind, StakeholderGroup
 from tutela.core.text import fold
 from tutela.figures.models import Figure, Indicator
-from tutela.figures.services import FigureDraft, figure_build, figure_create, figures_insert
+from tutela.figures.services import figure_build, figure_create, figures_insert
 from tutela.initiatives.models import Pillar
 from tutela.partners.models import Organisation
 from tutela.partners.services import organisation_create
@@ -105,10 +103,17 @@ def _choice_map(choices: Any) -> dict[str, str]:
     return mapping
 
 
+@cache
+def _choice_keys(choices: Any) -> frozenset[str]:
+    return frozenset(choices.values)
+
+
 def _choice(row: dict, name: str, choices: Any, problems: list, default: str = "") -> str:
     value = _text(row, name)
     if not value:
         return default
+    if value in _choice_keys(choices):  # written as the key itself (most files)
+        return value
     key = _choice_map(choices).get(value.lower())
     if key is not None:
         return key
@@ -245,16 +250,6 @@ class Kind:
 
     def prefetch(self, names: list[str], batch: list[tuple[int, list[str]]], ctx: Context) -> None:
         """Bulk path: load what a batch of rows (``(number, cells)``) refers to in a few queries (into ``ctx``)."""
-
-    def quick(self, names: list[str], ctx: Context) -> Callable[[list[str]], Any] | None:
-        """Bulk path: a function that turns a row's cells into a record when cheap checks prove the row
-        valid, and returns None for any row it cannot vouch for (that row then goes through ``build``,
-        which decides and explains). None when the kind has no such function."""
-        return None
-
-    def record_values(self, record: Any) -> tuple:
-        """What ``insert`` would write for a record (to compare a quick record with a built one)."""
-        raise NotImplementedError
 
     def insert(self, records: list[Any]) -> int:
         raise NotImplementedError
@@ -491,6 +486,9 @@ class ActivityKind(Kind):
         ]
 
 
+_FIGURE_KINDS = frozenset(FigureKind.values)
+
+
 class FigureKindSpec(Kind):
     key = "figures"
     label = gettext_lazy("Figures")
@@ -557,7 +555,7 @@ class FigureKindSpec(Kind):
         kind = _text(row, "kind").lower()
         return {
             "indicator": indicator, "value": _text(row, "value"), "low": _text(row, "low") or None, "high": _text(row, "high") or None,
-            "kind": kind if kind in FigureKind.values or not kind else _choice(row, "kind", FigureKind, problems),
+            "kind": kind if kind in _FIGURE_KINDS or not kind else _choice(row, "kind", FigureKind, problems),
             "measure": _choice(row, "measure", Figure.Measure, problems, Figure.Measure.ACTUAL),
             "method": _text(row, "method"), "assumptions": _text(row, "assumptions"), "source": _text(row, "source"),
             "source_url": _text(row, "source_url"), "as_of": as_of,
@@ -573,8 +571,6 @@ class FigureKindSpec(Kind):
         from tutela.figures.services import indicator_get_or_create
 
         name, unit, code = kwargs.pop("_indicator_name"), kwargs.pop("_unit"), kwargs.pop("_code")
-        if not kwargs["value"]:
-            raise ValidationError({"value": _("A figure needs a value.")})
         if kwargs["indicator"] == "new":
             kwargs["indicator"] = indicator_get_or_create(code=code, name=name, unit=unit)
             ctx.indicators[code] = kwargs["indicator"]
@@ -591,18 +587,6 @@ class FigureKindSpec(Kind):
         ids = {int(v) for v in wanted if v.isascii() and v.isdigit()}
         found = {str(a.pk): a for a in access.readable(ctx.actor, Activity.objects.filter(pk__in=ids)).only("pk")} if ids else {}
         ctx.activities = {v: found.get(str(int(v)) if v.isascii() and v.isdigit() else v) for v in wanted}
-
-    def quick(self, names, ctx):
-        """Rows in the plain form most large files use (exact codes, plain numbers and dates, a known
-        indicator, organisation and activity) become a ``FigureDraft`` after checks that each imply
-        ``figure_build``'s rule of the same name; anything else returns None and goes through ``build``.
-        A quick check may refuse a valid row (it is then built the slow way), never accept a row
-        ``build`` would refuse: ``tests/test_bulk.py`` runs generated rows through both and compares,
-        and the job compares the first quick row of every batch with ``build``'s record."""
-        return _figure_quick(names, ctx)
-
-    def record_values(self, record):
-        return tuple(getattr(record, name) for name in _FIGURE_ATTNAMES)
 
     @contextmanager
     def writing(self):
@@ -625,8 +609,6 @@ class FigureKindSpec(Kind):
 
     def build_one(self, ctx, kwargs):
         name, unit, code = kwargs.pop("_indicator_name"), kwargs.pop("_unit"), kwargs.pop("_code")
-        if not kwargs["value"]:
-            raise ValidationError({"value": _("A figure needs a value.")})
         if kwargs["indicator"] == "new":
             # Saved by ``insert`` only if a valid row uses it (as the row path's savepoint would).
             kwargs["indicator"] = ctx.new_indicators.setdefault(code, Indicator(code=code, name=name, unit=unit))
@@ -658,165 +640,6 @@ class FigureKindSpec(Kind):
             f.country.code if f.country else "", f.group, f.min_age, f.max_age, f.sex,
             f.owner_organisation.name if f.owner_organisation_id else "", activity_id, f.note, _yn(f.is_published),
         ]
-
-
-# --- The quick figure check (bulk path) ------------------------------------------------------------
-
-_FIGURE_ATTNAMES = [f.attname for f in Figure._meta.concrete_fields
-                    if not f.primary_key and f.attname not in ("created_at", "updated_at")]
-# A number ``figures.services._number`` reads and the field's DecimalValidator (14 digits, 2 places) accepts.
-_PLAIN_NUMBER = re.compile(r"[0-9]{1,12}(?:\.[0-9]{1,2})?").fullmatch
-_PLAIN_AGE = re.compile(r"[0-9]{1,4}").fullmatch  # within PositiveSmallIntegerField's 0–32767
-_CACHE_MAX = 10_000  # distinct cell texts remembered per lookup (dates, countries, organisations)
-_SOURCE_MAX = Figure._meta.get_field("source").max_length
-_NOTE_MAX = Figure._meta.get_field("note").max_length
-
-
-def _figure_quick(names: list[str], ctx: Context) -> Callable[[list[str]], FigureDraft | None]:
-    width = len(names)
-    at = {name: i for i, name in enumerate(names)}
-    indicators = {i.code: (i, i.pk) for i in Indicator.objects.all()}
-    actor = ctx.actor
-    anyone = actor is None or access.is_secretariat(actor)
-    activity_type = ContentType.objects.get_for_model(Activity).pk
-    country_field = Figure._meta.get_field("country")
-    known_countries = {str(key) for key, _label in country_field.flatchoices} | {""}
-    # Exact spellings only; other spellings (labels, capitals) are left to ``build``.
-    kinds = {k: k for k in FigureKind.values}
-    measures = {"": Figure.Measure.ACTUAL.value, **{m: m for m in Figure.Measure.values}}
-    groups = {"": "", **{g: g for g in StakeholderGroup.values}}
-    sexes = {"": "", **{s: s for s in Figure.Sex.values}}
-    published = {"": True, **{v: True for v in YES}, **{v: False for v in NO if v}}
-    counted = FigureKind.COUNTED.value
-    children = StakeholderGroup.CHILDREN.value
-    dates: dict[str, datetime.date] = {}
-    countries_seen: dict[str, str] = {}
-    owners: dict[str, tuple[Organisation | None, int | None]] = {"": (None, None)}
-    allowed: dict[int | None, bool] = {}
-
-    def date(text: str) -> datetime.date | None:
-        value = dates.get(text)
-        if value is None:
-            try:
-                value = datetime.date.fromisoformat(text[:10])  # as ``_date`` reads it
-            except ValueError:
-                return None
-            if len(dates) < _CACHE_MAX:
-                dates[text] = value
-        return value
-
-    def country(text: str) -> str | None:
-        code = countries_seen.get(text)
-        if code is None:
-            problems: list = []
-            code = _country({"c": text}, "c", problems)
-            if problems or code not in known_countries:
-                return None
-            if len(countries_seen) < _CACHE_MAX:
-                countries_seen[text] = code
-        return code
-
-    def owner(text: str) -> tuple[Organisation | None, int | None] | None:
-        """``(organisation, pk)``, ``(None, None)`` for none; None when ``build`` must judge (unknown,
-        ambiguous, forbidden)."""
-        found = owners.get(text)
-        if found is None:
-            problems: list = []
-            org = _organisation(ctx, text, "reported_by", problems)
-            if problems:
-                return None
-            found = (org, org.pk if org is not None else None)
-            if len(owners) < _CACHE_MAX:
-                owners[text] = found
-        pk = found[1]
-        ok = allowed.get(pk)
-        if ok is None:  # ``figures.services._may_write``
-            ok = allowed[pk] = anyone or access.can_create(actor, {pk} if pk else None)
-        return found if ok else None
-
-    def col(name: str) -> int:
-        return at.get(name, width)  # a missing column reads the empty cell added after the row's cells
-
-    (i_id, i_indicator, i_value, i_low, i_high, i_kind, i_measure, i_method, i_assumptions, i_source, i_source_url,
-     i_as_of, i_period_start, i_period_end, i_country, i_group, i_min_age, i_max_age, i_sex, i_reported_by,
-     i_activity_id, i_note, i_published) = (col(n) for n in (
-        "id", "indicator", "value", "low", "high", "kind", "measure", "method", "assumptions", "source", "source_url",
-        "as_of", "period_start", "period_end", "country", "group", "min_age", "max_age", "sex", "reported_by",
-        "activity_id", "note", "published"))
-    absent = [""]
-
-    def quick(cells: list[str]) -> FigureDraft | None:
-        if len(cells) != width:
-            return None
-        cells = cells + absent
-        indicator, indicator_id = indicators.get(cells[i_indicator], (None, None))
-        kind = kinds.get(cells[i_kind])
-        measure = measures.get(cells[i_measure])
-        group = groups.get(cells[i_group])
-        sex = sexes.get(cells[i_sex])
-        is_published = published.get(cells[i_published])
-        text = cells[i_value]
-        if (cells[i_id] or indicator is None or kind is None or measure is None or group is None or sex is None
-                or is_published is None or not _PLAIN_NUMBER(text) or cells[i_source_url]):
-            return None
-        value = Decimal(text)
-        method, source, note = cells[i_method], cells[i_source], cells[i_note]
-        if (kind != counted and not method) or not source or len(source) > _SOURCE_MAX or len(note) > _NOTE_MAX:
-            return None
-        low = high = None
-        if text := cells[i_low]:
-            if not _PLAIN_NUMBER(text) or (low := Decimal(text)) > value:
-                return None
-        if text := cells[i_high]:
-            if not _PLAIN_NUMBER(text) or (high := Decimal(text)) < value:
-                return None
-        min_age = max_age = None
-        if text := cells[i_min_age]:
-            if not _PLAIN_AGE(text):
-                return None
-            min_age = int(text)
-        if text := cells[i_max_age]:
-            if not _PLAIN_AGE(text):
-                return None
-            max_age = int(text)
-        if group == children and (min_age is None or max_age is None or max_age > CHILD_MAX_AGE):
-            return None
-        if min_age is not None and max_age is not None and max_age < min_age:
-            return None
-        text = cells[i_as_of]
-        as_of = dates.get(text) or date(text)
-        if as_of is None:
-            return None
-        period_start = period_end = None
-        if text := cells[i_period_start]:
-            if (period_start := date(text)) is None:
-                return None
-        if text := cells[i_period_end]:
-            if (period_end := date(text)) is None or (period_start is not None and period_end < period_start):
-                return None
-        text = cells[i_country]
-        code = countries_seen.get(text)
-        if code is None and (code := country(text)) is None:
-            return None
-        if (found := owner(cells[i_reported_by])) is None:
-            return None
-        org, org_id = found
-        subject_type_id = subject_id = None
-        if text := cells[i_activity_id]:
-            activity = ctx.activities.get(text)  # loaded per batch by ``prefetch``
-            if activity is None:
-                return None
-            subject_type_id, subject_id = activity_type, activity.pk
-        return FigureDraft(
-            indicator=indicator, indicator_id=indicator_id, value=value, low=low, high=high, kind=kind,
-            measure=measure, method=method, assumptions=cells[i_assumptions],
-            source=source, source_url="", as_of=as_of, period_start=period_start, period_end=period_end,
-            country=code, group=group, min_age=min_age, max_age=max_age, sex=sex, subject_type_id=subject_type_id,
-            subject_id=subject_id, owner_organisation=org, owner_organisation_id=org_id,
-            note=note, is_illustrative=False, is_published=is_published,
-        )
-
-    return quick
 
 
 def _yn(value: bool) -> str:

@@ -141,35 +141,12 @@ def _extra_cells(extra: list[str]) -> RowProblems:
     return RowProblems([("", _("This row has %(n)s more cell(s) than there are columns.") % {"n": len(extra)})])
 
 
-def _quick_agrees(spec: Any, names: list[str], number: int, cells: list[str], record: Any, ctx: Context) -> bool:
-    """Does ``build`` make the same record of this row as the kind's quick check did? If not, the quick
-    check has fallen behind the service's rules (a bug): log it, and let ``build`` judge every row after."""
-    _n, row, _extra = _cells(names, number, cells)
-    try:
-        same = spec.record_values(spec.build(row, ctx)) == spec.record_values(record)
-    except RowProblems:
-        same = False
-    if not same:
-        logger.error("exchange: the quick %s check accepted row %s, which build judges otherwise; "
-                     "build checks the rest of the file", spec.key, number)
-    return same
-
-
-def _check_batch(spec: Any, names: list[str], batch: list, quick: Any, ctx: Context, bad: Any) -> tuple[list, Any]:
-    """Bulk path: the records of a batch's valid rows (bad rows go to ``bad``), and the quick check to
-    use for the next batch (None once it has disagreed with ``build``)."""
+def _check_batch(spec: Any, names: list[str], batch: list, ctx: Context, bad: Any) -> list:
+    """Bulk path: the records of a batch's valid rows, each row checked by ``Kind.build`` (the owning
+    app's rules, the same as the row path's); bad rows go to ``bad`` with their number and columns."""
     spec.prefetch(names, batch, ctx)
     records = []
-    compare = quick is not None  # the first quick record of each batch, against build's
     for number, cells in batch:
-        record = quick(cells) if quick is not None else None
-        if record is not None and compare:
-            compare = False
-            if not _quick_agrees(spec, names, number, cells, record, ctx):
-                quick = record = None
-        if record is not None:
-            records.append(record)
-            continue
         number, row, extra = _cells(names, number, cells)
         try:
             if extra:
@@ -177,7 +154,7 @@ def _check_batch(spec: Any, names: list[str], batch: list, quick: Any, ctx: Cont
             records.append(spec.build(row, ctx))
         except RowProblems as exc:
             bad(number, exc)
-    return records, quick
+    return records
 
 
 def _raw_file(fh: Any) -> Any:
@@ -192,11 +169,10 @@ def import_job_run(*, job_id: int) -> ImportJob:
     """Do the work of a queued job, in one transaction; commit only what the mode allows.
 
     Row path: every row through its app's create service (audited per row, a savepoint per row).
-    Bulk path (kinds with ``bulk``, files of at least ``bulk_min_rows()`` rows): rows are checked in
-    batches, first by the kind's quick check (``Kind.quick``: plain rows, lookups loaded once), and any
-    row it cannot vouch for by the same service rules without queries (``Kind.build``, lookups loaded
-    once per run or batch), valid rows are written per batch with COPY / a multi-row INSERT (``Kind.insert``), and the
-    job gets one audit entry with the counts and the file's SHA-256 instead of one per row.
+    Bulk path (kinds with ``bulk``, files of at least ``bulk_min_rows()`` rows): every row is checked
+    by the same service rules as the row path, without queries (``Kind.build``, lookups loaded once per
+    run or batch), valid rows are written per batch with COPY / a multi-row INSERT (``Kind.insert``),
+    and the job gets one audit entry with the counts and the file's SHA-256 instead of one per row.
     """
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if job.status != ImportJob.Status.QUEUED:
@@ -231,10 +207,9 @@ def import_job_run(*, job_id: int) -> ImportJob:
             try:
                 with transaction.atomic():
                     if bulk:
-                        quick = spec.quick(names, ctx)
                         with spec.writing() if writing else nullcontext():
                             for batch in _batches(rows, BULK_BATCH):
-                                records, quick = _check_batch(spec, names, batch, quick, ctx, bad)
+                                records = _check_batch(spec, names, batch, ctx, bad)
                                 counts["rows"] += len(batch)
                                 counts["valid"] = counts["rows"] - counts["bad"]
                                 write(records)

@@ -1,6 +1,8 @@
 """Writes to indicators and figures. A figure always says how it was made and where it comes from."""
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -45,32 +47,53 @@ _KINDS = frozenset(FigureKind.values)  # (``.values`` builds a new list on every
 _GROUPS = frozenset(StakeholderGroup.values)
 
 
-def _check(figure: Figure) -> None:
-    if figure.kind not in _KINDS:
-        raise ValidationError({"kind": _("Say whether the figure was counted, estimated or modelled.")})
-    if figure.value is None:
-        raise ValidationError({"value": _("A figure needs a value.")})
-    if figure.value < 0:
-        raise ValidationError({"value": _("A figure cannot be negative.")})
-    if figure.kind != FigureKind.COUNTED and not figure.method.strip():
-        raise ValidationError({"method": _("Say how the number was estimated or modelled (method and assumptions).")})
-    if not (figure.source or "").strip():
-        raise ValidationError({"source": _("Say where the figure comes from (document, page or record).")})
-    if figure.low is not None and figure.low > figure.value:
-        raise ValidationError({"low": _("The low end of the range is above the value.")})
-    if figure.high is not None and figure.high < figure.value:
-        raise ValidationError({"high": _("The high end of the range is below the value.")})
-    if figure.group and figure.group not in _GROUPS:
-        raise ValidationError({"group": _("Unknown group.")})
-    if figure.group == StakeholderGroup.CHILDREN:
-        if figure.min_age is None or figure.max_age is None:
-            raise ValidationError({"min_age": _("Figures about children need an age band (youngest and oldest age, 0–17).")})
-        if figure.max_age > CHILD_MAX_AGE:
-            raise ValidationError({"max_age": _("A child age band must lie within 0–17.")})
-    if figure.min_age is not None and figure.max_age is not None and figure.max_age < figure.min_age:
-        raise ValidationError({"max_age": _("The age band ends before it starts.")})
-    if figure.period_start and figure.period_end and figure.period_end < figure.period_start:
-        raise ValidationError({"period_end": _("The period ends before it starts.")})
+class FigureDraft(SimpleNamespace):
+    """A figure's values, checked for a bulk insert, without a model instance (several times cheaper).
+    Same attribute names as ``Figure`` (``indicator`` and ``indicator_id``…; ``country`` is the code)."""
+
+
+def figure_problems(*, kind: str, value: Decimal | None, low: Decimal | None, high: Decimal | None, method: str,
+                    source: str, group: str, min_age: int | None, max_age: int | None,
+                    period_start: date | None, period_end: date | None) -> dict[str, str]:
+    """The honest-number rules, over plain values: ``{field: what to fix}``, empty when the figure may
+    be recorded. The only place they are written: the form and the API (``figure_create`` /
+    ``figure_update``) and every row of an import, bulk or not (``figure_build``), call it."""
+    problems: dict[str, str] = {}
+    if kind not in _KINDS:
+        problems["kind"] = _("Say whether the figure was counted, estimated or modelled.")
+    if value is None:
+        problems["value"] = _("A figure needs a value.")
+    elif value < 0:
+        problems["value"] = _("A figure cannot be negative.")
+    if kind in _KINDS and kind != FigureKind.COUNTED and not (method or "").strip():
+        problems["method"] = _("Say how the number was estimated or modelled (method and assumptions).")
+    if not (source or "").strip():
+        problems["source"] = _("Say where the figure comes from (document, page or record).")
+    if value is not None and low is not None and low > value:
+        problems["low"] = _("The low end of the range is above the value.")
+    if value is not None and high is not None and high < value:
+        problems["high"] = _("The high end of the range is below the value.")
+    if group and group not in _GROUPS:
+        problems["group"] = _("Unknown group.")
+    if group == StakeholderGroup.CHILDREN:
+        if min_age is None or max_age is None:
+            problems["min_age"] = _("Figures about children need an age band (youngest and oldest age, 0–17).")
+        elif max_age > CHILD_MAX_AGE:
+            problems["max_age"] = _("A child age band must lie within 0–17.")
+    if min_age is not None and max_age is not None and max_age < min_age:
+        problems.setdefault("max_age", _("The age band ends before it starts."))
+    if period_start and period_end and period_end < period_start:
+        problems["period_end"] = _("The period ends before it starts.")
+    return problems
+
+
+def _check(figure: Figure | FigureDraft) -> None:
+    problems = figure_problems(
+        kind=figure.kind, value=figure.value, low=figure.low, high=figure.high, method=figure.method,
+        source=figure.source, group=figure.group, min_age=figure.min_age, max_age=figure.max_age,
+        period_start=figure.period_start, period_end=figure.period_end)
+    if problems:
+        raise ValidationError(problems)
 
 
 def _may_write(actor: Any, figure: Figure) -> None:
@@ -78,11 +101,6 @@ def _may_write(actor: Any, figure: Figure) -> None:
         return
     if not access.can_create(actor, {figure.owner_organisation_id} if figure.owner_organisation_id else None):
         raise PermissionDenied
-
-
-class FigureDraft(SimpleNamespace):
-    """A figure's values, checked for a bulk insert, without a model instance (several times cheaper).
-    Same attribute names as ``Figure`` (``indicator`` and ``indicator_id``…; ``country`` is the code)."""
 
 
 _FK = {"indicator", "owner_organisation", "subject_type"}
@@ -109,24 +127,24 @@ def _draft_defaults() -> dict[str, Any]:
 def figure_build(*, actor: Any, indicator: Indicator, value: Any, kind: str, source: str, as_of,
                  subject: Any = None, measure: str = Figure.Measure.ACTUAL, draft: bool = False,
                  **fields: Any) -> Figure | FigureDraft:
-    """An unsaved figure checked by the honest-number rules and the permission. ``draft=True`` (the bulk
-    path) gives a ``FigureDraft`` for ``figures_insert``, also checked without a query for every field's own
-    validation (choices, length, digits, address), as ``full_clean`` would; a model instance is left to
-    ``figure_create``'s ``full_clean``. Related records (indicator, organisation, subject) are objects the
-    caller has loaded. Raises ValidationError or PermissionDenied."""
+    """An unsaved figure checked by ``figure_problems`` and the permission. ``draft=True`` (the bulk
+    import, for every row) gives a ``FigureDraft`` for ``figures_insert``, also checked without a query
+    by every field's own validation (null, blank, choices, length, digits, address) as ``full_clean``
+    would, read from the model's fields; a model instance is left to ``figure_create``'s ``full_clean``.
+    Related records (indicator, organisation, subject) are objects the caller has loaded. Raises
+    ValidationError or PermissionDenied."""
     for name in ("low", "high"):
         if name in fields:
             fields[name] = _number(fields[name], name)
+    if not fields.keys() <= _FIGURE_FIELDS:
+        raise TypeError(f"Unknown fields for Figure: {', '.join(sorted(fields.keys() - _FIGURE_FIELDS))}")
     if draft:
-        unknown = set(fields) - set(FIGURE_FIELDS)
-        if unknown:
-            raise TypeError(f"Unknown fields for Figure: {', '.join(sorted(unknown))}")
         figure = FigureDraft(**_draft_defaults())
-        for name, v in (("kind", kind), ("measure", measure), ("source", source or ""), ("as_of", as_of), *fields.items()):
-            setattr(figure, name, v)
+        figure.__dict__.update(fields)
+        figure.kind, figure.measure, figure.source, figure.as_of = kind, measure, source or "", as_of
         figure.indicator, figure.indicator_id = indicator, indicator.pk
         org = fields.get("owner_organisation")
-        figure.owner_organisation, figure.owner_organisation_id = org, (org.pk if org is not None else None)
+        figure.owner_organisation_id = org.pk if org is not None else None
         figure.country = getattr(figure.country, "code", figure.country) or ""
     else:
         figure = Figure(indicator=indicator, kind=kind, measure=measure, source=source or "", as_of=as_of)
@@ -141,57 +159,56 @@ def figure_build(*, actor: Any, indicator: Indicator, value: Any, kind: str, sou
     _check(figure)
     _may_write(actor, figure)
     if draft:
-        # The check constraints are the rules _check applied (and the database enforces them again); the
-        # choice fields are checked with sets (Field.validate walks every choice: ~1 ms a figure).
-        _check_choices(figure)
-        _check_draft_fields(figure)
+        _check_fields(figure)
     return figure
 
 
-def _check_draft_fields(figure: FigureDraft) -> None:
-    """What ``clean_fields`` checks on the other fields (null, blank, validators), with its messages."""
+_FIGURE_FIELDS = frozenset(FIGURE_FIELDS)
+
+
+@cache
+def _field_checks() -> tuple[list, list]:
+    """The model's own field checks, once: ``(field, choices as a set)`` for the choice fields (a set
+    instead of ``Field.validate``'s walk through every choice, ~1 ms a figure for the countries), and
+    the other fields ``full_clean`` would check (relations and timestamps are set by the code)."""
+    choice_fields, other_fields = [], []
+    for f in Figure._meta.concrete_fields:
+        if f.primary_key or f.name in _FK or f.name == "subject_id" or getattr(f, "auto_now", False) \
+                or getattr(f, "auto_now_add", False):
+            continue
+        if f.choices:
+            choice_fields.append((f, frozenset(str(key) for key, _label in f.flatchoices)))
+        else:
+            other_fields.append((f, bool(f.validators)))
+    return choice_fields, other_fields
+
+
+def _check_fields(figure: FigureDraft) -> None:
+    """What ``Figure.clean_fields`` checks (null, blank, choices, validators), with its messages."""
     errors: dict[str, list] = {}
-    for field in _DRAFT_CHECKED:
-        value = getattr(figure, field.attname)
-        if value is None and not field.null:
-            errors[field.name] = [ValidationError(field.error_messages["null"], code="null")]
-        elif value in field.empty_values:
+    choice_fields, other_fields = _field_checks()
+    values = figure.__dict__
+    for field, choices in choice_fields:
+        value = values[field.attname]
+        if not value and value in field.empty_values:
             if not field.blank:
                 errors[field.name] = [ValidationError(field.error_messages["blank"], code="blank")]
-        else:
+        elif str(value) not in choices:
+            errors[field.name] = [ValidationError(field.error_messages["invalid_choice"], code="invalid_choice",
+                                                  params={"value": value})]
+    for field, has_validators in other_fields:
+        value = values[field.attname]
+        if value is None:
+            if not field.null:
+                errors[field.name] = [ValidationError(field.error_messages["null"], code="null")]
+        elif not value and value in field.empty_values:
+            if not field.blank:
+                errors[field.name] = [ValidationError(field.error_messages["blank"], code="blank")]
+        elif has_validators:
             try:
                 field.run_validators(value)
             except ValidationError as exc:
                 errors[field.name] = exc.error_list
-    if errors:
-        raise ValidationError(errors)
-
-
-_CHOICE_FIELDS = ["kind", "measure", "group", "sex", "country"]
-_CHOICES: dict[str, frozenset[str]] = {}
-_DRAFT_CHECKED = [f for f in Figure._meta.concrete_fields
-                  if not f.primary_key and f.name not in {*_FK, *_CHOICE_FIELDS} and not getattr(f, "auto_now", False)
-                  and not getattr(f, "auto_now_add", False) and f.name != "subject_id"]
-
-
-def _check_choices(figure: FigureDraft) -> None:
-    """The choice fields' validation, with the message ``full_clean`` gives, without walking the choices."""
-    if not _CHOICES:
-        for name in _CHOICE_FIELDS:
-            field = Figure._meta.get_field(name)
-            _CHOICES[name] = frozenset(str(key) for key, _label in field.flatchoices)
-    errors = {}
-    for name in _CHOICE_FIELDS:
-        field = Figure._meta.get_field(name)
-        value = getattr(figure, field.attname)
-        raw = getattr(value, "code", value)  # CountryField gives a Country
-        if raw in field.empty_values:
-            if not field.blank:
-                errors[name] = [ValidationError(field.error_messages["blank"], code="blank")]
-            continue
-        if str(raw) not in _CHOICES[name]:
-            errors[name] = [ValidationError(field.error_messages["invalid_choice"], code="invalid_choice",
-                                            params={"value": raw})]
     if errors:
         raise ValidationError(errors)
 

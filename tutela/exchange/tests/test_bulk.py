@@ -133,95 +133,48 @@ def test_the_bulk_path_writes_one_audit_entry_per_job(settings, secretariat, run
     assert not AuditEntry.objects.filter(action="figure.created").exists()
 
 
-# --- The quick check never accepts a row build refuses, and makes the same record ------------------
-
-CHOICES = {
-    "indicator": ["people-trained", "children-reached", "unknown-code", ""],
-    "indicator_name": ["", "Name"], "unit": ["", "people"],
-    "value": ["0", "12", "12.5", "12.50", "15000", "999999999999.99", "1000000000000", "12.345", "-3", "1,200",
-              "abc", "=1+1", "", "٣", "1e3"],
-    "low": ["", "", "5", "12", "20", "12.001", "x"], "high": ["", "", "12", "20", "5", "-1"],
-    "kind": ["counted", "estimated", "modelled", "Counted", "ESTIMATED", "", "guess"],
-    "measure": ["", "actual", "target", "Target", "forecast"],
-    "method": ["", "Sessions x class size"], "assumptions": ["", "a\tb\\c"],
-    "source": ["Register", "", "x" * 300, "x" * 301], "source_url": ["", "", "https://www.itu.int/cop", "bad"],
-    "as_of": ["2014-06-30", "2014-06-30", "20140630", "2014-02-30", "", "30/06/2014", "2014-06-30T10:00", "2014"],
-    "period_start": ["", "", "2014-01-01", "2014-07-01", "x"], "period_end": ["", "", "2014-06-30", "2013-12-31"],
-    "country": ["", "KE", "BR", "Kenya", "XX", "international", "ke", "KEN"],
-    "group": ["children", "", "parents", "Children", "aliens"],
-    "min_age": ["9", "", "0", "12", "17", "18", "-1", "=1", "40000", "9.5", "٣"],
-    "max_age": ["12", "", "9", "17", "18", "99999"],
-    "sex": ["", "", "female", "male", "Female", "other"],
-    "reported_by": ["ACOPEA", "", "African Child Online Protection Education and Awareness Centre", "Trend Micro",
-                    "trend micro", "Nobody Org"],
-    "activity_id": ["", "", "ACTIVITY", "HIDDEN", "abc", "999999", "²"],
-    "note": ["", "n", "x" * 301], "published": ["", "yes", "no", "YES", "0", "maybe"],
-}
+# --- One rule set: every row of every batch is checked by the figures app's rules -------------------
 
 
-@pytest.mark.parametrize("actor_name", ["secretariat", "focal_point"])
-def test_the_quick_check_accepts_only_rows_build_accepts_with_the_same_record(request, story, actor_name):
-    import random
+def test_a_bad_row_in_the_middle_of_a_full_bulk_batch_is_reported_with_its_row_and_field(settings, secretariat,
+                                                                                           run_import, story):
+    from tutela.exchange.services import BULK_BATCH
 
-    from tutela.exchange.kinds import KINDS, Context, RowProblems
-
-    actor = request.getfixturevalue(actor_name)
-    spec = KINDS["figures"]
-    activity, hidden = story
-    rng = random.Random(42)
-    names = ["id", *CHOICES]
-    plain = {name: values[0] for name, values in CHOICES.items()}
-    edges = [{"group": "children", "max_age": "18"}, {"min_age": "12", "max_age": "9"}, {"min_age": "", "max_age": "12"},
-             {"group": "", "min_age": "12", "max_age": "9"}, {"low": "12", "value": "12", "high": "12"},
-             {"period_start": "2014-06-30", "period_end": "2014-06-30"}, {"kind": "estimated", "method": ""}]
-    rows = [{"id": "", **plain, **edge} for edge in edges]
-    for _ in range(3000):  # the plain row with one to three cells changed
-        row = {"id": "" if rng.random() < 0.98 else "7", **plain}
-        for name in rng.sample(list(CHOICES), rng.randint(0, 3)):
-            row[name] = rng.choice(CHOICES[name])
-        row["activity_id"] = {"ACTIVITY": str(activity.pk), "HIDDEN": str(hidden.pk)}.get(row["activity_id"], row["activity_id"])
-        rows.append(row)
-    ctx = Context(actor=actor)
-    batch = [(n, [row[name] for name in names]) for n, row in enumerate(rows, start=2)]
-    spec.prefetch(names, batch, ctx)
-    quick = spec.quick(names, ctx)
-    accepted = refused_by_both = 0
-    for (_n, cells), row in zip(batch, rows, strict=True):
-        record = quick(cells)
-        try:
-            built = spec.build(dict(row), ctx)
-        except RowProblems:
-            built = None
-        if record is not None:
-            accepted += 1
-            assert built is not None, row
-            assert spec.record_values(record) == spec.record_values(built), row
-        elif built is None:
-            refused_by_both += 1
-    assert accepted > 500 and refused_by_both > 1000, (accepted, refused_by_both)
-
-
-def test_a_quick_check_that_disagrees_with_build_is_dropped_for_the_rest_of_the_job(settings, secretariat, run_import,
-                                                                                     story, monkeypatch, caplog):
-    """Fault injection: a quick check that accepts every row (as one that fell behind the rules would)."""
-    from tutela.exchange import kinds
-
-    spec = kinds.KINDS["figures"]
-    real_quick = spec.quick
-
-    def careless(names, ctx):
-        check = real_quick(names, ctx)
-        template = check(_row())  # a valid record, returned for any row
-
-        def accept_all(cells):
-            return check(cells) or template
-
-        return accept_all
-
-    monkeypatch.setattr(spec, "quick", careless)
     settings.EXCHANGE_BULK_MIN_ROWS = 0
-    data = make_csv([HEADER, _row(value="-3"), _row(), _row(kind="")])
-    job = run_import(secretariat, "figures", data, mode="valid")
-    assert [(p["row"], p["column"]) for p in job.report["problems"]] == [(2, "value"), (4, "kind")]
-    assert job.imported_rows == 1 and Figure.objects.count() == 1
-    assert "build checks the rest of the file" in caplog.text
+    rows = [_row(value=str(i % 900 + 1)) for i in range(BULK_BATCH)]
+    rows[2500] = _row(kind="estimated", method="")                             # file row 2502
+    rows[4998] = _row(group="children", min_age="9", max_age="19", low="13")  # file row 5000
+    job = run_import(secretariat, "figures", make_csv([HEADER, *rows]), mode="valid")
+    assert job.report["path"] == "bulk"
+    assert [(p["row"], p["column"]) for p in job.report["problems"]] == [(2502, "method"), (5000, "low"), (5000, "max_age")]
+    assert (job.error_rows, job.imported_rows) == (2, BULK_BATCH - 2) and Figure.objects.count() == BULK_BATCH - 2
+
+
+@pytest.mark.parametrize("path", ["rows", "bulk"])
+def test_a_rule_added_to_the_figures_rules_holds_for_every_row_of_every_import_path(settings, secretariat,
+                                                                                    run_import, story, monkeypatch,
+                                                                                    path):
+    """The figure rules are written once (``figures.services.figure_problems``): a rule added there is
+    applied to the form, the API and every row of an import, whichever path it takes."""
+    from tutela.exchange.services import BULK_BATCH
+    from tutela.figures import services as figure_services
+
+    rules = figure_services.figure_problems
+
+    def with_a_new_rule(**values):
+        problems = rules(**values)
+        if values["value"] == 4242:
+            problems["value"] = "No figure may be 4242."
+        return problems
+
+    monkeypatch.setattr(figure_services, "figure_problems", with_a_new_rule)
+    settings.EXCHANGE_BULK_MIN_ROWS = 0 if path == "bulk" else 10**9
+    count = BULK_BATCH + 10 if path == "bulk" else 12  # the bulk file: a full batch and a second one
+    rows = [_row(value=str(i % 900 + 1)) for i in range(count)]
+    middle = count // 2
+    rows[middle] = rows[-1] = _row(value="4242")
+    job = run_import(secretariat, "figures", make_csv([HEADER, *rows]), mode="valid")
+    assert job.report["path"] == path
+    assert [(p["row"], p["column"], p["message"]) for p in job.report["problems"]] == [
+        (middle + 2, "value", "No figure may be 4242."), (count + 1, "value", "No figure may be 4242.")]
+    assert job.imported_rows == count - 2 and not Figure.objects.filter(value=4242).exists()

@@ -60,6 +60,18 @@ def test_bad_figures_are_refused_with_the_services_message(client, secretariat, 
     assert not Figure.objects.exists()
 
 
+def test_a_figure_that_breaks_several_rules_shows_every_one_on_its_field(client, secretariat, trained):
+    client.force_login(secretariat)
+    response = client.post(reverse("figures:figure_create"), _post(
+        method="", source="", low="200", group="children", period_start="2014-02-01", period_end="2014-01-01"))
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert {name for name in errors if name != "__all__"} == {"method", "source", "low", "min_age", "period_end"}
+    assert "Say how the number was estimated" in " ".join(errors["method"])
+    assert "age band" in " ".join(errors["min_age"])
+    assert not Figure.objects.exists()
+
+
 def test_a_focal_point_cannot_report_for_another_organisation(client, focal_point, org_b, trained):
     client.force_login(focal_point)
     response = client.post(reverse("figures:figure_create"), _post(owner_organisation=org_b.pk))
