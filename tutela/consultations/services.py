@@ -6,7 +6,6 @@ import os
 import re
 import secrets
 import uuid
-import zipfile
 import zoneinfo
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from tutela.core import access, audit
+from tutela.core.files import MIME_TYPES, sniff
 
 from . import similarity, structure, tasks
 from .models import (
@@ -422,33 +422,7 @@ def respondent_confirm(*, token: str) -> Respondent:
 
 # --- Comments --------------------------------------------------------------------------------
 
-SNIFFERS = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "odt": "application/vnd.oasis.opendocument.text",
-}
-
-
-def _sniff(upload: UploadedFile) -> str | None:
-    """The real type of an upload from its content, or None for anything but PDF, DOCX and ODT."""
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                names = set(archive.namelist())
-                if "word/document.xml" in names and "[Content_Types].xml" in names:
-                    return "docx"
-                if "mimetype" in names and archive.read("mimetype").strip() == SNIFFERS["odt"].encode():
-                    return "odt"
-        except (zipfile.BadZipFile, OSError, KeyError):
-            return None
-        finally:
-            upload.seek(0)
-    return None
+ATTACHMENT_TYPES = ("pdf", "docx", "odt")
 
 
 def _check_attachments(consultation: Consultation, files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str]]:
@@ -461,8 +435,8 @@ def _check_attachments(consultation: Consultation, files: Sequence[UploadedFile]
         if upload.size > consultation.max_attachment_bytes:
             raise ValidationError({"attachments": _("“%(name)s” is larger than %(mb).0f MB; send a smaller file.")
                                    % {"name": name, "mb": limit_mb}})
-        kind = _sniff(upload)
-        if kind is None:
+        kind = sniff(upload)
+        if kind not in ATTACHMENT_TYPES:
             raise ValidationError({"attachments": _(
                 "“%(name)s” is not a PDF, DOCX or ODT document (we check the content, not the name); "
                 "attach only those."
@@ -636,7 +610,7 @@ def _comment_submit(
     for upload, kind in checked:
         attachment = CommentAttachment(
             comment=comment, original_name=os.path.basename(upload.name or "attachment")[:200],
-            content_type=SNIFFERS[kind], size=upload.size,
+            content_type=MIME_TYPES[kind], size=upload.size,
         )
         attachment.file.save(f"{uuid.uuid4().hex}.{kind}", upload, save=False)
         attachment.save()

@@ -82,8 +82,15 @@ def parse_markdown(source: str) -> list[Block]:
 
 def parse_docx(data: bytes) -> list[Block]:
     """Word headings (Title, Heading 1–6) become sections; other non-empty paragraphs become paragraphs."""
-    if not data.startswith(b"PK\x03\x04"):
+    from tutela.core import files
+
+    if not data.startswith(files.ZIP_MAGIC):
         raise ValidationError({"file": _("This file is not a Word document (.docx). Save it as .docx and try again.")})
+    try:
+        files.check_package(io.BytesIO(data), "docx")  # size, ratio, entries and no DOCTYPE, before parsing
+    except files.FileProblem as exc:
+        raise ValidationError({"file": _("This file cannot be read as a Word document (.docx). %(why)s")
+                               % {"why": exc.message}}) from exc
     try:
         import docx
 

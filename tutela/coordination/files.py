@@ -1,25 +1,22 @@
 """Checking uploaded documents by their content, not by their name.
 
-A file is accepted only when its first bytes (and, for Office/OpenDocument files, the entries
-of its zip container) match a type we keep, and that type agrees with its extension: a
+A file is accepted only when ``tutela.core.files.sniff`` (its first bytes and, for
+Office/OpenDocument files, the entries of its zip container) finds a type we keep, and that type agrees with its extension: a
 ``.docx`` that is really a PDF, or an ``.exe`` renamed ``.pdf``, is refused with a message
 that says what the file really is.
 """
 
 import hashlib
-import zipfile
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from tutela.core.files import LABELS, sniff
+
 ALLOWED_EXTENSIONS = ("pdf", "docx", "xlsx", "pptx", "odt")
-LABELS = {"pdf": "PDF", "docx": "Word (DOCX)", "xlsx": "Excel (XLSX)", "pptx": "PowerPoint (PPTX)", "odt": "OpenDocument text (ODT)"}
-# The entry that tells each zip-based format apart.
-ZIP_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "pptx": "ppt/presentation.xml"}
-ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
 
 def max_bytes() -> int:
@@ -32,31 +29,6 @@ class CheckedFile:
     size: int
     sha256: str
     original_name: str
-
-
-def sniff(stream: IO[bytes]) -> str | None:
-    """The type the content says it is ("pdf", "docx", …), or None for anything else."""
-    stream.seek(0)
-    head = stream.read(8)
-    stream.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if not head.startswith(b"PK\x03\x04"):
-        return None
-    try:
-        with zipfile.ZipFile(stream) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
-                return "odt"
-            if "[Content_Types].xml" in names:
-                for kind, marker in ZIP_MARKERS.items():
-                    if marker in names:
-                        return kind
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-        return None
-    finally:
-        stream.seek(0)
-    return None
 
 
 def check_upload(upload: Any) -> CheckedFile:

@@ -124,3 +124,14 @@ def services_text_with_deputy() -> str:
     from .conftest import DRAFT
 
     return DRAFT.replace("responsible for child protection.", "responsible for child protection, and a deputy.")
+
+
+@pytest.mark.parametrize("case", ["xml entities", "zip bomb", "truncated", "xlsx renamed"])
+def test_a_hostile_docx_is_refused_before_parsing_and_nothing_is_saved(secretariat, document, case):
+    from tutela.core.tests.hostile import hostile_docx
+
+    with pytest.raises(ValidationError) as exc:
+        services.version_import(actor=secretariat, document=document, label="Draft 1",
+                                source=hostile_docx()[case], fmt="docx")
+    assert "Word document (.docx)" in str(exc.value)
+    assert not GuidelineVersion.objects.exists()

@@ -193,3 +193,21 @@ def test_api_export(client, org_a):
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert org_a.name in body
     assert client.get("/api/v1/exchange/export/people.csv").status_code == 404
+
+
+@pytest.mark.parametrize("case", sorted(__import__("tutela.core.tests.hostile", fromlist=["x"]).hostile_tables()))
+def test_every_malformed_or_hostile_file_is_refused_at_upload_with_a_message(client, secretariat, case):
+    from tutela.core.tests.hostile import hostile_tables
+
+    from django.utils.html import escape
+
+    from tutela.core import files
+
+    name, data = hostile_tables()[case]
+    with pytest.raises(files.FileProblem) as problem:
+        files.check_table(io.BytesIO(data), name)
+    client.force_login(secretariat)
+    response = upload(client, "organisations", data, name=name)
+    assert response.status_code in (413, 422), case
+    assert escape(problem.value.message if data else "empty") in response.content.decode()
+    assert not ImportJob.objects.exists()
