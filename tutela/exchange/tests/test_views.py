@@ -6,8 +6,11 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from tutela.activities.services import activity_create
+from tutela.core import files
+from tutela.core.tests.hostile import hostile_tables
 from tutela.exchange.models import ImportJob
 from tutela.partners.models import Organisation
 
@@ -195,14 +198,8 @@ def test_api_export(client, org_a):
     assert client.get("/api/v1/exchange/export/people.csv").status_code == 404
 
 
-@pytest.mark.parametrize("case", sorted(__import__("tutela.core.tests.hostile", fromlist=["x"]).hostile_tables()))
+@pytest.mark.parametrize("case", sorted(hostile_tables()))
 def test_every_malformed_or_hostile_file_is_refused_at_upload_with_a_message(client, secretariat, case):
-    from tutela.core.tests.hostile import hostile_tables
-
-    from django.utils.html import escape
-
-    from tutela.core import files
-
     name, data = hostile_tables()[case]
     with pytest.raises(files.FileProblem) as problem:
         files.check_table(io.BytesIO(data), name)
