@@ -533,10 +533,10 @@ class FigureKindSpec(Kind):
         elif not code:
             problems.append(("indicator", _("Say which indicator the figure measures (its code).")))
         ctx.indicators[code] = indicator
-        owner = _organisation(ctx, row["reported_by"], "reported_by", problems) if _text(row, "reported_by") else None
+        reported_by = _text(row, "reported_by")
+        owner = _organisation(ctx, reported_by, "reported_by", problems) if reported_by else None
         subject = None
-        if _text(row, "activity_id"):
-            key = row["activity_id"]
+        if key := _text(row, "activity_id"):
             if key in ctx.activities:
                 subject = ctx.activities[key]
             else:
@@ -549,12 +549,13 @@ class FigureKindSpec(Kind):
         as_of = _date(row, "as_of", problems)
         if not _text(row, "as_of"):
             problems.append(("as_of", _("Say as of which date the figure holds (YYYY-MM-DD).")))
-        for name in ("value", "low", "high"):
-            if _text(row, name).startswith("="):
-                problems.append((name, _("This cell holds a formula (%(v)s); formulas are never evaluated: type the number.") % {"v": row[name]}))
+        value, low, high = _text(row, "value"), _text(row, "low"), _text(row, "high")
+        for name, text in (("value", value), ("low", low), ("high", high)):
+            if text.startswith("="):
+                problems.append((name, _("This cell holds a formula (%(v)s); formulas are never evaluated: type the number.") % {"v": text}))
         kind = _text(row, "kind").lower()
         return {
-            "indicator": indicator, "value": _text(row, "value"), "low": _text(row, "low") or None, "high": _text(row, "high") or None,
+            "indicator": indicator, "value": value, "low": low or None, "high": high or None,
             "kind": kind if kind in _FIGURE_KINDS or not kind else _choice(row, "kind", FigureKind, problems),
             "measure": _choice(row, "measure", Figure.Measure, problems, Figure.Measure.ACTUAL),
             "method": _text(row, "method"), "assumptions": _text(row, "assumptions"), "source": _text(row, "source"),
