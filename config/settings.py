@@ -108,6 +108,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tutela.core.routers.ReplicaReadsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tutela.core.middleware.RequestLogMiddleware",
@@ -149,6 +150,21 @@ DATABASES = {
         os.environ.get("DATABASE_URL", f"sqlite:///{SQLITE_PATH}"), conn_max_age=60, conn_health_checks=True
     )
 }
+# Optional hot-standby replica for the anonymous public's read-only pages (tutela.core.routers,
+# docs/operations.md). In tests it is a mirror of the test database.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["tutela.core.routers.ReplicaRouter"]
+# DATABASE_TRANSACTION_POOLING=1: the URLs point at a pooler in transaction mode (PgBouncer
+# pool_mode=transaction). A server-side cursor would outlive the transaction that holds it
+# there, so they are turned off (Django's documented setting for this case).
+TRANSACTION_POOLING = env_bool("DATABASE_TRANSACTION_POOLING", False)
+for _db in DATABASES.values():
+    if _db["ENGINE"] == "django.db.backends.postgresql" and TRANSACTION_POOLING:
+        _db["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing

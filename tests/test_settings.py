@@ -47,3 +47,20 @@ def test_production_refuses_to_start_with_a_weak_secret_key():
 def test_a_short_secret_key_is_still_fine_in_development():
     result = _run(["check"], SECRET_KEY="short-dev-key", TUTELA_VAR_DIR="/tmp/tutela-settings-test-var")
     assert result.returncode == 0, result.stderr
+
+
+def test_a_transaction_pooler_and_a_replica_are_configured_from_the_environment(tmp_path):
+    """DATABASE_TRANSACTION_POOLING turns server-side cursors off (Django's setting for PgBouncer in
+    transaction mode); DATABASE_REPLICA_URL adds the replica alias, a mirror of the primary in tests."""
+    script = ("from django.conf import settings; d = settings.DATABASES; "
+              "print(d['default'].get('DISABLE_SERVER_SIDE_CURSORS', False), d['default']['PORT'], "
+              "d['replica']['HOST'], d['replica']['TEST']['MIRROR'], d['replica'].get('DISABLE_SERVER_SIDE_CURSORS', False), "
+              "settings.DATABASE_ROUTERS)")
+    urls = {"DATABASE_URL": "postgres://tutela:tutela@127.0.0.1:6432/tutela",
+            "DATABASE_REPLICA_URL": "postgres://tutela:tutela@standby.example:6432/tutela", "TUTELA_VAR_DIR": str(tmp_path)}
+    pooled = _run(["shell", "--no-imports", "-c", script], DATABASE_TRANSACTION_POOLING="1", **urls)
+    assert pooled.returncode == 0, pooled.stderr
+    assert pooled.stdout.split("\n")[0] == ("True 6432 standby.example default True "
+                                            "['tutela.core.routers.ReplicaRouter']")
+    direct = _run(["shell", "--no-imports", "-c", script], **urls)
+    assert direct.stdout.startswith("False 6432 standby.example default False"), direct.stderr

@@ -1,0 +1,64 @@
+"""The anonymous public's read-only pages read from the ``replica`` alias when one is configured
+(tutela.core.routers); everyone else, and every write, uses the primary. Here the replica is a
+second connection to the test database (a mirror), so it sees only committed rows, as a real
+hot standby does: the test commits (transaction=True)."""
+
+import pytest
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.utils import load_backend
+from django.test.utils import CaptureQueriesContext
+
+from tutela.core.context_processors import _nav_items
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def replica(settings):
+    """What DATABASE_REPLICA_URL sets up, pointed at the test database."""
+    primary = connections[DEFAULT_DB_ALIAS]
+    settings.DATABASES = {**settings.DATABASES, "replica": primary.settings_dict}
+    connections["replica"] = load_backend(primary.settings_dict["ENGINE"]).DatabaseWrapper(
+        {**primary.settings_dict}, alias="replica")
+    cache.clear()  # the home page is cached per process
+    try:
+        yield connections["replica"]
+    finally:
+        connections["replica"].close()
+        del connections["replica"]
+        cache.clear()
+
+
+def _reads(queries):
+    return [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+
+
+def test_every_public_page_answers_from_the_replica_and_signed_in_users_read_the_primary(client, replica, org_a, secretariat):
+    urls = ["/", "/api/v1/organisations", *[url for _l, url, audience, _o in _nav_items() if audience in ("public", "explore")]]
+    assert len(urls) >= 6
+    from_replica = []
+    for url in urls:
+        with CaptureQueriesContext(replica) as on_replica, CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        assert on_primary.captured_queries == [], (url, on_primary.captured_queries)
+        if _reads(on_replica):
+            from_replica.append(url)
+    assert len(from_replica) >= len(urls) - 1, from_replica  # the home page may read nothing at all
+    client.force_login(secretariat)
+    with CaptureQueriesContext(replica) as on_replica:
+        assert client.get(urls[2]).status_code == 200
+    assert on_replica.captured_queries == []
+
+
+def test_token_calls_and_writes_never_read_the_replica(client, replica, focal_point):
+    from tutela.accounts.services import api_token_create, api_token_revoke
+
+    token, key = api_token_create(actor=focal_point, name="script")
+    with CaptureQueriesContext(replica) as on_replica:
+        assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+        api_token_revoke(actor=focal_point, token=token)
+        assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+        assert client.post("/accounts/login/", {"username": focal_point.email, "password": "wrong"}).status_code == 200
+    assert on_replica.captured_queries == []
