@@ -285,7 +285,14 @@ WORKER_HEARTBEAT_SECONDS = 10
 # --- Cache ----------------------------------------------------------------------------------
 # Per-process memory: enough for the public home page. Nothing that must be consistent across
 # processes (sessions, tokens, permissions) is cached.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tutela"}}
+# Rate limits (tutela.core.ratelimit) must be counted across every web process of a deployment
+# (gunicorn -w 2): they live in a database cache, in every mode, so development and tests run the
+# same code as production. Its table is created by core's migration 0002 (createcachetable).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tutela"},
+    "ratelimit": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "tutela_ratelimit",
+                  "OPTIONS": {"MAX_ENTRIES": 100_000}},
+}
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

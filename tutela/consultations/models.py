@@ -331,23 +331,6 @@ class Respondent(models.Model):
         return self.user_id is not None or self.confirmed_at is not None
 
 
-class MailRequest(models.Model):
-    """One e-mail sent because someone who is not signed in asked for it (a confirmation link), with
-    the address it was asked from: the per-IP limit counts these. Rows older than the limit's window
-are deleted at the next request, so addresses are kept only as long as the limit needs them."""
-
-    ip = models.GenericIPAddressField()
-    kind = models.CharField(max_length=20, default="confirmation")
-    respondent = models.ForeignKey(Respondent, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["ip", "created_at"], name="mailrequest_ip_time")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} from {self.ip} at {self.created_at:%Y-%m-%d %H:%M}"
-
-
 class Answer(models.Model):
     """A respondent's answer to a questionnaire question."""
 

@@ -8,7 +8,7 @@ import secrets
 import uuid
 import zoneinfo
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache, partial
 from typing import Any
 
@@ -24,7 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from tutela.core import access, audit
+from tutela.core import access, audit, ratelimit
 from tutela.core.files import MIME_TYPES, sniff
 
 from . import similarity, structure, tasks
@@ -40,7 +40,6 @@ from .models import (
     Disposition,
     GuidelineDocument,
     GuidelineVersion,
-    MailRequest,
     ModerationAction,
     Paragraph,
     Question,
@@ -57,6 +56,11 @@ CONFIRM_INTERVAL = 10 * 60
 # public form cannot be used to send mail to many strangers. Enough for a room sharing one address.
 MAIL_PER_IP = 20
 MAIL_PER_IP_WINDOW = 60 * 60
+MAIL_LIMIT = ratelimit.Limit("confirmation-mail-ip", MAIL_PER_IP, MAIL_PER_IP_WINDOW)
+# Anonymous comments (a confirmed e-mail, no account): per respondent's address and per client IP.
+# A person commenting paragraph by paragraph stays far below; a script posting in a loop does not.
+COMMENTS_PER_RESPONDENT = ratelimit.Limit("comment-respondent", 20, 10 * 60)
+COMMENTS_PER_IP = ratelimit.Limit("comment-ip", 60, 60 * 60)
 RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 
 
@@ -316,22 +320,39 @@ class MailLimitReached(ValidationError):
     """Too many e-mails asked for from one client address: try again later (HTTP 429)."""
 
 
+class CommentLimitReached(ValidationError):
+    """Too many anonymous comments from one address or one client: try again later (HTTP 429)."""
+
+    def __init__(self, message: str, refusal: ratelimit.Refusal):
+        super().__init__({"__all__": message})
+        self.refusal = refusal
+
+
 def mail_limit_refusal(ip: str | None, zone_name: str | None, now: datetime | None = None) -> str | None:
-    """Why no more e-mail can be sent for requests from this IP right now (with the time to try
-    again, in the given zone), or None."""
-    if not ip:
+    """Count one confirmation e-mail for this client IP, or say why none can be sent right now
+    (with the time to try again, in the given zone)."""
+    refusal = ratelimit.hit(MAIL_LIMIT, ip, now=now)
+    if refusal is None:
         return None
-    now = now or timezone.now()
-    since = now - timedelta(seconds=MAIL_PER_IP_WINDOW)
-    recent = list(MailRequest.objects.filter(ip=ip, created_at__gt=since).order_by("-created_at")
-                  .values_list("created_at", flat=True)[:MAIL_PER_IP])
-    if len(recent) < MAIL_PER_IP:
-        return None
-    again = recent[-1] + timedelta(seconds=MAIL_PER_IP_WINDOW)
     return _(
         "Too many confirmation e-mails have been asked for from your network in the last hour (%(n)s). "
         "Nothing was sent; try again after %(when)s. Your address is still in the form."
-    ) % {"n": MAIL_PER_IP, "when": format_instant(again, zone_name)}
+    ) % {"n": MAIL_PER_IP, "when": format_instant(refusal.retry_at, zone_name)}
+
+
+def _comment_limit_check(respondent: Respondent, ip: str | None, zone_name: str | None, now: datetime) -> None:
+    for limit, key, text in (
+        (COMMENTS_PER_RESPONDENT, respondent.email, _(
+            "You have sent %(n)s comments in the last %(minutes)s minutes, the most we accept from one address. "
+            "Your comment was not stored; send it again after %(when)s (it is still in the form).")),
+        (COMMENTS_PER_IP, ip, _(
+            "%(n)s comments have been sent from your network in the last %(minutes)s minutes, the most we accept. "
+            "Your comment was not stored; send it again after %(when)s (it is still in the form).")),
+    ):
+        refusal = ratelimit.hit(limit, key, now=now)
+        if refusal is not None:
+            raise CommentLimitReached(text % {"n": limit.count, "minutes": limit.seconds // 60,
+                                              "when": format_instant(refusal.retry_at, zone_name)}, refusal)
 
 
 @transaction.atomic
@@ -359,12 +380,9 @@ def respondent_request_confirmation(
     # The answer is the same either way, so it does not reveal whether a link was just sent.
     if respondent.confirmation_sent_at and (now - respondent.confirmation_sent_at).total_seconds() < CONFIRM_INTERVAL:
         return respondent
-    refusal = mail_limit_refusal(ip, consultation.time_zone, now)
+    refusal = mail_limit_refusal(ip, consultation.time_zone, now)  # counts this e-mail when it answers None
     if refusal:
         raise MailLimitReached({"email": refusal})
-    if ip:
-        MailRequest.objects.filter(created_at__lte=now - timedelta(seconds=MAIL_PER_IP_WINDOW)).delete()
-        MailRequest.objects.create(ip=ip, respondent=respondent, created_at=now)
     respondent.confirmation_sent_at = now
     respondent.save(update_fields=["confirmation_sent_at"])
     audit.record(actor=None, action="respondent.confirmation_requested", target=respondent,
@@ -519,13 +537,14 @@ def _comment_submit(
     comment_type: str = Comment.Type.GENERAL, text: str = "", proposed_change: str = "",
     attachments: Sequence[UploadedFile] = (), submission_key: str = "", channel: str = Comment.Channel.ONLINE,
     time_zone: str | None = None, answers: dict[int, str] | None = None, now: datetime | None = None,
-    session: Any = None, is_illustrative: bool = False, notify: bool = True,
+    session: Any = None, is_illustrative: bool = False, notify: bool = True, ip: str | None = None,
 ) -> Comment:
     """Store one comment and return it with its receipt number; the receipt is e-mailed after commit.
 
     A signed-in ``actor`` comments under their account; the public passes a confirmed
     ``respondent``. The same ``submission_key`` from the same respondent stores the comment
-    once (a double click or a retry returns the first one).
+    once (a double click or a retry returns the first one). Public comments are rate-limited
+    per respondent and per client ``ip`` (``CommentLimitReached``, a 429 in the views).
 
     Checks and reads come first; the writes (comment, respondent details if they changed,
     attachments, answers, audit entry) commit together, and the receipt e-mail is enqueued on
@@ -596,6 +615,8 @@ def _comment_submit(
         stored = Comment.objects.filter(respondent=respondent, submission_key=submission_key).first()
         if stored is not None:
             return stored
+        if not is_user and channel == Comment.Channel.ONLINE and not is_illustrative:
+            _comment_limit_check(respondent, ip, zone or consultation.time_zone, now)
     comment = Comment.objects.create(
         consultation=consultation, respondent=respondent, target=target, paragraph=paragraph, quote=quote,
         comment_type=comment_type, text=text, proposed_change=proposed_change, channel=channel, session=session,

@@ -115,6 +115,7 @@ def _comment_page(request: HttpRequest, consultation: Consultation, paragraph: P
     questions = consultation.questions.all() if paragraph is None else []
     status = 200
     form = None
+    retry_after = None
     if request.method == "POST":
         try:
             data, files = request.POST, request.FILES
@@ -135,8 +136,12 @@ def _comment_page(request: HttpRequest, consultation: Consultation, paragraph: P
                         text=form.cleaned_data["text"], proposed_change=form.cleaned_data["proposed_change"],
                         attachments=form.cleaned_data["attachments"],
                         submission_key=form.cleaned_data["submission_key"], time_zone=_zone(request, consultation),
-                        answers=form.answers(),
+                        answers=form.answers(), ip=client_ip(request),
                     )
+                except services.CommentLimitReached as exc:
+                    form.add_error(None, exc.messages[0])
+                    retry_after = exc.refusal.retry_after
+                    status = 429
                 except ValidationError as exc:
                     for field, errors in exc.message_dict.items():
                         target = field if field in form.fields else None
@@ -145,7 +150,7 @@ def _comment_page(request: HttpRequest, consultation: Consultation, paragraph: P
                 else:
                     # Only now, after the commit, is the comment acknowledged.
                     return redirect("consultations:receipt", receipt=comment.receipt)
-            status = 422
+            status = 429 if retry_after else 422
     if form is None:
         initial = {"submission_key": uuid.uuid4().hex}
         last = Respondent.objects.filter(consultation=consultation, user=request.user).first() if \
@@ -175,7 +180,10 @@ def _comment_page(request: HttpRequest, consultation: Consultation, paragraph: P
     template = "consultations/paragraph.html"
     if request.htmx and request.method == "GET":
         template += "#comment-form"
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def paragraph_detail(request: HttpRequest, pk: int, paragraph_id: int) -> HttpResponse:

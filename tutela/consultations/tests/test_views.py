@@ -239,11 +239,11 @@ def test_questionnaire_answers_export_for_the_secretariat_only(client, ladder, s
 
 
 def test_the_e_mail_form_refuses_clearly_past_the_per_ip_limit_and_keeps_the_address(client, consultation, settings):
-    from tutela.consultations.models import MailRequest
+    from tutela.core import ratelimit
 
     url = reverse("consultations:email_start", args=[consultation.pk])
     for _i in range(services.MAIL_PER_IP):
-        MailRequest.objects.create(ip="127.0.0.1")
+        assert ratelimit.hit(services.MAIL_LIMIT, "127.0.0.1") is None
     response = client.post(url, {"email": "someone@example.org"}, REMOTE_ADDR="127.0.0.1")
     body = response.content.decode()
     assert response.status_code == 429
@@ -280,3 +280,60 @@ def test_the_markdown_export_escapes_raw_html_and_drops_script_links(client, sec
     texts = [p.text for p in again.paragraphs.order_by("position")]
     assert texts[0] == "Safety <script>alert(1)</script>"
     assert "& <img src=x onerror=alert(3)>" in texts[1]
+
+
+def _confirmed_public_client(client_class, consultation, email):
+    """A browser session of someone without an account who confirmed ``email`` for ``consultation``."""
+    from django.test import Client
+
+    respondent = services.respondent_request_confirmation(consultation=consultation, email=email, notify=False)
+    browser: Client = client_class()
+    browser.get(reverse("consultations:confirm_email", args=[services.confirmation_token(respondent)]))
+    return browser
+
+
+def test_a_burst_of_anonymous_comments_is_refused_with_a_429_that_says_when_to_retry(consultation, paragraphs):
+    from django.test import Client
+
+    browser = _confirmed_public_client(Client, consultation, "burst@example.org")
+    url = reverse("consultations:paragraph", args=[consultation.pk, paragraphs["1"].pk])
+    statuses = [browser.post(url, {**FORM, "submission_key": f"b{i}", "text": f"Comment number {i}"},
+                             REMOTE_ADDR="203.0.113.50").status_code for i in range(30)]
+    limit = services.COMMENTS_PER_RESPONDENT.count
+    assert statuses == [302] * limit + [429] * (30 - limit)
+    assert Comment.objects.filter(consultation=consultation).count() == limit
+    refused = browser.post(url, {**FORM, "submission_key": "last", "text": "Still here?"}, REMOTE_ADDR="203.0.113.50")
+    body = refused.content.decode()
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= services.COMMENTS_PER_RESPONDENT.seconds
+    assert "the most we accept from one address" in body and "send it again after" in body and "(Europe/Zurich)" in body
+    assert "Still here?" in body  # nothing typed is lost
+    # A retry of a comment already stored is not a new comment: it still answers with its receipt.
+    assert browser.post(url, {**FORM, "submission_key": "b0", "text": "Comment number 0"},
+                        REMOTE_ADDR="203.0.113.50").status_code == 302
+
+
+def test_anonymous_comments_are_limited_per_client_address_across_respondents(consultation, paragraphs, monkeypatch):
+    from django.test import Client
+
+    from tutela.core.ratelimit import Limit
+
+    monkeypatch.setattr(services, "COMMENTS_PER_IP", Limit("comment-ip", 4, 3600))
+    url = reverse("consultations:paragraph", args=[consultation.pk, paragraphs["1"].pk])
+    statuses = []
+    for n in range(3):
+        browser = _confirmed_public_client(Client, consultation, f"p{n}@example.org")
+        statuses += [browser.post(url, {**FORM, "submission_key": f"{n}-{i}"}, REMOTE_ADDR="198.51.100.7").status_code
+                     for i in range(2)]
+    assert statuses == [302, 302, 302, 302, 429, 429]
+    last = browser.post(url, {**FORM, "submission_key": "x"}, REMOTE_ADDR="198.51.100.7")
+    assert "sent from your network" in last.content.decode()
+    # Another network is not affected.
+    assert browser.post(url, {**FORM, "submission_key": "y"}, REMOTE_ADDR="192.0.2.1").status_code == 302
+
+
+def test_signed_in_stakeholders_are_not_limited_like_the_anonymous_public(client, consultation, paragraphs, stakeholder):
+    client.force_login(stakeholder)
+    url = reverse("consultations:paragraph", args=[consultation.pk, paragraphs["1"].pk])
+    statuses = {client.post(url, {**FORM, "submission_key": f"s{i}"}).status_code
+                for i in range(services.COMMENTS_PER_RESPONDENT.count + 2)}
+    assert statuses == {302}
