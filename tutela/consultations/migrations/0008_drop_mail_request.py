@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0005_group_member_without_constraints'),
+        ('consultations', '0007_remove_commentgroup_comments'),
     ]
 
     operations = [
