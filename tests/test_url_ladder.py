@@ -1,0 +1,340 @@
+"""The permission ladder for every URL: each named pattern of the URLconf (every app namespace)
+has an entry here with the status each persona gets, and the test requests it as each of them.
+
+Seeded objects are the demo's (organisation A = ACOPEA's focal point, B = Trend Micro's). The API
+(`api:` namespace: tested per operation in each app's test_api and by schemathesis) and Django's
+admin (`admin:`, superusers only, Django's own checks) are excluded by namespace, and counted.
+
+A new URL pattern without an entry fails `test_every_url_pattern_has_a_ladder_entry`. To add one:
+write the entry with the statuses you intend, run the test, and read any difference as a bug in
+the view or in the entry.
+"""
+
+import importlib
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+EXCLUDED_NAMESPACES = ("api", "admin")
+PERSONAS = ("anonymous", "stakeholder", "focal_a", "focal_b", "secretariat")
+
+
+def _walk(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else (pattern.name or str(pattern.pattern))
+
+
+def url_names() -> list[str]:
+    return list(_walk(get_resolver().url_patterns))
+
+
+def _first(model_path: str, **filters):
+    app, name = model_path.split(".")
+    from django.apps import apps
+
+    obj = apps.get_model(app, name).objects.filter(**filters).order_by("pk").first()
+    return obj.pk if obj is not None else 999_999
+
+
+def _meeting():
+    from tutela.coordination.models import Meeting
+
+    meeting = Meeting.objects.select_related("body").order_by("pk").first()
+    return [meeting.body.slug, meeting.ordinal]
+
+
+def _action():
+    from tutela.coordination.models import ActionItem
+
+    item = ActionItem.objects.select_related("meeting__body").order_by("pk").first()
+    return [item.meeting.body.slug, item.meeting.ordinal, item.number]
+
+
+def _consultation_paragraph():
+    from tutela.consultations.models import Consultation
+
+    consultation = Consultation.objects.order_by("pk").first()
+    return [consultation.pk, consultation.version.paragraphs.order_by("position").first().pk]
+
+
+def _versions():
+    from tutela.consultations.models import GuidelineVersion
+
+    version = GuidelineVersion.objects.order_by("pk").first()
+    other = version.document.versions.exclude(pk=version.pk).order_by("pk").first() or version
+    return [version.pk, other.pk]
+
+
+def _document_file():
+    from tutela.coordination.models import DocumentFile
+
+    file = DocumentFile.objects.order_by("pk").first()
+    return [file.document_id, file.pk] if file else [999_999, 999_999]
+
+
+def _body():
+    from tutela.coordination.models import Body
+
+    return [Body.objects.get(short_name="JCA-COP").slug]
+
+
+def _certificate():
+    from tutela.outreach.models import Certificate
+
+    certificate = Certificate.objects.order_by("pk").first()
+    return [certificate.code if certificate else "NOPE-0000"]
+
+
+def _parameter(model):
+    from tutela.outreach.models import ReachParameter
+
+    parameter = ReachParameter.objects.exclude(**{f"{model}": None}).order_by("pk").first()
+    if parameter is None:
+        return [999_999, "none"]
+    return [getattr(parameter, f"{model}_id"), parameter.key]
+
+
+def _pillar():
+    from tutela.initiatives.models import Pillar
+
+    return [Pillar.objects.order_by("pk").first().slug]
+
+
+def _token():
+    from tutela.accounts.models import ApiToken
+
+    token = ApiToken.objects.order_by("pk").first()
+    return [token.pk if token else 999_999]
+
+
+# url name -> (method, args (a list, or a callable giving one), statuses for
+# (anonymous, stakeholder, focal point A, focal point B, secretariat)).
+# POST entries send an empty form: it shows who may reach the action, not what a valid one does.
+LADDER: dict[str, tuple[str, object, tuple[int, int, int, int, int]]] = {}
+
+
+def entry(name, method, args, statuses):
+    LADDER[name] = (method, args, statuses)
+
+
+entry("accounts:login", "get", [], (200, 302, 302, 302, 302))  # /accounts/login/
+entry("accounts:logout", "post", [], (302, 302, 302, 302, 302))  # /accounts/logout/
+entry("accounts:password_reset", "get", [], (200, 200, 200, 200, 200))  # /accounts/password-reset/
+entry("accounts:password_reset_complete", "get", [], (200, 200, 200, 200, 200))  # /accounts/password-reset/done/
+entry("accounts:password_reset_confirm", "get", ["MQ", "bad-token"], (200, 200, 200, 200, 200))
+entry("accounts:password_reset_done", "get", [], (200, 200, 200, 200, 200))  # /accounts/password-reset/sent/
+entry("accounts:token_revoke", "post", _token, (302, 404, 302, 404, 404))  # /accounts/tokens/1/revoke/
+entry("accounts:tokens", "get", [], (302, 200, 200, 200, 200))  # /accounts/tokens/
+entry("activities:activity_create", "get", [], (302, 403, 200, 200, 200))  # /activities/new/
+entry("activities:activity_detail", "get", lambda: [_first("activities.Activity")], (200, 200, 200, 200, 200))
+entry("activities:activity_edit", "get", lambda: [_first("activities.Activity")], (302, 403, 200, 403, 200))
+entry("activities:activity_editable", "get", [], (302, 403, 200, 200, 200))  # /activities/mine/
+entry("activities:activity_list", "get", [], (200, 200, 200, 200, 200))  # /activities/
+entry("activities:activity_publish", "post", lambda: [_first("activities.Activity")], (302, 403, 403, 403, 302))
+entry("activities:occasion_detail", "get", lambda: [_first("activities.Occasion")], (200, 200, 200, 200, 200))
+entry("activities:occasion_list", "get", [], (200, 200, 200, 200, 200))  # /activities/occasions/
+entry("activities:project_detail", "get", lambda: [_first("activities.Project")], (200, 200, 200, 200, 200))
+entry("activities:project_list", "get", [], (200, 200, 200, 200, 200))  # /activities/projects/
+entry("activities:timeline", "get", [], (200, 200, 200, 200, 200))  # /activities/timeline/
+entry("consultations:answers_export", "get", lambda: [_first("consultations.Consultation"), "csv"], (404, 404, 404, 404, 200))
+entry("consultations:attachment", "get", lambda: [_first("consultations.CommentAttachment")], (404, 404, 404, 404, 404))
+entry("consultations:confirm_email", "get", ["not-a-token"], (400, 400, 400, 400, 400))
+entry("consultations:consultation_detail", "get", lambda: [_first("consultations.Consultation")], (200, 200, 200, 200, 200))
+entry("consultations:consultation_list", "get", [], (200, 200, 200, 200, 200))  # /consultations/
+entry("consultations:dashboard", "get", [], (302, 403, 200, 200, 200))  # /consultations/workspace/
+entry("consultations:diff", "get", _versions, (200, 200, 200, 200, 200))  # /consultations/versions/1/diff/2/
+entry("consultations:dispositions", "get", lambda: [_first("consultations.Consultation")], (302, 403, 403, 403, 200))
+entry("consultations:document", "get", lambda: [_first("consultations.GuidelineDocument")], (200, 200, 200, 200, 200))
+entry("consultations:document_comment", "get", lambda: [_first("consultations.Consultation")], (200, 200, 200, 200, 200))
+entry("consultations:email_start", "get", lambda: [_first("consultations.Consultation")], (200, 200, 200, 200, 200))
+entry("consultations:moderation", "get", lambda: [_first("consultations.Consultation")], (302, 403, 403, 403, 200))
+entry("consultations:paragraph", "get", _consultation_paragraph, (200, 200, 200, 200, 200))  # /consultations/1/p/1/
+entry("consultations:read", "get", lambda: [_first("consultations.Consultation")], (200, 200, 200, 200, 200))
+entry("consultations:receipt", "get", ["IG14-0000-0000"], (404, 404, 404, 404, 404))
+entry("consultations:report", "get", lambda: [_first("consultations.Consultation")], (200, 200, 200, 200, 200))
+entry("consultations:resolution_export", "get", lambda: [_first("consultations.Consultation"), "csv"], (200, 200, 200, 200, 200))
+entry("consultations:version", "get", lambda: [_first("consultations.GuidelineVersion")], (200, 200, 200, 200, 200))
+entry("consultations:version_export", "get", lambda: [_first("consultations.GuidelineVersion"), "md"], (200, 200, 200, 200, 200))
+entry("consultations:version_publish", "post", lambda: [_first("consultations.GuidelineVersion")], (302, 403, 403, 403, 302))
+entry("coordination:action_item_add", "get", _meeting, (302, 403, 403, 403, 200))
+entry("coordination:action_item_close", "post", _action, (302, 403, 403, 403, 302))
+entry("coordination:agenda_item_add", "get", _meeting, (302, 403, 403, 403, 200))
+entry("coordination:attendance_history", "get", _body, (200, 200, 200, 200, 200))
+entry("coordination:attendance_record", "get", _meeting, (302, 403, 403, 403, 200))
+entry("coordination:body_calendar", "get", _body, (200, 200, 200, 200, 200))
+entry("coordination:body_detail", "get", _body, (200, 200, 200, 200, 200))  # /coordination/bodies/jca-cop/
+entry("coordination:body_list", "get", [], (200, 200, 200, 200, 200))  # /coordination/
+entry("coordination:chair_appoint", "get", _body, (302, 403, 403, 403, 200))  # /coordination/bodies/jca-cop/chairs/new/
+entry("coordination:dashboard", "get", [], (302, 200, 200, 200, 200))  # /coordination/dashboard/
+entry("coordination:decision_add", "get", _meeting, (302, 403, 403, 403, 200))
+entry("coordination:document_detail", "get", lambda: [_first("coordination.Document")], (200, 200, 200, 200, 200))
+entry("coordination:document_download", "get", _document_file, (404, 404, 404, 404, 404))
+entry("coordination:document_register", "get", _body, (302, 403, 403, 403, 200))
+entry("coordination:document_revise", "get", lambda: [_first("coordination.Document")], (302, 403, 403, 403, 200))
+entry("coordination:document_withdraw", "post", lambda: [_first("coordination.Document")], (302, 403, 403, 403, 302))
+entry("coordination:liaison_create", "get", _body, (302, 403, 403, 403, 200))
+entry("coordination:liaison_detail", "get", lambda: [_first("coordination.LiaisonStatement")], (200, 200, 200, 200, 200))
+entry("coordination:liaison_list", "get", [], (200, 200, 200, 200, 200))  # /coordination/liaisons/
+entry("coordination:liaison_send", "post", lambda: [_first("coordination.LiaisonStatement")], (302, 403, 403, 403, 302))
+entry("coordination:lifetime_extend", "get", _body, (302, 403, 403, 403, 200))  # /coordination/bodies/jca-cop/extend/
+entry("coordination:meeting_create", "get", _body, (302, 403, 403, 403, 200))
+entry("coordination:meeting_detail", "get", _meeting, (200, 200, 200, 200, 200))
+entry("coordination:meeting_ics", "get", _meeting, (200, 200, 200, 200, 200))
+entry("coordination:membership_add", "get", _body, (302, 403, 403, 403, 200))
+entry("coordination:my_calendar", "get", [], (302, 200, 200, 200, 200))  # /coordination/calendar/
+entry("coordination:registry", "get", [], (200, 200, 200, 200, 200))  # /coordination/registry/
+entry("coordination:terms_of_reference_add", "get", _body, (302, 403, 403, 403, 200))
+entry("coordination:user_feed", "get", ["not-a-feed-token"], (404, 404, 404, 404, 404))
+entry("core:audit_log", "get", [], (302, 403, 403, 403, 200))  # /workspace/audit/
+entry("core:csp_report", "post", [], (400, 400, 400, 400, 400))  # /csp-report
+entry("core:healthz", "get", [], (200, 200, 200, 200, 200))  # /healthz
+entry("core:home", "get", [], (200, 200, 200, 200, 200))  # /
+entry("core:workspace", "get", [], (302, 200, 200, 200, 200))  # /workspace/
+entry("exchange:export", "get", ["activities", "csv"], (200, 200, 200, 200, 200))  # /exchange/export/activities.csv
+entry("exchange:index", "get", [], (302, 403, 200, 200, 200))  # /exchange/
+entry("exchange:job", "get", lambda: [_first("exchange.ImportJob")], (302, 404, 404, 404, 404))
+entry("exchange:job_apply", "post", lambda: [_first("exchange.ImportJob")], (302, 404, 404, 404, 404))
+entry("exchange:job_status", "get", lambda: [_first("exchange.ImportJob")], (302, 404, 404, 404, 404))
+entry("exchange:template", "get", ["organisations", "csv"], (200, 200, 200, 200, 200))
+entry("exchange:upload", "post", [], (302, 403, 422, 422, 422))  # /exchange/upload/
+entry("figures:dashboard", "get", [], (200, 200, 200, 200, 200))  # /figures/
+entry("figures:figure_create", "get", [], (302, 403, 200, 200, 200))  # /figures/new/
+entry("figures:figure_detail", "get", lambda: [_first("figures.Figure")], (200, 200, 200, 200, 200))  # /figures/1/
+entry("figures:figure_edit", "get", lambda: [_first("figures.Figure")], (302, 403, 403, 403, 200))  # /figures/1/edit/
+entry("figures:figure_list", "get", [], (200, 200, 200, 200, 200))  # /figures/all/
+entry("initiatives:appointment_create", "get", lambda: [_first("initiatives.Person")], (302, 403, 403, 403, 200))
+entry("initiatives:appointment_edit", "get", lambda: [_first("initiatives.Appointment")], (302, 403, 403, 403, 200))
+entry("initiatives:deliverable_create", "get", [], (302, 403, 200, 200, 200))  # /initiative/deliverables/new/
+entry("initiatives:deliverable_detail", "get", lambda: [_first("initiatives.Deliverable")], (200, 200, 200, 200, 200))
+entry("initiatives:deliverable_edit", "get", lambda: [_first("initiatives.Deliverable")], (302, 403, 403, 403, 200))
+entry("initiatives:deliverable_list", "get", [], (200, 200, 200, 200, 200))  # /initiative/deliverables/
+entry("initiatives:deliverable_publish", "post", lambda: [_first("initiatives.Deliverable")], (302, 403, 403, 403, 302))
+entry("initiatives:home", "get", [], (200, 200, 200, 200, 200))  # /initiative/
+entry("initiatives:initiative_detail", "get", lambda: [_first("initiatives.Initiative")], (200, 200, 200, 200, 200))
+entry("initiatives:initiative_edit", "get", lambda: [_first("initiatives.Initiative")], (302, 403, 403, 403, 200))
+entry("initiatives:person_create", "get", [], (302, 403, 200, 200, 200))  # /initiative/people/new/
+entry("initiatives:person_detail", "get", lambda: [_first("initiatives.Person")], (200, 200, 200, 200, 200))
+entry("initiatives:person_edit", "get", lambda: [_first("initiatives.Person")], (302, 403, 403, 403, 200))
+entry("initiatives:person_list", "get", [], (200, 200, 200, 200, 200))  # /initiative/people/
+entry("initiatives:pillar_detail", "get", _pillar, (200, 200, 200, 200, 200))  # /initiative/pillars/legal/
+entry("outreach:campaign_detail", "get", lambda: [_first("outreach.Campaign")], (200, 200, 200, 200, 200))
+entry("outreach:campaign_parameter", "get", lambda: _parameter("campaign"), (302, 403, 200, 403, 200))
+entry("outreach:certificate_issue", "post", lambda: [_first("outreach.Trainee")], (302, 403, 302, 403, 302))
+entry("outreach:certificate_pdf", "get", _certificate, (302, 403, 200, 403, 200))
+entry("outreach:certificate_revoke", "post", _certificate, (302, 403, 200, 403, 200))
+entry("outreach:country", "get", ["ET"], (200, 200, 200, 200, 200))  # /outreach/countries/ET/
+entry("outreach:index", "get", [], (200, 200, 200, 200, 200))  # /outreach/
+entry("outreach:programme_detail", "get", lambda: [_first("outreach.TrainingProgramme")], (200, 200, 200, 200, 200))
+entry("outreach:programme_parameter", "get", lambda: _parameter("programme"), (302, 403, 200, 403, 200))
+entry("outreach:programme_trainees", "get", lambda: [_first("outreach.TrainingProgramme")], (200, 200, 200, 200, 200))
+entry("outreach:session_record", "get", lambda: [_first("outreach.TrainingProgramme")], (302, 403, 200, 403, 200))
+entry("outreach:trainee_register", "get", lambda: [_first("outreach.Cohort")], (302, 403, 200, 403, 200))
+entry("outreach:trainees_import", "get", lambda: [_first("outreach.Cohort")], (302, 403, 200, 403, 200))
+entry("outreach:verify", "get", [], (200, 200, 200, 200, 200))  # /outreach/verify/
+entry("outreach:verify_code", "get", _certificate, (200, 200, 200, 200, 200))  # /outreach/verify/TUT-X6VH-PD50-VMJT/
+entry("partners:agreement_create", "get", [], (302, 403, 200, 200, 200))  # /partners/agreements/new/
+entry("partners:agreement_detail", "get", lambda: [_first("partners.Agreement")], (200, 200, 200, 200, 200))
+entry("partners:agreement_edit", "get", lambda: [_first("partners.Agreement")], (302, 403, 403, 200, 200))
+entry("partners:agreement_list", "get", [], (200, 200, 200, 200, 200))  # /partners/agreements/
+entry("partners:agreement_publish", "post", lambda: [_first("partners.Agreement")], (302, 403, 403, 403, 302))
+entry("partners:commitment_create", "get", lambda: [_first("partners.Agreement")], (302, 403, 403, 200, 200))
+entry("partners:commitment_edit", "get", lambda: [_first("partners.Commitment")], (302, 403, 403, 200, 200))
+entry("partners:my_records", "get", [], (302, 403, 200, 200, 200))  # /partners/mine/
+entry("partners:organisation_create", "get", [], (302, 403, 403, 403, 200))  # /partners/new/
+entry("partners:organisation_detail", "get", lambda: [_first("partners.Organisation", acronym='ACOPEA')], (200, 200, 200, 200, 200))
+entry("partners:organisation_edit", "get", lambda: [_first("partners.Organisation", acronym='ACOPEA')], (302, 403, 200, 403, 200))
+entry("partners:organisation_list", "get", [], (200, 200, 200, 200, 200))  # /partners/
+entry("partners:organisation_merge", "get", lambda: [_first("partners.Organisation", acronym='ACOPEA')], (302, 403, 403, 403, 200))
+entry("partners:organisation_publish", "post", lambda: [_first("partners.Organisation", acronym='ACOPEA')], (302, 403, 403, 403, 302))
+entry("reports:paragraph_action", "post", lambda: [_first("reports.ReportParagraph"), "accept"], (302, 403, 403, 403, 302))
+entry("reports:paragraph_add", "post", lambda: [_first("reports.Report")], (302, 403, 403, 403, 302))
+entry("reports:paragraph_edit", "get", lambda: [_first("reports.ReportParagraph")], (302, 403, 403, 403, 200))
+entry("reports:report_create", "get", [], (302, 403, 403, 403, 200))  # /reports/new/
+entry("reports:report_detail", "get", lambda: [_first("reports.Report")], (404, 404, 404, 404, 200))  # /reports/1/
+entry("reports:report_draft", "post", lambda: [_first("reports.Report")], (302, 403, 403, 403, 302))
+entry("reports:report_export", "get", lambda: [_first("reports.Report"), "md"], (404, 404, 404, 404, 200))
+entry("reports:report_finalise", "post", lambda: [_first("reports.Report")], (302, 404, 404, 404, 302))
+entry("reports:report_list", "get", [], (200, 200, 200, 200, 200))  # /reports/
+entry("reports:report_progress", "get", lambda: [_first("reports.Report")], (404, 404, 404, 404, 200))
+entry("reports:report_sources", "get", lambda: [_first("reports.Report")], (404, 404, 404, 404, 200))
+
+
+def _args(spec):
+    return spec() if callable(spec) else list(spec)
+
+
+@pytest.fixture
+def demo(settings, tmp_path, db):  # noqa: D103
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from django.apps import apps
+
+    ctx: dict = {}
+    for config in apps.get_app_configs():
+        if config.name.startswith("tutela."):
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError:
+                continue
+            module.load(ctx)
+    return ctx
+
+
+def ladder_gaps(ladder) -> tuple[list[str], list[str], list[str]]:
+    """(URL names the ladder must cover, names without an entry, entries for names that are gone)."""
+    covered = [n for n in url_names() if not n.startswith(tuple(f"{ns}:" for ns in EXCLUDED_NAMESPACES))]
+    return covered, sorted(set(covered) - set(ladder)), sorted(set(ladder) - set(covered))
+
+
+def test_a_url_pattern_without_an_entry_is_reported():
+    partial = {name: value for name, value in LADDER.items() if not name.startswith(("reports:", "accounts:"))}
+    _covered, missing, _stale = ladder_gaps(partial)
+    assert len([n for n in missing if n.startswith("reports:")]) == 11
+    assert len([n for n in missing if n.startswith("accounts:")]) == 8
+    assert ladder_gaps({**LADDER, "gone:view": LADDER["core:home"]})[2] == ["gone:view"]
+
+
+def test_every_url_pattern_has_a_ladder_entry():
+    names = url_names()
+    covered, missing, stale = ladder_gaps(LADDER)
+    print(f"URL ladder: {len(set(covered) & set(LADDER))} of {len(covered)} HTML URL patterns have an entry; "
+          f"{len(names) - len(covered)} api/admin patterns excluded")
+    assert not missing, f"URL patterns without a ladder entry (add them to LADDER in tests/test_url_ladder.py): {missing}"
+    assert not stale, f"ladder entries for URL names that no longer exist: {stale}"
+
+
+def test_every_url_answers_each_persona_as_its_ladder_says(demo, client):
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    personas = {
+        "anonymous": None,
+        "stakeholder": users.get(email="stakeholder@tutela.test"),
+        "focal_a": users.get(email="focal.acopea@tutela.test"),
+        "focal_b": users.get(email="focal.trendmicro@tutela.test"),
+        "secretariat": users.get(email="secretariat@tutela.test"),
+    }
+    from tutela.accounts.services import api_token_create
+
+    api_token_create(actor=personas["focal_a"], name="ladder")  # token_revoke: focal point A's token
+    differences = []
+    requests = 0
+    # GETs first, then the POST actions (an action may change what a later request sees).
+    for name, (method, spec, statuses) in sorted(LADDER.items(), key=lambda item: (item[1][0] != "get", item[0])):
+        url = reverse(name, args=_args(spec))
+        for persona, expected in zip(PERSONAS, statuses, strict=True):
+            client.logout()
+            if personas[persona] is not None:
+                client.force_login(personas[persona])
+            response = getattr(client, method)(url)
+            requests += 1
+            if response.status_code != expected:
+                differences.append(f"{name} {method.upper()} {url} as {persona}: {response.status_code}, expected {expected}")
+    print(f"URL ladder: {requests} requests, {len(differences)} differences")
+    assert not differences, "\n".join(differences)
