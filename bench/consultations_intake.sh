@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Comment intake under gunicorn + PostgreSQL with wrk on loopback (port 8112). Needs the BENCH
+# Comment intake under gunicorn + PostgreSQL with wrk on loopback (port 8112, or BENCH_PORT). Needs the BENCH
 # consultation made by bench/consultations_bench.py in the same database. Duration, workers,
 # connections and accounts: BENCH_SECONDS (60), BENCH_WORKERS (4), BENCH_CONNECTIONS (32), BENCH_USERS (200).
 # Workers are gthread with BENCH_THREADS (4) threads each, which keeps connections alive between
@@ -15,6 +15,7 @@
 # though they arrive (and are checked) like the others; with 10 s a slow answer shows in max_ms.
 set -euo pipefail
 cd "${BENCH_APP_DIR:-$(dirname "$0")/..}"
+PORT=${BENCH_PORT:-8112}
 export DATABASE_URL=${DATABASE_URL:-postgres://tutela:tutela@127.0.0.1:5432/tutela_consultations_bench}
 export TUTELA_VAR_DIR=${TUTELA_VAR_DIR:-/tmp/consultations-bench}
 export DEBUG=0 LOG_LEVEL=WARNING TUTELA_TASKS=db   # receipts are queued for the worker, as in production
@@ -23,7 +24,7 @@ OUT=$TUTELA_VAR_DIR/intake; mkdir -p "$OUT/warm"; rm -f "$OUT"/receipts.* "$OUT"
 DB=${DATABASE_URL##*/}
 read -r CONSULTATION PARAGRAPH < <(.venv/bin/python bench/consultations_intake.py prepare "$OUT/tokens" "${BENCH_USERS:-200}")
 # shellcheck disable=SC2086
-.venv/bin/gunicorn config.wsgi:application -b 127.0.0.1:8112 -w "${BENCH_WORKERS:-4}" --pid "$OUT/gunicorn.pid" \
+.venv/bin/gunicorn config.wsgi:application -b 127.0.0.1:$PORT -w "${BENCH_WORKERS:-4}" --pid "$OUT/gunicorn.pid" \
   --daemon --log-level warning --error-logfile "$OUT/gunicorn.log" ${BENCH_GUNICORN_ARGS:-} \
   $([ "${BENCH_THREADS:-4}" != 0 ] && echo "-k gthread --threads ${BENCH_THREADS:-4}")
 trap 'kill "$(cat "$OUT/gunicorn.pid")"' EXIT
@@ -38,7 +39,7 @@ backends() {
 }
 for round in $(seq 12); do
   BENCH_RUN=$(date +%s)a$round wrk -t 2 -c "${BENCH_CONNECTIONS:-32}" -d 5s -s bench/consultations_intake.lua \
-    http://127.0.0.1:8112 >/dev/null
+    http://127.0.0.1:$PORT >/dev/null
   mv "$OUT"/receipts.1 "$OUT/warm/receipts.$round-1"; mv "$OUT"/receipts.2 "$OUT/warm/receipts.$round-2"
   read -r COUNT BACKENDS < <(backends)
   [ "$COUNT" -ge "${BENCH_WORKERS:-4}" ] && break
@@ -60,7 +61,7 @@ W0=$(cpu "$WORKERS"); LOAD0=$(cut -d' ' -f1 /proc/loadavg)
   >> "$OUT/backends.ticks" ) &
 SAMPLER=$!
 BENCH_RUN=$(date +%s)b /usr/bin/time -f "%U %S" -o "$OUT/wrk.cpu" wrk -t "${BENCH_WRK_THREADS:-2}" -c "${BENCH_CONNECTIONS:-32}" -d "${BENCH_SECONDS:-60}s" \
-  --timeout "${BENCH_TIMEOUT:-10}s" --latency -s bench/consultations_intake.lua http://127.0.0.1:8112 | tail -1 | tee "$OUT/wrk.json"
+  --timeout "${BENCH_TIMEOUT:-10}s" --latency -s bench/consultations_intake.lua http://127.0.0.1:$PORT | tail -1 | tee "$OUT/wrk.json"
 W1=$(cpu "$WORKERS"); LOAD1=$(cut -d' ' -f1 /proc/loadavg); read -r _ BACKENDS < <(backends)
 kill "$SAMPLER"; for pid in ${BACKENDS//,/ }; do echo "$pid $(ticks "$pid")"; done >> "$OUT/backends.ticks"
 declare -A LAST; while read -r pid t; do [ "$t" -gt "${LAST[$pid]:-0}" ] && LAST[$pid]=$t; done < "$OUT/backends.ticks"
