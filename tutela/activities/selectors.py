@@ -6,10 +6,8 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import ExtractYear, TruncMonth
-from django.utils.translation import gettext as _
 
-from tutela.core import access
-from tutela.core.choices import StakeholderGroup
+from tutela.core import access, disclosure
 from tutela.core.pagination import KeysetPage, keyset_page
 from tutela.initiatives.models import Pillar
 
@@ -18,10 +16,6 @@ from .models import Activity, ActivityPartner, Occasion, Project
 ACTIVITY_ORDERING = ["-starts_on", "-id"]
 OCCASION_ORDERING = ["-starts_on", "-id"]
 PROJECT_ORDERING = ["name", "id"]
-
-# Published breakdowns of children hide small cells: a count under this is shown as "fewer than 5".
-SMALL_CELL = 5
-
 
 @dataclass
 class ActivityFilters:
@@ -101,31 +95,19 @@ def activity_detail(user: Any, pk: Any) -> Activity:
 
 
 def suppress_small_cells(user: Any, activity: Activity) -> bool:
-    """Whether children's counts under 5 are hidden for ``user``: yes unless they may edit the activity."""
-    return not access.can_write(user, activity)
-
-
-def is_suppressed(group: str, count: int | None, suppress: bool) -> bool:
-    return suppress and group == StakeholderGroup.CHILDREN and count is not None and count < SMALL_CELL
-
-
-def count_display(group: str, count: int | None, suppress: bool) -> str:
-    if count is None:
-        return _("unknown")
-    if is_suppressed(group, count, suppress):
-        return _("fewer than 5")
-    return f"{count:,}"
+    """Whether children's counts are disclosure-controlled for ``user`` (see ``tutela.core.disclosure``)."""
+    return disclosure.controlled(user, activity)
 
 
 def participation_rows(activity: Activity, *, suppress: bool) -> list[dict]:
-    """Participation as shown: children by age band, small children's cells suppressed in public output."""
+    """Participation as shown: children by age band, protected by ``tutela.core.disclosure`` in public output."""
+    records = list(activity.participation.all())
     rows = []
-    for p in activity.participation.all():
-        hidden = is_suppressed(p.group, p.count, suppress)
+    for p, shown in zip(records, disclosure.participation(records, control=suppress), strict=True):
         rows.append({
             "group": p.group, "group_label": p.get_group_display(), "min_age": p.min_age, "max_age": p.max_age,
-            "age_band": p.age_band, "count": None if hidden else p.count, "suppressed": hidden,
-            "shown": count_display(p.group, p.count, suppress), "kind": p.kind, "description": p.description,
+            "age_band": p.age_band, "count": shown.value, "suppressed": shown.suppressed,
+            "shown": shown.display(), "kind": p.kind, "description": p.description,
         })
     return rows
 

@@ -18,7 +18,7 @@ def export_response(user: Any, kind: str, fmt: str, params: Any) -> HttpResponse
     spec = KINDS[kind]
     qs = spec.export_queryset(EXPORTS[kind](user, params))
     header = ["id", *spec.column_names]
-    rows = (spec.export_row(obj) for obj in qs.iterator(chunk_size=CHUNK))
+    rows = spec.export_rows(user, qs.iterator(chunk_size=CHUNK))
     stamp = timezone.localdate().isoformat()
     filename = f"tutela-{kind}-{stamp}.{fmt}"
     if fmt == "csv":

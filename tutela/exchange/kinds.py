@@ -8,6 +8,7 @@ says which column a problem belongs to.
 
 import datetime
 import re
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,7 +23,7 @@ from django_countries import countries
 
 from tutela.activities.models import Activity, ActivityPartner, Occasion
 from tutela.activities.services import Count, activity_create
-from tutela.core import access
+from tutela.core import access, disclosure
 from tutela.core.choices import FigureKind, StakeholderGroup
 from tutela.core.text import fold
 from tutela.figures.models import Figure, Indicator
@@ -290,6 +291,11 @@ class Kind:
     def export_row(self, obj: Any) -> list[Any]:
         raise NotImplementedError
 
+    def export_rows(self, user: Any, objs: Iterable[Any]) -> Iterator[list[Any]]:
+        """The rows ``user`` may read; kinds holding numbers about children protect them here."""
+        for obj in objs:
+            yield self.export_row(obj)
+
     def example_rows(self) -> list[list[str]]:
         return [[c.example for c in self.columns]]
 
@@ -468,13 +474,19 @@ class ActivityKind(Kind):
     def export_queryset(self, qs):
         return qs.select_related("occasion").prefetch_related("pillars", "topics", "partner_roles__organisation", "participation")
 
-    def export_row(self, a):
+    def export_rows(self, user, objs):
+        for a in objs:
+            yield self.export_row(a, control=disclosure.controlled(user, a))
+
+    def export_row(self, a, control: bool = True):
         roles: dict[str, list[str]] = {}
         for p in a.partner_roles.all():
             roles.setdefault(p.role, []).append(p.organisation.name)
+        records = list(a.participation.all())
+        counts = disclosure.participation_text(records, control=control)
         participation = "; ".join(
-            f"{p.group}{f' {p.min_age}-{p.max_age}' if p.min_age is not None else ''}: {'' if p.count is None else p.count}"
-            f"{f' ({p.kind})' if p.kind != FigureKind.COUNTED else ''}" for p in a.participation.all()
+            f"{p.group}{f' {p.min_age}-{p.max_age}' if p.min_age is not None else ''}: {count}"
+            f"{f' ({p.kind})' if p.kind != FigureKind.COUNTED else ''}" for p, count in zip(records, counts, strict=True)
         )
         return [
             a.pk, a.title, a.kind, a.status, a.starts_on, a.ends_on, a.city, a.country.code if a.country else "", a.venue,
@@ -487,6 +499,13 @@ class ActivityKind(Kind):
 
 
 _FIGURE_KINDS = frozenset(FigureKind.values)
+
+
+def _figure_value(f) -> Any:
+    withheld = getattr(f, "withheld", "")
+    if withheld == disclosure.SMALL:
+        return f"<{disclosure.threshold()}"
+    return "withheld" if withheld else f.value
 
 
 class FigureKindSpec(Kind):
@@ -633,10 +652,24 @@ class FigureKindSpec(Kind):
     def export_queryset(self, qs):
         return qs.select_related("indicator", "owner_organisation", "subject_type")
 
+    def export_rows(self, user, objs):
+        batch = []
+        for f in objs:
+            batch.append(f)
+            if len(batch) >= 2000:
+                yield from self._protected_rows(user, batch)
+                batch = []
+        yield from self._protected_rows(user, batch)
+
+    def _protected_rows(self, user, batch):
+        disclosure.figures(user, batch)
+        for f in batch:
+            yield self.export_row(f)
+
     def export_row(self, f):
         activity_id = f.subject_id if f.subject_type_id and f.subject_type.model == "activity" else ""
         return [
-            f.pk, f.indicator.code, f.indicator.name, f.indicator.unit, f.value, f.low, f.high, f.kind, f.measure,
+            f.pk, f.indicator.code, f.indicator.name, f.indicator.unit, _figure_value(f), f.low, f.high, f.kind, f.measure,
             f.method, f.assumptions, f.source, f.source_url, f.as_of, f.period_start, f.period_end,
             f.country.code if f.country else "", f.group, f.min_age, f.max_age, f.sex,
             f.owner_organisation.name if f.owner_organisation_id else "", activity_id, f.note, _yn(f.is_published),

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from tutela.core import access
+from tutela.core import access, disclosure
 from tutela.core.api import ERRORS, SIGNED_IN
 from tutela.core.pagination import keyset_page
 from tutela.partners.models import Organisation
@@ -33,9 +33,11 @@ class IndicatorOut(Schema):
 class FigureOut(Schema):
     id: int
     indicator: str = Field(description="Indicator code")
-    value: Decimal
+    value: Decimal | None = Field(description="null when withheld from public output (see `withheld`)")
     low: Decimal | None
     high: Decimal | None
+    withheld: str = Field("", description="why the value is withheld: small (a count of children under 5), "
+                                            "complementary (so a small one cannot be worked out), or empty")
     unit: str
     kind: str = Field(description="counted, estimated or modelled: never add different kinds together")
     measure: str = Field(description="actual or target")
@@ -121,6 +123,7 @@ def _figure(f: Figure) -> dict[str, Any]:
         "subject_type": f"{f.subject_type.app_label}.{f.subject_type.model}" if f.subject_type_id else None,
         "subject_id": f.subject_id, "owner_organisation_id": f.owner_organisation_id, "note": f.note,
         "is_illustrative": f.is_illustrative, "is_published": f.is_published,
+        "withheld": getattr(f, "withheld", ""),
     }
 
 
@@ -167,13 +170,15 @@ def figure_list(request: HttpRequest, params: Query[FigureFilterIn]):
     filters.subject_id = params.subject_id
     qs = selectors.figure_queryset(request.user, filters).select_related("indicator", "subject_type")
     page = keyset_page(qs, ordering=selectors.FIGURE_ORDERING, cursor=params.after, size=params.limit)
+    disclosure.figures(request.user, page.items)
     return {"items": [_figure(f) for f in page.items], "next": page.next_cursor}
 
 
 @router.get("/figures/{figure_id}", response={200: FigureOut, **ERRORS}, summary="One figure")
 def figure_get(request: HttpRequest, figure_id: int):
-    return _figure(access.get_for_user(request.user, Figure.objects.select_related("indicator", "subject_type"),
-                                       figure_id))
+    figure = access.get_for_user(request.user, Figure.objects.select_related("indicator", "subject_type"), figure_id)
+    disclosure.figures(request.user, [figure])
+    return _figure(figure)
 
 
 

@@ -25,6 +25,8 @@ class FigureFilterForm(forms.Form):
                                 error_messages={"invalid_choice": _("“%(value)s” is not a known ISO 3166 country code.")})
     year = forms.IntegerField(label=_("Year (as of)"), required=False, min_value=1900, max_value=2100,
                               widget=forms.NumberInput(attrs={"class": "w-6"}))
+    level = forms.ChoiceField(label=_("Breakdowns"), required=False,
+                              choices=[("", _("Figures and their breakdowns")), ("top", _("Without breakdowns (what totals add up)"))])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -34,7 +36,7 @@ class FigureFilterForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         return FigureFilters(indicator=data.get("indicator"), kind=data.get("kind") or "",
                              measure=data.get("measure") or "", country=data.get("country") or "",
-                             year=data.get("year"))
+                             year=data.get("year"), top_level=data.get("level") == "top")
 
 
 class FigureForm(forms.Form):

@@ -7,12 +7,12 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, ExtractYear
 from django_countries import countries
 
 from tutela.activities.models import Activity, Participation
-from tutela.core import access
+from tutela.core import access, disclosure
 from tutela.core.choices import FigureKind, StakeholderGroup
 from tutela.core.pagination import KeysetPage, keyset_page
 from tutela.initiatives.models import Pillar
@@ -37,6 +37,7 @@ class FigureFilters:
     subject_type: ContentType | None = None
     subject_id: int | None = None
     year: int | None = None
+    top_level: bool = False  # only figures that are not a breakdown of another (see ``top_level``)
 
     def apply(self, qs: QuerySet[Figure]) -> QuerySet[Figure]:
         if self.indicator is not None:
@@ -57,13 +58,16 @@ class FigureFilters:
 
 
 def figure_queryset(user: Any, filters: FigureFilters | None = None) -> QuerySet[Figure]:
-    return (filters or FigureFilters()).apply(access.readable(user, Figure.objects.all()))
+    filters = filters or FigureFilters()
+    qs = filters.apply(access.readable(user, Figure.objects.all()))
+    return top_level(user, qs) if filters.top_level else qs
 
 
 def figure_page(user: Any, filters: FigureFilters, *, cursor: str | None, size: int = 25) -> KeysetPage:
     qs = figure_queryset(user, filters).select_related("indicator", "owner_organisation", "subject_type")
     page = keyset_page(qs, ordering=FIGURE_ORDERING, cursor=cursor, size=size)
     attach_subjects(user, page.items)
+    disclosure.figures(user, page.items)
     return page
 
 
@@ -117,6 +121,7 @@ def readable_subject(user: Any, label: str, pk: Any) -> Any:
 def figure_detail(user: Any, pk: Any) -> Figure:
     figure = access.get_for_user(user, Figure.objects.select_related("indicator", "owner_organisation"), pk)
     attach_subjects(user, [figure])
+    disclosure.figures(user, [figure])
     return figure
 
 
@@ -150,11 +155,22 @@ def activities_by_pillar_and_year(user: Any) -> dict:
         if cell["pillars"] is not None:
             matrix[cell["pillars"]][cell["year"]] = cell["n"]
     rows = []
-    for pillar in Pillar.objects.all():
+    pillars = list(Pillar.objects.all())
+    for pillar in pillars:
         counts = [matrix[pillar.pk].get(y, 0) for y in years]
         rows.append((pillar, counts, sum(counts)))
+    # For the stacked chart: each activity once, under its only pillar, "several pillars" or "no pillar",
+    # so a column is as tall as the year's distinct activities.
+    per_activity = (base.annotate(year=ExtractYear("starts_on"), np=Count("pillars", distinct=True),
+                                  one=Min("pillars")).values("year", "np", "one").annotate(n=Count("id")).order_by())
+    stack: dict[Any, dict[int, int]] = defaultdict(dict)
+    for r in per_activity:
+        key = r["one"] if r["np"] == 1 else ("several" if r["np"] > 1 else "none")
+        stack[key][r["year"]] = stack[key].get(r["year"], 0) + r["n"]
+    stacks = [(p, [stack[p.pk].get(y, 0) for y in years]) for p in pillars]
+    stacks += [(key, [stack[key].get(y, 0) for y in years]) for key in ("several", "none") if key in stack]
     return {"years": years, "rows": rows, "totals": [totals_by_year[y] for y in years],
-            "total": sum(totals_by_year.values())}
+            "total": sum(totals_by_year.values()), "stacks": stacks}
 
 
 def countries_engaged(user: Any) -> list[dict]:
@@ -180,17 +196,66 @@ def partners_by_kind(user: Any) -> list[dict]:
     return [{"kind": r["kind"], "label": labels.get(r["kind"], r["kind"]), "n": r["n"]} for r in rows]
 
 
-def indicator_totals(user: Any) -> list[dict]:
-    """Per indicator: sums per (target/actual, kind), never across kinds or across target and actual."""
-    rows = (
-        figure_queryset(user).order_by().values("indicator", "measure", "kind")
-        .annotate(total=Sum("value"), n=Count("id"))
+BREAKDOWN_FIELDS = ("group", "sex", "country")
+
+
+def breakdown_parents(qs: QuerySet[Figure]) -> QuerySet[Figure]:
+    """For each figure, the figures in ``qs`` it is a breakdown of (same indicator, measure, kind and
+    subject, every breakdown field of the parent either blank or equal, and the parent broader)."""
+    parents = qs.annotate(_stid=Coalesce("subject_type_id", 0), _sid=Coalesce("subject_id", 0),
+                          _min=Coalesce("min_age", -1), _max=Coalesce("max_age", -1)).filter(
+        indicator=OuterRef("indicator"), measure=OuterRef("measure"), kind=OuterRef("kind"),
+        _stid=Coalesce(OuterRef("subject_type_id"), 0), _sid=Coalesce(OuterRef("subject_id"), 0),
     )
+    for name in BREAKDOWN_FIELDS:
+        parents = parents.filter(Q(**{name: ""}) | Q(**{name: OuterRef(name)}))
+    parents = parents.filter(Q(min_age__isnull=True) | Q(_min=Coalesce(OuterRef("min_age"), -1), _max=Coalesce(OuterRef("max_age"), -1)))
+    # broader: not the very same breakdown
+    return parents.exclude(group=OuterRef("group"), sex=OuterRef("sex"), country=OuterRef("country"),
+                           _min=Coalesce(OuterRef("min_age"), -1), _max=Coalesce(OuterRef("max_age"), -1))
+
+
+def top_level(user: Any, qs: QuerySet[Figure]) -> QuerySet[Figure]:
+    """Figures that are not a breakdown of another figure ``user`` can read: the ones a total may add up.
+
+    A target of 50 with its breakdown 30 + 20 totals 50, not 100 (issue 12).
+    """
+    readable = access.readable(user, Figure.objects.all())
+    if readable.query.distinct:
+        readable = Figure.objects.filter(pk__in=readable.values("pk"))
+    return qs.exclude(Exists(breakdown_parents(readable)))
+
+
+def indicator_totals(user: Any) -> list[dict]:
+    """Per indicator: sums per (target/actual, kind), never across kinds or across target and actual.
+
+    Only top-level figures are added (a breakdown is never added to the figure it breaks down).
+    For public output, a figure about children that ``tutela.core.disclosure`` withholds is not
+    added either, and such totals are rounded, so no total can be differenced against the list.
+    """
+    base = top_level(user, figure_queryset(user))
+    rows = base.order_by().values("indicator", "measure", "kind").annotate(total=Sum("value"), n=Count("id"))
     by_indicator: dict[int, dict] = {}
     indicators = {i.pk: i for i in Indicator.objects.filter(pk__in={r["indicator"] for r in rows})}
+    withheld: dict[tuple, list[Figure]] = defaultdict(list)
+    if disclosure.controlled(user):
+        children = list(base.filter(Q(group=StakeholderGroup.CHILDREN) | Q(indicator__unit__istartswith="child"))
+                        .select_related("indicator"))
+        original = {f.pk: f.value for f in children}
+        disclosure.figures(user, children)
+        for f in children:
+            f.original_value = original[f.pk]
+            withheld[(f.indicator_id, f.measure, f.kind)].append(f)
     for r in rows:
         entry = by_indicator.setdefault(r["indicator"], {"indicator": indicators[r["indicator"]], "actual": [], "target": []})
-        entry[r["measure"]].append({"kind": r["kind"], "total": r["total"], "n": r["n"]})
+        cell = {"kind": r["kind"], "total": r["total"], "n": r["n"], "withheld": 0, "rounded": False}
+        about_children = withheld.get((r["indicator"], r["measure"], r["kind"]))
+        if about_children is not None:
+            hidden = [f for f in about_children if f.withheld]
+            visible_sum = r["total"] - sum((f.original_value for f in hidden), 0)
+            total = disclosure.public_total([disclosure.Shown(visible_sum)])
+            cell.update(total=total.value, withheld=len(hidden), rounded=total.rounded, n=r["n"] - len(hidden))
+        entry[r["measure"]].append(cell)
     order = {code: i for i, code in enumerate(HEADLINE_CODES)}
     kinds = {k: i for i, k in enumerate(FigureKind.values)}
     result = sorted(by_indicator.values(), key=lambda e: (order.get(e["indicator"].code, 99), e["indicator"].name))
@@ -201,13 +266,35 @@ def indicator_totals(user: Any) -> list[dict]:
 
 
 def children_in_activities(user: Any) -> list[dict]:
-    """Children taking part in readable activities (participation rows), summed per kind."""
+    """Children taking part in readable activities (participation rows), summed per kind.
+
+    For public output (anyone but the secretariat) each activity's children's rows are protected
+    by ``tutela.core.disclosure`` first, and only what an activity page shows is added (then
+    rounded), so the total minus the visible rows never gives a withheld one. ``shown`` is the
+    ``disclosure.Shown`` to print.
+    """
     ids = _readable_activities(user).values("pk")
-    rows = (
-        Participation.objects.filter(activity__in=ids, group=StakeholderGroup.CHILDREN, count__isnull=False)
-        .values("kind").annotate(total=Sum("count"), activities=Count("activity", distinct=True)).order_by("kind")
-    )
-    return list(rows)
+    control = disclosure.controlled(user)
+    found = list(Participation.objects.filter(activity__in=ids, group=StakeholderGroup.CHILDREN, count__isnull=False)
+                 .order_by("activity", "min_age", "pk").only("activity_id", "group", "count", "kind"))
+    by_activity: dict[int, list[Participation]] = defaultdict(list)
+    for p in found:
+        by_activity[p.activity_id].append(p)
+    sums: dict[str, dict] = {}
+    for rows in by_activity.values():
+        for p, shown in zip(rows, disclosure.participation(rows, control=control), strict=True):
+            entry = sums.setdefault(p.kind, {"kind": p.kind, "total": 0, "activities": set(), "withheld": 0})
+            entry["activities"].add(p.activity_id)
+            if shown.suppressed:
+                entry["withheld"] += 1
+            else:
+                entry["total"] += p.count
+    result = []
+    for kind in sorted(sums):
+        entry = sums[kind]
+        shown = disclosure.public_total([disclosure.Shown(entry["total"])], control=control)
+        result.append({**entry, "activities": len(entry["activities"]), "total": shown.value, "shown": shown})
+    return result
 
 
 def people_in_trainings(user: Any) -> list[dict]:

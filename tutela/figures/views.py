@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from tutela.activities.selectors import count_display
 from tutela.activities.templatetags.tutela_links import SUBJECT_URLS, safe_url
 from tutela.core import access
 from tutela.core.choices import StakeholderGroup
@@ -41,7 +40,6 @@ def _figures_url(**params) -> str:
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
-    public = not access.is_secretariat(user)
 
     grid = selectors.activities_by_pillar_and_year(user)
     for i, (pillar, counts, total) in enumerate(grid["rows"]):
@@ -50,11 +48,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                            "href": _activities_url(pillar=pillar.slug)}
     year_links = [_activities_url(year=y) for y in grid["years"]]
     grid["year_totals"] = list(zip(grid["years"], grid["totals"], year_links, strict=True))
+    # Stacks add up to distinct activities: an activity under several pillars is one block of its own.
+    series = []
+    for key, counts in grid["stacks"]:
+        if key == "several":
+            label = _("Several pillars")
+        elif key == "none":
+            label = _("No pillar")
+        else:
+            label = f"{key.number}. {key.short_name}"
+        series.append(charts.Series(label=label, values=counts, hrefs=year_links))
     pillar_chart = charts.stacked_column_chart(
-        [str(y) for y in grid["years"]],
-        [charts.Series(label=f"{r['pillar'].number}. {r['pillar'].short_name}", values=[c for c, _l in r["cells"]],
-                       hrefs=[link for _c, link in r["cells"]]) for r in grid["rows"]],
-        title=_("Activities by pillar and year"), show_totals=False,
+        [str(y) for y in grid["years"]], series,
+        title=_("Activities by year, each counted once (by its pillar, or under “several pillars”)"), show_totals=True,
     )
 
     countries = selectors.countries_engaged(user)
@@ -79,11 +85,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         code = entry["indicator"].code
         for measure in ("actual", "target"):
             for cell in entry[measure]:
-                cell["href"] = _figures_url(indicator=code, measure=measure, kind=cell["kind"])
+                cell["href"] = _figures_url(indicator=code, measure=measure, kind=cell["kind"], level="top")
 
     children = selectors.children_in_activities(user)
     for row in children:
-        row["shown"] = count_display(StakeholderGroup.CHILDREN, row["total"], public)
         row["href"] = _activities_url(group=StakeholderGroup.CHILDREN)
     trained = selectors.people_in_trainings(user)
     for row in trained:

@@ -66,6 +66,7 @@ class CountedCell(Schema):
     max_age: int | None
     value: int | None = Field(description="null when withheld (public output suppresses cells under 5)")
     suppressed: bool = False
+    withheld: str = Field("", description="small (under 5), complementary (withheld so a small one cannot be worked out) or empty")
 
 
 class CountedOut(Schema):
@@ -114,6 +115,7 @@ class ReachOut(Schema):
     combined: list[CombinedOut]
     union_rule: str
     suppressed_below: int | None
+    rounded_to: int | None = Field(None, description="public counted numbers are rounded to the nearest multiple of this")
     computed_at: str
 
 
@@ -376,7 +378,10 @@ def campaign_reach(request: HttpRequest, pk: int):
 @router.get("/reach", response={200: ReachOut, **ERRORS}, auth=PUBLIC,
             summary="Reach for a country and/or period, or the whole initiative")
 def reach_for_scope(request: HttpRequest, country: str | None = None, start: date | None = None, end: date | None = None):
-    """Published records only, small cells withheld, unless you are the secretariat."""
+    """Published records only, small cells withheld, unless you are the secretariat.
+
+    The public may ask by whole calendar months only (`start` on a 1st, `end` on a month's last day).
+    """
     if start and end and end < start:
         raise HttpError(400, "The period ends before it starts.")
     return selectors.live_reach(request.user, reach.Scope(country=country.upper() if country else None, start=start, end=end))

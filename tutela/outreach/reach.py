@@ -8,7 +8,7 @@ Three answers are kept apart and never added into one unlabelled number:
 * **combined**: for each audience, the bounds of the union of the two (``UNION_RULE``).
 
 Results are plain JSON-able dicts so they can be stored in a ``ReachSnapshot``, rendered and
-returned by the API unchanged. ``for_public`` suppresses small cells.
+returned by the API unchanged. ``for_public`` applies ``tutela.core.disclosure``.
 """
 
 from dataclasses import dataclass
@@ -22,11 +22,10 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tutela.core import disclosure
 from tutela.core.choices import StakeholderGroup
 
 from .models import Campaign, DeliveredSession, Placement, ReachParameter, Trainee, TrainingProgramme
-
-SUPPRESS_BELOW = 5
 
 COUNTED_RULE = (
     "Counted reach adds up sessions ambassadors delivered, de-duplicated within the period asked about: "
@@ -306,24 +305,40 @@ def compute(scope: Scope) -> dict[str, Any]:
 
 # --- Public output --------------------------------------------------------------------------
 
-def _suppress(value: Any) -> Any:
-    if isinstance(value, (int, float)) and 0 < value < SUPPRESS_BELOW:
-        return None
-    return value
-
-
 def for_public(result: dict[str, Any]) -> dict[str, Any]:
-    """A copy safe to publish: every number under 5 (but above 0) is withheld and flagged."""
-    out = {**result, "suppressed_below": SUPPRESS_BELOW}
+    """A copy safe to publish, decided by ``tutela.core.disclosure``.
+
+    Counted cells of each audience are protected with their total (primary and complementary
+    suppression) and rounded (the ``DISCLOSURE_ROUND_TO`` setting), because the public may ask for
+    many overlapping scopes (country, months) whose differences must not isolate a small number.
+    The combined bounds are computed from the published total, never from a withheld one. Model
+    estimates under the threshold are withheld as before.
+    """
+    out = {**result, "suppressed_below": disclosure.threshold()}
     count = result["counted"]
-    out["counted"] = {
-        **count,
-        "cells": [{**c, "value": _suppress(c["value"]), "suppressed": _suppress(c["value"]) is None} for c in count["cells"]],
-        "totals": {k: _suppress(v) for k, v in count["totals"].items()},
-    }
-    out["estimated"] = [{**e, **{k: _suppress(e[k]) for k in ("low", "central", "high")}} for e in result["estimated"]]
-    out["combined"] = [
-        {**r, **{k: _suppress(r[k]) for k in ("counted", "estimated_low", "estimated_high", "low", "high")}}
-        for r in result["combined"]
-    ]
+    cells = [dict(c) for c in count["cells"]]
+    totals: dict[str, int | None] = {}
+    for audience in dict.fromkeys(c["audience"] for c in cells):
+        mine = [c for c in cells if c["audience"] == audience]
+        shown, total = disclosure.table([c["value"] for c in mine], rounding=True)
+        for c, s in zip(mine, shown, strict=True):
+            c["value"], c["suppressed"], c["withheld"] = s.value, s.suppressed, s.withheld
+        totals[audience] = total.value
+    out["counted"] = {**count, "cells": cells, "totals": totals}
+    out["estimated"] = [{**e, **{k: disclosure.cell(e[k]).value for k in ("low", "central", "high")}}
+                        for e in result["estimated"]]
+    combined_rows = []
+    for r in result["combined"]:
+        published = totals.get(r["audience"], 0) if r["audience"] in totals else 0
+        row = {**r, "estimated_low": disclosure.cell(r["estimated_low"]).value,
+               "estimated_high": disclosure.cell(r["estimated_high"]).value}
+        if published is None:
+            row.update(counted=None, low=None, high=None)
+        else:
+            est_low, est_high = row["estimated_low"] or 0, row["estimated_high"] or 0
+            row.update(counted=published, low=disclosure.cell(max(published, est_low)).value,
+                       high=disclosure.cell(published + est_high).value)
+        combined_rows.append(row)
+    out["combined"] = combined_rows
+    out["rounded_to"] = disclosure.round_to() or None
     return out

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Q
 from django.db.models.query import QuerySet
 
-from tutela.core import access
+from tutela.core import access, disclosure
 from tutela.figures.models import Figure
 
 from . import reach
@@ -45,7 +45,7 @@ def stored_reach(user: Any, *, programme: TrainingProgramme | None = None, campa
         snapshot = reach_recompute(programme_id=programme.pk if programme else None,
                                    campaign_id=campaign.pk if campaign else None)
     result = snapshot.result
-    return result if access.can_write(user, subject) else reach.for_public(result)
+    return reach.for_public(result) if disclosure.controlled(user, subject) else result
 
 
 def live_reach(user: Any, scope: reach.Scope) -> dict:
@@ -55,9 +55,11 @@ def live_reach(user: Any, scope: reach.Scope) -> dict:
     campaigns and unsuppressed cells here; everyone else gets the published records' reach.
     """
     if not access.is_secretariat(user):
+        # Public queries: whole calendar months at finest (a ValidationError names the field).
+        disclosure.check_period(scope.start, scope.end)
         scope = dataclasses.replace(scope, published_only=True)
     result = reach.compute(scope)
-    return result if access.is_secretariat(user) else reach.for_public(result)
+    return reach.for_public(result) if disclosure.controlled(user) else result
 
 
 def cascade(programme: TrainingProgramme, limit: int = TREE_LIMIT) -> dict[str, Any]:
@@ -95,12 +97,15 @@ def sector_summary(programme: TrainingProgramme) -> list[dict[str, Any]]:
              "completed": counts.get(s.value, {}).get("completed", 0)} for s in Sector]
 
 
-def figures_about(user: Any, programme: TrainingProgramme) -> QuerySet[Figure]:
-    """Sourced figures (targets and actuals) about the programme or the activity it carries out."""
+def figures_about(user: Any, programme: TrainingProgramme) -> list[Figure]:
+    """Sourced figures (targets and actuals) about the programme or the activity it carries out, protected."""
     subjects = Q(subject_type=ContentType.objects.get_for_model(TrainingProgramme), subject_id=programme.pk)
     if programme.activity_id:
         subjects |= Q(subject_type=ContentType.objects.get_for_model(programme.activity), subject_id=programme.activity_id)
-    return access.readable(user, Figure.objects.filter(subjects)).select_related("indicator").order_by("measure", "group", "-value")
+    figures = list(access.readable(user, Figure.objects.filter(subjects)).select_related("indicator")
+                   .order_by("measure", "group", "min_age", "pk"))
+    disclosure.figures(user, figures)
+    return figures
 
 
 def certificate_lookup(code: str) -> Certificate | None:

@@ -180,12 +180,18 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     start, end = _period(request)
     overview = selectors.country_overview(request.user, code)
+    period_errors: list[str] = []
+    status = 200
     if start or end:
-        overview["reach"] = selectors.live_reach(request.user, reach.Scope(country=code, start=start, end=end))
+        try:
+            overview["reach"] = selectors.live_reach(request.user, reach.Scope(country=code, start=start, end=end))
+        except ValidationError as exc:
+            period_errors, status = exc.messages, 400
+            start = end = None
     return render(request, "outreach/country.html", {
-        "code": code, "name": countries.name(code), "start": start, "end": end, **overview,
-        **_reach_context(overview["reach"]),
-    })
+        "code": code, "name": countries.name(code), "start": start, "end": end, "period_errors": period_errors,
+        **overview, **_reach_context(overview["reach"]),
+    }, status=status)
 
 
 def _period(request: HttpRequest) -> tuple[date | None, date | None]:

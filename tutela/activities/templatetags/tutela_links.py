@@ -4,8 +4,6 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from tutela.activities.selectors import count_display
-
 register = template.Library()
 
 
@@ -47,12 +45,6 @@ def kind_label(kind):
     except ValueError:
         return ""
     return format_html('<span class="kind {}">{}</span>', kind, str(label).lower())
-
-
-@register.simple_tag
-def participation_count(row, suppress):
-    """A participation count as shown: children under 5 become "fewer than 5" in public output."""
-    return count_display(row.group, row.count, suppress)
 
 
 SUBJECT_URLS = {

@@ -77,7 +77,10 @@ def test_public_children_totals_under_5_are_suppressed(client, make_activity):
 
     make_activity(participation=[Count(group="children", count=3, min_age=8, max_age=12)])
     body = client.get(DASHBOARD).content.decode()
-    assert "fewer than 5" in body
+    # the small count is neither shown nor added to the public total (issue 12); the page says so
+    row = client.get(DASHBOARD).context["children"][0]
+    assert row["total"] == 0 and row["withheld"] == 1 and ">3<" not in body
+    assert "not counting 1 withheld age band" in body
 
 
 def test_unpublished_records_stay_off_the_public_dashboard(client, make_activity, secretariat):
