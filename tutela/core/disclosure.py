@@ -286,14 +286,15 @@ def figure_value(user: Any, figure: Any) -> Shown:
 def participation(rows: Sequence[Any], *, control: bool) -> list[Shown]:
     """One activity's participation rows (objects with ``group`` and ``count``), as published.
 
-    The children's rows of one activity are protected as one group (primary and complementary
+    The children's rows of one activity and kind are protected as one group (primary and complementary
     suppression), because their total can be published elsewhere (a figure about the activity, a
     drafted report). Other groups are shown as recorded.
     """
     rows = list(rows)
-    kids = [i for i, r in enumerate(rows) if is_children(r.group) and r.count is not None]
-    status = protect([rows[i].count for i in kids], control=control)
-    by_index = dict(zip(kids, status, strict=True))
+    by_index: dict[int, str] = {}
+    for kind in dict.fromkeys(getattr(r, "kind", "") for r in rows):  # counted and estimated are never added
+        kids = [i for i, r in enumerate(rows) if is_children(r.group) and r.count is not None and getattr(r, "kind", "") == kind]
+        by_index.update(zip(kids, protect([rows[i].count for i in kids], control=control), strict=True))
     return [Shown(None, by_index[i]) if by_index.get(i) else Shown(r.count) for i, r in enumerate(rows)]
 
 

@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Prefetch, Q
 
@@ -35,7 +36,8 @@ from tutela.activities.models import (
     Project,
     Topic,
 )
-from tutela.core.choices import FigureKind
+from tutela.core import disclosure
+from tutela.core.choices import FigureKind, StakeholderGroup
 from tutela.figures.models import Figure, Indicator
 from tutela.initiatives.models import Appointment, Person, Pillar
 from tutela.partners.models import Agreement, Organisation
@@ -321,9 +323,15 @@ def _load(report: Report) -> Records:
                    .order_by("indicator__name", "measure", "pk"))
     indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=figure_rows.order_by().values("indicator_id"))}
     figures: dict[int, list[Any]] = defaultdict(list)
+    # A report is public output: figures about children that disclosure control withholds are not cited.
+    about_children = list(figure_rows.filter(Q(group=StakeholderGroup.CHILDREN) | Q(indicator__unit__istartswith="child"))
+                          .select_related("indicator"))
+    disclosure.figures(AnonymousUser(), about_children)
+    withheld = {f.pk for f in about_children if f.withheld}
     for row in figure_rows.values_list(*_Figure.FIELDS):
         f = _Figure(row, indicators)
-        figures[f.subject_id].append(f)
+        if f.pk not in withheld:
+            figures[f.subject_id].append(f)
     projects: dict[int, list[Project]] = defaultdict(list)
     for p in Project.objects.filter(follows__in=ids_in_period).prefetch_related("partners").order_by("pk"):
         projects[p.follows_id].append(p)
