@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django_countries import countries
 
@@ -161,8 +161,13 @@ def activities_by_pillar_and_year(user: Any) -> dict:
         rows.append((pillar, counts, sum(counts)))
     # For the stacked chart: each activity once, under its only pillar, "several pillars" or "no pillar",
     # so a column is as tall as the year's distinct activities.
-    per_activity = (base.annotate(year=ExtractYear("starts_on"), np=Count("pillars", distinct=True),
-                                  one=Min("pillars")).values("year", "np", "one").annotate(n=Count("id")).order_by())
+    through = Activity.pillars.through.objects.filter(activity_id=OuterRef("pk")).order_by().values("activity_id")
+    per_activity = (
+        base.annotate(year=ExtractYear("starts_on"),
+                      np=Coalesce(Subquery(through.annotate(c=Count("*")).values("c")), 0),
+                      one=Subquery(through.annotate(m=Min("pillar_id")).values("m")))
+        .values("year", "np", "one").annotate(n=Count("id")).order_by()
+    )
     stack: dict[Any, dict[int, int]] = defaultdict(dict)
     for r in per_activity:
         key = r["one"] if r["np"] == 1 else ("several" if r["np"] > 1 else "none")

@@ -74,7 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     org_list = safe_url("partners:organisation_list")
     partners = selectors.partners_by_kind(user)
     for p in partners:
-        p["href"] = f"{org_list}?{urlencode({'kind': p['kind']})}" if org_list else ""
+        p["href"] = f"{org_list}?{urlencode({'kind': p['kind'], 'in_activities': 1})}" if org_list else ""
     partner_chart = charts.bar_chart(
         [charts.Bar(label=str(p["label"]), value=p["n"], href=p["href"]) for p in partners],
         title=_("Partner organisations by kind"), color=charts.PALETTE[0], width=440, label_width=175,

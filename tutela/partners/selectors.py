@@ -40,6 +40,7 @@ class OrganisationFilters:
     q: str = ""
     parent: int | None = None
     editable: bool = False
+    in_activities: bool = False  # only organisations with a role in an activity the user may read
 
     @classmethod
     def from_params(cls, params: Any) -> "OrganisationFilters":
@@ -51,6 +52,7 @@ class OrganisationFilters:
             q=(params.get("q") or "").strip()[:100],
             parent=_int(params.get("parent")),
             editable=(params.get("editable") or "") in ("1", "true", "on"),
+            in_activities=(params.get("in_activities") or "") in ("1", "true", "on"),
         )
 
 
@@ -68,6 +70,11 @@ def organisation_list(*, user: Any, filters: OrganisationFilters) -> QuerySet[Or
     if filters.q:
         key = fold(filters.q)
         qs = qs.filter(Q(name_key__contains=key) | Q(acronym__icontains=filters.q))
+    if filters.in_activities:
+        from tutela.activities.models import Activity, ActivityPartner
+
+        activities = access.readable(user, Activity.objects.all()).values("pk")
+        qs = qs.filter(pk__in=ActivityPartner.objects.filter(activity__in=activities).values("organisation_id"))
     return qs
 
 
