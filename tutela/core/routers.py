@@ -5,7 +5,8 @@ marks a request as a public read: GET or HEAD with no cookie and no ``Authorizat
 the anonymous public, who see only published records. During such a request the router sends
 reads to the replica; everything else reads from the primary: signed-in users (they must see
 their own writes at once), API tokens (a revocation counts from the next request), unsafe
-methods, and any read inside a transaction on the primary (a service's reads and row locks).
+methods, any read inside a transaction on the primary (a service's reads and row locks), and the
+database cache (rate-limit counters).
 Writes always go to the primary. A replica lags its primary by a moment: a public page may
 show a record published a moment ago one request later, never a private one.
 """
@@ -22,6 +23,8 @@ _public_read: contextvars.ContextVar[bool] = contextvars.ContextVar("tutela_publ
 
 class ReplicaRouter:
     def db_for_read(self, model: Any, **hints: Any) -> str | None:
+        if model._meta.app_label == "django_cache":  # rate-limit counters must be read where they are written
+            return None
         if (_public_read.get() and REPLICA in settings.DATABASES
                 and not connections[DEFAULT_DB_ALIAS].in_atomic_block):
             return REPLICA

@@ -62,3 +62,19 @@ def test_token_calls_and_writes_never_read_the_replica(client, replica, focal_po
         assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {key}"}).status_code == 401
         assert client.post("/accounts/login/", {"username": focal_point.email, "password": "wrong"}).status_code == 200
     assert on_replica.captured_queries == []
+
+
+def test_rate_limit_counters_are_never_read_from_the_replica(replica):
+    from django.core.cache.backends.db import DatabaseCache
+
+    from tutela.core.routers import ReplicaRouter, _public_read
+
+    token = _public_read.set(True)
+    try:
+        cache_model = DatabaseCache("tutela_ratelimit", {}).cache_model_class
+        from tutela.partners.models import Organisation
+
+        assert ReplicaRouter().db_for_read(cache_model) is None
+        assert ReplicaRouter().db_for_read(Organisation) == "replica"
+    finally:
+        _public_read.reset(token)
