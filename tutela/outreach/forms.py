@@ -1,13 +1,12 @@
 """Forms for outreach pages. They only parse input; the services decide what is allowed."""
 
-import csv
-import io
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from tutela.core import files
 from tutela.core.choices import CHILD_MAX_AGE, StakeholderGroup
 
 from .models import Institution, ReachParameter, Sector, Trainee, TrainingProgramme
@@ -17,6 +16,8 @@ AGE_ERROR = _("An age is a whole number of years.")
 
 IMPORT_COLUMNS = ["name", "consent", "label", "sector", "institution", "status", "completed_on", "trained_by"]
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_ROWS = 5000
+MAX_IMPORT_SECONDS = 30
 
 
 class TraineeForm(forms.Form):
@@ -89,28 +90,29 @@ class ImportForm(forms.Form):
         if not name.endswith((".csv", ".xlsx")):
             raise ValidationError(_("Upload a .csv or .xlsx file."))
         try:
-            self.cleaned_data["rows"] = read_rows(upload.read(), xlsx=name.endswith(".xlsx"))
-        except (ValueError, KeyError, UnicodeDecodeError) as exc:
+            self.cleaned_data["rows"] = read_rows(upload, name=name)
+        except files.FileProblem as exc:
+            raise ValidationError(exc.message) from exc
+        except ValueError as exc:
             raise ValidationError(_("The file could not be read: %(e)s") % {"e": exc}) from exc
         return upload
 
 
-def read_rows(data: bytes, *, xlsx: bool) -> list[dict[str, Any]]:
-    """Rows of a trainee file as dicts keyed by the lower-cased header."""
-    if xlsx:
-        from openpyxl import load_workbook
+def import_limits() -> files.Limits:
+    """A trainee file is a cohort: a few thousand rows, read in seconds (see docs/outreach.md)."""
+    return files.Limits.default(rows=MAX_IMPORT_ROWS, seconds=MAX_IMPORT_SECONDS)
 
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        values = list(sheet.iter_rows(values_only=True))
-        if not values:
-            return []
-        header = [str(h or "").strip().lower() for h in values[0]]
-        rows = [dict(zip(header, row, strict=False)) for row in values[1:]]
-    else:
-        text = data.decode("utf-8-sig")
-        reader = csv.DictReader(io.StringIO(text))
-        reader.fieldnames = [(h or "").strip().lower() for h in reader.fieldnames or []]
-        rows = list(reader)
+
+def read_rows(upload: Any, *, name: str) -> list[dict[str, Any]]:
+    """Rows of a trainee file as dicts keyed by the lower-cased header, read within ``import_limits``
+    (sniffed, size and DOCTYPE checks before parsing, row/cell/time budget while reading)."""
+    limits = import_limits()
+    stream = upload.file if hasattr(upload, "file") else upload
+    fmt = files.check_table(stream, name, limits)
+    with files.open_table(stream, fmt, limits) as (header, lines):
+        keys = [h.strip().lower() for h in header]
+        rows = [dict(zip(keys, cells, strict=False)) for _number, cells in lines]
+    stream.seek(0)
     unknown = set().union(*(r.keys() for r in rows)) - set(IMPORT_COLUMNS) - {""} if rows else set()
     if unknown:
         raise ValueError(_("unknown columns %(c)s") % {"c": ", ".join(sorted(str(u) for u in unknown))})

@@ -204,3 +204,41 @@ def test_pages_show_shares_as_percentages_targets_without_a_counted_badge_and_gr
     page = client.get(reverse("outreach:campaign_detail", args=[campaign.pk])).content.decode()
     assert "Amharic (am)" in page
     assert ">4,000<" in page and ">5\u00a0%<" in page and ">10\u00a0%<" in page and ">20\u00a0%<" in page
+
+
+def test_a_malformed_or_hostile_trainee_file_gets_a_message_never_a_500(client, focal_point, cohort):
+    """Issue 12: a 308 KB XLSX that expands to 2.1 M rows held a web worker for 8.5 minutes; a file
+    that is not a zip, truncated, a DOCX renamed, or with XML entities gave 500."""
+    import io
+    import time
+
+    from django.utils.html import escape
+
+    from tutela.core import files
+    from tutela.core.tests.hostile import hostile_tables
+
+    from ..forms import import_limits
+
+    client.force_login(focal_point)
+    url = reverse("outreach:trainees_import", args=[cohort.pk])
+    for case, (name, data) in hostile_tables().items():
+        if not data or name.endswith(".xls"):
+            continue  # the form's own "empty file" and ".csv or .xlsx" messages
+        with pytest.raises(files.FileProblem) as problem:
+            files.check_table(io.BytesIO(data), name, import_limits())
+        started = time.monotonic()
+        response = client.post(url, {"file": SimpleUploadedFile(name, data)})
+        assert response.status_code == 200, case
+        assert escape(problem.value.message) in response.content.decode(), case
+        assert time.monotonic() - started < 5, case
+    assert not Trainee.objects.exists()
+
+
+def test_a_trainee_sheet_hiding_its_size_stops_at_the_row_limit(client, focal_point, cohort):
+    from tutela.core.tests.hostile import far_row
+
+    client.force_login(focal_point)
+    response = client.post(reverse("outreach:trainees_import", args=[cohort.pk]),
+                           {"file": SimpleUploadedFile("t.xlsx", far_row(dimension=False))})
+    assert response.status_code == 200 and "more than 5,000 rows" in response.content.decode()
+    assert not Trainee.objects.exists()
