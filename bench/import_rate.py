@@ -33,7 +33,6 @@ from tutela.partners.models import Organisation  # noqa: E402
 kind, rows = sys.argv[1], int(sys.argv[2])
 mode = sys.argv[3] if len(sys.argv) > 3 else "all"
 settings.EXCHANGE_MAX_UPLOAD_BYTES = 10**10
-settings.EXCHANGE_INLINE_BYTES = 10**10
 if os.environ.get("BENCH_BULK_MIN_ROWS"):  # e.g. 10**9 to force the row path for comparison
     settings.EXCHANGE_BULK_MIN_ROWS = int(os.environ["BENCH_BULK_MIN_ROWS"])
 user = User.objects.get(email="bench@example.org")

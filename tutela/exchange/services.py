@@ -41,11 +41,6 @@ def may_import(user: Any) -> bool:
     return access.can_create(user, access.user_organisation_ids(user))
 
 
-def inline_bytes() -> int:
-    """Files up to this size are checked in the request; bigger ones run as a background task."""
-    return int(getattr(settings, "EXCHANGE_INLINE_BYTES", 256 * 1024))
-
-
 @transaction.atomic
 def import_job_create(*, actor: Any, kind: str, upload: IO[bytes], name: str, size: int) -> ImportJob:
     """Store an uploaded file for ``kind``. Raises FileProblem (413/422) before storing anything unreadable."""
@@ -63,7 +58,7 @@ def import_job_create(*, actor: Any, kind: str, upload: IO[bytes], name: str, si
 
 @transaction.atomic
 def import_job_start(*, actor: Any, job: ImportJob, mode: str) -> ImportJob:
-    """Queue a dry run (``check``) or an import (``all`` / ``valid``). Small files run at once."""
+    """Queue a dry run (``check``) or an import (``all`` / ``valid``) for the worker."""
     if actor is not None and not access.can_write(actor, job):
         raise PermissionDenied
     if mode not in ImportJob.Mode.values:
@@ -76,12 +71,10 @@ def import_job_start(*, actor: Any, job: ImportJob, mode: str) -> ImportJob:
     ImportJob.objects.filter(pk=job.pk).update(mode=mode, status=ImportJob.Status.QUEUED, processed_rows=0)
     job.refresh_from_db()
     audit.record(actor=actor, action=f"import_job.{mode}", target=job, before=before)
-    if job.size <= inline_bytes():
-        transaction.on_commit(partial(import_job_run, job_id=job.pk))
-    else:
-        from .tasks import run_import_job
+    from .tasks import run_import_job
 
-        transaction.on_commit(partial(run_import_job.enqueue, job_id=job.pk))
+    # Always in the worker, never in the web request, however small the file (inline in tests).
+    transaction.on_commit(partial(run_import_job.enqueue, job_id=job.pk))
     return job
 
 

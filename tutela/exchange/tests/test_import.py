@@ -1,6 +1,7 @@
 """Dry run, all-or-nothing and valid-rows imports of organisations, activities and figures."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tutela.activities.models import Activity
 from tutela.core.models import AuditEntry
@@ -168,8 +169,7 @@ def test_xlsx_formula_in_a_number_column_says_formulas_are_not_evaluated(secreta
     assert any(c == "value" and "formula" in m for _, c, m in problems(job))
 
 
-def test_large_files_run_as_a_task_with_progress(secretariat, run_import, settings):
-    settings.EXCHANGE_INLINE_BYTES = 0
+def test_large_files_run_as_a_task_with_progress(secretariat, run_import):
     rows = [ORG_HEADER] + [[f"Organisation {i}", "", "other", "KE"] for i in range(1200)]
     job = run_import(secretariat, "organisations", make_csv(rows), mode="all")
     assert job.status == ImportJob.Status.IMPORTED
@@ -186,3 +186,23 @@ def test_an_imported_job_cannot_be_imported_twice(secretariat, org_b, run_import
     job = run_import(secretariat, "organisations", data, mode="all")
     with pytest.raises(ValidationError):
         import_job_start(actor=secretariat, job=job, mode="all")
+
+
+def test_even_a_tiny_file_is_checked_in_the_worker_never_in_the_request(client, secretariat, settings,
+                                                                      django_capture_on_commit_callbacks):
+    """Issue 12: imports always run in the worker. With a queue that runs nothing, the upload answers
+    at once and the job waits, queued, for the worker."""
+    from django.tasks import default_task_backend
+    from django.urls import reverse
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+    client.force_login(secretariat)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("exchange:upload"), {
+            "kind": "organisations", "file": SimpleUploadedFile("o.csv", make_csv([ORG_HEADER, ["Tiny", "", "other", ""]]))})
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.QUEUED
+    assert [r.task.name for r in default_task_backend.results] == ["run_import_job"]
+    assert [r.kwargs for r in default_task_backend.results] == [{"job_id": job.pk}]
