@@ -9,3 +9,10 @@ class ExchangeConfig(AppConfig):
     label = "exchange"
     verbose_name = _("Import and export")
     nav = [(_("Import / export"), "exchange:index", "staff", 80)]
+
+    def ready(self) -> None:
+        from tutela.core import jobs
+
+        from .services import import_jobs_sweep
+
+        jobs.register_sweeper(import_jobs_sweep)

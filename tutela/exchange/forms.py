@@ -14,7 +14,7 @@ class UploadForm(forms.Form):
 
 
 class ApplyForm(forms.Form):
-    mode = forms.ChoiceField(choices=[(ImportJob.Mode.ALL, ""), (ImportJob.Mode.VALID, "")])
+    mode = forms.ChoiceField(choices=[(ImportJob.Mode.ALL, ""), (ImportJob.Mode.VALID, ""), (ImportJob.Mode.CHECK, "")])
     confirm_skip = forms.BooleanField(required=False)
 
     def clean(self):

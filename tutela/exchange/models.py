@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tutela.core.jobs import LeasedJob
+
 
 class ImportJobQuerySet(models.QuerySet):
     """Jobs are never public; a focal point sees the jobs of people of their organisation."""
@@ -15,7 +17,7 @@ class ImportJobQuerySet(models.QuerySet):
         return self.filter(created_by__organisation__in=list(org_ids))
 
 
-class ImportJob(models.Model):
+class ImportJob(LeasedJob):
     """One uploaded CSV or XLSX file of activities, organisations or figures, checked and maybe imported."""
 
     class Kind(models.TextChoices):

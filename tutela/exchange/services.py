@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import nullcontext
 from functools import partial
@@ -24,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tutela.core import access, audit
+from tutela.core import access, audit, jobs
 
 from .files import FileProblem, check_upload, count_rows, open_rows
 from .kinds import KINDS, Context, RowProblems
@@ -63,12 +64,15 @@ def import_job_start(*, actor: Any, job: ImportJob, mode: str) -> ImportJob:
         raise PermissionDenied
     if mode not in ImportJob.Mode.values:
         raise ValidationError({"mode": _("Unknown mode.")})
-    if job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING) and job.mode != ImportJob.Mode.CHECK:
+    job.refresh_from_db()
+    dead = job.is_dead  # its worker died: starting it again is always allowed (the sweep would anyway)
+    if not dead and job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING) and job.mode != ImportJob.Mode.CHECK:
         raise ValidationError(_("This file is already being imported."))
     if job.status == ImportJob.Status.IMPORTED:
         raise ValidationError(_("This file has already been imported. Upload it again to import it again."))
     before = audit.snapshot(job, ["mode", "status"])
-    ImportJob.objects.filter(pk=job.pk).update(mode=mode, status=ImportJob.Status.QUEUED, processed_rows=0)
+    ImportJob.objects.filter(pk=job.pk).update(mode=mode, status=ImportJob.Status.QUEUED, processed_rows=0,
+                                               attempts=0, worker="", lease_until=None, report={})
     job.refresh_from_db()
     audit.record(actor=actor, action=f"import_job.{mode}", target=job, before=before)
     from .tasks import run_import_job
@@ -76,6 +80,22 @@ def import_job_start(*, actor: Any, job: ImportJob, mode: str) -> ImportJob:
     # Always in the worker, never in the web request, however small the file (inline in tests).
     transaction.on_commit(partial(run_import_job.enqueue, job_id=job.pk))
     return job
+
+
+def import_jobs_sweep(*, job_id: int | None = None) -> int:
+    """Jobs whose worker died (running, lease expired): queue them again, or after ``jobs.MAX_ATTEMPTS``
+    runs fail them with the reason; the job page then offers "try again". Nothing of a dead run was
+    applied (the rows and the final status commit together), so a resumed run starts clean."""
+    from .tasks import run_import_job
+
+    def failed(job: ImportJob, reason: str) -> dict:
+        return {"processed_rows": 0, "imported_rows": 0, "report": {
+            "mode": job.mode, "problems": [], "worker_died": True,
+            "file_error": reason + " " + _("It was tried %(n)s times; try again, or split the file.") % {"n": job.attempts}}}
+
+    return jobs.sweep_dead(ImportJob, action="import_job", job_id=job_id,
+                           enqueue=lambda pk: run_import_job.enqueue(job_id=pk),
+                           resume_fields={"processed_rows": 0}, fail_fields=failed)
 
 
 def progress_path(job_id: int) -> Path:
@@ -158,24 +178,14 @@ def _raw_file(fh: Any) -> Any:
     return fh
 
 
-def import_job_run(*, job_id: int) -> ImportJob:
-    """Do the work of a queued job, in one transaction; commit only what the mode allows.
+class _Superseded(Exception):
+    pass
 
-    Row path: every row through its app's create service (audited per row, a savepoint per row).
-    Bulk path (kinds with ``bulk``, files of at least ``bulk_min_rows()`` rows): every row is checked
-    by the same service rules as the row path, without queries (``Kind.build``, lookups loaded once per
-    run or batch), valid rows are written per batch with COPY / a multi-row INSERT (``Kind.insert``),
-    and the job gets one audit entry with the counts and the file's SHA-256 instead of one per row.
-    """
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-    if job.status != ImportJob.Status.QUEUED:
-        return job
-    spec = KINDS[job.kind]
-    with job.file.open("rb") as fh:
-        total = count_rows(fh, job.file_format)
-    bulk = spec.bulk and total >= bulk_min_rows()
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, total_rows=total, processed_rows=0)
+
+def _import_job_work(job: ImportJob, spec: Any, bulk: bool) -> None:
+    """The body of ``import_job_run``, inside its transaction."""
     job.refresh_from_db()
+    delay = float(getattr(settings, "EXCHANGE_TEST_ROW_DELAY", 0))
     counts = {"rows": 0, "valid": 0, "bad": 0, "imported": 0}
     problems: list[dict] = []
     file_problem: FileProblem | None = None
@@ -221,6 +231,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
                                 bad(number, exc)
                             if counts["rows"] % PROGRESS_EVERY == 0:
                                 _write_progress(job.pk, counts["rows"])
+                            if delay:
+                                time.sleep(delay)  # tests: a job slow enough to kill its worker mid-way
                         if writing:
                             counts["imported"] = counts["valid"]
                     if job.mode == ImportJob.Mode.CHECK or (job.mode == ImportJob.Mode.ALL and counts["bad"]):
@@ -252,12 +264,42 @@ def import_job_run(*, job_id: int) -> ImportJob:
         "seconds": round((timezone.now() - started).total_seconds(), 2),
         "path": "bulk" if bulk else "rows",
     }
-    ImportJob.objects.filter(pk=job.pk).update(
+    still_ours = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING, worker=jobs.worker_name())
+    if not still_ours.update(
         status=status, total_rows=counts["rows"], processed_rows=counts["rows"], valid_rows=counts["valid"],
         error_rows=counts["bad"], imported_rows=counts["imported"], report=report, finished_at=timezone.now(),
-    )
-    progress_path(job.pk).unlink(missing_ok=True)
-    job.refresh_from_db()
+    ):
+        # The sweep found this job's lease expired and gave it to another run: apply nothing.
+        raise _Superseded
     logger.info("import job %s (%s, %s): %s rows, %s bad, %s imported in %ss", job.pk, job.kind, job.mode,
                 counts["rows"], counts["bad"], counts["imported"], report["seconds"])
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Do the work of a queued job, in one transaction; commit only what the mode allows.
+
+    Row path: every row through its app's create service (audited per row, a savepoint per row).
+    Bulk path (kinds with ``bulk``, files of at least ``bulk_min_rows()`` rows): every row is checked
+    by the same service rules as the row path, without queries (``Kind.build``, lookups loaded once per
+    run or batch), valid rows are written per batch with COPY / a multi-row INSERT (``Kind.insert``),
+    and the job gets one audit entry with the counts and the file's SHA-256 instead of one per row.
+    """
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.status != ImportJob.Status.QUEUED:
+        return job
+    spec = KINDS[job.kind]
+    with job.file.open("rb") as fh:
+        total = count_rows(fh, job.file_format)
+    bulk = spec.bulk and total >= bulk_min_rows()
+    if not jobs.claim(ImportJob, job.pk, from_status=ImportJob.Status.QUEUED, total_rows=total, processed_rows=0):
+        return job  # another worker took it
+    try:
+        with transaction.atomic():  # the rows AND the job's final status: a killed worker leaves neither
+            _import_job_work(job, spec, bulk)
+    except _Superseded:
+        logger.warning("import job %s: its lease expired and the sweep gave it to another run; nothing applied", job.pk)
+    finally:
+        jobs.release(ImportJob, job.pk)
+    progress_path(job.pk).unlink(missing_ok=True)
+    job.refresh_from_db()
     return job

@@ -77,10 +77,18 @@ def _job_context(request: HttpRequest, job: ImportJob, **extra) -> dict:
     }
 
 
+def _swept(job: ImportJob) -> ImportJob:
+    """A page that finds its job's worker dead asks the sweep to resume or fail it at once."""
+    if job.is_dead:
+        services.import_jobs_sweep(job_id=job.pk)
+        job.refresh_from_db()
+    return job
+
+
 @login_required
 @require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = access.get_for_user(request.user, ImportJob, pk)
+    job = _swept(access.get_for_user(request.user, ImportJob, pk))
     return render(request, "exchange/job.html", _job_context(request, job))
 
 
@@ -88,7 +96,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The htmx-polled part of the job page; once finished it answers the whole report."""
-    job = access.get_for_user(request.user, ImportJob, pk)
+    job = _swept(access.get_for_user(request.user, ImportJob, pk))
     return render(request, "exchange/job.html#status", _job_context(request, job))
 
 

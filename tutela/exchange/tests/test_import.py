@@ -206,3 +206,83 @@ def test_even_a_tiny_file_is_checked_in_the_worker_never_in_the_request(client, 
     assert job.status == ImportJob.Status.QUEUED
     assert [r.task.name for r in default_task_backend.results] == ["run_import_job"]
     assert [r.kwargs for r in default_task_backend.results] == [{"job_id": job.pk}]
+
+
+def _dead(job, *, attempts):
+    import datetime
+
+    from django.utils import timezone
+
+    past = timezone.now() - datetime.timedelta(minutes=5)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, worker="gone:1", heartbeat_at=past,
+                                               lease_until=past, attempts=attempts)
+    job.refresh_from_db()
+    return job
+
+
+def test_a_job_whose_worker_died_is_resumed_and_finishes(secretariat, run_import, django_capture_on_commit_callbacks):
+    """Issue 12: a worker killed during an import left the job "running" for ever."""
+    from tutela.exchange.services import import_jobs_sweep
+
+    job = run_import(secretariat, "organisations", make_csv([ORG_HEADER, ["Resumed Org", "", "other", ""]]), mode="check")
+    ImportJob.objects.filter(pk=job.pk).update(mode="all")
+    _dead(job, attempts=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_jobs_sweep() == 1
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.imported_rows) == (ImportJob.Status.IMPORTED, 2, 1)
+    assert Organisation.objects.filter(name="Resumed Org").count() == 1
+    assert AuditEntry.objects.filter(action="import_job.resumed").count() == 1
+
+
+def test_a_job_that_keeps_dying_fails_with_the_reason_and_can_be_tried_again(client, secretariat, run_import,
+                                                                          django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from tutela.core import jobs
+
+    job = run_import(secretariat, "organisations", make_csv([ORG_HEADER, ["Third Time", "", "other", ""]]), mode="check")
+    ImportJob.objects.filter(pk=job.pk).update(mode="all")
+    _dead(job, attempts=jobs.MAX_ATTEMPTS)
+    client.force_login(secretariat)
+    page = client.get(reverse("exchange:job", args=[job.pk])).content.decode()  # the page asks the sweep
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and job.report["worker_died"]
+    assert "stopped" in page and "Nothing was saved" in page and 'id="try-again"' in page
+    assert not Organisation.objects.filter(name="Third Time").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("exchange:job_apply", args=[job.pk]), {"mode": "all"})
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.IMPORTED
+    assert Organisation.objects.filter(name="Third Time").count() == 1
+
+
+def test_re_apply_and_re_check_are_not_refused_for_a_dead_job(secretariat, run_import):
+    from tutela.exchange.services import import_job_start
+
+    job = run_import(secretariat, "organisations", make_csv([ORG_HEADER, ["Dead Org", "", "other", ""]]), mode="check")
+    ImportJob.objects.filter(pk=job.pk).update(mode="all")
+    _dead(job, attempts=1)
+    job = run_import(secretariat, "organisations", b"", job=job, mode="check")
+    assert job.status == ImportJob.Status.CHECKED
+    _dead(job, attempts=1)
+    ImportJob.objects.filter(pk=job.pk).update(mode="all")
+    job = run_import(secretariat, "organisations", b"", job=job, mode="all")
+    assert job.status == ImportJob.Status.IMPORTED and Organisation.objects.filter(name="Dead Org").count() == 1
+    assert import_job_start  # the service the fixture calls
+
+
+def test_a_live_job_is_still_refused_a_second_start(secretariat, run_import):
+    import datetime
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from tutela.exchange.services import import_job_start
+
+    job = run_import(secretariat, "organisations", make_csv([ORG_HEADER, ["Live Org", "", "other", ""]]), mode="check")
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, mode="all",
+                                               lease_until=timezone.now() + datetime.timedelta(minutes=1))
+    with pytest.raises(ValidationError):
+        import_job_start(actor=secretariat, job=job, mode="all")

@@ -1,4 +1,8 @@
-"""Run the background task worker and keep a heartbeat so /healthz can see it."""
+"""Run the background task worker and keep a heartbeat so /healthz can see it.
+
+The same beat renews the lease of every job this worker holds (``tutela.core.jobs``), and the
+worker sweeps for jobs and tasks whose worker died: once at start, then every few beats.
+"""
 
 import socket
 import threading
@@ -9,7 +13,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 from django.utils import timezone
 
+from tutela.core import jobs
 from tutela.core.models import WorkerHeartbeat
+
+SWEEP_EVERY = 3  # beats
 
 
 class Command(BaseCommand):
@@ -21,22 +28,32 @@ class Command(BaseCommand):
     def handle(self, *args, batch: bool = False, **options):
         if settings.TASKS_MODE != "db":
             raise CommandError("Tasks run inline (TUTELA_TASKS=immediate): no worker is needed. Set TUTELA_TASKS=db.")
-        name = f"{socket.gethostname()}:{threading.get_native_id()}"
+        name = f"{socket.gethostname()}:{threading.get_native_id()}"[:64]
+        jobs.set_worker_name(name)
         stop = threading.Event()
+        WorkerHeartbeat.objects.update_or_create(name=name, defaults={"last_seen": timezone.now()})
+        swept = jobs.sweep()  # what a worker that died left behind
+        if swept:
+            self.stderr.write(f"sweep: {swept} job(s) of a dead worker resumed or failed")
+        close_old_connections()
 
         def beat() -> None:
-            while not stop.is_set():
+            beats = 0
+            while not stop.wait(settings.WORKER_HEARTBEAT_SECONDS):
+                beats += 1
                 try:
                     WorkerHeartbeat.objects.update_or_create(name=name, defaults={"last_seen": timezone.now()})
+                    jobs.renew()
+                    if beats % SWEEP_EVERY == 0:
+                        jobs.sweep()
                 except Exception as exc:  # a missed beat must not kill the worker
                     self.stderr.write(f"heartbeat failed: {exc}")
                 finally:
                     close_old_connections()
-                stop.wait(settings.WORKER_HEARTBEAT_SECONDS)
 
         thread = threading.Thread(target=beat, name="heartbeat", daemon=True)
         thread.start()
-        argv = ["--queue-name", "*", "--no-reload", "--no-startup-delay"]
+        argv = ["--queue-name", "*", "--no-reload", "--no-startup-delay", "--worker-id", name]
         if batch:
             argv.append("--batch")
         try:

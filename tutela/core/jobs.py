@@ -1,0 +1,204 @@
+"""Jobs that cannot get stuck: a lease on every running job, and a sweep for the ones whose worker died.
+
+A job row (an import, say) is *claimed* by the process that runs it: ``claim`` moves it to running
+and records the worker's name, ``heartbeat_at`` and ``lease_until``. While the process lives, its
+heartbeat (``run_worker``'s beat thread, every ``WORKER_HEARTBEAT_SECONDS``) pushes the lease of
+every job it holds forward. A worker that is SIGKILLed stops renewing; once ``lease_until`` has
+passed, ``sweep`` (run by the worker at start, on every few beats, and by a job's page when it
+asks) hands the job to its app's sweeper, which resumes it (queues it again) or fails it with a
+reason and a "try again" action. An app's work is one transaction that also writes the job's final
+status, so a killed job has applied nothing and a resumed one starts clean.
+
+Task rows of ``django_tasks_db`` get the same treatment: a task left "running" by a worker whose
+heartbeat has stopped is queued again when it is safe to repeat (``RESUMABLE_TASKS``: drafting,
+mail whose service records what it sent) and at most ``MAX_ATTEMPTS`` times; otherwise it is
+marked failed with the reason.
+"""
+
+import datetime
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+# Tasks that may run again after their worker died: each is one transaction, or checks what it did.
+RESUMABLE_TASKS = {
+    "tutela.reports.tasks.draft_report",
+    "tutela.coordination.tasks.send_liaison_reminder",
+    "tutela.coordination.tasks.schedule_liaison_reminders",
+    "tutela.consultations.tasks.send_comment_receipt",
+    "tutela.consultations.tasks.send_email_confirmation",
+    "tutela.consultations.tasks.group_near_duplicates",
+    "tutela.outreach.tasks.recompute_reach",
+}
+
+_state = {"worker": f"{socket.gethostname()}:{os.getpid()}"[:64]}
+_held: dict[type[models.Model], set[int]] = {}
+_lock = threading.Lock()
+_sweepers: list[Callable[..., int]] = []
+
+
+def worker_name() -> str:
+    return _state["worker"]
+
+
+def set_worker_name(name: str) -> None:
+    _state["worker"] = name[:64]
+
+
+def lease_seconds() -> int:
+    return int(getattr(settings, "JOB_LEASE_SECONDS", 60))
+
+
+def lease_until(now: datetime.datetime | None = None) -> datetime.datetime:
+    return (now or timezone.now()) + datetime.timedelta(seconds=lease_seconds())
+
+
+class LeasedJob(models.Model):
+    """Fields of a job row that a worker claims and keeps alive (see the module docstring)."""
+
+    worker = models.CharField(max_length=64, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_dead(self) -> bool:
+        """Running, but nobody has renewed its lease in time: its worker died."""
+        return (self.status == "running" and self.lease_until is not None  # type: ignore[attr-defined]
+                and self.lease_until < timezone.now())
+
+
+def claim(model: type[models.Model], pk: int, *, from_status: str, to_status: str = "running", **fields: Any) -> bool:
+    """Take job ``pk`` for this process if it is still ``from_status``; commits at once."""
+    now = timezone.now()
+    with transaction.atomic():
+        taken = model.objects.filter(pk=pk, status=from_status).update(
+            status=to_status, worker=worker_name(), heartbeat_at=now, lease_until=lease_until(now),
+            attempts=F("attempts") + 1, **fields)
+    if taken:
+        with _lock:
+            _held.setdefault(model, set()).add(pk)
+    return bool(taken)
+
+
+def release(model: type[models.Model], pk: int) -> None:
+    with _lock:
+        _held.get(model, set()).discard(pk)
+
+
+def renew() -> int:
+    """Push forward the lease of every job this process holds (called by the worker's heartbeat)."""
+    with _lock:
+        held = {model: set(pks) for model, pks in _held.items() if pks}
+    now = timezone.now()
+    renewed = 0
+    for model, pks in held.items():
+        renewed += model.objects.filter(pk__in=pks, worker=worker_name(), status="running").update(
+            heartbeat_at=now, lease_until=lease_until(now))
+    return renewed
+
+
+def register_sweeper(sweeper: Callable[..., int]) -> None:
+    """An app's ``sweeper()`` resumes or fails its dead jobs and returns how many it handled."""
+    if sweeper not in _sweepers:
+        _sweepers.append(sweeper)
+
+
+def sweep() -> int:
+    """Resume or fail every job and task whose worker died. Safe to run from any process, any time."""
+    handled = 0
+    for sweeper in list(_sweepers):
+        try:
+            handled += sweeper()
+        except Exception:  # one app's sweeper must not stop the others (e.g. SQLite busy)
+            logger.exception("job sweep failed in %s", getattr(sweeper, "__qualname__", sweeper))
+    try:
+        handled += sweep_tasks()
+    except Exception:
+        logger.exception("task sweep failed")
+    return handled
+
+
+def sweep_tasks() -> int:
+    """Task rows left running by a worker whose heartbeat stopped: queue again or fail with the reason."""
+    if getattr(settings, "TASKS_MODE", "immediate") != "db":
+        return 0
+    from django_tasks_db.models import DBTaskResult
+
+    from .models import WorkerHeartbeat
+
+    now = timezone.now()
+    stale = now - datetime.timedelta(seconds=lease_seconds())
+    live = set(WorkerHeartbeat.objects.filter(last_seen__gte=stale).values_list("name", flat=True))
+    handled = 0
+    for result in DBTaskResult.objects.filter(status="RUNNING", started_at__lt=stale):
+        last = result.worker_ids[-1] if result.worker_ids else ""
+        if last in live:
+            continue
+        again = result.task_path in RESUMABLE_TASKS and len(result.worker_ids) < MAX_ATTEMPTS
+        rows = DBTaskResult.objects.filter(pk=result.pk, status="RUNNING")
+        if again:
+            handled += rows.update(status="READY", run_after=now)
+        else:
+            handled += rows.update(
+                status="FAILED", finished_at=now, exception_class_path="tutela.core.jobs.WorkerDied",
+                traceback=f"The worker {last or '?'} stopped (no heartbeat since {stale:%Y-%m-%d %H:%M:%S} UTC) "
+                          f"while it ran this task; it was not run again.")
+        logger.warning("task %s (%s) of dead worker %s %s", result.pk, result.task_path, last,
+                       "queued again" if again else "marked failed")
+    return handled
+
+
+def dead_reason(job: Any) -> str:
+    from django.utils.translation import gettext as _
+
+    when = f"{job.heartbeat_at:%Y-%m-%d %H:%M:%S} UTC" if job.heartbeat_at else "?"
+    return _("The worker running this job (%(worker)s) stopped at %(time)s, before it finished. "
+             "Nothing was saved.") % {"worker": job.worker or "?", "time": when}
+
+
+def sweep_dead(model: type[models.Model], *, action: str, enqueue: Callable[[int], Any], job_id: int | None = None,
+               resume_fields: dict | None = None, fail_fields: Callable[[Any, str], dict]) -> int:
+    """Resume (queue again, ``enqueue(pk)`` on commit) or, after ``MAX_ATTEMPTS`` runs, fail each job of
+    ``model`` whose lease expired while running. Conditional updates: two sweeps never both act on one job."""
+    from functools import partial
+
+    from . import audit
+
+    dead = model.objects.filter(status="running", lease_until__lt=timezone.now())
+    if job_id is not None:
+        dead = dead.filter(pk=job_id)
+    handled = 0
+    for job in dead:
+        reason = dead_reason(job)
+        with transaction.atomic():
+            same = model.objects.filter(pk=job.pk, status="running", worker=job.worker, lease_until__lt=timezone.now())
+            if job.attempts < MAX_ATTEMPTS:
+                if not same.update(status="queued", worker="", lease_until=None, **(resume_fields or {})):
+                    continue
+                audit.record(actor=None, action=f"{action}.resumed", target=job,
+                             changes={"attempt": [job.attempts, job.attempts + 1], "reason": ["", reason]})
+                transaction.on_commit(partial(enqueue, job.pk))
+            else:
+                if not same.update(status="failed", finished_at=timezone.now(), **fail_fields(job, reason)):
+                    continue
+                audit.record(actor=None, action=f"{action}.worker_died", target=job,
+                             changes={"status": ["running", "failed"], "reason": ["", reason]})
+            handled += 1
+        logger.warning("%s %s: worker %s died; %s", model.__name__, job.pk, job.worker,
+                       "queued again" if job.attempts < MAX_ATTEMPTS else "failed")
+    return handled

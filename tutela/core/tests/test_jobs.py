@@ -1,0 +1,44 @@
+"""Tasks left "running" by a dead worker (drafting, mail) are queued again or failed with the reason."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tutela.core import jobs
+from tutela.core.models import WorkerHeartbeat
+
+pytestmark = pytest.mark.django_db
+
+
+def _running(task_path: str, worker: str, *, attempts: int = 1, minutes_ago: int = 5):
+    from django_tasks_db.models import DBTaskResult
+
+    started = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    return DBTaskResult.objects.create(
+        status="RUNNING", task_path=task_path, args_kwargs={"args": [], "kwargs": {"report_id": 1}},
+        backend_name="default", run_after=started, started_at=started,
+        worker_ids=[f"{worker}-{i}" for i in range(attempts - 1)] + [worker])
+
+
+def test_tasks_of_a_dead_worker_are_queued_again_or_failed_with_the_reason(settings):
+    settings.TASKS_MODE = "db"
+    WorkerHeartbeat.objects.create(name="alive:1", last_seen=timezone.now())
+    drafting = _running("tutela.reports.tasks.draft_report", "dead:1")
+    mail = _running("tutela.coordination.tasks.send_liaison_reminder", "dead:1")
+    tried_enough = _running("tutela.reports.tasks.draft_report", "dead:1", attempts=jobs.MAX_ATTEMPTS)
+    unknown = _running("tutela.exchange.tasks.run_import_job", "dead:1")
+    alive = _running("tutela.reports.tasks.draft_report", "alive:1")
+    just_started = _running("tutela.reports.tasks.draft_report", "dead:1", minutes_ago=0)
+    assert jobs.sweep() == 4
+    for result in (drafting, mail, tried_enough, unknown, alive, just_started):
+        result.refresh_from_db()
+    assert drafting.status == mail.status == "READY"
+    assert tried_enough.status == unknown.status == "FAILED"
+    assert unknown.exception_class_path == "tutela.core.jobs.WorkerDied" and "dead:1" in unknown.traceback
+    assert alive.status == just_started.status == "RUNNING"
+
+
+def test_the_sweep_does_nothing_when_tasks_run_inline(settings):
+    settings.TASKS_MODE = "immediate"
+    assert jobs.sweep_tasks() == 0
