@@ -8,3 +8,10 @@ class OutreachConfig(AppConfig):
     verbose_name = _("Outreach")
     # Menu entries: (label, url name, audience "public" | "staff" | "secretariat", order)
     nav = [(_("Outreach"), "outreach:index", "public", 25), (_("Verify a certificate"), "outreach:verify", "staff", 26)]
+
+    def ready(self) -> None:
+        from tutela.core import jobs
+
+        from .services import trainee_imports_sweep
+
+        jobs.register_sweeper(trainee_imports_sweep)

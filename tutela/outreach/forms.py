@@ -89,12 +89,10 @@ class ImportForm(forms.Form):
         name = upload.name.lower()
         if not name.endswith((".csv", ".xlsx")):
             raise ValidationError(_("Upload a .csv or .xlsx file."))
-        try:
-            self.cleaned_data["rows"] = read_rows(upload, name=name)
+        try:  # sniffed and vetted here (no parsing); the worker reads the rows
+            files.check_table(upload, name, import_limits())
         except files.FileProblem as exc:
             raise ValidationError(exc.message) from exc
-        except ValueError as exc:
-            raise ValidationError(_("The file could not be read: %(e)s") % {"e": exc}) from exc
         return upload
 
 

@@ -5,6 +5,7 @@ Every function checks, writes, audits and keeps the stored reach current. ``acto
 system write (demo loading, tasks); a user actor is checked through ``tutela.core.access``.
 """
 
+import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,6 +42,7 @@ from .models import (
     ReachSnapshot,
     Sector,
     Trainee,
+    TraineeImport,
     TrainingProgramme,
 )
 
@@ -507,6 +509,78 @@ def trainees_import(*, actor: Any, cohort: Cohort, rows: list[dict[str, Any]], d
         if not dry_run:
             report.created = 0
     return report
+
+
+def trainee_import_queue(*, actor: Any, cohort: Cohort, upload: Any, name: str, dry_run: bool) -> TraineeImport:
+    """Store a trainee file (already vetted by ``forms.ImportForm``) and queue it for the worker."""
+    from django.core.files.base import File
+
+
+    _require_write(actor, cohort.programme)
+    extension = "xlsx" if name.lower().endswith(".xlsx") else "csv"
+    with transaction.atomic():
+        job = TraineeImport(cohort=cohort, original_name=os.path.basename(name)[:200], dry_run=dry_run, created_by=actor)
+        job.file.save(f"trainees.{extension}", File(upload), save=False)
+        job.save()
+        audit.record(actor=actor, action="trainee_import.queued", target=job)
+        transaction.on_commit(partial(tasks.run_trainee_import.enqueue, job_id=job.pk))
+    return job
+
+
+class _Superseded(Exception):
+    pass
+
+
+def trainee_import_run(*, job_id: int) -> TraineeImport:
+    """The worker's half of a trainee import: read the file within the limits and run ``trainees_import``,
+    writing the trainees and the job's outcome in one transaction (a killed worker leaves neither)."""
+    from tutela.core import jobs
+    from tutela.core.files import FileProblem
+
+    from .forms import read_rows
+
+    job = TraineeImport.objects.select_related("cohort__programme", "created_by").get(pk=job_id)
+    if not jobs.claim(TraineeImport, job.pk, from_status=TraineeImport.Status.QUEUED):
+        return job
+    try:
+        with transaction.atomic():
+            outcome: dict[str, Any] = {"rows": [], "created": 0, "file_error": ""}
+            try:
+                with job.file.open("rb") as fh:
+                    rows = read_rows(fh, name=job.original_name)
+                report = trainees_import(actor=job.created_by, cohort=job.cohort, rows=rows, dry_run=job.dry_run)
+                outcome.update(rows=[r for r in report.rows if r["errors"]], created=report.created, total=len(report.rows))
+                status = (TraineeImport.Status.FAILED if not report.ok else
+                          TraineeImport.Status.CHECKED if job.dry_run else TraineeImport.Status.IMPORTED)
+            except FileProblem as exc:
+                outcome["file_error"], status = exc.message, TraineeImport.Status.FAILED
+            except ValueError as exc:
+                outcome["file_error"], status = _("The file could not be read: %(e)s") % {"e": exc}, TraineeImport.Status.FAILED
+            except PermissionDenied:
+                outcome["file_error"] = _("You may no longer add trainees to this cohort.")
+                status = TraineeImport.Status.FAILED
+            if not TraineeImport.objects.filter(pk=job.pk, status=TraineeImport.Status.RUNNING,
+                                                worker=jobs.worker_name()).update(
+                    status=status, report=outcome, finished_at=timezone.now()):
+                raise _Superseded
+    except _Superseded:
+        pass
+    finally:
+        jobs.release(TraineeImport, job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def trainee_imports_sweep(*, job_id: int | None = None) -> int:
+    """Trainee imports whose worker died: queued again, or failed with the reason (see ``tutela.core.jobs``)."""
+    from tutela.core import jobs
+
+
+    def failed(job: TraineeImport, reason: str) -> dict:
+        return {"report": {"rows": [], "created": 0, "worker_died": True, "file_error": reason}}
+
+    return jobs.sweep_dead(TraineeImport, action="trainee_import", job_id=job_id,
+                           enqueue=lambda pk: tasks.run_trainee_import.enqueue(job_id=pk), fail_fields=failed)
 
 
 def _import_fields(programme: TrainingProgramme, row: dict[str, Any]) -> dict[str, Any]:

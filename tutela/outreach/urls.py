@@ -11,6 +11,7 @@ urlpatterns = [
     path("programmes/<int:pk>/parameters/<slug:key>/", views.programme_parameter, name="programme_parameter"),
     path("cohorts/<int:pk>/register/", views.trainee_register, name="trainee_register"),
     path("cohorts/<int:pk>/import/", views.trainees_import, name="trainees_import"),
+    path("cohorts/<int:pk>/import/<int:job>/", views.trainee_import_job, name="trainee_import_job"),
     path("trainees/<int:pk>/certificate/", views.certificate_issue, name="certificate_issue"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/parameters/<slug:key>/", views.campaign_parameter, name="campaign_parameter"),

@@ -95,16 +95,29 @@ def trainee_register(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def trainees_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a trainee file; the worker checks or imports it and the job page shows the outcome."""
     cohort = access.get_for_user(request.user, Cohort.objects.select_related("programme"), pk, write=True)
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
-        report = services.trainees_import(actor=request.user, cohort=cohort, rows=form.cleaned_data["rows"],
-                                          dry_run=form.cleaned_data["dry_run"])
-        if report.ok and not report.dry_run:
-            messages.success(request, _("%(n)s trainees imported.") % {"n": report.created})
-            return redirect("outreach:programme_trainees", pk=cohort.programme_id)
-    return render(request, "outreach/import.html", {"form": form, "cohort": cohort, "report": report})
+        upload = form.cleaned_data["file"]
+        job = services.trainee_import_queue(actor=request.user, cohort=cohort, upload=upload, name=upload.name,
+                                            dry_run=form.cleaned_data["dry_run"])
+        return redirect("outreach:trainee_import_job", pk=cohort.pk, job=job.pk)
+    return render(request, "outreach/import.html", {"form": form, "cohort": cohort},
+                  status=422 if request.method == "POST" else 200)
+
+
+@login_required
+def trainee_import_job(request: HttpRequest, pk: int, job: int) -> HttpResponse:
+    cohort = access.get_for_user(request.user, Cohort.objects.select_related("programme"), pk, write=True)
+    found = cohort.imports.filter(pk=job).first()
+    if found is None:
+        raise Http404
+    if found.is_dead:
+        services.trainee_imports_sweep(job_id=found.pk)
+        found.refresh_from_db()
+    template = "outreach/import.html#job" if request.headers.get("HX-Request") else "outreach/import.html"
+    return render(request, template, {"form": ImportForm(), "cohort": cohort, "job": found})
 
 
 @login_required
