@@ -236,6 +236,8 @@ entry("outreach:programme_trainees", "get", lambda: [_first("outreach.TrainingPr
 entry("outreach:session_record", "get", lambda: [_first("outreach.TrainingProgramme")], (302, 403, 200, 403, 200))
 entry("outreach:trainee_register", "get", lambda: [_first("outreach.Cohort")], (302, 403, 200, 403, 200))
 entry("outreach:trainees_import", "get", lambda: [_first("outreach.Cohort")], (302, 403, 200, 403, 200))
+# The demo has no trainee import: those who may import into the cohort get 404, the others what the cohort gives them.
+entry("outreach:trainee_import_job", "get", lambda: [_first("outreach.Cohort"), 999_999], (302, 403, 404, 403, 404))
 entry("outreach:verify", "get", [], (200, 200, 200, 200, 200))  # /outreach/verify/
 entry("outreach:verify_code", "get", _certificate, (200, 200, 200, 200, 200))  # /outreach/verify/TUT-X6VH-PD50-VMJT/
 entry("partners:agreement_create", "get", [], (302, 403, 200, 200, 200))  # /partners/agreements/new/
