@@ -9,7 +9,7 @@ from tutela.accounts.api import router as accounts_router
 from tutela.activities.api import router as activities_router
 from tutela.consultations.api import router as consultations_router
 from tutela.coordination.api import router as coordination_router
-from tutela.core.api import PUBLIC, install_error_handlers
+from tutela.core.api import PUBLIC, JsonParser, install_error_handlers, install_guard
 from tutela.exchange.api import router as exchange_router
 from tutela.figures.api import router as figures_router
 from tutela.initiatives.api import router as initiatives_router
@@ -33,8 +33,10 @@ api = NinjaAPI(
     # Swagger UI (served from ninja's static files, no inline script) draws its icons as data:
     # SVG images; that one page allows data: images, everything else is the site-wide policy.
     docs_decorator=csp_override({**settings.SECURE_CSP, "img-src": [CSP.SELF, "data:"]}),
+    parser=JsonParser(),
 )
 install_error_handlers(api)
+install_guard(api)
 api.add_router("/", accounts_router)
 api.add_router("/", partners_router)
 api.add_router("/", initiatives_router)

@@ -10,7 +10,7 @@ from django_countries import countries
 from ninja import Field, Query, Router, Schema, Status
 
 from tutela.core import access
-from tutela.core.api import ERRORS, SIGNED_IN
+from tutela.core.api import ERRORS, SIGNED_IN, DbInt, Id, Year
 from tutela.core.choices import FigureKind
 from tutela.core.pagination import keyset_page
 from tutela.initiatives.models import Deliverable, Person
@@ -94,15 +94,15 @@ class ActivityPage(Schema):
 
 
 class PartnerIn(Schema):
-    organisation_id: int
+    organisation_id: Id
     role: str = ActivityPartner.Role.ORGANISER
 
 
 class CountIn(Schema):
     group: str
-    count: int | None = Field(None, description="A whole number of people, 0 or more; null when unknown.")
-    min_age: int | None = None
-    max_age: int | None = None
+    count: DbInt | None = Field(None, description="A whole number of people, 0 or more; null when unknown.")
+    min_age: DbInt | None = None
+    max_age: DbInt | None = None
     kind: str = FigureKind.COUNTED
     description: str = ""
 
@@ -111,7 +111,7 @@ class OutcomeIn(Schema):
     kind: str
     text: str
     points: list[str] = []
-    made_by_id: int | None = None
+    made_by_id: Id | None = None
     addressed_to: str = ""
 
 
@@ -126,15 +126,15 @@ class ActivityPatch(Schema):
     country: str | None = Field(None, description="ISO 3166-1 alpha-2 code, e.g. ET")
     venue: str | None = None
     online: bool | None = None
-    occasion_id: int | None = None
-    project_id: int | None = None
+    occasion_id: Id | None = None
+    project_id: Id | None = None
     summary: str | None = None
     objective: str | None = None
     follows_up: str | None = None
     source: str | None = None
-    pillars: list[int] | None = Field(None, description="Pillar ids (see `pillars[].id`)")
+    pillars: list[Id] | None = Field(None, description="Pillar ids (see `pillars[].id`)")
     topics: list[str] | None = None
-    deliverables: list[int] | None = None
+    deliverables: list[Id] | None = None
     partners: list[PartnerIn] | None = None
     participation: list[CountIn] | None = None
     outcomes: list[OutcomeIn] | None = None
@@ -144,17 +144,17 @@ class ActivityIn(ActivityPatch):
     title: str
     kind: str
     starts_on: date
-    pillars: list[int]
+    pillars: list[Id]
 
 
 class ActivityFilterIn(Schema):
     pillar: str | None = Field(None, description="Pillar slug, e.g. capacity-building")
     country: str | None = None
-    organisation: int | None = None
+    organisation: Id | None = None
     kind: str | None = None
     status: str | None = None
-    year: int | None = None
-    occasion: int | None = None
+    year: Year | None = None
+    occasion: Id | None = None
     group: str | None = Field(None, description="Activities whose participation includes this group")
     q: str | None = Field(None, description="Title contains")
     after: str | None = Field(None, description="The `next` cursor of the previous page")
@@ -261,7 +261,7 @@ def activity_list(request: HttpRequest, params: Query[ActivityFilterIn]):
 
 
 @router.get("/activities/{activity_id}", response={200: ActivityOut, **ERRORS}, summary="One activity")
-def activity_get(request: HttpRequest, activity_id: int):
+def activity_get(request: HttpRequest, activity_id: Id):
     activity = access.get_for_user(request.user, _detail_qs(), activity_id)
     return _full(request.user, activity)
 
@@ -278,7 +278,7 @@ def activity_create(request: HttpRequest, payload: ActivityIn):
 
 @router.patch("/activities/{activity_id}", response={200: ActivityOut, **ERRORS}, auth=SIGNED_IN,
               summary="Change an activity")
-def activity_update(request: HttpRequest, activity_id: int, payload: ActivityPatch):
+def activity_update(request: HttpRequest, activity_id: Id, payload: ActivityPatch):
     """Send only what changes. A list you send (partners, participation, outcomes…) replaces the old one."""
     user = request.auth
     activity = access.get_for_user(user, Activity, activity_id, write=True)
@@ -319,7 +319,7 @@ class OccasionPatch(Schema):
     country: str | None = None
     venue: str | None = None
     theme: str | None = None
-    organiser_id: int | None = None
+    organiser_id: Id | None = None
     website: str | None = None
     is_published: bool | None = None
 
@@ -350,7 +350,7 @@ def occasion_list(request: HttpRequest, after: str | None = None, limit: int = Q
 
 
 @router.get("/occasions/{occasion_id}", response={200: OccasionOut, **ERRORS}, summary="One occasion")
-def occasion_get(request: HttpRequest, occasion_id: int):
+def occasion_get(request: HttpRequest, occasion_id: Id):
     return _occasion(access.get_for_user(request.user, Occasion, occasion_id))
 
 
@@ -363,7 +363,7 @@ def occasion_create(request: HttpRequest, payload: OccasionIn):
 
 @router.patch("/occasions/{occasion_id}", response={200: OccasionOut, **ERRORS}, auth=SIGNED_IN,
               summary="Change an occasion")
-def occasion_update(request: HttpRequest, occasion_id: int, payload: OccasionPatch):
+def occasion_update(request: HttpRequest, occasion_id: Id, payload: OccasionPatch):
     occasion = access.get_for_user(request.auth, Occasion, occasion_id)
     access.require_secretariat(request.auth)
     return _occasion(services.occasion_update(actor=request.auth, occasion=occasion,
@@ -396,13 +396,13 @@ class ProjectPatch(Schema):
     name: str | None = None
     description: str | None = None
     stage: str | None = None
-    partners: list[int] | None = Field(None, description="Organisation ids")
+    partners: list[Id] | None = Field(None, description="Organisation ids")
     countries: list[str] | None = None
     region: str | None = None
     starts_on: date | None = None
     ends_on: date | None = None
-    follows_id: int | None = None
-    pillars: list[int] | None = None
+    follows_id: Id | None = None
+    pillars: list[Id] | None = None
     is_published: bool | None = None
 
 
@@ -443,7 +443,7 @@ def project_list(request: HttpRequest, stage: str | None = None, after: str | No
 
 
 @router.get("/projects/{project_id}", response={200: ProjectOut, **ERRORS}, summary="One project")
-def project_get(request: HttpRequest, project_id: int):
+def project_get(request: HttpRequest, project_id: Id):
     return _project(access.get_for_user(request.user, Project, project_id))
 
 
@@ -455,7 +455,7 @@ def project_create(request: HttpRequest, payload: ProjectIn):
 
 @router.patch("/projects/{project_id}", response={200: ProjectOut, **ERRORS}, auth=SIGNED_IN,
               summary="Change a project")
-def project_update(request: HttpRequest, project_id: int, payload: ProjectPatch):
+def project_update(request: HttpRequest, project_id: Id, payload: ProjectPatch):
     project = access.get_for_user(request.auth, Project, project_id, write=True)
     return _project(services.project_update(actor=request.auth, project=project,
                                             **_project_args(request.auth, payload)))

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from tutela.core import access
-from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN
+from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN, DbInt, Id
 from tutela.core.pagination import keyset_page
 
 from . import selectors, services
@@ -25,7 +25,7 @@ def _limit(limit: int) -> int:
 # --- Schemas ---------------------------------------------------------------------------------
 
 
-class DocumentOut(Schema):
+class GuidelineDocumentOut(Schema):
     id: int
     title: str
     audience: str
@@ -34,8 +34,8 @@ class DocumentOut(Schema):
     is_illustrative: bool
 
 
-class DocumentPage(Schema):
-    items: list[DocumentOut]
+class GuidelineDocumentPage(Schema):
+    items: list[GuidelineDocumentOut]
     next: str | None
 
 
@@ -57,7 +57,7 @@ class VersionIn(Schema):
     markdown: str = Field(description="# headings become sections; a trailing {#key} keeps a paragraph's identity")
 
 
-class ParagraphOut(Schema):
+class GuidelineParagraphOut(Schema):
     id: int
     key: str = Field(description="Stable identity across versions")
     kind: str
@@ -68,7 +68,7 @@ class ParagraphOut(Schema):
 
 
 class ParagraphPage(Schema):
-    items: list[ParagraphOut]
+    items: list[GuidelineParagraphOut]
     next: str | None
 
 
@@ -104,7 +104,7 @@ class ConsultationPage(Schema):
 
 
 class CommentIn(Schema):
-    paragraph_id: int | None = Field(None, description="A paragraph or section of the version under consultation; none for the whole document")
+    paragraph_id: Id | None = Field(None, description="A paragraph or section of the version under consultation; none for the whole document")
     quote: str = Field("", description="A passage of the paragraph, copied exactly")
     comment_type: str = "general"
     text: str
@@ -117,7 +117,7 @@ class CommentIn(Schema):
     consent_to_list: bool = False
     wants_outcome: bool = False
     submission_key: str = Field("", description="Repeat it to retry safely: the comment is stored once")
-    answers: dict[int, str] = Field(default_factory=dict, description="Question id → answer")
+    answers: dict[Id, str] = Field(default_factory=dict, description="Question id → answer")
 
 
 class ReceiptOut(Schema):
@@ -149,11 +149,11 @@ class CommentPage(Schema):
 
 
 class DispositionIn(Schema):
-    comment_ids: list[int] = Field(default_factory=list)
-    group_id: int | None = None
+    comment_ids: list[Id] = Field(default_factory=list)
+    group_id: Id | None = None
     decision: str
     rationale: str
-    resulting_paragraph_ids: list[int] = Field(default_factory=list)
+    resulting_paragraph_ids: list[Id] = Field(default_factory=list)
 
 
 class DispositionOut(Schema):
@@ -170,7 +170,7 @@ class DispositionPage(Schema):
     next: str | None
 
 
-class ReportOut(Schema):
+class ConsultationReportOut(Schema):
     published: bool
     published_at: datetime | None
     summary: str
@@ -208,27 +208,27 @@ def _report_visible(user: Any, c: Consultation) -> bool:
 # --- Documents and versions ------------------------------------------------------------------
 
 
-@router.get("/documents", response={200: DocumentPage, **ERRORS}, auth=PUBLIC, summary="Guideline documents")
-def document_list(request: HttpRequest, after: str | None = None, limit: int = 50):
+@router.get("/documents", response={200: GuidelineDocumentPage, **ERRORS}, auth=PUBLIC, summary="Guideline documents")
+def document_list(request: HttpRequest, after: str | None = None, limit: DbInt = 50):
     page = keyset_page(selectors.documents_for(request.user), ordering=["-id"], cursor=after, size=_limit(limit))
     return {"items": page.items, "next": page.next_cursor}
 
 
-@router.get("/documents/{pk}", response={200: DocumentOut, **ERRORS}, auth=PUBLIC, summary="One guideline document")
-def document_get(request: HttpRequest, pk: int):
+@router.get("/documents/{pk}", response={200: GuidelineDocumentOut, **ERRORS}, auth=PUBLIC, summary="One guideline document")
+def document_get(request: HttpRequest, pk: Id):
     return access.get_for_user(request.user, GuidelineDocument, pk)
 
 
 @router.get("/documents/{pk}/versions", response={200: list[VersionOut], **ERRORS}, auth=PUBLIC,
             summary="A document's versions")
-def version_list(request: HttpRequest, pk: int):
+def version_list(request: HttpRequest, pk: Id):
     document = access.get_for_user(request.user, GuidelineDocument, pk)
     return list(access.readable(request.user, document.versions.all()).order_by("number"))
 
 
 @router.post("/documents/{pk}/versions", response={201: VersionOut, **ERRORS}, auth=SIGNED_IN,
              summary="Import a new version from Markdown (paragraph identity kept)")
-def version_create(request: HttpRequest, pk: int, payload: VersionIn):
+def version_create(request: HttpRequest, pk: Id, payload: VersionIn):
     document = access.get_for_user(request.user, GuidelineDocument, pk, write=True)
     version = services.version_import(actor=request.user, document=document, label=payload.label,
                                       stage=payload.stage, source=payload.markdown)
@@ -236,13 +236,13 @@ def version_create(request: HttpRequest, pk: int, payload: VersionIn):
 
 
 @router.get("/versions/{pk}", response={200: VersionOut, **ERRORS}, auth=PUBLIC, summary="One version")
-def version_get(request: HttpRequest, pk: int):
+def version_get(request: HttpRequest, pk: Id):
     return access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), pk)
 
 
 @router.get("/versions/{pk}/paragraphs", response={200: ParagraphPage, **ERRORS}, auth=PUBLIC,
             summary="A version's sections and paragraphs, in order")
-def paragraph_list(request: HttpRequest, pk: int, after: str | None = None, limit: int = 200):
+def paragraph_list(request: HttpRequest, pk: Id, after: str | None = None, limit: DbInt = 200):
     version = access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), pk)
     page = keyset_page(version.paragraphs.select_related("anchor"), ordering=["position"], cursor=after,
                        size=_limit(limit))
@@ -251,7 +251,7 @@ def paragraph_list(request: HttpRequest, pk: int, after: str | None = None, limi
 
 @router.get("/versions/{pk}/diff/{other}", response={200: list[DiffRowOut], **ERRORS}, auth=PUBLIC,
             summary="Paragraph- and word-level diff, with the comments behind each change")
-def version_diff(request: HttpRequest, pk: int, other: int):
+def version_diff(request: HttpRequest, pk: Id, other: Id):
     old = access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), pk)
     new = access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), other)
     if old.document_id != new.document_id:
@@ -269,21 +269,21 @@ def version_diff(request: HttpRequest, pk: int, other: int):
 
 
 @router.get("", response={200: ConsultationPage, **ERRORS}, auth=PUBLIC, summary="Consultations")
-def consultation_list(request: HttpRequest, after: str | None = None, limit: int = 50):
+def consultation_list(request: HttpRequest, after: str | None = None, limit: DbInt = 50):
     qs = selectors.consultations_for(request.user).prefetch_related("in_person_sessions")
     page = keyset_page(qs, ordering=["-opens_at", "-id"], cursor=after, size=_limit(limit))
     return {"items": [_consultation_out(c) for c in page.items], "next": page.next_cursor}
 
 
 @router.get("/{pk}", response={200: ConsultationOut, **ERRORS}, auth=PUBLIC, summary="One consultation")
-def consultation_get(request: HttpRequest, pk: int):
+def consultation_get(request: HttpRequest, pk: Id):
     return _consultation_out(access.get_for_user(request.user, Consultation.objects.select_related("report"), pk))
 
 
 @router.get("/{pk}/comments", response={200: CommentPage, **ERRORS}, auth=PUBLIC,
             summary="Published comments (optionally on one paragraph)")
-def comment_list(request: HttpRequest, pk: int, paragraph_id: int | None = None, after: str | None = None,
-                 limit: int = 50):
+def comment_list(request: HttpRequest, pk: Id, paragraph_id: Id | None = None, after: str | None = None,
+                 limit: DbInt = 50):
     consultation = access.get_for_user(request.user, Consultation, pk)
     qs = consultation.comments.public().select_related("respondent").annotate(group_id=F("group_member__group_id"))
     if paragraph_id is not None:
@@ -294,7 +294,7 @@ def comment_list(request: HttpRequest, pk: int, paragraph_id: int | None = None,
 
 @router.post("/{pk}/comments", response={201: ReceiptOut, **ERRORS}, auth=SIGNED_IN,
              summary="Submit a comment; answers with its receipt number once stored")
-def comment_create(request: HttpRequest, pk: int, payload: CommentIn):
+def comment_create(request: HttpRequest, pk: Id, payload: CommentIn):
     consultation = access.get_for_user(request.user, Consultation, pk)
     data = payload.dict()
     details = {k: data.pop(k) for k in ["stakeholder_type", "industry_sector", "organisation_name", "country",
@@ -306,7 +306,7 @@ def comment_create(request: HttpRequest, pk: int, payload: CommentIn):
 
 @router.get("/{pk}/dispositions", response={200: DispositionPage, **ERRORS}, auth=PUBLIC,
             summary="Decisions on comments (public once the report is published)")
-def disposition_list(request: HttpRequest, pk: int, after: str | None = None, limit: int = 50):
+def disposition_list(request: HttpRequest, pk: Id, after: str | None = None, limit: DbInt = 50):
     consultation = access.get_for_user(request.user, Consultation.objects.select_related("report"), pk)
     if not _report_visible(request.user, consultation):
         raise Http404
@@ -320,7 +320,7 @@ def disposition_list(request: HttpRequest, pk: int, after: str | None = None, li
 
 @router.post("/{pk}/dispositions", response={201: DispositionOut, **ERRORS}, auth=SIGNED_IN,
              summary="Decide one comment, several, or a near-duplicate group")
-def disposition_create(request: HttpRequest, pk: int, payload: DispositionIn):
+def disposition_create(request: HttpRequest, pk: Id, payload: DispositionIn):
     consultation = access.get_for_user(request.user, Consultation, pk, write=True)
     ids = list(payload.comment_ids)
     if payload.group_id is not None:
@@ -336,9 +336,9 @@ def disposition_create(request: HttpRequest, pk: int, payload: DispositionIn):
                         "resulting_paragraph_ids": list(d.resulting_paragraphs.values_list("pk", flat=True))})
 
 
-@router.get("/{pk}/report", response={200: ReportOut, **ERRORS}, auth=PUBLIC,
+@router.get("/{pk}/report", response={200: ConsultationReportOut, **ERRORS}, auth=PUBLIC,
             summary="The published report with its synopsis (staff also see the live synopsis before)")
-def report_get(request: HttpRequest, pk: int):
+def report_get(request: HttpRequest, pk: Id):
     consultation = access.get_for_user(request.user, Consultation.objects.select_related("report"), pk)
     if not _report_visible(request.user, consultation):
         raise Http404

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from tutela.core.markdown import safe_markdown_text
+from tutela.core.text import spreadsheet_cell, strip_control_characters
 
 from .models import GuidelineVersion
 
@@ -21,9 +22,8 @@ RESOLUTION_COLUMNS = [
 
 
 def _cell(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet: keep it as text.
-    value = str(value or "")
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    # Never a formula, never a control character (XLSX cannot hold them): the one rule for cells.
+    return spreadsheet_cell(str(value or ""))
 
 
 def version_markdown(version: GuidelineVersion) -> str:
@@ -97,7 +97,7 @@ def resolution_xlsx(rows: list[dict], title: str) -> bytes:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
-    book.properties.title = title[:200]
+    book.properties.title = strip_control_characters(title)[:200]
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -167,7 +167,7 @@ def answers_xlsx(questions: list, rows: list[dict], title: str) -> bytes:
         for choice in q.choices:
             choices.append([f"Q{q.number}", _cell(choice), counts.get(choice, 0)])
     choices.column_dimensions["B"].width = 30
-    book.properties.title = title[:200]
+    book.properties.title = strip_control_characters(title)[:200]
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -6,12 +6,12 @@ public); writes call the same services, so a chair's script gets the same checks
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from tutela.core import access
-from tutela.core.api import ERRORS, SIGNED_IN
+from tutela.core.api import ERRORS, SIGNED_IN, DbInt, Id
 from tutela.core.pagination import keyset_page
 
 from . import selectors, services
@@ -95,16 +95,16 @@ class BodyIn(Schema):
     mandate: str = ""
     number_style: str = Body.NumberStyle.SEQUENCE
     number_prefix: str | None = Field(None, description="Defaults to '<short name> DOC'")
-    number_padding: int = 3
-    document_start: int = 1
-    meetings_before_registry: int = 0
+    number_padding: DbInt = 3
+    document_start: DbInt = 1
+    meetings_before_registry: DbInt = 0
 
 
 class ExtensionIn(Schema):
     new_end: date
     decided_on: date
     reason: str
-    meeting: int | None = Field(None, description="Ordinal of the meeting where it was decided")
+    meeting: Id | None = Field(None, description="Ordinal of the meeting where it was decided")
     decided_by: str | None = Field(None, description="Slug of the deciding body")
 
 
@@ -186,7 +186,7 @@ class MeetingIn(Schema):
 
 class AgendaIn(Schema):
     title: str
-    document_ids: list[int] = []
+    document_ids: list[Id] = []
 
 
 class DecisionIn(Schema):
@@ -250,13 +250,13 @@ class LiaisonIn(Schema):
     from_body: str = Field(description="Sending body's slug")
     subject: str
     recipients: list[RecipientIn]
-    from_meeting: int | None = None
-    reply_to: int | None = None
+    from_meeting: Id | None = None
+    reply_to: Id | None = None
     reference: str = ""
     body_text: str = ""
     contact_email: str = ""
     approval: str = ""
-    attachment_ids: list[int] = []
+    attachment_ids: list[Id] = []
     send: bool = False
 
 
@@ -367,7 +367,7 @@ def _body(request: HttpRequest, slug: str) -> Body:
     return selectors.body_for(request.user, slug)
 
 
-def _meeting(request: HttpRequest, slug: str, ordinal: int) -> Meeting:
+def _meeting(request: HttpRequest, slug: str, ordinal: Id) -> Meeting:
     return selectors.meeting_for(request.user, _body(request, slug), ordinal)
 
 
@@ -380,6 +380,15 @@ def _meeting_by_ordinal(body: Body, ordinal: int | None) -> Meeting | None:
 
         raise ValidationError({"meeting": f"{body} has no meeting number {ordinal}."})
     return meeting
+
+
+def _documents(request: HttpRequest, ids: list[int], field: str) -> list:
+    """The documents ``ids`` names, in order; an id that is unknown (or unreadable) is a 422 naming ``field``."""
+    found = {d.pk: d for d in selectors.readable_documents(request.auth).filter(pk__in=ids)}
+    unknown = [str(pk) for pk in ids if pk not in found]
+    if unknown:
+        raise ValidationError({field: f"No document with id {', '.join(unknown)}."})
+    return [found[pk] for pk in dict.fromkeys(ids)]
 
 
 def _body_by_slug(slug: str | None, field: str) -> Body | None:
@@ -396,7 +405,7 @@ def _body_by_slug(slug: str | None, field: str) -> Body | None:
 # --- Bodies -----------------------------------------------------------------------------------
 
 @router.get("/bodies", response={200: BodyPage, **ERRORS}, summary="List bodies")
-def body_list(request: HttpRequest, after: str | None = None, limit: int = 50):
+def body_list(request: HttpRequest, after: str | None = None, limit: DbInt = 50):
     qs = access.readable(request.user, Body.objects.select_related("parent"))
     page = keyset_page(qs, ordering=["short_name", "id"], cursor=after, size=_limit(limit))
     return {"items": [_body_item(b) for b in page.items], "next": page.next_cursor}
@@ -448,7 +457,7 @@ def lifetime_extend(request: HttpRequest, slug: str, payload: ExtensionIn):
 # --- Meetings ---------------------------------------------------------------------------------
 
 @router.get("/bodies/{slug}/meetings", response={200: MeetingPage, **ERRORS}, summary="A body's meetings, newest first")
-def meeting_list(request: HttpRequest, slug: str, after: str | None = None, limit: int = 50):
+def meeting_list(request: HttpRequest, slug: str, after: str | None = None, limit: DbInt = 50):
     b = _body(request, slug)
     page = keyset_page(selectors.meetings_of(b), ordering=["-ordinal", "-id"], cursor=after, size=_limit(limit))
     return {"items": [_meeting_item(m) for m in page.items], "next": page.next_cursor}
@@ -456,7 +465,7 @@ def meeting_list(request: HttpRequest, slug: str, after: str | None = None, limi
 
 @router.get("/bodies/{slug}/meetings/{ordinal}", response={200: MeetingOut, **ERRORS},
             summary="A meeting: agenda, documents, attendance, decisions, actions")
-def meeting_detail(request: HttpRequest, slug: str, ordinal: int):
+def meeting_detail(request: HttpRequest, slug: str, ordinal: Id):
     m = _meeting(request, slug, ordinal)
     parts = selectors.meeting_page(m, request.user)
     visible = parts["visible_agenda_documents"]
@@ -484,16 +493,16 @@ def meeting_create(request: HttpRequest, slug: str, payload: MeetingIn):
 
 @router.post("/bodies/{slug}/meetings/{ordinal}/agenda", response={201: AgendaOut, **ERRORS}, auth=SIGNED_IN,
              summary="Add an agenda item")
-def agenda_add(request: HttpRequest, slug: str, ordinal: int, payload: AgendaIn):
+def agenda_add(request: HttpRequest, slug: str, ordinal: Id, payload: AgendaIn):
     m = _meeting(request, slug, ordinal)
-    docs = list(selectors.readable_documents(request.auth).filter(pk__in=payload.document_ids))
+    docs = _documents(request, payload.document_ids, "document_ids")
     item = services.agenda_item_add(actor=request.auth, meeting=m, title=payload.title, documents=docs)
     return Status(201, {"number": item.number, "title": item.title, "documents": [d.label for d in docs]})
 
 
 @router.post("/bodies/{slug}/meetings/{ordinal}/decisions", response={201: DecisionOut, **ERRORS}, auth=SIGNED_IN,
              summary="Record a numbered decision or agreement")
-def decision_add(request: HttpRequest, slug: str, ordinal: int, payload: DecisionIn):
+def decision_add(request: HttpRequest, slug: str, ordinal: Id, payload: DecisionIn):
     m = _meeting(request, slug, ordinal)
     d = services.decision_add(actor=request.auth, meeting=m, text=payload.text, kind=payload.kind)
     return Status(201, {"number": d.number, "kind": d.kind, "text": d.text})
@@ -501,7 +510,7 @@ def decision_add(request: HttpRequest, slug: str, ordinal: int, payload: Decisio
 
 @router.post("/bodies/{slug}/meetings/{ordinal}/actions", response={201: ActionOut, **ERRORS}, auth=SIGNED_IN,
              summary="Record an action item")
-def action_add(request: HttpRequest, slug: str, ordinal: int, payload: ActionIn):
+def action_add(request: HttpRequest, slug: str, ordinal: Id, payload: ActionIn):
     m = _meeting(request, slug, ordinal)
     a = services.action_item_add(actor=request.auth, meeting=m, text=payload.text, owner_label=payload.owner, due_on=payload.due_on)
     return Status(201, {"number": a.number, "text": a.text, "owner": a.owner, "due_on": a.due_on, "status": a.status})
@@ -509,7 +518,7 @@ def action_add(request: HttpRequest, slug: str, ordinal: int, payload: ActionIn)
 
 @router.post("/bodies/{slug}/meetings/{ordinal}/actions/{number}/close", response={200: ActionOut, **ERRORS},
              auth=SIGNED_IN, summary="Close an action item (done or dropped)")
-def action_close(request: HttpRequest, slug: str, ordinal: int, number: int, status: str = ActionItem.Status.DONE):
+def action_close(request: HttpRequest, slug: str, ordinal: Id, number: Id, status: str = ActionItem.Status.DONE):
     m = _meeting(request, slug, ordinal)
     a = m.action_items.filter(number=number).first()
     if a is None:
@@ -521,9 +530,9 @@ def action_close(request: HttpRequest, slug: str, ordinal: int, number: int, sta
 @router.post("/bodies/{slug}/meetings/{ordinal}/materials", response={201: DocumentOut, **ERRORS}, auth=SIGNED_IN,
              summary="Upload a document to a meeting (materials)")
 def meeting_materials(
-    request: HttpRequest, slug: str, ordinal: int, file: File[UploadedFile], title: Form[str], source: Form[str],
+    request: HttpRequest, slug: str, ordinal: Id, file: File[UploadedFile], title: Form[str], source: Form[str],
     kind: Form[str] = Document.Kind.CONTRIBUTION, access_level: Form[str] = Document.Access.PUBLIC,
-    agenda_item: Form[int | None] = None,
+    agenda_item: Form[Id | None] = None,
 ):
     """For chairs' scripts: registers the document (next number), stores the checked file, links it to an
     agenda item if given, and makes a report the meeting's minutes if it has none.
@@ -540,7 +549,7 @@ def meeting_materials(
 # --- The registry -----------------------------------------------------------------------------
 
 @router.get("/documents", response={200: DocumentPage, **ERRORS}, summary="Search the registry by number, title, source")
-def document_list(request: HttpRequest, q: str = "", body: str | None = None, after: str | None = None, limit: int = 50):
+def document_list(request: HttpRequest, q: str = "", body: str | None = None, after: str | None = None, limit: DbInt = 50):
     b = None
     if body:
         b = Body.objects.filter(slug=body).first()
@@ -552,7 +561,7 @@ def document_list(request: HttpRequest, q: str = "", body: str | None = None, af
 
 
 @router.get("/documents/{document_id}", response={200: DocumentOut, **ERRORS}, summary="A document with files and revisions")
-def document_detail(request: HttpRequest, document_id: int):
+def document_detail(request: HttpRequest, document_id: Id):
     return _document_out(request, selectors.document_for(request.user, document_id))
 
 
@@ -560,7 +569,7 @@ def document_detail(request: HttpRequest, document_id: int):
              summary="Register a document (the number is allocated; a hand-typed number must be free)")
 def document_register(
     request: HttpRequest, slug: str, title: Form[str], source: Form[str], kind: Form[str] = Document.Kind.CONTRIBUTION,
-    meeting: Form[int | None] = None, document_date: Form[date | None] = None,
+    meeting: Form[Id | None] = None, document_date: Form[date | None] = None,
     access_level: Form[str] = Document.Access.PUBLIC, number: Form[str] = "", file: File[UploadedFile | None] = None,
 ):
     b = _body(request, slug)
@@ -572,7 +581,7 @@ def document_register(
 
 @router.post("/documents/{document_id}/revisions", response={201: DocumentOut, **ERRORS}, auth=SIGNED_IN,
              summary="Issue the next revision (same number)")
-def document_revise(request: HttpRequest, document_id: int, note: Form[str], title: Form[str] = "",
+def document_revise(request: HttpRequest, document_id: Id, note: Form[str], title: Form[str] = "",
                     document_date: Form[date | None] = None, file: File[UploadedFile | None] = None):
     doc = selectors.document_for(request.auth, document_id)
     doc = services.document_revise(actor=request.auth, document=doc, note=note, title=title,
@@ -582,7 +591,7 @@ def document_revise(request: HttpRequest, document_id: int, note: Form[str], tit
 
 @router.post("/documents/{document_id}/withdraw", response={200: DocumentOut, **ERRORS}, auth=SIGNED_IN,
              summary="Withdraw a document (its number is never reused)")
-def document_withdraw(request: HttpRequest, document_id: int, payload: WithdrawIn):
+def document_withdraw(request: HttpRequest, document_id: Id, payload: WithdrawIn):
     doc = selectors.document_for(request.auth, document_id)
     doc = services.document_withdraw(actor=request.auth, document=doc, reason=payload.reason)
     return _document_out(request, doc)
@@ -592,7 +601,7 @@ def document_withdraw(request: HttpRequest, document_id: int, payload: WithdrawI
 
 @router.get("/liaisons", response={200: LiaisonPage, **ERRORS}, summary="Liaison statements")
 def liaison_list(request: HttpRequest, body: str | None = None, direction: str = Query("", pattern="^(|in|out)$"),
-                 after: str | None = None, limit: int = 50):
+                 after: str | None = None, limit: DbInt = 50):
     b = None
     if body:
         b = Body.objects.filter(slug=body).first()
@@ -604,7 +613,7 @@ def liaison_list(request: HttpRequest, body: str | None = None, direction: str =
 
 
 @router.get("/liaisons/{liaison_id}", response={200: LiaisonOut, **ERRORS}, summary="A liaison statement")
-def liaison_detail(request: HttpRequest, liaison_id: int):
+def liaison_detail(request: HttpRequest, liaison_id: Id):
     ls = selectors.liaison_for(request.user, liaison_id)
     attachments = selectors.readable_documents(request.user).filter(liaisons=ls).select_related("body", "meeting", "meeting__body")
     contact = str(ls.contact_person.public_label()) if ls.contact_person_id else ""
@@ -618,6 +627,8 @@ def liaison_detail(request: HttpRequest, liaison_id: int):
              summary="Create (and optionally send) a liaison statement")
 def liaison_create(request: HttpRequest, payload: LiaisonIn):
     from_body = _body_by_slug(payload.from_body, "from_body")
+    if from_body is None:
+        raise ValidationError({"from_body": "Give the address (slug) of the body that sends the liaison."})
     if not access.can_read(request.auth, from_body):
         raise Http404
     recipients = [{"body": _body_by_slug(r.body, "recipients"), "purpose": r.purpose, "deadline": r.deadline}
@@ -625,7 +636,7 @@ def liaison_create(request: HttpRequest, payload: LiaisonIn):
     reply_to = None
     if payload.reply_to:
         reply_to = selectors.liaison_for(request.auth, payload.reply_to)
-    attachments = list(selectors.readable_documents(request.auth).filter(pk__in=payload.attachment_ids))
+    attachments = _documents(request, payload.attachment_ids, "attachment_ids")
     ls = services.liaison_create(
         actor=request.auth, from_body=from_body, subject=payload.subject, recipients=recipients,
         from_meeting=_meeting_by_ordinal(from_body, payload.from_meeting), reply_to=reply_to, attachments=attachments,
@@ -636,7 +647,7 @@ def liaison_create(request: HttpRequest, payload: LiaisonIn):
 
 
 @router.post("/liaisons/{liaison_id}/send", response={200: LiaisonOut, **ERRORS}, auth=SIGNED_IN, summary="Send a draft")
-def liaison_send(request: HttpRequest, liaison_id: int):
+def liaison_send(request: HttpRequest, liaison_id: Id):
     ls = selectors.liaison_for(request.auth, liaison_id)
     services.liaison_send(actor=request.auth, liaison=ls)
     return liaison_detail(request, liaison_id)
@@ -672,15 +683,15 @@ def dashboard(request: HttpRequest, body: str | None = None):
 # --- Membership, chairs, terms of reference, attendance ----------------------------------------
 
 class MemberIn(Schema):
-    organisation_id: int | None = None
-    person_id: int | None = None
+    organisation_id: Id | None = None
+    person_id: Id | None = None
     role: str = "member"
     represents: str = ""
     since: date | None = None
 
 
 class ChairIn(Schema):
-    person_id: int
+    person_id: Id
     role: str = Field("chair", description="chair, co_chair or vice_chair")
     starts_on: date | None = None
     ends_on: date | None = None
@@ -688,18 +699,18 @@ class ChairIn(Schema):
 
 
 class TorIn(Schema):
-    document_id: int
+    document_id: Id
     approved_on: date
     approved_by: str | None = Field(None, description="Slug of the approving body")
     approved_by_label: str = Field("", description="Who approved it, when not a body here")
-    meeting: int | None = None
+    meeting: Id | None = None
     note: str = ""
 
 
 class AttendanceIn(Schema):
-    organisation_ids: list[int] = []
-    person_ids: list[int] = Field([], description="Only adults who consented to be named")
-    participant_count: int | None = None
+    organisation_ids: list[Id] = []
+    person_ids: list[Id] = Field([], description="Only adults who consented to be named")
+    participant_count: DbInt | None = None
 
 
 class MeetingPatch(Schema):
@@ -708,10 +719,10 @@ class MeetingPatch(Schema):
     city: str | None = None
     venue: str | None = None
     is_remote: bool | None = None
-    report_document_id: int | None = None
+    report_document_id: Id | None = None
 
 
-def _person(pk: int | None):
+def _person(pk: int | None, field: str = "person_id"):
     from tutela.initiatives.models import Person
 
     if pk is None:
@@ -720,7 +731,7 @@ def _person(pk: int | None):
     if person is None:
         from django.core.exceptions import ValidationError
 
-        raise ValidationError({"person_id": f"No person {pk}."})
+        raise ValidationError({field: f"No person {pk}."})
     return person
 
 
@@ -771,9 +782,9 @@ def tor_add(request: HttpRequest, slug: str, payload: TorIn):
 
 @router.post("/bodies/{slug}/meetings/{ordinal}/attendance", response={200: MeetingItem, **ERRORS}, auth=SIGNED_IN,
              summary="Record attendance: organisations, consenting named adults, a head count")
-def attendance_add(request: HttpRequest, slug: str, ordinal: int, payload: AttendanceIn):
+def attendance_add(request: HttpRequest, slug: str, ordinal: Id, payload: AttendanceIn):
     m = _meeting(request, slug, ordinal)
-    people = [_person(pk) for pk in payload.person_ids]
+    people = [_person(pk, "person_ids") for pk in payload.person_ids]
     m = services.attendance_record(actor=request.auth, meeting=m, organisations=_organisations(payload.organisation_ids),
                                    people=people, participant_count=payload.participant_count)
     return _meeting_item(m)
@@ -781,7 +792,7 @@ def attendance_add(request: HttpRequest, slug: str, ordinal: int, payload: Atten
 
 @router.patch("/bodies/{slug}/meetings/{ordinal}", response={200: MeetingItem, **ERRORS}, auth=SIGNED_IN,
               summary="Change a meeting's status, summary, place or minutes document")
-def meeting_patch(request: HttpRequest, slug: str, ordinal: int, payload: MeetingPatch):
+def meeting_patch(request: HttpRequest, slug: str, ordinal: Id, payload: MeetingPatch):
     m = _meeting(request, slug, ordinal)
     fields = payload.dict(exclude_unset=True)
     if "report_document_id" in fields:

@@ -1,18 +1,39 @@
 """API plumbing shared by every app: the error shape, auth, and keyset pagination schemas."""
 
-from typing import Any
+import functools
+import json
+from typing import Annotated, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
+from pydantic import Field
 
 from .pagination import InvalidCursor
+from .text import control_character_message, find_control_character
+
+# --- Integers an input may hold: what the database can compare and store ------------------------
+# An unbounded ``int`` let ?party=99999999999999999999 reach the database (SQLite: OverflowError;
+# PostgreSQL: out of range), a 500. Every integer the API reads is one of these; a test walks
+# the OpenAPI and fails on an integer parameter or body field without both bounds.
+BIGINT_MAX = 2**63 - 1
+INT_MAX = 2**31 - 1
+Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
+"""A record's id (bigint primary keys), or an ordinal/number that counts from 1."""
+DbInt = Annotated[int, Field(ge=-INT_MAX - 1, le=INT_MAX)]
+"""A count, an age, an order: anything stored in an integer column."""
+Count = Annotated[int, Field(ge=0, le=INT_MAX)]
+"""A number of people, an age: 0 or more, in an integer column."""
+Year = Annotated[int, Field(ge=1, le=9999)]
+"""A calendar year (Python's dates end at 9999)."""
 
 
 class ErrorDetail(Schema):
@@ -139,3 +160,78 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(RequestDataTooBig)
     def _too_big(request, exc):
         return api.create_response(request, error_body("too_large", "The request body is too large."), status=413)
+
+
+# --- Every operation: no control characters in, nothing saved when the answer is a 500 ----------
+
+_NOT_PARSED = object()
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _control_characters(value: Any, path: tuple = ()) -> dict[str, list[str]]:
+    """``{"field.0.sub": [message]}`` for each string in a parsed body that holds a control character."""
+    found: dict[str, list[str]] = {}
+    if isinstance(value, str):
+        char = find_control_character(value)
+        if char is not None:
+            found[".".join(map(str, path)) or "__all__"] = [control_character_message(char)]
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found.update(_control_characters(item, (*path, key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.update(_control_characters(item, (*path, index)))
+    return found
+
+
+class JsonParser(Parser):
+    """django-ninja's JSON parser, reusing the body ``guard`` has already parsed."""
+
+    def parse_body(self, request: HttpRequest):
+        parsed = getattr(request, "_tutela_json", _NOT_PARSED)
+        return super().parse_body(request) if parsed is _NOT_PARSED else parsed
+
+
+def _body_fields(request: HttpRequest) -> dict[str, list[str]]:
+    content_type = request.content_type or ""
+    if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        return _control_characters({key: request.POST.getlist(key) if len(request.POST.getlist(key)) > 1
+                                    else request.POST.get(key) for key in request.POST})
+    if not request.body:
+        return {}
+    try:
+        request._tutela_json = json.loads(request.body)
+    except ValueError:
+        return {}  # django-ninja answers that it cannot parse the body
+    return _control_characters(request._tutela_json)
+
+
+def guard(run):
+    """Wraps every API operation (``install_guard``).
+
+    - A body with a control character in any string is a 422 naming the field, before anything
+      else reads it (query strings and paths: ``core.middleware.ControlCharacterMiddleware``).
+    - A write (POST/PUT/PATCH/DELETE) runs in one transaction that also covers building and
+      validating the response: if anything fails after a service saved (a 500), the save is
+      rolled back, so a client that retries does not create a duplicate.
+    """
+
+    @functools.wraps(run)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        fields = _body_fields(request) if request.method in UNSAFE_METHODS else {}
+        if fields:
+            body = error_body("invalid", "; ".join(f"{k}: {v[0]}" for k, v in fields.items()), fields)
+            return HttpResponse(json.dumps(body), status=422, content_type="application/json; charset=utf-8")
+        if request.method not in UNSAFE_METHODS:
+            return run(request, *args, **kwargs)
+        with transaction.atomic():
+            response = run(request, *args, **kwargs)
+            if response.status_code >= 500:
+                transaction.set_rollback(True)
+            return response
+
+    return wrapper
+
+
+def install_guard(api) -> None:
+    api.add_decorator(guard, mode="view")

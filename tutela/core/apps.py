@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "Tutela core"
     nav = [(_("Audit trail"), "core:audit_log", "secretariat", 900)]
+
+    def ready(self) -> None:
+        from .forms import install_text_checks
+
+        install_text_checks()

@@ -2,6 +2,8 @@ import logging
 import time
 import uuid
 
+from .text import describe_character, find_control_character
+
 logger = logging.getLogger("tutela.request")
 
 
@@ -32,3 +34,31 @@ class RequestLogMiddleware:
                 },
             )
         return response
+
+
+class ControlCharacterMiddleware:
+    """Answers 400, with a message, when the address (path or query string) holds a control
+    character: NUL made PostgreSQL fail on every page with a search box, and no address
+    anyone types holds one. Bodies are checked by the forms and the API (``tutela.core.forms``,
+    ``tutela.core.api``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        char = find_control_character(request.path_info)
+        if char is None:
+            for key, values in request.GET.lists():
+                char = find_control_character(key) or next(
+                    (c for c in map(find_control_character, values) if c is not None), None)
+                if char is not None:
+                    break
+        if char is not None:
+            from django.utils.translation import gettext as _
+
+            from .views import error_response
+
+            message = _("The address contains the control character %(code)s, which is not allowed. "
+                        "Remove it and try again.") % {"code": describe_character(char)}
+            return error_response(request, 400, "bad_request", message, "400.html")
+        return self.get_response(request)

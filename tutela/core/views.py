@@ -123,10 +123,12 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str, template: str) -> HttpResponse:
+def error_response(request: HttpRequest, status: int, code: str, message: str, template: str) -> HttpResponse:
+    """An error as JSON under /api/ (the API's error shape) and as a friendly page elsewhere."""
     if _wants_json(request):
         return JsonResponse({"error": {"code": code, "message": message, "fields": {}}}, status=status)
     return render(request, template, {"message": message}, status=status)
+
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -134,20 +136,20 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
     if isinstance(exception, RequestDataTooBig) or isinstance(getattr(exception, "__cause__", None), RequestDataTooBig):
         limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
-        return _error(request, 413, "too_large", _("The request is too large (limit %(mb)s MB).") % {"mb": limit_mb}, "400.html")
+        return error_response(request, 413, "too_large", _("The request is too large (limit %(mb)s MB).") % {"mb": limit_mb}, "400.html")
     from .pagination import InvalidCursor
 
     if isinstance(exception, InvalidCursor):
-        return _error(request, 400, "bad_request", str(exception), "400.html")
-    return _error(request, 400, "bad_request", _("The request could not be understood."), "400.html")
+        return error_response(request, 400, "bad_request", str(exception), "400.html")
+    return error_response(request, 400, "bad_request", _("The request could not be understood."), "400.html")
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 403, "forbidden", _("You do not have permission to do this."), "403.html")
+    return error_response(request, 403, "forbidden", _("You do not have permission to do this."), "403.html")
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 404, "not_found", _("There is nothing at this address."), "404.html")
+    return error_response(request, 404, "not_found", _("There is nothing at this address."), "404.html")
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -164,4 +166,4 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         "(for example after signing in elsewhere or leaving the page open for a long time). "
         "Go back, reload the page and send it again."
     )
-    return _error(request, 403, "csrf_failed", message, "403_csrf.html")
+    return error_response(request, 403, "csrf_failed", message, "403_csrf.html")

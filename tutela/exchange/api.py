@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from tutela.core import access
-from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN
+from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN, Id
 
 from . import services
 from .exports import export_response
@@ -78,7 +78,7 @@ def import_start(request: HttpRequest, kind: Form[str], file: File[UploadedFile]
 
 
 @router.get("/imports/{job_id}", response={200: ImportJobOut, **ERRORS}, auth=SIGNED_IN, summary="An import's status and report")
-def import_status(request: HttpRequest, job_id: int):
+def import_status(request: HttpRequest, job_id: Id):
     return _out(access.get_for_user(request.auth, ImportJob, job_id))
 
 
@@ -87,7 +87,7 @@ class ApplyIn(Schema):
 
 
 @router.post("/imports/{job_id}/apply", response={202: ImportJobOut, **ERRORS}, auth=SIGNED_IN, summary="Import a checked file")
-def import_apply(request: HttpRequest, job_id: int, payload: ApplyIn):
+def import_apply(request: HttpRequest, job_id: Id, payload: ApplyIn):
     """All rows or nothing; with ``valid_only`` the bad rows are left out and the others imported."""
     job = access.get_for_user(request.auth, ImportJob, job_id, write=True)
     services.import_job_start(actor=request.auth, job=job, mode=_mode(False, payload.valid_only))

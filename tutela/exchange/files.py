@@ -14,11 +14,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from tutela.core.files import FileProblem, cell_text, check_table, count_rows, open_table
+from tutela.core.text import spreadsheet_cell
 
 __all__ = ["FileProblem", "cell_text", "check_upload", "count_rows", "csv_stream", "open_rows", "safe_cell", "xlsx_file"]
 
-# A cell starting with one of these is read as a formula (or DDE command) by spreadsheets.
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_ROWS = 1_048_575  # Excel's limit, minus the header row
 
 
@@ -27,10 +26,9 @@ def max_upload_bytes() -> int:
 
 
 def safe_cell(value: Any) -> Any:
-    """Neutralise CSV/XLSX injection: a text starting with = + - @ tab or CR gets a leading '."""
-    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
-        return "'" + value
-    return value
+    """Neutralise CSV/XLSX injection (a text starting with = + - @ tab or CR gets a leading ')
+    and drop control characters, which XLSX cannot hold: ``tutela.core.text.spreadsheet_cell``."""
+    return spreadsheet_cell(value)
 
 
 def check_upload(fileobj: IO[bytes], name: str, size: int) -> str:

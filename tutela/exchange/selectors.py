@@ -19,10 +19,12 @@ from .models import ImportJob
 
 
 def _int(value: str | None) -> int | None:
+    """An id from the query string; anything else (text, beyond a bigint) is ignored like other bad filters."""
     try:
-        return int(value) if value not in (None, "") else None
+        number = int(value) if value not in (None, "") else None
     except ValueError:
         return None
+    return number if number is None or 1 <= number <= 2**63 - 1 else None
 
 
 def activities_for_export(user: Any, params: Any) -> QuerySet[Activity]:

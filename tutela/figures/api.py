@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from tutela.core import access, disclosure
-from tutela.core.api import ERRORS, SIGNED_IN
+from tutela.core.api import ERRORS, SIGNED_IN, DbInt, Id, Year
 from tutela.core.pagination import keyset_page
 from tutela.partners.models import Organisation
 
@@ -82,12 +82,12 @@ class FigurePatch(Schema):
     period_end: date | None = None
     country: str | None = None
     group: str | None = None
-    min_age: int | None = None
-    max_age: int | None = None
+    min_age: DbInt | None = None
+    max_age: DbInt | None = None
     sex: str | None = None
     subject_type: str | None = None
-    subject_id: int | None = None
-    owner_organisation_id: int | None = None
+    subject_id: Id | None = None
+    owner_organisation_id: Id | None = None
     note: str | None = None
     is_illustrative: bool | None = None
     is_published: bool | None = None
@@ -106,9 +106,9 @@ class FigureFilterIn(Schema):
     kind: str | None = None
     measure: str | None = None
     country: str | None = None
-    year: int | None = Field(None, description="Year of `as_of`")
+    year: Year | None = Field(None, description="Year of `as_of`")
     subject_type: str | None = Field(None, description="e.g. activities.activity")
-    subject_id: int | None = None
+    subject_id: Id | None = None
     after: str | None = None
     limit: int = Field(25, ge=1, le=MAX_LIMIT)
 
@@ -175,7 +175,7 @@ def figure_list(request: HttpRequest, params: Query[FigureFilterIn]):
 
 
 @router.get("/figures/{figure_id}", response={200: FigureOut, **ERRORS}, summary="One figure")
-def figure_get(request: HttpRequest, figure_id: int):
+def figure_get(request: HttpRequest, figure_id: Id):
     figure = access.get_for_user(request.user, Figure.objects.select_related("indicator", "subject_type"), figure_id)
     disclosure.figures(request.user, [figure])
     return _figure(figure)
@@ -193,7 +193,7 @@ def figure_create(request: HttpRequest, payload: FigureIn):
 
 
 @router.patch("/figures/{figure_id}", response={200: FigureOut, **ERRORS}, auth=SIGNED_IN, summary="Change a figure")
-def figure_update(request: HttpRequest, figure_id: int, payload: FigurePatch):
+def figure_update(request: HttpRequest, figure_id: Id, payload: FigurePatch):
     figure = access.get_for_user(request.auth, Figure, figure_id, write=True)
     services.figure_update(actor=request.auth, figure=figure, **_args(request.auth, payload))
     return _figure(_reload(figure.pk))

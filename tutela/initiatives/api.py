@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from tutela.core import access
-from tutela.core.api import ERRORS, SIGNED_IN
+from tutela.core.api import ERRORS, SIGNED_IN, Id
 from tutela.partners.api import MAX_LIMIT, organisations_by_id, page_of
 
 from . import selectors, services
@@ -49,7 +49,7 @@ class InitiativePatch(Schema):
     launch_place: str | None = None
     mandate: str | None = None
     description: str | None = None
-    lead_organisation_id: int | None = None
+    lead_organisation_id: Id | None = None
 
 
 @router.get("/pillars", response={200: list[PillarOut], **ERRORS}, summary="The five GCA pillars, in order")
@@ -63,12 +63,12 @@ def initiative_list(request: HttpRequest):
 
 
 @router.get("/initiatives/{int:pk}", response={200: InitiativeOut, **ERRORS}, summary="One initiative")
-def initiative_detail(request: HttpRequest, pk: int):
+def initiative_detail(request: HttpRequest, pk: Id):
     return access.get_for_user(request.user, Initiative, pk)
 
 
 @router.patch("/initiatives/{int:pk}", response={200: InitiativeOut, **ERRORS}, auth=SIGNED_IN, summary="Change an initiative")
-def initiative_update(request: HttpRequest, pk: int, payload: InitiativePatch):
+def initiative_update(request: HttpRequest, pk: Id, payload: InitiativePatch):
     access.require_secretariat(request.auth)
     initiative = access.get_for_user(request.auth, Initiative, pk, write=True)
     data = payload.dict(exclude_unset=True)
@@ -110,7 +110,7 @@ class DeliverablePage(Schema):
 class DeliverableQuery(Schema):
     pillar: str = Field("", description="Pillar slug or number.")
     status: str = Field("", description="planned, in_progress, achieved or dropped.")
-    organisation: int | None = Field(None, description="Leading or contributing organisation id.")
+    organisation: Id | None = Field(None, description="Leading or contributing organisation id.")
     q: str = ""
     editable: bool = False
     after: str | None = None
@@ -118,25 +118,25 @@ class DeliverableQuery(Schema):
 
 
 class DeliverableIn(Schema):
-    initiative_id: int | None = Field(None, description="Defaults to the only initiative, if there is one.")
+    initiative_id: Id | None = Field(None, description="Defaults to the only initiative, if there is one.")
     title: str
     description: str = ""
-    pillars: list[int] = Field(description="Pillar numbers (1–5); at least one.")
+    pillars: list[Id] = Field(description="Pillar numbers (1–5); at least one.")
     status: str = Deliverable.Status.PLANNED
     target_date: date | None = None
-    lead_organisation_id: int | None = None
-    contributing_organisation_ids: list[int] = []
+    lead_organisation_id: Id | None = None
+    contributing_organisation_ids: list[Id] = []
     is_published: bool = True
 
 
 class DeliverablePatch(Schema):
     title: str | None = None
     description: str | None = None
-    pillars: list[int] | None = None
+    pillars: list[Id] | None = None
     status: str | None = None
     target_date: date | None = None
-    lead_organisation_id: int | None = None
-    contributing_organisation_ids: list[int] | None = None
+    lead_organisation_id: Id | None = None
+    contributing_organisation_ids: list[Id] | None = None
     is_published: bool | None = None
 
 
@@ -192,7 +192,7 @@ def deliverable_list(request: HttpRequest, query: Query[DeliverableQuery]):
 
 
 @router.get("/deliverables/{int:pk}", response={200: DeliverableOut, **ERRORS}, summary="One deliverable")
-def deliverable_detail(request: HttpRequest, pk: int):
+def deliverable_detail(request: HttpRequest, pk: Id):
     return _one_deliverable(request.user, pk)
 
 
@@ -208,7 +208,7 @@ def deliverable_create(request: HttpRequest, payload: DeliverableIn):
 
 
 @router.patch("/deliverables/{int:pk}", response={200: DeliverableOut, **ERRORS}, auth=SIGNED_IN, summary="Change a deliverable")
-def deliverable_update(request: HttpRequest, pk: int, payload: DeliverablePatch):
+def deliverable_update(request: HttpRequest, pk: Id, payload: DeliverablePatch):
     deliverable = access.get_for_user(request.auth, Deliverable, pk, write=True)
     data = _deliverable_fields(request, payload.dict(exclude_unset=True), current=deliverable)
     services.deliverable_update(actor=request.auth, deliverable=deliverable, **data)
@@ -244,7 +244,7 @@ class PersonPage(Schema):
 
 
 class PersonQuery(Schema):
-    organisation: int | None = None
+    organisation: Id | None = None
     q: str = ""
     role: str = Field("", description="Only people holding an appointment with this role.")
     editable: bool = False
@@ -257,7 +257,7 @@ class PersonIn(Schema):
     honorific: str = ""
     full_name: str
     position: str = ""
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
     country: str = ""
     is_public_figure: bool = False
     consent_to_be_named: bool = False
@@ -269,7 +269,7 @@ class PersonPatch(Schema):
     honorific: str | None = None
     full_name: str | None = None
     position: str | None = None
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
     country: str | None = None
     is_public_figure: bool | None = None
     consent_to_be_named: bool | None = None
@@ -300,7 +300,7 @@ def person_list(request: HttpRequest, query: Query[PersonQuery]):
 
 
 @router.get("/people/{int:pk}", response={200: PersonOut, **ERRORS}, summary="One person")
-def person_detail(request: HttpRequest, pk: int):
+def person_detail(request: HttpRequest, pk: Id):
     return access.get_for_user(request.user, Person, pk)
 
 
@@ -311,7 +311,7 @@ def person_create(request: HttpRequest, payload: PersonIn):
 
 
 @router.patch("/people/{int:pk}", response={200: PersonOut, **ERRORS}, auth=SIGNED_IN, summary="Change a person")
-def person_update(request: HttpRequest, pk: int, payload: PersonPatch):
+def person_update(request: HttpRequest, pk: Id, payload: PersonPatch):
     person = access.get_for_user(request.auth, Person, pk, write=True)
     data = _person_fields(request, payload.dict(exclude_unset=True), current=person)
     return services.person_update(actor=request.auth, person=person, **data)
@@ -351,19 +351,19 @@ class AppointmentPage(Schema):
 
 class AppointmentQuery(Schema):
     role: str = ""
-    person: int | None = None
+    person: Id | None = None
     subject_type: str = Field("", description="app_label.model or model name, e.g. initiative, organisation")
-    subject_id: int | None = None
+    subject_id: Id | None = None
     current: bool = Field(False, description="Only appointments running today.")
     after: str | None = None
     limit: int = Field(25, ge=1, le=MAX_LIMIT)
 
 
 class AppointmentIn(Schema):
-    person_id: int
+    person_id: Id
     role: str
     subject_type: str = Field(description="app_label.model or model name, e.g. initiative, organisation")
-    subject_id: int
+    subject_id: Id
     starts_on: date | None = None
     ends_on: date | None = None
     note: str = ""
@@ -389,7 +389,7 @@ def appointment_list(request: HttpRequest, query: Query[AppointmentQuery]):
 
 
 @router.get("/appointments/{int:pk}", response={200: AppointmentOut, **ERRORS}, summary="One appointment")
-def appointment_detail(request: HttpRequest, pk: int):
+def appointment_detail(request: HttpRequest, pk: Id):
     return access.get_for_user(request.user, _appointments(), pk)
 
 
@@ -412,7 +412,7 @@ def appointment_create(request: HttpRequest, payload: AppointmentIn):
 
 
 @router.patch("/appointments/{int:pk}", response={200: AppointmentOut, **ERRORS}, auth=SIGNED_IN, summary="Change an appointment")
-def appointment_update(request: HttpRequest, pk: int, payload: AppointmentPatch):
+def appointment_update(request: HttpRequest, pk: Id, payload: AppointmentPatch):
     appointment = access.get_for_user(request.auth, _appointments(), pk, write=True)
     services.appointment_update(actor=request.auth, appointment=appointment, **payload.dict(exclude_unset=True))
     return _appointments().get(pk=appointment.pk)

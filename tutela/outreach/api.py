@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from tutela.core import access
-from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN
+from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN, Count, DbInt, Id
 from tutela.core.pagination import keyset_page
 
 from . import reach, selectors, services
@@ -23,7 +23,7 @@ router = Router(tags=["outreach"])
 
 # --- Schemas --------------------------------------------------------------------------------
 
-class OrganisationRef(Schema):
+class ProgrammeOrganisationRef(Schema):
     id: int
     name: str
 
@@ -35,8 +35,8 @@ class ProgrammeOut(Schema):
     city: str
     starts_on: date
     ends_on: date
-    organisers: list[OrganisationRef]
-    funders: list[OrganisationRef]
+    organisers: list[ProgrammeOrganisationRef]
+    funders: list[ProgrammeOrganisationRef]
     activity_id: int | None
     follow_on_id: int | None
     is_illustrative: bool
@@ -142,23 +142,23 @@ class TraineeIn(Schema):
     full_name: str = Field("", description="only with consent_to_be_named; trainees are adults")
     consent_to_be_named: bool = False
     label: str = ""
-    institution_id: int | None = None
+    institution_id: Id | None = None
     status: str = Trainee.Status.ENROLLED
     completed_on: date | None = None
-    trained_by_id: int | None = None
+    trained_by_id: Id | None = None
 
 
 class SessionIn(Schema):
     """One audience and age band. Counts only: nothing here may identify a child."""
 
     held_on: date
-    count: int = Field(ge=0, description="how many attended: a whole number, never a name or date of birth")
+    count: Count = Field(description="how many attended: a whole number, never a name or date of birth")
     audience: str = "children"
-    min_age: int | None = Field(None, ge=0)
-    max_age: int | None = Field(None, ge=0, description="at most 17 for children")
-    institution_id: int | None = None
-    ambassador_id: int | None = None
-    campaign_id: int | None = None
+    min_age: Count | None = None
+    max_age: Count | None = Field(None, description="at most 17 for children")
+    institution_id: Id | None = None
+    ambassador_id: Id | None = None
+    campaign_id: Id | None = None
 
 
 class SessionOut(Schema):
@@ -276,31 +276,31 @@ def _optional(user: Any, model: type, pk: int | None, programme: TrainingProgram
 # --- Programmes -----------------------------------------------------------------------------
 
 @router.get("/programmes", response={200: ProgrammePage, **ERRORS}, auth=PUBLIC, summary="Training programmes")
-def programme_list(request: HttpRequest, after: str | None = None, limit: int = 50):
+def programme_list(request: HttpRequest, after: str | None = None, limit: DbInt = 50):
     page = keyset_page(selectors.programmes_for(request.user), ordering=["-starts_on", "-id"], cursor=after, size=_limit(limit))
     return {"items": [_programme_out(p) for p in page.items], "next": page.next_cursor}
 
 
 @router.get("/programmes/{pk}", response={200: ProgrammeOut, **ERRORS}, auth=PUBLIC, summary="One training programme")
-def programme_get(request: HttpRequest, pk: int):
+def programme_get(request: HttpRequest, pk: Id):
     return _programme_out(access.get_for_user(request.user, TrainingProgramme, pk))
 
 
 @router.get("/programmes/{pk}/reach", response={200: ReachOut, **ERRORS}, auth=PUBLIC,
             summary="A programme's reach: counted, estimated (cascade model) and combined, each with its method")
-def programme_reach(request: HttpRequest, pk: int):
+def programme_reach(request: HttpRequest, pk: Id):
     programme = access.get_for_user(request.user, TrainingProgramme, pk)
     return selectors.stored_reach(request.user, programme=programme)
 
 
 @router.get("/programmes/{pk}/cascade", response={200: CascadeOut, **ERRORS}, auth=PUBLIC,
             summary="Who trained whom: the tree, its depth and people per generation")
-def programme_cascade(request: HttpRequest, pk: int):
+def programme_cascade(request: HttpRequest, pk: Id):
     return selectors.cascade(access.get_for_user(request.user, TrainingProgramme, pk))
 
 
 @router.get("/programmes/{pk}/trainees", response={200: TraineePage, **ERRORS}, auth=PUBLIC, summary="A programme's trainees")
-def trainee_list(request: HttpRequest, pk: int, after: str | None = None, limit: int = 50):
+def trainee_list(request: HttpRequest, pk: Id, after: str | None = None, limit: DbInt = 50):
     programme = access.get_for_user(request.user, TrainingProgramme, pk)
     page = keyset_page(programme.trainees.all(), ordering=["generation", "label", "pk"], cursor=after, size=_limit(limit))
     return {"items": [{**{f: getattr(t, f) for f in TraineeOut.model_fields if f != "display_name"},
@@ -308,7 +308,7 @@ def trainee_list(request: HttpRequest, pk: int, after: str | None = None, limit:
 
 
 @router.post("/cohorts/{pk}/trainees", response={201: TraineeOut, **ERRORS}, auth=SIGNED_IN, summary="Register a trainee")
-def trainee_create(request: HttpRequest, pk: int, payload: TraineeIn):
+def trainee_create(request: HttpRequest, pk: Id, payload: TraineeIn):
     cohort = access.get_for_user(request.user, Cohort.objects.select_related("programme"), pk, write=True)
     data = payload.dict()
     institution = _optional(request.user, Institution, data.pop("institution_id"))
@@ -320,7 +320,7 @@ def trainee_create(request: HttpRequest, pk: int, payload: TraineeIn):
 
 @router.post("/programmes/{pk}/sessions", response={201: SessionOut, **ERRORS}, auth=SIGNED_IN,
              summary="Record a session an ambassador delivered (counts by age band only)")
-def session_create(request: HttpRequest, pk: int, payload: SessionIn):
+def session_create(request: HttpRequest, pk: Id, payload: SessionIn):
     programme = access.get_for_user(request.user, TrainingProgramme, pk, write=True)
     data = payload.dict()
     institution = _optional(request.user, Institution, data.pop("institution_id"))
@@ -333,7 +333,7 @@ def session_create(request: HttpRequest, pk: int, payload: SessionIn):
 
 @router.put("/programmes/{pk}/parameters/{key}", response={200: ParameterOut, **ERRORS}, auth=SIGNED_IN,
             summary="Set a cascade-model parameter (low, central, high, source)")
-def programme_parameter_set(request: HttpRequest, pk: int, key: str, payload: ParameterIn):
+def programme_parameter_set(request: HttpRequest, pk: Id, key: str, payload: ParameterIn):
     programme = access.get_for_user(request.user, TrainingProgramme, pk, write=True)
     param = services.parameter_set(actor=request.auth, programme=programme, key=key, **payload.dict())
     return reach.parameter_row(param)
@@ -341,7 +341,7 @@ def programme_parameter_set(request: HttpRequest, pk: int, key: str, payload: Pa
 
 @router.put("/campaigns/{pk}/parameters/{key}", response={200: ParameterOut, **ERRORS}, auth=SIGNED_IN,
             summary="Set a placement-model parameter (low, central, high, source)")
-def campaign_parameter_set(request: HttpRequest, pk: int, key: str, payload: ParameterIn):
+def campaign_parameter_set(request: HttpRequest, pk: Id, key: str, payload: ParameterIn):
     campaign = access.get_for_user(request.user, Campaign, pk, write=True)
     param = services.parameter_set(actor=request.auth, campaign=campaign, key=key, **payload.dict())
     return reach.parameter_row(param)
@@ -349,7 +349,7 @@ def campaign_parameter_set(request: HttpRequest, pk: int, key: str, payload: Par
 
 @router.get("/programmes/{pk}/parameters", response={200: list[ParameterOut], **ERRORS}, auth=PUBLIC,
             summary="The cascade model's stored parameters")
-def programme_parameters(request: HttpRequest, pk: int):
+def programme_parameters(request: HttpRequest, pk: Id):
     programme = access.get_for_user(request.user, TrainingProgramme, pk)
     return [reach.parameter_row(p) for p in ReachParameter.objects.filter(programme=programme)]
 
@@ -357,19 +357,19 @@ def programme_parameters(request: HttpRequest, pk: int):
 # --- Campaigns ------------------------------------------------------------------------------
 
 @router.get("/campaigns", response={200: CampaignPage, **ERRORS}, auth=PUBLIC, summary="Campaigns")
-def campaign_list(request: HttpRequest, after: str | None = None, limit: int = 50):
+def campaign_list(request: HttpRequest, after: str | None = None, limit: DbInt = 50):
     page = keyset_page(selectors.campaigns_for(request.user), ordering=["-starts_on", "-id"], cursor=after, size=_limit(limit))
     return {"items": [_campaign_out(c) for c in page.items], "next": page.next_cursor}
 
 
 @router.get("/campaigns/{pk}", response={200: CampaignOut, **ERRORS}, auth=PUBLIC, summary="One campaign")
-def campaign_get(request: HttpRequest, pk: int):
+def campaign_get(request: HttpRequest, pk: Id):
     return _campaign_out(access.get_for_user(request.user, Campaign, pk))
 
 
 @router.get("/campaigns/{pk}/reach", response={200: ReachOut, **ERRORS}, auth=PUBLIC,
             summary="A campaign's reach: counted sessions, placement estimate and combined")
-def campaign_reach(request: HttpRequest, pk: int):
+def campaign_reach(request: HttpRequest, pk: Id):
     return selectors.stored_reach(request.user, campaign=access.get_for_user(request.user, Campaign, pk))
 
 
@@ -403,7 +403,7 @@ def certificate_verify(request: HttpRequest, code: str):
 
 @router.post("/trainees/{pk}/certificates", response={201: CertificateOut, **ERRORS}, auth=SIGNED_IN,
              summary="Issue (or, after re-training, re-issue) a certificate")
-def certificate_create(request: HttpRequest, pk: int):
+def certificate_create(request: HttpRequest, pk: Id):
     trainee = access.get_for_user(request.user, Trainee.objects.select_related("programme"), pk, write=True)
     certificate = services.certificate_issue(actor=request.auth, trainee=trainee)
     return Status(201, {"code": certificate.code, "completed_on": certificate.completed_on,

@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from tutela.core import access
-from tutela.core.api import ERRORS, SIGNED_IN
+from tutela.core.api import ERRORS, SIGNED_IN, DbInt, Id
 from tutela.core.pagination import keyset_page
 
 from . import selectors, services
@@ -73,7 +73,7 @@ class OrganisationIn(Schema):
     acronym: str = ""
     kind: str = Organisation.Kind.OTHER
     country: str = Field("", description="ISO 3166-1 alpha-2; empty for an international organisation.")
-    parent_id: int | None = None
+    parent_id: Id | None = None
     website: str = ""
     is_itu_member_state: bool = False
     is_itu_sector_member: bool = False
@@ -85,7 +85,7 @@ class OrganisationPatch(Schema):
     acronym: str | None = None
     kind: str | None = None
     country: str | None = None
-    parent_id: int | None = None
+    parent_id: Id | None = None
     website: str | None = None
     is_itu_member_state: bool | None = None
     is_itu_sector_member: bool | None = None
@@ -96,14 +96,14 @@ class OrganisationQuery(Schema):
     kind: str = ""
     country: str = Field("", description="ISO code, or INTL for international organisations.")
     q: str = Field("", description="Name (case- and accent-insensitive) or acronym contains.")
-    parent: int | None = None
+    parent: Id | None = None
     editable: bool = Field(False, description="Only organisations the caller may edit.")
     after: str | None = Field(None, description="The `next` cursor of the previous page.")
     limit: int = Field(25, ge=1, le=MAX_LIMIT)
 
 
 class MergeIn(Schema):
-    duplicate_id: int
+    duplicate_id: Id
 
 
 def _organisation_fields(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
@@ -127,7 +127,7 @@ def organisation_list(request: HttpRequest, query: Query[OrganisationQuery]):
 
 
 @router.get("/organisations/{int:pk}", response={200: OrganisationOut, **ERRORS}, summary="One organisation")
-def organisation_detail(request: HttpRequest, pk: int):
+def organisation_detail(request: HttpRequest, pk: Id):
     return access.get_for_user(request.user, Organisation, pk)
 
 
@@ -140,7 +140,7 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn):
 
 
 @router.patch("/organisations/{int:pk}", response={200: OrganisationOut, **ERRORS}, auth=SIGNED_IN, summary="Change an organisation")
-def organisation_update(request: HttpRequest, pk: int, payload: OrganisationPatch):
+def organisation_update(request: HttpRequest, pk: Id, payload: OrganisationPatch):
     """Secretariat, or the organisation's own focal point. Only the secretariat may (un)publish."""
     organisation = access.get_for_user(request.auth, Organisation, pk, write=True)
     data = _organisation_fields(request, payload.dict(exclude_unset=True))
@@ -149,7 +149,7 @@ def organisation_update(request: HttpRequest, pk: int, payload: OrganisationPatc
 
 @router.post("/organisations/{int:pk}/merge", response={200: OrganisationOut, **ERRORS}, auth=SIGNED_IN,
              summary="Merge a duplicate into this organisation")
-def organisation_merge(request: HttpRequest, pk: int, payload: MergeIn):
+def organisation_merge(request: HttpRequest, pk: Id, payload: MergeIn):
     """Secretariat only. Everything pointing at the duplicate moves here; the duplicate is deleted."""
     access.require_secretariat(request.auth)
     keep = access.get_for_user(request.auth, Organisation, pk, write=True)
@@ -216,28 +216,28 @@ class AgreementPage(Schema):
 
 class CommitmentIn(Schema):
     text: str
-    responsible_ids: list[int] = []
+    responsible_ids: list[Id] = []
     cadence: str = Commitment.Cadence.ONCE
     follow_up_status: str = Commitment.FollowUp.NOT_STARTED
     last_done_on: date | None = None
     next_due_on: date | None = None
-    order: int = 0
+    order: DbInt = 0
 
 
 class CommitmentPatch(Schema):
     text: str | None = None
-    responsible_ids: list[int] | None = None
+    responsible_ids: list[Id] | None = None
     cadence: str | None = None
     follow_up_status: str | None = None
     last_done_on: date | None = None
     next_due_on: date | None = None
-    order: int | None = None
+    order: DbInt | None = None
 
 
 class AgreementIn(Schema):
     kind: str = Agreement.Kind.MOU
     title: str
-    party_ids: list[int] = Field(description="At least two organisations; a focal point's own must be one of them.")
+    party_ids: list[Id] = Field(description="At least two organisations; a focal point's own must be one of them.")
     signed_on: date | None = None
     signed_at: str = ""
     in_force_from: date | None = None
@@ -253,7 +253,7 @@ class AgreementIn(Schema):
 class AgreementPatch(Schema):
     kind: str | None = None
     title: str | None = None
-    party_ids: list[int] | None = None
+    party_ids: list[Id] | None = None
     signed_on: date | None = None
     signed_at: str | None = None
     in_force_from: date | None = None
@@ -267,9 +267,9 @@ class AgreementPatch(Schema):
 
 class AgreementQuery(Schema):
     kind: str = ""
-    party: int | None = Field(None, description="Organisation id: agreements it is party to.")
+    party: Id | None = Field(None, description="Organisation id: agreements it is party to.")
     status: str = Field("", description="in_force, expiring, expired or upcoming.")
-    within: int = Field(selectors.EXPIRING_DAYS, description="Days ahead for status=expiring.")
+    within: DbInt = Field(selectors.EXPIRING_DAYS, description="Days ahead for status=expiring.")
     q: str = ""
     editable: bool = False
     after: str | None = None
@@ -295,7 +295,7 @@ def agreement_list(request: HttpRequest, query: Query[AgreementQuery]):
 
 
 @router.get("/agreements/{int:pk}", response={200: AgreementOut, **ERRORS}, summary="One agreement, with its commitments")
-def agreement_detail(request: HttpRequest, pk: int):
+def agreement_detail(request: HttpRequest, pk: Id):
     return access.get_for_user(request.user, _agreements(), pk)
 
 
@@ -316,7 +316,7 @@ def agreement_create(request: HttpRequest, payload: AgreementIn):
 
 
 @router.patch("/agreements/{int:pk}", response={200: AgreementOut, **ERRORS}, auth=SIGNED_IN, summary="Change an agreement")
-def agreement_update(request: HttpRequest, pk: int, payload: AgreementPatch):
+def agreement_update(request: HttpRequest, pk: Id, payload: AgreementPatch):
     agreement = access.get_for_user(request.auth, Agreement, pk, write=True)
     data = payload.dict(exclude_unset=True)
     if "is_published" in data and not access.is_secretariat(request.auth):
@@ -331,7 +331,7 @@ def agreement_update(request: HttpRequest, pk: int, payload: AgreementPatch):
 
 @router.post("/agreements/{int:pk}/commitments", response={201: CommitmentOut, **ERRORS}, auth=SIGNED_IN,
              summary="Add a commitment to an agreement")
-def commitment_create(request: HttpRequest, pk: int, payload: CommitmentIn):
+def commitment_create(request: HttpRequest, pk: Id, payload: CommitmentIn):
     agreement = access.get_for_user(request.auth, Agreement, pk, write=True)
     data = payload.dict()
     responsible = organisations_by_id(request.auth, data.pop("responsible_ids"), "responsible_ids")
@@ -339,7 +339,7 @@ def commitment_create(request: HttpRequest, pk: int, payload: CommitmentIn):
 
 
 @router.patch("/commitments/{int:pk}", response={200: CommitmentOut, **ERRORS}, auth=SIGNED_IN, summary="Change a commitment")
-def commitment_update(request: HttpRequest, pk: int, payload: CommitmentPatch):
+def commitment_update(request: HttpRequest, pk: Id, payload: CommitmentPatch):
     commitment = access.get_for_user(request.auth, Commitment.objects.select_related("agreement"), pk, write=True)
     data = payload.dict(exclude_unset=True)
     responsible = organisations_by_id(request.auth, data.pop("responsible_ids", None), "responsible_ids")

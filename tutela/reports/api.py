@@ -8,7 +8,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from tutela.core import access
-from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN
+from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN, Id
 from tutela.initiatives.models import Initiative
 
 from . import rendering, services
@@ -19,7 +19,7 @@ router = Router(tags=["reports"])
 
 class ReportIn(Schema):
     title: str
-    initiative_id: int
+    initiative_id: Id
     period_start: date
     period_end: date
     presented_to: str = ""
@@ -108,7 +108,7 @@ def create_report(request: HttpRequest, payload: ReportIn):
 
 @router.post("/{report_id}/draft", response={200: DraftSummaryOut, **ERRORS}, auth=SIGNED_IN,
              summary="Draft or redraft the paragraphs from the records")
-def draft_report(request: HttpRequest, report_id: int):
+def draft_report(request: HttpRequest, report_id: Id):
     report = access.get_for_user(request.auth, Report, report_id)
     if not access.is_secretariat(request.auth):
         raise PermissionDenied
@@ -117,21 +117,21 @@ def draft_report(request: HttpRequest, report_id: int):
 
 @router.get("/{report_id}", response={200: ReportDetailOut, **ERRORS}, auth=PUBLIC,
             summary="A report with its paragraphs, sentences and sources")
-def get_report(request: HttpRequest, report_id: int):
+def get_report(request: HttpRequest, report_id: Id):
     report = access.get_for_user(request.user, Report, report_id)
     doc = rendering.document(report)
     return {**_out(report), "paragraphs": doc["paragraphs"]}
 
 
 @router.post("/{report_id}/sign-off", response={200: ReportOut, **ERRORS}, auth=SIGNED_IN, summary="Sign off (freeze)")
-def finalise_report(request: HttpRequest, report_id: int):
+def finalise_report(request: HttpRequest, report_id: Id):
     report = access.get_for_user(request.auth, Report, report_id)
     return _out(services.report_finalise(actor=request.auth, report=report))
 
 
 @router.get("/{report_id}/export.{fmt}", auth=PUBLIC, response={200: None, **ERRORS},
             summary="Export as md, html, pdf or docx")
-def export_report(request: HttpRequest, report_id: int, fmt: str):
+def export_report(request: HttpRequest, report_id: Id, fmt: str):
     report = access.get_for_user(request.user, Report, report_id)
     doc = rendering.document(report, links=fmt in ("md", "docx"))  # the HTML and PDF documents cite no sources
     if fmt == "md":
