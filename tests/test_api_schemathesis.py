@@ -17,8 +17,8 @@ import traceback
 import pytest
 import schemathesis
 from django.core.management import call_command
-from django.core.signals import got_request_exception
-from django.db import transaction
+from django.core.signals import got_request_exception, request_finished, request_started
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import checks as base_checks
@@ -73,6 +73,10 @@ def _fuzz(headers: dict) -> tuple[int, list[str]]:
 
         return run
 
+    # The requests run inside the test's transaction: like Django's test client, keep the end of a
+    # request from closing the connection (it would on PostgreSQL, autocommit being off).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     got_request_exception.connect(on_error)
     try:
         for result in schema.get_all_operations():
@@ -83,6 +87,8 @@ def _fuzz(headers: dict) -> tuple[int, list[str]]:
                     pass
     finally:
         got_request_exception.disconnect(on_error)
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return cases, failures
 
 
