@@ -35,6 +35,10 @@ def _fuzz(headers: dict) -> tuple[int, list[str]]:
     """Runs every operation; returns (cases run, failures described)."""
     from config.wsgi import application
 
+    # The requests run inside the test's transaction: like Django's test client, keep the end of a
+    # request from closing the connection (it would on PostgreSQL, autocommit being off).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
     failures: list[str] = []
     server_errors: list[str] = []
@@ -73,10 +77,6 @@ def _fuzz(headers: dict) -> tuple[int, list[str]]:
 
         return run
 
-    # The requests run inside the test's transaction: like Django's test client, keep the end of a
-    # request from closing the connection (it would on PostgreSQL, autocommit being off).
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
     got_request_exception.connect(on_error)
     try:
         for result in schema.get_all_operations():
