@@ -11,17 +11,14 @@ Queries are a fixed handful per report, whatever the number of records (see ``_l
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import re
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Prefetch, Q
@@ -88,8 +85,7 @@ class Draft:
     def say(self, text: str, *records: Any) -> None:
         text = prose.sentence(text)
         if text:
-            self.sentences.append({"text": text, "sources": [r.ref() if isinstance(r, _Row) else ref(r)
-                                                             for r in records if r is not None]})
+            self.sentences.append({"text": text, "sources": [ref(r) for r in records if r is not None]})
 
     def bullet(self, text: str, *records: Any) -> None:
         text = prose.sentence(text)
@@ -116,27 +112,20 @@ def _encode(sentences: list, bullets: list) -> tuple[str, str, str]:
 
 
 def ref(obj: Any) -> dict:
-    if isinstance(obj, _Row):
-        return obj.ref()
+    """The source reference of a record: a row's own (made once), or a model instance's."""
+    if isinstance(obj, (ActivityRow, FigureRow)):
+        return obj.source
     return {"model": obj._meta.label_lower, "id": obj.pk, "label": str(obj)[:200]}
 
 
-# --- Loading: a fixed number of queries, plain rows ------------------------------------------
+# --- Loading: a fixed number of queries, plain values ----------------------------------------
 #
-# A report may cover thousands of activities. Building a model instance (and its related
-# managers) for every activity, partner role, topic link, outcome and figure cost seconds, so the
-# numerous records are read as plain rows (``values_list``) into the small classes below, which
-# offer the few attributes drafting reads. The few records shared by many activities
-# (organisations, topics, pillars, occasions, people, indicators) are model instances, loaded
-# once each. Related rows are selected by a subquery on the period, not by a list of ids.
-
-
-class _Rel(list):
-    """A plain list that answers ``.all()`` like the related manager it stands in for."""
-
-    def all(self) -> _Rel:
-        return self
-
+# A report may cover thousands of activities. The numerous records (activities, their partner
+# roles, topic and pillar links, outcomes, participation, figures) are read with ``values_list``
+# into the plain dataclasses below; they hold lists, not related managers, and drafting reads
+# them as such. The few records shared by many activities (organisations, topics, pillars,
+# occasions, people, indicators) are model instances, loaded once each. Related rows are selected
+# by a subquery on the period, not by a list of ids. The same queries run on every database.
 
 _CHOICES: dict[tuple, dict[str, str]] = {}
 
@@ -149,110 +138,101 @@ def _display(model: type[Model], field: str, value: str) -> str:
     return _CHOICES[key].get(value, value)
 
 
-class _Row:
-    """A record read as a plain row. Its source reference is made once and shared by every
-    sentence citing it (an activity is cited by most sentences of its paragraph)."""
-
-    model_label = ""
-    __slots__ = ("_ref",)
-
-    def ref(self) -> dict:
-        try:
-            return self._ref
-        except AttributeError:
-            self._ref = {"model": self.model_label, "id": self.pk, "label": self.label()[:200]}
-            return self._ref
-
-    def label(self) -> str:
-        return str(self)
+@dataclass(slots=True)
+class OutcomeRow:
+    kind: str
+    text: str
+    points: list[str]
+    made_by_id: int | None
+    addressed_to: str
+    made_by: Person | None = None
 
 
-class _Activity(_Row):
-    """An activity as drafting reads it."""
+@dataclass(slots=True)
+class PersonRole:
+    """A person who took part in an activity, and as what."""
 
-    model_label = Activity._meta.label_lower
-    __slots__ = ("pk", "title", "kind", "starts_on", "ends_on", "date_is_approximate", "city", "country", "venue",
-                 "online", "occasion_id", "occasion", "parent_id", "summary", "objective", "follows_up",
-                 "partner_roles", "by_role", "pillars", "topics", "deliverables", "outcomes", "participation",
-                 "people")
+    person: Person
+    role: str
+
+
+@dataclass(slots=True, eq=False)
+class ActivityRow:
+    """An activity as drafting reads it: its own fields, then what is loaded beside it."""
+
+    pk: int
+    title: str
+    kind: str
+    starts_on: date
+    ends_on: date
+    date_is_approximate: bool
+    city: str
+    country: str
+    venue: str
+    online: bool
+    occasion_id: int | None
+    parent_id: int | None
+    summary: str
+    objective: str
+    follows_up: str
+    occasion: Occasion | None = None
+    partner_roles: list[tuple[str, Organisation]] = field(default_factory=list)  # in recorded order
+    by_role: dict[str, list[Organisation]] = field(default_factory=dict)  # each organisation once per role
+    pillars: list[Pillar] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+    deliverable_ids: list[int] = field(default_factory=list)
+    outcomes: list[OutcomeRow] = field(default_factory=list)
+    participation: list[str] = field(default_factory=list)  # each group's description, or the group's name
+    people: list[PersonRole] = field(default_factory=list)
+    # Made once and shared by every sentence citing the activity (most sentences of its paragraph).
+    source: dict = field(init=False, repr=False)
+
     FIELDS = ("pk", "title", "kind", "starts_on", "ends_on", "date_is_approximate", "city", "country", "venue",
               "online", "occasion_id", "parent_id", "summary", "objective", "follows_up")
 
-    def __init__(self, row: tuple, occasions: dict[int, Any]):
-        (self.pk, self.title, self.kind, self.starts_on, self.ends_on, self.date_is_approximate, self.city,
-         self.country, self.venue, self.online, self.occasion_id, self.parent_id, self.summary, self.objective,
-         self.follows_up) = row
-        self.occasion = occasions.get(self.occasion_id)
-        # partner roles in recorded order, and the organisations of each role (each once)
-        self.partner_roles: list[tuple[str, Organisation]] = []
-        self.by_role: dict[str, list[Organisation]] = {}
-        self.pillars, self.topics = _Rel(), _Rel()
-        self.deliverables, self.outcomes, self.participation, self.people = _Rel(), _Rel(), _Rel(), _Rel()
-
-    def __str__(self) -> str:
-        return self.title
+    def __post_init__(self) -> None:
+        self.source = {"model": _ACTIVITY, "id": self.pk, "label": self.title[:200]}
 
 
-class _Outcome:
-    __slots__ = ("kind", "text", "points", "made_by_id", "made_by", "addressed_to")
-
-    def __init__(self, kind, text, points, made_by_id, addressed_to, people):
-        self.kind, self.text, self.points, self.addressed_to = kind, text, points, addressed_to
-        self.made_by_id, self.made_by = made_by_id, people.get(made_by_id)
-
-
-class _Participation:
-    __slots__ = ("group", "description")
-
-    def __init__(self, group: str, description: str):
-        self.group, self.description = group, description
-
-    def get_group_display(self) -> str:
-        return _display(Participation, "group", self.group)
-
-
-class _ActivityPerson:
-    __slots__ = ("person_id", "person", "role")
-
-    def __init__(self, person: Person, role: str):
-        self.person_id, self.person, self.role = person.pk, person, role
-
-
-class _Deliverable:
-    __slots__ = ("pk",)
-
-    def __init__(self, pk: int):
-        self.pk = pk
-
-
-class _Figure(_Row):
+@dataclass(slots=True, eq=False)
+class FigureRow:
     """A figure as drafting reads and cites it."""
 
-    model_label = Figure._meta.label_lower
-    __slots__ = ("pk", "subject_id", "indicator_id", "value", "kind", "measure", "source", "low", "high",
-                 "assumptions", "period_end", "as_of", "indicator")
+    pk: int
+    subject_id: int
+    indicator_id: int
+    value: Any
+    kind: str
+    measure: str
+    source_note: str
+    low: Any
+    high: Any
+    assumptions: str
+    period_end: date | None
+    as_of: date | None
+    indicator: Indicator
+    source: dict = field(init=False, repr=False)
+
     FIELDS = ("pk", "subject_id", "indicator_id", "value", "kind", "measure", "source", "low", "high", "assumptions",
               "period_end", "as_of")
 
-    def __init__(self, row: tuple, indicators: dict[int, Any]):
-        (self.pk, self.subject_id, self.indicator_id, self.value, self.kind, self.measure, self.source, self.low,
-         self.high, self.assumptions, self.period_end, self.as_of) = row
-        self.indicator = indicators[self.indicator_id]
+    def __post_init__(self) -> None:
+        label = (f"{prose.number(self.value)} {self.indicator.name.lower()} "
+                 f"({_display(Figure, 'kind', self.kind).lower()}, {_display(Figure, 'measure', self.measure).lower()})")
+        self.source = {"model": _FIGURE, "id": self.pk, "label": label[:200]}
 
-    def label(self) -> str:
-        return (f"{prose.number(self.value)} {self.indicator.name.lower()} "
-                f"({_display(Figure, 'kind', self.kind).lower()}, {_display(Figure, 'measure', self.measure).lower()})")
+
+_ACTIVITY, _FIGURE = Activity._meta.label_lower, Figure._meta.label_lower
 
 
 @dataclass
 class Records:
-    activities: list[Any]
-    parts: dict[int, list[Any]]
-    figures: dict[int, list[Any]]
+    activities: list[ActivityRow]
+    parts: dict[int, list[ActivityRow]]
+    figures: dict[int, list[FigureRow]]
     projects: dict[int, list[Project]]
     agreements: list[Agreement]
     roles: dict[int, list[Appointment]]
-    meetings: dict[int, Any]
 
 
 def _load(report: Report) -> Records:
@@ -265,9 +245,11 @@ def _load(report: Report) -> Records:
     ids_in_period = period.order_by().values("pk")  # a subquery: no list of ids travels
     occasions = {o.pk: o for o in Occasion.objects.select_related("organiser").filter(
         pk__in=period.exclude(occasion=None).order_by().values("occasion_id"))}
-    rows = [_Activity(row, occasions)
-            for row in period.order_by("starts_on", "pk").values_list(*_Activity.FIELDS)]
+    rows = [ActivityRow(*row) for row in period.order_by("starts_on", "pk").values_list(*ActivityRow.FIELDS)]
     by_id = {a.pk: a for a in rows}
+    for a in rows:
+        if a.occasion_id:
+            a.occasion = occasions[a.occasion_id]
 
     orgs = {o.pk: o for o in Organisation.objects.filter(
         pk__in=ActivityPartner.objects.filter(activity__in=ids_in_period).order_by().values("organisation_id"))}
@@ -275,10 +257,8 @@ def _load(report: Report) -> Records:
                                       .order_by("pk").values_list("activity_id", "role", "organisation_id")):
         a, org = by_id[activity_id], orgs[org_id]
         a.partner_roles.append((role, org))
-        same = a.by_role.get(role)
-        if same is None:
-            a.by_role[role] = [org]
-        elif all(o.pk != org_id for o in same):
+        same = a.by_role.setdefault(role, [])
+        if all(o.pk != org_id for o in same):
             same.append(org)
     pillars = {p.pk: p for p in Pillar.objects.all()}
     through = Activity.pillars.through
@@ -296,22 +276,24 @@ def _load(report: Report) -> Records:
             a.pillars.sort(key=lambda p: p.number)
     for activity_id, deliverable_id in (Activity.deliverables.through.objects.filter(activity__in=ids_in_period)
                                         .values_list("activity_id", "deliverable_id")):
-        by_id[activity_id].deliverables.append(_Deliverable(deliverable_id))
+        by_id[activity_id].deliverable_ids.append(deliverable_id)
     people = {p.pk: p for p in Person.objects.filter(
         Q(pk__in=ActivityPerson.objects.filter(activity__in=ids_in_period).values("person_id"))
         | Q(pk__in=Outcome.objects.filter(activity__in=ids_in_period, made_by__isnull=False).values("made_by_id")))}
     for activity_id, person_id, role in (ActivityPerson.objects.filter(activity__in=ids_in_period)
                                          .order_by("activity", "pk").values_list("activity_id", "person_id", "role")):
-        by_id[activity_id].people.append(_ActivityPerson(people[person_id], role))
+        by_id[activity_id].people.append(PersonRole(people[person_id], role))
     for activity_id, *row in (Outcome.objects.filter(activity__in=ids_in_period).order_by("order", "pk")
                               .values_list("activity_id", "kind", "text", "points", "made_by_id", "addressed_to")):
-        by_id[activity_id].outcomes.append(_Outcome(*row, people))
+        outcome = OutcomeRow(*row)
+        outcome.made_by = people.get(outcome.made_by_id)
+        by_id[activity_id].outcomes.append(outcome)
     for activity_id, group, description in (Participation.objects.filter(activity__in=ids_in_period)
                                             .order_by("activity", "group", "min_age", "pk")
                                             .values_list("activity_id", "group", "description")):
-        by_id[activity_id].participation.append(_Participation(group, description))
+        by_id[activity_id].participation.append(description or _display(Participation, "group", group))
 
-    parts: dict[int, list[Any]] = defaultdict(list)
+    parts: dict[int, list[ActivityRow]] = defaultdict(list)
     top = []
     for a in rows:
         if a.parent_id and a.parent_id in by_id:
@@ -322,15 +304,15 @@ def _load(report: Report) -> Records:
     figure_rows = (Figure.objects.filter(subject_type=ct, subject_id__in=ids_in_period, is_illustrative=False)
                    .order_by("indicator__name", "measure", "pk"))
     indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=figure_rows.order_by().values("indicator_id"))}
-    figures: dict[int, list[Any]] = defaultdict(list)
+    figures: dict[int, list[FigureRow]] = defaultdict(list)
     # A report is public output: figures about children that disclosure control withholds are not cited.
     about_children = list(figure_rows.filter(Q(group=StakeholderGroup.CHILDREN) | Q(indicator__unit__istartswith="child"))
                           .select_related("indicator"))
     disclosure.figures(AnonymousUser(), about_children)
     withheld = {f.pk for f in about_children if f.withheld}
-    for row in figure_rows.values_list(*_Figure.FIELDS):
-        f = _Figure(row, indicators)
-        if f.pk not in withheld:
+    for row in figure_rows.values_list(*FigureRow.FIELDS):
+        if row[0] not in withheld:
+            f = FigureRow(*row, indicator=indicators[row[2]])
             figures[f.subject_id].append(f)
     projects: dict[int, list[Project]] = defaultdict(list)
     for p in Project.objects.filter(follows__in=ids_in_period).prefetch_related("partners").order_by("pk"):
@@ -349,19 +331,7 @@ def _load(report: Report) -> Records:
     roles: dict[int, list[Appointment]] = defaultdict(list)
     for ap in Appointment.objects.filter(person__in=list(people)).order_by("starts_on", "pk"):
         roles[ap.person_id].append(ap)
-    meetings = _coordination_meetings(ids_in_period)
-    return Records(top, parts, figures, projects, agreements, roles, meetings)
-
-
-def _coordination_meetings(activity_ids: Any) -> dict[int, Any]:
-    """Coordination meetings recorded for these activities, when the coordination app has them."""
-    try:
-        Meeting = apps.get_model("coordination", "Meeting")
-    except LookupError:
-        return {}
-    if not any(f.name == "activity" for f in Meeting._meta.get_fields()):
-        return {}
-    return {m.activity_id: m for m in Meeting.objects.filter(activity_id__in=activity_ids).select_related("body")}
+    return Records(top, parts, figures, projects, agreements, roles)
 
 
 # --- Naming -------------------------------------------------------------------------------------
@@ -407,7 +377,7 @@ def _person(person: Person, roles: list[Appointment], lead: str) -> str:
 
 # --- Activities -------------------------------------------------------------------------------
 
-def _orgs(a: Activity, *roles: str) -> list[Organisation]:
+def _orgs(a: ActivityRow, *roles: str) -> list[Organisation]:
     """The organisations in these roles, each once, in the order they were recorded."""
     if len(roles) == 1:
         return list(a.by_role.get(roles[0], ()))
@@ -419,7 +389,7 @@ def _orgs(a: Activity, *roles: str) -> list[Organisation]:
     return out
 
 
-def _what(a: Activity, parts: int = 0) -> str:
+def _what(a: ActivityRow, parts: int = 0) -> str:
     noun = KIND_NOUN.get(a.kind, "activity")
     word = next((w for w in KIND_WORD.get(a.kind, ()) if w in a.title.lower()), None)
     title = a.title
@@ -443,7 +413,7 @@ def _plural_of(word: str) -> re.Pattern:
     return _PLURALS[word]
 
 
-def _where(a: Activity) -> str:
+def _where(a: ActivityRow) -> str:
     country = prose.country_name(a.country)
     if country and country in a.title and not a.city:
         return ""  # "… workshop for Oman in Oman" says it twice
@@ -470,7 +440,7 @@ def _subject(indicator_name: str) -> tuple[str, str]:
 _TARGET, _COUNTED, _ESTIMATED = Figure.Measure.TARGET.value, FigureKind.COUNTED.value, FigureKind.ESTIMATED.value
 
 
-def _figures(draft: Draft, a: Activity, figures: list[Figure]) -> None:
+def _figures(draft: Draft, a: ActivityRow, figures: list[FigureRow]) -> None:
     if not figures:
         return
     noun = KIND_NOUN.get(a.kind, "activity")
@@ -486,13 +456,13 @@ def _figures(draft: Draft, a: Activity, figures: list[Figure]) -> None:
             text = f"{prose.number(f.value)} {f.indicator.name.lower()} (counted)"
             target = targets.pop(f.indicator_id, None)
             if target is not None:
-                text += f", against a target of {prose.number(target.value)} (source: {target.source})"
+                text += f", against a target of {prose.number(target.value)} (source: {target.source_note})"
                 recs.append(target)
             items.append(text)
             recs.append(f)
         draft.say(f"Reported for the {noun}: {'; '.join(items)}", *recs)
     for target in targets.values():
-        draft.say(f"The target was {prose.number(target.value)} {target.indicator.name.lower()} ({target.source})", target)
+        draft.say(f"The target was {prose.number(target.value)} {target.indicator.name.lower()} ({target.source_note})", target)
     for f in estimates:
         subject, verb = _subject(f.indicator.name)
         by = prose.month(f.period_end or f.as_of)
@@ -506,8 +476,8 @@ def _figures(draft: Draft, a: Activity, figures: list[Figure]) -> None:
                   f"({qualifier}, not counted{extra})", f)
 
 
-def _outcomes(draft: Draft, a: Activity, recs: Records, lead: str) -> None:
-    for o in a.outcomes.all():
+def _outcomes(draft: Draft, a: ActivityRow, recs: Records, lead: str) -> None:
+    for o in a.outcomes:
         if o.kind == Outcome.Kind.CALL_FOR_ACTION and o.points:
             who = _person(o.made_by, recs.roles.get(o.made_by_id, []), lead) if o.made_by else "participants"
             points = [f"to {prose.lower_first(p)}" for p in o.points]
@@ -520,12 +490,12 @@ def _outcomes(draft: Draft, a: Activity, recs: Records, lead: str) -> None:
             draft.say(o.text, a)
 
 
-def _details(draft: Draft, a: Activity, recs: Records, lead: str, names: Names) -> None:
+def _details(draft: Draft, a: ActivityRow, recs: Records, lead: str, names: Names) -> None:
     noun = KIND_NOUN.get(a.kind, "activity")
     if a.objective:
         draft.say(f"The main objective of the {noun} was to {prose.lower_first(a.objective)}", a)
     said = f"{a.title} {a.objective} {a.summary}".lower()
-    topics = [t.name for t in a.topics.all() if t.name.lower() not in said]
+    topics = [t.name for t in a.topics if t.name.lower() not in said]
     if topics or a.follows_up:
         text = f"It focused on {prose.join([prose.lower_first(t) for t in topics])}" if topics else "It was"
         if a.follows_up:
@@ -553,7 +523,7 @@ def _split_sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_BREAK.split(text.strip()) if s]
 
 
-def _opener(a: Activity, names: Names, *, also: bool = False, agreement: Agreement | None = None, parts: int = 0) -> str:
+def _opener(a: ActivityRow, names: Names, *, also: bool = False, agreement: Agreement | None = None, parts: int = 0) -> str:
     organisers = _orgs(a, ActivityPartner.Role.ORGANISER)
     co = _orgs(a, ActivityPartner.Role.CO_ORGANISER)
     hosts = [o for o in _orgs(a, ActivityPartner.Role.HOST) if o not in organisers]
@@ -598,12 +568,12 @@ def _opener(a: Activity, names: Names, *, also: bool = False, agreement: Agreeme
     return text
 
 
-def _activity_paragraph(a: Activity, recs: Records, names: Names, lead: str, agreement: Agreement | None) -> Draft:
+def _activity_paragraph(a: ActivityRow, recs: Records, names: Names, lead: str, agreement: Agreement | None) -> Draft:
     draft = Draft(key=f"activity:{a.pk}", on=(agreement.signed_on if agreement else a.starts_on))
     draft.say(_opener(a, names, agreement=agreement, parts=len(recs.parts.get(a.pk, []))), a, agreement)
-    for ap in a.people.all():
-        if ap.person.may_be_named and not any(o.made_by_id == ap.person_id for o in a.outcomes.all()):
-            draft.say(f"{_person(ap.person, recs.roles.get(ap.person_id, []), lead)} took part as {ap.role}", ap.person)
+    for ap in a.people:
+        if ap.person.may_be_named and not any(o.made_by_id == ap.person.pk for o in a.outcomes):
+            draft.say(f"{_person(ap.person, recs.roles.get(ap.person.pk, []), lead)} took part as {ap.role}", ap.person)
     _details(draft, a, recs, lead, names)
     parts = recs.parts.get(a.pk, [])
     for part in parts:
@@ -611,21 +581,21 @@ def _activity_paragraph(a: Activity, recs: Records, names: Names, lead: str, agr
     return draft
 
 
-def _bullet_for_part(draft: Draft, part: Activity, recs: Records, names: Names) -> None:
+def _bullet_for_part(draft: Draft, part: ActivityRow, recs: Records, names: Names) -> None:
     texts = []
     if part.summary:
         texts.extend(_split_sentences(part.summary))
     else:
         trainers = _orgs(part, ActivityPartner.Role.TRAINER) or _orgs(part, ActivityPartner.Role.ORGANISER)
-        who = prose.join([p.description or p.get_group_display() for p in part.participation.all()])
+        who = prose.join(part.participation)
         texts.append(f"{names.many(trainers)} gave {_what(part)}" + (f" for {who.lower()}" if who else ""))
-    topics = [t.name for t in part.topics.all()]
+    topics = [t.name for t in part.topics]
     if topics and not any(t.lower() in " ".join(texts).lower() for t in topics):
         texts.append("The presentations covered topics such as " + prose.join([prose.lower_first(t) for t in topics]))
     draft.bullet(" ".join(prose.sentence(t) for t in texts), part)
 
 
-def _series_paragraph(series: str, meetings: list[Activity], recs: Records, names: Names, lead: str) -> Draft:
+def _series_paragraph(series: str, meetings: list[ActivityRow], recs: Records, names: Names, lead: str) -> Draft:
     first = meetings[0]
     draft = Draft(key="series:" + "+".join(str(m.pk) for m in meetings), on=first.starts_on)
     numbers = [int(MEETING_SERIES.match(m.title).group(1)) for m in meetings]
@@ -639,7 +609,7 @@ def _series_paragraph(series: str, meetings: list[Activity], recs: Records, name
         _figures(draft, m, recs.figures.get(m.pk, []))
         prefix = "During the latter, " if (len(meetings) > 1 and i == len(meetings) - 1) else (
             f"At the {prose.ordinal(numbers[i])} meeting, " if len(meetings) > 1 else "")
-        for j, o in enumerate(m.outcomes.all()):
+        for j, o in enumerate(m.outcomes):
             text = o.text
             if j == 0 and prefix:
                 text = prefix + prose.lower_first(text) if text.lower().startswith("participants") else prefix + text
@@ -672,7 +642,7 @@ AWARENESS_KINDS = [K.STRATEGIC_DIALOGUE, K.REGIONAL_FORUM, K.WORKSHOP, K.OPEN_FO
                    K.EDUCATIONAL_EVENT, K.TRAINING, K.SUMMIT]
 
 
-def _awareness_paragraph(report: Report, activities: list[Activity], lead: str) -> Draft | None:
+def _awareness_paragraph(report: Report, activities: list[ActivityRow], lead: str) -> Draft | None:
     """The seed's ¶2: how awareness was raised, from the kinds of activity held and where."""
     chosen = [a for a in activities if a.kind in AWARENESS_KINDS]
     if not chosen:
@@ -744,23 +714,8 @@ def _opening(report: Report, lead: str) -> Draft | None:
 
 def build(report: Report) -> list[Draft]:
     """All paragraphs for ``report``, in reading order. Pure: writes nothing."""
-    with prose.one_language(), _no_cycle_collection():
+    with prose.one_language():
         return _build(report)
-
-
-@contextmanager
-def _no_cycle_collection():
-    """Pause Python's cycle collector while drafting. A large report makes some 200,000 rows, dicts
-    and strings, none of them in reference cycles, and the collector kept scanning them as they
-    piled up: about a fifth of drafting's CPU time for 10,000 activities. Memory is still freed by
-    reference counting; the collector runs again afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _build(report: Report) -> list[Draft]:
@@ -789,7 +744,7 @@ def _build(report: Report) -> list[Draft]:
                 break
 
     # Meetings of one series ("4th meeting of the JCA-COP", "5th meeting of …") share a paragraph.
-    series: dict[str, list[Activity]] = defaultdict(list)
+    series: dict[str, list[ActivityRow]] = defaultdict(list)
     for a in recs.activities:
         match = MEETING_SERIES.match(a.title) if a.kind == K.MEETING else None
         if match:
@@ -797,17 +752,17 @@ def _build(report: Report) -> list[Draft]:
     in_series = {a.pk for group in series.values() for a in group}
 
     # An open consultation joins the earliest other activity that shares its deliverable.
-    joined: dict[int, list[Activity]] = defaultdict(list)
+    joined: dict[int, list[ActivityRow]] = defaultdict(list)
     joined_ids: set[int] = set()
     first_with: dict[int, int] = {}  # deliverable -> position of the first non-consultation activity sharing it
     for i, b in enumerate(recs.activities):
         if b.kind != K.CONSULTATION:
-            for d in b.deliverables.all():
-                first_with.setdefault(d.pk, i)
+            for d in b.deliverable_ids:
+                first_with.setdefault(d, i)
     for a in recs.activities:
         if a.kind != K.CONSULTATION:
             continue
-        positions = [first_with[d.pk] for d in a.deliverables.all() if d.pk in first_with]
+        positions = [first_with[d] for d in a.deliverable_ids if d in first_with]
         host = recs.activities[min(positions)] if positions else None
         if host is not None:
             joined[host.pk].append(a)
@@ -851,8 +806,8 @@ def _build(report: Report) -> list[Draft]:
     return head + drafts
 
 
-def _section(a: Activity) -> str:
-    pillars = sorted(a.pillars.all(), key=lambda p: p.number)
+def _section(a: ActivityRow) -> str:
+    pillars = sorted(a.pillars, key=lambda p: p.number)
     return pillars[0].name if pillars else ""
 
 

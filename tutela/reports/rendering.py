@@ -12,8 +12,6 @@ from collections import defaultdict
 from typing import Any
 
 from django.apps import apps
-from django.db import connections, router
-from django.db.models.expressions import RawSQL
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -106,42 +104,17 @@ def document(report, *, links: bool = True, numbers: tuple[int, int] | None = No
     """What to render: the frozen snapshot of a final report, else the live draft; with links resolved.
 
     ``links=False`` for renderings that show no sources (the HTML and PDF documents): the sources
-    are then not looked up, and a live draft's paragraphs may hold only what those documents show
-    (number, section, text, bullets). ``numbers=(first, last)``: only the paragraphs numbered first..last.
+    are then not looked up. ``numbers=(first, last)``: only the paragraphs numbered first..last.
     """
     if report.is_final and report.snapshot:
         data = report.snapshot
         if numbers is not None:
             data = {**data, "paragraphs": [p for p in data["paragraphs"] if numbers[0] <= p["number"] <= numbers[1]]}
-    elif not links and connections[router.db_for_read(report.paragraphs.model)].vendor == "postgresql":
-        data = _head(report, _texts(report, numbers))
     else:
         data = snapshot_of(report, numbers=numbers)
     if links:
         _resolve(data["paragraphs"])
     return data
-
-
-# The paragraph's generated text (its sentences joined by spaces) and its bullets' texts, taken out of the
-# JSON by PostgreSQL: the sources, most of a paragraph's JSON, never travel or get parsed.
-_SENTENCES_TEXT = ("COALESCE((SELECT string_agg(e->>'text', ' ' ORDER BY i) FROM "
-                   "jsonb_array_elements({table}.sentences) WITH ORDINALITY AS t(e, i)), '')")
-_BULLETS_TEXT = "ARRAY(SELECT e->>'text' FROM jsonb_array_elements({table}.bullets) WITH ORDINALITY AS t(e, i) ORDER BY i)"
-
-
-def _texts(report, numbers: tuple[int, int] | None) -> list[dict]:
-    """What the HTML and PDF documents show of a live draft's paragraphs (PostgreSQL)."""
-    from django.contrib.postgres.fields import ArrayField
-    from django.db.models import TextField
-
-    model = report.paragraphs.model
-    table = connections[router.db_for_read(model)].ops.quote_name(model._meta.db_table)
-    rows = _rows(report, numbers).values_list(
-        "order", "section", "edited_text", "is_edited",
-        RawSQL(_SENTENCES_TEXT.format(table=table), (), output_field=TextField()),
-        RawSQL(_BULLETS_TEXT.format(table=table), (), output_field=ArrayField(TextField())))
-    return [{"number": order, "section": section, "text": edited_text if is_edited else text, "bullets": bullets}
-            for order, section, edited_text, is_edited, text, bullets in rows]
 
 
 def _resolve(paragraphs: list[dict]) -> None:
@@ -170,12 +143,13 @@ def _resolve(paragraphs: list[dict]) -> None:
 
 
 def _existing(model, ids: set[int]) -> set[int]:
-    """Which of ``ids`` still exist. On PostgreSQL the ids travel as one array, not thousands of parameters."""
-    manager = model._default_manager.db_manager(router.db_for_read(model))
-    if connections[manager.db].vendor == "postgresql":
-        wanted = RawSQL("SELECT unnest(%s::bigint[])", (sorted(ids),))
-        return set(manager.filter(pk__in=wanted).order_by().values_list("pk", flat=True))
-    return set(manager.filter(pk__in=ids).order_by().values_list("pk", flat=True))
+    """Which of ``ids`` still exist (asked in batches: SQLite allows some 32,000 parameters a query)."""
+    found: set[int] = set()
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), 10000):
+        found.update(model._default_manager.filter(pk__in=wanted[start:start + 10000]).order_by()
+                     .values_list("pk", flat=True))
+    return found
 
 
 _PK_MARK = 918273645

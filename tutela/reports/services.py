@@ -1,12 +1,11 @@
 """Writes to reports: define, draft (and redraft without losing edits), edit, reorder, merge, split, sign off."""
 
-import json
 import re
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -157,49 +156,12 @@ def report_draft(*, actor: Any, report: Report) -> dict[str, int]:
     return summary
 
 
-# Every column but the id, in the order the COPY rows below give them.
-_COPY_FIELDS = ("report", "order", "origin", "keys", "section", "sentences", "bullets", "generated_hash",
-                "edited_text", "is_edited", "pending_sentences", "pending_bullets", "is_stale")
-
-
-def _copy_text(value: str) -> str:
-    """A value in PostgreSQL's COPY text format (backslash, tab, line breaks escaped)."""
-    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-        value = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return value
-
-
 def _insert_paragraphs(report: Report, new: list[tuple[int, "drafting.Draft"]]) -> None:
-    """Write the new paragraphs at once.
-
-    On PostgreSQL with one COPY whose text is written here: each row from the JSON made for the
-    content hash (no model instances, no second encoding). Rows are sent in chunks as they are
-    encoded, so PostgreSQL parses one chunk's JSON while the next is encoded. An INSERT of thousands
-    of rows with JSON literals spent seconds quoting and parsing; ``bulk_create`` needs a model
-    instance per row.
-    """
-    if not new:
-        return
-    connection = connections[router.db_for_write(ReportParagraph)]
-    if connection.vendor != "postgresql":
-        ReportParagraph.objects.bulk_create([
-            ReportParagraph(report=report, order=order, keys=[d.key], section=d.section, sentences=d.sentences,
-                            bullets=d.bullets, generated_hash=d.hash)
-            for order, d in new], batch_size=1000)
-        return
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(ReportParagraph._meta.get_field(name).column) for name in _COPY_FIELDS)
-    sql = f"COPY {quote(ReportParagraph._meta.db_table)} ({columns}) FROM STDIN"
-    head = f"{report.pk}\t"
-    generated = ReportParagraph.Origin.GENERATED.value
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for start in range(0, len(new), 500):
-            lines = []
-            for order, d in new[start:start + 500]:
-                sentences, bullets, content_hash = d.encoded()
-                lines.append(f"{head}{order}\t{generated}\t{_copy_text(json.dumps([d.key]))}\t{_copy_text(d.section)}\t"
-                             f"{_copy_text(sentences)}\t{_copy_text(bullets)}\t{content_hash}\t\tf\t\\N\t\\N\tf\n")
-            copy.write("".join(lines))
+    """Write the new paragraphs with one ``bulk_create`` (batches of 1,000 rows)."""
+    ReportParagraph.objects.bulk_create([
+        ReportParagraph(report=report, order=order, keys=[d.key], section=d.section, sentences=d.sentences,
+                        bullets=d.bullets, generated_hash=d.hash)
+        for order, d in new], batch_size=1000)
 
 
 def _paragraph(report: Report, paragraph: ReportParagraph) -> None:
