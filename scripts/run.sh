@@ -2,6 +2,14 @@
 # `make run`: install, migrate, load the demo when empty, then serve the web app and a worker.
 source scripts/env.sh
 mkdir -p var/log staticfiles
+# Report PDFs are set in Noto fonts that cover Latin, Cyrillic, Arabic and CJK (the reports app's
+# system check refuses to start without them).
+for family in "Noto Sans" "Noto Sans Arabic" "Noto Sans CJK SC"; do
+  if ! command -v fc-list >/dev/null || [ -z "$(fc-list "$family" family)" ]; then
+    echo "The font \"$family\" is missing: report PDFs are set in it. Install the fonts: sudo apt-get install -y fonts-noto-core fonts-noto-cjk" >&2
+    exit 1
+  fi
+done
 "$UV" sync --locked --quiet
 export TUTELA_TASKS=db
 PY=(.venv/bin/python manage.py)

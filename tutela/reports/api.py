@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -12,7 +13,7 @@ from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN, Id
 from tutela.initiatives.models import Initiative
 
 from . import rendering, services
-from .models import Report
+from .models import Report, ReportFile
 
 router = Router(tags=["reports"])
 
@@ -73,6 +74,12 @@ class ReportDetailOut(ReportOut):
     paragraphs: list[ParagraphOut]
 
 
+class FileOut(Schema):
+    status: str
+    progress: int
+    url: str
+
+
 class DraftSummaryOut(Schema):
     added: int
     updated: int
@@ -129,18 +136,22 @@ def finalise_report(request: HttpRequest, report_id: Id):
     return _out(services.report_finalise(actor=request.auth, report=report))
 
 
-@router.get("/{report_id}/export.{fmt}", auth=PUBLIC, response={200: None, **ERRORS},
-            summary="Export as md, html, pdf or docx")
+@router.get("/{report_id}/export.{fmt}", auth=PUBLIC, response={200: None, 202: FileOut, **ERRORS},
+            summary="Export as md, html, pdf or docx (a long PDF: 202 while the worker makes it)")
 def export_report(request: HttpRequest, report_id: Id, fmt: str):
     report = access.get_for_user(request.user, Report, report_id)
-    doc = rendering.document(report, links=fmt in ("md", "docx"))  # the HTML and PDF documents cite no sources
+    if fmt in ReportFile.Format.values:
+        result = services.report_file_get(actor=request.user, report=report, fmt=fmt)
+        if isinstance(result, bytes):
+            return HttpResponse(result, content_type=ReportFile(format=fmt).content_type)
+        if not result.is_done:
+            return Status(202, {"status": result.status, "progress": result.progress,
+                                "url": reverse("reports:report_file", args=[report.pk, result.pk])})
+        response = HttpResponse(bytes(result.content), content_type=result.content_type)
+        response["Repr-Digest"] = services.repr_digest(result)
+        return response
     if fmt == "md":
-        return HttpResponse(rendering.to_markdown(doc), content_type="text/markdown; charset=utf-8")
-    if fmt == "pdf":
-        return HttpResponse(rendering.to_pdf(doc), content_type="application/pdf")
-    if fmt == "docx":
-        return HttpResponse(rendering.to_docx(doc), content_type=(
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+        return HttpResponse(rendering.to_markdown(rendering.document(report)), content_type="text/markdown; charset=utf-8")
     if fmt == "html":
-        return HttpResponse(rendering.to_html(doc))
+        return HttpResponse(rendering.to_html(rendering.document(report, links=False)))  # the document cites no sources
     raise HttpError(404, "Unknown format: use md, html, pdf or docx.")

@@ -154,3 +154,54 @@ class ReportParagraph(models.Model):
                     seen.add(ref)
                     out.append(src)
         return out
+
+
+class ReportFile(models.Model):
+    """A PDF or DOCX of a report.
+
+    Made by the worker, with its progress, when the PDF is long (``rendering.PDF_IN_WORKER_FROM``).
+    At sign-off the report's PDF and DOCX are stored once (``signed_off``) with their SHA-256 and
+    served from then on: never made again, whatever happens to the records later.
+    """
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", "DOCX"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Being made")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="files")
+    format = models.CharField(max_length=4, choices=Format)
+    signed_off = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    # SHA-256 of the document data it was made from: a draft's file is served again only for the same text.
+    document_hash = models.CharField(max_length=64, blank=True)
+    content = models.BinaryField(null=True, editable=False)
+    sha256 = models.CharField(max_length=64, blank=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "format"], condition=Q(signed_off=True),
+                                    name="report_file_signed_off_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} ({self.format})"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def content_type(self) -> str:
+        return {"pdf": "application/pdf",
+                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}[self.format]

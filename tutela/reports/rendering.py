@@ -7,11 +7,17 @@ record deleted after sign-off is shown by its frozen label with a note.
 
 import html
 import io
+import logging
 import re
+import threading
 from collections import defaultdict
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -250,22 +256,86 @@ def paragraphs_html(data: dict[str, Any]) -> SafeString:
 
 def to_html(data: dict[str, Any], template: str = "reports/report_print.html") -> str:
     """The report as one HTML document (``report_pdf.html``: the page WeasyPrint sets)."""
-    return render_to_string(template, {"doc": data, "paragraphs_html": paragraphs_html(data)})
+    return render_to_string(template, {"doc": data, "paragraphs_html": paragraphs_html(data),
+                                       "fonts": ", ".join(f'"{family}"' for family in pdf_fonts())})
 
 
-# From this many paragraphs on, the PDF is set by the direct writer (``pdf.py``) when it can set every
-# character; WeasyPrint needs about a minute for a thousand pages.
-DIRECT_PDF_FROM = 150
+# The font families the PDF is set in, in order of preference: together they cover Latin, Greek,
+# Cyrillic, Arabic and Chinese/Japanese/Korean (Debian: fonts-noto-core, fonts-noto-cjk). The
+# system check ``reports.E001`` refuses to start when fontconfig cannot find one of them.
+PDF_FONTS = ("Noto Sans", "Noto Sans Arabic", "Noto Sans CJK SC")
 
 
-def to_pdf(data: dict[str, Any]) -> bytes:
-    from . import pdf
+def pdf_fonts() -> tuple[str, ...]:
+    return tuple(getattr(settings, "REPORTS_PDF_FONTS", PDF_FONTS))
 
-    if len(data["paragraphs"]) >= DIRECT_PDF_FROM and pdf.can_set(data):
-        return pdf.write(data)
+
+# A PDF of this many paragraphs or more is made by the worker, with a progress bar (``services.report_pdf``);
+# shorter ones (a few seconds at most) are made in the request.
+PDF_IN_WORKER_FROM = 200
+
+
+@dataclass
+class Pdf:
+    content: bytes
+    pages: int
+
+
+def to_pdf(data: dict[str, Any], *, progress: Callable[[int], None] | None = None) -> Pdf:
+    """The report as a tagged PDF, set by WeasyPrint from ``report_pdf.html``.
+
+    ``progress(percent)`` is called as WeasyPrint reports its steps on its documented
+    ``weasyprint.progress`` logger: the layout of each page, then writing the PDF. The number
+    of pages is not known before the layout ends, so it is estimated from the text's length.
+    """
     from weasyprint import HTML
 
-    return HTML(string=to_html(data, "reports/report_pdf.html")).write_pdf()
+    html = to_html(data, "reports/report_pdf.html")
+    with _progress_reported(progress, _estimated_pages(data)):
+        document = HTML(string=html).render(pdf_tags=True, presentational_hints=True)
+        content = document.write_pdf(pdf_tags=True, presentational_hints=True)
+    return Pdf(content=content, pages=len(document.pages))
+
+
+# About this many characters of paragraph text fill an A4 page of report_pdf.html (measured on reports of
+# 11 to 9,827 paragraphs); each paragraph adds about one line of spacing.
+_CHARS_PER_PAGE, _CHARS_PER_PARAGRAPH = 3600, 100
+
+
+def _estimated_pages(data: dict[str, Any]) -> int:
+    chars = sum(len(p["text"]) + sum(len(b) for b in p["bullets"]) + _CHARS_PER_PARAGRAPH for p in data["paragraphs"])
+    return max(1, round(chars / _CHARS_PER_PAGE))
+
+
+_LAYOUT_PAGE = re.compile(r"Step 5 - Creating layout - Page (\d+)$")
+
+
+@contextmanager
+def _progress_reported(progress: Callable[[int], None] | None, pages: int):
+    """Report WeasyPrint's steps of this thread to ``progress``: layout 5–90 %, writing 90–99 %."""
+    if progress is None:
+        yield
+        return
+    thread = threading.get_ident()
+
+    class Handler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.thread != thread:
+                return
+            message = record.getMessage()
+            page = _LAYOUT_PAGE.match(message)
+            if page:
+                progress(5 + min(85, 85 * int(page.group(1)) // pages))
+            elif message.startswith("Step 6"):
+                progress(90)
+
+    logger = logging.getLogger("weasyprint.progress")
+    handler = Handler(logging.INFO)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
 
 
 # --- DOCX -------------------------------------------------------------------------------------

@@ -1,6 +1,11 @@
 """Writes to reports: define, draft (and redraft without losing edits), edit, reorder, merge, split, sign off."""
 
+import base64
+import hashlib
+import json
+import logging
 import re
+import time
 from datetime import date
 from typing import Any
 
@@ -13,9 +18,11 @@ from django.utils.translation import gettext as _
 from tutela.core import access, audit
 from tutela.core.services import apply_fields
 
-from . import drafting
-from .models import Report, ReportParagraph
+from . import drafting, rendering
+from .models import Report, ReportFile, ReportParagraph
 from .rendering import snapshot_of
+
+logger = logging.getLogger(__name__)
 
 REPORT_FIELDS = ["title", "presented_to", "meeting", "meeting_place", "meeting_date", "document_number", "author",
                  "period_start", "period_end", "include_ongoing", "language", "structure", "includes",
@@ -336,6 +343,119 @@ def report_finalise(*, actor: Any, report: Report) -> Report:
     report.status = Report.Status.FINAL
     report.snapshot = snapshot_of(report)
     report.save()
+    files = {fmt: _store_signed_off(report, fmt) for fmt in ReportFile.Format.values}
     audit.record(actor=actor, action="report.finalised", target=report,
-                 changes={"status": [Report.Status.DRAFT, Report.Status.FINAL]})
+                 changes={"status": [Report.Status.DRAFT, Report.Status.FINAL],
+                          "files": [None, {fmt: f.sha256 or f.status for fmt, f in files.items()}]})
     return report
+
+
+# --- Files: the PDF made by the worker for a long report, the files stored at sign-off -------------------
+
+def _document_hash(data: dict) -> str:
+    """What a PDF shows of the document (header, numbers, sections, texts, bullets), hashed."""
+    shown = {**{k: v for k, v in data.items() if k != "paragraphs"},
+             "paragraphs": [(p["number"], p["section"], p["text"], p["bullets"]) for p in data["paragraphs"]]}
+    return hashlib.sha256(json.dumps(shown, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _render(fmt: str, data: dict, progress=None) -> tuple[bytes, int | None]:
+    if fmt == ReportFile.Format.DOCX:
+        return rendering.to_docx(data), None
+    pdf = rendering.to_pdf(data, progress=progress)
+    return pdf.content, pdf.pages
+
+
+def _in_worker(fmt: str, data: dict) -> bool:
+    return fmt == ReportFile.Format.PDF and len(data["paragraphs"]) >= rendering.PDF_IN_WORKER_FROM
+
+
+def _queue(file: ReportFile) -> ReportFile:
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.make_report_file.enqueue(file_id=file.pk))
+    return file
+
+
+def _store_signed_off(report: Report, fmt: str) -> ReportFile:
+    """Make (or queue, for a long PDF) the signed-off report's file, stored once with its SHA-256."""
+    data = rendering.document(report, links=fmt == ReportFile.Format.DOCX)
+    file = ReportFile(report=report, format=fmt, signed_off=True, document_hash=_document_hash(data))
+    if _in_worker(fmt, data):
+        file.save()
+        return _queue(file)
+    file.content, file.pages = _render(fmt, data)
+    file.sha256 = hashlib.sha256(file.content).hexdigest()
+    file.status, file.progress, file.finished_at = ReportFile.Status.DONE, 100, timezone.now()
+    file.save()
+    return file
+
+
+@transaction.atomic
+def report_file_get(*, actor: Any, report: Report, fmt: str) -> ReportFile | bytes:
+    """The PDF or DOCX of a report, for whoever may read it.
+
+    A signed-off report: its stored file (stored now if it was signed off before files were kept).
+    A draft: the bytes, made now; for a long PDF (``rendering.PDF_IN_WORKER_FROM`` paragraphs or
+    more) the file the worker makes, with its progress: the one already made or being made for the
+    same text, else a new one (the draft's older files are dropped).
+    """
+    if fmt not in ReportFile.Format.values:
+        raise ValidationError({"format": _("Unknown format: use pdf or docx.")})
+    if report.is_final:
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        stored = report.files.filter(signed_off=True, format=fmt).first()
+        return stored or _store_signed_off(report, fmt)
+    data = rendering.document(report, links=fmt == ReportFile.Format.DOCX)
+    if not _in_worker(fmt, data):
+        return _render(fmt, data)[0]
+    digest = _document_hash(data)
+    report = Report.objects.select_for_update().get(pk=report.pk)  # one request makes the file, the others find it
+    made = (report.files.filter(signed_off=False, format=fmt, document_hash=digest)
+            .exclude(status=ReportFile.Status.FAILED).defer("content").first())
+    if made is not None:
+        return made
+    report.files.filter(signed_off=False).delete()
+    file = ReportFile.objects.create(report=report, format=fmt, document_hash=digest)
+    audit.record(actor=actor, action="report.file_requested", target=report, changes={"format": [None, fmt]})
+    return _queue(file)
+
+
+def report_file_make(*, file_id: int) -> ReportFile | None:
+    """Make a queued file (the worker's task), recording its progress as it goes.
+
+    Not one transaction: the progress must be seen by the page polling it while the PDF is made.
+    Returns None when the file was taken by another worker, made already, or deleted.
+    """
+    if not ReportFile.objects.filter(pk=file_id, status=ReportFile.Status.QUEUED).update(
+            status=ReportFile.Status.RUNNING, progress=1):
+        return None
+    file = ReportFile.objects.select_related("report").defer("content").get(pk=file_id)
+    data = rendering.document(file.report, links=file.format == ReportFile.Format.DOCX)
+    reported = {"percent": 1, "at": time.monotonic()}
+
+    def progress(percent: int) -> None:  # at most one write a second (and the last steps)
+        if percent > reported["percent"] and (percent >= 90 or time.monotonic() - reported["at"] >= 1):
+            ReportFile.objects.filter(pk=file_id).update(progress=percent)
+            reported.update(percent=percent, at=time.monotonic())
+
+    try:
+        content, pages = _render(file.format, data, progress)
+    except Exception as exc:
+        logger.exception("report file %s failed", file_id)
+        ReportFile.objects.filter(pk=file_id).update(status=ReportFile.Status.FAILED, error=str(exc)[:1000],
+                                                     finished_at=timezone.now())
+        raise
+    with transaction.atomic():
+        ReportFile.objects.filter(pk=file_id).update(
+            status=ReportFile.Status.DONE, progress=100, content=content, pages=pages,
+            sha256=hashlib.sha256(content).hexdigest(), document_hash=_document_hash(data), finished_at=timezone.now())
+        file.refresh_from_db()
+        audit.record(actor=None, action="report.file_made", target=file.report,
+                     changes={"format": [None, file.format], "sha256": [None, file.sha256]})
+    return file
+
+
+def repr_digest(file: ReportFile) -> str:
+    """The ``Repr-Digest`` header (RFC 9530) of a stored file: its SHA-256, base64."""
+    return f"sha-256=:{base64.b64encode(bytes.fromhex(file.sha256)).decode()}:"

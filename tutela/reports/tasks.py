@@ -11,3 +11,9 @@ def draft_report(*, report_id: int, actor_id: int | None = None) -> dict:
     report = Report.objects.get(pk=report_id)
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     return services.report_draft(actor=actor, report=report)
+
+
+@task
+def make_report_file(*, file_id: int) -> None:
+    """Make a long report's PDF (or a signed-off report's file); the page shows its progress."""
+    services.report_file_make(file_id=file_id)

@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/sign-off/", views.report_finalise, name="report_finalise"),
     path("<int:pk>/paragraphs/add/", views.paragraph_add, name="paragraph_add"),
     path("<int:pk>/export.<str:fmt>", views.report_export, name="report_export"),
+    path("<int:pk>/files/<int:file_pk>/", views.report_file, name="report_file"),
+    path("<int:pk>/files/<int:file_pk>/download", views.report_file_download, name="report_file_download"),
     path("paragraphs/<int:pk>/edit/", views.paragraph_edit, name="paragraph_edit"),
     path("paragraphs/<int:pk>/<str:action>/", views.paragraph_action, name="paragraph_action"),
 ]

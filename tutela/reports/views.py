@@ -14,7 +14,7 @@ from tutela.core.forms import add_service_errors
 
 from . import rendering, selectors, services
 from .forms import ParagraphForm, ReportForm
-from .models import Report, ReportParagraph
+from .models import Report, ReportFile, ReportParagraph
 
 
 def report_list(request: HttpRequest) -> HttpResponse:
@@ -119,22 +119,51 @@ def report_sources(request: HttpRequest, pk: int) -> HttpResponse:
 
 def report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = access.get_for_user(request.user, Report, pk)
-    doc = rendering.document(report, links=fmt in ("md", "docx"))  # the HTML and PDF documents cite no sources
     name = slugify(f"{report.title} {report.meeting}")[:80] or "report"
-    if fmt == "md":
-        body = rendering.to_markdown(doc, site_url=settings.SITE_URL)
-        response = HttpResponse(body, content_type="text/markdown; charset=utf-8")
-    elif fmt == "docx":
-        response = HttpResponse(
-            rendering.to_docx(doc),
-            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
-    elif fmt == "pdf":
-        response = HttpResponse(rendering.to_pdf(doc), content_type="application/pdf")
+    if fmt in ReportFile.Format.values:
+        try:
+            result = services.report_file_get(actor=request.user, report=report, fmt=fmt)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(report.get_absolute_url())
+        if isinstance(result, bytes):
+            response = HttpResponse(result, content_type=ReportFile(format=fmt).content_type)
+        elif result.is_done:
+            return _file_response(result, name)
+        else:  # a long PDF: the worker makes it; its page shows the progress
+            return redirect("reports:report_file", report.pk, result.pk)
+    elif fmt == "md":
+        doc = rendering.document(report)
+        response = HttpResponse(rendering.to_markdown(doc, site_url=settings.SITE_URL),
+                                content_type="text/markdown; charset=utf-8")
     else:
-        return HttpResponse(rendering.to_html(doc))
+        return HttpResponse(rendering.to_html(rendering.document(report, links=False)))  # the document cites no sources
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+def _file_response(file: ReportFile, name: str) -> HttpResponse:
+    response = HttpResponse(bytes(file.content), content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file.format}"'
+    response["Repr-Digest"] = services.repr_digest(file)
+    response["ETag"] = f'"{file.sha256}"'
+    return response
+
+
+def report_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    """A file the worker is making: a progress bar, polled by htmx (the page refreshes itself without JS)."""
+    report = access.get_for_user(request.user, Report, pk)
+    file = get_object_or_404(report.files.defer("content"), pk=file_pk)
+    template = "reports/report_file.html#progress" if request.headers.get("HX-Request") else "reports/report_file.html"
+    return render(request, template, {"report": report, "file": file, "poll_seconds": 3})
+
+
+def report_file_download(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    report = access.get_for_user(request.user, Report, pk)
+    file = get_object_or_404(report.files, pk=file_pk)
+    if not file.is_done:
+        return redirect("reports:report_file", report.pk, file.pk)
+    return _file_response(file, slugify(f"{report.title} {report.meeting}")[:80] or "report")
 
 
 @require_POST

@@ -1,4 +1,4 @@
-"""Exports of long reports: the direct PDF writer and the DOCX written in one piece."""
+"""Exports: the DOCX written in one piece, the HTML document (the PDFs: test_pdf.py)."""
 
 import html
 import os
@@ -43,59 +43,6 @@ def demo(db):
     return Report.objects.get(meeting="8th meeting"), User.objects.get(email="secretariat@tutela.test")
 
 
-@pytest.fixture
-def direct(monkeypatch):
-    """Treat every report as long, so the direct writer sets it."""
-    monkeypatch.setattr(rendering, "DIRECT_PDF_FROM", 1)
-
-
-def test_a_long_report_is_set_directly_with_the_itu_header_block_and_every_paragraph(demo, direct, client, tmp_path):
-    report, sec = demo
-    client.force_login(sec)
-    response = client.get(f"/reports/{report.pk}/export.pdf")
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    assert b"/Producer (Tutela)" in response.content  # the direct writer, not WeasyPrint
-    flat = " ".join(pdf_text(response.content, tmp_path).split())
-    assert "Council Working Group on Child Online" in flat and "Protection (CWG-COP)" in flat
-    assert "8th meeting, 21 February 2014" in flat and "Period covered: 10 October 2013 – 21 February" in flat
-    assert "Source: ITU Secretariat" in flat
-    assert "Update on the ITU Child Online Protection (COP) Initiative" in flat
-    assert "“Click Safe, Click Clever”" in flat and "It is estimated that 15,000 children" in flat
-    doc = rendering.document(report)
-    for p in doc["paragraphs"]:
-        assert f"{p['number']}. {' '.join(p['text'].split()[:6])}" in flat
-        for b in p["bullets"]:
-            assert " ".join(b.split()[:6]) in flat
-    pages = int(subprocess.run(["pdfinfo", "-"], input=response.content, capture_output=True, check=True)
-                .stdout.decode().split("Pages:")[1].split()[0])
-    assert re.search(rf"\b1 ?/ ?{pages}\b", flat) and re.search(rf"\b{pages} ?/ ?{pages}\b", flat)
-
-
-def test_the_direct_writer_keeps_hostile_text_as_text(secretariat_org, secretariat, direct, client, tmp_path):
-    hostile = "<script>alert(1)</script> ) BT /F1 99 Tf (x) Tj ET \\ [x](javascript:alert(1)) 50% <>"
-    initiative = initiative_create(actor=None, name="COP Global Initiative", lead_organisation=secretariat_org)
-    activity_create(actor=None, title=hostile, kind=Activity.Kind.WORKSHOP, status="held", starts_on=date(2012, 3, 1),
-                    pillars=list(Pillar.objects.all()[:1]), partners=[(secretariat_org, "organiser")], objective=hostile)
-    report = report_create(actor=secretariat, title="Hostile ) (", initiative=initiative,
-                           period_start=date(2012, 1, 1), period_end=date(2012, 12, 31))
-    report_draft(actor=secretariat, report=report)
-    client.force_login(secretariat)
-    response = client.get(f"/reports/{report.pk}/export.pdf")
-    assert b"/Producer (Tutela)" in response.content
-    text = " ".join(pdf_text(response.content, tmp_path).split())
-    assert "<script>alert(1)</script> ) BT /F1 99 Tf (x) Tj ET \\ [x](javascript:alert(1)) 50% <>" in text
-    assert "Hostile ) (" in text
-
-
-def test_text_the_direct_writer_cannot_set_goes_to_weasyprint(demo, direct, client, tmp_path):
-    report, sec = demo
-    paragraph_add(actor=sec, report=report, text="مبادرة حماية الأطفال على الإنترنت \u202eevil")
-    client.force_login(sec)
-    response = client.get(f"/reports/{report.pk}/export.pdf")
-    assert response.status_code == 200 and b"/Producer (Tutela)" not in response.content
-    assert "Click Safe, Click Clever" in " ".join(pdf_text(response.content, tmp_path).split())
-
-
 def test_docx_holds_every_paragraph_bullet_and_source_line_as_text(demo, client):
     report, sec = demo
     paragraph_add(actor=sec, report=report, text="Line one\nline two\twith a tab & <b>markup</b> \x0b")
@@ -128,8 +75,8 @@ def test_the_html_document_carries_the_header_and_paragraphs_and_escapes_record_
 
 
 def test_the_html_and_pdf_documents_read_the_same_text_as_the_full_document(demo, client):
-    """They read only texts (taken out of the JSON by PostgreSQL): edited, merged and free paragraphs,
-    bullets and pillar headings must come out as the full document has them, escaped in the HTML."""
+    """They read only texts: edited, merged and free paragraphs, bullets and pillar headings must come
+    out as the full document has them, escaped in the HTML."""
     report, sec = demo
     report = report_update(actor=sec, report=report, structure=Report.Structure.BY_PILLAR)
     third = report.paragraphs.get(order=3)
@@ -153,8 +100,8 @@ def test_the_html_and_pdf_documents_read_the_same_text_as_the_full_document(demo
 
 
 def test_record_text_comes_back_from_a_draft_exactly_and_escaped_in_the_html(secretariat_org, secretariat, client):
-    """A draft is written as COPY text on PostgreSQL: backslashes, tabs, line breaks and a literal \\N
-    in record fields must come back as written, and the HTML export must escape them as text."""
+    """Backslashes, tabs, line breaks and a literal \\N in record fields come back from a draft as
+    written, and the HTML export escapes them as text."""
     tricky = "Workshop \\N on C:\\temp\\new\tx\r\n“quotes” \"double\" <b>&amp;</b> \\\\ end"
     initiative = initiative_create(actor=None, name="COP Global Initiative", lead_organisation=secretariat_org)
     activity = activity_create(actor=None, title=tricky, kind=Activity.Kind.WORKSHOP, status="held",
