@@ -435,7 +435,7 @@ def report_file_make(*, file_id: int) -> ReportFile | None:
     reported = {"percent": 1, "at": time.monotonic()}
 
     def progress(percent: int) -> None:  # at most one write a second (and the last steps)
-        if percent > reported["percent"] and (percent >= 90 or time.monotonic() - reported["at"] >= 1):
+        if percent > reported["percent"] and (percent >= 40 or time.monotonic() - reported["at"] >= 1):
             ReportFile.objects.filter(pk=file_id).update(progress=percent)
             reported.update(percent=percent, at=time.monotonic())
 

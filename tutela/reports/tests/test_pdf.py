@@ -108,7 +108,8 @@ def test_progress_is_reported_page_by_page_while_weasyprint_sets_the_pdf(demo):
     seen: list[int] = []
     pdf = rendering.to_pdf(rendering.document(report, links=False), progress=seen.append)
     assert pdf.pages > 1 and pdf.content.startswith(b"%PDF")
-    assert len(seen) >= pdf.pages and seen == sorted(seen) and seen[-1] == 90 and seen[0] < 90
+    layout = [p for p in seen if 5 <= p < 40]
+    assert len(layout) >= pdf.pages and seen == sorted(seen) and seen[-2:] == [40, 95] and seen[0] < 5
 
 
 def test_a_long_pdf_is_made_by_the_worker_behind_a_progress_bar(demo, in_worker, client, tmp_path,
