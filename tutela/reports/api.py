@@ -74,7 +74,7 @@ class ReportDetailOut(ReportOut):
     paragraphs: list[ParagraphOut]
 
 
-class FileOut(Schema):
+class ReportFileOut(Schema):
     status: str
     progress: int
     url: str
@@ -136,7 +136,7 @@ def finalise_report(request: HttpRequest, report_id: Id):
     return _out(services.report_finalise(actor=request.auth, report=report))
 
 
-@router.get("/{report_id}/export.{fmt}", auth=PUBLIC, response={200: None, 202: FileOut, **ERRORS},
+@router.get("/{report_id}/export.{fmt}", auth=PUBLIC, response={200: None, 202: ReportFileOut, **ERRORS},
             summary="Export as md, html, pdf or docx (a long PDF: 202 while the worker makes it)")
 def export_report(request: HttpRequest, report_id: Id, fmt: str):
     report = access.get_for_user(request.user, Report, report_id)
