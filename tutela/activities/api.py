@@ -73,6 +73,14 @@ class ActivityItem(Schema):
     pillars: list[PillarRef]
     partners: list[PartnerOut]
     is_published: bool
+    awaiting_review: bool = Field(description="Entered by a focal point or flagged: waits for the secretariat to publish it.")
+
+
+class ActivityReviewFlag(Schema):
+    signal: str = Field(description="name_age or photo: what the child-identity check found")
+    field: str
+    excerpt: str
+    cleared: bool = False
 
 
 class ActivityOut(ActivityItem):
@@ -86,6 +94,7 @@ class ActivityOut(ActivityItem):
     deliverables: list[int]
     participation: list[CountOut]
     outcomes: list[OutcomeOut]
+    review_flags: list[ActivityReviewFlag]
 
 
 class ActivityPage(Schema):
@@ -168,7 +177,7 @@ def _item(a: Activity) -> dict[str, Any]:
         "id": a.pk, "title": a.title, "kind": a.kind, "status": a.status, "starts_on": a.starts_on,
         "ends_on": a.ends_on, "date_is_approximate": a.date_is_approximate, "city": a.city,
         "country": a.country.code or "", "online": a.online, "occasion_id": a.occasion_id,
-        "project_id": a.project_id, "is_published": a.is_published,
+        "project_id": a.project_id, "is_published": a.is_published, "awaiting_review": a.awaiting_review,
         "pillars": [{"id": p.pk, "number": p.number, "short_name": p.short_name} for p in a.pillars.all()],
         "partners": [{"organisation_id": r.organisation_id, "organisation": str(r.organisation), "role": r.role}
                      for r in a.partner_roles.all()],
@@ -184,6 +193,7 @@ def _full(user: Any, a: Activity) -> dict[str, Any]:
         "participation": selectors.participation_rows(a, suppress=suppress),
         "outcomes": [{"kind": o.kind, "text": o.text, "points": o.points, "made_by_id": o.made_by_id,
                       "addressed_to": o.addressed_to} for o in a.outcomes.all()],
+        "review_flags": [{"cleared": False, **f} for f in a.review_flags or []],
     }
 
 
@@ -284,6 +294,39 @@ def activity_update(request: HttpRequest, activity_id: Id, payload: ActivityPatc
     activity = access.get_for_user(user, Activity, activity_id, write=True)
     services.activity_update(actor=user, activity=activity, **_service_args(user, payload))
     return _full(user, access.get_for_user(user, _detail_qs(), activity_id))
+
+
+def _review_action(request: HttpRequest, activity_id: int, service):
+    user = request.auth
+    activity = access.get_for_user(user, Activity, activity_id, write=True)
+    service(actor=user, activity=activity)
+    return _full(user, access.get_for_user(user, _detail_qs(), activity_id))
+
+
+@router.post("/activities/{activity_id}/publish", response={200: ActivityOut, **ERRORS}, auth=SIGNED_IN,
+             summary="Publish an activity (secretariat)")
+def activity_publish(request: HttpRequest, activity_id: int):
+    """Refused (422) while a child-identity flag is open: edit the text or clear the flags first."""
+    return _review_action(request, activity_id, services.activity_publish)
+
+
+@router.post("/activities/{activity_id}/unpublish", response={200: ActivityOut, **ERRORS}, auth=SIGNED_IN,
+             summary="Take an activity offline (secretariat)")
+def activity_unpublish(request: HttpRequest, activity_id: int):
+    return _review_action(request, activity_id,
+                          lambda actor, activity: services.activity_set_published(actor=actor, activity=activity, published=False))
+
+
+@router.post("/activities/{activity_id}/submit", response={200: ActivityOut, **ERRORS}, auth=SIGNED_IN,
+             summary="Ask the secretariat to review an unpublished activity")
+def activity_submit(request: HttpRequest, activity_id: int):
+    return _review_action(request, activity_id, services.activity_submit)
+
+
+@router.post("/activities/{activity_id}/clear-flags", response={200: ActivityOut, **ERRORS}, auth=SIGNED_IN,
+             summary="Mark an activity's child-identity flags as checked (secretariat)")
+def activity_clear_flags(request: HttpRequest, activity_id: int):
+    return _review_action(request, activity_id, services.activity_clear_flags)
 
 
 # --- Occasions --------------------------------------------------------------------------------

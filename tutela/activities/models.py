@@ -7,6 +7,7 @@ from django_countries.fields import CountryField
 
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
 from tutela.core.querysets import PublishableQuerySet
+from tutela.core.review import Reviewable, review_constraint, reviewable
 
 
 class OccasionQuerySet(PublishableQuerySet):
@@ -129,7 +130,8 @@ class ActivityQuerySet(PublishableQuerySet):
         )
 
 
-class Activity(models.Model):
+@reviewable("activities:activity_detail", "activity")
+class Activity(Reviewable, models.Model):
     """Something the initiative did or plans: a dialogue, forum, workshop, session, training, pilot…"""
 
     class Kind(models.TextChoices):
@@ -204,7 +206,8 @@ class Activity(models.Model):
             models.Index(fields=["kind", "-starts_on"], name="activity_kind_idx"),
         ]
         constraints = [
-            models.CheckConstraint(name="activity_ends_after_it_starts", condition=Q(ends_on__gte=F("starts_on")))
+            models.CheckConstraint(name="activity_ends_after_it_starts", condition=Q(ends_on__gte=F("starts_on"))),
+            review_constraint("activity"),
         ]
 
     def __str__(self) -> str:
@@ -212,7 +215,7 @@ class Activity(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.is_published
+        return self.is_published and not self.awaiting_review
 
     def owner_organisation_ids(self) -> set[int]:
         if not self.pk:

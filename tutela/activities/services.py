@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from tutela.core import access, audit
+from tutela.core import access, audit, review
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
 from tutela.core.services import apply_fields, set_m2m
 from tutela.initiatives.models import Pillar
@@ -215,6 +215,36 @@ def _write_relations(activity: Activity, *, partners, counts, outcomes, links, p
     return changes
 
 
+def _review_texts(activity: Activity, *, fields: dict, counts: list[Count] | None, outcomes: list[dict] | None,
+                  links: list[tuple[str, str]] | None) -> tuple[dict, bool]:
+    """Every free text of the activity as it will be saved, and whether it is about children."""
+    existing = activity.pk is not None
+    if counts is None:
+        rows = [(p.group, p.description) for p in activity.participation.all()] if existing else []
+    else:
+        rows = [(c.group, c.description) for c in counts]
+    if outcomes is None:
+        outcome_texts = [t for o in activity.outcomes.all() for t in (o.text, *o.points, o.addressed_to)] if existing else []
+    else:
+        outcome_texts = [str(t) for o in outcomes for t in (o.get("text", ""), *o.get("points", []), o.get("addressed_to", ""))]
+    if links is None:
+        link_texts = [t for lk in activity.links.all() for t in (lk.title, lk.url)] if existing else []
+    else:
+        link_texts = [str(t) for pair in links for t in pair]
+    about_children = (any(g == StakeholderGroup.CHILDREN for g, _d in rows)
+                      or StakeholderGroup.CHILDREN in (activity.audiences or []))
+    texts = {"title": activity.title, "summary": activity.summary, "objective": activity.objective,
+             "follows_up": activity.follows_up, "participation": [d for _g, d in rows], "outcomes": outcome_texts,
+             "links": link_texts}
+    return texts, about_children
+
+
+def _review(activity: Activity, *, actor: Any, fields: dict, counts, outcomes, links) -> None:
+    texts, about_children = _review_texts(activity, fields=fields, counts=counts, outcomes=outcomes, links=links)
+    review.prepare(activity, actor=actor, texts=texts, about_children=about_children,
+                   publish_requested=fields.get("is_published"))
+
+
 @transaction.atomic
 def activity_create(
     *, actor: Any, title: str, kind: str, starts_on, ends_on=None, pillars: list,
@@ -234,6 +264,7 @@ def activity_create(
     _check_country(activity)
     if activity.occasion_id is None and fields.get("occasion") is not None:
         raise ValidationError({"occasion": _("Unknown occasion.")})
+    _review(activity, actor=actor, fields=fields, counts=participation or [], outcomes=outcomes or [], links=links or [])
     activity.full_clean()
     activity.save()
     activity.pillars.set(pillars)
@@ -264,6 +295,7 @@ def activity_update(
     apply_fields(activity, fields, ACTIVITY_FIELDS)
     _dates(activity)
     _check_country(activity)
+    _review(activity, actor=actor, fields=fields, counts=participation, outcomes=outcomes, links=links)
     activity.full_clean()
     activity.save()
     changes = audit.diff(before, audit.snapshot(activity))
@@ -276,16 +308,26 @@ def activity_update(
     return activity
 
 
-@transaction.atomic
 def activity_set_published(*, actor: Any, activity: Activity, published: bool) -> Activity:
-    if actor is not None:
-        access.require_secretariat(actor)
-    before = audit.snapshot(activity, ["is_published"])
-    activity.is_published = published
-    activity.save(update_fields=["is_published", "updated_at"])
-    audit.record(actor=actor, action="activity.published" if published else "activity.unpublished",
-                 target=activity, before=before)
-    return activity
+    """Publish (secretariat; refused while a child-identity flag is open) or take offline."""
+    if published:
+        return activity_publish(actor=actor, activity=activity)
+    return review.unpublish(actor=actor, obj=activity)
+
+
+def activity_publish(*, actor: Any, activity: Activity) -> Activity:
+    """The secretariat makes a submitted (or unpublished) activity public. Audited as activity.published."""
+    return review.publish(actor=actor, obj=activity)
+
+
+def activity_submit(*, actor: Any, activity: Activity) -> Activity:
+    """Whoever may edit an unpublished activity asks the secretariat to review it. Audited as activity.submitted."""
+    return review.submit(actor=actor, obj=activity)
+
+
+def activity_clear_flags(*, actor: Any, activity: Activity) -> Activity:
+    """The secretariat has checked the flagged text: no child's identity. Audited as activity.flags_cleared."""
+    return review.clear_flags(actor=actor, obj=activity)
 
 
 # --- Projects -------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from tutela.core import access, disclosure
+from tutela.core import access, disclosure, review
 from tutela.figures.models import Figure
 
 from . import selectors, services
@@ -152,6 +152,11 @@ def _activity_form(request: HttpRequest, activity: Activity | None) -> HttpRespo
                 relation_errors = _attach_errors(exc, form)
             else:
                 messages.success(request, _("Activity “%(title)s” saved.") % {"title": activity.title})
+                if activity.active_flags:
+                    messages.warning(request, _("Not public until the secretariat has reviewed it: %(flags)s.")
+                                     % {"flags": review.flag_message(activity)})
+                elif activity.awaiting_review:
+                    messages.info(request, _("Submitted: the secretariat will review it before it is public."))
                 url = reverse("activities:activity_detail", args=[activity.pk])
                 return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
             status = 422
@@ -216,9 +221,37 @@ def activity_publish(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access.get_for_user(request.user, Activity, pk, write=True)
     access.require_secretariat(request.user)
     published = request.POST.get("published") == "1"
-    services.activity_set_published(actor=request.user, activity=activity, published=published)
-    messages.success(request, _("Published: the public can see this activity.") if published
-                     else _("Unpublished: only the secretariat and its organisers can see this activity."))
+    try:
+        services.activity_set_published(actor=request.user, activity=activity, published=published)
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, _("Published: the public can see this activity.") if published
+                         else _("Unpublished: only the secretariat and its organisers can see this activity."))
+    return redirect("activities:activity_detail", pk=activity.pk)
+
+
+@require_POST
+@login_required
+def activity_clear_flags(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = access.get_for_user(request.user, Activity, pk, write=True)
+    services.activity_clear_flags(actor=request.user, activity=activity)
+    messages.success(request, _("Flags cleared: the activity can now be published."))
+    return redirect("activities:activity_detail", pk=activity.pk)
+
+
+@require_POST
+@login_required
+def activity_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = access.get_for_user(request.user, Activity, pk, write=True)
+    try:
+        services.activity_submit(actor=request.user, activity=activity)
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, _("Submitted: the secretariat will review the activity before it is public."))
     return redirect("activities:activity_detail", pk=activity.pk)
 
 

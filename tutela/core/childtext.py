@@ -168,7 +168,7 @@ _AGE_END = r"(?=\s*(?:$|[,;.!?)\]]|and\b|et\b|y\b|e\b|и\b|و|和|、))"
 
 _NAME_AGE_PATTERNS = [
     # Abebe, 11 years old · Marta (12 years old) · Marie, 11 ans · Маша, 11 лет · Sara, aged 9 · Marta, de 12 años
-    re.compile(rf"(?P<name>{_NAME})\s*[,(]\s*(?:{_AGED}\s*)?{_AGE}\s*{_YEARS}"),
+    re.compile(rf"(?P<name>{_NAME})\s*[,(]\s*(?:{_AGED}\s*)?{_AGE}\s*{_YEARS}\)?"),
     # Abebe, 11  ·  Abebe (11)  (no unit: only a clause end may follow; not the last word of a
     # longer proper noun such as "Addis Ababa, 3" or "Bahir Dar, 2")
     re.compile(rf"(?P<name>{_NAME})\s*(?:,\s*|\(\s*){_AGE}\s*\)?{_AGE_END}"),
@@ -203,7 +203,8 @@ _DATE = (
 )
 _BIRTH_KEYWORDS = re.compile(
     r"(?:date\s+of\s+birth|birth\s*date|birthdate|d\.?o\.?b\.?(?=\W)|date\s+de\s+naissance|fecha\s+de\s+nacimiento|"
-    r"дата\s+рождения|дата\s+рожд\.|出生日期|出生年月|生日|تاريخ\s+الميلاد|تاريخ\s+الولادة)\s*[:.-]?\s*.{0,20}?\d",
+    r"дата\s+рождения|дата\s+рожд\.|出生日期|出生年月|生日|تاريخ\s+الميلاد|تاريخ\s+الولادة)\s*[:.-]?\s*.{0,20}?"
+    rf"(?:{_DATE}|\d+)",
     re.IGNORECASE,
 )
 _BORN_ON = re.compile(
@@ -240,6 +241,18 @@ _IMAGE = re.compile(
 )
 
 
+_MIGHT = re.compile(
+    r"[\d@]|://|\.(?:jpe?g|png|gif|webp|heic|heif|bmp|tiff?)\b|instagram|facebook|tiktok|snapchat|telegram|whatsapp|"
+    r"wechat|skype|twitter|youtube|linkedin|weibo|vk\.com|t\.me|微信",
+    re.IGNORECASE,
+)
+
+
+def might_identify(text: str) -> bool:
+    """A cheap first pass: every signal needs a digit, an @, a link, an image file or a messaging app."""
+    return bool(_MIGHT.search(text or ""))
+
+
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").translate(_FULLWIDTH)
 
@@ -266,7 +279,7 @@ _CAPITALISED_BEFORE = re.compile(r"(?:^|\s)[A-ZÀ-ÞА-ЯЁ][\w'’.-]*\s+$")
 
 
 def _name_age(text: str) -> list[str]:
-    found = []
+    found: list[tuple[int, str]] = []
     for i, pattern in enumerate(_NAME_AGE_PATTERNS):
         for m in pattern.finditer(text):
             if i == _BARE and _CAPITALISED_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
@@ -278,8 +291,12 @@ def _name_age(text: str) -> list[str]:
                 continue
             # A capitalised word that starts a sentence is no name: "Children, 11 …" is caught by the
             # stop list; "In total, 12." by the age-end rule.
-            found.append(m.group(0).strip())
-    return found
+            found.append((m.start(), m.end(), m.group(0).strip()))
+    kept: list[tuple[int, int, str]] = []
+    for start, end, excerpt in sorted(found, key=lambda f: (f[0], -f[1])):
+        if not any(start < k_end and k_start < end for k_start, k_end, _e in kept):  # one finding per place
+            kept.append((start, end, excerpt))
+    return [excerpt for _start, _end, excerpt in kept]
 
 
 def scan(text: str, *, about_children: bool = False, field: str = "") -> list[Finding]:
@@ -290,7 +307,7 @@ def scan(text: str, *, about_children: bool = False, field: str = "") -> list[Fi
     only findings in a text about children; names with ages and birth dates always are.
     """
     text = _fold(text)
-    if not text.strip():
+    if not text.strip() or not might_identify(text):
         return []
     children = about_children or mentions_children(text)
     findings: list[Finding] = []

@@ -7,6 +7,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("workspace/", views.workspace, name="workspace"),
     path("workspace/audit/", views.audit_log, name="audit_log"),
+    path("workspace/review/", views.review_queue, name="review_queue"),
+    path("workspace/review/<str:label>/<int:pk>/publish/", views.review_publish, name="review_publish"),
+    path("workspace/review/<str:label>/<int:pk>/clear-flags/", views.review_clear_flags, name="review_clear_flags"),
     path("healthz", views.healthz, name="healthz"),
     path("csp-report", views.csp_report, name="csp_report"),
 ]

@@ -2,19 +2,21 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import access
+from . import access, review
 from .cache import anonymous_page_cache
 from .models import AuditEntry, WorkerHeartbeat
 from .pagination import keyset_page
@@ -167,3 +169,35 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         "Go back, reload the page and send it again."
     )
     return error_response(request, 403, "csrf_failed", message, "403_csrf.html")
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """What waits for the secretariat: focal points' records and flagged text, per kind of record."""
+    access.require_secretariat(request.user)
+    return render(request, "core/review_queue.html", {"sections": review.waiting(request.user)})
+
+
+@require_POST
+@login_required
+def review_publish(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+    access.require_secretariat(request.user)
+    obj = review.get(label, pk)
+    try:
+        review.publish(actor=request.user, obj=obj)
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, _("Published: “%(obj)s”.") % {"obj": obj})
+    return redirect("core:review_queue")
+
+
+@require_POST
+@login_required
+def review_clear_flags(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+    access.require_secretariat(request.user)
+    obj = review.get(label, pk)
+    review.clear_flags(actor=request.user, obj=obj)
+    messages.success(request, _("Flags cleared on “%(obj)s”: it can now be published.") % {"obj": obj})
+    return redirect("core:review_queue")

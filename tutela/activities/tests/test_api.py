@@ -50,6 +50,10 @@ def test_a_focal_point_records_an_activity_through_the_api(as_user, focal_point,
     # The organiser reads the exact small child count; the public gets it suppressed.
     child = next(p for p in body["participation"] if p["group"] == "children")
     assert child["count"] == 2 and not child["suppressed"]
+    # Submitted, not public, until the secretariat publishes it.
+    assert body["is_published"] is False and body["awaiting_review"] is True
+    assert as_user(None, "get", f"/activities/{body['id']}").status_code == 404
+    services.activity_publish(actor=None, activity=Activity.objects.get(pk=body["id"]))
     public = as_user(None, "get", f"/activities/{body['id']}").json()
     child = next(p for p in public["participation"] if p["group"] == "children")
     assert child["count"] is None and child["suppressed"]

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from tutela.activities import services
 from tutela.activities.models import Activity
 from tutela.core.models import AuditEntry
 
@@ -50,6 +51,9 @@ def test_a_focal_point_records_an_activity_with_participation_and_outcomes(clien
     own = client.get(detail_url).content.decode()
     assert "<ol><li>Improve educational resources</li><li>Talk with content creators</li></ol>" in own
     client.logout()
+    # Submitted, not public, until the secretariat publishes it.
+    assert client.get(detail_url).status_code == 404
+    services.activity_publish(actor=None, activity=activity)
     public = client.get(detail_url).content.decode()
     assert "fewer than 5" in public and ">3<" not in public and "100" in public
 
