@@ -428,6 +428,7 @@ class ProjectOut(Schema):
     follows_id: int | None
     pillars: list[int]
     is_published: bool
+    awaiting_review: bool = Field(description="Entered by a focal point: waits for the secretariat to publish it.")
 
 
 class ProjectPage(Schema):
@@ -457,7 +458,8 @@ def _project(p: Project) -> dict[str, Any]:
     return {"id": p.pk, "name": p.name, "description": p.description, "stage": p.stage,
             "partners": [o.pk for o in p.partners.all()], "countries": [c.code for c in p.countries],
             "region": p.region, "starts_on": p.starts_on, "ends_on": p.ends_on, "follows_id": p.follows_id,
-            "pillars": [x.pk for x in p.pillars.all()], "is_published": p.is_published}
+            "pillars": [x.pk for x in p.pillars.all()], "is_published": p.is_published,
+            "awaiting_review": p.awaiting_review}
 
 
 def _project_args(user: Any, payload: ProjectPatch) -> dict[str, Any]:

@@ -78,7 +78,8 @@ class ProjectQuerySet(PublishableQuerySet):
         return self.filter(partners__in=org_ids)
 
 
-class Project(models.Model):
+@reviewable("activities:project_detail", "project")
+class Project(Reviewable, models.Model):
     """A programme of work moving through a pipeline, e.g. the African E-Safety Project."""
 
     class Stage(models.TextChoices):
@@ -110,13 +111,14 @@ class Project(models.Model):
     class Meta:
         verbose_name = _("project")
         ordering = ["name"]
+        constraints = [review_constraint("project")]
 
     def __str__(self) -> str:
         return self.name
 
     @property
     def is_public(self) -> bool:
-        return self.is_published
+        return self.is_published and not self.awaiting_review
 
     def owner_organisation_ids(self) -> set[int]:
         return set(self.partners.values_list("pk", flat=True)) if self.pk else set()

@@ -340,6 +340,8 @@ def project_create(*, actor: Any, name: str, partners: list | None = None, pilla
     project = Project(name=(name or "").strip())
     apply_fields(project, fields, PROJECT_FIELDS)
     _dates(project)
+    review.prepare(project, actor=actor, texts={"description": project.description},
+                   publish_requested=fields.get("is_published"))
     project.full_clean()
     project.save()
     if partners:
@@ -360,6 +362,8 @@ def project_update(*, actor: Any, project: Project, partners: list | None = None
     before = audit.snapshot(project)
     apply_fields(project, fields, PROJECT_FIELDS)
     _dates(project)
+    review.prepare(project, actor=actor, texts={"description": project.description},
+                   publish_requested=fields.get("is_published"))
     project.full_clean()
     project.save()
     changes = audit.diff(before, audit.snapshot(project))
@@ -367,3 +371,8 @@ def project_update(*, actor: Any, project: Project, partners: list | None = None
     set_m2m(project, "pillars", pillars, changes)
     audit.record(actor=actor, action="project.updated", target=project, changes=changes)
     return project
+
+
+def project_publish(*, actor: Any, project: Project) -> Project:
+    """The secretariat publishes a submitted project (refused while flagged). Audited as project.published."""
+    return review.publish(actor=actor, obj=project)

@@ -360,3 +360,15 @@ def check(texts: Mapping[str, str | Iterable[str] | None], *, about_children: bo
             )
         raise ValidationError(errors)
     return [f for f in findings if f.action == FLAG]
+
+
+def refuse(texts: Mapping[str, str | Iterable[str] | None], *, about_children: bool = False) -> None:
+    """For fields no one reviews before they are shown (a placement's outlet, a message's title):
+    every finding is refused, with what to remove."""
+    findings = check(texts, about_children=about_children)
+    if findings:
+        errors: dict[str, list[str]] = {}
+        for f in findings:
+            errors.setdefault(f.field or "__all__", []).append(
+                _("%(what)s: remove it. Children are only counted, by age band.") % {"what": f.message()})
+        raise ValidationError(errors)

@@ -62,7 +62,12 @@ class Reviewable(models.Model):
 
     @property
     def active_flags(self) -> list[dict]:
-        return [f for f in self.review_flags or [] if not f.get("cleared")]
+        return active(self.review_flags)
+
+
+def active(flags: Iterable[dict] | None) -> list[dict]:
+    """The flags nobody has cleared yet."""
+    return [f for f in flags or [] if not f.get("cleared")]
 
 
 def review_constraint(prefix: str) -> models.CheckConstraint:
@@ -87,7 +92,7 @@ def _merge(previous: Iterable[dict], findings: list[childtext.Finding]) -> list[
     return merged
 
 
-def prepare(obj: Reviewable, *, actor: Any, texts: Mapping[str, Any] | None = None, about_children: bool = False,
+def prepare(obj: Any, *, actor: Any, texts: Mapping[str, Any] | None = None, about_children: bool = False,
             publish_requested: bool | None = None) -> None:
     """Before a create/update saves ``obj``: check its texts and set its review state.
 
@@ -102,7 +107,7 @@ def prepare(obj: Reviewable, *, actor: Any, texts: Mapping[str, Any] | None = No
         obj.awaiting_review = True
     elif publish_requested is not None:
         obj.awaiting_review = False
-    if obj.active_flags:
+    if active(obj.review_flags):
         obj.is_published = False  # type: ignore[attr-defined]
         obj.awaiting_review = True
 

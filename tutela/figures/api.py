@@ -59,6 +59,7 @@ class FigureOut(Schema):
     note: str
     is_illustrative: bool
     is_published: bool
+    awaiting_review: bool = Field(description="Entered by a focal point or flagged: waits for the secretariat to publish it.")
 
 
 class FigurePage(Schema):
@@ -122,7 +123,7 @@ def _figure(f: Figure) -> dict[str, Any]:
         "group": f.group, "min_age": f.min_age, "max_age": f.max_age, "sex": f.sex,
         "subject_type": f"{f.subject_type.app_label}.{f.subject_type.model}" if f.subject_type_id else None,
         "subject_id": f.subject_id, "owner_organisation_id": f.owner_organisation_id, "note": f.note,
-        "is_illustrative": f.is_illustrative, "is_published": f.is_published,
+        "is_illustrative": f.is_illustrative, "is_published": f.is_published, "awaiting_review": f.awaiting_review,
         "withheld": getattr(f, "withheld", ""),
     }
 

@@ -9,6 +9,7 @@ from django_countries.fields import CountryField
 
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
 from tutela.core.querysets import PublishableQuerySet
+from tutela.core.review import Reviewable, review_constraint, reviewable
 
 
 class Indicator(models.Model):
@@ -34,7 +35,8 @@ class FigureQuerySet(PublishableQuerySet):
         return self.filter(subject_type=ContentType.objects.get_for_model(obj), subject_id=obj.pk)
 
 
-class Figure(models.Model):
+@reviewable("figures:figure_detail", "figure")
+class Figure(Reviewable, models.Model):
     """One number with its indicator, kind (counted/estimated/modelled), target-or-actual, method and source."""
 
     class Measure(models.TextChoices):
@@ -102,6 +104,7 @@ class Figure(models.Model):
                 name="figure_period_ordered",
                 condition=Q(period_start__isnull=True) | Q(period_end__isnull=True) | Q(period_end__gte=F("period_start")),
             ),
+            review_constraint("figure"),
         ]
 
     def __str__(self) -> str:
@@ -109,7 +112,7 @@ class Figure(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.is_published
+        return self.is_published and not self.awaiting_review
 
     def owner_organisation_ids(self) -> set[int]:
         return {self.owner_organisation_id} if self.owner_organisation_id else set()

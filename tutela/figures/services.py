@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tutela.core import access, audit
+from tutela.core import access, audit, review
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
 from tutela.core.services import apply_fields
 
@@ -104,6 +104,19 @@ def _may_write(actor: Any, figure: Figure) -> None:
         raise PermissionDenied
 
 
+def _review(figure: Any, *, actor: Any, fields: dict) -> None:
+    """A focal point's figure waits for the secretariat; a note naming a child is refused or flagged."""
+    review.prepare(figure, actor=actor, texts={"note": figure.note, "method": figure.method,
+                                               "assumptions": figure.assumptions},
+                   about_children=figure.group == StakeholderGroup.CHILDREN,
+                   publish_requested=fields.get("is_published"))
+
+
+def figure_publish(*, actor: Any, figure: Figure) -> Figure:
+    """The secretariat publishes a submitted figure (refused while flagged). Audited as figure.published."""
+    return review.publish(actor=actor, obj=figure)
+
+
 _FK = {"indicator", "owner_organisation", "subject_type"}
 
 
@@ -159,6 +172,7 @@ def figure_build(*, actor: Any, indicator: Indicator, value: Any, kind: str, sou
         figure.subject_id = subject.pk
     _check(figure)
     _may_write(actor, figure)
+    _review(figure, actor=actor, fields=fields)
     if draft:
         _check_fields(figure)
     return figure
@@ -237,10 +251,12 @@ def figures_insert(figures: list[FigureDraft]) -> int:
     if connection.vendor == "postgresql":
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
         raw = connection.cursor().cursor  # psycopg 3
+        from psycopg.types.json import Jsonb
         row_of = itemgetter(*(f.attname for f in fields))  # a FigureDraft's values are its __dict__
         with raw.copy(f"COPY {connection.ops.quote_name(Figure._meta.db_table)} ({columns}) FROM STDIN") as copy:
             for figure in figures:
                 figure.created_at = figure.updated_at = now
+                figure.review_flags = Jsonb(figure.review_flags)  # a jsonb column: COPY needs the adapter
                 copy.write_row(row_of(vars(figure)))
     else:
         for figure in figures:
@@ -265,6 +281,7 @@ def figure_update(*, actor: Any, figure: Figure, subject: Any = None, **fields: 
         figure.subject_id = subject.pk
     _check(figure)
     _may_write(actor, figure)
+    _review(figure, actor=actor, fields=fields)
     figure.full_clean()
     figure.save()
     audit.record(actor=actor, action="figure.updated", target=figure, before=before)

@@ -12,6 +12,7 @@ from django_countries.fields import CountryField
 from tutela.core.choices import CHILD_MAX_AGE, StakeholderGroup
 from tutela.core.jobs import LeasedJob
 from tutela.core.querysets import PublishableQuerySet
+from tutela.core.review import Reviewable, review_constraint, reviewable
 
 NO_CHILD_DATA = _("Never a child's name, birth date, contact or photo: children are only counted, by age band.")
 
@@ -96,7 +97,8 @@ class ProgrammeQuerySet(PublishableQuerySet):
         return self.filter(organisers__in=list(org_ids))
 
 
-class TrainingProgramme(models.Model):
+@reviewable("outreach:programme_detail", "programme")
+class TrainingProgramme(Reviewable, models.Model):
     """A programme that trains adults as safety ambassadors, e.g. the Addis Ababa pilot."""
 
     name = models.CharField(_("name"), max_length=300)
@@ -137,6 +139,7 @@ class TrainingProgramme(models.Model):
                 name="outreach_programme_reach_band",
                 condition=Q(reach_max_age__lte=CHILD_MAX_AGE) & Q(reach_max_age__gte=F("reach_min_age")),
             ),
+            review_constraint("outreach_programme"),
         ]
 
     def __str__(self) -> str:
@@ -144,7 +147,7 @@ class TrainingProgramme(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.is_published
+        return self.is_published and not self.awaiting_review
 
     def owner_organisation_ids(self) -> set[int]:
         return set(self.organisers.values_list("pk", flat=True)) if self.pk else set()
@@ -364,7 +367,8 @@ class CampaignQuerySet(PublishableQuerySet):
         return self.filter(Q(owner_organisation__in=ids) | Q(partners__in=ids))
 
 
-class Campaign(models.Model):
+@reviewable("outreach:campaign_detail", "campaign")
+class Campaign(Reviewable, models.Model):
     """An awareness campaign under a banner such as "Click Safe, Click Clever"."""
 
     banner = models.CharField(_("banner / slogan"), max_length=200)
@@ -391,14 +395,15 @@ class Campaign(models.Model):
     class Meta:
         verbose_name = _("campaign")
         ordering = ["-starts_on", "-id"]
-        constraints = [models.CheckConstraint(name="outreach_campaign_dates", condition=Q(ends_on__gte=F("starts_on")))]
+        constraints = [models.CheckConstraint(name="outreach_campaign_dates", condition=Q(ends_on__gte=F("starts_on"))),
+                       review_constraint("outreach_campaign")]
 
     def __str__(self) -> str:
         return self.banner
 
     @property
     def is_public(self) -> bool:
-        return self.is_published
+        return self.is_published and not self.awaiting_review
 
     def owner_organisation_ids(self) -> set[int]:
         if not self.pk:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from tutela.activities.models import Activity
 from tutela.activities.services import activity_create
-from tutela.core import access, audit
+from tutela.core import access, audit, childtext, review
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
 from tutela.core.services import apply_fields, set_m2m
 from tutela.core.text import fold
@@ -226,6 +226,28 @@ def enrolment_set(*, actor: Any, institution: Institution, min_age: Any, max_age
 
 # --- Programmes and cohorts -----------------------------------------------------------------
 
+def _review_programme(programme: TrainingProgramme, actor: Any, fields: dict) -> None:
+    """A focal point's programme waits for the secretariat; its description is checked for children's identities."""
+    review.prepare(programme, actor=actor, texts={"name": programme.name, "description": programme.description},
+                   about_children=True, publish_requested=fields.get("is_published"))
+
+
+def _review_campaign(campaign: Campaign, actor: Any, fields: dict) -> None:
+    review.prepare(campaign, actor=actor, texts={"banner": campaign.banner, "purpose": campaign.purpose},
+                   about_children=StakeholderGroup.CHILDREN in (campaign.audiences or []),
+                   publish_requested=fields.get("is_published"))
+
+
+def programme_publish(*, actor: Any, programme: TrainingProgramme) -> TrainingProgramme:
+    """The secretariat publishes a submitted programme (refused while flagged). Audited as programme.published."""
+    return review.publish(actor=actor, obj=programme)
+
+
+def campaign_publish(*, actor: Any, campaign: Campaign) -> Campaign:
+    """The secretariat publishes a submitted campaign (refused while flagged). Audited as campaign.published."""
+    return review.publish(actor=actor, obj=campaign)
+
+
 @transaction.atomic
 def programme_create(*, actor: Any, name: str, organisers: list, country: str, starts_on: date, ends_on: date,
                      funders: list | None = None, **fields: Any) -> TrainingProgramme:
@@ -237,6 +259,7 @@ def programme_create(*, actor: Any, name: str, organisers: list, country: str, s
     apply_fields(programme, fields, PROGRAMME_FIELDS)
     _dates(programme.starts_on, programme.ends_on)
     _band(StakeholderGroup.CHILDREN, programme.reach_min_age, programme.reach_max_age)
+    _review_programme(programme, actor, fields)
     programme.full_clean()
     programme.save()
     programme.organisers.set(organisers)
@@ -256,6 +279,7 @@ def programme_update(*, actor: Any, programme: TrainingProgramme, organisers: li
     apply_fields(programme, fields, PROGRAMME_FIELDS)
     _dates(programme.starts_on, programme.ends_on)
     _band(StakeholderGroup.CHILDREN, programme.reach_min_age, programme.reach_max_age)
+    _review_programme(programme, actor, fields)
     programme.full_clean()
     programme.save()
     changes = audit.diff(before, audit.snapshot(programme))
@@ -676,6 +700,7 @@ def campaign_create(*, actor: Any, banner: str, owner_organisation: Any, starts_
     for group in campaign.audiences:
         if group not in StakeholderGroup.values:
             raise ValidationError({"audiences": _("Unknown audience “%(a)s”.") % {"a": group}})
+    _review_campaign(campaign, actor, fields)
     campaign.full_clean()
     campaign.save()
     campaign.partners.set(partners or [])
@@ -690,6 +715,7 @@ def campaign_update(*, actor: Any, campaign: Campaign, partners: list | None = N
     before = audit.snapshot(campaign)
     apply_fields(campaign, fields, CAMPAIGN_FIELDS)
     _dates(campaign.starts_on, campaign.ends_on)
+    _review_campaign(campaign, actor, fields)
     campaign.full_clean()
     campaign.save()
     changes = audit.diff(before, audit.snapshot(campaign))
@@ -709,6 +735,8 @@ def message_add(*, actor: Any, campaign: Campaign, title: str, medium: str, lang
     message = Message(campaign=campaign, title=" ".join((title or "").split()), medium=medium, language=language,
                       duration_seconds=_count(duration_seconds, "duration_seconds") if duration_seconds not in (None, "") else None,
                       size=size, url=url, is_illustrative=is_illustrative)
+    childtext.refuse({"title": message.title, "url": message.url},
+                     about_children=StakeholderGroup.CHILDREN in (campaign.audiences or []))
     if file is not None:
         message.file = file
     message.full_clean()
@@ -733,6 +761,7 @@ def placement_add(*, actor: Any, message: Message, outlet: str, country: str, st
                           reported_audience=_count(reported_audience, "reported_audience"), audience=audience,
                           min_age=lo, max_age=hi, audience_source=audience_source.strip(), institution=institution,
                           is_illustrative=is_illustrative)
+    childtext.refuse({"outlet": placement.outlet}, about_children=audience == StakeholderGroup.CHILDREN)
     placement.full_clean()
     placement.save()
     audit.record(actor=actor, action="placement.added", target=placement)

@@ -194,6 +194,7 @@ class AgreementOut(Schema):
     source_url: str
     date_is_approximate: bool
     is_published: bool
+    awaiting_review: bool = Field(description="Entered by a focal point: waits for the secretariat to publish it.")
     commitments: list[CommitmentOut]
 
     @staticmethod

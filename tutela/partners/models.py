@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from tutela.core.querysets import PublishableQuerySet
+from tutela.core.review import Reviewable, review_constraint, reviewable
 
 
 class OrganisationQuerySet(PublishableQuerySet):
@@ -79,7 +80,8 @@ class AgreementQuerySet(PublishableQuerySet):
         return self.filter(in_force_to__gte=today, in_force_to__lte=today + timedelta(days=days))
 
 
-class Agreement(models.Model):
+@reviewable("partners:agreement_detail", "agreement")
+class Agreement(Reviewable, models.Model):
     """A cooperation agreement between organisations: an MoU, a partnership, a letter of intent."""
 
     class Kind(models.TextChoices):
@@ -117,7 +119,8 @@ class Agreement(models.Model):
                 condition=models.Q(in_force_to__isnull=True)
                 | models.Q(in_force_from__isnull=True)
                 | models.Q(in_force_to__gte=models.F("in_force_from")),
-            )
+            ),
+            review_constraint("agreement"),
         ]
 
     def __str__(self) -> str:
@@ -125,7 +128,7 @@ class Agreement(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.is_published
+        return self.is_published and not self.awaiting_review
 
     def owner_organisation_ids(self) -> set[int]:
         return set(self.parties.values_list("pk", flat=True)) if self.pk else set()
@@ -167,7 +170,7 @@ class Commitment(models.Model):
     # A commitment is seen and changed with its agreement.
     @property
     def is_public(self) -> bool:
-        return self.agreement.is_published
+        return self.agreement.is_public
 
     def owner_organisation_ids(self) -> set[int]:
         return self.agreement.owner_organisation_ids()

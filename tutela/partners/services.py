@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tutela.core import audit
+from tutela.core import audit, review
 from tutela.core.services import apply_fields, set_m2m
 from tutela.core.text import fold
 
@@ -166,6 +166,7 @@ def agreement_create(*, actor: Any, title: str, parties: list[Organisation], **f
     agreement = Agreement(title=(title or "").strip())
     apply_fields(agreement, fields, AGREEMENT_FIELDS)
     _check_agreement(agreement, parties)
+    review.prepare(agreement, actor=actor, publish_requested=fields.get("is_published"))
     agreement.full_clean()
     agreement.save()
     agreement.parties.set(parties)
@@ -178,6 +179,7 @@ def agreement_update(*, actor: Any, agreement: Agreement, parties: list[Organisa
     before = audit.snapshot(agreement)
     apply_fields(agreement, fields, AGREEMENT_FIELDS)
     _check_agreement(agreement, parties)
+    review.prepare(agreement, actor=actor, publish_requested=fields.get("is_published"))
     agreement.full_clean()
     agreement.save()
     changes = audit.diff(before, audit.snapshot(agreement))
@@ -198,8 +200,23 @@ def commitment_add(*, actor: Any, agreement: Agreement, text: str, responsible: 
     commitment.save()
     if responsible:
         commitment.responsible.set(responsible)
+    _resubmit(actor, agreement)
     audit.record(actor=actor, action="commitment.added", target=commitment)
     return commitment
+
+
+def _resubmit(actor: Any, agreement: Agreement) -> None:
+    """A focal point's change to a commitment is a change to its agreement: it waits for review again."""
+    if review.is_focal_write(actor) and not agreement.awaiting_review:
+        before = audit.snapshot(agreement, ["is_published", "awaiting_review"])
+        review.prepare(agreement, actor=actor)
+        agreement.save(update_fields=["is_published", "awaiting_review", "updated_at"])
+        audit.record(actor=actor, action="agreement.submitted", target=agreement, before=before)
+
+
+def agreement_publish(*, actor: Any, agreement: Agreement) -> Agreement:
+    """The secretariat publishes a submitted agreement. Audited as agreement.published."""
+    return review.publish(actor=actor, obj=agreement)
 
 
 def _check_responsible(agreement: Agreement, responsible: list[Organisation] | None) -> None:
@@ -221,5 +238,6 @@ def commitment_update(*, actor: Any, commitment: Commitment, responsible: list[O
     commitment.save()
     changes = audit.diff(before, audit.snapshot(commitment))
     set_m2m(commitment, "responsible", responsible, changes)
+    _resubmit(actor, commitment.agreement)
     audit.record(actor=actor, action="commitment.updated", target=commitment, changes=changes)
     return commitment

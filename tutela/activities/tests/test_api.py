@@ -4,7 +4,7 @@ import pytest
 
 from tutela.accounts.services import api_token_create
 from tutela.activities import services
-from tutela.activities.models import Activity
+from tutela.activities.models import Activity, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +135,10 @@ def test_occasions_and_projects(as_user, secretariat, focal_point, org_a, make_a
         "countries": ["ET", "NG"]})
     assert response.status_code == 201, response.json()
     project_id = response.json()["id"]
+    # A focal point's project waits for the secretariat before the public sees it.
+    assert response.json()["awaiting_review"] is True
+    assert as_user(None, "get", "/projects?stage=planned").json()["items"] == []
+    services.project_publish(actor=secretariat, project=Project.objects.get(pk=project_id))
     assert as_user(None, "get", "/projects?stage=planned").json()["items"][0]["follows_id"] == pilot.pk
     assert as_user(None, "get", "/projects?stage=nope").status_code == 422
     assert as_user(focal_point, "patch", f"/projects/{project_id}", {"stage": "approved"}).json()["stage"] == "approved"

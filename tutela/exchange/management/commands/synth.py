@@ -44,6 +44,11 @@ INDICATORS = [("people_trained", "People trained", "people"), ("children_reached
 TOPICS = ["cyberbullying", "sexting", "online grooming", "privacy", "social media", "online reputation", "gaming"]
 
 
+def _columns(model: type[models.Model]) -> list[str]:
+    """The columns the generated rows fill, in order; the review columns (core.review) keep their defaults."""
+    return [f.attname for f in model._meta.concrete_fields if f.attname not in ("awaiting_review", "review_flags")]
+
+
 def _cum(weights: list[float]) -> list[float]:
     total, out = 0.0, []
     for w in weights:
@@ -217,7 +222,7 @@ class Command(BaseCommand):
                             participation_id += 1
                         counts.append((participation_id, pk, rng.choice(GROUPS), None, None, int(math.exp(rng.gauss(3, 0.8))), "counted", ""))
                         participation_id += 1
-                self._write(Activity, [f.attname for f in Activity._meta.concrete_fields], iter(acts))
+                self._write(Activity, _columns(Activity), iter(acts))
                 self._write(ActivityPartner, ["id", "activity_id", "organisation_id", "role"], iter(partners))
                 self._write(Activity.pillars.through, ["id", "activity_id", "pillar_id"], iter(links))
                 self._write(Participation, ["id", "activity_id", "group", "min_age", "max_age", "count", "kind", "description"], iter(counts))
@@ -235,7 +240,7 @@ class Command(BaseCommand):
         activity_type = ContentType.objects.get_for_model(Activity).pk
         kinds = [FigureKind.COUNTED] * 6 + [FigureKind.ESTIMATED] * 3 + [FigureKind.MODELLED]
         first = self._next_id(Figure)
-        columns = [f.attname for f in Figure._meta.concrete_fields]
+        columns = _columns(Figure)
 
         def rows():
             for i in range(n):
