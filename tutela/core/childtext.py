@@ -275,14 +275,15 @@ def _is_name(word: str) -> bool:
 
 
 _BARE = 1  # the pattern without a unit ("Abebe, 11")
-_CAPITALISED_BEFORE = re.compile(r"(?:^|\s)[A-ZÀ-ÞА-ЯЁ][\w'’.-]*\s+$")
+# A capitalised word just before, itself inside a sentence (not its first word): "… in Addis Ababa, 3".
+_CAPITALISED_BEFORE = re.compile(r"[^\s.!?]\s+[A-ZÀ-ÞА-ЯЁ][\w'’.-]*\s+$")
 
 
 def _name_age(text: str) -> list[str]:
     found: list[tuple[int, str]] = []
     for i, pattern in enumerate(_NAME_AGE_PATTERNS):
         for m in pattern.finditer(text):
-            if i == _BARE and _CAPITALISED_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
+            if i == _BARE and _CAPITALISED_BEFORE.search(text[:m.start()][-40:]):
                 continue  # the last word of a longer proper noun: "Addis Ababa, 3", "Bahir Dar, 2"
             age = int(m.group("age"))
             if age > CHILD_MAX_AGE:

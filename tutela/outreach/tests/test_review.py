@@ -12,8 +12,8 @@ from tutela.outreach.models import TrainingProgramme
 pytestmark = pytest.mark.django_db
 
 
-def _programme(actor, org, **fields):
-    return services.programme_create(actor=actor, name="Dire Dawa ambassadors", organisers=[org], country="ET",
+def _programme(actor, org, name="Dire Dawa ambassadors", **fields):
+    return services.programme_create(actor=actor, name=name, organisers=[org], country="ET",
                                      starts_on=date(2014, 2, 1), ends_on=date(2014, 6, 30), **fields)
 
 
