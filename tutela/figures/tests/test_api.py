@@ -4,6 +4,7 @@ import pytest
 
 from tutela.accounts.services import api_token_create
 from tutela.figures import services
+from tutela.figures.models import Figure
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,9 @@ def test_a_focal_point_reports_a_figure_about_their_activity(call, focal_point, 
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["kind"] == "counted" and body["subject_id"] == activity.pk and body["unit"] == "people"
+    # Submitted, not public, until the secretariat publishes it.
+    assert body["awaiting_review"] is True and call(None, "get", "/figures").json()["items"] == []
+    services.figure_publish(actor=None, figure=Figure.objects.get(pk=body["id"]))
     listed = call(None, "get", f"/figures?indicator=people-trained&subject_type=activities.activity&subject_id={activity.pk}")
     assert [f["id"] for f in listed.json()["items"]] == [body["id"]]
     assert call(None, "get", "/indicators").json()[0]["code"] == "people-trained"
