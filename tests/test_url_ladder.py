@@ -137,6 +137,9 @@ entry("activities:activity_edit", "get", lambda: [_first("activities.Activity")]
 entry("activities:activity_editable", "get", [], (302, 403, 200, 200, 200))  # /activities/mine/
 entry("activities:activity_list", "get", [], (200, 200, 200, 200, 200))  # /activities/
 entry("activities:activity_publish", "post", lambda: [_first("activities.Activity")], (302, 403, 403, 403, 302))
+entry("activities:activity_clear_flags", "post", lambda: [_first("activities.Activity")], (302, 403, 403, 403, 302))
+# activity_publish's empty form (published=0) ran before: the activity is unpublished, so others get 404.
+entry("activities:activity_submit", "post", lambda: [_first("activities.Activity")], (302, 404, 302, 404, 302))
 entry("activities:occasion_detail", "get", lambda: [_first("activities.Occasion")], (200, 200, 200, 200, 200))
 entry("activities:occasion_list", "get", [], (200, 200, 200, 200, 200))  # /activities/occasions/
 entry("activities:project_detail", "get", lambda: [_first("activities.Project")], (200, 200, 200, 200, 200))
@@ -192,6 +195,11 @@ entry("coordination:registry", "get", [], (200, 200, 200, 200, 200))  # /coordin
 entry("coordination:terms_of_reference_add", "get", _body, (302, 403, 403, 403, 200))
 entry("coordination:user_feed", "get", ["not-a-feed-token"], (404, 404, 404, 404, 404))
 entry("core:audit_log", "get", [], (302, 403, 403, 403, 200))  # /workspace/audit/
+entry("core:review_queue", "get", [], (302, 403, 403, 403, 200))  # /workspace/review/
+entry("core:review_publish", "post", lambda: ["activities.activity", _first("activities.Activity")],
+      (302, 403, 403, 403, 302))
+entry("core:review_clear_flags", "post", lambda: ["activities.activity", _first("activities.Activity")],
+      (302, 403, 403, 403, 302))
 entry("core:csp_report", "post", [], (400, 400, 400, 400, 400))  # /csp-report
 entry("core:healthz", "get", [], (200, 200, 200, 200, 200))  # /healthz
 entry("core:home", "get", [], (200, 200, 200, 200, 200))  # /
