@@ -296,7 +296,7 @@ def activity_update(request: HttpRequest, activity_id: Id, payload: ActivityPatc
     return _full(user, access.get_for_user(user, _detail_qs(), activity_id))
 
 
-def _review_action(request: HttpRequest, activity_id: int, service):
+def _review_action(request: HttpRequest, activity_id: Id, service):
     user = request.auth
     activity = access.get_for_user(user, Activity, activity_id, write=True)
     service(actor=user, activity=activity)
@@ -305,27 +305,27 @@ def _review_action(request: HttpRequest, activity_id: int, service):
 
 @router.post("/activities/{activity_id}/publish", response={200: ActivityOut, **ERRORS}, auth=SIGNED_IN,
              summary="Publish an activity (secretariat)")
-def activity_publish(request: HttpRequest, activity_id: int):
+def activity_publish(request: HttpRequest, activity_id: Id):
     """Refused (422) while a child-identity flag is open: edit the text or clear the flags first."""
     return _review_action(request, activity_id, services.activity_publish)
 
 
 @router.post("/activities/{activity_id}/unpublish", response={200: ActivityOut, **ERRORS}, auth=SIGNED_IN,
              summary="Take an activity offline (secretariat)")
-def activity_unpublish(request: HttpRequest, activity_id: int):
+def activity_unpublish(request: HttpRequest, activity_id: Id):
     return _review_action(request, activity_id,
                           lambda actor, activity: services.activity_set_published(actor=actor, activity=activity, published=False))
 
 
 @router.post("/activities/{activity_id}/submit", response={200: ActivityOut, **ERRORS}, auth=SIGNED_IN,
              summary="Ask the secretariat to review an unpublished activity")
-def activity_submit(request: HttpRequest, activity_id: int):
+def activity_submit(request: HttpRequest, activity_id: Id):
     return _review_action(request, activity_id, services.activity_submit)
 
 
 @router.post("/activities/{activity_id}/clear-flags", response={200: ActivityOut, **ERRORS}, auth=SIGNED_IN,
              summary="Mark an activity's child-identity flags as checked (secretariat)")
-def activity_clear_flags(request: HttpRequest, activity_id: int):
+def activity_clear_flags(request: HttpRequest, activity_id: Id):
     return _review_action(request, activity_id, services.activity_clear_flags)
 
 

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('activities', '0003_review'),
-        ('outreach', '0003_session_institution_no_own_index'),
+        ('outreach', '0004_trainee_import'),
         ('partners', '0003_review'),
     ]
 
