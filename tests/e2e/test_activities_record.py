@@ -54,14 +54,18 @@ def _story(org_a, org_b):
                   method="25 schools × 1,000 pupils", as_of=date(2013, 8, 1), subject=pilot)
 
 
-def test_a_focal_point_records_an_activity_with_participation_then_views_it(
-        page, live_server, focal_point, org_a, org_b, output_path):
-    _story(org_a, org_b)
+def _sign_in(page, live_server, user):
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("E-mail address").fill(focal_point.email)
+    page.get_by_label("E-mail address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/workspace/")
+
+
+def test_a_focal_point_records_an_activity_with_participation_then_views_it(
+        page, live_server, focal_point, secretariat, org_a, org_b, output_path):
+    _story(org_a, org_b)
+    _sign_in(page, live_server, focal_point)
 
     page.goto(live_server.url + "/activities/")
     page.get_by_role("link", name="Record an activity").click()
@@ -90,9 +94,22 @@ def test_a_focal_point_records_an_activity_with_participation_then_views_it(
     assert page.get_by_text("Educators").is_visible()
     # The organiser sees the small children's cell exactly.
     assert page.locator("td.num", has_text="3").first.is_visible()
+    # A focal point's record is submitted, not public, until the secretariat publishes it.
+    assert page.locator(".badge", has_text="Waiting for review by the secretariat").is_visible()
     page.screenshot(path=output_path("activity-detail.png"), full_page=True)
 
     page.get_by_role("button", name="Sign out").click()
+    page.goto(live_server.url + "/activities/?country=ET")
+    assert page.get_by_role("link", name="Cyberbullying workshop for teachers, Addis Ababa").count() == 0
+
+    _sign_in(page, live_server, secretariat)
+    page.goto(live_server.url + "/workspace/review/")
+    row = page.get_by_role("row").filter(has_text="Cyberbullying workshop for teachers, Addis Ababa")
+    row.get_by_role("button", name="Publish").click()
+    page.wait_for_load_state()
+    page.screenshot(path=output_path("review-queue.png"), full_page=True)
+    page.get_by_role("button", name="Sign out").click()
+
     page.goto(live_server.url + "/activities/?country=ET")
     page.get_by_role("link", name="Cyberbullying workshop for teachers, Addis Ababa").click()
     assert page.locator(".suppressed", has_text="fewer than 5").is_visible()
