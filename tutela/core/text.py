@@ -54,3 +54,16 @@ def spreadsheet_cell(value: Any) -> Any:
         return value
     value = strip_control_characters(value)
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def query_id(value: Any) -> int | None:
+    """A record's id read from a query string: a whole number from 1 to the largest bigint.
+
+    Anything else (blank, text, zero, beyond what the database can compare) is ``None``, so the
+    filter is ignored like any other filter that matches nothing sensible, never a 500.
+    """
+    try:
+        number = int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+    return number if number is not None and 1 <= number <= 2**63 - 1 else None

@@ -20,6 +20,7 @@ from . import access, review
 from .cache import anonymous_page_cache
 from .models import AuditEntry, WorkerHeartbeat
 from .pagination import keyset_page
+from .text import query_id
 
 logger = logging.getLogger(__name__)
 
@@ -100,10 +101,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "target_id": request.GET.get("target_id", "").strip(),
         "action": request.GET.get("action", "").strip(),
     }
-    if filters["actor"].isdigit():
-        qs = qs.filter(actor_id=int(filters["actor"]))
-    if filters["target_type"].isdigit():
-        qs = qs.filter(target_type_id=int(filters["target_type"]))
+    if (actor := query_id(filters["actor"])) is not None:
+        qs = qs.filter(actor_id=actor)
+    if (target_type := query_id(filters["target_type"])) is not None:
+        qs = qs.filter(target_type_id=target_type)
     if filters["target_id"]:
         qs = qs.filter(target_id=filters["target_id"])
     if filters["action"]:

@@ -12,19 +12,11 @@ from django.db.models import QuerySet
 
 from tutela.activities.models import Activity
 from tutela.core import access
+from tutela.core.text import query_id
 from tutela.figures.models import Figure
 from tutela.partners.models import Organisation
 
 from .models import ImportJob
-
-
-def _int(value: str | None) -> int | None:
-    """An id from the query string; anything else (text, beyond a bigint) is ignored like other bad filters."""
-    try:
-        number = int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-    return number if number is None or 1 <= number <= 2**63 - 1 else None
 
 
 def activities_for_export(user: Any, params: Any) -> QuerySet[Activity]:
@@ -56,7 +48,7 @@ def figures_for_export(user: Any, params: Any) -> QuerySet[Figure]:
     form = FigureFilterForm(params or None)
     form.is_valid()
     qs = figure_queryset(user, form.filters())
-    if (org := _int(params.get("organisation"))) is not None:
+    if (org := query_id(params.get("organisation"))) is not None:
         qs = qs.filter(owner_organisation=org)
     return qs.order_by("-as_of", "-id")
 

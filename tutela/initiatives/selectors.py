@@ -10,19 +10,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 
 from tutela.core import access
+from tutela.core.text import query_id
 
 from .models import Appointment, Deliverable, Initiative, Person, Pillar
 
 DELIVERABLE_ORDERING = ["title", "id"]
 PERSON_ORDERING = ["full_name", "id"]
 APPOINTMENT_ORDERING = ["-id"]
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _flag(value: Any) -> bool:
@@ -63,7 +57,7 @@ class DeliverableFilters:
             pillar=pillar,
             unknown_pillar=bool(raw_pillar) and pillar is None,
             status=status if status in Deliverable.Status.values else "",
-            organisation=_int(params.get("organisation")),
+            organisation=query_id(params.get("organisation")),
             q=(params.get("q") or "").strip()[:100],
             editable=_flag(params.get("editable")),
         )
@@ -113,7 +107,7 @@ class PersonFilters:
     def from_params(cls, params: Any) -> "PersonFilters":
         role = (params.get("role") or "").strip()
         return cls(
-            organisation=_int(params.get("organisation")),
+            organisation=query_id(params.get("organisation")),
             q=(params.get("q") or "").strip()[:100],
             role=role if role in Appointment.Role.values else "",
             editable=_flag(params.get("editable")),
@@ -145,9 +139,9 @@ class AppointmentFilters:
         role = (params.get("role") or "").strip()
         return cls(
             role=role if role in Appointment.Role.values else "",
-            person=_int(params.get("person")),
+            person=query_id(params.get("person")),
             subject_type=(params.get("subject_type") or "").strip().lower(),
-            subject_id=_int(params.get("subject_id")),
+            subject_id=query_id(params.get("subject_id")),
             current=_flag(params.get("current")),
         )
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_countries import countries
 
 from tutela.core import access
-from tutela.core.text import fold
+from tutela.core.text import fold, query_id
 
 from . import services
 from .models import Agreement, Commitment, Organisation
@@ -22,13 +22,6 @@ EXPIRING_DAYS = 90
 
 ORGANISATION_ORDERING = ["name_key", "id"]
 AGREEMENT_ORDERING = ["-id"]
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # --- Organisations ------------------------------------------------------------------------
@@ -50,7 +43,7 @@ class OrganisationFilters:
             kind=kind if kind in Organisation.Kind.values else "",
             country=country if country in ("INTL",) or country in dict(countries) else "",
             q=(params.get("q") or "").strip()[:100],
-            parent=_int(params.get("parent")),
+            parent=query_id(params.get("parent")),
             editable=(params.get("editable") or "") in ("1", "true", "on"),
             in_activities=(params.get("in_activities") or "") in ("1", "true", "on"),
         )
@@ -185,10 +178,10 @@ class AgreementFilters:
     def from_params(cls, params: Any) -> "AgreementFilters":
         kind = (params.get("kind") or "").strip()
         status = (params.get("status") or "").strip()
-        within = _int(params.get("within"))
+        within = query_id(params.get("within"))
         return cls(
             kind=kind if kind in Agreement.Kind.values else "",
-            party=_int(params.get("party")),
+            party=query_id(params.get("party")),
             status=status if status in AgreementStatus.CHOICES else "",
             within=within if within and 0 < within <= 3650 else EXPIRING_DAYS,
             q=(params.get("q") or "").strip()[:100],

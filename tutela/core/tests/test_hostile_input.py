@@ -121,3 +121,30 @@ def test_csv_exports_never_stop_mid_stream_whatever_the_filters(client, secretar
             assert response.status_code in (200, 400, 422), f"API {kind} {query}: {response.status_code}"
             if response.status_code == 200:
                 b"".join(response.streaming_content)
+
+
+def _query_parameter_names():
+    """Every query parameter a view or selector reads (``params.get("x")``, ``request.GET.get("x")``),
+    found in the source so that a filter added later is walked too."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"""(?:params|GET)\.get\(\s*["'](\w+)["']""")
+    names = set()
+    for path in list(root.glob("*/views.py")) + list(root.glob("*/selectors.py")):
+        names.update(pattern.findall(path.read_text()))
+    return sorted(names)
+
+
+@pytest.mark.django_db
+def test_an_integer_beyond_the_databases_range_in_any_filter_never_gives_a_500(client, secretariat):
+    names = _query_parameter_names()
+    assert {"organisation", "parent", "within", "party", "person", "subject_id", "actor"} <= set(names)
+    urls = sorted(set(_plain_urls()))
+    client.force_login(secretariat)
+    huge = "99999999999999999999"  # 2**66: beyond SQLite's INTEGER and PostgreSQL's bigint
+    for name in names:
+        for url in urls:
+            response = client.get(url, {name: huge})
+            assert response.status_code < 500, f"{url}?{name}={huge} -> {response.status_code}"
