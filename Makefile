@@ -1,6 +1,6 @@
 .PHONY: run test lint bench serve-prod
 
-run:  ## install what is missing, migrate, load the demo, serve on 127.0.0.1:8000 with a worker
+run:  ## install what is missing, migrate, load the demo, serve on 127.0.0.1:$PORT (8000) with a worker
 	@bash scripts/run.sh
 
 test:  ## install the test dependencies and run the whole suite

@@ -201,6 +201,7 @@ entry("core:review_publish", "post", lambda: ["activities.activity", _first("act
 entry("core:review_clear_flags", "post", lambda: ["activities.activity", _first("activities.Activity")],
       (302, 403, 403, 403, 302))
 entry("core:csp_report", "post", [], (400, 400, 400, 400, 400))  # /csp-report
+entry("core:favicon", "get", [], (301, 301, 301, 301, 301))  # /favicon.ico
 entry("core:healthz", "get", [], (200, 200, 200, 200, 200))  # /healthz
 entry("core:home", "get", [], (200, 200, 200, 200, 200))  # /
 entry("core:workspace", "get", [], (302, 200, 200, 200, 200))  # /workspace/

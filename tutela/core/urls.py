@@ -11,5 +11,7 @@ urlpatterns = [
     path("workspace/review/<str:label>/<int:pk>/publish/", views.review_publish, name="review_publish"),
     path("workspace/review/<str:label>/<int:pk>/clear-flags/", views.review_clear_flags, name="review_clear_flags"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("csp-report", views.csp_report, name="csp_report"),
 ]

@@ -8,8 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -39,6 +40,11 @@ def workspace(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers and feed readers ask for whatever the page's <link rel="icon"> says."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
     """Is the database reachable, and is a task worker alive (or are tasks run inline)?"""
     checks: dict[str, dict] = {}

@@ -32,6 +32,9 @@ class Command(BaseCommand):
                     if exc.name != f"{config.name}.demo":
                         raise
                     continue
+                # One line per app as it starts: the whole load takes a while on a slow disk.
+                self.stdout.write(f"  demo: {config.verbose_name}…")
+                self.stdout.flush()
                 module.load(context)
                 loaded.append(config.label)
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {', '.join(loaded)}."))
