@@ -43,19 +43,24 @@ def version_markdown(version: GuidelineVersion) -> str:
 
 
 def version_docx(version: GuidelineVersion) -> bytes:
-    """A Word file; each block ends with its ``{#key}`` as hidden text for a lossless re-import."""
+    """A Word file; each block ends with its ``{#key}`` as hidden text for a lossless re-import.
+
+    Stored text may hold characters XML cannot (rows written before input was checked): they are
+    stripped here, as the spreadsheet writers strip them (core.text), never a 500."""
     import docx
 
+    text = strip_control_characters
+    title = text(f"{version.document.title} — {version.label}")
     document = docx.Document()
-    document.core_properties.title = f"{version.document.title} — {version.label}"
-    document.add_heading(f"{version.document.title} — {version.label}", level=0)
+    document.core_properties.title = title
+    document.add_heading(title, level=0)
     for p in version.paragraphs.order_by("position").select_related("anchor"):
         if p.kind == "section":
-            para = document.add_heading(f"{p.number} {p.text}", level=min(max(1, p.level), 9))
+            para = document.add_heading(text(f"{p.number} {p.text}"), level=min(max(1, p.level), 9))
         else:
             para = document.add_paragraph()
-            para.add_run(f"{p.number}. ").bold = True
-            para.add_run(p.text)
+            para.add_run(text(f"{p.number}. ")).bold = True
+            para.add_run(text(p.text))
         marker = para.add_run(f" {{#{p.anchor.key}}}")
         marker.font.hidden = True
     buffer = io.BytesIO()

@@ -22,6 +22,8 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from tutela.core.text import strip_control_characters
+
 from . import prose
 
 URL_NAMES = {
@@ -346,12 +348,9 @@ def _progress_reported(progress: Callable[[int], None] | None, pages: int):
 
 # --- DOCX -------------------------------------------------------------------------------------
 
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
 def _w_run(text: str) -> str:
     """A WordprocessingML run holding ``text`` as text: escaped, line breaks and tabs as Word's own."""
-    text = _XML_INVALID.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_control_characters(text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("\t", '</w:t><w:tab/><w:t xml:space="preserve">')
     text = text.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
@@ -382,14 +381,14 @@ def to_docx(data: dict[str, Any]) -> bytes:
     style.font.size = Pt(11)
     table = doc.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
-    left.text = _XML_INVALID.sub("", "\n".join(x for x in (data["presented_to"], " – ".join(
+    left.text = strip_control_characters("\n".join(x for x in (data["presented_to"], " – ".join(
         x for x in (data["meeting"], data["meeting_place"], data["meeting_date_text"]) if x)) if x))
-    right.text = _XML_INVALID.sub("", "\n".join(x for x in (
+    right.text = strip_control_characters("\n".join(x for x in (
         f"Document {data['document_number']}" if data["document_number"] else "", data["meeting_date_text"]) if x))
     right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if data["author"]:
-        doc.add_paragraph(_XML_INVALID.sub("", f"Source: {data['author']}"))
-    heading = doc.add_heading(_XML_INVALID.sub("", data["title"]), level=1)
+        doc.add_paragraph(strip_control_characters(f"Source: {data['author']}"))
+    heading = doc.add_heading(strip_control_characters(data["title"]), level=1)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(f"Period covered: {data['period']}")
     h2, bullet = doc.styles["Heading 2"].style_id, doc.styles["List Bullet"].style_id

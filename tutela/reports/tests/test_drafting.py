@@ -411,3 +411,22 @@ def test_defining_a_report_over_a_large_period_drafts_it_in_the_background(
     assert "in the background" in response.content.decode()
     report = Report.objects.get(title="Update again")
     assert report.paragraphs.count() == 10 and report.draft_progress == 100
+
+
+def test_stored_text_with_control_characters_exports_to_a_valid_docx(hostile_report, secretariat, client):
+    """Issue 12: a paragraph edited before input was checked (written through the ORM) may hold
+    characters XML cannot; the DOCX strips them (core.text, the one rule), never a 500."""
+    from io import BytesIO
+
+    from docx import Document
+
+    from tutela.reports.models import Report, ReportParagraph
+
+    Report.objects.filter(pk=hostile_report.pk).update(title="Hostile\x0b report\x01")
+    first = hostile_report.paragraphs.order_by("order").first()
+    ReportParagraph.objects.filter(pk=first.pk).update(edited_text="Legacy\x0b text\x0c here\x1f.", is_edited=True)
+    client.force_login(secretariat)
+    response = client.get(f"/reports/{hostile_report.pk}/export.docx")
+    assert response.status_code == 200
+    body = "\n".join(p.text for p in Document(BytesIO(response.content)).paragraphs)
+    assert "Hostile report" in body and "Legacy text here." in body
