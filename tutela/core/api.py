@@ -2,6 +2,7 @@
 
 import functools
 import json
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -56,7 +57,14 @@ def error_body(code: str, message: str, fields: dict[str, list[str]] | None = No
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer tut_…`` with a personal token. A bad token is refused, never ignored."""
+    """``Authorization: Bearer tut_…`` with a personal token. A bad token is refused, never ignored.
+
+    Tokens belong to ``accounts``, a layer above core (docs/architecture.md, "Layers"), so the
+    lookup is handed in by ``AccountsConfig.ready`` (``lookup = api_token_authenticate``). Until it
+    is, every token is refused.
+    """
+
+    lookup: Callable[[str], Any] | None = None
 
     def __call__(self, request: HttpRequest):
         header = request.META.get("HTTP_AUTHORIZATION", "")  # not request.headers: that parses them all
@@ -67,9 +75,7 @@ class TokenAuth(HttpBearer):
         return self.authenticate(request, header[7:].strip())
 
     def authenticate(self, request: HttpRequest, token: str):
-        from tutela.accounts.services import api_token_authenticate
-
-        user = api_token_authenticate(token)
+        user = TokenAuth.lookup(token) if TokenAuth.lookup else None
         if user is None:
             raise AuthenticationError(message="This token is unknown or has been revoked.")
         request.user = user

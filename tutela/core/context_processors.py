@@ -12,7 +12,7 @@ def _nav_items() -> tuple[tuple[str, str, str, int], ...]:
 
     ``audience`` is "public" (everyone, in the header), "explore" (everyone, on the home page
     and the workspace but not in the header), "staff" (secretariat and focal points, on the
-    workspace) or "secretariat". Each app
+    workspace), "secretariat", or "account" (anyone signed in, on the workspace). Each app
     declares its own entries on its AppConfig, so adding an app never edits base.html.
     """
     items = []
@@ -35,5 +35,7 @@ def navigation(request):
     if role == "secretariat":
         allowed.add("secretariat")
     staff_nav = [(label, url) for label, url, audience, _ in _nav_items() if audience in allowed]
+    signed_in = bool(user is not None and user.is_authenticated)
+    account_nav = [(label, url) for label, url, audience, _ in _nav_items() if audience == "account" and signed_in]
     return {"role": role, "is_secretariat": role == "secretariat", "public_nav": public_nav,
-            "explore_nav": explore_nav, "staff_nav": staff_nav}
+            "explore_nav": explore_nav, "staff_nav": staff_nav, "account_nav": account_nav}
