@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from tutela.core import access, disclosure, review
+from tutela.core import access, review
+from tutela.figures.disclosure import withhold_figures
 from tutela.figures.models import Figure
 
 from . import selectors, services
@@ -75,7 +76,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_detail(request.user, pk)
     suppress = selectors.suppress_small_cells(request.user, activity)
     figures = list(access.readable(request.user, Figure.objects.about(activity)).select_related("indicator"))
-    disclosure.figures(request.user, figures)
+    withhold_figures(request.user, figures)
     context = {
         "activity": activity,
         "partners": list(activity.partner_roles.all()),
@@ -281,6 +282,6 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_detail(request.user, pk)
     page = selectors.activity_page(request.user, ActivityFilters(project=project), cursor=_cursor(request), size=50)
     figures = list(access.readable(request.user, Figure.objects.about(project)).select_related("indicator"))
-    disclosure.figures(request.user, figures)
+    withhold_figures(request.user, figures)
     return render(request, "activities/project_detail.html",
                   {"project": project, "page": page, "figures": figures, "stages": Project.Stage.choices})

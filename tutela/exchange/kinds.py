@@ -26,6 +26,7 @@ from tutela.activities.services import Count, activity_create
 from tutela.core import access, disclosure
 from tutela.core.choices import FigureKind, StakeholderGroup
 from tutela.core.text import fold
+from tutela.figures.disclosure import withhold_figures
 from tutela.figures.models import Figure, Indicator
 from tutela.figures.services import figure_build, figure_create, figures_insert
 from tutela.initiatives.models import Pillar
@@ -662,7 +663,7 @@ class FigureKindSpec(Kind):
         yield from self._protected_rows(user, batch)
 
     def _protected_rows(self, user, batch):
-        disclosure.figures(user, batch)
+        withhold_figures(user, batch)
         for f in batch:
             yield self.export_row(f)
 

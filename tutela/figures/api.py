@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from tutela.core import access, disclosure
+from tutela.core import access
 from tutela.core.api import ERRORS, SIGNED_IN, DbInt, Id, Year
 from tutela.core.pagination import keyset_page
 from tutela.partners.models import Organisation
 
 from . import selectors, services
+from .disclosure import withhold_figures
 from .forms import FigureFilterForm
 from .models import Figure, Indicator
 
@@ -171,14 +172,14 @@ def figure_list(request: HttpRequest, params: Query[FigureFilterIn]):
     filters.subject_id = params.subject_id
     qs = selectors.figure_queryset(request.user, filters).select_related("indicator", "subject_type")
     page = keyset_page(qs, ordering=selectors.FIGURE_ORDERING, cursor=params.after, size=params.limit)
-    disclosure.figures(request.user, page.items)
+    withhold_figures(request.user, page.items)
     return {"items": [_figure(f) for f in page.items], "next": page.next_cursor}
 
 
 @router.get("/figures/{figure_id}", response={200: FigureOut, **ERRORS}, summary="One figure")
 def figure_get(request: HttpRequest, figure_id: Id):
     figure = access.get_for_user(request.user, Figure.objects.select_related("indicator", "subject_type"), figure_id)
-    disclosure.figures(request.user, [figure])
+    withhold_figures(request.user, [figure])
     return _figure(figure)
 
 

@@ -18,6 +18,7 @@ from tutela.core.pagination import KeysetPage, keyset_page
 from tutela.initiatives.models import Pillar
 from tutela.partners.models import Organisation
 
+from .disclosure import withhold_figures
 from .models import Figure, Indicator
 
 FIGURE_ORDERING = ["-as_of", "-id"]
@@ -67,7 +68,7 @@ def figure_page(user: Any, filters: FigureFilters, *, cursor: str | None, size: 
     qs = figure_queryset(user, filters).select_related("indicator", "owner_organisation", "subject_type")
     page = keyset_page(qs, ordering=FIGURE_ORDERING, cursor=cursor, size=size)
     attach_subjects(user, page.items)
-    disclosure.figures(user, page.items)
+    withhold_figures(user, page.items)
     return page
 
 
@@ -121,7 +122,7 @@ def readable_subject(user: Any, label: str, pk: Any) -> Any:
 def figure_detail(user: Any, pk: Any) -> Figure:
     figure = access.get_for_user(user, Figure.objects.select_related("indicator", "owner_organisation"), pk)
     attach_subjects(user, [figure])
-    disclosure.figures(user, [figure])
+    withhold_figures(user, [figure])
     return figure
 
 
@@ -247,7 +248,7 @@ def indicator_totals(user: Any) -> list[dict]:
         children = list(base.filter(Q(group=StakeholderGroup.CHILDREN) | Q(indicator__unit__istartswith="child"))
                         .select_related("indicator"))
         original = {f.pk: f.value for f in children}
-        disclosure.figures(user, children)
+        withhold_figures(user, children)
         for f in children:
             f.original_value = original[f.pk]
             withheld[(f.indicator_id, f.measure, f.kind)].append(f)

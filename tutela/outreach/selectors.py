@@ -8,6 +8,7 @@ from django.db.models import Count, Max, Q
 from django.db.models.query import QuerySet
 
 from tutela.core import access, disclosure
+from tutela.figures.disclosure import withhold_figures
 from tutela.figures.models import Figure
 
 from . import reach
@@ -104,7 +105,7 @@ def figures_about(user: Any, programme: TrainingProgramme) -> list[Figure]:
         subjects |= Q(subject_type=ContentType.objects.get_for_model(programme.activity), subject_id=programme.activity_id)
     figures = list(access.readable(user, Figure.objects.filter(subjects)).select_related("indicator")
                    .order_by("measure", "group", "min_age", "pk"))
-    disclosure.figures(user, figures)
+    withhold_figures(user, figures)
     return figures
 
 

@@ -33,8 +33,8 @@ from tutela.activities.models import (
     Project,
     Topic,
 )
-from tutela.core import disclosure
 from tutela.core.choices import FigureKind, StakeholderGroup
+from tutela.figures.disclosure import withhold_figures
 from tutela.figures.models import Figure, Indicator
 from tutela.initiatives.models import Appointment, Person, Pillar
 from tutela.partners.models import Agreement, Organisation
@@ -308,7 +308,7 @@ def _load(report: Report) -> Records:
     # A report is public output: figures about children that disclosure control withholds are not cited.
     about_children = list(figure_rows.filter(Q(group=StakeholderGroup.CHILDREN) | Q(indicator__unit__istartswith="child"))
                           .select_related("indicator"))
-    disclosure.figures(AnonymousUser(), about_children)
+    withhold_figures(AnonymousUser(), about_children)
     withheld = {f.pk for f in about_children if f.withheld}
     for row in figure_rows.values_list(*FigureRow.FIELDS):
         if row[0] not in withheld:

@@ -1,0 +1,70 @@
+"""Disclosure control for figures: the rules of ``tutela.core.disclosure`` applied to Figure rows.
+
+It lives here, not in core, because it reads the figures table (core sits below figures,
+docs/architecture.md "Layers"). Every page, export and report that shows figures calls
+``withhold_figures`` before it shows them.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Q
+
+from tutela.core import access
+from tutela.core.disclosure import SMALL, Shown, controlled, is_children, is_small, protect
+
+from .models import Figure
+
+
+def figure_is_about_children(figure: Any) -> bool:
+    """A figure counts children when its breakdown says so or its indicator's unit is children."""
+    if is_children(getattr(figure, "group", "")):
+        return True
+    indicator = getattr(figure, "indicator", None)
+    unit = (getattr(indicator, "unit", "") or "").lower()
+    return unit.startswith("child")
+
+
+def _figure_group_key(f: Any) -> tuple:
+    # Figures that may be breakdowns of one another: same indicator, measure, kind, subject, period.
+    return (f.indicator_id, f.measure, f.kind, f.subject_type_id, f.subject_id, f.period_start, f.period_end)
+
+
+def withhold_figures(user: Any, items: Sequence[Any]) -> None:
+    """Withhold, on these Figure instances (never saved), what ``user`` may not see.
+
+    Sets ``withheld`` ("" / SMALL / COMPLEMENTARY) and ``shown`` (a ``Shown``) on each, and
+    blanks ``value``, ``low`` and ``high`` when withheld. Complementary suppression runs over the
+    published figures that could be breakdowns of one another (``_figure_group_key``), so the
+    decision is the same for every viewer and for every page a figure appears on.
+    """
+    items = list(items)
+    for f in items:
+        f.withheld, f.shown = "", Shown(f.value)
+    if not items or access.is_secretariat(user):
+        return
+    wanted = {_figure_group_key(f) for f in items}
+    subjects = {(k[0], k[3], k[4]) for k in wanted}
+    if len(subjects) <= 50:
+        q = Q()
+        for indicator_id, type_id, subject_id in subjects:
+            q |= Q(indicator_id=indicator_id, subject_type_id=type_id, subject_id=subject_id)
+    else:  # an export batch: every published figure of these indicators (one simple filter, not 2,000 ORs)
+        q = Q(indicator_id__in={k[0] for k in subjects})
+    siblings: dict[tuple, list[Any]] = {}
+    for s in Figure.objects.public().filter(q).select_related("indicator").order_by("pk"):
+        siblings.setdefault(_figure_group_key(s), []).append(s)
+    decided: dict[int, str] = {}
+    for key in wanted:
+        group = siblings.get(key, [])
+        status = protect([s.value for s in group], sensitive=[figure_is_about_children(s) for s in group])
+        decided.update({s.pk: st for s, st in zip(group, status, strict=True)})
+    for f in items:
+        if not controlled(user, f):
+            continue
+        status = decided.get(f.pk)
+        if status is None:  # not published (a focal point's own draft is not controlled; others' are unreadable)
+            status = SMALL if figure_is_about_children(f) and is_small(f.value) else ""
+        if status:
+            f.withheld, f.shown = status, Shown(None, status)
+            f.value = f.low = f.high = None
