@@ -2,7 +2,10 @@
 
 from django.tasks import task
 
+from tutela.core import jobs
 
+
+@jobs.resumable
 @task
 def send_comment_receipt(*, comment_id: int) -> None:
     from .services import comment_receipt_send
@@ -10,6 +13,7 @@ def send_comment_receipt(*, comment_id: int) -> None:
     comment_receipt_send(comment_id=comment_id)
 
 
+@jobs.resumable
 @task
 def send_email_confirmation(*, respondent_id: int) -> None:
     from .services import respondent_confirmation_send
@@ -17,6 +21,7 @@ def send_email_confirmation(*, respondent_id: int) -> None:
     respondent_confirmation_send(respondent_id=respondent_id)
 
 
+@jobs.resumable
 @task
 def group_near_duplicates(*, consultation_id: int) -> None:
     from .models import Consultation

@@ -2,7 +2,10 @@
 
 from django.tasks import task
 
+from tutela.core import jobs
 
+
+@jobs.resumable
 @task
 def send_liaison_reminder(*, recipient_id: int) -> bool:
     """Mail the contact and the chairs of the recipient body that an action deadline is near."""
@@ -15,6 +18,7 @@ def send_liaison_reminder(*, recipient_id: int) -> bool:
     return services.liaison_reminder_send(recipient=recipient)
 
 
+@jobs.resumable
 @task
 def schedule_liaison_reminders() -> int:
     """Find the recipients whose action deadline is within a week and enqueue one reminder each."""

@@ -10,8 +10,8 @@ reason and a "try again" action. An app's work is one transaction that also writ
 status, so a killed job has applied nothing and a resumed one starts clean.
 
 Task rows of ``django_tasks_db`` get the same treatment: a task left "running" by a worker whose
-heartbeat has stopped is queued again when it is safe to repeat (``RESUMABLE_TASKS``: drafting,
-mail whose service records what it sent) and at most ``MAX_ATTEMPTS`` times; otherwise it is
+heartbeat has stopped is queued again when it is safe to repeat (tasks marked ``@jobs.resumable``:
+drafting, mail whose service records what it sent) and at most ``MAX_ATTEMPTS`` times; otherwise it is
 marked failed with the reason.
 """
 
@@ -32,15 +32,15 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 # Tasks that may run again after their worker died: each is one transaction, or checks what it did.
-RESUMABLE_TASKS = {
-    "tutela.reports.tasks.draft_report",
-    "tutela.coordination.tasks.send_liaison_reminder",
-    "tutela.coordination.tasks.schedule_liaison_reminders",
-    "tutela.consultations.tasks.send_comment_receipt",
-    "tutela.consultations.tasks.send_email_confirmation",
-    "tutela.consultations.tasks.group_near_duplicates",
-    "tutela.outreach.tasks.recompute_reach",
-}
+# Each app marks its own with ``@jobs.resumable`` (core sits below the apps that own the tasks).
+RESUMABLE_TASKS: set[str] = set()
+
+
+def resumable(task: Any) -> Any:
+    """Mark a ``django.tasks`` task as safe to run again after its worker died; returns it unchanged."""
+    RESUMABLE_TASKS.add(task.module_path)
+    return task
+
 
 _state = {"worker": f"{socket.gethostname()}:{os.getpid()}"[:64]}
 _held: dict[type[models.Model], set[int]] = {}
@@ -137,7 +137,10 @@ def sweep_tasks() -> int:
     """Task rows left running by a worker whose heartbeat stopped: queue again or fail with the reason."""
     if getattr(settings, "TASKS_MODE", "immediate") != "db":
         return 0
+    from django.utils.module_loading import autodiscover_modules
     from django_tasks_db.models import DBTaskResult
+
+    autodiscover_modules("tasks")  # so every app's @jobs.resumable has run, as admin finds admin.py
 
     from .models import WorkerHeartbeat
 

@@ -2,7 +2,10 @@
 
 from django.tasks import task
 
+from tutela.core import jobs
 
+
+@jobs.resumable
 @task
 def recompute_reach(*, programme_id: int | None = None, campaign_id: int | None = None) -> None:
     from .services import reach_recompute

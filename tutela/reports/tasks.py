@@ -1,10 +1,13 @@
 from django.contrib.auth import get_user_model
 from django.tasks import task
 
+from tutela.core import jobs
+
 from . import services
 from .models import Report
 
 
+@jobs.resumable
 @task
 def draft_report(*, report_id: int, actor_id: int | None = None) -> dict:
     """Draft a large report in the background; the page polls ``draft_progress``."""

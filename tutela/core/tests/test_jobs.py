@@ -3,12 +3,27 @@
 import datetime
 
 import pytest
+from django.tasks import task
 from django.utils import timezone
 
 from tutela.core import jobs
 from tutela.core.models import WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db
+
+
+@jobs.resumable
+@task
+def repeatable() -> None:
+    """Stands for a task its app marked safe to run again (drafting, mail that records what it sent)."""
+
+
+@task
+def not_repeatable() -> None:
+    """Stands for a task its app did not mark (an import's task, which its own sweeper handles)."""
+
+
+REPEATABLE, NOT_REPEATABLE = repeatable.module_path, not_repeatable.module_path
 
 
 def _running(task_path: str, worker: str, *, attempts: int = 1, minutes_ago: int = 5):
@@ -24,12 +39,12 @@ def _running(task_path: str, worker: str, *, attempts: int = 1, minutes_ago: int
 def test_tasks_of_a_dead_worker_are_queued_again_or_failed_with_the_reason(settings):
     settings.TASKS_MODE = "db"
     WorkerHeartbeat.objects.create(name="alive:1", last_seen=timezone.now())
-    drafting = _running("tutela.reports.tasks.draft_report", "dead:1")
-    mail = _running("tutela.coordination.tasks.send_liaison_reminder", "dead:1")
-    tried_enough = _running("tutela.reports.tasks.draft_report", "dead:1", attempts=jobs.MAX_ATTEMPTS)
-    unknown = _running("tutela.exchange.tasks.run_import_job", "dead:1")
-    alive = _running("tutela.reports.tasks.draft_report", "alive:1")
-    just_started = _running("tutela.reports.tasks.draft_report", "dead:1", minutes_ago=0)
+    drafting = _running(REPEATABLE, "dead:1")
+    mail = _running(REPEATABLE, "dead:1")
+    tried_enough = _running(REPEATABLE, "dead:1", attempts=jobs.MAX_ATTEMPTS)
+    unknown = _running(NOT_REPEATABLE, "dead:1")
+    alive = _running(REPEATABLE, "alive:1")
+    just_started = _running(REPEATABLE, "dead:1", minutes_ago=0)
     assert jobs.sweep() == 4
     for result in (drafting, mail, tried_enough, unknown, alive, just_started):
         result.refresh_from_db()
