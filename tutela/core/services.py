@@ -1,10 +1,13 @@
 """Small helpers every app's services use. Not a place for domain logic."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
+
+from . import audit
 
 
 def apply_fields(obj: models.Model, fields: dict[str, Any], allowed: list[str]) -> None:
@@ -42,3 +45,41 @@ def set_m2m(obj: models.Model, name: str, values: list | None, changes: dict) ->
     after = sorted(v.pk if hasattr(v, "pk") else v for v in values)
     if before != after:
         changes[name] = [before, after]
+
+
+def save_audited[M: models.Model](
+    obj: M,
+    *,
+    actor: Any,
+    action: str,
+    fields: dict[str, Any] | None = None,
+    allowed: list[str] | tuple[str, ...] = (),
+    check: Callable[[M], None] | None = None,
+    m2m: dict[str, list | None] | None = None,
+    exclude: list[str] | None = None,
+) -> M:
+    """Create or change ``obj`` the one way services do, inside the caller's transaction.
+
+    The sequence: note the values before (a row already saved), set ``fields`` (only the names in
+    ``allowed``), run ``check(obj)`` (the service's own rules; it raises ValidationError),
+    ``full_clean`` (``exclude`` passed through), save, replace the many-to-many relations in
+    ``m2m`` (``None`` leaves a relation as it is) and write one audit entry ``action`` whose
+    changes hold the fields and relations that changed. A service keeps its own steps before
+    and after (refusals, review, side effects); this is only the part they all share.
+    """
+    before = None if obj._state.adding else audit.snapshot(obj)
+    if fields:
+        apply_fields(obj, fields, list(allowed))
+    if check is not None:
+        check(obj)
+    obj.full_clean(exclude=exclude)
+    obj.save()
+    after = audit.snapshot(obj)
+    if before is None:
+        changes = {name: [None, value] for name, value in after.items() if value not in (None, "")}
+    else:
+        changes = audit.diff(before, after)
+    for name, values in (m2m or {}).items():
+        set_m2m(obj, name, values, changes)
+    audit.record(actor=actor, action=action, target=obj, changes=changes)
+    return obj

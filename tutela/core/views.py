@@ -1,5 +1,7 @@
 import logging
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,11 +21,42 @@ from django.views.decorators.http import require_POST
 
 from . import access, review
 from .cache import anonymous_page_cache
+from .forms import add_service_errors
 from .models import AuditEntry, WorkerHeartbeat
 from .pagination import keyset_page
 from .text import query_id
 
 logger = logging.getLogger(__name__)
+
+
+def form_view(
+    request: HttpRequest,
+    form: Any,
+    *,
+    save: Callable[[dict[str, Any]], Any],
+    template: str,
+    success_url: str | Callable[[Any], str],
+    message: str | Callable[[Any], str] | None = None,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The create/edit page every app has, for a form the view has built (and asked access for).
+
+    On a POST that the form accepts, ``save(cleaned_data)`` calls the service; a ValidationError
+    it raises is shown on the form (on the field it names, else at the top) and nothing is lost.
+    On success: ``message`` (default "Saved.", or a function of what ``save`` returned) and a
+    redirect to ``success_url`` (or a function of what ``save`` returned). Otherwise the page is
+    rendered with ``{"form": form, **context}``, with status 422 when the form has errors.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            text = message(saved) if callable(message) else (message or _("Saved."))
+            messages.success(request, text)
+            return redirect(success_url(saved) if callable(success_url) else success_url)
+    return render(request, template, {"form": form, **(context or {})}, status=422 if form.errors else 200)
 
 
 @anonymous_page_cache(300)
