@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tutela.core import audit
-from tutela.core.services import apply_fields, set_m2m
+from tutela.core.services import save_audited
 
 from .models import Appointment, Deliverable, Initiative, Person, Pillar
 
@@ -23,24 +23,16 @@ PERSON_FIELDS = [
 
 @transaction.atomic
 def initiative_create(*, actor: Any, name: str, **fields: Any) -> Initiative:
-    initiative = Initiative(name=name.strip())
-    apply_fields(initiative, fields, INITIATIVE_FIELDS)
-    initiative.full_clean()
-    initiative.save()
-    audit.record(actor=actor, action="initiative.created", target=initiative)
-    return initiative
+    return save_audited(Initiative(name=name.strip()), actor=actor, action="initiative.created",
+                        fields=fields, allowed=INITIATIVE_FIELDS)
 
 
 @transaction.atomic
 def initiative_update(*, actor: Any, initiative: Initiative, **fields: Any) -> Initiative:
-    before = audit.snapshot(initiative)
     if "name" in fields:
         fields["name"] = (fields["name"] or "").strip()
-    apply_fields(initiative, fields, ["name", *INITIATIVE_FIELDS])
-    initiative.full_clean()
-    initiative.save()
-    audit.record(actor=actor, action="initiative.updated", target=initiative, before=before)
-    return initiative
+    return save_audited(initiative, actor=actor, action="initiative.updated",
+                        fields=fields, allowed=["name", *INITIATIVE_FIELDS])
 
 
 def _check_pillars(pillars: list[Pillar] | None, required: bool) -> None:
@@ -59,15 +51,11 @@ def deliverable_create(
     contributing_organisations: list | None = None, **fields: Any,
 ) -> Deliverable:
     _check_pillars(pillars, required=True)
-    deliverable = Deliverable(initiative=initiative, title=(title or "").strip())
-    apply_fields(deliverable, fields, DELIVERABLE_FIELDS)
-    deliverable.full_clean()
-    deliverable.save()
-    deliverable.pillars.set(pillars)
-    if contributing_organisations:
-        deliverable.contributing_organisations.set(contributing_organisations)
-    audit.record(actor=actor, action="deliverable.created", target=deliverable)
-    return deliverable
+    return save_audited(
+        Deliverable(initiative=initiative, title=(title or "").strip()), actor=actor, action="deliverable.created",
+        fields=fields, allowed=DELIVERABLE_FIELDS,
+        m2m={"pillars": pillars, "contributing_organisations": contributing_organisations},
+    )
 
 
 @transaction.atomic
@@ -76,15 +64,10 @@ def deliverable_update(
     contributing_organisations: list | None = None, **fields: Any,
 ) -> Deliverable:
     _check_pillars(pillars, required=True)
-    before = audit.snapshot(deliverable)
-    apply_fields(deliverable, fields, DELIVERABLE_FIELDS)
-    deliverable.full_clean()
-    deliverable.save()
-    changes = audit.diff(before, audit.snapshot(deliverable))
-    set_m2m(deliverable, "pillars", pillars, changes)
-    set_m2m(deliverable, "contributing_organisations", contributing_organisations, changes)
-    audit.record(actor=actor, action="deliverable.updated", target=deliverable, changes=changes)
-    return deliverable
+    return save_audited(
+        deliverable, actor=actor, action="deliverable.updated", fields=fields, allowed=DELIVERABLE_FIELDS,
+        m2m={"pillars": pillars, "contributing_organisations": contributing_organisations},
+    )
 
 
 def _check_person(person: Person) -> None:
@@ -102,24 +85,14 @@ def person_create(*, actor: Any, full_name: str, adult: bool = True, **fields: A
     """
     if not adult:
         raise ValidationError({"adult": _("Only adults are recorded by name. Count children on the activity, by age band.")})
-    person = Person(full_name=" ".join((full_name or "").split()))
-    apply_fields(person, fields, PERSON_FIELDS)
-    _check_person(person)
-    person.full_clean()
-    person.save()
-    audit.record(actor=actor, action="person.created", target=person)
-    return person
+    return save_audited(Person(full_name=" ".join((full_name or "").split())), actor=actor, action="person.created",
+                        fields=fields, allowed=PERSON_FIELDS, check=_check_person)
 
 
 @transaction.atomic
 def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
-    before = audit.snapshot(person)
-    apply_fields(person, fields, PERSON_FIELDS)
-    _check_person(person)
-    person.full_clean()
-    person.save()
-    audit.record(actor=actor, action="person.updated", target=person, before=before)
-    return person
+    return save_audited(person, actor=actor, action="person.updated", fields=fields, allowed=PERSON_FIELDS,
+                        check=_check_person)
 
 
 @transaction.atomic
@@ -136,23 +109,19 @@ def appointment_create(
         person=person, role=role, subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk,
         starts_on=starts_on, ends_on=ends_on, note=note,
     )
-    appointment.full_clean()
-    appointment.save()
-    audit.record(actor=actor, action="appointment.created", target=appointment)
-    return appointment
+    return save_audited(appointment, actor=actor, action="appointment.created")
 
 
 @transaction.atomic
 def appointment_update(*, actor: Any, appointment: Appointment, **fields: Any) -> Appointment:
     """Change an appointment's role, dates or note (not whom or what it is on)."""
-    before = audit.snapshot(appointment)
-    apply_fields(appointment, fields, ["role", "starts_on", "ends_on", "note"])
+    return save_audited(appointment, actor=actor, action="appointment.updated", fields=fields,
+                        allowed=["role", "starts_on", "ends_on", "note"], check=_check_appointment_dates)
+
+
+def _check_appointment_dates(appointment: Appointment) -> None:
     if appointment.starts_on and appointment.ends_on and appointment.ends_on < appointment.starts_on:
         raise ValidationError({"ends_on": _("The appointment ends before it starts.")})
-    appointment.full_clean()
-    appointment.save()
-    audit.record(actor=actor, action="appointment.updated", target=appointment, before=before)
-    return appointment
 
 
 @transaction.atomic

@@ -6,13 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tutela.core import access
-from tutela.core.forms import add_service_errors
 from tutela.core.forms import list_template as _list_template
 from tutela.core.pagination import keyset_page
+from tutela.core.views import form_view
 from tutela.partners.models import Organisation
 
 from . import selectors, services
@@ -20,10 +21,6 @@ from .forms import AppointmentForm, DeliverableForm, InitiativeForm, PersonForm
 from .models import Appointment, Deliverable, Initiative, Person, Pillar
 
 PAGE_SIZE = 25
-
-
-def _status(form) -> int:
-    return 422 if form.errors else 200
 
 
 # --- The initiative and its pillars ---------------------------------------------------------
@@ -49,18 +46,12 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access.require_secretariat(request.user)
     initiative = access.get_for_user(request.user, Initiative, pk, write=True)
-    form = InitiativeForm(request.POST or None, instance=initiative)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.initiative_update(actor=request.user, initiative=initiative, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("initiatives:initiative_detail", initiative.pk)
-    return render(request, "initiatives/simple_form.html", {
-        "form": form, "title": _("Edit the initiative"), "back": initiative, "back_url": "initiatives:initiative_detail",
-    }, status=_status(form))
+    return form_view(
+        request, InitiativeForm(request.POST or None, instance=initiative),
+        save=lambda data: services.initiative_update(actor=request.user, initiative=initiative, **data),
+        template="initiatives/simple_form.html", success_url=reverse("initiatives:initiative_detail", args=[initiative.pk]),
+        context={"title": _("Edit the initiative"), "back": initiative, "back_url": "initiatives:initiative_detail"},
+    )
 
 
 def pillar_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -107,21 +98,16 @@ def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "initiatives/deliverable_detail.html", context)
 
 
-def _deliverable_owners_ok(request: HttpRequest, form: DeliverableForm) -> bool:
-    data = form.cleaned_data
-    owners = {o.pk for o in data.get("contributing_organisations") or []}
+def _deliverable_data(request: HttpRequest, cleaned_data: dict) -> dict:
+    """The form's data for the service, once the user's own organisation is among the owners."""
+    data = dict(cleaned_data)
+    data["pillars"] = list(data["pillars"])
+    data["contributing_organisations"] = list(data["contributing_organisations"])
+    owners = {o.pk for o in data["contributing_organisations"]}
     if data.get("lead_organisation"):
         owners.add(data["lead_organisation"].pk)
     if not access.can_create(request.user, owners):
-        form.add_error("lead_organisation", _("Your own organisation must lead or contribute to the deliverable."))
-        return False
-    return True
-
-
-def _deliverable_data(form: DeliverableForm) -> dict:
-    data = dict(form.cleaned_data)
-    data["pillars"] = list(data["pillars"])
-    data["contributing_organisations"] = list(data["contributing_organisations"])
+        raise ValidationError({"lead_organisation": _("Your own organisation must lead or contribute to the deliverable.")})
     return data
 
 
@@ -129,40 +115,30 @@ def _deliverable_data(form: DeliverableForm) -> dict:
 def deliverable_create(request: HttpRequest) -> HttpResponse:
     if not access.can_create(request.user, access.user_organisation_ids(request.user) or None):
         raise PermissionDenied
-    form = DeliverableForm(request.POST or None, organisations=access.readable(request.user, Organisation.objects.all()))
-    if request.method == "POST" and form.is_valid() and _deliverable_owners_ok(request, form):
-        try:
-            deliverable = services.deliverable_create(actor=request.user, **_deliverable_data(form))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Deliverable created."))
-            return redirect("initiatives:deliverable_detail", deliverable.pk)
-    return render(request, "initiatives/simple_form.html", {
-        "form": form, "title": _("New deliverable"), "back_url": "initiatives:deliverable_list",
-    }, status=_status(form))
+    return form_view(
+        request, DeliverableForm(request.POST or None, organisations=access.readable(request.user, Organisation.objects.all())),
+        save=lambda data: services.deliverable_create(actor=request.user, **_deliverable_data(request, data)),
+        template="initiatives/simple_form.html", success_url=lambda d: reverse("initiatives:deliverable_detail", args=[d.pk]),
+        message=_("Deliverable created."), context={"title": _("New deliverable"), "back_url": "initiatives:deliverable_list"},
+    )
 
 
 @login_required
 def deliverable_edit(request: HttpRequest, pk: int) -> HttpResponse:
     deliverable = access.get_for_user(request.user, Deliverable, pk, write=True)
-    form = DeliverableForm(request.POST or None, instance=deliverable,
-                           organisations=access.readable(request.user, Organisation.objects.all()))
-    if request.method == "POST" and form.is_valid() and _deliverable_owners_ok(request, form):
-        data = _deliverable_data(form)
+
+    def save(cleaned_data: dict) -> Deliverable:
+        data = _deliverable_data(request, cleaned_data)
         if data.pop("initiative") != deliverable.initiative:
-            form.add_error("initiative", _("A deliverable stays with its initiative."))
-        else:
-            try:
-                services.deliverable_update(actor=request.user, deliverable=deliverable, **data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("initiatives:deliverable_detail", deliverable.pk)
-    return render(request, "initiatives/simple_form.html", {
-        "form": form, "title": _("Edit deliverable"), "back": deliverable, "back_url": "initiatives:deliverable_detail",
-    }, status=_status(form))
+            raise ValidationError({"initiative": _("A deliverable stays with its initiative.")})
+        return services.deliverable_update(actor=request.user, deliverable=deliverable, **data)
+
+    return form_view(
+        request, DeliverableForm(request.POST or None, instance=deliverable,
+                                 organisations=access.readable(request.user, Organisation.objects.all())),
+        save=save, template="initiatives/simple_form.html", success_url=reverse("initiatives:deliverable_detail", args=[deliverable.pk]),
+        context={"title": _("Edit deliverable"), "back": deliverable, "back_url": "initiatives:deliverable_detail"},
+    )
 
 
 @require_POST
@@ -212,37 +188,25 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if not access.can_create(request.user, access.user_organisation_ids(request.user) or None):
         raise PermissionDenied
     secretariat = access.is_secretariat(request.user)
-    form = PersonForm(request.POST or None, organisations=_person_orgs(request.user), require_organisation=not secretariat)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.person_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Person recorded."))
-            return redirect("initiatives:person_detail", person.pk)
-    return render(request, "initiatives/simple_form.html", {
-        "form": form, "title": _("New person"), "back_url": "initiatives:person_list",
-    }, status=_status(form))
+    return form_view(
+        request, PersonForm(request.POST or None, organisations=_person_orgs(request.user), require_organisation=not secretariat),
+        save=lambda data: services.person_create(actor=request.user, **data),
+        template="initiatives/simple_form.html", success_url=lambda p: reverse("initiatives:person_detail", args=[p.pk]),
+        message=_("Person recorded."), context={"title": _("New person"), "back_url": "initiatives:person_list"},
+    )
 
 
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.get_for_user(request.user, Person, pk, write=True)
     secretariat = access.is_secretariat(request.user)
-    form = PersonForm(request.POST or None, instance=person, organisations=_person_orgs(request.user),
-                      require_organisation=not secretariat)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_update(actor=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("initiatives:person_detail", person.pk)
-    return render(request, "initiatives/simple_form.html", {
-        "form": form, "title": _("Edit person"), "back": person, "back_url": "initiatives:person_detail",
-    }, status=_status(form))
+    return form_view(
+        request, PersonForm(request.POST or None, instance=person, organisations=_person_orgs(request.user),
+                            require_organisation=not secretariat),
+        save=lambda data: services.person_update(actor=request.user, person=person, **data),
+        template="initiatives/simple_form.html", success_url=reverse("initiatives:person_detail", args=[person.pk]),
+        context={"title": _("Edit person"), "back": person, "back_url": "initiatives:person_detail"},
+    )
 
 
 def _appointment_subjects(user):
@@ -255,19 +219,15 @@ def _appointment_subjects(user):
 def appointment_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.get_for_user(request.user, Person, pk, write=True)
     organisations, initiatives = _appointment_subjects(request.user)
-    form = AppointmentForm(request.POST or None, organisations=organisations, initiatives=initiatives)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.appointment_create(actor=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Appointment recorded."))
-            return redirect("initiatives:person_detail", person.pk)
-    return render(request, "initiatives/simple_form.html", {
-        "form": form, "title": _("New appointment for %(person)s") % {"person": person}, "back": person,
-        "back_url": "initiatives:person_detail",
-    }, status=_status(form))
+    return form_view(
+        request, AppointmentForm(request.POST or None, organisations=organisations, initiatives=initiatives),
+        save=lambda data: services.appointment_create(actor=request.user, person=person, **data),
+        template="initiatives/simple_form.html", success_url=reverse("initiatives:person_detail", args=[person.pk]),
+        message=_("Appointment recorded."), context={
+            "title": _("New appointment for %(person)s") % {"person": person}, "back": person,
+            "back_url": "initiatives:person_detail",
+        },
+    )
 
 
 @login_required
@@ -276,15 +236,10 @@ def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, Appointment.objects.select_related("person", "subject_type"), pk, write=True
     )
     organisations, initiatives = _appointment_subjects(request.user)
-    form = AppointmentForm(request.POST or None, instance=appointment, organisations=organisations, initiatives=initiatives)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.appointment_update(actor=request.user, appointment=appointment, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("initiatives:person_detail", appointment.person_id)
-    return render(request, "initiatives/simple_form.html", {
-        "form": form, "title": _("Edit appointment"), "back": appointment.person, "back_url": "initiatives:person_detail",
-    }, status=_status(form))
+    return form_view(
+        request, AppointmentForm(request.POST or None, instance=appointment, organisations=organisations,
+                                 initiatives=initiatives),
+        save=lambda data: services.appointment_update(actor=request.user, appointment=appointment, **data),
+        template="initiatives/simple_form.html", success_url=reverse("initiatives:person_detail", args=[appointment.person_id]),
+        context={"title": _("Edit appointment"), "back": appointment.person, "back_url": "initiatives:person_detail"},
+    )

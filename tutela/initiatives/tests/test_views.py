@@ -120,3 +120,40 @@ def test_hostile_text_in_a_deliverable_is_escaped(client, initiative):
     body = client.get(reverse("initiatives:deliverable_detail", args=[d.pk])).text
     assert "<img src=x" not in body
     assert "&lt;img src=x" in body
+
+
+def test_a_deliverable_cannot_move_to_another_initiative_and_the_form_keeps_what_was_typed(client, secretariat, deliverable):
+    from tutela.initiatives.services import initiative_create
+
+    other = initiative_create(actor=secretariat, name="Another initiative")
+    client.force_login(secretariat)
+    response = client.post(reverse("initiatives:deliverable_edit", args=[deliverable.pk]), {
+        "initiative": other.pk, "title": "Renamed", "status": "planned", "pillars": [2],
+        "lead_organisation": deliverable.lead_organisation_id,
+    })
+    assert response.status_code == 422
+    assert "stays with its initiative" in response.text
+    assert 'value="Renamed"' in response.text
+    deliverable.refresh_from_db()
+    assert deliverable.title != "Renamed"
+
+
+def test_creating_and_editing_a_deliverable_audits_fields_and_pillars(client, secretariat, initiative, org_a):
+    from tutela.core.models import AuditEntry
+
+    client.force_login(secretariat)
+    client.post(reverse("initiatives:deliverable_create"), {
+        "initiative": initiative.pk, "title": "Helplines", "status": "planned", "pillars": [2, 3], "lead_organisation": org_a.pk,
+    })
+    deliverable = Deliverable.objects.get(title="Helplines")
+    created = AuditEntry.objects.get(action="deliverable.created", target_id=str(deliverable.pk))
+    assert created.changes["title"] == [None, "Helplines"]
+    assert created.changes["pillars"] == [[], sorted(Pillar.objects.filter(number__in=[2, 3]).values_list("pk", flat=True))]
+    response = client.post(reverse("initiatives:deliverable_edit", args=[deliverable.pk]), {
+        "initiative": initiative.pk, "title": "Helplines", "status": "in_progress", "pillars": [2], "lead_organisation": org_a.pk,
+    })
+    assert response.status_code == 302
+    updated = AuditEntry.objects.get(action="deliverable.updated", target_id=str(deliverable.pk))
+    assert updated.changes["status"] == ["planned", "in_progress"]
+    assert "title" not in updated.changes
+    assert len(updated.changes["pillars"][1]) == 1
