@@ -316,28 +316,23 @@ def _respondent_details(details: dict) -> dict:
     }
 
 
-class MailLimitReached(ValidationError):
+class MailLimitReached(ratelimit.LimitReached):
     """Too many e-mails asked for from one client address: try again later (HTTP 429)."""
 
 
-class CommentLimitReached(ValidationError):
+class CommentLimitReached(ratelimit.LimitReached):
     """Too many anonymous comments from one address or one client: try again later (HTTP 429)."""
 
-    def __init__(self, message: str, refusal: ratelimit.Refusal):
-        super().__init__({"__all__": message})
-        self.refusal = refusal
 
-
-def mail_limit_refusal(ip: str | None, zone_name: str | None, now: datetime | None = None) -> str | None:
-    """Count one confirmation e-mail for this client IP, or say why none can be sent right now
-    (with the time to try again, in the given zone)."""
+def _mail_limit_check(ip: str | None, zone_name: str | None, now: datetime) -> None:
+    """Count one confirmation e-mail for this client IP, or refuse it with the time to try again
+    (in the given zone)."""
     refusal = ratelimit.hit(MAIL_LIMIT, ip, now=now)
-    if refusal is None:
-        return None
-    return _(
-        "Too many confirmation e-mails have been asked for from your network in the last hour (%(n)s). "
-        "Nothing was sent; try again after %(when)s. Your address is still in the form."
-    ) % {"n": MAIL_PER_IP, "when": format_instant(refusal.retry_at, zone_name)}
+    if refusal is not None:
+        raise MailLimitReached(_(
+            "Too many confirmation e-mails have been asked for from your network in the last hour (%(n)s). "
+            "Nothing was sent; try again after %(when)s. Your address is still in the form."
+        ) % {"n": MAIL_PER_IP, "when": format_instant(refusal.retry_at, zone_name)}, refusal, field="email")
 
 
 def _comment_limit_check(respondent: Respondent, ip: str | None, zone_name: str | None, now: datetime) -> None:
@@ -380,9 +375,7 @@ def respondent_request_confirmation(
     # The answer is the same either way, so it does not reveal whether a link was just sent.
     if respondent.confirmation_sent_at and (now - respondent.confirmation_sent_at).total_seconds() < CONFIRM_INTERVAL:
         return respondent
-    refusal = mail_limit_refusal(ip, consultation.time_zone, now)  # counts this e-mail when it answers None
-    if refusal:
-        raise MailLimitReached({"email": refusal})
+    _mail_limit_check(ip, consultation.time_zone, now)  # counts this e-mail, or raises MailLimitReached (429)
     respondent.confirmation_sent_at = now
     respondent.save(update_fields=["confirmation_sent_at"])
     audit.record(actor=None, action="respondent.confirmation_requested", target=respondent,

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tutela.core import access
+from tutela.core import access, ratelimit
 from tutela.core.pagination import keyset_page
 
 from . import outputs, selectors, services
@@ -115,7 +115,7 @@ def _comment_page(request: HttpRequest, consultation: Consultation, paragraph: P
     questions = consultation.questions.all() if paragraph is None else []
     status = 200
     form = None
-    retry_after = None
+    refusal = None
     if request.method == "POST":
         try:
             data, files = request.POST, request.FILES
@@ -138,10 +138,9 @@ def _comment_page(request: HttpRequest, consultation: Consultation, paragraph: P
                         submission_key=form.cleaned_data["submission_key"], time_zone=_zone(request, consultation),
                         answers=form.answers(), ip=client_ip(request),
                     )
-                except services.CommentLimitReached as exc:
-                    form.add_error(None, exc.messages[0])
-                    retry_after = exc.refusal.retry_after
-                    status = 429
+                except ratelimit.LimitReached as exc:
+                    form.add_error(None, exc.text)
+                    refusal = exc.refusal
                 except ValidationError as exc:
                     for field, errors in exc.message_dict.items():
                         target = field if field in form.fields else None
@@ -150,7 +149,7 @@ def _comment_page(request: HttpRequest, consultation: Consultation, paragraph: P
                 else:
                     # Only now, after the commit, is the comment acknowledged.
                     return redirect("consultations:receipt", receipt=comment.receipt)
-            status = 429 if retry_after else 422
+            status = 422
     if form is None:
         initial = {"submission_key": uuid.uuid4().hex}
         last = Respondent.objects.filter(consultation=consultation, user=request.user).first() if \
@@ -181,9 +180,7 @@ def _comment_page(request: HttpRequest, consultation: Consultation, paragraph: P
     if request.htmx and request.method == "GET":
         template += "#comment-form"
     response = render(request, template, context, status=status)
-    if retry_after:
-        response["Retry-After"] = str(retry_after)
-    return response
+    return ratelimit.refused(response, refusal) if refusal else response
 
 
 def paragraph_detail(request: HttpRequest, pk: int, paragraph_id: int) -> HttpResponse:
@@ -211,6 +208,7 @@ def email_start(request: HttpRequest, pk: int) -> HttpResponse:
     form = EmailForm(request.POST or None)
     sent = False
     status = 200
+    refusal = None
     if request.method == "POST":
         status = 422
         if form.is_valid():
@@ -218,14 +216,15 @@ def email_start(request: HttpRequest, pk: int) -> HttpResponse:
                 services.respondent_request_confirmation(consultation=consultation, email=form.cleaned_data["email"],
                                                          ip=client_ip(request))
                 sent, status = True, 200
-            except services.MailLimitReached as exc:
-                form.add_error("email", exc.message_dict["email"])
-                status = 429
+            except ratelimit.LimitReached as exc:
+                form.add_error("email", exc.text)
+                refusal = exc.refusal
             except ValidationError as exc:
                 form.add_error("email", exc.message_dict.get("email", exc.messages))
-    return render(request, "consultations/email_start.html",
-                  {"consultation": consultation, "form": form, "sent": sent, "window": _window(request, consultation)},
-                  status=status)
+    response = render(request, "consultations/email_start.html",
+                      {"consultation": consultation, "form": form, "sent": sent,
+                       "window": _window(request, consultation)}, status=status)
+    return ratelimit.refused(response, refusal) if refusal else response
 
 
 def confirm_email(request: HttpRequest, token: str) -> HttpResponse:

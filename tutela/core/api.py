@@ -19,6 +19,8 @@ from ninja.utils import check_csrf
 from pydantic import Field
 
 from .pagination import InvalidCursor
+from .ratelimit import LimitReached, refused
+from .ratelimit import api_error as ratelimit_api_error
 from .text import control_character_message, find_control_character
 
 # --- Integers an input may hold: what the database can compare and store ------------------------
@@ -49,7 +51,23 @@ class ErrorOut(Schema):
     error: ErrorDetail
 
 
+class TooManyRequestsDetail(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] = {}
+    retry_after: int = Field(description="Seconds to wait before trying again (also the Retry-After header)")
+
+
+class TooManyRequestsOut(Schema):
+    """429: a rate limit refused the request and nothing was stored; the ``Retry-After`` header
+    gives the seconds to wait (``tutela.core.ratelimit``)."""
+
+    error: TooManyRequestsDetail
+
+
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+# An operation whose service can raise ``ratelimit.LimitReached`` adds these to its responses.
+RATE_LIMITED = {429: TooManyRequestsOut}
 
 
 def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
@@ -136,6 +154,12 @@ def install_error_handlers(api) -> None:
             fields = {"__all__": [str(m) for m in exc.messages]}
         message = "; ".join(m for msgs in fields.values() for m in msgs)
         return api.create_response(request, error_body("invalid", message, fields), status=422)
+
+    @api.exception_handler(LimitReached)  # a ValidationError, but ninja takes the closest handler in the MRO
+    def _limited(request, exc):
+        response = api.create_response(request, ratelimit_api_error(exc.refusal, exc.text, {exc.field: [exc.text]}),
+                                       status=429)
+        return refused(response, exc.refusal)
 
     @api.exception_handler(AuthenticationError)
     def _auth(request, exc):

@@ -3,7 +3,11 @@ address), counted in the shared ``ratelimit`` cache.
 
 One implementation for every endpoint that must be limited (confirmation e-mails, anonymous
 comments, …): call ``hit(LIMIT, key)`` where the event happens; it answers None and counts the
-event, or a ``Refusal`` saying when to try again (the event is then not counted).
+event, or a ``Refusal`` saying when to try again (the event is then not counted). A service that
+is refused raises ``LimitReached`` (a ValidationError carrying the refusal and the message); every
+429 then goes out the same way, with a ``Retry-After`` header in seconds: ``refused(response,
+refusal)`` for a page that shows its form again, ``too_many_requests`` for a page of its own and
+the API (``core.api`` turns ``LimitReached`` into it, and ``core.api.RATE_LIMITED`` declares it).
 
 The count is a sliding window: the timestamps of the last ``count`` events are kept under one
 cache key (hashed with the SECRET_KEY, so the cache never holds addresses in clear) and expire
@@ -22,6 +26,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -46,6 +51,20 @@ class Refusal:
     def retry_after(self) -> int:
         """Whole seconds until the next event is allowed (for the Retry-After header)."""
         return max(1, math.ceil((self.retry_at - self.now).total_seconds()))
+
+
+class LimitReached(ValidationError):
+    """A service refused an event past its limit: ``message`` says what happened and when to try
+    again; ``refusal`` gives the seconds for the ``Retry-After`` header. Nothing was stored."""
+
+    def __init__(self, message: str, refusal: Refusal, field: str = "__all__") -> None:
+        super().__init__({field: message})
+        self.refusal = refusal
+        self.field = field
+
+    @property
+    def text(self) -> str:
+        return self.message_dict[self.field][0]
 
 
 def _key(limit: Limit, key: str) -> str:
@@ -75,13 +94,23 @@ def reset(limit: Limit, key: str) -> None:
     caches[CACHE].delete(_key(limit, str(key).strip().lower()))
 
 
+def refused(response: HttpResponse, refusal: Refusal) -> HttpResponse:
+    """Make ``response`` (e.g. a form shown again with the refusal's message) the 429 it is."""
+    response.status_code = 429
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+def api_error(refusal: Refusal, message: str, fields: dict[str, list[str]] | None = None) -> dict:
+    """The API's error shape for a 429 (``core.api.TooManyRequestsOut``)."""
+    return {"error": {"code": "too_many_requests", "message": message, "fields": fields or {},
+                      "retry_after": refusal.retry_after}}
+
+
 def too_many_requests(request: HttpRequest, refusal: Refusal, message: str) -> HttpResponse:
     """A 429 with a Retry-After header: the API's error shape under /api/, the 429 page elsewhere."""
     if request.path.startswith("/api/"):
-        response: HttpResponse = JsonResponse({"error": {
-            "code": "too_many_requests", "message": message, "fields": {},
-            "retry_after": refusal.retry_after}}, status=429)
+        response: HttpResponse = JsonResponse(api_error(refusal, message))
     else:
-        response = render(request, "429.html", {"message": message, "retry_after": refusal.retry_after}, status=429)
-    response["Retry-After"] = str(refusal.retry_after)
-    return response
+        response = render(request, "429.html", {"message": message, "retry_after": refusal.retry_after})
+    return refused(response, refusal)

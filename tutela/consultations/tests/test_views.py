@@ -247,6 +247,7 @@ def test_the_e_mail_form_refuses_clearly_past_the_per_ip_limit_and_keeps_the_add
     response = client.post(url, {"email": "someone@example.org"}, REMOTE_ADDR="127.0.0.1")
     body = response.content.decode()
     assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= services.MAIL_PER_IP_WINDOW  # seconds, as for every 429
     assert "from your network" in body and "try again after" in body
     assert 'value="someone@example.org"' in body  # nothing lost: the address is still in the form
     other = client.post(url, {"email": "someone@example.org"}, REMOTE_ADDR="192.0.2.9")

@@ -53,3 +53,27 @@ def test_too_many_requests_answers_json_under_the_api_and_a_page_elsewhere():
     page = ratelimit.too_many_requests(request, refusal, "Slow down.")
     assert page.status_code == 429 and page["Retry-After"] == "42"
     assert "Slow down." in page.content.decode() and "Try again in 42 seconds." in page.content.decode()
+
+
+def test_a_limit_reached_in_an_api_operation_is_the_declared_429_with_retry_after():
+    """A service's ``LimitReached`` is a ValidationError; the API must not answer it as a 422."""
+    from ninja import NinjaAPI
+    from ninja.testing import TestClient
+
+    from tutela.core.api import ERRORS, RATE_LIMITED, install_error_handlers
+
+    api = NinjaAPI(urls_namespace="ratelimit-test", docs_url=None)
+    install_error_handlers(api)
+    refusal = ratelimit.Refusal(limit=LIMIT, retry_at=timezone.now() + timedelta(seconds=42), now=timezone.now())
+
+    @api.post("/limited", response={200: dict, **ERRORS, **RATE_LIMITED})
+    def limited(request):
+        raise ratelimit.LimitReached("Slow down; try again after 10:42.", refusal, field="email")
+
+    response = TestClient(api).post("/limited")
+    assert response.status_code == 429 and response["Retry-After"] == "42"
+    assert response.json() == {"error": {"code": "too_many_requests", "message": "Slow down; try again after 10:42.",
+                                         "fields": {"email": ["Slow down; try again after 10:42."]}, "retry_after": 42}}
+    declared = api.get_openapi_schema(path_prefix="/api/")["paths"]["/api/limited"]["post"]["responses"][429]
+    schema = declared["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert schema == "TooManyRequestsOut"
