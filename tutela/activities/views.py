@@ -13,8 +13,6 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from tutela.core import access, review
-from tutela.figures.disclosure import withhold_figures
-from tutela.figures.models import Figure
 
 from . import selectors, services
 from .forms import (
@@ -75,15 +73,12 @@ def timeline(request: HttpRequest) -> HttpResponse:
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_detail(request.user, pk)
     suppress = selectors.suppress_small_cells(request.user, activity)
-    figures = list(access.readable(request.user, Figure.objects.about(activity)).select_related("indicator"))
-    withhold_figures(request.user, figures)
     context = {
         "activity": activity,
         "partners": list(activity.partner_roles.all()),
         "participation": selectors.participation_rows(activity, suppress=suppress),
         "suppressed": suppress,
         "outcomes": list(activity.outcomes.all()),
-        "figures": figures,
         "parts": access.readable(request.user, activity.parts.all()),
         "projects_following": access.readable(request.user, activity.follow_on_projects.all()),
         "can_edit": access.can_write(request.user, activity),
@@ -281,7 +276,5 @@ def project_list(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_detail(request.user, pk)
     page = selectors.activity_page(request.user, ActivityFilters(project=project), cursor=_cursor(request), size=50)
-    figures = list(access.readable(request.user, Figure.objects.about(project)).select_related("indicator"))
-    withhold_figures(request.user, figures)
     return render(request, "activities/project_detail.html",
-                  {"project": project, "page": page, "figures": figures, "stages": Project.Stage.choices})
+                  {"project": project, "page": page, "stages": Project.Stage.choices})

@@ -7,3 +7,6 @@ class FiguresConfig(AppConfig):
     label = "figures"
     verbose_name = _("Figures")
     nav = [(_("Dashboard"), "figures:dashboard", "public", 5)]
+    # Figures about a record are shown on its page (core.panels): activities sits below figures.
+    panels = [("activities:activity_detail", "tutela.figures.panels.activity_figures"),
+              ("activities:project_detail", "tutela.figures.panels.project_figures")]

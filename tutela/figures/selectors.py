@@ -119,6 +119,13 @@ def readable_subject(user: Any, label: str, pk: Any) -> Any:
     return subject
 
 
+def figures_about(user: Any, subject: Any) -> list[Figure]:
+    """The figures about one record (an activity, a project) that ``user`` may read, disclosure applied."""
+    figures = list(access.readable(user, Figure.objects.about(subject)).select_related("indicator"))
+    withhold_figures(user, figures)
+    return figures
+
+
 def figure_detail(user: Any, pk: Any) -> Figure:
     figure = access.get_for_user(user, Figure.objects.select_related("indicator", "owner_organisation"), pk)
     attach_subjects(user, [figure])
