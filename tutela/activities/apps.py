@@ -12,3 +12,17 @@ class ActivitiesConfig(AppConfig):
         (_("Projects"), "activities:project_list", "explore", 45),
         (_("Activities you can edit"), "activities:activity_editable", "staff", 10),
     ]
+    # Activities on the pages of apps below (core.panels), which cannot import activities.
+    panels = [
+        ("partners:organisation_detail", "tutela.activities.panels.organisation_activities"),
+        ("initiatives:deliverable_detail", "tutela.activities.panels.deliverable_evidence"),
+        ("initiatives:pillar_detail", "tutela.activities.panels.pillar_activities"),
+    ]
+
+    def ready(self) -> None:
+        # The partners list's "in activities" filter asks activities which organisations take part.
+        from tutela.partners import selectors as partners_selectors
+
+        from .selectors import organisation_ids_taking_part
+
+        partners_selectors.organisations_taking_part = organisation_ids_taking_part

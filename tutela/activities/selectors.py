@@ -158,3 +158,37 @@ def project_detail(user: Any, pk: Any) -> Project:
     qs = Project.objects.select_related("follows").prefetch_related("partners", "pillars")
     return access.get_for_user(user, qs, pk)
 
+
+
+# --- Activities on the pages of apps below (shown through core.panels, see activities.panels) ----
+
+def organisation_activity_roles(user: Any, organisation: Any, *, limit: int = 50) -> list[ActivityPartner]:
+    """The roles an organisation has in activities ``user`` may read, newest first."""
+    return list(
+        ActivityPartner.objects.filter(organisation=organisation)
+        .filter(activity__in=access.readable(user, Activity.objects.all()))
+        .select_related("activity", "activity__occasion")
+        .order_by("-activity__starts_on", "-activity_id")[:limit]
+    )
+
+
+def organisation_ids_taking_part(user: Any) -> QuerySet:
+    """Ids of organisations with a role in an activity ``user`` may read (the partners list's filter)."""
+    activities = access.readable(user, Activity.objects.all()).values("pk")
+    return ActivityPartner.objects.filter(activity__in=activities).values("organisation_id")
+
+
+def deliverable_evidence(user: Any, deliverable: Any) -> list[Activity]:
+    """The activities that show progress on a deliverable, as ``user`` may see them."""
+    return list(
+        access.readable(user, Activity.objects.filter(deliverables=deliverable))
+        .select_related("occasion")
+        .prefetch_related("partner_roles__organisation")
+        .order_by("-starts_on", "-id")[:100]
+    )
+
+
+def pillar_activities(user: Any, pillar: Pillar, *, limit: int = 20) -> tuple[list[Activity], int]:
+    """The most recent activities under a pillar that ``user`` may read, and how many there are."""
+    activities = access.readable(user, Activity.objects.filter(pillars=pillar)).select_related("occasion").order_by("-starts_on", "-id")
+    return list(activities[:limit]), activities.count()

@@ -11,3 +11,8 @@ class InitiativesConfig(AppConfig):
         (_("Deliverables"), "initiatives:deliverable_list", "explore", 20),
         (_("People"), "initiatives:person_list", "explore", 41),
     ]
+    # Deliverables and people on the pages of partners, which cannot import initiatives (core.panels).
+    panels = [
+        ("partners:organisation_detail", "tutela.initiatives.panels.organisation_involvement"),
+        ("partners:my_records", "tutela.initiatives.panels.editable_records"),
+    ]

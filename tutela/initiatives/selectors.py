@@ -82,18 +82,6 @@ def deliverable_list(*, user: Any, filters: DeliverableFilters) -> QuerySet[Deli
     return qs.annotate(evidence_count=Count("activities", filter=Q(activities__is_published=True), distinct=True))
 
 
-def deliverable_evidence(*, user: Any, deliverable: Deliverable) -> list:
-    """The activities that show progress on a deliverable, as ``user`` may see them."""
-    from tutela.activities.models import Activity
-
-    return list(
-        access.readable(user, Activity.objects.filter(deliverables=deliverable))
-        .select_related("occasion")
-        .prefetch_related("partner_roles__organisation")
-        .order_by("-starts_on", "-id")[:100]
-    )
-
-
 # --- People and appointments ----------------------------------------------------------------
 
 @dataclass
@@ -198,11 +186,37 @@ def initiative_overview(*, user: Any, initiative: Initiative) -> dict[str, Any]:
 
 
 def pillar_overview(*, user: Any, pillar: Pillar) -> dict[str, Any]:
-    from tutela.activities.models import Activity
-
+    """A pillar's deliverables; its activities are added by activities (``activities.panels``)."""
     deliverables = (
         access.readable(user, Deliverable.objects.filter(pillars=pillar))
         .select_related("lead_organisation").order_by("title")
     )
-    activities = access.readable(user, Activity.objects.filter(pillars=pillar)).select_related("occasion").order_by("-starts_on", "-id")
-    return {"deliverables": list(deliverables), "activities": list(activities[:20]), "activity_count": activities.count()}
+    return {"deliverables": list(deliverables)}
+
+
+# --- On the pages of partners, below initiatives (shown through core.panels) ----------------------
+
+def organisation_involvement(*, user: Any, organisation: Any) -> dict[str, Any]:
+    """An organisation's deliverables (as lead or contributor), its people and the appointments
+    of its people or on it, each as ``user`` may see them."""
+    deliverables = access.readable(
+        user, Deliverable.objects.filter(Q(lead_organisation=organisation) | Q(contributing_organisations=organisation))
+    ).distinct().select_related("lead_organisation").prefetch_related("pillars").order_by("title")
+    # Appointments of the organisation's people, and appointments *on* the organisation. People
+    # who may not be named are still listed, as "a representative" (see ``person_label``).
+    org_type = ContentType.objects.get_for_model(organisation)
+    appointments = (
+        Appointment.objects.filter(Q(person__organisation=organisation) | Q(subject_type=org_type, subject_id=organisation.pk))
+        .select_related("person", "subject_type").prefetch_related("subject")
+        .order_by("role", "starts_on", "pk")
+    )
+    people = Person.objects.filter(organisation=organisation).order_by("full_name")
+    return {"deliverables": list(deliverables), "appointments": list(appointments), "people": list(people)}
+
+
+def editable_records(*, user: Any, limit: int) -> dict[str, Any]:
+    """The deliverables and people ``user`` may edit, for the "Records I can edit" page."""
+    return {
+        "deliverables": list(access.writable(user, Deliverable.objects.all()).order_by("title")[:limit]),
+        "people": list(access.writable(user, Person.objects.select_related("organisation")).order_by("full_name")[:limit]),
+    }

@@ -92,7 +92,6 @@ def deliverable_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "deliverable": deliverable,
         "pillars": list(deliverable.pillars.order_by("number")),
         "contributors": list(deliverable.contributing_organisations.order_by("name_key")),
-        "evidence": selectors.deliverable_evidence(user=request.user, deliverable=deliverable),
         "can_edit": access.can_write(request.user, deliverable),
     }
     return render(request, "initiatives/deliverable_detail.html", context)

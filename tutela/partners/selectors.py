@@ -4,6 +4,7 @@ The list filters live here once and are used by both the HTML views and the API,
 two doors always filter the same way.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -63,12 +64,15 @@ def organisation_list(*, user: Any, filters: OrganisationFilters) -> QuerySet[Or
     if filters.q:
         key = fold(filters.q)
         qs = qs.filter(Q(name_key__contains=key) | Q(acronym__icontains=filters.q))
-    if filters.in_activities:
-        from tutela.activities.models import Activity, ActivityPartner
-
-        activities = access.readable(user, Activity.objects.all()).values("pk")
-        qs = qs.filter(pk__in=ActivityPartner.objects.filter(activity__in=activities).values("organisation_id"))
+    if filters.in_activities and organisations_taking_part is not None:
+        qs = qs.filter(pk__in=organisations_taking_part(user))
     return qs
+
+
+# Which organisations take part in an activity ``user`` may read (a queryset of their ids), for the
+# ``in_activities`` filter. Activities sits above partners (docs/architecture.md, "Layers"), so
+# ``ActivitiesConfig.ready`` hands the function in; without activities the filter does nothing.
+organisations_taking_part: Callable[[Any], QuerySet] | None = None
 
 
 def organisation_countries(*, user: Any) -> list[tuple[str, str]]:
@@ -84,44 +88,17 @@ def organisation_parents(*, user: Any) -> QuerySet[Organisation]:
 
 
 def organisation_detail(*, user: Any, organisation: Organisation) -> dict[str, Any]:
-    """Everything an organisation page shows: its relations, each seen as ``user`` may see them."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from tutela.activities.models import Activity, ActivityPartner
-    from tutela.initiatives.models import Appointment, Deliverable, Person
-
-    activity_roles = (
-        ActivityPartner.objects.filter(organisation=organisation)
-        .filter(activity__in=access.readable(user, Activity.objects.all()))
-        .select_related("activity", "activity__occasion")
-        .order_by("-activity__starts_on", "-activity_id")
-    )
-    agreements = (
+    """The organisation page's own relations, each seen as ``user`` may see them. The apps above
+    partners add their sections (deliverables and people, activities) through ``core.panels``."""
+    agreements = list(
         access.readable(user, Agreement.objects.filter(parties=organisation))
         .prefetch_related("parties")
         .order_by("-signed_on", "-id")
     )
-    deliverables = access.readable(
-        user, Deliverable.objects.filter(Q(lead_organisation=organisation) | Q(contributing_organisations=organisation))
-    ).distinct().select_related("lead_organisation").prefetch_related("pillars").order_by("title")
-    # Appointments of the organisation's people, and appointments *on* the organisation. People
-    # who may not be named are still listed, as "a representative" (see ``person_label``).
-    org_type = ContentType.objects.get_for_model(Organisation)
-    appointments = (
-        Appointment.objects.filter(Q(person__organisation=organisation) | Q(subject_type=org_type, subject_id=organisation.pk))
-        .select_related("person", "subject_type").prefetch_related("subject")
-        .order_by("role", "starts_on", "pk")
-    )
-    agreements = list(agreements)
     for agreement in agreements:
         agreement.other_parties = [p for p in agreement.parties.all() if p.pk != organisation.pk]
-    people = Person.objects.filter(organisation=organisation).order_by("full_name")
     return {
-        "activity_roles": list(activity_roles[:50]),
         "agreements": agreements,
-        "deliverables": list(deliverables),
-        "appointments": list(appointments),
-        "people": list(people),
         "children": list(access.readable(user, organisation.children.all()).order_by("name_key")),
     }
 

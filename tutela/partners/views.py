@@ -253,8 +253,6 @@ def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def my_records(request: HttpRequest) -> HttpResponse:
     """Everything the signed-in user may edit here; other organisations' records never appear."""
-    from tutela.initiatives.models import Deliverable, Person
-
     user = request.user
     if access.role_of(user) not in {"secretariat", "focal_point"}:
         raise PermissionDenied
@@ -262,8 +260,6 @@ def my_records(request: HttpRequest) -> HttpResponse:
     context = {
         "organisations": list(access.writable(user, Organisation.objects.select_related("parent")).order_by("name_key")[:limit]),
         "agreements": list(access.writable(user, Agreement.objects.all()).order_by("-id")[:limit]),
-        "deliverables": list(access.writable(user, Deliverable.objects.all()).order_by("title")[:limit]),
-        "people": list(access.writable(user, Person.objects.select_related("organisation")).order_by("full_name")[:limit]),
         "limit": limit,
     }
     return render(request, "partners/my_records.html", context)

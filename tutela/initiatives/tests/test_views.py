@@ -41,19 +41,6 @@ def test_unknown_pillar_filter_says_so(client, deliverable):
     assert deliverable.title not in response.text
 
 
-def test_deliverable_detail_lists_its_evidence(client, deliverable, org_a):
-    from tutela.activities.models import Activity
-
-    activity = Activity.objects.create(title="Addis Ababa pilot", kind="pilot", starts_on="2013-07-01", ends_on="2013-12-31")
-    activity.deliverables.add(deliverable)
-    hidden = Activity.objects.create(title="Unpublished plan", kind="pilot", starts_on="2014-07-01", ends_on="2014-07-01",
-                                     is_published=False)
-    hidden.deliverables.add(deliverable)
-    response = client.get(reverse("initiatives:deliverable_detail", args=[deliverable.pk]))
-    assert "Addis Ababa pilot" in response.text
-    assert "Unpublished plan" not in response.text
-
-
 def test_focal_point_edits_own_deliverables_only(client, ladder, deliverable, initiative, org_b, focal_point):
     ladder("get", reverse("initiatives:deliverable_edit", args=[deliverable.pk]), {
         "anonymous": 302, "stakeholder": 403, "other_focal_point": 403, "focal_point": 200, "secretariat": 200,
