@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from . import audit
+from .models import AuditEntry
 
 
 def apply_fields(obj: models.Model, fields: dict[str, Any], allowed: list[str]) -> None:
@@ -83,3 +84,36 @@ def save_audited[M: models.Model](
         set_m2m(obj, name, values, changes)
     audit.record(actor=actor, action=action, target=obj, changes=changes)
     return obj
+
+
+def repoint(*, actor: Any, rows: models.QuerySet, field: str, new: models.Model, action: str) -> int:
+    """Point the foreign key ``field`` of every row in ``rows`` at ``new``, each change audited as
+    ``action`` (``{field_id: [old, new]}``), the entries written with one bulk insert. Returns the
+    number of rows moved. For an app's ``organisation_replaced`` and the like: the caller has
+    already dealt with rows that a unique constraint would refuse."""
+    attname = rows.model._meta.get_field(field).attname
+    found = list(rows)
+    entries = []
+    for row in found:
+        before = audit.snapshot(row, [attname])
+        setattr(row, attname, new.pk)
+        entries.append(audit.entry(actor=actor, action=action, target=row, before=before))
+    if found:
+        rows.model._default_manager.filter(pk__in=[row.pk for row in found]).update(**{attname: new.pk})
+        AuditEntry.objects.bulk_create(entries)
+    return len(found)
+
+
+def repoint_m2m(*, actor: Any, owners: models.QuerySet, name: str, old: models.Model, new: models.Model, action: str) -> int:
+    """In the many-to-many ``name`` of every one of ``owners`` that holds ``old``, put ``new`` in its
+    place (once, where it is there already), each owner's change audited as ``action``. Returns the
+    number of owners changed."""
+    changed = 0
+    for owner in owners.filter(**{name: old}).distinct():
+        changes: dict[str, Any] = {}
+        manager = getattr(owner, name)
+        kept = [pk for pk in manager.values_list("pk", flat=True) if pk != old.pk]
+        set_m2m(owner, name, sorted({*kept, new.pk}), changes)
+        audit.record(actor=actor, action=action, target=owner, changes=changes)
+        changed += 1
+    return changed
