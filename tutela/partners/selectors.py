@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.apps import apps
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django_countries import countries
@@ -16,7 +19,6 @@ from django_countries import countries
 from tutela.core import access
 from tutela.core.text import fold, query_id
 
-from . import services
 from .models import Agreement, Commitment, Organisation
 
 EXPIRING_DAYS = 90
@@ -103,33 +105,43 @@ def organisation_detail(*, user: Any, organisation: Organisation) -> dict[str, A
     }
 
 
-def merge_preview(*, duplicate: Organisation) -> list[tuple[str, int]]:
-    """What merging ``duplicate`` away would move: ``[(label, count)]`` for every non-empty relation.
+def generic_references(organisation: Organisation) -> list[tuple[Any, Any, Any]]:
+    """``(model, GenericForeignKey, rows)`` for every generic relation that can point at an
+    organisation (e.g. appointments on it), with the rows that point at ``organisation``."""
+    org_type = ContentType.objects.get_for_model(Organisation)
+    found = []
+    for model in apps.get_models():
+        for field in model._meta.private_fields:
+            if isinstance(field, GenericForeignKey):
+                rows = model._default_manager.filter(**{field.ct_field: org_type, field.fk_field: organisation.pk})
+                found.append((model, field, rows))
+    return found
 
-    Walks the same relations as ``services.organisation_merge``, so the page shows exactly what
-    the merge will repoint.
-    """
+
+def references(organisation: Organisation) -> list[tuple[str, int]]:
+    """``[(label, count)]`` of the rows, in every app, that point at ``organisation``: what a merge
+    moves (shown before it) and what must be empty before the duplicate is deleted (checked after)."""
     rows: list[tuple[str, int]] = []
     for rel in Organisation._meta.get_fields():
         if not (rel.is_relation and rel.auto_created and not rel.concrete):
             continue
-        model = rel.related_model
         field = rel.field
         if rel.many_to_many:
-            through = field.remote_field.through
-            src = field.m2m_reverse_field_name() if field.model is not Organisation else field.m2m_field_name()
-            count = through.objects.filter(**{src: duplicate}).count()
-            label = f"{field.model._meta.verbose_name_plural} ({field.verbose_name})"
+            count = field.model._default_manager.filter(**{field.name: organisation}).count()
         else:
-            count = model._default_manager.filter(**{field.name: duplicate}).count()
-            label = f"{model._meta.verbose_name_plural} ({field.verbose_name})"
+            count = rel.related_model._default_manager.filter(**{field.name: organisation}).count()
         if count:
-            rows.append((str(label), count))
-    for model, field, generic_rows in services.generic_references(duplicate):
+            rows.append((f"{field.model._meta.verbose_name_plural} ({field.verbose_name})", count))
+    for model, field, generic_rows in generic_references(organisation):
         count = generic_rows.count()
         if count:
             rows.append((f"{model._meta.verbose_name_plural} ({field.name})", count))
     return rows
+
+
+def merge_preview(*, duplicate: Organisation) -> list[tuple[str, int]]:
+    """What merging ``duplicate`` away would move: ``[(label, count)]`` for every non-empty relation."""
+    return references(duplicate)
 
 
 # --- Agreements ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Writes to organisations, agreements and commitments. Every change is checked and audited."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -7,9 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tutela.core import audit, review
-from tutela.core.services import apply_fields, set_m2m
+from tutela.core.services import apply_fields, repoint, repoint_m2m, save_audited, set_m2m
 from tutela.core.text import fold
 
+from . import selectors
 from .models import Agreement, Commitment, Organisation
 
 ORGANISATION_FIELDS = [
@@ -71,75 +73,60 @@ def organisation_update(*, actor: Any, organisation: Organisation, **fields: Any
     return organisation
 
 
-def generic_references(organisation: Organisation) -> list[tuple[Any, Any]]:
-    """``(model, GenericForeignKey)`` pairs with rows pointing at ``organisation`` (e.g. appointments on it)."""
-    from django.apps import apps
-    from django.contrib.contenttypes.fields import GenericForeignKey
-    from django.contrib.contenttypes.models import ContentType
-
-    org_type = ContentType.objects.get_for_model(Organisation)
-    found = []
-    for model in apps.get_models():
-        for field in model._meta.private_fields:
-            if isinstance(field, GenericForeignKey):
-                rows = model._default_manager.filter(**{field.ct_field: org_type, field.fk_field: organisation.pk})
-                found.append((model, field, rows))
-    return found
+OrganisationReplaced = Callable[..., dict[str, int]]
+_replaced: list[OrganisationReplaced] = []
 
 
-def _repoint_generic(duplicate: Organisation, keep: Organisation) -> dict[str, int]:
-    # Generic foreign keys (an appointment *on* an organisation) are not relations Django lists
-    # on Organisation, so they are found and repointed separately.
-    moved: dict[str, int] = {}
-    for model, field, rows in generic_references(duplicate):
-        count = rows.update(**{field.fk_field: keep.pk})
-        if count:
-            moved[f"{model._meta.label}.{field.name}"] = count
-    return moved
+def on_organisation_replaced(handler: OrganisationReplaced) -> None:
+    """Register an app's ``organisation_replaced(*, actor, old, new) -> {label: rows moved}``.
+
+    Each app that points at organisations owns such a service (it repoints its own rows, audited,
+    and settles its own unique links) and registers it from its ``AppConfig.ready``: partners
+    calls them without importing the apps above it."""
+    if handler not in _replaced:
+        _replaced.append(handler)
+
+
+@transaction.atomic
+def organisation_replaced(*, actor: Any, old: Organisation, new: Organisation) -> dict[str, int]:
+    """Partners' own rows that point at ``old`` point at ``new``: child organisations, agreement
+    parties and commitments' responsible organisations."""
+    children = Organisation.objects.filter(parent=old).exclude(pk=new.pk)
+    moved = {
+        "partners.Organisation.parent": repoint(actor=actor, rows=children, field="parent", new=new,
+                                                action="organisation.parent_replaced"),
+        "partners.Agreement.parties": repoint_m2m(actor=actor, owners=Agreement.objects.all(), name="parties", old=old,
+                                                  new=new, action="agreement.party_replaced"),
+        "partners.Commitment.responsible": repoint_m2m(
+            actor=actor, owners=Commitment.objects.all(), name="responsible", old=old, new=new,
+            action="commitment.responsible_replaced",
+        ),
+    }
+    if new.parent_id == old.pk:
+        save_audited(new, actor=actor, action="organisation.updated", fields={"parent": old.parent}, allowed=["parent"],
+                     exclude=["name_key"])
+    return {label: count for label, count in moved.items() if count}
 
 
 @transaction.atomic
 def organisation_merge(*, actor: Any, keep: Organisation, duplicate: Organisation) -> Organisation:
     """Move everything that points at ``duplicate`` to ``keep``, then delete ``duplicate``.
 
-    Every foreign key and many-to-many to Organisation, in every app, is repointed; rows that
-    would become duplicates of an existing link (unique constraints) are dropped.
+    Partners' own ``organisation_replaced`` and every one another app registered run in this one
+    transaction; what any of them raises undoes them all and nothing is deleted. A row still
+    pointing at the duplicate afterwards (an app without its service) stops the merge the same way.
     """
     if keep.pk == duplicate.pk:
         raise ValidationError(_("Choose two different organisations to merge."))
     moved: dict[str, int] = {}
-    for rel in Organisation._meta.get_fields():
-        if rel.is_relation and rel.auto_created and not rel.concrete:
-            model = rel.related_model
-            field = rel.field
-            if rel.many_to_many:
-                through = field.remote_field.through
-                src = field.m2m_reverse_field_name() if field.model is not Organisation else field.m2m_field_name()
-                other = field.m2m_field_name() if src == field.m2m_reverse_field_name() else field.m2m_reverse_field_name()
-                links = through.objects.filter(**{src: duplicate})
-                existing = set(through.objects.filter(**{src: keep}).values_list(f"{other}_id", flat=True))
-                links.filter(**{f"{other}_id__in": existing}).delete()
-                count = links.update(**{src: keep})
-            else:
-                qs = model._default_manager.filter(**{field.name: duplicate})
-                if model is Organisation and field.name == "parent":
-                    qs = qs.exclude(pk=keep.pk)
-                count = 0
-                for row in qs:
-                    setattr(row, field.name, keep)
-                    try:
-                        with transaction.atomic():
-                            row.save(update_fields=[field.name])
-                            count += 1
-                    except Exception:  # a unique link that already exists for ``keep``
-                        row.delete()
-            if count:
-                moved[f"{model._meta.label}.{field.name}"] = count
-    for label, count in _repoint_generic(duplicate, keep).items():
-        moved[label] = count
-    if keep.parent_id == duplicate.pk:
-        keep.parent = duplicate.parent
-        keep.save(update_fields=["parent"])
+    for handler in (organisation_replaced, *_replaced):
+        moved.update(handler(actor=actor, old=duplicate, new=keep))
+    left = selectors.references(duplicate)
+    if left:
+        raise RuntimeError(
+            "Rows still point at the duplicate organisation (an app without organisation_replaced): "
+            + ", ".join(f"{label}: {count}" for label, count in left)
+        )
     label = str(duplicate)
     dup_pk = duplicate.pk
     audit.record(actor=actor, action="organisation.merged", target=keep,
