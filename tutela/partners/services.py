@@ -1,10 +1,13 @@
 """Writes to organisations, agreements and commitments. Every change is checked and audited."""
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from tutela.core import audit, review
@@ -73,18 +76,25 @@ def organisation_update(*, actor: Any, organisation: Organisation, **fields: Any
     return organisation
 
 
-OrganisationReplaced = Callable[..., dict[str, int]]
-_replaced: list[OrganisationReplaced] = []
+type OrganisationReplaced = Callable[..., dict[str, int]]
 
 
-def on_organisation_replaced(handler: OrganisationReplaced) -> None:
-    """Register an app's ``organisation_replaced(*, actor, old, new) -> {label: rows moved}``.
+@cache
+def replaced_services() -> tuple[OrganisationReplaced, ...]:
+    """Every app's ``organisation_replaced(*, actor, old, new) -> {label: rows moved}``, in layer order.
 
     Each app that points at organisations owns such a service (it repoints its own rows, audited,
-    and settles its own unique links) and registers it from its ``AppConfig.ready``: partners
-    calls them without importing the apps above it."""
-    if handler not in _replaced:
-        _replaced.append(handler)
+    and settles its own unique links) and names it on its AppConfig, like its ``nav`` entries::
+
+        organisation_replaced = "tutela.activities.services.organisation_replaced"
+
+    so partners calls them without importing the apps above it.
+    """
+    return tuple(
+        import_string(config.organisation_replaced)
+        for config in apps.get_app_configs()
+        if getattr(config, "organisation_replaced", None)
+    )
 
 
 @transaction.atomic
@@ -112,15 +122,15 @@ def organisation_replaced(*, actor: Any, old: Organisation, new: Organisation) -
 def organisation_merge(*, actor: Any, keep: Organisation, duplicate: Organisation) -> Organisation:
     """Move everything that points at ``duplicate`` to ``keep``, then delete ``duplicate``.
 
-    Partners' own ``organisation_replaced`` and every one another app registered run in this one
+    Partners' own ``organisation_replaced`` and every one another app names run in this one
     transaction; what any of them raises undoes them all and nothing is deleted. A row still
     pointing at the duplicate afterwards (an app without its service) stops the merge the same way.
     """
     if keep.pk == duplicate.pk:
         raise ValidationError(_("Choose two different organisations to merge."))
     moved: dict[str, int] = {}
-    for handler in (organisation_replaced, *_replaced):
-        moved.update(handler(actor=actor, old=duplicate, new=keep))
+    for service in (organisation_replaced, *replaced_services()):
+        moved.update(service(actor=actor, old=duplicate, new=keep))
     left = selectors.references(duplicate)
     if left:
         raise RuntimeError(
