@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
     nav = [(_("API tokens"), "accounts:tokens", "account", 90)]
 
+    # A merge of organisations repoints this app's rows through its own service (partners.services).
+    organisation_replaced = "tutela.accounts.services.organisation_replaced"
+
     def ready(self) -> None:
         # core's API authentication asks accounts for the token's user (core sits below accounts).
         from tutela.core.api import TokenAuth

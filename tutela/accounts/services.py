@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from tutela.core import access, audit
+from tutela.core.services import repoint
 from tutela.partners.models import Organisation
 
 from . import tasks
@@ -198,3 +199,11 @@ def login_attempt_username(request: Any, credentials: dict | None) -> str:
     if not value and request is not None and hasattr(request, "POST"):
         value = request.POST.get("username", "")
     return str(value or "").strip().lower()
+
+
+@transaction.atomic
+def organisation_replaced(*, actor: Any, old: Organisation, new: Organisation) -> dict[str, int]:
+    """Users of ``old`` belong to ``new`` (an organisation merged away), each change audited."""
+    moved = repoint(actor=actor, rows=User.objects.filter(organisation=old), field="organisation", new=new,
+                    action="user.organisation_replaced")
+    return {"accounts.User.organisation": moved} if moved else {}
