@@ -16,3 +16,5 @@ class InitiativesConfig(AppConfig):
         ("partners:organisation_detail", "tutela.initiatives.panels.organisation_involvement"),
         ("partners:my_records", "tutela.initiatives.panels.editable_records"),
     ]
+    # A merge of organisations repoints this app's rows through its own service (partners.services).
+    organisation_replaced = "tutela.initiatives.services.organisation_replaced"

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tutela.core import audit
-from tutela.core.services import save_audited
+from tutela.core.services import repoint, repoint_m2m, save_audited
+from tutela.partners.models import Organisation
 
 from .models import Appointment, Deliverable, Initiative, Person, Pillar
 
@@ -133,3 +134,26 @@ def appointment_end(*, actor: Any, appointment: Appointment, ends_on: date) -> A
     appointment.save(update_fields=["ends_on"])
     audit.record(actor=actor, action="appointment.ended", target=appointment, before=before)
     return appointment
+
+
+@transaction.atomic
+def organisation_replaced(*, actor: Any, old: Organisation, new: Organisation) -> dict[str, int]:
+    """The initiatives, deliverables, people and appointments of ``old`` are ``new``'s (a merge), audited."""
+    moved = {
+        "initiatives.Initiative.lead_organisation": repoint(
+            actor=actor, rows=Initiative.objects.filter(lead_organisation=old), field="lead_organisation", new=new,
+            action="initiative.organisation_replaced"),
+        "initiatives.Deliverable.lead_organisation": repoint(
+            actor=actor, rows=Deliverable.objects.filter(lead_organisation=old), field="lead_organisation", new=new,
+            action="deliverable.organisation_replaced"),
+        "initiatives.Deliverable.contributing_organisations": repoint_m2m(
+            actor=actor, owners=Deliverable.objects.all(), name="contributing_organisations", old=old, new=new,
+            action="deliverable.organisation_replaced"),
+        "initiatives.Person.organisation": repoint(
+            actor=actor, rows=Person.objects.filter(organisation=old), field="organisation", new=new,
+            action="person.organisation_replaced"),
+        "initiatives.Appointment.subject": repoint(
+            actor=actor, rows=Appointment.objects.on(old), field="subject_id", new=new,
+            action="appointment.organisation_replaced"),
+    }
+    return {label: count for label, count in moved.items() if count}
