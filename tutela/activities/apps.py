@@ -19,6 +19,9 @@ class ActivitiesConfig(AppConfig):
         ("initiatives:pillar_detail", "tutela.activities.panels.pillar_activities"),
     ]
 
+    # A merge of organisations repoints this app's rows through its own service (partners.services).
+    organisation_replaced = "tutela.activities.services.organisation_replaced"
+
     def ready(self) -> None:
         # The partners list's "in activities" filter asks activities which organisations take part.
         from tutela.partners import selectors as partners_selectors

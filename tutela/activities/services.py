@@ -10,14 +10,16 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from tutela.core import access, audit, review
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
-from tutela.core.services import apply_fields, set_m2m
+from tutela.core.services import apply_fields, repoint, repoint_m2m, set_m2m
 from tutela.initiatives.models import Pillar
+from tutela.partners.models import Organisation
 
 from .models import (
     Activity,
@@ -376,3 +378,29 @@ def project_update(*, actor: Any, project: Project, partners: list | None = None
 def project_publish(*, actor: Any, project: Project) -> Project:
     """The secretariat publishes a submitted project (refused while flagged). Audited as project.published."""
     return review.publish(actor=actor, obj=project)
+
+
+@transaction.atomic
+def organisation_replaced(*, actor: Any, old: Organisation, new: Organisation) -> dict[str, int]:
+    """The occasions, projects and activity roles of ``old`` are ``new``'s (a merge), audited. Where
+    an activity already names ``new`` in the same role, ``old``'s role is removed (audited) rather
+    than doubled."""
+    doubled = ActivityPartner.objects.filter(organisation=old).filter(
+        Exists(ActivityPartner.objects.filter(activity=OuterRef("activity"), role=OuterRef("role"), organisation=new))
+    )
+    for role in doubled.select_related("activity"):
+        audit.record(actor=actor, action="activity.partner_removed", target=role.activity,
+                     changes={"partners": [f"{old} ({role.role})", None]})
+        role.delete()
+    moved = {
+        "activities.Occasion.organiser": repoint(
+            actor=actor, rows=Occasion.objects.filter(organiser=old), field="organiser", new=new,
+            action="occasion.organisation_replaced"),
+        "activities.Project.partners": repoint_m2m(
+            actor=actor, owners=Project.objects.all(), name="partners", old=old, new=new,
+            action="project.organisation_replaced"),
+        "activities.ActivityPartner.organisation": repoint(
+            actor=actor, rows=ActivityPartner.objects.filter(organisation=old), field="organisation", new=new,
+            action="activity_partner.organisation_replaced"),
+    }
+    return {label: count for label, count in moved.items() if count}
