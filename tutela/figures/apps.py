@@ -10,3 +10,5 @@ class FiguresConfig(AppConfig):
     # Figures about a record are shown on its page (core.panels): activities sits below figures.
     panels = [("activities:activity_detail", "tutela.figures.panels.activity_figures"),
               ("activities:project_detail", "tutela.figures.panels.project_figures")]
+    # A merge of organisations repoints this app's rows through its own service (partners.services).
+    organisation_replaced = "tutela.figures.services.organisation_replaced"

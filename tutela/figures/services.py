@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from tutela.core import access, audit, review
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
-from tutela.core.services import apply_fields
+from tutela.core.services import apply_fields, repoint
+from tutela.partners.models import Organisation
 
 from .models import Figure, Indicator
 
@@ -286,3 +287,17 @@ def figure_update(*, actor: Any, figure: Figure, subject: Any = None, **fields: 
     figure.save()
     audit.record(actor=actor, action="figure.updated", target=figure, before=before)
     return figure
+
+
+@transaction.atomic
+def organisation_replaced(*, actor: Any, old: Organisation, new: Organisation) -> dict[str, int]:
+    """Figures reported by or about ``old`` are ``new``'s (a merge), audited."""
+    moved = {
+        "figures.Figure.owner_organisation": repoint(
+            actor=actor, rows=Figure.objects.filter(owner_organisation=old), field="owner_organisation", new=new,
+            action="figure.organisation_replaced"),
+        "figures.Figure.subject": repoint(
+            actor=actor, rows=Figure.objects.about(old), field="subject_id", new=new,
+            action="figure.organisation_replaced"),
+    }
+    return {label: count for label, count in moved.items() if count}
