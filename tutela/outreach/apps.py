@@ -9,6 +9,9 @@ class OutreachConfig(AppConfig):
     # Menu entries: (label, url name, audience "public" | "staff" | "secretariat", order)
     nav = [(_("Outreach"), "outreach:index", "public", 25), (_("Verify a certificate"), "outreach:verify", "staff", 26)]
 
+    # A merge of organisations repoints this app's rows through its own service (partners.services).
+    organisation_replaced = "tutela.outreach.services.organisation_replaced"
+
     def ready(self) -> None:
         from tutela.core import jobs
 

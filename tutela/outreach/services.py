@@ -22,11 +22,12 @@ from tutela.activities.models import Activity
 from tutela.activities.services import activity_create
 from tutela.core import access, audit, childtext, review
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
-from tutela.core.services import apply_fields, set_m2m
+from tutela.core.services import apply_fields, repoint, repoint_m2m, set_m2m
 from tutela.core.text import fold
 from tutela.figures.models import Figure
 from tutela.figures.services import figure_create, indicator_get_or_create
 from tutela.initiatives.models import Pillar
+from tutela.partners.models import Organisation
 
 from . import reach, tasks
 from .models import (
@@ -869,3 +870,25 @@ def certificate_revoke(*, actor: Any, certificate: Certificate, reason: str) -> 
     audit.record(actor=actor, action="certificate.revoked", target=certificate, before=before)
     return certificate
 
+
+@transaction.atomic
+def organisation_replaced(*, actor: Any, old: Organisation, new: Organisation) -> dict[str, int]:
+    """The institutions, programmes and campaigns of ``old`` are ``new``'s (a merge), audited."""
+    moved = {
+        "outreach.Institution.owner_organisation": repoint(
+            actor=actor, rows=Institution.objects.filter(owner_organisation=old), field="owner_organisation", new=new,
+            action="institution.organisation_replaced"),
+        "outreach.TrainingProgramme.organisers": repoint_m2m(
+            actor=actor, owners=TrainingProgramme.objects.all(), name="organisers", old=old, new=new,
+            action="programme.organisation_replaced"),
+        "outreach.TrainingProgramme.funders": repoint_m2m(
+            actor=actor, owners=TrainingProgramme.objects.all(), name="funders", old=old, new=new,
+            action="programme.organisation_replaced"),
+        "outreach.Campaign.owner_organisation": repoint(
+            actor=actor, rows=Campaign.objects.filter(owner_organisation=old), field="owner_organisation", new=new,
+            action="campaign.organisation_replaced"),
+        "outreach.Campaign.partners": repoint_m2m(
+            actor=actor, owners=Campaign.objects.all(), name="partners", old=old, new=new,
+            action="campaign.organisation_replaced"),
+    }
+    return {label: count for label, count in moved.items() if count}
