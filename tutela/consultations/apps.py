@@ -11,3 +11,5 @@ class ConsultationsConfig(AppConfig):
         (_("Consultations"), "consultations:consultation_list", "public", 30),
         (_("Consultation work: moderation and decisions"), "consultations:dashboard", "staff", 30),
     ]
+    # A merge of organisations repoints this app's rows through its own service (partners.services).
+    organisation_replaced = "tutela.consultations.services.organisation_replaced"

@@ -26,6 +26,8 @@ from django_countries import countries
 
 from tutela.core import access, audit, ratelimit
 from tutela.core.files import MIME_TYPES, sniff
+from tutela.core.services import repoint
+from tutela.partners.models import Organisation
 
 from . import similarity, structure, tasks
 from .models import (
@@ -909,3 +911,17 @@ def report_publish(
     report.save(update_fields=["synopsis"])
     audit.record(actor=actor, action="consultation.report_published", target=report)
     return report
+
+
+@transaction.atomic
+def organisation_replaced(*, actor: Any, old: Organisation, new: Organisation) -> dict[str, int]:
+    """The guideline documents and consultations owned by ``old`` are ``new``'s (a merge), audited."""
+    moved = {
+        "consultations.GuidelineDocument.owner_organisation": repoint(
+            actor=actor, rows=GuidelineDocument.objects.filter(owner_organisation=old), field="owner_organisation",
+            new=new, action="document.organisation_replaced"),
+        "consultations.Consultation.owner_organisation": repoint(
+            actor=actor, rows=Consultation.objects.filter(owner_organisation=old), field="owner_organisation",
+            new=new, action="consultation.organisation_replaced"),
+    }
+    return {label: count for label, count in moved.items() if count}
