@@ -12,3 +12,5 @@ class CoordinationConfig(AppConfig):
         (_("Document registry"), "coordination:registry", "explore", 51),
         (_("Chair's dashboard"), "coordination:dashboard", "staff", 50),
     ]
+    # A merge of organisations repoints this app's rows through its own service (partners.services).
+    organisation_replaced = "tutela.coordination.services.organisation_replaced"

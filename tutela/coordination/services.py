@@ -18,14 +18,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tutela.core import access, audit
-from tutela.core.services import apply_fields
+from tutela.core.services import apply_fields, repoint
 from tutela.initiatives.models import Appointment, Person
+from tutela.partners.models import Organisation
 
 from . import files, selectors
 from .models import (
@@ -808,3 +809,19 @@ def liaison_reminders_schedule(*, today: date | None = None, days: int = REMINDE
     for pk in ids:
         transaction.on_commit(partial(tasks.send_liaison_reminder.enqueue, recipient_id=pk))
     return len(ids)
+
+
+@transaction.atomic
+def organisation_replaced(*, actor: Any, old: Organisation, new: Organisation) -> dict[str, int]:
+    """``old``'s memberships of bodies are ``new``'s (a merge), audited; a membership ``new``
+    already holds on the same body (for the same person) is kept and ``old``'s removed."""
+    doubled = BodyMembership.objects.filter(organisation=old).filter(
+        Exists(BodyMembership.objects.filter(body=OuterRef("body"), person=OuterRef("person"), organisation=new))
+    )
+    for membership in doubled.select_related("body"):
+        audit.record(actor=actor, action="body.membership_removed", target=membership.body,
+                     changes={"memberships": [str(old), None]})
+        membership.delete()
+    moved = repoint(actor=actor, rows=BodyMembership.objects.filter(organisation=old), field="organisation", new=new,
+                    action="membership.organisation_replaced")
+    return {"coordination.BodyMembership.organisation": moved} if moved else {}
