@@ -96,7 +96,8 @@ def template_references(path: Path) -> list[tuple[int, str, str]]:
             apps = [TAG_LIBRARIES[lib] for lib in args if lib in TAG_LIBRARIES]
         elif args and args[0][:1] in "'\"":
             name = args[0].strip("'\"")
-            apps = [name.split(":")[0]] if tag == "url" else [name.split("/")[0]]
+            separator = ":" if tag == "url" else "/"
+            apps = [name.split(separator)[0]] if separator in name else []
         else:
             apps = []
         found += [(line, app, m.group(0)) for app in apps]
@@ -137,7 +138,24 @@ def test_no_app_uses_an_app_above_it():
     assert not problems, "An app may use only the apps listed before it in docs/architecture.md:\n" + "\n".join(problems)
 
 
-def test_the_check_sees_imports_inside_functions_and_relative_ones():
-    source = "def f():\n    from tutela.figures.models import Figure\n    from ...figures import x\n"
+def test_the_check_sees_every_way_of_naming_an_app():
+    source = (
+        '"""A docstring may mention tutela.figures.models."""\n'
+        "def f():\n"
+        "    from tutela.figures.models import Figure\n"  # 3: an import inside a function
+        "    from ...figures import x\n"  # 4: a relative one
+        "    import_string('tutela.reports.tasks.draft_report')\n"  # 5: a dotted path
+        "    apps.get_model('outreach', 'Campaign')\n"  # 6: a model lookup
+        "    owner = models.ForeignKey('exchange.ImportJob', on_delete=models.CASCADE)\n"  # 7: a relation
+        "    return redirect('coordination:body_list')\n"  # 8: a URL name
+    )
     refs = python_references(source, TUTELA / "core" / "tests" / "sample.py")
-    assert [(line, app) for line, app, _ in refs] == [(2, "figures"), (3, "figures")]
+    assert sorted({(line, app) for line, app, _ in refs}) == [
+        (3, "figures"), (4, "figures"), (5, "reports"), (6, "outreach"), (7, "exchange"), (8, "coordination")]
+
+
+def test_the_check_sees_what_a_template_takes_from_another_app(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text('{% extends "base.html" %}{% load i18n tutela_links %}\n'
+                    '{% include "figures/_figure_table.html" %}\n{% url "reports:report_list" as u %}\n')
+    assert [(line, app) for line, app, _ in template_references(path)] == [(1, "activities"), (2, "figures"), (3, "reports")]
