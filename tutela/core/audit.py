@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from . import summaries
 from .models import AuditEntry
 
 
@@ -56,6 +57,7 @@ def entry(
     elif changes is None and target is not None:
         changes = {k: [None, v] for k, v in snapshot(target).items() if v not in (None, "")}
     user = actor if getattr(actor, "is_authenticated", False) else None
+    summaries.touched(target)  # the summary tables that roll this record up are refreshed after the commit
     return AuditEntry(
         actor=user,
         actor_label=getattr(user, "email", "") if user else "",

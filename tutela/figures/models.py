@@ -2,6 +2,7 @@
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -120,3 +121,36 @@ class Figure(Reviewable, models.Model):
     @property
     def age_band(self) -> str:
         return f"{self.min_age}–{self.max_age}" if self.min_age is not None else ""
+
+
+class DashboardSummary(models.Model):
+    """The public dashboard's numbers, as the worker last computed them (``services.dashboard_refresh``).
+
+    One row per scope: what the public sees (published records, children's numbers already through
+    ``tutela.core.disclosure``) and what the secretariat sees (every record, exact). The page reads
+    one row instead of aggregating every activity and figure on each request.
+    """
+
+    class Scope(models.TextChoices):
+        PUBLIC = "public", _("Published records, disclosure-controlled")
+        ALL = "all", _("Every record (secretariat)")
+
+    scope = models.CharField(max_length=10, choices=Scope, unique=True)
+    data = models.JSONField(encoder=DjangoJSONEncoder)
+    refreshed_at = models.DateTimeField(_("figures as of"))
+
+    def __str__(self) -> str:
+        return f"{self.scope} as of {self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
+class DashboardRefresh(models.Model):
+    """One row: is a refresh of the summary queued? Many changes in a row queue one refresh."""
+
+    queued = models.BooleanField(default=False)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return "queued" if self.queued else "idle"

@@ -13,12 +13,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tutela.core import access, audit, review
+from tutela.core import access, audit, review, summaries
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
 from tutela.core.services import apply_fields, repoint
 from tutela.partners.models import Organisation
 
-from .models import Figure, Indicator
+from .models import DashboardRefresh, DashboardSummary, Figure, Indicator
 
 FIGURE_FIELDS = ["low", "high", "method", "assumptions", "source_url", "period_start", "period_end", "country",
                  "group", "min_age", "max_age", "sex", "owner_organisation", "note", "is_illustrative", "is_published",
@@ -247,6 +247,7 @@ def figures_insert(figures: list[FigureDraft]) -> int:
     entry for the batch, with its counts. Must run inside the caller's transaction."""
     if not figures:
         return 0
+    summaries.touched(Figure)  # the batch's one audit entry is about the import, not a figure
     now = timezone.now()
     fields = [f for f in Figure._meta.concrete_fields if not f.primary_key]
     if connection.vendor == "postgresql":
@@ -301,3 +302,47 @@ def organisation_replaced(*, actor: Any, old: Organisation, new: Organisation) -
             action="figure.organisation_replaced"),
     }
     return {label: count for label, count in moved.items() if count}
+
+
+# --- The dashboard's summary (derived data: not audited) ---------------------------------------
+
+def dashboard_stale() -> None:
+    """The records the dashboard rolls up changed (and were committed): queue one refresh.
+
+    Called after the commit of any audited write to them (``tutela.core.summaries``), in
+    autocommit. Coalesced: only the call that turns ``queued`` on enqueues the task; while a
+    refresh is queued and has not started, further changes queue nothing (it will read them).
+    """
+    state = _refresh_state()
+    if DashboardRefresh.objects.filter(pk=state.pk, queued=False).update(queued=True, requested_at=timezone.now()):
+        from .tasks import refresh_dashboard
+
+        refresh_dashboard.enqueue()
+
+
+def _refresh_state() -> DashboardRefresh:
+    state = DashboardRefresh.objects.order_by("pk").first()
+    if state is None:
+        state, _created = DashboardRefresh.objects.get_or_create(pk=1)
+    return state
+
+
+def dashboard_refresh() -> list[DashboardSummary]:
+    """Recompute the dashboard's summary for both scopes and store it in one transaction, so a reader
+    sees the old numbers or the new ones, never half of each. Run by the worker (``tasks``)."""
+    from . import selectors
+
+    state = _refresh_state()
+    started = timezone.now()
+    # Turned off before reading, and committed: a change committed from now on queues another refresh.
+    DashboardRefresh.objects.filter(pk=state.pk).update(queued=False, started_at=started)
+    numbers = {scope: selectors.dashboard_numbers(selectors.dashboard_viewer(scope))
+               for scope in DashboardSummary.Scope.values}
+    finished = timezone.now()
+    with transaction.atomic():
+        # "as of" the start: every change committed before it is in; a later one queued another refresh.
+        rows = [DashboardSummary.objects.update_or_create(scope=scope, defaults={"data": data, "refreshed_at": started})[0]
+                for scope, data in numbers.items()]
+        DashboardRefresh.objects.filter(pk=state.pk).update(finished_at=finished,
+                                                            seconds=(finished - started).total_seconds())
+    return rows

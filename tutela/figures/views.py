@@ -39,9 +39,14 @@ def _figures_url(**params) -> str:
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """Served from the summary the worker keeps (``selectors.dashboard``); says how recent it is."""
     user = request.user
+    shown = selectors.dashboard(user)
+    if shown is None:
+        return render(request, "figures/dashboard.html", {"preparing": True})
+    numbers = shown.numbers
 
-    grid = selectors.activities_by_pillar_and_year(user)
+    grid = numbers["grid"]
     for i, (pillar, counts, total) in enumerate(grid["rows"]):
         links = [_activities_url(pillar=pillar.slug, year=y) for y in grid["years"]]
         grid["rows"][i] = {"pillar": pillar, "cells": list(zip(counts, links, strict=True)), "total": total,
@@ -63,7 +68,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         title=_("Activities by year, each counted once (by its pillar, or under “several pillars”)"), show_totals=True,
     )
 
-    countries = selectors.countries_engaged(user)
+    countries = numbers["countries"]
     for c in countries:
         c["href"] = _activities_url(country=c["code"])
     country_chart = charts.bar_chart(
@@ -72,7 +77,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
     org_list = safe_url("partners:organisation_list")
-    partners = selectors.partners_by_kind(user)
+    partners = numbers["partners"]
     for p in partners:
         p["href"] = f"{org_list}?{urlencode({'kind': p['kind'], 'in_activities': 1})}" if org_list else ""
     partner_chart = charts.bar_chart(
@@ -80,17 +85,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         title=_("Partner organisations by kind"), color=charts.PALETTE[0], width=440, label_width=175,
     )
 
-    indicators = selectors.indicator_totals(user)
+    indicators = numbers["indicators"]
     for entry in indicators:
         code = entry["indicator"].code
         for measure in ("actual", "target"):
             for cell in entry[measure]:
                 cell["href"] = _figures_url(indicator=code, measure=measure, kind=cell["kind"], level="top")
 
-    children = selectors.children_in_activities(user)
+    children = numbers["children"]
     for row in children:
         row["href"] = _activities_url(group=StakeholderGroup.CHILDREN)
-    trained = selectors.people_in_trainings(user)
+    trained = numbers["trained"]
     for row in trained:
         row["href"] = _activities_url(kind="training")
 
@@ -101,6 +106,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "indicators": indicators, "children": children, "trained": trained,
         "headline": [e for e in indicators if e["indicator"].code in selectors.HEADLINE_CODES],
         "other_indicators": [e for e in indicators if e["indicator"].code not in selectors.HEADLINE_CODES],
+        "refreshed_at": shown.refreshed_at, "scope": shown.scope,
     }
     return render(request, "figures/dashboard.html", context)
 

@@ -25,6 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tutela.activities import services as activities
 from tutela.core import disclosure
 from tutela.figures import services as figures
+from tutela.figures.tasks import refresh_dashboard
 from tutela.initiatives.models import Pillar
 from tutela.outreach import services as outreach
 
@@ -75,6 +76,7 @@ def seeded(org_a, secretariat_org):
     ]:
         outreach.session_record(actor=None, programme=programme, ambassador=ambassador, institution=school,
                                 held_on=held_on, min_age=lo, max_age=hi, count=count)
+    refresh_dashboard.enqueue()  # what the worker does after these writes: the dashboard's summary
     return {"activities": [a1, a2], "figures": [f_total, f_girls, f_boys, f_lone], "programme": programme,
             "schools": schools, "cohort": cohort, "trainee": ambassador}
 

@@ -24,8 +24,14 @@ LINK = re.compile(r'<a href="(/(?:activities|partners|figures/all)/[^"]*)"[^>]*>
 
 
 @pytest.fixture
-def varied(make_activity, org_a, org_b, pillars):
+def varied(make_activity, org_a, org_b, pillars, django_capture_on_commit_callbacks):
     # 10 activities in 2013, 4 of them under two pillars; 3 in 2014; one unpublished.
+    # Each write's commit queues the dashboard's refresh, which the worker runs (inline in tests).
+    with django_capture_on_commit_callbacks(execute=True):
+        _varied(make_activity, org_a, org_b)
+
+
+def _varied(make_activity, org_a, org_b):
     for i in range(10):
         make_activity(starts_on=date(2013, 1 + i, 3), country=["ET", "OM", "CH"][i % 3],
                       pillar_numbers=(1, 2) if i < 4 else ((3,) if i % 2 else (4,)))

@@ -1,0 +1,106 @@
+"""Issue 13 item 13: the public dashboard served from its summary, at 1 M activities and 10 M figures.
+
+Data: ``bench/dashboard_generate.sql`` (generate_series inside PostgreSQL; see its header). Then:
+
+1. the refresh the worker runs after a change (``figures.services.dashboard_refresh``), timed once
+   (``--profile FILE`` writes its cProfile);
+2. ``GET /figures/`` as the anonymous public, in process through Django's test Client (full
+   middleware, template, charts), interleaved with the raw SQL the page needs over the summary
+   (the summary row, the pillars, the indicators), p50 / p95 and their ratio;
+3. the page's query count.
+
+Prints one JSON object. Never a test.
+"""
+
+import argparse
+import cProfile
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import django
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from tutela.activities.models import Activity  # noqa: E402
+from tutela.figures import services  # noqa: E402
+from tutela.figures.models import DashboardSummary, Figure  # noqa: E402
+
+# What the page reads, written by hand: the public summary row, the pillars, the indicators it names.
+RAW = [
+    "SELECT data, refreshed_at FROM figures_dashboardsummary WHERE scope = 'public'",
+    "SELECT id, number, name, short_name, slug, description FROM initiatives_pillar ORDER BY number",
+    "SELECT id, code, name, unit, definition FROM figures_indicator",
+]
+
+
+def _summary(times: list[float]) -> dict:
+    times = sorted(times)
+    return {"p50_ms": round(statistics.median(times), 2), "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2),
+            "n": len(times)}
+
+
+def raw() -> None:
+    with connection.cursor() as cursor:
+        for sql in RAW:
+            cursor.execute(sql)
+            cursor.fetchall()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=50, help="requests (and raw SQL rounds) measured")
+    parser.add_argument("--no-refresh", action="store_true", help="measure the page over the stored summary only")
+    parser.add_argument("--profile", help="write the refresh's cProfile here")
+    args = parser.parse_args()
+    result: dict = {"activities": Activity.objects.count(), "figures": Figure.objects.count(),
+                    "load_before": os.getloadavg()}
+    if not args.no_refresh:
+        t, cpu = time.perf_counter(), time.process_time()
+        if args.profile:
+            cProfile.runctx("services.dashboard_refresh()", globals(), locals(), args.profile)
+        else:
+            services.dashboard_refresh()
+        result["refresh_s"] = round(time.perf_counter() - t, 1)
+        result["refresh_python_cpu_s"] = round(time.process_time() - cpu, 1)
+        result["load_after_refresh"] = os.getloadavg()
+    row = DashboardSummary.objects.get(scope="public")
+    result["summary_bytes"] = len(json.dumps(row.data))
+    result["summary_activities_total"] = row.data["grid"]["total"]
+    client = Client(HTTP_HOST="127.0.0.1")
+    url = reverse("figures:dashboard")
+    for _ in range(3):  # warm up
+        assert client.get(url).status_code == 200
+        raw()
+    page, sql = [], []
+    for _ in range(args.repeat):  # interleaved, so load from other processes falls on both alike
+        t = time.perf_counter()
+        response = client.get(url)
+        page.append((time.perf_counter() - t) * 1000)
+        assert response.status_code == 200 and b'id="dashboard-as-of"' in response.content
+        t = time.perf_counter()
+        raw()
+        sql.append((time.perf_counter() - t) * 1000)
+    result["page"] = _summary(page)
+    result["raw_sql_over_summary"] = _summary(sql)
+    result["ratio_p50"] = round(result["page"]["p50_ms"] / result["raw_sql_over_summary"]["p50_ms"], 1)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    result["page_queries"] = len(queries.captured_queries)
+    result["page_bytes"] = len(response.content)
+    result["load_after"] = os.getloadavg()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
