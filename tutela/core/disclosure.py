@@ -12,8 +12,8 @@ reports, exports, charts) goes through here. The rules (docs/disclosure.md expla
   and never the exact value of one withheld cell.
 * **Totals over many records** (the dashboard) add up only what the viewer is shown, so a total
   cannot be differenced against the list of records it sums.
-* **Granularity**: a public query is answered by whole calendar months at finest, and never for a
-  single institution (``check_period``, ``refuse_single``).
+* **Granularity**: a public query is answered by whole calendar months at finest (``check_period``),
+  and no public query selects a single institution (there is no such filter; do not add one).
 * **Rounding** (the ``DISCLOSURE_ROUND_TO`` setting, 5 by default, 0 to turn it off): public
   totals and the cells of queries the public may shape (reach by country and period) are rounded
   to the nearest multiple, so the difference of two public numbers is a multiple of it and can
@@ -210,12 +210,6 @@ def check_period(start: date | None, end: date | None, *, control: bool = True,
                               "(e.g. %(d)s).") % {"d": last.isoformat()}
     if errors:
         raise ValidationError(errors)
-
-
-def refuse_single(field: str, what: str, *, control: bool = True) -> None:
-    """Refuse a public query that selects one ``what`` (an institution, a school)."""
-    if control:
-        raise ValidationError({field: _("Public figures are not given for a single %(what)s.") % {"what": what}})
 
 
 # --- Activity participation -----------------------------------------------------------------------

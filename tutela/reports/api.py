@@ -5,14 +5,14 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from tutela.core import access
 from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN, Id
 from tutela.initiatives.models import Initiative
 
-from . import rendering, services
+from . import rendering, selectors, services
 from .models import Report, ReportFile
 
 router = Router(tags=["reports"])
@@ -67,6 +67,8 @@ class ReportOut(Schema):
     period_start: date
     period_end: date
     drafted_at: datetime | None
+    drafting: str = Field("", description="A background draft: queued, running, done or failed (empty: none ran)")
+    drafting_error: str = Field("", description="Why the background draft failed, in plain words")
     finalised_at: datetime | None
 
 
@@ -89,7 +91,9 @@ class DraftSummaryOut(Schema):
 
 
 def _out(report: Report) -> dict:
+    job = selectors.draft_job(report) if report.draft_status else None
     return {
+        "drafting": job.state if job else "", "drafting_error": job.reason if job else "",
         "id": report.pk, "title": report.title, "status": report.status, "presented_to": report.presented_to,
         "meeting": report.meeting, "document_number": report.document_number, "period_start": report.period_start,
         "period_end": report.period_end, "drafted_at": report.drafted_at, "finalised_at": report.finalised_at,

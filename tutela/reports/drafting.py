@@ -34,6 +34,7 @@ from tutela.activities.models import (
     Topic,
 )
 from tutela.core.choices import FigureKind, StakeholderGroup
+from tutela.core import disclosure
 from tutela.figures.disclosure import withhold_figures
 from tutela.figures.models import Figure, Indicator
 from tutela.initiatives.models import Appointment, Person, Pillar
@@ -211,15 +212,28 @@ class FigureRow:
     period_end: date | None
     as_of: date | None
     indicator: Indicator
+    # "" when the public may see the value; else why disclosure control withholds it (its value is then never read).
+    withheld: str = ""
     source: dict = field(init=False, repr=False)
 
     FIELDS = ("pk", "subject_id", "indicator_id", "value", "kind", "measure", "source", "low", "high", "assumptions",
               "period_end", "as_of")
 
     def __post_init__(self) -> None:
-        label = (f"{prose.number(self.value)} {self.indicator.name.lower()} "
+        if self.withheld:
+            self.value = self.low = self.high = None
+        label = (f"{self.amount} {self.indicator.name.lower()} "
                  f"({_display(Figure, 'kind', self.kind).lower()}, {_display(Figure, 'measure', self.measure).lower()})")
         self.source = {"model": _FIGURE, "id": self.pk, "label": label[:200]}
+
+    @property
+    def amount(self) -> str:
+        """The value as a report prints it: "fewer than 5" (the threshold) for a small withheld count of children."""
+        if self.withheld == disclosure.SMALL:
+            return disclosure.Shown(None, disclosure.SMALL).display()
+        if self.withheld:  # withheld so that a small sibling cannot be worked out: no bound may be given
+            return "a withheld number of"
+        return prose.number(self.value)
 
 
 _ACTIVITY, _FIGURE = Activity._meta.label_lower, Figure._meta.label_lower
@@ -305,15 +319,15 @@ def _load(report: Report) -> Records:
                    .order_by("indicator__name", "measure", "pk"))
     indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=figure_rows.order_by().values("indicator_id"))}
     figures: dict[int, list[FigureRow]] = defaultdict(list)
-    # A report is public output: figures about children that disclosure control withholds are not cited.
+    # A report is public output: a figure about children that disclosure control withholds is cited as
+    # "fewer than 5" (or as withheld), never with its value.
     about_children = list(figure_rows.filter(Q(group=StakeholderGroup.CHILDREN) | Q(indicator__unit__istartswith="child"))
                           .select_related("indicator"))
     withhold_figures(AnonymousUser(), about_children)
-    withheld = {f.pk for f in about_children if f.withheld}
+    withheld = {f.pk: f.withheld for f in about_children if f.withheld}
     for row in figure_rows.values_list(*FigureRow.FIELDS):
-        if row[0] not in withheld:
-            f = FigureRow(*row, indicator=indicators[row[2]])
-            figures[f.subject_id].append(f)
+        f = FigureRow(*row, indicator=indicators[row[2]], withheld=withheld.get(row[0], ""))
+        figures[f.subject_id].append(f)
     projects: dict[int, list[Project]] = defaultdict(list)
     for p in Project.objects.filter(follows__in=ids_in_period).prefetch_related("partners").order_by("pk"):
         projects[p.follows_id].append(p)
@@ -453,16 +467,16 @@ def _figures(draft: Draft, a: ActivityRow, figures: list[FigureRow]) -> None:
     if actual_counted:
         items, recs = [], []
         for f in actual_counted:
-            text = f"{prose.number(f.value)} {f.indicator.name.lower()} (counted)"
+            text = f"{f.amount} {f.indicator.name.lower()} (counted)"
             target = targets.pop(f.indicator_id, None)
             if target is not None:
-                text += f", against a target of {prose.number(target.value)} (source: {target.source_note})"
+                text += f", against a target of {target.amount} (source: {target.source_note})"
                 recs.append(target)
             items.append(text)
             recs.append(f)
         draft.say(f"Reported for the {noun}: {'; '.join(items)}", *recs)
     for target in targets.values():
-        draft.say(f"The target was {prose.number(target.value)} {target.indicator.name.lower()} ({target.source_note})", target)
+        draft.say(f"The target was {target.amount} {target.indicator.name.lower()} ({target.source_note})", target)
     for f in estimates:
         subject, verb = _subject(f.indicator.name)
         by = prose.month(f.period_end or f.as_of)
@@ -472,7 +486,7 @@ def _figures(draft: Draft, a: ActivityRow, figures: list[FigureRow]) -> None:
         if f.low is not None and f.high is not None:
             rng = f" (range {prose.number(f.low)}–{prose.number(f.high)})"
         extra = f"; {prose.lower_first(f.assumptions)}" if f.assumptions else ""
-        draft.say(f"{opener} {prose.number(f.value)} {subject} would have been {verb} by {by}{rng} "
+        draft.say(f"{opener} {f.amount} {subject} would have been {verb} by {by}{rng} "
                   f"({qualifier}, not counted{extra})", f)
 
 

@@ -15,6 +15,15 @@ DEFAULT_OPENING = (
 )
 
 
+class DraftStatus(models.TextChoices):
+    """Where a draft made by the worker is ("" when the report was drafted in the request, or never)."""
+
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Being drafted")
+    DONE = "done", _("Drafted")
+    FAILED = "failed", _("Failed")
+
+
 class ReportQuerySet(models.QuerySet):
     def public(self):
         return self.filter(status=Report.Status.FINAL)
@@ -64,6 +73,10 @@ class Report(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     drafted_at = models.DateTimeField(_("last drafted"), null=True, blank=True)
     draft_progress = models.PositiveSmallIntegerField(default=0)
+    # A draft made by the worker (a large period): its state, the task that runs it, and why it failed.
+    draft_status = models.CharField(_("drafting"), max_length=10, choices=DraftStatus, blank=True)
+    draft_task_id = models.CharField(max_length=64, blank=True)
+    draft_error = models.TextField(_("why drafting failed"), blank=True)
     finalised_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
     finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+", verbose_name=_("signed off by"))

@@ -1,6 +1,11 @@
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from tutela.activities.models import Activity
 
-from .models import Report
+from .models import DraftStatus, Report
 
 # Above this many activities in the period, drafting runs as a background task.
 BACKGROUND_THRESHOLD = 2000
@@ -14,3 +19,57 @@ def reports_for(user, queryset=None):
 
 def activity_count_in_period(report: Report) -> int:
     return Activity.objects.filter(starts_on__lte=report.period_end, ends_on__gte=report.period_start).count()
+
+
+@dataclass(frozen=True)
+class DraftJob:
+    """Where a background draft is: ``state`` is a ``DraftStatus`` value ("" when none ran), ``reason`` why it failed."""
+
+    state: str
+    reason: str = ""
+    progress: int = 0
+    requeued: bool = False
+
+    @property
+    def active(self) -> bool:
+        """Still to finish: the page keeps polling only while this is true."""
+        return self.state in (DraftStatus.QUEUED, DraftStatus.RUNNING)
+
+    @property
+    def failed(self) -> bool:
+        return self.state == DraftStatus.FAILED
+
+
+WORKER_DIED = "tutela.core.jobs.WorkerDied"
+
+
+def _task_row(task_id: str):
+    from django_tasks_db.models import DBTaskResult
+
+    try:
+        return DBTaskResult.objects.filter(pk=task_id).only(
+            "status", "exception_class_path", "worker_ids").first()
+    except (ValidationError, ValueError):  # not a database task's id (tasks ran inline)
+        return None
+
+
+def draft_job(report: Report) -> DraftJob:
+    """The state of ``report``'s background draft, from the report and, while it runs, its task row.
+
+    A worker that died never reaches the report: the task sweep (``tutela.core.jobs.sweep_tasks``)
+    marks its task failed (``WorkerDied``) or queues it again, and this reads that.
+    """
+    state = report.draft_status
+    if state in (DraftStatus.QUEUED, DraftStatus.RUNNING) and report.draft_task_id:
+        row = _task_row(report.draft_task_id)
+        if row is not None and row.status == "FAILED":
+            if row.exception_class_path == WORKER_DIED:
+                reason = _("The worker that was drafting this report stopped before it finished (it was restarted "
+                           "or ran out of memory). Nothing in the report was changed.")
+            else:
+                reason = report.draft_error or _("Drafting stopped on an unexpected error. It was logged; nothing in "
+                                                 "the report was changed.")
+            return DraftJob(DraftStatus.FAILED, reason, report.draft_progress)
+        if row is not None and row.status == "READY" and row.worker_ids:
+            return DraftJob(DraftStatus.QUEUED, "", report.draft_progress, requeued=True)
+    return DraftJob(state, report.draft_error if state == DraftStatus.FAILED else "", report.draft_progress)

@@ -9,6 +9,7 @@ import time
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -19,7 +20,7 @@ from tutela.core import access, audit
 from tutela.core.services import apply_fields
 
 from . import drafting, rendering
-from .models import Report, ReportFile, ReportParagraph
+from .models import DraftStatus, Report, ReportFile, ReportParagraph
 from .rendering import snapshot_of
 
 logger = logging.getLogger(__name__)
@@ -89,16 +90,73 @@ def report_draft_or_schedule(*, actor: Any, report: Report) -> dict[str, int] | 
     """Draft now, or, for a period with more than ``BACKGROUND_THRESHOLD`` activities, mark the
     report as drafting and draft it in the background under the same actor. Returns the counts
     of ``report_draft``, or None when the work was scheduled."""
-    from . import selectors, tasks
+    from . import selectors
 
     _editor(actor)
     _not_final(report)
     if selectors.activity_count_in_period(report) <= selectors.BACKGROUND_THRESHOLD:
         return report_draft(actor=actor, report=report)
-    Report.objects.filter(pk=report.pk).update(draft_progress=0)
-    actor_id = getattr(actor, "pk", None)
-    transaction.on_commit(lambda: tasks.draft_report.enqueue(report_id=report.pk, actor_id=actor_id))
+    _schedule_draft(report, actor)
     return None
+
+
+def _schedule_draft(report: Report, actor: Any) -> None:
+    """Queue the worker's draft of ``report`` (on commit) and remember its task, so the page can follow it."""
+    from . import tasks
+
+    Report.objects.filter(pk=report.pk).update(draft_progress=0, draft_status=DraftStatus.QUEUED, draft_error="",
+                                               draft_task_id="")
+    actor_id, report_id = getattr(actor, "pk", None), report.pk
+
+    def enqueue() -> None:
+        result = tasks.draft_report.enqueue(report_id=report_id, actor_id=actor_id)
+        Report.objects.filter(pk=report_id, draft_task_id="").update(draft_task_id=str(result.id))
+
+    transaction.on_commit(enqueue)
+
+
+@transaction.atomic
+def report_draft_retry(*, actor: Any, report: Report) -> None:
+    """Try a failed background draft again: queue it anew. Raises ValidationError unless it failed."""
+    from . import selectors
+
+    _editor(actor)
+    _not_final(report)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    job = selectors.draft_job(report)
+    if not job.failed:
+        raise ValidationError(_("Drafting has not failed: there is nothing to try again."))
+    _schedule_draft(report, actor)
+    audit.record(actor=actor, action="report.draft_retried", target=report,
+                 changes={"drafting": [DraftStatus.FAILED, DraftStatus.QUEUED], "reason": [job.reason, ""]})
+
+
+def draft_failure_reason(exc: BaseException) -> str:
+    """Why a draft failed, in words for the page (the traceback goes to the log)."""
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    if isinstance(exc, PermissionDenied):
+        return _("The person who asked for this draft may no longer draft reports.")
+    return _("Drafting stopped on an unexpected error (%(kind)s). It was logged; nothing in the report was changed.") % {
+        "kind": type(exc).__name__}
+
+
+def report_draft_run(*, report_id: int, actor: Any) -> dict[str, int]:
+    """The worker's draft: marked running, then drafted in one transaction (``report_draft``).
+
+    On an error the report says drafting failed, and why, and the error goes on to the task row.
+    A worker killed mid-way leaves nothing half-written (the draft is one transaction); the task
+    sweep (``tutela.core.jobs.sweep_tasks``) queues it again or marks it failed, and the report's
+    page reads that from the task row (``selectors.draft_job``).
+    """
+    Report.objects.filter(pk=report_id).update(draft_status=DraftStatus.RUNNING, draft_error="")
+    try:
+        report = Report.objects.get(pk=report_id)
+        return report_draft(actor=actor, report=report)
+    except Exception as exc:
+        logger.exception("drafting report %s failed", report_id)
+        Report.objects.filter(pk=report_id).update(draft_status=DraftStatus.FAILED, draft_error=draft_failure_reason(exc))
+        raise
 
 
 @transaction.atomic
@@ -158,7 +216,11 @@ def report_draft(*, actor: Any, report: Report) -> dict[str, int]:
     # A first draft numbers its paragraphs 1..n as it writes them: nothing to renumber (or to read back).
     report.drafted_at = timezone.now()
     report.draft_progress = 100
-    report.save(update_fields=["drafted_at", "draft_progress", "updated_at"])
+    report.draft_status, report.draft_error = DraftStatus.DONE, ""
+    delay = getattr(settings, "REPORTS_TEST_DRAFT_DELAY", 0)  # test only: the kill-the-worker test's window
+    if delay:
+        time.sleep(delay)
+    report.save(update_fields=["drafted_at", "draft_progress", "draft_status", "draft_error", "updated_at"])
     audit.record(actor=actor, action="report.drafted", target=report, changes={"summary": [None, summary]})
     return summary
 

@@ -4,16 +4,14 @@ from django.tasks import task
 from tutela.core import jobs
 
 from . import services
-from .models import Report
 
 
 @jobs.resumable
 @task
 def draft_report(*, report_id: int, actor_id: int | None = None) -> dict:
     """Draft a large report in the background; the page polls ``draft_progress``."""
-    report = Report.objects.get(pk=report_id)
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    return services.report_draft(actor=actor, report=report)
+    return services.report_draft_run(report_id=report_id, actor=actor)
 
 
 @task

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.report_detail, name="report_detail"),
     path("<int:pk>/sources/", views.report_sources, name="report_sources"),
     path("<int:pk>/draft/", views.report_draft, name="report_draft"),
+    path("<int:pk>/draft/retry/", views.report_draft_retry, name="report_draft_retry"),
     path("<int:pk>/progress/", views.report_progress, name="report_progress"),
     path("<int:pk>/sign-off/", views.report_finalise, name="report_finalise"),
     path("<int:pk>/paragraphs/add/", views.paragraph_add, name="paragraph_add"),

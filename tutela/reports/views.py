@@ -9,12 +9,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tutela.core import access
+from tutela.core import access, jobs
 from tutela.core.forms import add_service_errors
 
 from . import rendering, selectors, services
 from .forms import ParagraphForm, ReportForm
-from .models import Report, ReportFile, ReportParagraph
+from .models import DraftStatus, Report, ReportFile, ReportParagraph
 
 
 def report_list(request: HttpRequest) -> HttpResponse:
@@ -105,6 +105,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sections = [(n, name, n == current) for n, name in sections]
     context = {
         "report": report, "doc": doc, "can_edit": can_edit, "total": total,
+        "job": _draft_job(report) if report.draft_status else None, "poll_seconds": DRAFT_POLL_SECONDS,
         "pager": {"page": page, "pages": pages, "first": first, "last": last, "sections": sections,
                   "previous": page - 1 if page > 1 else None, "next": page + 1 if page < pages else None,
                   "near": [n for n in range(max(1, page - 2), min(pages, page + 2) + 1)]} if pages > 1 else None,
@@ -185,9 +186,48 @@ def report_draft(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:report_detail", report.pk)
 
 
-def report_progress(request: HttpRequest, pk: int) -> JsonResponse:
+# The report page asks for its background draft's state this often while the draft runs.
+DRAFT_POLL_SECONDS = 3
+
+
+def _draft_job(report: Report) -> selectors.DraftJob:
+    job = selectors.draft_job(report)
+    if job.state == DraftStatus.RUNNING and report.draft_task_id:
+        # Nobody else may be sweeping (no worker alive): a page that follows a running draft asks for it.
+        if jobs.sweep_tasks():
+            report.refresh_from_db()
+            job = selectors.draft_job(report)
+    return job
+
+
+def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The background draft's state: the page's polling fragment (htmx), or JSON."""
     report = access.get_for_user(request.user, Report, pk)
-    return JsonResponse({"progress": report.draft_progress, "drafted_at": report.drafted_at})
+    job = _draft_job(report)
+    if request.headers.get("HX-Request"):
+        response = render(request, "reports/report_detail.html#drafting",
+                          {"report": report, "job": job, "can_edit": access.is_secretariat(request.user)
+                           and not report.is_final, "poll_seconds": DRAFT_POLL_SECONDS})
+        if job.state == DraftStatus.DONE:
+            response["HX-Refresh"] = "true"  # show the drafted paragraphs
+        return response
+    return JsonResponse({"progress": report.draft_progress, "drafted_at": report.drafted_at, "state": job.state,
+                         "finished": not job.active, "failed": job.failed, "reason": job.reason})
+
+
+@require_POST
+@login_required
+def report_draft_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """The "Try again" of a background draft that failed."""
+    access.require_secretariat(request.user)
+    report = get_object_or_404(Report, pk=pk)
+    try:
+        services.report_draft_retry(actor=request.user, report=report)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.info(request, _("Drafting again in the background; this page updates when it is done."))
+    return redirect("reports:report_detail", report.pk)
 
 
 @require_POST
