@@ -88,6 +88,7 @@ class DraftSummaryOut(Schema):
     unchanged: int
     pending: int
     stale: int
+    deleted: int = 0
 
 
 def _out(report: Report) -> dict:

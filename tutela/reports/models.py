@@ -70,6 +70,8 @@ class Report(models.Model):
     structure = models.CharField(_("structure"), max_length=20, choices=Structure, default=Structure.CHRONOLOGICAL)
     includes = models.JSONField(_("include"), default=list, blank=True)
     opening_template = models.TextField(_("opening paragraph"), default=DEFAULT_OPENING, blank=True)
+    # The drafted groups of records (paragraph keys) whose paragraph an editor deleted: a redraft never brings them back.
+    deleted_keys = models.JSONField(default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     drafted_at = models.DateTimeField(_("last drafted"), null=True, blank=True)
     draft_progress = models.PositiveSmallIntegerField(default=0)

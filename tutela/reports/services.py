@@ -178,12 +178,16 @@ def report_draft(*, actor: Any, report: Report) -> dict[str, int]:
     for p in paragraphs:
         for key in p.keys:
             by_key.setdefault(key, []).append(p)
-    summary = {"added": 0, "updated": 0, "unchanged": 0, "pending": 0, "stale": 0}
+    summary = {"added": 0, "updated": 0, "unchanged": 0, "pending": 0, "stale": 0, "deleted": 0}
     seen: set[int] = set()
     next_order = max((p.order for p in paragraphs), default=0)
     new: list[tuple[int, drafting.Draft]] = []  # (number, draft): encoded as they are written
+    deleted = set(report.deleted_keys or [])
     for draft in drafts:
         matches = by_key.get(draft.key, [])
+        if not matches and draft.key in deleted:
+            summary["deleted"] += 1  # the editor deleted its paragraph: it stays deleted
+            continue
         if not matches:
             next_order += 1
             new.append((next_order, draft))
@@ -384,6 +388,12 @@ def paragraph_delete(*, actor: Any, paragraph: ReportParagraph) -> None:
     report = paragraph.report
     _not_final(report)
     text, order = paragraph.text, paragraph.order
+    if paragraph.origin == ReportParagraph.Origin.GENERATED:
+        # Remembered per drafted group of records, so a redraft does not bring the paragraph back (a split
+        # paragraph's other half keeps the key and stays).
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        report.deleted_keys = [*report.deleted_keys, *(k for k in paragraph.keys if k not in report.deleted_keys)]
+        report.save(update_fields=["deleted_keys", "updated_at"])
     paragraph.delete()
     report.paragraphs.filter(order__gt=order).update(order=F("order") - 1)
     audit.record(actor=actor, action="report.paragraph_deleted", target=report, changes={f"¶{order}": [text, None]})

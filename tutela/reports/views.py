@@ -179,7 +179,8 @@ def report_draft(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _(
                 "Redrafted from the records: %(added)s new, %(updated)s updated, %(unchanged)s unchanged, "
-                "%(pending)s edited paragraphs with new text waiting for you, %(stale)s no longer backed by records."
+                "%(pending)s edited paragraphs with new text waiting for you, %(stale)s no longer backed by records, "
+                "%(deleted)s deleted by an editor left out."
             ) % summary)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
