@@ -33,8 +33,8 @@ from tutela.activities.models import (
     Project,
     Topic,
 )
-from tutela.core.choices import FigureKind, StakeholderGroup
 from tutela.core import disclosure
+from tutela.core.choices import FigureKind, StakeholderGroup
 from tutela.figures.disclosure import withhold_figures
 from tutela.figures.models import Figure, Indicator
 from tutela.initiatives.models import Appointment, Person, Pillar

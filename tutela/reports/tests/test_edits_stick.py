@@ -8,7 +8,13 @@ from tutela.activities.services import activity_create, activity_update
 from tutela.initiatives.models import Pillar
 from tutela.initiatives.services import initiative_create
 from tutela.partners.services import organisation_create
-from tutela.reports.services import paragraph_delete, paragraph_edit, paragraph_split, report_create, report_draft
+from tutela.reports.services import (
+    paragraph_delete,
+    paragraph_edit,
+    paragraph_split,
+    report_create,
+    report_draft,
+)
 
 pytestmark = pytest.mark.django_db
 
