@@ -2,12 +2,13 @@
 
 The test reads every Python file of every app (imports at module level and inside functions,
 relative imports, dotted-path strings such as ``"tutela.figures.models"``, ``apps.get_model``
-lookups, model relations written as ``"app.Model"``, URL names such as ``"figures:dashboard"``)
+lookups, model relations written as ``"app.Model"``, URL names such as ``"figures:dashboard"``,
+migration dependencies such as ``("figures", "0001_initial")``)
 and every template (``{% include %}``/``{% extends %}`` of another app's template, ``{% url %}``
 of another app's page, ``{% load %}`` of another app's tag library), and fails with file:line
-for each reference to an app listed later than the one that makes it. Migrations are left out
-(``makemigrations`` writes them from the models, which are checked), and so are the apps' tests
-(a test may set up records of any app; the code it tests may not).
+for each reference to an app listed later than the one that makes it. Migrations are read too
+(their dependencies and relations). The apps' tests are left out: a test may set up records of
+any app; the code it tests may not.
 """
 
 import ast
@@ -32,7 +33,8 @@ TAG_LIBRARIES = {f.stem: app for app in APPS for f in (TUTELA / app / "templatet
 RELATIONS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
 DOTTED = re.compile(r"tutela\.(\w+)(\.\w+)*")
 URL_NAME = re.compile(r"(\w+):[\w-]+")
-APP_MODEL = re.compile(r"(\w+)\.[A-Z]\w*")
+APP_MODEL = re.compile(r"(\w+)\.[A-Za-z]\w*")
+MIGRATION = re.compile(r"\d{4}_\w+")
 
 
 def _absolute(module: str | None, level: int, path: Path) -> str:
@@ -76,6 +78,9 @@ def python_references(source: str, path: Path) -> list[tuple[int, str, str]]:
             first = node.args[0]
             if name == "get_model" and isinstance(first, ast.Constant) and isinstance(first.value, str):
                 found.append((node.lineno, first.value.split(".")[0], f"get_model({first.value!r})"))
+        if (isinstance(node, ast.Tuple) and len(node.elts) == 2 and all(isinstance(e, ast.Constant) for e in node.elts)
+                and isinstance(node.elts[1].value, str) and MIGRATION.fullmatch(node.elts[1].value)):
+            found.append((node.lineno, node.elts[0].value, f"migration {node.elts[0].value}.{node.elts[1].value}"))
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
             app = _string_target(node.value)
             if app:
@@ -110,7 +115,7 @@ def upward_references() -> list[str]:
     problems = []
     for app in APPS:
         for path in sorted((TUTELA / app).rglob("*")):
-            if {"migrations", "tests"} & set(path.parts) or not path.is_file():
+            if "tests" in path.parts or not path.is_file():
                 continue
             if path.suffix == ".py":
                 refs = python_references(path.read_text(), path)
@@ -148,10 +153,13 @@ def test_the_check_sees_every_way_of_naming_an_app():
         "    apps.get_model('outreach', 'Campaign')\n"  # 6: a model lookup
         "    owner = models.ForeignKey('exchange.ImportJob', on_delete=models.CASCADE)\n"  # 7: a relation
         "    return redirect('coordination:body_list')\n"  # 8: a URL name
+        "dependencies = [('consultations', '0002_groups')]\n"  # 9: a migration of another app
+        "field = models.ForeignKey(to='accounts.user', on_delete=models.CASCADE)\n"  # 10: a migration's relation
     )
     refs = python_references(source, TUTELA / "core" / "tests" / "sample.py")
     assert sorted({(line, app) for line, app, _ in refs}) == [
-        (3, "figures"), (4, "figures"), (5, "reports"), (6, "outreach"), (7, "exchange"), (8, "coordination")]
+        (3, "figures"), (4, "figures"), (5, "reports"), (6, "outreach"), (7, "exchange"), (8, "coordination"),
+        (9, "consultations"), (10, "accounts")]
 
 
 def test_the_check_sees_what_a_template_takes_from_another_app(tmp_path):
