@@ -30,12 +30,11 @@ FORM_GROUPS = [
 ]
 
 
-def _activities_url(**params) -> str:
-    return reverse("activities:activity_list") + "?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})
-
-
-def _figures_url(**params) -> str:
-    return reverse("figures:figure_list") + "?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})
+def _list_url(name: str):
+    """A function giving the list page's address with a filter; the page has hundreds of links, so
+    the address is reversed once."""
+    base = reverse(name)
+    return lambda **params: base + "?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -45,6 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if shown is None:
         return render(request, "figures/dashboard.html", {"preparing": True})
     numbers = shown.numbers
+    _activities_url, _figures_url = _list_url("activities:activity_list"), _list_url("figures:figure_list")
 
     grid = numbers["grid"]
     for i, (pillar, counts, total) in enumerate(grid["rows"]):
