@@ -41,7 +41,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Served from the summary the worker keeps (``selectors.dashboard``); says how recent it is."""
     user = request.user
     shown = selectors.dashboard(user)
-    if shown is None:
+    if shown is None:  # never refreshed (a new or upgraded database): make sure a refresh is queued
+        services.dashboard_stale()
         return render(request, "figures/dashboard.html", {"preparing": True})
     numbers = shown.numbers
     _activities_url, _figures_url = _list_url("activities:activity_list"), _list_url("figures:figure_list")
