@@ -154,6 +154,10 @@ entry("consultations:dashboard", "get", [], (302, 403, 200, 200, 200))  # /consu
 entry("consultations:diff", "get", _versions, (200, 200, 200, 200, 200))  # /consultations/versions/1/diff/2/
 entry("consultations:dispositions", "get", lambda: [_first("consultations.Consultation")], (302, 403, 403, 403, 200))
 entry("consultations:document", "get", lambda: [_first("consultations.GuidelineDocument")], (200, 200, 200, 200, 200))
+entry("consultations:import_job", "get", lambda: [_first("consultations.GuidelineDocument"), 999_999],
+      (302, 403, 403, 403, 404))  # the demo has no import job: the secretariat may look, and finds none
+entry("consultations:import_retry", "post", lambda: [_first("consultations.GuidelineDocument"), 999_999],
+      (302, 403, 403, 403, 404))
 entry("consultations:document_comment", "get", lambda: [_first("consultations.Consultation")], (200, 200, 200, 200, 200))
 entry("consultations:email_start", "get", lambda: [_first("consultations.Consultation")], (200, 200, 200, 200, 200))
 entry("consultations:moderation", "get", lambda: [_first("consultations.Consultation")], (302, 403, 403, 403, 200))

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import F
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from tutela.core import access
 from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN, DbInt, Id
@@ -55,6 +56,24 @@ class VersionIn(Schema):
     label: str = Field(description="e.g. Draft 2, Final")
     stage: str = "draft"
     markdown: str = Field(description="# headings become sections; a trailing {#key} keeps a paragraph's identity")
+
+
+class GuidelineImportOut(Schema):
+    """A version import: the worker reads the text and imports it; poll until ``status`` is
+    imported (then ``version_id`` is the new version) or failed (then ``error`` says why)."""
+
+    id: int
+    document_id: int
+    label: str
+    stage: str
+    source_format: str
+    original_name: str
+    status: str
+    version_id: int | None
+    error: str
+    attempts: int
+    created_at: datetime
+    finished_at: datetime | None
 
 
 class GuidelineParagraphOut(Schema):
@@ -226,13 +245,39 @@ def version_list(request: HttpRequest, pk: Id):
     return list(access.readable(request.user, document.versions.all()).order_by("number"))
 
 
-@router.post("/documents/{pk}/versions", response={201: VersionOut, **ERRORS}, auth=SIGNED_IN,
-             summary="Import a new version from Markdown (paragraph identity kept)")
+@router.post("/documents/{pk}/versions", response={202: GuidelineImportOut, **ERRORS}, auth=SIGNED_IN,
+             summary="Import a new version from Markdown (in the worker; paragraph identity kept)")
 def version_create(request: HttpRequest, pk: Id, payload: VersionIn):
+    """Answers 202 with the import job; poll ``GET /documents/{pk}/imports/{job_id}``."""
     document = access.get_for_user(request.user, GuidelineDocument, pk, write=True)
-    version = services.version_import(actor=request.user, document=document, label=payload.label,
-                                      stage=payload.stage, source=payload.markdown)
-    return Status(201, version)
+    job = services.guideline_import_queue(actor=request.user, document=document, label=payload.label,
+                                          stage=payload.stage, markdown=payload.markdown)
+    return Status(202, job)
+
+
+@router.post("/documents/{pk}/versions/docx", response={202: GuidelineImportOut, **ERRORS}, auth=SIGNED_IN,
+             summary="Import a new version from a Word file (in the worker; paragraph identity kept)")
+def version_create_docx(request: HttpRequest, pk: Id, label: Form[str], file: File[UploadedFile],
+                        stage: Form[str] = "draft"):
+    """The file is checked (type by content, size, package limits) before it is stored; the worker
+    reads it. Answers 202 with the import job; poll ``GET /documents/{pk}/imports/{job_id}``."""
+    document = access.get_for_user(request.user, GuidelineDocument, pk, write=True)
+    job = services.guideline_import_queue(actor=request.user, document=document, label=label, stage=stage,
+                                          upload=file)
+    return Status(202, job)
+
+
+@router.get("/documents/{pk}/imports/{job_id}", response={200: GuidelineImportOut, **ERRORS}, auth=SIGNED_IN,
+            summary="A version import's status")
+def import_get(request: HttpRequest, pk: Id, job_id: Id):
+    document = access.get_for_user(request.user, GuidelineDocument, pk, write=True)
+    job = document.imports.filter(pk=job_id).first()
+    if job is None:
+        raise Http404
+    if job.is_dead:
+        services.guideline_imports_sweep(job_id=job.pk)
+        job.refresh_from_db()
+    return job
 
 
 @router.get("/versions/{pk}", response={200: VersionOut, **ERRORS}, auth=PUBLIC, summary="One version")

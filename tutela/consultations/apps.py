@@ -13,3 +13,10 @@ class ConsultationsConfig(AppConfig):
     ]
     # A merge of organisations repoints this app's rows through its own service (partners.services).
     organisation_replaced = "tutela.consultations.services.organisation_replaced"
+
+    def ready(self) -> None:
+        from tutela.core import jobs
+
+        from .services import guideline_imports_sweep
+
+        jobs.register_sweeper(guideline_imports_sweep)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from tutela.core.jobs import LeasedJob
 from tutela.core.querysets import PublishableQuerySet
 
 
@@ -102,6 +103,49 @@ class GuidelineVersion(models.Model):
 
     def owner_organisation_ids(self) -> set[int]:
         return self.document.owner_organisation_ids()
+
+
+class GuidelineImport(LeasedJob):
+    """A new version of a document (a Word file or Markdown text), read and imported by the worker,
+    never in a web request. Leased while it runs (``tutela.core.jobs``): a dead worker's import is
+    resumed or failed with the reason, and the version and the job's outcome commit together."""
+
+    class Format(models.TextChoices):
+        MARKDOWN = "markdown", "Markdown"
+        DOCX = "docx", "Word (DOCX)"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        IMPORTED = "imported", _("Imported")
+        FAILED = "failed", _("Failed (nothing saved)")
+
+    document = models.ForeignKey(GuidelineDocument, on_delete=models.CASCADE, related_name="imports")
+    label = models.CharField(_("version label"), max_length=100)
+    stage = models.CharField(_("stage"), max_length=10, choices=GuidelineVersion.Stage,
+                             default=GuidelineVersion.Stage.DRAFT)
+    source_format = models.CharField(_("format"), max_length=10, choices=Format)
+    file = models.FileField(_("file"), upload_to="consultations/imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    version = models.ForeignKey(GuidelineVersion, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", verbose_name=_("imported version"))
+    error = models.TextField(_("why it failed"), blank=True)
+    worker_died = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("guideline import")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.document} · {self.label}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.IMPORTED, self.Status.FAILED}
 
 
 class Anchor(models.Model):

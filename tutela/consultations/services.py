@@ -5,6 +5,7 @@ its side effects on commit."""
 import os
 import re
 import secrets
+import time
 import uuid
 import zoneinfo
 from collections.abc import Sequence
@@ -24,7 +25,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from tutela.core import access, audit, ratelimit
+from tutela.core import access, audit, files, jobs, ratelimit
 from tutela.core.files import MIME_TYPES, sniff
 from tutela.core.services import repoint
 from tutela.partners.models import Organisation
@@ -41,6 +42,7 @@ from .models import (
     ConsultationReport,
     Disposition,
     GuidelineDocument,
+    GuidelineImport,
     GuidelineVersion,
     ModerationAction,
     Paragraph,
@@ -196,6 +198,125 @@ def version_import(
     if publish:
         version_publish(actor=actor, version=version, change_log=change_log)
     return version
+
+
+def _vet_docx(upload: Any) -> None:
+    """A Word file as it arrives: size, type by content, package limits; nothing is parsed here."""
+    try:
+        files.check_size(getattr(upload, "size", None))
+        if files.sniff(upload) != "docx":
+            raise files.FileProblem(_("This file is not a Word document (.docx). Save it as .docx and try again."))
+        files.check_package(upload, "docx")
+    except files.FileProblem as exc:
+        raise ValidationError({"file": exc.message}) from exc
+
+
+@transaction.atomic
+def guideline_import_queue(
+    *, actor: Any, document: GuidelineDocument, label: str, stage: str = GuidelineVersion.Stage.DRAFT,
+    markdown: str = "", upload: Any = None,
+) -> GuidelineImport:
+    """Store a new version's source (a Word ``upload`` or ``markdown`` text) and queue its import for
+    the worker (``guideline_import_run``); the request only vets the file, it never parses it."""
+    from django.core.files.base import ContentFile, File
+
+    _require_write(actor, document)
+    label = _clean_text(label)
+    errors = {}
+    if not label:
+        errors["label"] = _("Give the version a label, e.g. “Draft 2” or “Final”.")
+    if stage not in GuidelineVersion.Stage.values:
+        errors["stage"] = _("Choose draft or final.")
+    if upload is None and not _clean_text(markdown):
+        errors["markdown"] = _("Paste Markdown text or choose a .docx file.")
+    if errors:
+        raise ValidationError(errors)
+    job = GuidelineImport(document=document, label=label[:100], stage=stage, created_by=actor)
+    if upload is not None:
+        _vet_docx(upload)
+        job.source_format = GuidelineImport.Format.DOCX
+        job.original_name = os.path.basename(getattr(upload, "name", "") or "version.docx")[:200]
+        job.file.save("version.docx", File(upload), save=False)
+    else:
+        job.source_format = GuidelineImport.Format.MARKDOWN
+        job.file.save("version.md", ContentFile(markdown.encode("utf-8")), save=False)
+    job.save()
+    audit.record(actor=actor, action="guideline_import.queued", target=job,
+                 changes={"document": [None, document.pk], "format": [None, job.source_format]})
+    transaction.on_commit(partial(tasks.run_guideline_import.enqueue, job_id=job.pk))
+    return job
+
+
+class _Superseded(Exception):
+    pass
+
+
+def guideline_import_run(*, job_id: int) -> GuidelineImport:
+    """The worker's half: read the stored source and ``version_import`` it, writing the version and the
+    job's outcome in one transaction, the outcome only if the job is still this worker's (a killed or
+    superseded run leaves neither)."""
+    job = GuidelineImport.objects.select_related("document", "created_by").get(pk=job_id)
+    if not jobs.claim(GuidelineImport, job.pk, from_status=GuidelineImport.Status.QUEUED):
+        return job
+    try:
+        with transaction.atomic():
+            version, error = None, ""
+            try:
+                with job.file.open("rb") as fh:
+                    data = fh.read()
+                version = version_import(
+                    actor=job.created_by, document=job.document, label=job.label, stage=job.stage,
+                    source=data if job.source_format == GuidelineImport.Format.DOCX else data.decode("utf-8", "replace"),
+                    fmt=job.source_format)
+                delay = float(getattr(settings, "CONSULTATIONS_TEST_IMPORT_DELAY", 0))
+                if delay:
+                    time.sleep(delay)  # tests: an import slow enough to kill its worker mid-way
+            except ValidationError as exc:  # version_import's own savepoint has undone what it wrote
+                error = " ".join(exc.messages)
+            except PermissionDenied:
+                error = _("You may no longer import versions of this document.")
+            except OSError:
+                error = _("The stored file can no longer be read. Upload it again.")
+            if not GuidelineImport.objects.filter(
+                    pk=job.pk, status=GuidelineImport.Status.RUNNING, worker=jobs.worker_name()).update(
+                    status=GuidelineImport.Status.IMPORTED if version else GuidelineImport.Status.FAILED,
+                    version=version, error=error, finished_at=timezone.now()):
+                raise _Superseded
+    except _Superseded:
+        pass
+    finally:
+        jobs.release(GuidelineImport, job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def guideline_imports_sweep(*, job_id: int | None = None) -> int:
+    """Imports whose worker died: queued again, or after ``jobs.MAX_ATTEMPTS`` runs failed with the reason
+    (the job page then offers "Try again"). Nothing of a dead run was saved."""
+
+    def failed(job: GuidelineImport, reason: str) -> dict:
+        return {"worker_died": True, "error": reason + " " + _(
+            "It was tried %(n)s times; try again.") % {"n": job.attempts}}
+
+    return jobs.sweep_dead(GuidelineImport, action="guideline_import", job_id=job_id,
+                           enqueue=lambda pk: tasks.run_guideline_import.enqueue(job_id=pk), fail_fields=failed)
+
+
+@transaction.atomic
+def guideline_import_retry(*, actor: Any, job: GuidelineImport) -> GuidelineImport:
+    """Queue a failed import (or one whose worker died) again, from its stored source."""
+    _require_write(actor, job.document)
+    job.refresh_from_db()
+    if job.status != GuidelineImport.Status.FAILED and not job.is_dead:
+        raise ValidationError(_("Only an import that failed can be tried again."))
+    before = audit.snapshot(job, ["status", "error"])
+    GuidelineImport.objects.filter(pk=job.pk).update(
+        status=GuidelineImport.Status.QUEUED, attempts=0, worker="", lease_until=None, error="", worker_died=False,
+        finished_at=None, version=None)
+    job.refresh_from_db()
+    audit.record(actor=actor, action="guideline_import.retried", target=job, before=before)
+    transaction.on_commit(partial(tasks.run_guideline_import.enqueue, job_id=job.pk))
+    return job
 
 
 def change_log_for(version: GuidelineVersion) -> str:

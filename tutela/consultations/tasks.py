@@ -28,3 +28,11 @@ def group_near_duplicates(*, consultation_id: int) -> None:
     from .services import comments_group
 
     comments_group(actor=None, consultation=Consultation.objects.get(pk=consultation_id))
+
+
+@task
+def run_guideline_import(*, job_id: int) -> None:
+    # Not @jobs.resumable: the job row has its own lease, and its sweep queues a new run.
+    from .services import guideline_import_run
+
+    guideline_import_run(job_id=job_id)

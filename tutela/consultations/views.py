@@ -24,6 +24,7 @@ from .models import (
     Consultation,
     Disposition,
     GuidelineDocument,
+    GuidelineImport,
     GuidelineVersion,
     ModerationAction,
     Paragraph,
@@ -330,23 +331,51 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not can_write:
             raise PermissionDenied
         if form.is_valid():
-            upload = form.cleaned_data.get("file")
             try:
-                version = services.version_import(
+                job = services.guideline_import_queue(
                     actor=request.user, document=document, label=form.cleaned_data["label"],
-                    stage=form.cleaned_data["stage"], source=upload.read() if upload else form.cleaned_data["markdown"],
-                    fmt="docx" if upload else "markdown",
-                )
+                    stage=form.cleaned_data["stage"], markdown=form.cleaned_data["markdown"],
+                    upload=form.cleaned_data.get("file"))
             except ValidationError as exc:
-                for error in exc.messages:
-                    form.add_error(None, error)
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
             else:
-                messages.success(request, _("Imported %(label)s with %(n)s paragraphs.") % {
-                    "label": version.label, "n": version.paragraphs.count()})
-                return redirect("consultations:version", pk=version.pk)
+                # The worker reads and imports it; the job's page follows it.
+                return redirect("consultations:import_job", pk=document.pk, job=job.pk)
     context = {"document": document, "versions": versions.order_by("number"), "form": form, "can_write": can_write,
                "consultations": selectors.consultations_for(request.user).filter(version__document=document)}
     return render(request, "consultations/document_detail.html", context, status=422 if form and form.errors else 200)
+
+
+def _import_job(request: HttpRequest, pk: int, job: int) -> tuple[GuidelineDocument, GuidelineImport]:
+    document = access.get_for_user(request.user, GuidelineDocument, pk, write=True)
+    found = document.imports.select_related("version").filter(pk=job).first()
+    if found is None:
+        raise Http404
+    return document, found
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int, job: int) -> HttpResponse:
+    """An import's progress (htmx polls the #job part until it is finished), its outcome, and "Try again"."""
+    document, found = _import_job(request, pk, job)
+    if found.is_dead:  # its worker died: resume or fail it now, not at the next sweep
+        services.guideline_imports_sweep(job_id=found.pk)
+        found.refresh_from_db()
+    template = "consultations/import_job.html#job" if request.htmx else "consultations/import_job.html"
+    return render(request, template, {"document": document, "job": found})
+
+
+@require_POST
+@login_required
+def import_retry(request: HttpRequest, pk: int, job: int) -> HttpResponse:
+    _document, found = _import_job(request, pk, job)
+    try:
+        services.guideline_import_retry(actor=request.user, job=found)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("consultations:import_job", pk=pk, job=found.pk)
 
 
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -120,6 +120,20 @@ def sniff(upload: Any) -> str | None:
     return None
 
 
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "TUTELA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+
+
+def check_size(size: int | None, limit: int | None = None) -> None:
+    """Refuse an empty upload, or one above ``limit`` bytes (default ``TUTELA_MAX_UPLOAD_BYTES``, 20 MB)."""
+    limit = limit or max_upload_bytes()
+    if not size:
+        raise FileProblem(_("The file is empty."))
+    if size > limit:
+        raise FileProblem(_("The file is %(size)s MB; the limit is %(limit)s MB. Send a smaller file.")
+                          % {"size": _mb(size), "limit": _mb(limit)}, status=413)
+
+
 def table_format(name: str, head: bytes) -> str:
     """``csv`` or ``xlsx`` for a table upload, from the content first (an XLSX file is a zip) and then the name."""
     lower = (name or "").lower()

@@ -1,7 +1,7 @@
 """Kill the worker mid-draft (SIGKILL), start it again: the draft finishes, with nothing half-written.
 
-The same real ``manage.py run_worker`` on a scratch database as the import's kill test
-(``tutela/exchange/tests/test_worker_kill.py``, whose helpers this uses). The draft is made slow by
+The same real ``manage.py run_worker`` on a scratch database as the imports' kill tests (the
+helpers are ``tutela/core/tests/worker.py``). The draft is made slow by
 ``REPORTS_TEST_DRAFT_DELAY`` (``worker_settings.py`` here), so the kill lands inside its transaction.
 """
 
@@ -9,7 +9,7 @@ import os
 import signal
 import time
 
-from tutela.exchange.tests.test_worker_kill import _Db, _env, _manage, _start_worker, _wait, scratch_db  # noqa: F401
+from tutela.core.tests.worker import Db, manage, scratch_db, start_worker, wait_for, worker_env  # noqa: F401
 
 ACTIVITIES = 4
 
@@ -39,26 +39,26 @@ print("REPORT", report.pk)
 
 
 def test_a_sigkilled_worker_leaves_no_half_draft_and_the_draft_finishes_after_restart(scratch_db, tmp_path):  # noqa: F811
-    env = {**_env(scratch_db, tmp_path / "var"), "DJANGO_SETTINGS_MODULE": "tutela.reports.tests.worker_settings"}
-    db = _Db(scratch_db)
-    _manage(env, "migrate", "--no-input", "-v", "0")
-    report_id = int(_manage(env, "shell", "-c", SETUP).split("REPORT")[-1])
+    env = worker_env(scratch_db, tmp_path / "var", "tutela.reports.tests.worker_settings")
+    db = Db(scratch_db)
+    manage(env, "migrate", "--no-input", "-v", "0")
+    report_id = int(manage(env, "shell", "-c", SETUP).split("REPORT")[-1])
     log = tmp_path / "worker.log"
     state = "SELECT draft_status FROM reports_report WHERE id = %s"
     paragraphs = "SELECT count(*) FROM reports_reportparagraph WHERE report_id = %s"
 
-    worker = _start_worker(env, log)
+    worker = start_worker(env, log)
     try:
-        _wait(lambda: db.one(state, report_id)[0] == "running", 120, "the worker to start drafting")
+        wait_for(lambda: db.one(state, report_id)[0] == "running", 120, "the worker to start drafting")
         time.sleep(2)  # the paragraphs are written; the transaction waits out the test delay
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(10)
         assert db.one(state, report_id)[0] == "running"
         assert db.one(paragraphs, report_id)[0] == 0, "a killed draft must have written nothing"
 
-        worker = _start_worker(env, log)
-        final = _wait(lambda: (s := db.one(state, report_id)[0]) in ("done", "failed") and s, 120,
-                      "the restarted worker to finish the draft")
+        worker = start_worker(env, log)
+        final = wait_for(lambda: (s := db.one(state, report_id)[0]) in ("done", "failed") and s, 120,
+                         "the restarted worker to finish the draft")
     finally:
         if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGTERM)
