@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "tutela.coordination",
     "tutela.exchange",
     "tutela.reports",
+    "tutela.strategies",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("coordination/", include("tutela.coordination.urls")),
     path("reports/", include("tutela.reports.urls")),
     path("exchange/", include("tutela.exchange.urls")),
+    path("strategies/", include("tutela.strategies.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -286,6 +286,42 @@ entry("reports:report_progress", "get", lambda: [_first("reports.Report")], (404
 entry("reports:report_sources", "get", lambda: [_first("reports.Report")], (404, 404, 404, 404, 200))
 
 
+def _rating_of_draft():
+    from tutela.strategies.models import Rating
+
+    rating = Rating.objects.filter(assessment__status="draft").order_by("pk").first()
+    return [rating.assessment_id, rating.pk]
+
+
+# strategies: Oman's rounds are published, Ethiopia's is a draft. The ladder's five personas hold no national
+# focal point; tutela/strategies/tests/test_ladder.py climbs every URL again with one of each country.
+_OM = lambda: [_first("strategies.Assessment", country="OM")]  # noqa: E731
+_ET = lambda: [_first("strategies.Assessment", country="ET")]  # noqa: E731
+entry("strategies:country_list", "get", [], (200, 200, 200, 200, 200))  # /strategies/
+entry("strategies:world_map", "get", [], (200, 200, 200, 200, 200))  # /strategies/map.svg
+entry("strategies:country_profile", "get", ["OM"], (200, 200, 200, 200, 200))  # /strategies/countries/OM/
+entry("strategies:framework_list", "get", [], (200, 200, 200, 200, 200))  # /strategies/frameworks/
+entry("strategies:framework_detail", "get", lambda: [_first("strategies.Framework")], (200, 200, 200, 200, 200))
+entry("strategies:framework_import", "get", [], (302, 403, 403, 403, 200))  # /strategies/frameworks/import/
+entry("strategies:assessment_list", "get", [], (302, 200, 200, 200, 200))  # /strategies/assessments/
+entry("strategies:assessment_create", "get", [], (302, 403, 403, 403, 200))  # /strategies/assessments/new/
+entry("strategies:assessment_detail", "get", _OM, (200, 200, 200, 200, 200))
+entry("strategies:assessment_fill", "get", _ET, (302, 404, 404, 404, 200))
+entry("strategies:assessment_export", "get", lambda: [*_OM(), "csv"], (200, 200, 200, 200, 200))
+entry("strategies:action_create", "get", _OM, (302, 403, 403, 403, 200))
+entry("strategies:action_edit", "get", lambda: [_first("strategies.Action")], (302, 403, 403, 403, 200))
+# The demo's evidence is all links (no file to download) and none is public: 404 to everyone.
+entry("strategies:evidence_download", "get", lambda: [_first("strategies.Evidence")], (404, 404, 404, 404, 404))
+entry("strategies:evidence_add", "post", _rating_of_draft, (302, 404, 404, 404, 422))
+entry("strategies:evidence_remove", "post", lambda: [_first("strategies.Evidence")], (302, 404, 404, 404, 404))
+# An empty POST shows who may reach the action; the secretariat's is refused by the service (not submitted,
+# not validated) and redirected to the round with the message.
+entry("strategies:assessment_submit", "post", _ET, (302, 404, 404, 404, 302))
+entry("strategies:assessment_return", "post", _ET, (302, 404, 404, 404, 302))
+entry("strategies:assessment_validate", "post", _OM, (302, 403, 403, 403, 302))
+entry("strategies:assessment_publish", "post", _OM, (302, 403, 403, 403, 302))
+
+
 def _args(spec):
     return spec() if callable(spec) else list(spec)
 

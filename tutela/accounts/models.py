@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 
 class UserManager(BaseUserManager):
@@ -31,6 +32,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         SECRETARIAT = "secretariat", _("Secretariat")
         FOCAL_POINT = "focal_point", _("Partner focal point")
         STAKEHOLDER = "stakeholder", _("Stakeholder")
+        NATIONAL_FOCAL_POINT = "national_focal_point", _("National focal point")
 
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
@@ -42,6 +44,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         on_delete=models.PROTECT,
         related_name="members",
         verbose_name=_("organisation"),
+    )
+    country = CountryField(
+        _("country"), blank=True, help_text=_("The one country a national focal point speaks for."),
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
     is_active = models.BooleanField(_("active"), default=True)
@@ -62,7 +67,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.CheckConstraint(
                 name="focal_point_has_organisation",
                 condition=~models.Q(role="focal_point") | models.Q(organisation__isnull=False),
-            )
+            ),
+            models.CheckConstraint(
+                name="national_focal_point_has_country",
+                condition=~models.Q(role="national_focal_point") | ~models.Q(country=""),
+            ),
         ]
 
     def __str__(self) -> str:

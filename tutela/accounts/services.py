@@ -44,7 +44,7 @@ def _user_new(*, actor: Any, action: str, email: str, password: str | None, role
     email = User.objects.normalize_email(email or "").strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("An account with this e-mail address already exists.")})
-    _check_role(role, fields.get("organisation"))
+    _check_role(role, fields.get("organisation"), fields.get("country") or "")
     user = User(email=email, role=role, **fields)
     user.set_password(password) if password else user.set_unusable_password()
     user.full_clean(exclude=["password"])
@@ -53,11 +53,13 @@ def _user_new(*, actor: Any, action: str, email: str, password: str | None, role
     return user
 
 
-def _check_role(role: str, organisation: Organisation | None) -> None:
+def _check_role(role: str, organisation: Organisation | None, country: str = "") -> None:
     if role not in User.Role.values:
-        raise ValidationError({"role": _("Choose secretariat, partner focal point or stakeholder.")})
+        raise ValidationError({"role": _("Choose secretariat, partner focal point, stakeholder or national focal point.")})
     if role == User.Role.FOCAL_POINT and not organisation:
         raise ValidationError({"organisation": _("A partner focal point must belong to an organisation.")})
+    if role == User.Role.NATIONAL_FOCAL_POINT and not country:
+        raise ValidationError({"country": _("A national focal point speaks for one country: choose it.")})
 
 
 def _require_manager(actor: Any, user: User | None = None) -> None:
@@ -73,12 +75,13 @@ def _require_manager(actor: Any, user: User | None = None) -> None:
 @transaction.atomic
 def user_invite(
     *, actor: Any, email: str, role: str = User.Role.STAKEHOLDER, organisation: Organisation | None = None,
-    full_name: str = "", time_zone: str = "UTC",
+    full_name: str = "", time_zone: str = "UTC", country: str = "",
 ) -> User:
     """Create an account without a password and e-mail its owner a link to choose one (after commit)."""
     _require_manager(actor)
     user = _user_new(actor=actor, action="user.invited", email=email, password=None, role=role,
-                     organisation=organisation, full_name=" ".join(full_name.split()), time_zone=time_zone)
+                     organisation=organisation, full_name=" ".join(full_name.split()), time_zone=time_zone,
+                     country=(country or "").upper())
     transaction.on_commit(partial(tasks.send_invitation.enqueue, user_id=user.pk))
     return user
 
@@ -99,17 +102,23 @@ def invitation_send(*, user_id: int) -> None:
 
 
 @transaction.atomic
-def user_role_change(*, actor: Any, user: User, role: str, organisation: Organisation | None = None) -> User:
-    """Change a user's role, and their organisation when one is given (a focal point needs one;
-    ``user_organisation_change`` removes it)."""
+def user_role_change(
+    *, actor: Any, user: User, role: str, organisation: Organisation | None = None, country: str | None = None,
+) -> User:
+    """Change a user's role, and their organisation or country when one is given (a focal point
+    needs an organisation, a national focal point a country; ``user_organisation_change`` removes
+    the organisation)."""
     _require_manager(actor, user)
     user = User.objects.select_for_update().get(pk=user.pk)
-    before = audit.snapshot(user, ["role", "organisation_id"])
+    before = audit.snapshot(user, ["role", "organisation_id", "country"])
     if organisation is not None:
         user.organisation = organisation
-    _check_role(role, user.organisation)
+    if country is not None:
+        user.country = country.upper()
+    _check_role(role, user.organisation, str(user.country or ""))
     user.role = role
-    user.save(update_fields=["role", "organisation"])
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["role", "organisation", "country"])
     audit.record(actor=actor, action="user.role_changed", target=user, before=before)
     return user
 
@@ -120,7 +129,7 @@ def user_organisation_change(*, actor: Any, user: User, organisation: Organisati
     _require_manager(actor, user)
     user = User.objects.select_for_update().get(pk=user.pk)
     before = audit.snapshot(user, ["organisation_id"])
-    _check_role(user.role, organisation)
+    _check_role(user.role, organisation, str(user.country or ""))
     user.organisation = organisation
     user.save(update_fields=["organisation"])
     audit.record(actor=actor, action="user.organisation_changed", target=user, before=before)

@@ -5,11 +5,15 @@ The rules, in one place:
 * a superuser or a *secretariat* user reads and writes everything;
 * a *partner focal point* reads what is published plus what their organisation owns, and
   writes only what their organisation owns;
+* a *national focal point* is scoped to one country: reads what is published plus what
+  belongs to their country, and writes only what belongs to their country;
 * a *stakeholder* and the anonymous public read what is published and write nothing here
   (commenting and subscribing have their own services, which check their own windows).
 
 A model joins by offering ``owner_organisation_ids()`` and ``is_public`` on instances, and
-``public()`` and ``owned_by(org_ids)`` on its queryset (see ``core.querysets``).
+``public()`` and ``owned_by(org_ids)`` on its queryset (see ``core.querysets``). A model that
+belongs to a country also offers ``owner_country_codes()`` on instances and
+``owned_by_countries(codes)`` on its queryset.
 """
 
 from typing import Any
@@ -37,18 +41,32 @@ def user_organisation_ids(user: Any) -> set[int]:
     return {user.organisation_id}
 
 
+def user_country_codes(user: Any) -> set[str]:
+    """The country a national focal point speaks for (empty for everyone else)."""
+    if role_of(user) != "national_focal_point" or not getattr(user, "country", None):
+        return set()
+    return {str(user.country.code if hasattr(user.country, "code") else user.country)}
+
+
 def can_read(user: Any, obj: models.Model) -> bool:
     if is_secretariat(user):
         return True
     if getattr(obj, "is_public", False):
         return True
-    return bool(user_organisation_ids(user) & _owners(obj))
+    return _owns(user, obj)
 
 
 def can_write(user: Any, obj: models.Model) -> bool:
     if is_secretariat(user):
         return True
-    return bool(user_organisation_ids(user) & _owners(obj))
+    return _owns(user, obj)
+
+
+def _owns(user: Any, obj: models.Model) -> bool:
+    if user_organisation_ids(user) & _owners(obj):
+        return True
+    method = getattr(obj, "owner_country_codes", None)
+    return bool(method and user_country_codes(user) & set(method()))
 
 
 def can_create(user: Any, organisation_ids: set[int] | None = None) -> bool:
@@ -66,6 +84,9 @@ def readable[M: models.Model](user: Any, queryset: models.QuerySet[M]) -> models
     public = queryset.public()  # type: ignore[attr-defined]
     if mine:
         return (public | queryset.owned_by(mine)).distinct()  # type: ignore[attr-defined]
+    countries = user_country_codes(user)
+    if countries and hasattr(queryset, "owned_by_countries"):
+        return (public | queryset.owned_by_countries(countries)).distinct()
     return public
 
 
@@ -73,9 +94,12 @@ def writable[M: models.Model](user: Any, queryset: models.QuerySet[M]) -> models
     if is_secretariat(user):
         return queryset
     mine = user_organisation_ids(user)
-    if not mine:
-        return queryset.none()
-    return queryset.owned_by(mine).distinct()  # type: ignore[attr-defined]
+    if mine:
+        return queryset.owned_by(mine).distinct()  # type: ignore[attr-defined]
+    countries = user_country_codes(user)
+    if countries and hasattr(queryset, "owned_by_countries"):
+        return queryset.owned_by_countries(countries).distinct()
+    return queryset.none()
 
 
 def get_for_user[M: models.Model](user: Any, queryset: models.QuerySet[M] | type[M], pk: Any, *, write: bool = False) -> M:

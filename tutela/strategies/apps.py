@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StrategiesConfig(AppConfig):
+    name = "tutela.strategies"
+    label = "strategies"
+    verbose_name = _("National strategies")
+    nav = [
+        (_("Countries"), "strategies:country_list", "public", 70),
+        (_("National strategy frameworks"), "strategies:framework_list", "explore", 70),
+        (_("Country assessments"), "strategies:assessment_list", "staff", 70),
+    ]

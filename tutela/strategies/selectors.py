@@ -1,0 +1,155 @@
+"""Reads for strategies: what each user may see, scores by pillar, gaps, country profiles, comparison."""
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django_countries import countries
+
+from tutela.core import access
+
+from .models import Action, Assessment, Criterion, Evidence, Framework, Rating, StrategyStage
+
+STAGE_ORDER = list(StrategyStage.values)
+
+
+def frameworks() -> QuerySet[Framework]:
+    return Framework.objects.annotate(n_criteria=Count("criteria"), n_assessments=Count("assessments", distinct=True))
+
+
+def framework_criteria(framework: Framework) -> QuerySet[Criterion]:
+    return framework.criteria.select_related("pillar")
+
+
+def assessments_for(user: Any) -> QuerySet[Assessment]:
+    return access.readable(user, Assessment.objects.select_related("framework"))
+
+
+def assessment_ratings(assessment: Assessment) -> list[Rating]:
+    return list(
+        assessment.ratings.select_related("criterion__pillar").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("pk")))
+    )
+
+
+def gaps(assessment: Assessment) -> list[Rating]:
+    """The criteria below their target level (or not rated), with the actions already planned for each."""
+    ratings = assessment.ratings.select_related("criterion__pillar").filter(
+        Q(level__isnull=True) | Q(level__lt=F("target_level")))
+    return list(ratings)
+
+
+def actions_for(user: Any, assessment: Assessment) -> QuerySet[Action]:
+    return access.readable(user, assessment.actions.select_related("criterion", "owner")).prefetch_related(
+        "activities", "projects", "partners")
+
+
+def pillar_scores(assessment_ids: list[int]) -> dict[int, dict[int, float]]:
+    """``{assessment_id: {pillar_number: mean level}}`` in one grouped query."""
+    rows = (Rating.objects.filter(assessment_id__in=assessment_ids, level__isnull=False)
+            .values("assessment_id", "criterion__pillar__number").annotate(mean=Avg("level")))
+    scores: dict[int, dict[int, float]] = defaultdict(dict)
+    for row in rows:
+        scores[row["assessment_id"]][row["criterion__pillar__number"]] = round(float(row["mean"]), 2)
+    return dict(scores)
+
+
+def _pillars() -> list:
+    from tutela.initiatives.models import Pillar
+
+    return list(Pillar.objects.order_by("number"))
+
+
+def progress(rounds: list[Assessment]) -> dict[str, Any]:
+    """Per-pillar mean level over ``rounds`` (oldest first): the table and the SVG chart's geometry."""
+    pillars = _pillars()
+    rounds = sorted(rounds, key=lambda a: a.held_on)
+    scores = pillar_scores([a.pk for a in rounds])
+    rows = [{"round": a, "scores": [scores.get(a.pk, {}).get(p.number) for p in pillars]} for a in rounds]
+    return {"pillars": pillars, "rows": rows, "chart": _chart(pillars, rows)}
+
+
+# The chart is drawn by the template as plain SVG (no script): one group of bars per pillar, one
+# bar per round. These are its coordinates, in a 0 0 W H view box.
+CHART_W, CHART_H, CHART_PAD = 600, 240, 30
+
+
+def _chart(pillars: list, rows: list[dict]) -> dict[str, Any]:
+    if not rows:
+        return {"bars": [], "width": CHART_W, "height": CHART_H}
+    group = (CHART_W - CHART_PAD) / max(1, len(pillars))
+    bar = (group - 12) / len(rows)
+    plot_h = CHART_H - 2 * CHART_PAD
+    bars, labels = [], []
+    for pi, pillar in enumerate(pillars):
+        x0 = CHART_PAD + pi * group + 6
+        labels.append({"x": round(x0 + (group - 12) / 2, 1), "text": pillar.short_name})
+        for ri, row in enumerate(rows):
+            value = row["scores"][pi]
+            h = 0 if value is None else plot_h * value / 4
+            bars.append({"x": round(x0 + ri * bar, 1), "y": round(CHART_H - CHART_PAD - h, 1), "w": round(bar - 2, 1),
+                         "h": round(h, 1), "series": ri % 6, "value": value, "pillar": pillar.short_name,
+                         "round": row["round"].held_on})
+    grid = [{"y": round(CHART_H - CHART_PAD - plot_h * level / 4, 1), "level": level} for level in range(5)]
+    return {"bars": bars, "labels": labels, "grid": grid, "width": CHART_W, "height": CHART_H,
+            "label_y": CHART_H - CHART_PAD + 16, "series": [{"n": i % 6, "round": r["round"].held_on} for i, r in enumerate(rows)]}
+
+
+def country_name(code: str) -> str:
+    return dict(countries).get(code.upper(), code)
+
+
+def country_profile(user: Any, code: str) -> dict[str, Any]:
+    """What the public (or ``user``) sees about one country: published rounds and their progress,
+    the latest summary and strategy stage, its action plan, activities and projects there, the partners
+    working there, documents, and reach (children's numbers through the outreach selectors, which
+    apply ``core.disclosure``)."""
+    from tutela.activities.models import Activity, ActivityPartner, Project
+    from tutela.outreach.reach import Scope
+    from tutela.outreach.selectors import live_reach
+    from tutela.partners.models import Organisation
+
+    rounds = list(assessments_for(user).filter(country=code).order_by("held_on"))
+    published = [a for a in rounds if a.is_public]
+    latest = published[-1] if published else None
+    activities = list(access.readable(user, Activity.objects.filter(country=code)).order_by("-starts_on")[:50])
+    projects = list(access.readable(user, Project.objects.filter(countries__contains=code)).order_by("name"))
+    projects = [p for p in projects if code in [c.code for c in p.countries]]
+    partner_ids = set(ActivityPartner.objects.filter(activity__in=[a.pk for a in activities]).values_list("organisation_id", flat=True))
+    partner_ids |= set(Organisation.objects.filter(projects__in=[p.pk for p in projects]).values_list("pk", flat=True))
+    actions = []
+    if latest is not None:
+        actions = list(actions_for(user, latest))
+    partner_ids |= {o.pk for a in actions for o in a.partners.all()}
+    partners = list(access.readable(user, Organisation.objects.filter(pk__in=partner_ids)).order_by("name"))
+    documents = list(Evidence.objects.filter(rating__assessment=latest, public_flag=True)
+                     .select_related("rating__criterion")) if latest else []
+    return {
+        "code": code, "name": country_name(code), "rounds": rounds, "latest": latest,
+        "progress": progress(published), "actions": actions, "activities": activities, "projects": projects,
+        "partners": partners, "documents": documents, "reach": live_reach(user, Scope(country=code)),
+    }
+
+
+def latest_published() -> QuerySet[Assessment]:
+    """The newest published round of each country (one query with a correlated subquery)."""
+    newest = (Assessment.objects.filter(status=Assessment.Status.PUBLISHED, country=OuterRef("country"))
+              .order_by("-held_on").values("pk")[:1])
+    return (Assessment.objects.filter(status=Assessment.Status.PUBLISHED, pk=Subquery(newest))
+            .select_related("framework").order_by("country"))
+
+
+def comparison() -> dict[str, Any]:
+    """Every country's newest published round with its mean level per pillar, and its stage."""
+    pillars = _pillars()
+    latest = list(latest_published())
+    scores = pillar_scores([a.pk for a in latest])
+    rows = [{"assessment": a, "name": country_name(a.country.code),
+             "scores": [scores.get(a.pk, {}).get(p.number) for p in pillars]} for a in latest]
+    rows.sort(key=lambda r: r["name"])
+    return {"pillars": pillars, "rows": rows}
+
+
+def stages_by_country() -> dict[str, str]:
+    """``{country code: strategy stage}`` from each country's newest published round."""
+    return {a.country.code: a.strategy_stage for a in latest_published().select_related(None).only("country", "strategy_stage")}
