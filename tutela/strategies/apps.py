@@ -11,3 +11,6 @@ class StrategiesConfig(AppConfig):
         (_("National strategy frameworks"), "strategies:framework_list", "explore", 70),
         (_("Country assessments"), "strategies:assessment_list", "staff", 70),
     ]
+
+    # A merge of organisations repoints this app's rows through its own service (partners.services).
+    organisation_replaced = "tutela.strategies.services.organisation_replaced"

@@ -18,6 +18,7 @@ from django_countries import countries
 
 from tutela.core import access, audit
 from tutela.core.files import sniff
+from tutela.core.services import repoint, repoint_m2m
 
 from . import tasks
 from .models import (
@@ -387,3 +388,14 @@ def action_update(*, actor: Any, action: Action, activities: list | None = None,
     if links:
         audit.record(actor=actor, action="action.links_changed", target=action, changes=links)
     return action
+
+
+def organisation_replaced(*, actor: Any, old: Any, new: Any) -> dict[str, int]:
+    """Actions owned or supported by ``old`` are ``new``'s (a merge of organisations), audited."""
+    moved = {
+        "strategies.Action.owner": repoint(actor=actor, rows=Action.objects.filter(owner=old), field="owner", new=new,
+                                           action="action.organisation_replaced"),
+        "strategies.Action.partners": repoint_m2m(actor=actor, owners=Action.objects.all(), name="partners", old=old,
+                                                  new=new, action="action.organisation_replaced"),
+    }
+    return {label: count for label, count in moved.items() if count}

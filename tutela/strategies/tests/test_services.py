@@ -233,3 +233,16 @@ def test_file_like_input_is_not_trusted_by_name(draft_om, national_om):
     odd = SimpleUploadedFile("law.docx", io.BytesIO(b"PK\x03\x04garbage").getvalue())
     with pytest.raises(ValidationError):
         services.evidence_add(actor=national_om, rating=draft_om.ratings.first(), kind="law", title="x", file=odd)
+
+
+def test_a_merge_of_organisations_moves_actions_to_the_kept_one(published_om, national_om, org_a, org_b, secretariat):
+    from tutela.partners import services as partners
+
+    gap = selectors.gaps(published_om)[0]
+    action = services.action_create(actor=national_om, assessment=published_om, criterion=gap.criterion, title="Act",
+                                    owner=org_b, due_on=date(2014, 1, 1), partners=[org_a, org_b])
+    partners.organisation_merge(actor=secretariat, keep=org_a, duplicate=org_b)
+    action.refresh_from_db()
+    assert action.owner_id == org_a.pk
+    assert list(action.partners.values_list("pk", flat=True)) == [org_a.pk]
+    assert AuditEntry.objects.filter(action="action.organisation_replaced", target_id=str(action.pk)).exists()
