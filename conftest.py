@@ -168,3 +168,40 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+class SmtpSink:
+    """What a real SMTP peer (aiosmtpd) received: one envelope per message."""
+
+    def __init__(self):
+        self.messages = []
+        self.refuse = None  # a callable(envelope) -> reply, e.g. "421 try later", to fail on purpose
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse is not None:
+            reply = self.refuse(envelope)
+            if reply:
+                return reply
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_peer(settings):
+    """A real SMTP server on a free local port, and MAILERS pointed at it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    # aiosmtpd 1.4.6 cannot bind port 0 (its readiness probe dials the port): find a free one first.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = SmtpSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                                    "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5}}}
+    sink.port = port
+    yield sink
+    controller.stop()

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "tutela.exchange",
     "tutela.reports",
     "tutela.strategies",
+    "tutela.bulletins",
 ]
 
 MIDDLEWARE = [

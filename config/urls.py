@@ -24,6 +24,7 @@ urlpatterns = [
     path("reports/", include("tutela.reports.urls")),
     path("exchange/", include("tutela.exchange.urls")),
     path("strategies/", include("tutela.strategies.urls")),
+    path("bulletins/", include("tutela.bulletins.urls")),
     path("admin/", admin.site.urls),
 ]
 

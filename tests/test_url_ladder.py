@@ -123,6 +123,30 @@ def entry(name, method, args, statuses):
     LADDER[name] = (method, args, statuses)
 
 
+SECRETARIAT_ONLY = (302, 403, 403, 403, 200)
+entry("bulletins:archive_index", "get", [], (200, 200, 200, 200, 200))  # /bulletins/
+entry("bulletins:subscribe", "get", [], (200, 200, 200, 200, 200))  # /bulletins/subscribe/
+entry("bulletins:confirm", "get", ["forged"], (400, 400, 400, 400, 400))  # a bad link: a clear 400 page
+entry("bulletins:manage_request", "get", [], (200, 200, 200, 200, 200))  # /bulletins/manage/
+entry("bulletins:manage", "get", ["forged"], (400, 400, 400, 400, 400))
+entry("bulletins:unsubscribe", "post", ["forged"], (400, 400, 400, 400, 400))  # one-click: no CSRF, only the token
+entry("bulletins:archive", "get", ["member-states"], (200, 200, 200, 200, 200))
+entry("bulletins:archive_feed", "get", ["member-states"], (200, 200, 200, 200, 200))
+entry("bulletins:archive_bulletin", "get", lambda: ["member-states", _first("bulletins.Bulletin")], (200, 200, 200, 200, 200))
+entry("bulletins:index", "get", [], SECRETARIAT_ONLY)  # /bulletins/workspace/
+entry("bulletins:list_create", "get", [], SECRETARIAT_ONLY)
+entry("bulletins:list_detail", "get", lambda: [_first("bulletins.MailingList")], SECRETARIAT_ONLY)
+entry("bulletins:list_import", "post", lambda: [_first("bulletins.MailingList")], (302, 403, 403, 403, 422))
+entry("bulletins:import_job", "get", lambda: [_first("bulletins.SubscriberImport")], (302, 403, 403, 403, 404))
+entry("bulletins:bulletin_create", "get", [], SECRETARIAT_ONLY)
+entry("bulletins:bulletin_detail", "get", lambda: [_first("bulletins.Bulletin")], SECRETARIAT_ONLY)
+entry("bulletins:bulletin_edit", "get", lambda: [_first("bulletins.Bulletin")], SECRETARIAT_ONLY)
+entry("bulletins:bulletin_version", "get", lambda: [_first("bulletins.Bulletin")], SECRETARIAT_ONLY)
+entry("bulletins:bulletin_preview", "get", lambda: [_first("bulletins.Bulletin")], SECRETARIAT_ONLY)
+entry("bulletins:bulletin_test", "post", lambda: [_first("bulletins.Bulletin")], (302, 403, 403, 403, 302))
+# the demo's bulletin was sent: sending again or unscheduling it is refused with a message
+entry("bulletins:bulletin_send", "post", lambda: [_first("bulletins.Bulletin")], (302, 403, 403, 403, 422))
+entry("bulletins:bulletin_unschedule", "post", lambda: [_first("bulletins.Bulletin")], (302, 403, 403, 403, 422))
 entry("accounts:login", "get", [], (200, 302, 302, 302, 302))  # /accounts/login/
 entry("accounts:logout", "post", [], (302, 302, 302, 302, 302))  # /accounts/logout/
 entry("accounts:password_reset", "get", [], (200, 200, 200, 200, 200))  # /accounts/password-reset/

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BulletinsConfig(AppConfig):
+    """Mailing lists, consent, bulletins sent through the worker, bounces and the public archive."""
+
+    name = "tutela.bulletins"
+    label = "bulletins"
+    verbose_name = _("Bulletins")
+    nav = [(_("Bulletins"), "bulletins:archive_index", "public", 70),
+           (_("Mailing"), "bulletins:index", "secretariat", 71)]
+
+    def ready(self) -> None:
+        from tutela.core import jobs
+
+        from .services import imports_sweep, sending_sweep
+
+        jobs.register_sweeper(imports_sweep)
+        jobs.register_sweeper(sending_sweep)
