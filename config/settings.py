@@ -103,9 +103,9 @@ INSTALLED_APPS = [
     "tutela.consultations",
     "tutela.coordination",
     "tutela.exchange",
+    "tutela.bulletins",
     "tutela.reports",
     "tutela.strategies",
-    "tutela.bulletins",
 ]
 
 MIDDLEWARE = [

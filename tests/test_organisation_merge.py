@@ -91,4 +91,4 @@ def test_an_app_that_does_not_repoint_its_rows_stops_the_merge(monkeypatch, secr
 def test_every_app_that_points_at_organisations_names_its_service():
     apps = {service.__module__.split(".")[1] for service in partners.replaced_services()}
     assert apps == {"accounts", "initiatives", "activities", "figures", "outreach", "consultations", "coordination",
-                    "strategies"}
+                    "strategies", "bulletins"}

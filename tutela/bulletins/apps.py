@@ -10,6 +10,7 @@ class BulletinsConfig(AppConfig):
     verbose_name = _("Bulletins")
     nav = [(_("Bulletins"), "bulletins:archive_index", "public", 70),
            (_("Mailing"), "bulletins:index", "secretariat", 71)]
+    organisation_replaced = "tutela.bulletins.services.organisation_replaced"
 
     def ready(self) -> None:
         from tutela.core import jobs

@@ -990,3 +990,13 @@ def inbound_process(raw: bytes) -> Inbound:
     hard = status.startswith("5")
     bounce_record(delivery=delivery, hard=hard, detail=f"{status} {diagnostic}")
     return Inbound("bounce", delivery.pk, status)
+
+
+@transaction.atomic
+def organisation_replaced(*, actor: Any, old: Any, new: Any) -> dict[str, int]:
+    """Bulletins co-branded by ``old`` are ``new``'s (an organisation merged away), audited."""
+    from tutela.core.services import repoint_m2m
+
+    moved = repoint_m2m(actor=actor, owners=Bulletin.objects.all(), name="organisations", old=old, new=new,
+                        action="bulletin.organisation_replaced")
+    return {"bulletins.Bulletin.organisations": moved} if moved else {}

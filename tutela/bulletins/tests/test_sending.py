@@ -217,3 +217,12 @@ def test_a_test_send_goes_only_to_the_person_asking(smtp_peer, secretariat, memb
     assert parsed(smtp_peer.messages[0])["Subject"] == "[Test] Borrador"
     bulletin.refresh_from_db()
     assert bulletin.status == "draft" and not bulletin.deliveries.exists()
+
+
+def test_a_merged_organisation_is_replaced_in_the_co_branding(secretariat, members, org_a, org_b):
+    from tutela.partners.services import organisation_merge
+
+    bulletin = services.bulletin_create(actor=secretariat, mailing_list=members, subject="S", body="B",
+                                        organisations=[org_a, org_b])
+    organisation_merge(actor=secretariat, keep=org_a, duplicate=org_b)
+    assert list(bulletin.organisations.values_list("pk", flat=True)) == [org_a.pk]
