@@ -285,6 +285,7 @@ entry("partners:agreement_publish", "post", lambda: [_first("partners.Agreement"
 entry("partners:commitment_create", "get", lambda: [_first("partners.Agreement")], (302, 403, 403, 200, 200))
 entry("partners:commitment_edit", "get", lambda: [_first("partners.Commitment")], (302, 403, 403, 200, 200))
 entry("partners:my_records", "get", [], (302, 403, 200, 200, 200))  # /partners/mine/
+entry("partners:organisation_autocomplete", "get", [], (200, 200, 200, 200, 200))  # /partners/organisations/autocomplete/
 entry("partners:organisation_create", "get", [], (302, 403, 403, 403, 200))  # /partners/new/
 entry("partners:organisation_detail", "get", lambda: [_first("partners.Organisation", acronym='ACOPEA')], (200, 200, 200, 200, 200))
 entry("partners:organisation_edit", "get", lambda: [_first("partners.Organisation", acronym='ACOPEA')], (302, 403, 200, 403, 200))

@@ -11,11 +11,41 @@ from django import forms
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
+from . import selectors
 from .models import Agreement, Commitment, Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+
+
+class OrganisationPicker(forms.Select):
+    """The menu of a ``ModelChoiceField`` of organisations, with a search box beside it.
+
+    The menu holds the chosen organisation and the first names that match the box (20; all of
+    them would be thousands); typing in the box asks ``partners:organisation_autocomplete`` (htmx)
+    for the matching organisations the user may read, on every request. Without JavaScript the
+    box is sent with its form (``<field>_q``) and the menu comes back narrowed to it. What may be
+    chosen is still the field's queryset (``access``): the picker only helps to find it.
+    """
+
+    template_name = "partners/organisation_picker.html"
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        self.search = str(data.get(f"{name}_q", ""))[:100]
+        return super().value_from_datadict(data, files, name)
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
+        context = forms.Widget.get_context(self, name, value, attrs)  # not Select's: it lists every choice
+        queryset = self.choices.queryset
+        wanted = [int(v) for v in self.format_value(value) if str(v).isdigit()]
+        chosen = list(queryset.filter(pk__in=wanted)) if wanted else []
+        search = getattr(self, "search", "")
+        found = [o for o in selectors.organisations_matching(queryset, search) if o.pk not in wanted]
+        context.update(
+            empty_label=self.choices.field.empty_label, chosen=chosen, organisations=found, search=search,
+        )
+        return context
 
 
 class ModelFieldsForm(forms.Form):
@@ -56,6 +86,7 @@ class MergeForm(forms.Form):
     duplicate = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label=_("Duplicate to merge into this organisation"),
         help_text=_("Everything that points at the duplicate moves here; the duplicate is then deleted."),
+        widget=OrganisationPicker,
     )
 
     def __init__(self, *args: Any, keep: Organisation, **kwargs: Any) -> None:

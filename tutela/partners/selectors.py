@@ -139,6 +139,19 @@ def references(organisation: Organisation) -> list[tuple[str, int]]:
     return rows
 
 
+PICKER_SIZE = 20
+
+
+def organisations_matching(queryset: QuerySet, text: str, *, limit: int = PICKER_SIZE) -> list[Organisation]:
+    """The first ``limit`` organisations of ``queryset`` whose name (case and accents folded) or
+    acronym contains ``text``, by name: the options of the organisation picker. ``queryset`` is
+    already what the user may read (``access.readable``); an empty ``text`` gives the first names."""
+    text = " ".join(text.split())[:100]
+    if text:
+        queryset = queryset.filter(Q(name_key__contains=fold(text)) | Q(acronym__icontains=text))
+    return list(queryset.order_by("name_key", "pk").only("pk", "name", "acronym")[:limit])
+
+
 def merge_preview(*, duplicate: Organisation) -> list[tuple[str, int]]:
     """What merging ``duplicate`` away would move: ``[(label, count)]`` for every non-empty relation."""
     return references(duplicate)

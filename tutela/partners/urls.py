@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.organisation_list, name="organisation_list"),
     path("new/", views.organisation_create, name="organisation_create"),
     path("mine/", views.my_records, name="my_records"),
+    path("organisations/autocomplete/", views.organisation_autocomplete, name="organisation_autocomplete"),
     path("<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
     path("<int:pk>/publish/", views.organisation_publish, name="organisation_publish"),

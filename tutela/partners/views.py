@@ -116,6 +116,16 @@ def organisation_merge(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "partners/organisation_merge.html", context, status=422 if form.errors else 200)
 
 
+def organisation_autocomplete(request: HttpRequest) -> HttpResponse:
+    """``<option>``s of the organisations the user may read whose name or acronym contains the
+    text typed in an organisation picker (``forms.OrganisationPicker``), asked by htmx on every
+    keystroke pause: access is decided on each request, nothing is cached. The text is ``q``, or
+    the picker's own box ``<field>_q``."""
+    text = next((value for key, value in request.GET.items() if key == "q" or key.endswith("_q")), "")
+    organisations = selectors.organisations_matching(access.readable(request.user, Organisation.objects.all()), text)
+    return render(request, "partners/organisation_options.html", {"organisations": organisations})
+
+
 # --- Agreements ---------------------------------------------------------------------------
 
 def agreement_list(request: HttpRequest) -> HttpResponse:
