@@ -18,6 +18,7 @@ from django_countries import countries
 from tutela.core import access
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
 from tutela.initiatives.models import Deliverable, Person, Pillar
+from tutela.partners.forms import OrganisationPicker
 from tutela.partners.models import Organisation
 
 from .models import Activity, ActivityPartner, Occasion, Outcome, Project
@@ -45,9 +46,6 @@ def _country_choices(blank_label: Any) -> list[tuple[str, Any]]:
     if language not in _COUNTRY_NAMES:
         _COUNTRY_NAMES[language] = [(code, str(name)) for code, name in countries]
     return [("", blank_label), *_COUNTRY_NAMES[language]]
-
-
-ORG_MENU_SIZE = 200
 
 
 class QuickSelect(forms.Select):
@@ -88,7 +86,7 @@ class ActivityFilterForm(forms.Form):
                                     error_messages={"invalid_choice": _("Unknown pillar.")})
     country = forms.ChoiceField(label=_("Country"), required=False, error_messages=COUNTRY_ERRORS, widget=QuickSelect)
     organisation = forms.ModelChoiceField(Organisation.objects.none(), required=False, label=_("Organisation"),
-                                          empty_label=_("All organisations"), widget=QuickSelect,
+                                          empty_label=_("All organisations"), widget=OrganisationPicker,
                                           error_messages={"invalid_choice": _("Unknown organisation.")})
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Activity.Kind.choices], widget=QuickSelect)
     status = forms.ChoiceField(label=_("Status"), required=False,
@@ -110,28 +108,6 @@ class ActivityFilterForm(forms.Form):
         # not through a server-side cursor.
         self.fields["pillar"].widget.choices = _Menu(self.fields["pillar"], "slug")
         self.fields["occasion"].widget.choices = _Menu(self.fields["occasion"], "pk")
-        # Validation accepts any readable organisation, but the menu lists only the most active
-        # ones (plus the chosen one): a select of thousands of options is unusable and slow.
-        self.fields["organisation"].widget.choices = self._organisation_menu(user)
-
-    def _organisation_menu(self, user: Any) -> list[tuple[Any, str]]:
-        from django.core.cache import cache
-        from django.db.models import Count
-
-        key = f"activities:org-menu:{access.role_of(user)}:{sorted(access.user_organisation_ids(user))}"
-        menu = cache.get(key)
-        if menu is None:
-            top = (access.readable(user, Organisation.objects.all())
-                   .filter(activity_roles__role__in=ActivityPartner.OWNER_ROLES)
-                   .annotate(n=Count("activity_roles")).order_by("-n", "name")[:ORG_MENU_SIZE])
-            menu = sorted(((o.pk, str(o)) for o in top), key=lambda item: item[1].casefold())
-            cache.set(key, menu, 300)
-        chosen = self.data.get("organisation") if self.is_bound else None
-        if chosen and str(chosen).isdigit() and all(str(pk) != str(chosen) for pk, _label in menu):
-            org = Organisation.objects.filter(pk=int(chosen)).first()
-            if org is not None:
-                menu = [(org.pk, str(org)), *menu]
-        return [("", self.fields["organisation"].empty_label), *menu]
 
     def filters(self) -> ActivityFilters:
         """The valid filters (call after ``is_valid``); invalid ones are left out."""
@@ -219,6 +195,7 @@ class ActivityForm(forms.Form):
 
 class PartnerRowForm(forms.Form):
     organisation = forms.ModelChoiceField(Organisation.objects.none(), label=_("Organisation"), required=False,
+                                          widget=OrganisationPicker,
                                           error_messages={"invalid_choice": _("Unknown organisation.")})
     role = forms.ChoiceField(label=_("Role"), choices=ActivityPartner.Role.choices, initial=ActivityPartner.Role.ORGANISER)
 
