@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 from django.utils import timezone
 
 from conftest import PASSWORD
@@ -57,6 +58,11 @@ def test_secretariat_merges_two_duplicate_organisations(page, live_server, secre
 
     page.get_by_role("link", name=keep.name).click()
     page.get_by_role("link", name="Merge a duplicate into this").click()
+    # The menu lists the first names; typing asks the server (htmx) for the matching ones.
+    page.get_by_role("searchbox", name="Find an organisation").press_sequentially("ethiop", delay=40)
+    found = page.locator("#id_duplicate_found option")
+    expect(found).to_have_count(1)
+    expect(found).to_have_text(str(duplicate))
     page.get_by_label("Duplicate to merge into this organisation").select_option(label=str(duplicate))
     page.get_by_role("button", name="Show what will move").click()
     assert page.get_by_role("heading", name=f"Merge “{duplicate}” into “{keep}”?").is_visible()
