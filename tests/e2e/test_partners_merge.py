@@ -3,8 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
-from playwright.sync_api import expect
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from conftest import PASSWORD
 
