@@ -403,11 +403,34 @@ def _orgs(a: ActivityRow, *roles: str) -> list[Organisation]:
     return out
 
 
-def _what(a: ActivityRow, parts: int = 0) -> str:
+_SMALL_WORDS = {"a", "an", "the", "and", "or", "of", "on", "for", "in", "at", "to", "by", "with", "from", "de", "la", "et"}
+
+
+def _is_proper_title(title: str) -> bool:
+    """'Regional Workshop on Child Online Protection': every word but the small ones capitalised."""
+    words = [w for w in re.findall(r"[^\s–—-]+", title) if w[:1].isalpha()]
+    big = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return len(big) >= 2 and all(w[:1].isupper() for w in big)
+
+
+def _without_organiser(title: str, organisers: list[Organisation]) -> str:
+    """'ITU Regional Workshop on …' said by ITU: 'Regional Workshop on …' (the subject names ITU already)."""
+    for org in organisers:
+        for name in (org.acronym, org.name):
+            if name and title.startswith(name + " ") and len(title) > len(name) + 1:
+                rest = title[len(name) + 1:]
+                if rest.lower().split()[0] not in _SMALL_WORDS | {"and", "&"}:
+                    return rest
+    return title
+
+
+def _what(a: ActivityRow, parts: int = 0, by: list[Organisation] | None = None) -> str:
     noun = KIND_NOUN.get(a.kind, "activity")
-    word = next((w for w in KIND_WORD.get(a.kind, ()) if w in a.title.lower()), None)
-    title = a.title
+    title = _without_organiser(a.title, by or [])
+    word = next((w for w in KIND_WORD.get(a.kind, ()) if w in title.lower()), None)
     words = title.split()
+    if word and _is_proper_title(title) and not _plural_of(word).search(title.lower()):
+        return f"the “{title}”"
     if word:
         if len(words) > 1 and words[1][:1].islower() and not words[0].isupper():
             title = title[0].lower() + title[1:]
@@ -415,7 +438,7 @@ def _what(a: ActivityRow, parts: int = 0) -> str:
             # A plural title ("interactive educational events …") takes a number, not an article.
             return f"{prose.NUMBER_WORDS[parts]} {title}" if parts in prose.NUMBER_WORDS else title
         return prose.with_article(title)
-    return f"{prose.with_article(noun)} on “{a.title}”"
+    return f"{prose.with_article(noun)} on “{title}”"
 
 
 _PLURALS: dict[str, re.Pattern] = {}
@@ -531,15 +554,49 @@ def _details(draft: Draft, a: ActivityRow, recs: Records, lead: str, names: Name
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
+# A full stop after these ends an abbreviation, not a sentence: honorifics and titles, initials ("J."),
+# dotted abbreviations ("H.E.", "U.S."), and a few common ones.
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Mx|Dr|Prof|Rev|Revd|Hon|Sr|Jr|St|Mt|Gen|Col|Capt|Lt|Sgt|Amb|Gov|Sen|Rep|Pres|Sec|Dept|"
+    r"No|Nos|Vol|Art|Para|Fig|Ed|Eds|approx|vs|cf|ca|Inc|Ltd|Co|Corp|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|"
+    r"Nov|Dec)\.|(?:\b[A-Za-z]\.)+|\be\.g\.|\bi\.e\.|\betc\.)$")
 
 
 def _split_sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE_BREAK.split(text.strip()) if s]
+    """Sentences of a recorded text; never split after "H.E.", "Rev.", "Dr." or an initial."""
+    out: list[str] = []
+    for piece in _SENTENCE_BREAK.split(text.strip()):
+        if out and _ABBREVIATION.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        elif piece:
+            out.append(piece)
+    return out
+
+
+NEUTRAL_VERB = {K.CONSULTATION: "was launched", K.PUBLICATION: "was published"}
+
+
+def _done(a: ActivityRow, names: Names, organisers: list[Organisation], co: list[Organisation], verb: str,
+          what: str) -> str:
+    """Who did the activity, by their recorded part: "ITU, together with X, organized …", "ITU took part in …
+    organized by Y", or, with no organiser recorded, "… took place" (never credited to the initiative's owner)."""
+    attended = [o for o in _orgs(a, ActivityPartner.Role.PARTICIPANT) if o not in organisers and o not in co]
+    if organisers:
+        together = f", together with {names.many(co)}," if co else ""
+        if attended:
+            return f"{names.many(attended)} took part in {what}, {verb} by {names.many(organisers)}{together}"
+        return f"{names.many(organisers)}{together} {verb} {what}"
+    if attended:
+        return f"{names.many(attended)} took part in {what}"
+    return f"{what} {NEUTRAL_VERB.get(a.kind, 'took place')}"
 
 
 def _opener(a: ActivityRow, names: Names, *, also: bool = False, agreement: Agreement | None = None, parts: int = 0) -> str:
     organisers = _orgs(a, ActivityPartner.Role.ORGANISER)
     co = _orgs(a, ActivityPartner.Role.CO_ORGANISER)
+    if not organisers:  # co-organisers alone organised it
+        organisers, co = co, []
+    named = organisers + co + _orgs(a, ActivityPartner.Role.PARTICIPANT)  # the sentence names them already
     hosts = [o for o in _orgs(a, ActivityPartner.Role.HOST) if o not in organisers]
     funders = _orgs(a, ActivityPartner.Role.FUNDER)
     verb = VERB.get(a.kind, "organized")
@@ -552,8 +609,11 @@ def _opener(a: ActivityRow, names: Names, *, also: bool = False, agreement: Agre
         text = (f"In {prose.month(agreement.signed_on)}, {names.many(lead)} established a partnership with "
                 f"{names.many(others)} to run {_what(a)} {where}, {period[0].lower() + period[1:]}")
     elif also:
-        who = names.many(organisers + co) or "ITU"
-        text = f"{who} also {verb} {_what(a)} ({prose.span(a.starts_on, a.ends_on, a.date_is_approximate)})"
+        span = prose.span(a.starts_on, a.ends_on, a.date_is_approximate)
+        if organisers:
+            text = f"{names.many(organisers + co)} also {verb} {_what(a, by=organisers + co)} ({span})"
+        else:
+            text = f"{_done(a, names, [], [], verb, _what(a))} as well ({span})"
     elif a.occasion_id:
         occ = a.occasion
         occ_where = (" " + prose.place(occ.city, occ.country)) if occ.city or occ.country else ""
@@ -568,13 +628,11 @@ def _opener(a: ActivityRow, names: Names, *, also: bool = False, agreement: Agre
             inner = f" on {prose.day(a.starts_on)}"
         else:
             inner = ""
-        together = f", together with {names.many(co)}," if co else ""
         during = "On the occasion of" if occ.kind == "observance" else "During"
-        text = (f"{during} {occ_name}{org}{occ_where} ({dates}), {names.many(organisers) or 'ITU'}{together} "
-                f"{verb} {_what(a, parts)}{(' at ' + a.venue) if a.venue else ''}{inner}")
+        done = _done(a, names, organisers, co, verb, _what(a, parts, by=named))
+        text = f"{during} {occ_name}{org}{occ_where} ({dates}), {done}{(' at ' + a.venue) if a.venue else ''}{inner}"
     else:
-        together = f", together with {names.many(co)}," if co else ""
-        text = f"{when}, {names.many(organisers) or 'ITU'}{together} {verb} {_what(a)} {where}".rstrip()
+        text = f"{when}, {_done(a, names, organisers, co, verb, _what(a, by=named))} {where}".rstrip()
     if hosts and agreement is None:
         text += f", hosted by {names.many(hosts)}"
     if funders:
@@ -656,9 +714,17 @@ AWARENESS_KINDS = [K.STRATEGIC_DIALOGUE, K.REGIONAL_FORUM, K.WORKSHOP, K.OPEN_FO
                    K.EDUCATIONAL_EVENT, K.TRAINING, K.SUMMIT]
 
 
-def _awareness_paragraph(report: Report, activities: list[ActivityRow], lead: str) -> Draft | None:
-    """The seed's ¶2: how awareness was raised, from the kinds of activity held and where."""
-    chosen = [a for a in activities if a.kind in AWARENESS_KINDS]
+def _awareness_paragraph(report: Report, activities: list[ActivityRow], lead: str,
+                         lead_org: Organisation | None) -> Draft | None:
+    """The seed's ¶2: how awareness was raised, from the kinds of activity the owner organised, and where.
+
+    Only what the initiative's owner, or one of its own units (an organisation whose parent it is,
+    such as ITU-IMPACT for ITU), organised or co-organised counts: an event it attended, or one with
+    no organiser recorded, is not among those it "organized"."""
+    if lead_org is None:
+        return None
+    chosen = [a for a in activities if a.kind in AWARENESS_KINDS
+              and any(lead_org.pk in (o.pk, o.parent_id) for o in _orgs(a, *ActivityPartner.OWNER_ROLES))]
     if not chosen:
         return None
     counts: dict[str, int] = defaultdict(int)
@@ -809,7 +875,7 @@ def _build(report: Report) -> list[Draft]:
         order = _pillar_order()
         drafts.sort(key=lambda d: order.get(d.section, 99))
 
-    head = [d for d in (_opening(report, lead), _awareness_paragraph(report, recs.activities, lead)) if d]
+    head = [d for d in (_opening(report, lead), _awareness_paragraph(report, recs.activities, lead, lead_org)) if d]
     if not drafts:
         empty = Draft(key="empty", on=None)
         empty.say(

@@ -1,5 +1,6 @@
 """Plain, deterministic English prose helpers for drafting reports (no external model)."""
 
+import re
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
@@ -20,12 +21,25 @@ def join(items: list[str], conj: str = "and") -> str:
     return f"{', '.join(items[:-1])} {conj} {items[-1]}"
 
 
+# Words spelt with a vowel that sound with a consonant ("a useful", "a one-day"), and the reverse ("an hour").
+_VOWEL_LETTER_CONSONANT_SOUND = re.compile(r"^(?:uni|unesco|use|usu|uti|ure|uro|eu|ewe|one\b|one-|once)", re.IGNORECASE)
+_SILENT_H = re.compile(r"^(?:hour|honest|honou?r|heir)", re.IGNORECASE)
+
+
 def article(phrase: str) -> str:
-    """'a' or 'an' for ``phrase`` (by sound of the first letter; acronyms read letter by letter)."""
-    word = phrase.split()[0] if phrase.split() else ""
-    if len(word) > 1 and sum(map(str.isupper, word)) >= 2:
+    """'a' or 'an' for ``phrase``, by the sound of its first word: acronyms read letter by letter
+    ("an ITU", "a UNICEF" is read as a word: "a"), "an updated", "a unified", "a one-day", "an hour"."""
+    word = phrase.lstrip("“\"'(").split()[0].rstrip(".,;:") if phrase.split() else ""
+    upper = sum(map(str.isupper, word))
+    if upper >= 2 and (len(word) <= 4 or not word.isalpha()):  # ITU, IGF, MoU, ITU-T: read letter by letter
         return "an" if word[0] in "AEFHILMNORSX" else "a"
-    return "an" if word[:1].lower() in "aeio" else "a"
+    if word[:1].isdigit():
+        return "an" if re.match(r"^(?:8|11|18)(?:\D|$)|^8\d", word) else "a"
+    if _SILENT_H.match(word):
+        return "an"
+    if _VOWEL_LETTER_CONSONANT_SOUND.match(word):
+        return "a"
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def with_article(phrase: str) -> str:

@@ -1,0 +1,126 @@
+"""Sentences a secretariat would write: who did what (by recorded role), articles, titles, splitting.
+
+A corpus of generated activity shapes (kinds × roles × dates × titles), none from the demo, each
+drafted through the services and checked for its opening sentence.
+"""
+
+import itertools
+import re
+from datetime import date
+
+import pytest
+
+from tutela.activities.services import activity_create
+from tutela.initiatives.models import Pillar
+from tutela.initiatives.services import initiative_create
+from tutela.partners.services import organisation_create
+from tutela.reports import drafting, prose, rendering
+from tutela.reports.services import report_create, report_draft
+
+pytestmark = pytest.mark.django_db
+
+KINDS = {  # kind: (title without the owner's name, verb when organised, neutral verb)
+    "workshop": ("Regional Workshop on Safer Schools", "organized", "took place"),
+    "summit": ("Summit on Children's Rights Online", "held", "took place"),
+    "publication": ("Updated Guidelines for Parents", "published", "was published"),
+}
+ROLES = ["owner organises", "co-organiser only", "owner attends, other organises", "owner attends, none organises",
+         "no organiser"]
+DATES = {"one day": (date(2016, 3, 7), date(2016, 3, 7), "On 7 March 2016"),
+         "two days": (date(2016, 10, 25), date(2016, 10, 26), "From 25 to 26 October 2016")}
+PREFIXED = [False, True]
+SHAPES = list(itertools.product(KINDS, ROLES, DATES, PREFIXED))
+assert len(SHAPES) == 60
+
+
+@pytest.fixture
+def world(secretariat, secretariat_org):
+    other = organisation_create(actor=None, name="Ministry of Education and Sport", acronym="MoES", kind="government",
+                                country="UG")
+    ngo = organisation_create(actor=None, name="Child Helpline Uganda", acronym="CHU", kind="civil_society",
+                              country="UG")
+    initiative = initiative_create(actor=None, name="Online Safety Initiative", phase="First phase",
+                                   mandate="Resolution 7", lead_organisation=secretariat_org,
+                                   launched_on=date(2015, 6, 1))
+    return {"itu": secretariat_org, "other": other, "ngo": ngo, "initiative": initiative, "sec": secretariat}
+
+
+def _partners(role: str, w: dict) -> list:
+    return {
+        "owner organises": [(w["itu"], "organiser")],
+        "co-organiser only": [(w["itu"], "co_organiser")],
+        "owner attends, other organises": [(w["ngo"], "organiser"), (w["itu"], "participant")],
+        "owner attends, none organises": [(w["itu"], "participant")],
+        "no organiser": [],
+    }[role]
+
+
+def _first_sentence(w: dict, kind: str, role: str, dates: str, prefixed: bool) -> str:
+    title, _verb, _neutral = KINDS[kind]
+    starts, ends, _when = DATES[dates]
+    activity = activity_create(actor=None, title=("ITU " if prefixed else "") + title, kind=kind, status="held",
+                               starts_on=starts, ends_on=ends, city="Kampala", country="UG",
+                               pillars=[Pillar.objects.first()], partners=_partners(role, w))
+    report = report_create(actor=w["sec"], title="Update 2016", initiative=w["initiative"],
+                           period_start=date(2016, 1, 1), period_end=date(2016, 12, 31), opening_template="")
+    report_draft(actor=w["sec"], report=report)
+    paragraph = next(p for p in report.paragraphs.all() if p.keys == [f"activity:{activity.pk}"])
+    return paragraph.sentences[0]["text"]
+
+
+@pytest.mark.parametrize(("kind", "role", "dates", "prefixed"), SHAPES)
+def test_the_opening_sentence_says_who_did_what(world, kind, role, dates, prefixed):
+    title, verb, neutral = KINDS[kind]
+    when = DATES[dates][2]
+    text = _first_sentence(world, kind, role, dates, prefixed)
+    # a proper title: quoted, no a/an, and not prefixed again with the name of an organisation the sentence names
+    quoted = f"the “ITU {title}”" if prefixed and role == "no organiser" else f"the “{title}”"
+    assert text.startswith(when + ", "), text
+    assert quoted in text, text
+    assert not re.search(r"\ban? ITU\b|ITU \w+ (?:an?|the) “ITU", text), text
+    assert "in Kampala, Uganda" in text
+    if role in ("owner organises", "co-organiser only"):
+        assert text.startswith(f"{when}, ITU {verb} {quoted}"), text
+    elif role == "owner attends, other organises":
+        assert f"ITU took part in {quoted}, {verb} by Child Helpline Uganda (CHU)" in text, text
+    elif role == "owner attends, none organises":
+        assert f"ITU took part in {quoted}" in text and verb not in text, text
+    else:
+        assert f"{when}, {quoted} {neutral}" in text and "ITU" not in text.replace(quoted, ""), text
+
+
+def test_the_summary_counts_only_what_the_owner_organised(world):
+    for i, (role, day) in enumerate([("owner organises", 3), ("owner attends, other organises", 10),
+                                     ("no organiser", 17)]):
+        activity_create(actor=None, title=f"Safer internet workshop {i}", kind="workshop", status="held",
+                        starts_on=date(2016, 5, day), ends_on=date(2016, 5, day), city="Gulu", country="UG",
+                        pillars=[Pillar.objects.first()], partners=_partners(role, world))
+    report = report_create(actor=world["sec"], title="Update 2016", initiative=world["initiative"],
+                           period_start=date(2016, 1, 1), period_end=date(2016, 12, 31), opening_template="")
+    report_draft(actor=world["sec"], report=report)
+    summary = report.paragraphs.get(keys=["awareness"]).text
+    assert "through the organization of a workshop" in summary, summary
+    assert "two workshops" not in summary and "three workshops" not in summary
+    text = " ".join(p["text"] for p in rendering.document(report)["paragraphs"])
+    assert "ITU organized" not in text.replace("ITU organized a safer internet workshop 0", ""), text
+
+
+@pytest.mark.parametrize(("phrase", "expected"), [
+    ("Updated Guidelines", "an"), ("updated guide", "an"), ("unified approach", "a"), ("useful toolkit", "a"),
+    ("European forum", "a"), ("one-day workshop", "a"), ("hour-long session", "an"), ("ITU workshop", "an"),
+    ("IGF session", "an"), ("UNICEF report", "a"), ("open forum", "an"), ("workshop", "a"), ("8-week course", "an"),
+    ("MoU", "an"), ("SMS campaign", "an"), ("national strategy", "a"), ("ACOPEA pilot", "an"),
+])
+def test_the_article_is_computed_by_sound(phrase, expected):
+    assert prose.article(phrase) == expected
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("H.E. Ms Laura Chinchilla opened the forum. Delegates agreed.", 2),
+    ("The Rev. John Smith spoke. Then Dr. A. B. Okafor closed it.", 2),
+    ("It was chaired by J. K. Mensah of the U.S. delegation. A report followed.", 2),
+    ("Prof. Ng presented. Mr. Diallo, St. Louis, replied! Was it agreed? Yes.", 4),
+    ("Topics (e.g. sexting, i.e. sharing images) were covered. Next steps were set.", 2),
+])
+def test_sentences_split_at_sentence_ends_not_at_abbreviations_or_initials(text, count):
+    assert len(drafting._split_sentences(text)) == count, drafting._split_sentences(text)
