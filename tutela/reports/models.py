@@ -59,6 +59,7 @@ class Report(models.Model):
     meeting_place = models.CharField(_("meeting place"), max_length=200, blank=True)
     meeting_date = models.DateField(_("meeting date"), null=True, blank=True)
     document_number = models.CharField(_("document number"), max_length=80, blank=True)
+    document_date = models.DateField(_("date of the document"), null=True, blank=True)
     author = models.CharField(_("author"), max_length=200, blank=True, help_text=_("e.g. ITU Secretariat"))
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
@@ -93,7 +94,8 @@ class Report(models.Model):
         verbose_name = _("report")
         ordering = ["-period_end", "-id"]
         constraints = [
-            models.CheckConstraint(name="report_period_ordered", condition=Q(period_end__gte=F("period_start"))),
+            models.CheckConstraint(name="report_period_ordered", condition=Q(period_end__gte=F("period_start")),
+                                   violation_error_message=_("The period must end on or after the day it starts.")),
         ]
 
     def __str__(self) -> str:

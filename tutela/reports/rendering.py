@@ -98,6 +98,7 @@ def _head(report, paragraphs: list[dict]) -> dict[str, Any]:
         "meeting_date": report.meeting_date.isoformat() if report.meeting_date else "",
         "meeting_date_text": prose.day(report.meeting_date) if report.meeting_date else "",
         "document_number": report.document_number,
+        "document_date_text": prose.day(report.document_date) if report.document_date else "",
         "author": report.author,
         "period": prose.span(report.period_start, report.period_end),
         "structure": report.structure,
@@ -200,6 +201,8 @@ def to_markdown(data: dict[str, Any], *, site_url: str = "") -> str:
         lines.append(md_escape(" — ".join(header)) + "  ")
     if data["document_number"]:
         lines.append(f"Document {md_escape(data['document_number'])}  ")
+    if data.get("document_date_text"):
+        lines.append(f"Date: {md_escape(data['document_date_text'])}  ")
     if data["author"]:
         lines.append(f"Source: {md_escape(data['author'])}  ")
     lines.append(f"Period covered: {md_escape(data['period'])}")
@@ -384,7 +387,8 @@ def to_docx(data: dict[str, Any]) -> bytes:
     left.text = strip_control_characters("\n".join(x for x in (data["presented_to"], " – ".join(
         x for x in (data["meeting"], data["meeting_place"], data["meeting_date_text"]) if x)) if x))
     right.text = strip_control_characters("\n".join(x for x in (
-        f"Document {data['document_number']}" if data["document_number"] else "", data["meeting_date_text"]) if x))
+        f"Document {data['document_number']}" if data["document_number"] else "",
+        data.get("document_date_text") or data["meeting_date_text"]) if x))
     right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if data["author"]:
         doc.add_paragraph(strip_control_characters(f"Source: {data['author']}"))

@@ -25,7 +25,8 @@ from .rendering import snapshot_of
 
 logger = logging.getLogger(__name__)
 
-REPORT_FIELDS = ["title", "presented_to", "meeting", "meeting_place", "meeting_date", "document_number", "author",
+REPORT_FIELDS = ["title", "presented_to", "meeting", "meeting_place", "meeting_date", "document_number",
+                 "document_date", "author",
                  "period_start", "period_end", "include_ongoing", "language", "structure", "includes",
                  "opening_template", "initiative"]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.report_list, name="report_list"),
     path("new/", views.report_create, name="report_create"),
     path("<int:pk>/", views.report_detail, name="report_detail"),
+    path("<int:pk>/edit/", views.report_edit, name="report_edit"),
     path("<int:pk>/sources/", views.report_sources, name="report_sources"),
     path("<int:pk>/draft/", views.report_draft, name="report_draft"),
     path("<int:pk>/draft/retry/", views.report_draft_retry, name="report_draft_retry"),

@@ -13,7 +13,7 @@ from tutela.core import access, jobs
 from tutela.core.forms import add_service_errors
 
 from . import rendering, selectors, services
-from .forms import ParagraphForm, ReportForm
+from .forms import ParagraphForm, ReportEditForm, ReportForm
 from .models import DraftStatus, Report, ReportFile, ReportParagraph
 
 
@@ -40,6 +40,25 @@ def report_create(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Report defined and drafted from the records. Review each paragraph."))
             return redirect("reports:report_detail", report.pk)
     return render(request, "reports/report_form.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@login_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a draft's details (title, number, dates, period, opening, grouping…) until it is signed off."""
+    access.require_secretariat(request.user)
+    report = get_object_or_404(Report, pk=pk)
+    form = ReportEditForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            services.report_update(actor=request.user, report=Report.objects.get(pk=pk), **fields)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved. Redraft from the records if the period or the grouping changed."))
+            return redirect("reports:report_detail", report.pk)
+    return render(request, "reports/report_form.html", {"form": form, "report": report},
+                  status=422 if form.errors else 200)
 
 
 # The editor shows this many paragraphs per page (paragraph numbers are contiguous: 1..N).
