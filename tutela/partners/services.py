@@ -11,7 +11,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from tutela.core import audit, review
-from tutela.core.services import apply_fields, repoint, repoint_m2m, save_audited, set_m2m
+from tutela.core.services import repoint, repoint_m2m, save_audited
 from tutela.core.text import fold
 
 from . import selectors
@@ -54,26 +54,21 @@ def _check_parent(org: Organisation) -> None:
 def organisation_create(*, actor: Any, name: str, **fields: Any) -> Organisation:
     """Create an organisation. Raises ValidationError on a duplicate name (case/accent-insensitive)."""
     name = " ".join((name or "").split())
-    org = Organisation(name=name, name_key=_check_duplicate(name))
-    apply_fields(org, fields, ORGANISATION_FIELDS)
-    org.full_clean(exclude=["name_key"])
-    org.save()
-    audit.record(actor=actor, action="organisation.created", target=org)
-    return org
+    return save_audited(Organisation(name=name, name_key=_check_duplicate(name)), actor=actor,
+                        action="organisation.created", fields=fields, allowed=ORGANISATION_FIELDS, exclude=["name_key"])
 
 
 @transaction.atomic
 def organisation_update(*, actor: Any, organisation: Organisation, **fields: Any) -> Organisation:
     """Change an organisation's fields. Raises ValidationError on a duplicate name or a parent cycle."""
-    before = audit.snapshot(organisation)
-    apply_fields(organisation, fields, ORGANISATION_FIELDS)
+    return save_audited(organisation, actor=actor, action="organisation.updated", fields=fields,
+                        allowed=ORGANISATION_FIELDS, check=_check_name_and_parent, exclude=["name_key"])
+
+
+def _check_name_and_parent(organisation: Organisation) -> None:
     organisation.name = " ".join(organisation.name.split())
     organisation.name_key = _check_duplicate(organisation.name, exclude_pk=organisation.pk)
     _check_parent(organisation)
-    organisation.full_clean(exclude=["name_key"])
-    organisation.save()
-    audit.record(actor=actor, action="organisation.updated", target=organisation, before=before)
-    return organisation
 
 
 type OrganisationReplaced = Callable[..., dict[str, int]]
@@ -160,29 +155,21 @@ def _check_agreement(agreement: Agreement, parties: list | None) -> None:
 @transaction.atomic
 def agreement_create(*, actor: Any, title: str, parties: list[Organisation], **fields: Any) -> Agreement:
     """Record an agreement between at least two organisations."""
-    agreement = Agreement(title=(title or "").strip())
-    apply_fields(agreement, fields, AGREEMENT_FIELDS)
-    _check_agreement(agreement, parties)
-    review.prepare(agreement, actor=actor, publish_requested=fields.get("is_published"))
-    agreement.full_clean()
-    agreement.save()
-    agreement.parties.set(parties)
-    audit.record(actor=actor, action="agreement.created", target=agreement)
-    return agreement
+    return save_audited(Agreement(title=(title or "").strip()), actor=actor, action="agreement.created", fields=fields,
+                        allowed=AGREEMENT_FIELDS, check=_agreement_check(actor, parties, fields), m2m={"parties": parties})
 
 
 @transaction.atomic
 def agreement_update(*, actor: Any, agreement: Agreement, parties: list[Organisation] | None = None, **fields: Any) -> Agreement:
-    before = audit.snapshot(agreement)
-    apply_fields(agreement, fields, AGREEMENT_FIELDS)
-    _check_agreement(agreement, parties)
-    review.prepare(agreement, actor=actor, publish_requested=fields.get("is_published"))
-    agreement.full_clean()
-    agreement.save()
-    changes = audit.diff(before, audit.snapshot(agreement))
-    set_m2m(agreement, "parties", parties, changes)
-    audit.record(actor=actor, action="agreement.updated", target=agreement, changes=changes)
-    return agreement
+    return save_audited(agreement, actor=actor, action="agreement.updated", fields=fields, allowed=AGREEMENT_FIELDS,
+                        check=_agreement_check(actor, parties, fields), m2m={"parties": parties})
+
+
+def _agreement_check(actor: Any, parties: list[Organisation] | None, fields: dict) -> Callable[[Agreement], None]:
+    def check(agreement: Agreement) -> None:
+        _check_agreement(agreement, parties)
+        review.prepare(agreement, actor=actor, publish_requested=fields.get("is_published"))
+    return check
 
 
 @transaction.atomic
@@ -190,15 +177,10 @@ def commitment_add(*, actor: Any, agreement: Agreement, text: str, responsible: 
                    **fields: Any) -> Commitment:
     if not (text or "").strip():
         raise ValidationError({"text": _("Say what was committed to.")})
-    commitment = Commitment(agreement=agreement, text=text.strip())
-    apply_fields(commitment, fields, COMMITMENT_FIELDS)
     _check_responsible(agreement, responsible)
-    commitment.full_clean()
-    commitment.save()
-    if responsible:
-        commitment.responsible.set(responsible)
+    commitment = save_audited(Commitment(agreement=agreement, text=text.strip()), actor=actor, action="commitment.added",
+                              fields=fields, allowed=COMMITMENT_FIELDS, m2m={"responsible": responsible})
     _resubmit(actor, agreement)
-    audit.record(actor=actor, action="commitment.added", target=commitment)
     return commitment
 
 
@@ -229,12 +211,7 @@ def commitment_update(*, actor: Any, commitment: Commitment, responsible: list[O
     if not (fields.get("text", commitment.text) or "").strip():
         raise ValidationError({"text": _("Say what was committed to.")})
     _check_responsible(commitment.agreement, responsible)
-    before = audit.snapshot(commitment)
-    apply_fields(commitment, fields, COMMITMENT_FIELDS)
-    commitment.full_clean()
-    commitment.save()
-    changes = audit.diff(before, audit.snapshot(commitment))
-    set_m2m(commitment, "responsible", responsible, changes)
+    save_audited(commitment, actor=actor, action="commitment.updated", fields=fields, allowed=COMMITMENT_FIELDS,
+                 m2m={"responsible": responsible})
     _resubmit(actor, commitment.agreement)
-    audit.record(actor=actor, action="commitment.updated", target=commitment, changes=changes)
     return commitment

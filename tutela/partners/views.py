@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,6 +13,7 @@ from tutela.core import access
 from tutela.core.forms import add_service_errors
 from tutela.core.forms import list_template as _list_template
 from tutela.core.pagination import keyset_page
+from tutela.core.views import form_view
 
 from . import selectors, services
 from .forms import AgreementForm, CommitmentForm, MergeForm, OrganisationForm
@@ -52,34 +54,25 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def organisation_create(request: HttpRequest) -> HttpResponse:
     access.require_secretariat(request.user)
-    form = OrganisationForm(request.POST or None, parents=Organisation.objects.all())
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.organisation_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Organisation “%(name)s” created.") % {"name": organisation.name})
-            return redirect("partners:organisation_detail", organisation.pk)
-    status = 422 if form.errors else 200
-    return render(request, "partners/organisation_form.html", {"form": form, "organisation": None}, status=status)
+    return form_view(
+        request, OrganisationForm(request.POST or None, parents=Organisation.objects.all()),
+        save=lambda data: services.organisation_create(actor=request.user, **data),
+        template="partners/organisation_form.html", context={"organisation": None},
+        success_url=lambda org: reverse("partners:organisation_detail", args=[org.pk]),
+        message=lambda org: _("Organisation “%(name)s” created.") % {"name": org.name},
+    )
 
 
 @login_required
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access.get_for_user(request.user, Organisation, pk, write=True)
     parents = access.readable(request.user, Organisation.objects.all())
-    form = OrganisationForm(request.POST or None, instance=organisation, parents=parents)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(actor=request.user, organisation=organisation, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("partners:organisation_detail", organisation.pk)
-    status = 422 if form.errors else 200
-    return render(request, "partners/organisation_form.html", {"form": form, "organisation": organisation}, status=status)
+    return form_view(
+        request, OrganisationForm(request.POST or None, instance=organisation, parents=parents),
+        save=lambda data: services.organisation_update(actor=request.user, organisation=organisation, **data),
+        template="partners/organisation_form.html", context={"organisation": organisation},
+        success_url=reverse("partners:organisation_detail", args=[organisation.pk]),
+    )
 
 
 @require_POST
@@ -171,45 +164,37 @@ def _party_choices(user):
     return access.readable(user, Organisation.objects.all())
 
 
-def _check_own_party(request: HttpRequest, form: AgreementForm) -> bool:
-    parties = {o.pk for o in form.cleaned_data.get("parties") or []}
-    if not access.can_create(request.user, parties):
-        form.add_error("parties", _("Your own organisation must be one of the parties."))
-        return False
-    return True
+def _agreement_data(request: HttpRequest, cleaned_data: dict) -> dict:
+    """The form's data for the service, once the user's own organisation is among the parties."""
+    data = dict(cleaned_data)
+    data["parties"] = list(data["parties"])
+    if not access.can_create(request.user, {o.pk for o in data["parties"]}):
+        raise ValidationError({"parties": _("Your own organisation must be one of the parties.")})
+    return data
 
 
 @login_required
 def agreement_create(request: HttpRequest) -> HttpResponse:
     if not access.can_create(request.user, access.user_organisation_ids(request.user) or None):
         raise PermissionDenied
-    form = AgreementForm(request.POST or None, parties=_party_choices(request.user))
-    if request.method == "POST" and form.is_valid() and _check_own_party(request, form):
-        data = dict(form.cleaned_data)
-        try:
-            agreement = services.agreement_create(actor=request.user, parties=list(data.pop("parties")), **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Agreement recorded."))
-            return redirect("partners:agreement_detail", agreement.pk)
-    return render(request, "partners/agreement_form.html", {"form": form, "agreement": None}, status=422 if form.errors else 200)
+    return form_view(
+        request, AgreementForm(request.POST or None, parties=_party_choices(request.user)),
+        save=lambda data: services.agreement_create(actor=request.user, **_agreement_data(request, data)),
+        template="partners/agreement_form.html", context={"agreement": None}, message=_("Agreement recorded."),
+        success_url=lambda agreement: reverse("partners:agreement_detail", args=[agreement.pk]),
+    )
 
 
 @login_required
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = access.get_for_user(request.user, Agreement, pk, write=True)
-    form = AgreementForm(request.POST or None, instance=agreement, parties=_party_choices(request.user))
-    if request.method == "POST" and form.is_valid() and _check_own_party(request, form):
-        data = dict(form.cleaned_data)
-        try:
-            services.agreement_update(actor=request.user, agreement=agreement, parties=list(data.pop("parties")), **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("partners:agreement_detail", agreement.pk)
-    return render(request, "partners/agreement_form.html", {"form": form, "agreement": agreement}, status=422 if form.errors else 200)
+    return form_view(
+        request, AgreementForm(request.POST or None, instance=agreement, parties=_party_choices(request.user)),
+        save=lambda data: services.agreement_update(actor=request.user, agreement=agreement,
+                                                    **_agreement_data(request, data)),
+        template="partners/agreement_form.html", context={"agreement": agreement},
+        success_url=reverse("partners:agreement_detail", args=[agreement.pk]),
+    )
 
 
 @require_POST
@@ -226,36 +211,26 @@ def agreement_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = access.get_for_user(request.user, Agreement, pk, write=True)
-    form = CommitmentForm(request.POST or None, agreement=agreement)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.commitment_add(actor=request.user, agreement=agreement, responsible=list(data.pop("responsible")), **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Commitment added."))
-            return redirect("partners:agreement_detail", agreement.pk)
-    context = {"form": form, "agreement": agreement, "commitment": None}
-    return render(request, "partners/commitment_form.html", context, status=422 if form.errors else 200)
+    return form_view(
+        request, CommitmentForm(request.POST or None, agreement=agreement),
+        save=lambda data: services.commitment_add(actor=request.user, agreement=agreement,
+                                                  **{**data, "responsible": list(data["responsible"])}),
+        template="partners/commitment_form.html", context={"agreement": agreement, "commitment": None},
+        message=_("Commitment added."), success_url=reverse("partners:agreement_detail", args=[agreement.pk]),
+    )
 
 
 @login_required
 def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = access.get_for_user(request.user, Commitment.objects.select_related("agreement"), pk, write=True)
     agreement = commitment.agreement
-    form = CommitmentForm(request.POST or None, instance=commitment, agreement=agreement)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            services.commitment_update(actor=request.user, commitment=commitment, responsible=list(data.pop("responsible")), **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("partners:agreement_detail", agreement.pk)
-    context = {"form": form, "agreement": agreement, "commitment": commitment}
-    return render(request, "partners/commitment_form.html", context, status=422 if form.errors else 200)
+    return form_view(
+        request, CommitmentForm(request.POST or None, instance=commitment, agreement=agreement),
+        save=lambda data: services.commitment_update(actor=request.user, commitment=commitment,
+                                                     **{**data, "responsible": list(data["responsible"])}),
+        template="partners/commitment_form.html", context={"agreement": agreement, "commitment": commitment},
+        success_url=reverse("partners:agreement_detail", args=[agreement.pk]),
+    )
 
 
 # --- The focal point's (and secretariat's) edit list ------------------------------------------
