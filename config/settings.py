@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "tutela.bulletins",
     "tutela.reports",
     "tutela.strategies",
+    "tutela.library",
 ]
 
 MIDDLEWARE = [

@@ -25,6 +25,7 @@ urlpatterns = [
     path("exchange/", include("tutela.exchange.urls")),
     path("strategies/", include("tutela.strategies.urls")),
     path("bulletins/", include("tutela.bulletins.urls")),
+    path("library/", include("tutela.library.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -347,6 +347,20 @@ entry("strategies:assessment_return", "post", _ET, (302, 404, 404, 404, 302))
 entry("strategies:assessment_validate", "post", _OM, (302, 403, 403, 403, 302))
 entry("strategies:assessment_publish", "post", _OM, (302, 403, 403, 403, 302))
 
+# library: the demo's leaflet (ITU, published, two link language versions) and its 10–14 session plan. Focal
+# points A and B are not ITU's: they may create their own resources but not change ITU's (404 on its forms).
+_LEAFLET = lambda: [_first("library.Resource", is_published=True)]  # noqa: E731
+entry("library:resource_list", "get", [], (200, 200, 200, 200, 200))  # /library/
+entry("library:resource_create", "get", [], (302, 403, 200, 200, 200))  # /library/new/
+entry("library:resource_detail", "get", _LEAFLET, (200, 200, 200, 200, 200))
+entry("library:language_version_add", "get", _LEAFLET, (302, 403, 403, 403, 200))
+# A link language version counts the download and redirects to the link.
+entry("library:download", "get", lambda: [_first("library.LanguageVersion")], (302, 302, 302, 302, 302))
+entry("library:plan_list", "get", [], (200, 200, 200, 200, 200))  # /library/kits/
+entry("library:plan_detail", "get", lambda: [_first("library.SessionPlan")], (200, 200, 200, 200, 200))
+# Already published: publishing again is allowed and redirects; others may read but not change it.
+entry("library:resource_publish", "post", _LEAFLET, (302, 403, 403, 403, 302))
+
 
 def _args(spec):
     return spec() if callable(spec) else list(spec)

@@ -346,7 +346,21 @@ def version_publish(*, actor: Any, version: GuidelineVersion, change_log: str = 
     version.change_log = _clean_text(change_log) or version.change_log or change_log_for(version)
     version.save(update_fields=["is_published", "published_at", "change_log"])
     audit.record(actor=actor, action="guideline_version.published", target=version, before=before)
+    for handler in version_published_handlers():
+        handler(actor=actor, version=version)
     return version
+
+
+@cache
+def version_published_handlers() -> tuple:
+    """Every higher app's ``guideline_version_published(*, actor, version)``, named on its AppConfig like
+    ``organisation_replaced`` (the library turns a final version into a resource version), called in layer
+    order inside the transaction that publishes, so what one raises undoes the publication."""
+    from django.apps import apps
+    from django.utils.module_loading import import_string
+
+    return tuple(import_string(config.guideline_version_published) for config in apps.get_app_configs()
+                 if getattr(config, "guideline_version_published", None))
 
 
 # --- Consultations ---------------------------------------------------------------------------

@@ -462,3 +462,31 @@ def count_rows(fileobj: IO[bytes], fmt: str) -> int:
         lines += chunk.count(b"\n")
     fileobj.seek(0)
     return max(lines - 1, 0) if lines else 0
+
+
+MACRO_PARTS = ("vbaproject.bin", "vbadata.xml", "basic/", "scripts/")
+
+
+def check_no_macros(upload: Any) -> None:
+    """Refuse an Office or OpenDocument file that carries macros (.docm, .xlsm, .pptm or a document with a
+    Basic/script library), whatever its name: a macro-enabled file is never stored for others to open."""
+    stream = _stream(upload)
+    stream.seek(0)
+    try:
+        if not stream.read(4).startswith(ZIP_MAGIC):
+            return
+        stream.seek(0)
+        with zipfile.ZipFile(stream) as archive:
+            names = [n.lower() for n in archive.namelist()]
+            macro = any(part in name for name in names for part in MACRO_PARTS)
+            if not macro and "[content_types].xml" in names:
+                info = archive.getinfo(next(n for n in archive.namelist() if n.lower() == "[content_types].xml"))
+                with archive.open(info) as part:
+                    macro = b"macroenabled" in part.read(1 << 20).lower()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise FileProblem(_("This file is damaged or cut short. Save it again and upload it.")) from exc
+    finally:
+        stream.seek(0)
+    if macro:
+        raise FileProblem(_("This file contains macros, which are never accepted. Save it again as a file without "
+                            "macros (.docx, .xlsx, .pptx or PDF)."))
