@@ -244,6 +244,13 @@ def top_level(user: Any, qs: QuerySet[Figure]) -> QuerySet[Figure]:
     return qs.exclude(Exists(breakdown_parents(readable)))
 
 
+# What ``indicator_totals`` and the disclosure decision read of a children's figure (every published
+# one, at the refresh: not the whole row).
+CHILDREN_FIELDS = ("id", "value", "low", "high", "indicator_id", "measure", "kind", "subject_type_id", "subject_id",
+                   "period_start", "period_end", "group", "owner_organisation_id", "is_published", "awaiting_review",
+                   "indicator__unit")
+
+
 def indicator_totals(user: Any) -> list[dict]:
     """Per indicator: sums per (target/actual, kind), never across kinds or across target and actual.
 
@@ -258,7 +265,7 @@ def indicator_totals(user: Any) -> list[dict]:
     withheld: dict[tuple, list[Figure]] = defaultdict(list)
     if disclosure.controlled(user):
         children = list(base.filter(Q(group=StakeholderGroup.CHILDREN) | Q(indicator__unit__istartswith="child"))
-                        .select_related("indicator"))
+                        .select_related("indicator").only(*CHILDREN_FIELDS))
         original = {f.pk: f.value for f in children}
         withhold_figures(user, children)
         for f in children:
