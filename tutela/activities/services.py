@@ -5,6 +5,7 @@ anything; a focal point: only activities their organisation organises or co-orga
 writes (demo loading, tasks) pass ``actor=None``.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ from django_countries import countries
 
 from tutela.core import access, audit, review
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
-from tutela.core.services import apply_fields, repoint, repoint_m2m, set_m2m
+from tutela.core.services import apply_fields, repoint, repoint_m2m, save_audited, set_m2m
 from tutela.initiatives.models import Pillar
 from tutela.partners.models import Organisation
 
@@ -72,29 +73,23 @@ def _dates(obj: Any) -> None:
 def occasion_create(*, actor: Any, name: str, **fields: Any) -> Occasion:
     if actor is not None:
         access.require_secretariat(actor)
-    occasion = Occasion(name=(name or "").strip())
-    apply_fields(occasion, fields, OCCASION_FIELDS)
-    if occasion.starts_on and not occasion.ends_on:
-        occasion.ends_on = occasion.starts_on
-    _dates(occasion)
-    _check_country(occasion)
-    occasion.full_clean()
-    occasion.save()
-    audit.record(actor=actor, action="occasion.created", target=occasion)
-    return occasion
+
+    def check(occasion: Occasion) -> None:
+        if occasion.starts_on and not occasion.ends_on:
+            occasion.ends_on = occasion.starts_on
+        _dates(occasion)
+        _check_country(occasion)
+
+    return save_audited(Occasion(name=(name or "").strip()), actor=actor, action="occasion.created", fields=fields,
+                        allowed=OCCASION_FIELDS, check=check)
 
 
 @transaction.atomic
 def occasion_update(*, actor: Any, occasion: Occasion, **fields: Any) -> Occasion:
     if actor is not None:
         access.require_secretariat(actor)
-    before = audit.snapshot(occasion)
-    apply_fields(occasion, fields, OCCASION_FIELDS)
-    _dates(occasion)
-    occasion.full_clean()
-    occasion.save()
-    audit.record(actor=actor, action="occasion.updated", target=occasion, before=before)
-    return occasion
+    return save_audited(occasion, actor=actor, action="occasion.updated", fields=fields, allowed=OCCASION_FIELDS,
+                        check=_dates)
 
 
 # --- Topics ---------------------------------------------------------------------------------
@@ -339,20 +334,11 @@ def project_create(*, actor: Any, name: str, partners: list | None = None, pilla
                    activities: list[Activity] | None = None, **fields: Any) -> Project:
     if actor is not None and not access.can_create(actor, {p.pk for p in partners or []}):
         raise PermissionDenied
-    project = Project(name=(name or "").strip())
-    apply_fields(project, fields, PROJECT_FIELDS)
-    _dates(project)
-    review.prepare(project, actor=actor, texts={"description": project.description},
-                   publish_requested=fields.get("is_published"))
-    project.full_clean()
-    project.save()
-    if partners:
-        project.partners.set(partners)
-    if pillars:
-        project.pillars.set(pillars)
+    project = save_audited(Project(name=(name or "").strip()), actor=actor, action="project.created", fields=fields,
+                           allowed=PROJECT_FIELDS, check=_project_check(actor, fields),
+                           m2m={"partners": partners, "pillars": pillars})
     if activities:
         Activity.objects.filter(pk__in=[a.pk for a in activities]).update(project=project)
-    audit.record(actor=actor, action="project.created", target=project)
     return project
 
 
@@ -361,18 +347,16 @@ def project_update(*, actor: Any, project: Project, partners: list | None = None
                    **fields: Any) -> Project:
     if actor is not None and not access.can_write(actor, project):
         raise PermissionDenied
-    before = audit.snapshot(project)
-    apply_fields(project, fields, PROJECT_FIELDS)
-    _dates(project)
-    review.prepare(project, actor=actor, texts={"description": project.description},
-                   publish_requested=fields.get("is_published"))
-    project.full_clean()
-    project.save()
-    changes = audit.diff(before, audit.snapshot(project))
-    set_m2m(project, "partners", partners, changes)
-    set_m2m(project, "pillars", pillars, changes)
-    audit.record(actor=actor, action="project.updated", target=project, changes=changes)
-    return project
+    return save_audited(project, actor=actor, action="project.updated", fields=fields, allowed=PROJECT_FIELDS,
+                        check=_project_check(actor, fields), m2m={"partners": partners, "pillars": pillars})
+
+
+def _project_check(actor: Any, fields: dict) -> Callable[[Project], None]:
+    def check(project: Project) -> None:
+        _dates(project)
+        review.prepare(project, actor=actor, texts={"description": project.description},
+                       publish_requested=fields.get("is_published"))
+    return check
 
 
 def project_publish(*, actor: Any, project: Project) -> Project:
