@@ -2,12 +2,18 @@
 consultation of late 2013 to early 2014 with the IGF 2013 open forum as an in-person channel,
 illustrative comments, decisions, the report and the final text with its change log.
 
+Beside that closed story, one illustrative consultation is open for comment (a review of the final
+2014 text), its window set relative to the day the demo is loaded so a newcomer can always try
+commenting.
+
 The paragraphs are short summaries written for this demo, never the guideline text itself.
 The comments, respondents and decisions are illustrative.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from . import selectors, services
 from .models import Comment
@@ -266,10 +272,19 @@ def load(context: dict) -> None:
     services.version_publish(actor=actor, version=final)
     services.report_publish(
         actor=actor, consultation=consultation, final_version=final, now=datetime(2014, 5, 15, 12, 0, tzinfo=GENEVA),
+        notify=False,  # the respondents are illustrative: their example.org addresses get no mail
         summary="The consultation confirmed broad agreement on the purpose of the guidelines. Comments from industry, "
                 "civil society, academia, government, a youth panel and individuals led to seven changes in the "
                 "final text; a form-letter campaign on age verification was answered once. (Illustrative.)",
     )
+    review = services.consultation_create(
+        actor=actor, version=final, title="Open for comment: review of the Guidelines for Industry", code="COPREV",
+        opens_at=timezone.now() - timedelta(days=7), closes_at=timezone.now() + timedelta(days=90),
+        time_zone="Europe/Zurich", owner_organisation=orgs.get("itu"), is_illustrative=True,
+        summary="An illustrative consultation, open whenever the demo is loaded: comment on any paragraph of the "
+                "2014 text to try the public comment journey.",
+    )
     context.setdefault("consultations", {})["industry_guidelines_2014"] = consultation
+    context["consultations"]["industry_guidelines_review"] = review
     context.setdefault("guideline_versions", {}).update({"draft": draft, "final": final})
     context.setdefault("guideline_documents", {})["industry_2014"] = document

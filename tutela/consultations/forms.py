@@ -1,6 +1,7 @@
 """Forms for the consultation pages. They collect input; the services decide."""
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -21,6 +22,15 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, (list, tuple)):
             return [single(d, initial) for d in data if d]
         return [single(data, initial)] if data else []
+
+
+def mark_required(form: forms.Form) -> None:
+    """A required field shows a visible "*" after its label (the page's legend explains it) and says
+    so to assistive technology (``required``, which Django renders, and ``aria-required``)."""
+    for field in form.fields.values():
+        if field.required and not field.widget.is_hidden:
+            field.label = format_html('{} <span class="required-mark" aria-hidden="true">*</span>', field.label)
+            field.widget.attrs["aria-required"] = "true"
 
 
 class CommentForm(forms.Form):
@@ -64,6 +74,7 @@ class CommentForm(forms.Form):
                     label=label, required=False, choices=[("", "—"), *[(c, c) for c in q.choices]])
             else:
                 self.fields[f"q{q.pk}"] = forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+        mark_required(self)
 
     def details(self) -> dict:
         keys = ["stakeholder_type", "industry_sector", "organisation_name", "country", "is_anonymous",
@@ -78,6 +89,12 @@ class CommentForm(forms.Form):
 class EmailForm(forms.Form):
     email = forms.EmailField(label=_("Your e-mail address"),
                              help_text=_("We send a link to confirm it. It is never published."))
+    # The paragraph the person was reading: the confirmation link brings them back to it.
+    paragraph = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_required(self)
 
 
 class ModerationForm(forms.Form):

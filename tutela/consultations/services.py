@@ -11,7 +11,7 @@ import zoneinfo
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache, partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core import signing
@@ -490,8 +490,12 @@ def _comment_limit_check(respondent: Respondent, ip: str | None, zone_name: str 
 @transaction.atomic
 def respondent_request_confirmation(
     *, consultation: Consultation, email: str, notify: bool = True, ip: str | None = None,
+    paragraph_id: Any = None,
 ) -> Respondent:
     """The public's first step: give an e-mail address and receive a confirmation link.
+
+    ``paragraph_id``, the paragraph the person was reading, goes into the link so that confirming
+    brings them back to it (ignored unless it is a paragraph of the text under consultation).
 
     At most one link per address per ``CONFIRM_INTERVAL`` (silently: the answer does not reveal
     whether a link was just sent) and ``MAIL_PER_IP`` links per client ``ip`` per hour (refused
@@ -518,8 +522,20 @@ def respondent_request_confirmation(
     audit.record(actor=None, action="respondent.confirmation_requested", target=respondent,
                  changes={"consultation": [None, consultation.pk]})
     if notify:
-        transaction.on_commit(partial(tasks.send_email_confirmation.enqueue, respondent_id=respondent.pk))
+        paragraph = _paragraph_of(consultation, paragraph_id)
+        transaction.on_commit(partial(tasks.send_email_confirmation.enqueue, respondent_id=respondent.pk,
+                                      paragraph_id=paragraph.pk if paragraph else None))
     return respondent
+
+
+def _paragraph_of(consultation: Consultation, paragraph_id: Any) -> Paragraph | None:
+    try:
+        pk = int(paragraph_id)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return Paragraph.objects.select_related("anchor").filter(pk=pk, version_id=consultation.version_id).first()
 
 
 @transaction.atomic
@@ -534,13 +550,16 @@ def respondent_record(*, actor: Any, consultation: Consultation, email: str, con
     return respondent
 
 
-def confirmation_token(respondent: Respondent) -> str:
-    return signing.dumps({"r": respondent.pk, "e": respondent.email}, salt=CONFIRM_SALT)
+def confirmation_token(respondent: Respondent, paragraph_id: int | None = None) -> str:
+    data = {"r": respondent.pk, "e": respondent.email}
+    if paragraph_id:
+        data["p"] = paragraph_id
+    return signing.dumps(data, salt=CONFIRM_SALT)
 
 
-def respondent_confirmation_send(*, respondent_id: int) -> None:
+def respondent_confirmation_send(*, respondent_id: int, paragraph_id: int | None = None) -> None:
     respondent = Respondent.objects.select_related("consultation").get(pk=respondent_id)
-    path = reverse("consultations:confirm_email", args=[confirmation_token(respondent)])
+    path = reverse("consultations:confirm_email", args=[confirmation_token(respondent, paragraph_id)])
     base = getattr(settings, "SITE_URL", "").rstrip("/")
     send_mail(
         _("Confirm your e-mail address to comment on “%(title)s”") % {"title": respondent.consultation.title},
@@ -550,8 +569,13 @@ def respondent_confirmation_send(*, respondent_id: int) -> None:
     )
 
 
+class Confirmation(NamedTuple):
+    respondent: Respondent
+    paragraph: Paragraph | None  # where the person was reading when they asked for the link
+
+
 @transaction.atomic
-def respondent_confirm(*, token: str) -> Respondent:
+def respondent_confirm(*, token: str) -> Confirmation:
     try:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.SignatureExpired as exc:
@@ -565,7 +589,7 @@ def respondent_confirm(*, token: str) -> Respondent:
         respondent.confirmed_at = timezone.now()
         respondent.save(update_fields=["confirmed_at"])
         audit.record(actor=None, action="respondent.confirmed", target=respondent, changes={"confirmed": [False, True]})
-    return respondent
+    return Confirmation(respondent, _paragraph_of(respondent.consultation, data.get("p")))
 
 
 # --- Comments --------------------------------------------------------------------------------
@@ -795,14 +819,29 @@ def comment_receipt_send(*, comment_id: int) -> None:
         return
     zone = respondent.user.time_zone if respondent.user_id else comment.consultation.time_zone
     where = comment.paragraph.label if comment.paragraph else _("the whole document")
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    body = _("We received your comment on %(where)s on %(when)s.\n\nReceipt number: %(receipt)s\n\n"
+             "Your comment:\n%(text)s\n\n") % {
+        "where": where, "when": format_instant(comment.received_at, zone), "receipt": comment.receipt,
+        "text": comment.text}
+    if comment.proposed_change:
+        body += _("Your proposed change:\n%(change)s\n\n") % {"change": comment.proposed_change}
+    body += _("Your receipt: %(receipt_link)s\nThe paragraph and its comments: %(where_link)s\n\n"
+              "Keep this number: it identifies your comment in the consultation's resolution table.") % {
+        "receipt_link": base + reverse("consultations:receipt", args=[comment.receipt]),
+        "where_link": base + comment_place(comment)}
     send_mail(
         _("Receipt %(receipt)s: your comment on “%(title)s”") % {"receipt": comment.receipt,
                                                                 "title": comment.consultation.title},
-        _("We received your comment on %(where)s on %(when)s.\n\nReceipt number: %(receipt)s\n\n"
-          "Keep this number: it identifies your comment in the consultation's resolution table.")
-        % {"where": where, "when": format_instant(comment.received_at, zone), "receipt": comment.receipt},
-        None, [address],
+        body, None, [address],
     )
+
+
+def comment_place(comment: Comment) -> str:
+    """The path of the page where a comment sits: its paragraph's page, or the whole-document page."""
+    if comment.paragraph_id:
+        return reverse("consultations:paragraph", args=[comment.consultation_id, comment.paragraph_id])
+    return reverse("consultations:document_comment", args=[comment.consultation_id])
 
 
 # --- Moderation ------------------------------------------------------------------------------
@@ -1004,9 +1043,12 @@ def undecided(consultation: Consultation):
 @transaction.atomic
 def report_publish(
     *, actor: Any, consultation: Consultation, summary: str, final_version: GuidelineVersion | None = None,
-    now: datetime | None = None,
+    now: datetime | None = None, notify: bool = True,
 ) -> ConsultationReport:
-    """Publish the outcome. Refused before closing, while comments await moderation or lack a decision."""
+    """Publish the outcome. Refused before closing, while comments await moderation or lack a decision.
+
+    The first publication e-mails, through the worker after commit, each respondent who asked to
+    hear about the outcome (``notify=False`` for the demo's illustrative respondents)."""
     _require_write(actor, consultation)
     consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
     now = now or timezone.now()
@@ -1036,6 +1078,7 @@ def report_publish(
     from .selectors import synopsis
 
     report, _created = ConsultationReport.objects.get_or_create(consultation=consultation, defaults={"summary": summary})
+    first_publication = report.published_at is None
     report.summary = summary
     report.final_version = final_version
     report.published_at = now
@@ -1045,7 +1088,35 @@ def report_publish(
     report.synopsis = synopsis(consultation, final_version=final_version, live=True)
     report.save(update_fields=["synopsis"])
     audit.record(actor=actor, action="consultation.report_published", target=report)
+    if notify and first_publication:
+        transaction.on_commit(partial(tasks.send_outcome_notices.enqueue, consultation_id=consultation.pk))
     return report
+
+
+def outcome_notices_send(*, consultation_id: int) -> int:
+    """E-mail the published outcome to each respondent who asked for it (one message per address);
+    returns how many were sent."""
+    consultation = Consultation.objects.select_related("report").get(pk=consultation_id)
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    link = base + reverse("consultations:report", args=[consultation.pk])
+    by_address: dict[str, list[int]] = {}
+    for respondent in consultation.respondents.filter(wants_outcome=True).select_related("user").order_by("pk"):
+        address = ((respondent.user.email if respondent.user_id else respondent.email) or "").lower()
+        if address:
+            by_address.setdefault(address, []).append(respondent.pk)
+    sent = 0
+    for address, ids in sorted(by_address.items()):
+        receipts = ", ".join(consultation.comments.filter(respondent_id__in=ids).exclude(
+            status=Comment.Status.SPAM).order_by("pk").values_list("receipt", flat=True)[:20])
+        send_mail(
+            _("The outcome of “%(title)s” is published") % {"title": consultation.title},
+            _("You asked to hear about the outcome of this consultation.\n\n%(summary)s\n\n"
+              "Read the report and the decision on each comment: %(link)s\n\nYour receipt number(s): %(receipts)s")
+            % {"summary": consultation.report.summary, "link": link, "receipts": receipts or "—"},
+            None, [address],
+        )
+        sent += 1
+    return sent
 
 
 @transaction.atomic

@@ -15,10 +15,10 @@ def send_comment_receipt(*, comment_id: int) -> None:
 
 @jobs.resumable
 @task
-def send_email_confirmation(*, respondent_id: int) -> None:
+def send_email_confirmation(*, respondent_id: int, paragraph_id: int | None = None) -> None:
     from .services import respondent_confirmation_send
 
-    respondent_confirmation_send(respondent_id=respondent_id)
+    respondent_confirmation_send(respondent_id=respondent_id, paragraph_id=paragraph_id)
 
 
 @jobs.resumable
@@ -36,3 +36,11 @@ def run_guideline_import(*, job_id: int) -> None:
     from .services import guideline_import_run
 
     guideline_import_run(job_id=job_id)
+
+
+@jobs.resumable
+@task
+def send_outcome_notices(*, consultation_id: int) -> None:
+    from .services import outcome_notices_send
+
+    outcome_notices_send(consultation_id=consultation_id)

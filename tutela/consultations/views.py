@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Validati
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -175,6 +176,9 @@ def _comment_page(request: HttpRequest, consultation: Consultation, paragraph: P
     context = {
         "consultation": consultation, "paragraph": paragraph, "form": form, "page": page, "window": window,
         "may_comment": may_comment, "respondent": respondent, **neighbours,
+        # confirming the address brings the person back to this paragraph
+        "email_start": reverse("consultations:email_start", args=[consultation.pk])
+        + (f"?paragraph={paragraph.pk}" if paragraph else ""),
         "show_disposition": consultation.status == Consultation.Status.REPORT_PUBLISHED,
     }
     template = "consultations/paragraph.html"
@@ -200,13 +204,14 @@ def receipt(request: HttpRequest, receipt: str) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("consultation", "paragraph", "disposition"),
                                 receipt=receipt.upper())
     zone = _zone(request, comment.consultation)
-    context = {"comment": comment, "received": services.format_instant(comment.received_at, zone)}
+    context = {"comment": comment, "received": services.format_instant(comment.received_at, zone),
+               "place": services.comment_place(comment)}
     return render(request, "consultations/receipt.html", context)
 
 
 def email_start(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = _consultation(request, pk)
-    form = EmailForm(request.POST or None)
+    form = EmailForm(request.POST or None, initial={"paragraph": request.GET.get("paragraph", "")[:20]})
     sent = False
     status = 200
     refusal = None
@@ -215,7 +220,8 @@ def email_start(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.respondent_request_confirmation(consultation=consultation, email=form.cleaned_data["email"],
-                                                         ip=client_ip(request))
+                                                         ip=client_ip(request),
+                                                         paragraph_id=form.cleaned_data["paragraph"])
                 sent, status = True, 200
             except ratelimit.LimitReached as exc:
                 form.add_error("email", exc.text)
@@ -230,14 +236,20 @@ def email_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        respondent = services.respondent_confirm(token=token)
+        respondent, paragraph = services.respondent_confirm(token=token)
     except ValidationError as exc:
         return render(request, "consultations/confirm_failed.html", {"message": exc.messages[0]}, status=400)
     known = request.session.get(SESSION_KEY, {})
     known[str(respondent.consultation_id)] = respondent.pk
     request.session[SESSION_KEY] = known
-    messages.success(request, _("Your address is confirmed: you can now comment on any paragraph."))
-    return redirect("consultations:read", pk=respondent.consultation_id)
+    read = reverse("consultations:read", args=[respondent.consultation_id])
+    if paragraph is None:
+        messages.success(request, _("Your address is confirmed: you can now comment on any paragraph."))
+        return redirect(read)
+    # Back to the paragraph the person was reading when they asked for the link.
+    messages.success(request, _("Your address is confirmed: you can now comment on %(label)s or any other "
+                                "paragraph.") % {"label": paragraph.label})
+    return redirect(f"{read}#p-{paragraph.anchor.key}")
 
 
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:

@@ -35,3 +35,19 @@ def test_an_extended_sentence_keeps_its_identity(secretariat, secretariat_org):
     old = draft.paragraphs.get(text="Give customers optional filtering tools.")
     new = final.paragraphs.get(anchor=old.anchor)
     assert new.text.startswith("Give customers optional filtering tools and explain their limits")
+
+
+def test_the_demo_has_one_consultation_open_for_comment_whenever_it_is_loaded(secretariat, secretariat_org, client):
+    from django.urls import reverse
+
+    from tutela.consultations.models import Consultation
+
+    demo.load({"actor": secretariat, "organisations": {"itu": secretariat_org}})
+    open_now = [c for c in Consultation.objects.all() if c.is_open()]
+    assert len(open_now) == 1
+    review = open_now[0]
+    assert review.allow_public and review.is_published and review.is_illustrative
+    # the 2014 story keeps its dates and its published report
+    assert Consultation.objects.get(code="COPIG14").status == "report_published"
+    page = client.get(reverse("consultations:read", args=[review.pk]))
+    assert page.status_code == 200 and "confirm your e-mail address" in page.content.decode()
