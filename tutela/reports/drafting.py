@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, Prefetch, Q
+from django.db.models import Exists, Model, OuterRef, Prefetch, Q
 
 from tutela.activities.models import (
     Activity,
@@ -38,7 +38,7 @@ from tutela.core.choices import FigureKind, StakeholderGroup
 from tutela.figures.disclosure import withhold_figures
 from tutela.figures.models import Figure, Indicator
 from tutela.initiatives.models import Appointment, Person, Pillar
-from tutela.partners.models import Agreement, Organisation
+from tutela.partners.models import Agreement, Commitment, Organisation
 
 from . import prose
 from .models import Report
@@ -251,9 +251,10 @@ class Records:
 
 def _load(report: Report) -> Records:
     start, end = report.period_start, report.period_end
-    in_period = Q(starts_on__gte=start, starts_on__lte=end)
-    if report.include_ongoing:
-        in_period |= Q(starts_on__lt=start, ends_on__gte=start)
+    # Dated in the period: started in it, or started before and ended in it (it happened in the period).
+    in_period = Q(starts_on__gte=start, starts_on__lte=end) | Q(starts_on__lt=start, ends_on__gte=start, ends_on__lte=end)
+    if report.include_ongoing:  # also what started before and ran on past the period's end
+        in_period |= Q(starts_on__lt=start, ends_on__gt=end)
     period = (Activity.objects.exclude(status=Activity.Status.CANCELLED)
               .filter(is_illustrative=False).filter(in_period))
     ids_in_period = period.order_by().values("pk")  # a subquery: no list of ids travels
@@ -335,10 +336,14 @@ def _load(report: Report) -> Records:
     if report.included(Report.Include.AGREEMENTS):
         dated = Q(signed_on__gte=start, signed_on__lte=end)
         if report.include_ongoing:
-            # Agreements made for an activity still running in the period, and undated ones.
-            dated |= Q(signed_on__isnull=True) | Q(signed_on__lt=start, in_force_to__isnull=True)
+            # Signed before and still in force: kept only when something dated happened under it in the period
+            # (a commitment delivered, here; an activity it was made for, in ``_build``). Undated ones: no date
+            # to judge by, so they are proposed.
+            dated |= Q(signed_on__isnull=True) | (Q(signed_on__lt=start)
+                                                  & (Q(in_force_to__isnull=True) | Q(in_force_to__gte=start)))
+        delivered = Commitment.objects.filter(agreement=OuterRef("pk"), last_done_on__gte=start, last_done_on__lte=end)
         agreements = list(
-            Agreement.objects.filter(dated)
+            Agreement.objects.filter(dated).annotate(delivered_in_period=Exists(delivered))
             .prefetch_related(Prefetch("parties", queryset=Organisation.objects.order_by("pk")), "commitments__responsible")
             .order_by("signed_on", "pk")
         )
@@ -822,6 +827,10 @@ def _build(report: Report) -> list[Draft]:
                 opening_agreement[a.pk] = ag
                 used_agreements.add(ag.pk)
                 break
+
+    # An agreement signed before the period is reported only when something dated happened under it in the period.
+    recs.agreements = [ag for ag in recs.agreements if not ag.signed_on or ag.signed_on >= report.period_start
+                       or ag.pk in used_agreements or ag.delivered_in_period]
 
     # Meetings of one series ("4th meeting of the JCA-COP", "5th meeting of …") share a paragraph.
     series: dict[str, list[ActivityRow]] = defaultdict(list)
