@@ -16,6 +16,7 @@ from tutela.initiatives.api import router as initiatives_router
 from tutela.outreach.api import router as outreach_router
 from tutela.partners.api import router as partners_router
 from tutela.reports.api import router as reports_router
+from tutela.strategies.api import router as strategies_router
 
 api = NinjaAPI(
     title="Tutela API",
@@ -47,3 +48,4 @@ api.add_router("/consultations", consultations_router)
 api.add_router("/coordination", coordination_router)
 api.add_router("/reports", reports_router)
 api.add_router("/exchange", exchange_router)
+api.add_router("/strategies", strategies_router)

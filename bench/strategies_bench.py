@@ -1,0 +1,119 @@
+"""National strategies benchmark on PostgreSQL: the global comparison page (and its map) over
+194 countries x 10 rounds x 40 criteria (77,600 ratings, 1,940 rounds, every round published).
+
+Not a test. Run (own database, own var dir):
+
+    DATABASE_URL=postgres://tutela:tutela@127.0.0.1:5432/tutela_strategies_bench \\
+    TUTELA_VAR_DIR=/tmp/strategies-bench .venv/bin/python bench/strategies_bench.py
+
+It (1) creates the database if needed and migrates, (2) imports a 40-criterion framework and opens
+every round through the services (``framework_import``, ``assessment_create``), then, for speed,
+sets the levels and the published status with two bulk statements (the bench measures reading,
+not the 77,600 audited rating writes), (3) requests ``GET /strategies/`` (comparison table and the
+inline map) and ``GET /strategies/map.svg`` through the Django test client, anonymously, 200 times
+each after 5 warm-ups, and prints p50/p95/max and the page sizes.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+def ensure_database(url: str) -> None:
+    import dj_database_url
+    import psycopg
+
+    cfg = dj_database_url.parse(url)
+    with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"],
+                         dbname="postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone():
+            conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+
+
+def fill(countries: int, rounds: int, per_pillar: int) -> None:
+    from django.db import transaction
+    from django_countries import countries as all_countries
+
+    from tutela.strategies import services
+    from tutela.strategies.models import Assessment, Framework, Rating
+
+    if Framework.objects.filter(code="bench").exists():
+        print("data present: reusing")
+        return
+    rows = [{"code": f"B{p}{i:02d}", "pillar": p, "title": f"Bench criterion {p}.{i}", "levels": ["0", "1", "2", "3", "4"]}
+            for p in range(1, 6) for i in range(per_pillar)]
+    framework = services.framework_import(actor=None, code="bench", version=1, name="Bench", criteria=rows)
+    codes = [code for code, _name in all_countries][:countries]
+    started = time.perf_counter()
+    with transaction.atomic():
+        for code in codes:
+            for r in range(rounds):
+                services.assessment_create(actor=None, country=code, framework=framework, held_on=date(2010 + r, 6, 1),
+                                           strategy_stage=random.choice(["none", "preparing", "adopted", "implementing"]))
+    rng = random.Random(0)
+    ratings = list(Rating.objects.only("pk"))
+    for rating in ratings:
+        rating.level = rng.randint(0, 4)
+    Rating.objects.bulk_update(ratings, ["level"], batch_size=5000)
+    Assessment.objects.update(status="published", summary="Bench.")
+    print(f"filled {len(codes)} countries x {rounds} rounds x {len(rows)} criteria = {len(ratings)} ratings "
+          f"in {time.perf_counter() - started:.1f} s")
+
+
+def timed(client, url: str, n: int) -> tuple[list[float], int]:
+    for _ in range(5):
+        client.get(url)
+    times = []
+    size = 0
+    for _ in range(n):
+        t = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - t) * 1000)
+        assert response.status_code == 200, response.status_code
+        size = len(response.content)
+    return times, size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--countries", type=int, default=194)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--per-pillar", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database of your own.")
+    ensure_database(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    call_command("migrate", verbosity=0)
+    fill(args.countries, args.rounds, args.per_pillar)
+    client = Client()
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/strategies/")
+    print(f"GET /strategies/: {len(queries.captured_queries)} queries")
+    for path in ("/strategies/", "/strategies/map.svg"):
+        times, size = timed(client, path, args.requests)
+        q = statistics.quantiles(times, n=100)
+        print(f"GET {path}: n={len(times)} p50={q[49]:.1f} ms p95={q[94]:.1f} ms max={max(times):.1f} ms "
+              f"size={size / 1024:.0f} KB")
+    print(f"load average: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
