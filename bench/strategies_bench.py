@@ -99,8 +99,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
 
+    setup_test_environment()  # the test client's host, as in the other benches
     call_command("migrate", verbosity=0)
     fill(args.countries, args.rounds, args.per_pillar)
     client = Client()
