@@ -24,7 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tutela.core import access, audit
-from tutela.core.services import apply_fields, repoint
+from tutela.core.services import apply_fields, repoint, save_audited
 from tutela.initiatives.models import Appointment, Person
 from tutela.partners.models import Organisation
 
@@ -112,13 +112,8 @@ def body_create(*, actor: Any, short_name: str, name: str, document_start: int =
 @transaction.atomic
 def body_update(*, actor: Any, body: Body, **fields: Any) -> Body:
     _require_manage(actor, body)
-    before = audit.snapshot(body)
-    apply_fields(body, fields, BODY_UPDATE_FIELDS)
-    _check_parent(body)
-    body.full_clean()
-    body.save()
-    audit.record(actor=actor, action="body.updated", target=body, before=before)
-    return body
+    return save_audited(body, actor=actor, action="body.updated", fields=fields, allowed=BODY_UPDATE_FIELDS,
+                        check=_check_parent)
 
 
 @transaction.atomic
@@ -259,14 +254,13 @@ def meeting_create(
 @transaction.atomic
 def meeting_update(*, actor: Any, meeting: Meeting, **fields: Any) -> Meeting:
     _require_manage(actor, meeting.body)
-    before = audit.snapshot(meeting)
-    apply_fields(meeting, fields, MEETING_FIELDS)
+    return save_audited(meeting, actor=actor, action="meeting.updated", fields=fields, allowed=MEETING_FIELDS,
+                        check=_check_report_document)
+
+
+def _check_report_document(meeting: Meeting) -> None:
     if meeting.report_document_id and meeting.report_document.body_id != meeting.body_id:
         raise ValidationError({"report_document": _("Choose a document of %(body)s.") % {"body": meeting.body}})
-    meeting.full_clean()
-    meeting.save()
-    audit.record(actor=actor, action="meeting.updated", target=meeting, before=before)
-    return meeting
 
 
 def _next_number(queryset) -> int:
