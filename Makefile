@@ -1,4 +1,4 @@
-.PHONY: run test lint bench serve-prod
+.PHONY: run test lint typecheck bench serve-prod
 
 run:  ## install what is missing, migrate, load the demo, serve on 127.0.0.1:$PORT (8000) with a worker
 	@bash scripts/run.sh
@@ -6,8 +6,11 @@ run:  ## install what is missing, migrate, load the demo, serve on 127.0.0.1:$PO
 test:  ## install the test dependencies and run the whole suite
 	@bash scripts/test.sh
 
-lint:
-	@bash -c 'source scripts/env.sh && "$$UV" sync --locked --quiet && .venv/bin/ruff check . && .venv/bin/python manage.py makemigrations --check --dry-run'
+lint:  ## ruff, missing migrations, and the type checker
+	@bash -c 'source scripts/env.sh && "$$UV" sync --locked --quiet && .venv/bin/ruff check . && .venv/bin/python manage.py makemigrations --check --dry-run && .venv/bin/mypy'
+
+typecheck:  ## mypy with django-stubs over tutela/ and config/ (settings in pyproject.toml)
+	@bash -c 'source scripts/env.sh && "$$UV" sync --locked --quiet && .venv/bin/mypy'
 
 bench:
 	@bash bench/run.sh

@@ -307,7 +307,7 @@ X_FRAME_OPTIONS = "DENY"
 # and styles only from our own static files (no inline <script>, <style> or style=""), nothing
 # framed, no plugins. Pages carry no nonce because the anonymous page cache stores rendered
 # bytes (a nonce would be reused). Violations are logged by /csp-report (docs/decisions.md).
-SECURE_CSP = {
+SECURE_CSP: dict[str, list[str]] = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],

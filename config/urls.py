@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from .api import api
 
@@ -10,7 +10,7 @@ handler404 = "tutela.core.views.page_not_found"
 handler500 = "tutela.core.views.server_error"
 
 # The API comes first: it is the hottest prefix, and Django tries patterns in order.
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("", include("tutela.core.urls")),
     path("accounts/", include("tutela.accounts.urls")),

@@ -1,8 +1,7 @@
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from tutela.core import access
-from tutela.core.api import ERRORS, SIGNED_IN
+from tutela.core.api import ERRORS, SIGNED_IN, SignedInApiRequest
 
 from . import services
 from .models import User
@@ -28,7 +27,7 @@ class MeOut(Schema):
 
 
 @router.get("/me", response={200: MeOut, **ERRORS}, auth=SIGNED_IN, summary="The signed-in user")
-def me(request: HttpRequest):
+def me(request: SignedInApiRequest):
     return request.auth
 
 
@@ -44,7 +43,7 @@ class TokenOut(Schema):
 
 
 @router.post("/tokens", response={200: TokenOut, **ERRORS}, auth=SIGNED_IN, summary="Create a personal API token")
-def token_create(request: HttpRequest, payload: TokenIn):
+def token_create(request: SignedInApiRequest, payload: TokenIn):
     """The secret ``key`` is returned once; only its hash is kept."""
     token, key = services.api_token_create(actor=request.auth, name=payload.name)
     return {"id": token.pk, "name": token.name, "prefix": token.prefix, "key": key}

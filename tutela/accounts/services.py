@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from tutela.core import access, audit
+from tutela.core.access import Actor
 from tutela.core.services import repoint
 from tutela.partners.models import Organisation
 
@@ -34,13 +35,13 @@ def _hash(key: str) -> str:
 
 @transaction.atomic
 def user_create(
-    *, actor: Any, email: str, password: str | None, role: str = User.Role.STAKEHOLDER, **fields: Any
+    *, actor: Actor | None, email: str, password: str | None, role: str = User.Role.STAKEHOLDER, **fields: Any
 ) -> User:
     """Create an account. Raises ValidationError for a taken address or a focal point without organisation."""
     return _user_new(actor=actor, action="user.created", email=email, password=password, role=role, **fields)
 
 
-def _user_new(*, actor: Any, action: str, email: str, password: str | None, role: str, **fields: Any) -> User:
+def _user_new(*, actor: Actor | None, action: str, email: str, password: str | None, role: str, **fields: Any) -> User:
     email = User.objects.normalize_email(email or "").strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("An account with this e-mail address already exists.")})
@@ -62,7 +63,7 @@ def _check_role(role: str, organisation: Organisation | None, country: str = "")
         raise ValidationError({"country": _("A national focal point speaks for one country: choose it.")})
 
 
-def _require_manager(actor: Any, user: User | None = None) -> None:
+def _require_manager(actor: Actor, user: User | None = None) -> None:
     """Only the secretariat manages accounts (``actor=None``: a system write), and never their own:
     another member of the secretariat changes your role or deactivates you, so nobody locks themselves out."""
     if actor is None:
@@ -74,7 +75,7 @@ def _require_manager(actor: Any, user: User | None = None) -> None:
 
 @transaction.atomic
 def user_invite(
-    *, actor: Any, email: str, role: str = User.Role.STAKEHOLDER, organisation: Organisation | None = None,
+    *, actor: Actor, email: str, role: str = User.Role.STAKEHOLDER, organisation: Organisation | None = None,
     full_name: str = "", time_zone: str = "UTC", country: str = "",
 ) -> User:
     """Create an account without a password and e-mail its owner a link to choose one (after commit)."""
@@ -103,7 +104,7 @@ def invitation_send(*, user_id: int) -> None:
 
 @transaction.atomic
 def user_role_change(
-    *, actor: Any, user: User, role: str, organisation: Organisation | None = None, country: str | None = None,
+    *, actor: Actor, user: User, role: str, organisation: Organisation | None = None, country: str | None = None,
 ) -> User:
     """Change a user's role, and their organisation or country when one is given (a focal point
     needs an organisation, a national focal point a country; ``user_organisation_change`` removes
@@ -124,7 +125,7 @@ def user_role_change(
 
 
 @transaction.atomic
-def user_organisation_change(*, actor: Any, user: User, organisation: Organisation | None) -> User:
+def user_organisation_change(*, actor: Actor, user: User, organisation: Organisation | None) -> User:
     """Move a user to another organisation (or none: not for a focal point)."""
     _require_manager(actor, user)
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -137,17 +138,17 @@ def user_organisation_change(*, actor: Any, user: User, organisation: Organisati
 
 
 @transaction.atomic
-def user_deactivate(*, actor: Any, user: User) -> User:
+def user_deactivate(*, actor: Actor, user: User) -> User:
     """Stop an account: from the next request it can neither sign in nor use its API tokens."""
     return _set_active(actor, user, False, "user.deactivated")
 
 
 @transaction.atomic
-def user_reactivate(*, actor: Any, user: User) -> User:
+def user_reactivate(*, actor: Actor, user: User) -> User:
     return _set_active(actor, user, True, "user.reactivated")
 
 
-def _set_active(actor: Any, user: User, active: bool, action: str) -> User:
+def _set_active(actor: Actor, user: User, active: bool, action: str) -> User:
     _require_manager(actor, user)
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active != active:
@@ -211,7 +212,7 @@ def login_attempt_username(request: Any, credentials: dict | None) -> str:
 
 
 @transaction.atomic
-def organisation_replaced(*, actor: Any, old: Organisation, new: Organisation) -> dict[str, int]:
+def organisation_replaced(*, actor: Actor, old: Organisation, new: Organisation) -> dict[str, int]:
     """Users of ``old`` belong to ``new`` (an organisation merged away), each change audited."""
     moved = repoint(actor=actor, rows=User.objects.filter(organisation=old), field="organisation", new=new,
                     action="user.organisation_replaced")

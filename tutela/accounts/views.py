@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from tutela.core.requests import SignedInRequest
 
 from . import services
 from .models import ApiToken
@@ -30,7 +32,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: SignedInRequest) -> HttpResponse:
     new_key = None
     errors: dict = {}
     if request.method == "POST":
@@ -48,7 +50,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: SignedInRequest, pk: int) -> HttpResponse:
     # Another user's token answers 404: its existence is not the caller's business.
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     services.api_token_revoke(actor=request.user, token=token)

@@ -5,12 +5,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest
 from django_countries import countries
 from ninja import Field, Query, Router, Schema, Status
 
 from tutela.core import access
-from tutela.core.api import ERRORS, SIGNED_IN, DbInt, Id, Year
+from tutela.core.access import Actor
+from tutela.core.api import ERRORS, SIGNED_IN, ApiRequest, DbInt, Id, SignedInApiRequest, Year
 from tutela.core.choices import FigureKind
 from tutela.core.pagination import keyset_page
 from tutela.initiatives.models import Deliverable, Person
@@ -176,7 +176,7 @@ def _item(a: Activity) -> dict[str, Any]:
     return {
         "id": a.pk, "title": a.title, "kind": a.kind, "status": a.status, "starts_on": a.starts_on,
         "ends_on": a.ends_on, "date_is_approximate": a.date_is_approximate, "city": a.city,
-        "country": a.country.code or "", "online": a.online, "occasion_id": a.occasion_id,
+        "country": str(a.country), "online": a.online, "occasion_id": a.occasion_id,
         "project_id": a.project_id, "is_published": a.is_published, "awaiting_review": a.awaiting_review,
         "pillars": [{"id": p.pk, "number": p.number, "short_name": p.short_name} for p in a.pillars.all()],
         "partners": [{"organisation_id": r.organisation_id, "organisation": str(r.organisation), "role": r.role}
@@ -184,7 +184,7 @@ def _item(a: Activity) -> dict[str, Any]:
     }
 
 
-def _full(user: Any, a: Activity) -> dict[str, Any]:
+def _full(user: Actor, a: Activity) -> dict[str, Any]:
     suppress = selectors.suppress_small_cells(user, a)
     return {
         **_item(a), "venue": a.venue, "parent_id": a.parent_id, "summary": a.summary, "objective": a.objective,
@@ -197,7 +197,7 @@ def _full(user: Any, a: Activity) -> dict[str, Any]:
     }
 
 
-def _filters(user: Any, params: Schema) -> selectors.ActivityFilters:
+def _filters(user: Actor, params: Schema) -> selectors.ActivityFilters:
     data = {k: v for k, v in params.dict().items() if v is not None and k not in ("after", "limit")}
     form = ActivityFilterForm(data, user=user)
     if not form.is_valid():
@@ -207,7 +207,7 @@ def _filters(user: Any, params: Schema) -> selectors.ActivityFilters:
 
 # --- Resolving ids the caller sent --------------------------------------------------------------
 
-def _one(user: Any, model, pk: int | None, field: str, label: str):
+def _one(user: Actor, model, pk: int | None, field: str, label: str):
     if pk is None:
         return None
     qs = model.objects.all()
@@ -219,7 +219,7 @@ def _one(user: Any, model, pk: int | None, field: str, label: str):
     return obj
 
 
-def _service_args(user: Any, payload: ActivityPatch) -> dict[str, Any]:
+def _service_args(user: Actor, payload: ActivityPatch) -> dict[str, Any]:
     data = payload.dict(exclude_unset=True)
     args: dict[str, Any] = {}
     for name in ("title", "kind", "status", "starts_on", "ends_on", "date_is_approximate", "city", "country", "venue",
@@ -259,7 +259,7 @@ def _detail_qs():
 # --- Activities -------------------------------------------------------------------------------
 
 @router.get("/activities", response={200: ActivityPage, **ERRORS}, summary="List activities")
-def activity_list(request: HttpRequest, params: Query[ActivityFilterIn]):
+def activity_list(request: ApiRequest, params: Query[ActivityFilterIn]):
     """Published activities (plus your organisation's, or all for the secretariat), newest first.
     Filters combine; pass `next` back as `after` for the next page."""
     filters = _filters(request.user, params)
@@ -271,13 +271,13 @@ def activity_list(request: HttpRequest, params: Query[ActivityFilterIn]):
 
 
 @router.get("/activities/{activity_id}", response={200: ActivityOut, **ERRORS}, summary="One activity")
-def activity_get(request: HttpRequest, activity_id: Id):
+def activity_get(request: ApiRequest, activity_id: Id):
     activity = access.get_for_user(request.user, _detail_qs(), activity_id)
     return _full(request.user, activity)
 
 
 @router.post("/activities", response={201: ActivityOut, **ERRORS}, auth=SIGNED_IN, summary="Record an activity")
-def activity_create(request: HttpRequest, payload: ActivityIn):
+def activity_create(request: SignedInApiRequest, payload: ActivityIn):
     """Focal points list their own organisation as organiser or co-organiser."""
     user = request.auth
     if not access.can_create(user, access.user_organisation_ids(user)):
@@ -288,7 +288,7 @@ def activity_create(request: HttpRequest, payload: ActivityIn):
 
 @router.patch("/activities/{activity_id}", response={200: ActivityOut, **ERRORS}, auth=SIGNED_IN,
               summary="Change an activity")
-def activity_update(request: HttpRequest, activity_id: Id, payload: ActivityPatch):
+def activity_update(request: SignedInApiRequest, activity_id: Id, payload: ActivityPatch):
     """Send only what changes. A list you send (partners, participation, outcomes…) replaces the old one."""
     user = request.auth
     activity = access.get_for_user(user, Activity, activity_id, write=True)
@@ -296,7 +296,7 @@ def activity_update(request: HttpRequest, activity_id: Id, payload: ActivityPatc
     return _full(user, access.get_for_user(user, _detail_qs(), activity_id))
 
 
-def _review_action(request: HttpRequest, activity_id: Id, service):
+def _review_action(request: ApiRequest, activity_id: Id, service):
     user = request.auth
     activity = access.get_for_user(user, Activity, activity_id, write=True)
     service(actor=user, activity=activity)
@@ -305,27 +305,27 @@ def _review_action(request: HttpRequest, activity_id: Id, service):
 
 @router.post("/activities/{activity_id}/publish", response={200: ActivityOut, **ERRORS}, auth=SIGNED_IN,
              summary="Publish an activity (secretariat)")
-def activity_publish(request: HttpRequest, activity_id: Id):
+def activity_publish(request: SignedInApiRequest, activity_id: Id):
     """Refused (422) while a child-identity flag is open: edit the text or clear the flags first."""
     return _review_action(request, activity_id, services.activity_publish)
 
 
 @router.post("/activities/{activity_id}/unpublish", response={200: ActivityOut, **ERRORS}, auth=SIGNED_IN,
              summary="Take an activity offline (secretariat)")
-def activity_unpublish(request: HttpRequest, activity_id: Id):
+def activity_unpublish(request: SignedInApiRequest, activity_id: Id):
     return _review_action(request, activity_id,
                           lambda actor, activity: services.activity_set_published(actor=actor, activity=activity, published=False))
 
 
 @router.post("/activities/{activity_id}/submit", response={200: ActivityOut, **ERRORS}, auth=SIGNED_IN,
              summary="Ask the secretariat to review an unpublished activity")
-def activity_submit(request: HttpRequest, activity_id: Id):
+def activity_submit(request: SignedInApiRequest, activity_id: Id):
     return _review_action(request, activity_id, services.activity_submit)
 
 
 @router.post("/activities/{activity_id}/clear-flags", response={200: ActivityOut, **ERRORS}, auth=SIGNED_IN,
              summary="Mark an activity's child-identity flags as checked (secretariat)")
-def activity_clear_flags(request: HttpRequest, activity_id: Id):
+def activity_clear_flags(request: SignedInApiRequest, activity_id: Id):
     return _review_action(request, activity_id, services.activity_clear_flags)
 
 
@@ -374,11 +374,11 @@ class OccasionIn(OccasionPatch):
 
 def _occasion(o: Occasion) -> dict[str, Any]:
     return {"id": o.pk, "name": o.name, "short_name": o.short_name, "kind": o.kind, "starts_on": o.starts_on,
-            "ends_on": o.ends_on, "city": o.city, "country": o.country.code or "", "venue": o.venue, "theme": o.theme,
+            "ends_on": o.ends_on, "city": o.city, "country": str(o.country), "venue": o.venue, "theme": o.theme,
             "organiser_id": o.organiser_id, "website": o.website, "is_published": o.is_published}
 
 
-def _occasion_args(user: Any, payload: OccasionPatch) -> dict[str, Any]:
+def _occasion_args(user: Actor, payload: OccasionPatch) -> dict[str, Any]:
     data = payload.dict(exclude_unset=True)
     if "organiser_id" in data:
         data["organiser"] = _one(user, Organisation, data.pop("organiser_id"), "organiser_id", "Organisation")
@@ -386,19 +386,19 @@ def _occasion_args(user: Any, payload: OccasionPatch) -> dict[str, Any]:
 
 
 @router.get("/occasions", response={200: OccasionPage, **ERRORS}, summary="List occasions")
-def occasion_list(request: HttpRequest, after: str | None = None, limit: int = Query(25, ge=1, le=MAX_LIMIT)):
+def occasion_list(request: ApiRequest, after: str | None = None, limit: int = Query(25, ge=1, le=MAX_LIMIT)):
     qs = access.readable(request.user, Occasion.objects.all())
     page = keyset_page(qs, ordering=selectors.OCCASION_ORDERING, cursor=after, size=limit)
     return {"items": [_occasion(o) for o in page.items], "next": page.next_cursor}
 
 
 @router.get("/occasions/{occasion_id}", response={200: OccasionOut, **ERRORS}, summary="One occasion")
-def occasion_get(request: HttpRequest, occasion_id: Id):
+def occasion_get(request: ApiRequest, occasion_id: Id):
     return _occasion(access.get_for_user(request.user, Occasion, occasion_id))
 
 
 @router.post("/occasions", response={201: OccasionOut, **ERRORS}, auth=SIGNED_IN, summary="Record an occasion")
-def occasion_create(request: HttpRequest, payload: OccasionIn):
+def occasion_create(request: SignedInApiRequest, payload: OccasionIn):
     """Secretariat only."""
     access.require_secretariat(request.auth)
     return Status(201, _occasion(services.occasion_create(actor=request.auth, **_occasion_args(request.auth, payload))))
@@ -406,7 +406,7 @@ def occasion_create(request: HttpRequest, payload: OccasionIn):
 
 @router.patch("/occasions/{occasion_id}", response={200: OccasionOut, **ERRORS}, auth=SIGNED_IN,
               summary="Change an occasion")
-def occasion_update(request: HttpRequest, occasion_id: Id, payload: OccasionPatch):
+def occasion_update(request: SignedInApiRequest, occasion_id: Id, payload: OccasionPatch):
     occasion = access.get_for_user(request.auth, Occasion, occasion_id)
     access.require_secretariat(request.auth)
     return _occasion(services.occasion_update(actor=request.auth, occasion=occasion,
@@ -456,13 +456,13 @@ class ProjectIn(ProjectPatch):
 
 def _project(p: Project) -> dict[str, Any]:
     return {"id": p.pk, "name": p.name, "description": p.description, "stage": p.stage,
-            "partners": [o.pk for o in p.partners.all()], "countries": [c.code for c in p.countries],
+            "partners": [o.pk for o in p.partners.all()], "countries": [str(c) for c in p.countries],
             "region": p.region, "starts_on": p.starts_on, "ends_on": p.ends_on, "follows_id": p.follows_id,
             "pillars": [x.pk for x in p.pillars.all()], "is_published": p.is_published,
             "awaiting_review": p.awaiting_review}
 
 
-def _project_args(user: Any, payload: ProjectPatch) -> dict[str, Any]:
+def _project_args(user: Actor, payload: ProjectPatch) -> dict[str, Any]:
     data = payload.dict(exclude_unset=True)
     if data.get("partners") is not None:
         data["partners"] = [_one(user, Organisation, pk, "partners", "Organisation") for pk in data["partners"]]
@@ -476,7 +476,7 @@ def _project_args(user: Any, payload: ProjectPatch) -> dict[str, Any]:
 
 
 @router.get("/projects", response={200: ProjectPage, **ERRORS}, summary="List projects")
-def project_list(request: HttpRequest, stage: str | None = None, after: str | None = None,
+def project_list(request: ApiRequest, stage: str | None = None, after: str | None = None,
                  limit: int = Query(25, ge=1, le=MAX_LIMIT)):
     if stage and stage not in Project.Stage.values:
         raise ValidationError({"stage": f"Unknown stage; use one of {', '.join(Project.Stage.values)}."})
@@ -488,19 +488,19 @@ def project_list(request: HttpRequest, stage: str | None = None, after: str | No
 
 
 @router.get("/projects/{project_id}", response={200: ProjectOut, **ERRORS}, summary="One project")
-def project_get(request: HttpRequest, project_id: Id):
+def project_get(request: ApiRequest, project_id: Id):
     return _project(access.get_for_user(request.user, Project, project_id))
 
 
 @router.post("/projects", response={201: ProjectOut, **ERRORS}, auth=SIGNED_IN, summary="Record a project")
-def project_create(request: HttpRequest, payload: ProjectIn):
+def project_create(request: SignedInApiRequest, payload: ProjectIn):
     """Focal points list their own organisation among the partners."""
     return Status(201, _project(services.project_create(actor=request.auth, **_project_args(request.auth, payload))))
 
 
 @router.patch("/projects/{project_id}", response={200: ProjectOut, **ERRORS}, auth=SIGNED_IN,
               summary="Change a project")
-def project_update(request: HttpRequest, project_id: Id, payload: ProjectPatch):
+def project_update(request: SignedInApiRequest, project_id: Id, payload: ProjectPatch):
     project = access.get_for_user(request.auth, Project, project_id, write=True)
     return _project(services.project_update(actor=request.auth, project=project,
                                             **_project_args(request.auth, payload)))

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from tutela.core.access import User
 from tutela.core.choices import StakeholderGroup as G
 
 from .models import Activity, ActivityPartner, Occasion, Outcome, Project
@@ -14,7 +15,7 @@ SEED = "ITU, Update on the ITU Child Online Protection (COP) Initiative (2013–
 
 
 def load(context: dict) -> None:
-    actor = context.get("actor")
+    actor: User = context["actor"]
     o = context["organisations"]
     p = context["pillars"]
     people = context["people"]

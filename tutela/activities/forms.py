@@ -4,18 +4,19 @@ Forms only parse and explain input; the services decide and write.
 """
 
 from html import escape
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from tutela.core import access
+from tutela.core.access import Actor
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
 from tutela.initiatives.models import Deliverable, Person, Pillar
 from tutela.partners.forms import OrganisationPicker
@@ -53,7 +54,7 @@ class QuickSelect(forms.Select):
     template include per option: the list filters hold ~500 options, which cost ~80 ms to render
     through templates on every list page (bench/core_RESULTS.md)."""
 
-    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> str:
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer: Any = None) -> SafeString:
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
         chosen = {str(v) for v in self.format_value(value)}
@@ -99,15 +100,15 @@ class ActivityFilterForm(forms.Form):
     group = forms.ChoiceField(label=_("Participants include"), required=False,
                               choices=[("", _("Anyone")), *StakeholderGroup.choices], widget=QuickSelect)
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = _country_choices(_("All countries"))
-        self.fields["organisation"].queryset = access.readable(user, Organisation.objects.all()).order_by("name")
-        self.fields["occasion"].queryset = access.readable(user, Occasion.objects.all())
+        cast(forms.ChoiceField, self.fields["country"]).choices = _country_choices(_("All countries"))
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = access.readable(user, Organisation.objects.all()).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["occasion"]).queryset = access.readable(user, Occasion.objects.all())
         # Menus read with one ordinary query when the form is rendered (the API never renders it),
         # not through a server-side cursor.
-        self.fields["pillar"].widget.choices = _Menu(self.fields["pillar"], "slug")
-        self.fields["occasion"].widget.choices = _Menu(self.fields["occasion"], "pk")
+        self.fields["pillar"].widget.choices = _Menu(cast(forms.ModelChoiceField, self.fields["pillar"]), "slug")
+        self.fields["occasion"].widget.choices = _Menu(cast(forms.ModelChoiceField, self.fields["occasion"]), "pk")
 
     def filters(self) -> ActivityFilters:
         """The valid filters (call after ``is_valid``); invalid ones are left out."""
@@ -152,15 +153,15 @@ class ActivityForm(forms.Form):
     source = forms.CharField(label=_("Source"), max_length=300, required=False,
                              help_text=_("The document or page this record rests on."))
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = _country_choices("—")
-        self.fields["occasion"].queryset = access.readable(user, Occasion.objects.all())
-        self.fields["project"].queryset = access.readable(user, Project.objects.all()).order_by("name")
-        self.fields["deliverables"].queryset = access.readable(user, Deliverable.objects.all()).order_by("title")
+        cast(forms.ChoiceField, self.fields["country"]).choices = _country_choices("—")
+        cast(forms.ModelChoiceField, self.fields["occasion"]).queryset = access.readable(user, Occasion.objects.all())
+        cast(forms.ModelChoiceField, self.fields["project"]).queryset = access.readable(user, Project.objects.all()).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["deliverables"]).queryset = access.readable(user, Deliverable.objects.all()).order_by("title")
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The end date is before the start date."))
@@ -184,7 +185,7 @@ class ActivityForm(forms.Form):
             "title": activity.title, "kind": activity.kind, "status": activity.status,
             "starts_on": activity.starts_on, "ends_on": activity.ends_on,
             "date_is_approximate": activity.date_is_approximate, "city": activity.city,
-            "country": activity.country.code or "", "venue": activity.venue, "online": activity.online,
+            "country": str(activity.country), "venue": activity.venue, "online": activity.online,
             "occasion": activity.occasion_id, "project": activity.project_id,
             "pillars": [p.pk for p in activity.pillars.all()],
             "topics": ", ".join(t.name for t in activity.topics.all()),
@@ -199,9 +200,9 @@ class PartnerRowForm(forms.Form):
                                           error_messages={"invalid_choice": _("Unknown organisation.")})
     role = forms.ChoiceField(label=_("Role"), choices=ActivityPartner.Role.choices, initial=ActivityPartner.Role.ORGANISER)
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = access.readable(user, Organisation.objects.all()).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = access.readable(user, Organisation.objects.all()).order_by("name")
 
     def has_changed(self) -> bool:
         # A row with only the default role chosen is an empty row.
@@ -223,7 +224,7 @@ class ParticipationRowForm(forms.Form):
         return any(self[name].value() not in (None, "") for name in ("group", "min_age", "max_age", "count", "description"))
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         group = data.get("group")
         if not group and self.has_changed():
             self.add_error("group", _("Say which group these people belong to."))
@@ -252,14 +253,14 @@ class OutcomeRowForm(forms.Form):
         return any(self[name].value() for name in ("text", "points"))
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if self.has_changed() and not (data.get("text") or "").strip():
             self.add_error("text", _("Write the statement; the points alone are not enough."))
         return data
 
 
 class _RowFormSet(forms.BaseFormSet):
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor | None = None, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
 
@@ -286,10 +287,13 @@ class PartnerFormSet(_RowFormSet):
             seen.add(key)
 
 
-PartnerRows = forms.formset_factory(PartnerRowForm, formset=PartnerFormSet, extra=2, max_num=50, validate_max=True)
-ParticipationRows = forms.formset_factory(ParticipationRowForm, formset=_RowFormSet, extra=2, max_num=50,
-                                          validate_max=True)
-OutcomeRows = forms.formset_factory(OutcomeRowForm, formset=_RowFormSet, extra=1, max_num=30, validate_max=True)
+# formset_factory is typed as returning a plain BaseFormSet; these keep their formset class (and its ``user``).
+PartnerRows = cast(type[PartnerFormSet], forms.formset_factory(PartnerRowForm, formset=PartnerFormSet, extra=2,
+                                                               max_num=50, validate_max=True))
+ParticipationRows = cast(type[_RowFormSet], forms.formset_factory(ParticipationRowForm, formset=_RowFormSet, extra=2,
+                                                                  max_num=50, validate_max=True))
+OutcomeRows = cast(type[_RowFormSet], forms.formset_factory(OutcomeRowForm, formset=_RowFormSet, extra=1, max_num=30,
+                                                            validate_max=True))
 
 PARTICIPATION_HELP = _(
     "Count people by group. Never write a child's name or anything that identifies a child: "

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import ExtractYear, TruncMonth
 
 from tutela.core import access, disclosure
+from tutela.core.access import Actor
 from tutela.core.pagination import KeysetPage, keyset_page
 from tutela.initiatives.models import Pillar
 
@@ -67,25 +68,25 @@ def _with_list_relations(qs: QuerySet[Activity]) -> QuerySet[Activity]:
     )
 
 
-def activity_queryset(user: Any, filters: ActivityFilters | None = None) -> QuerySet[Activity]:
+def activity_queryset(user: Actor, filters: ActivityFilters | None = None) -> QuerySet[Activity]:
     """Activities ``user`` may read, filtered."""
     qs = access.readable(user, Activity.objects.all())
     return (filters or ActivityFilters()).apply(qs)
 
 
-def activity_page(user: Any, filters: ActivityFilters, *, cursor: str | None, size: int = 25) -> KeysetPage:
+def activity_page(user: Actor, filters: ActivityFilters, *, cursor: str | None, size: int = 25) -> KeysetPage:
     """One keyset page of the activity list, with organisers and pillars in a constant number of queries."""
     qs = _with_list_relations(activity_queryset(user, filters))
     return keyset_page(qs, ordering=ACTIVITY_ORDERING, cursor=cursor, size=size)
 
 
-def activity_editable_page(user: Any, *, cursor: str | None, size: int = 25) -> KeysetPage:
+def activity_editable_page(user: Actor, *, cursor: str | None, size: int = 25) -> KeysetPage:
     """The activities ``user`` may change: all for the secretariat, their organisation's for a focal point."""
     qs = _with_list_relations(access.writable(user, Activity.objects.all()))
     return keyset_page(qs, ordering=ACTIVITY_ORDERING, cursor=cursor, size=size)
 
 
-def activity_detail(user: Any, pk: Any) -> Activity:
+def activity_detail(user: Actor, pk: Any) -> Activity:
     qs = Activity.objects.select_related("occasion", "project", "parent").prefetch_related(
         "pillars", "topics", "deliverables", "links", "parts",
         Prefetch("partner_roles", queryset=ActivityPartner.objects.select_related("organisation")),
@@ -94,7 +95,7 @@ def activity_detail(user: Any, pk: Any) -> Activity:
     return access.get_for_user(user, qs, pk)
 
 
-def suppress_small_cells(user: Any, activity: Activity) -> bool:
+def suppress_small_cells(user: Actor, activity: Activity) -> bool:
     """Whether children's counts are disclosure-controlled for ``user`` (see ``tutela.core.disclosure``)."""
     return disclosure.controlled(user, activity)
 
@@ -112,7 +113,7 @@ def participation_rows(activity: Activity, *, suppress: bool) -> list[dict]:
     return rows
 
 
-def timeline(user: Any, filters: ActivityFilters, *, limit: int = 500) -> list[tuple[date, list[Activity]]]:
+def timeline(user: Actor, filters: ActivityFilters, *, limit: int = 500) -> list[tuple[date, list[Activity]]]:
     """Activities grouped by month, newest first (at most ``limit`` rows; the list page paginates)."""
     qs = _with_list_relations(activity_queryset(user, filters)).order_by(*ACTIVITY_ORDERING)[:limit]
     months: dict[date, list[Activity]] = {}
@@ -121,7 +122,7 @@ def timeline(user: Any, filters: ActivityFilters, *, limit: int = 500) -> list[t
     return list(months.items())
 
 
-def activity_years(user: Any) -> list[int]:
+def activity_years(user: Actor) -> list[int]:
     qs = access.readable(user, Activity.objects.all())
     return sorted(
         {y for y in qs.annotate(y=ExtractYear("starts_on")).values_list("y", flat=True).distinct() if y},
@@ -129,7 +130,7 @@ def activity_years(user: Any) -> list[int]:
     )
 
 
-def months_with_counts(user: Any, filters: ActivityFilters) -> list[tuple[date, int]]:
+def months_with_counts(user: Actor, filters: ActivityFilters) -> list[tuple[date, int]]:
     qs = activity_queryset(user, filters).order_by()
     rows = qs.annotate(m=TruncMonth("starts_on")).values("m").annotate(n=Count("id", distinct=True)).order_by("-m")
     return [(r["m"], r["n"]) for r in rows]
@@ -137,16 +138,16 @@ def months_with_counts(user: Any, filters: ActivityFilters) -> list[tuple[date, 
 
 # --- Occasions and projects -------------------------------------------------------------------
 
-def occasion_page(user: Any, *, cursor: str | None, size: int = 25) -> KeysetPage:
+def occasion_page(user: Actor, *, cursor: str | None, size: int = 25) -> KeysetPage:
     qs = access.readable(user, Occasion.objects.all()).annotate(activity_count=Count("activities", distinct=True))
     return keyset_page(qs, ordering=OCCASION_ORDERING, cursor=cursor, size=size)
 
 
-def occasion_detail(user: Any, pk: Any) -> Occasion:
+def occasion_detail(user: Actor, pk: Any) -> Occasion:
     return access.get_for_user(user, Occasion.objects.select_related("organiser"), pk)
 
 
-def project_page(user: Any, *, stage: str = "", cursor: str | None, size: int = 25) -> KeysetPage:
+def project_page(user: Actor, *, stage: str = "", cursor: str | None, size: int = 25) -> KeysetPage:
     qs = access.readable(user, Project.objects.all())
     if stage:
         qs = qs.filter(stage=stage)
@@ -154,7 +155,7 @@ def project_page(user: Any, *, stage: str = "", cursor: str | None, size: int = 
     return keyset_page(qs, ordering=PROJECT_ORDERING, cursor=cursor, size=size)
 
 
-def project_detail(user: Any, pk: Any) -> Project:
+def project_detail(user: Actor, pk: Any) -> Project:
     qs = Project.objects.select_related("follows").prefetch_related("partners", "pillars")
     return access.get_for_user(user, qs, pk)
 

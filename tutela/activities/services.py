@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from tutela.core import access, audit, review
+from tutela.core.access import Actor
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
 from tutela.core.services import apply_fields, repoint, repoint_m2m, save_audited, set_m2m
 from tutela.initiatives.models import Pillar
@@ -70,7 +71,7 @@ def _dates(obj: Any) -> None:
 # --- Occasions ------------------------------------------------------------------------------
 
 @transaction.atomic
-def occasion_create(*, actor: Any, name: str, **fields: Any) -> Occasion:
+def occasion_create(*, actor: Actor, name: str, **fields: Any) -> Occasion:
     if actor is not None:
         access.require_secretariat(actor)
 
@@ -85,7 +86,7 @@ def occasion_create(*, actor: Any, name: str, **fields: Any) -> Occasion:
 
 
 @transaction.atomic
-def occasion_update(*, actor: Any, occasion: Occasion, **fields: Any) -> Occasion:
+def occasion_update(*, actor: Actor, occasion: Occasion, **fields: Any) -> Occasion:
     if actor is not None:
         access.require_secretariat(actor)
     return save_audited(occasion, actor=actor, action="occasion.updated", fields=fields, allowed=OCCASION_FIELDS,
@@ -156,7 +157,7 @@ def _check_pillars(pillars: list | None) -> None:
             raise ValidationError({"pillars": _("Pillar %(p)s does not exist: choose among the five GCA pillars.") % {"p": p}})
 
 
-def _check_may_own(actor: Any, partners: list[tuple[Any, str]] | None, activity: Activity | None = None) -> None:
+def _check_may_own(actor: Actor | None, partners: list[tuple[Any, str]] | None, activity: Activity | None = None) -> None:
     """A focal point may only create or keep activities their organisation (co-)organises."""
     if actor is None or access.is_secretariat(actor):
         return
@@ -178,16 +179,16 @@ def _write_relations(activity: Activity, *, partners, counts, outcomes, links, p
         if before != after:
             changes["partners"] = [before, after]
     if counts is not None:
-        before = [str(p) for p in activity.participation.all()]
+        counts_before = [str(p) for p in activity.participation.all()]
         activity.participation.all().delete()
         Participation.objects.bulk_create(
             Participation(activity=activity, group=c.group, count=c.count, min_age=c.min_age, max_age=c.max_age,
                           kind=c.kind, description=c.description)
             for c in counts
         )
-        after = [str(p) for p in activity.participation.all()]
-        if before != after:
-            changes["participation"] = [before, after]
+        counts_after = [str(p) for p in activity.participation.all()]
+        if counts_before != counts_after:
+            changes["participation"] = [counts_before, counts_after]
     if outcomes is not None:
         activity.outcomes.all().delete()
         for i, o in enumerate(outcomes):
@@ -236,7 +237,7 @@ def _review_texts(activity: Activity, *, fields: dict, counts: list[Count] | Non
     return texts, about_children
 
 
-def _review(activity: Activity, *, actor: Any, fields: dict, counts, outcomes, links) -> None:
+def _review(activity: Activity, *, actor: Actor | None, fields: dict, counts, outcomes, links) -> None:
     texts, about_children = _review_texts(activity, fields=fields, counts=counts, outcomes=outcomes, links=links)
     review.prepare(activity, actor=actor, texts=texts, about_children=about_children,
                    publish_requested=fields.get("is_published"))
@@ -244,7 +245,7 @@ def _review(activity: Activity, *, actor: Any, fields: dict, counts, outcomes, l
 
 @transaction.atomic
 def activity_create(
-    *, actor: Any, title: str, kind: str, starts_on, ends_on=None, pillars: list,
+    *, actor: Actor | None, title: str, kind: str, starts_on, ends_on=None, pillars: list,
     partners: list[tuple[Any, str]] | None = None, topics: list[str] | None = None,
     deliverables: list | None = None, participation: list[Count] | None = None,
     outcomes: list[dict] | None = None, links: list[tuple[str, str]] | None = None,
@@ -277,7 +278,7 @@ def activity_create(
 
 @transaction.atomic
 def activity_update(
-    *, actor: Any, activity: Activity, pillars: list | None = None,
+    *, actor: Actor, activity: Activity, pillars: list | None = None,
     partners: list[tuple[Any, str]] | None = None, topics: list[str] | None = None,
     deliverables: list | None = None, participation: list[Count] | None = None,
     outcomes: list[dict] | None = None, links: list[tuple[str, str]] | None = None,
@@ -305,24 +306,24 @@ def activity_update(
     return activity
 
 
-def activity_set_published(*, actor: Any, activity: Activity, published: bool) -> Activity:
+def activity_set_published(*, actor: Actor, activity: Activity, published: bool) -> Activity:
     """Publish (secretariat; refused while a child-identity flag is open) or take offline."""
     if published:
         return activity_publish(actor=actor, activity=activity)
     return review.unpublish(actor=actor, obj=activity)
 
 
-def activity_publish(*, actor: Any, activity: Activity) -> Activity:
+def activity_publish(*, actor: Actor, activity: Activity) -> Activity:
     """The secretariat makes a submitted (or unpublished) activity public. Audited as activity.published."""
     return review.publish(actor=actor, obj=activity)
 
 
-def activity_submit(*, actor: Any, activity: Activity) -> Activity:
+def activity_submit(*, actor: Actor, activity: Activity) -> Activity:
     """Whoever may edit an unpublished activity asks the secretariat to review it. Audited as activity.submitted."""
     return review.submit(actor=actor, obj=activity)
 
 
-def activity_clear_flags(*, actor: Any, activity: Activity) -> Activity:
+def activity_clear_flags(*, actor: Actor, activity: Activity) -> Activity:
     """The secretariat has checked the flagged text: no child's identity. Audited as activity.flags_cleared."""
     return review.clear_flags(actor=actor, obj=activity)
 
@@ -330,7 +331,7 @@ def activity_clear_flags(*, actor: Any, activity: Activity) -> Activity:
 # --- Projects -------------------------------------------------------------------------------
 
 @transaction.atomic
-def project_create(*, actor: Any, name: str, partners: list | None = None, pillars: list | None = None,
+def project_create(*, actor: Actor, name: str, partners: list | None = None, pillars: list | None = None,
                    activities: list[Activity] | None = None, **fields: Any) -> Project:
     if actor is not None and not access.can_create(actor, {p.pk for p in partners or []}):
         raise PermissionDenied
@@ -343,7 +344,7 @@ def project_create(*, actor: Any, name: str, partners: list | None = None, pilla
 
 
 @transaction.atomic
-def project_update(*, actor: Any, project: Project, partners: list | None = None, pillars: list | None = None,
+def project_update(*, actor: Actor, project: Project, partners: list | None = None, pillars: list | None = None,
                    **fields: Any) -> Project:
     if actor is not None and not access.can_write(actor, project):
         raise PermissionDenied
@@ -359,7 +360,7 @@ def _project_check(actor: Any, fields: dict) -> Callable[[Project], None]:
     return check
 
 
-def project_publish(*, actor: Any, project: Project) -> Project:
+def project_publish(*, actor: Actor, project: Project) -> Project:
     """The secretariat publishes a submitted project (refused while flagged). Audited as project.published."""
     return review.publish(actor=actor, obj=project)
 

@@ -1,6 +1,5 @@
 """Pages for activities, occasions, projects and the timeline. Each view asks ``access`` first."""
 
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +12,8 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from tutela.core import access, review
+from tutela.core.access import Actor
+from tutela.core.requests import SignedInRequest
 
 from . import selectors, services
 from .forms import (
@@ -52,7 +53,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def activity_editable(request: HttpRequest) -> HttpResponse:
+def activity_editable(request: SignedInRequest) -> HttpResponse:
     """The activities the user may edit: the whole list for the secretariat, their organisation's otherwise."""
     if not _may_create(request.user):
         raise PermissionDenied
@@ -89,24 +90,24 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Create and edit --------------------------------------------------------------------------
 
-def _may_create(user: Any) -> bool:
+def _may_create(user: Actor) -> bool:
     return access.is_secretariat(user) or bool(access.user_organisation_ids(user))
 
 
 @login_required
-def activity_create(request: HttpRequest) -> HttpResponse:
+def activity_create(request: SignedInRequest) -> HttpResponse:
     if not _may_create(request.user):
         raise PermissionDenied
     return _activity_form(request, None)
 
 
 @login_required
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     activity = access.get_for_user(request.user, Activity, pk, write=True)
     return _activity_form(request, activity)
 
 
-def _initial_rows(activity: Activity | None, user: Any) -> tuple[list, list, list]:
+def _initial_rows(activity: Activity | None, user: Actor) -> tuple[list, list, list]:
     if activity is None:
         mine = sorted(access.user_organisation_ids(user))
         partners = [{"organisation": mine[0], "role": "organiser"}] if mine else []
@@ -213,7 +214,7 @@ def _attach_errors(exc: ValidationError, form: ActivityForm) -> dict[str, list[s
 
 @require_POST
 @login_required
-def activity_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_publish(request: SignedInRequest, pk: int) -> HttpResponse:
     activity = access.get_for_user(request.user, Activity, pk, write=True)
     access.require_secretariat(request.user)
     published = request.POST.get("published") == "1"
@@ -230,7 +231,7 @@ def activity_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def activity_clear_flags(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_clear_flags(request: SignedInRequest, pk: int) -> HttpResponse:
     activity = access.get_for_user(request.user, Activity, pk, write=True)
     services.activity_clear_flags(actor=request.user, activity=activity)
     messages.success(request, _("Flags cleared: the activity can now be published."))
@@ -239,7 +240,7 @@ def activity_clear_flags(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def activity_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_submit(request: SignedInRequest, pk: int) -> HttpResponse:
     activity = access.get_for_user(request.user, Activity, pk, write=True)
     try:
         services.activity_submit(actor=request.user, activity=activity)

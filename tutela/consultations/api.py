@@ -5,12 +5,13 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import F
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tutela.core import access
-from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN, DbInt, Id
+from tutela.core.access import Actor
+from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN, ApiRequest, DbInt, Id, SignedInApiRequest
 from tutela.core.pagination import keyset_page
 
 from . import selectors, services
@@ -215,11 +216,11 @@ def _comment_out(c: Comment) -> dict:
     r = c.respondent
     return {"id": c.pk, "paragraph_id": c.paragraph_id, "target": c.target, "quote": c.quote,
             "comment_type": c.comment_type, "text": c.text, "proposed_change": c.proposed_change,
-            "respondent": r.public_label, "country": "" if r.is_anonymous else (r.country.code or ""),
+            "respondent": r.public_label, "country": "" if r.is_anonymous else str(r.country),
             "received_at": c.received_at, "group_id": c.group_id}
 
 
-def _report_visible(user: Any, c: Consultation) -> bool:
+def _report_visible(user: Actor, c: Consultation) -> bool:
     report = getattr(c, "report", None)
     return bool(report and report.published_at) or access.can_write(user, c)
 
@@ -228,26 +229,26 @@ def _report_visible(user: Any, c: Consultation) -> bool:
 
 
 @router.get("/documents", response={200: GuidelineDocumentPage, **ERRORS}, auth=PUBLIC, summary="Guideline documents")
-def document_list(request: HttpRequest, after: str | None = None, limit: DbInt = 50):
+def document_list(request: ApiRequest, after: str | None = None, limit: DbInt = 50):
     page = keyset_page(selectors.documents_for(request.user), ordering=["-id"], cursor=after, size=_limit(limit))
     return {"items": page.items, "next": page.next_cursor}
 
 
 @router.get("/documents/{pk}", response={200: GuidelineDocumentOut, **ERRORS}, auth=PUBLIC, summary="One guideline document")
-def document_get(request: HttpRequest, pk: Id):
+def document_get(request: ApiRequest, pk: Id):
     return access.get_for_user(request.user, GuidelineDocument, pk)
 
 
 @router.get("/documents/{pk}/versions", response={200: list[VersionOut], **ERRORS}, auth=PUBLIC,
             summary="A document's versions")
-def version_list(request: HttpRequest, pk: Id):
+def version_list(request: ApiRequest, pk: Id):
     document = access.get_for_user(request.user, GuidelineDocument, pk)
     return list(access.readable(request.user, document.versions.all()).order_by("number"))
 
 
 @router.post("/documents/{pk}/versions", response={202: GuidelineImportOut, **ERRORS}, auth=SIGNED_IN,
              summary="Import a new version from Markdown (in the worker; paragraph identity kept)")
-def version_create(request: HttpRequest, pk: Id, payload: VersionIn):
+def version_create(request: SignedInApiRequest, pk: Id, payload: VersionIn):
     """Answers 202 with the import job; poll ``GET /documents/{pk}/imports/{job_id}``."""
     document = access.get_for_user(request.user, GuidelineDocument, pk, write=True)
     job = services.guideline_import_queue(actor=request.user, document=document, label=payload.label,
@@ -257,7 +258,7 @@ def version_create(request: HttpRequest, pk: Id, payload: VersionIn):
 
 @router.post("/documents/{pk}/versions/docx", response={202: GuidelineImportOut, **ERRORS}, auth=SIGNED_IN,
              summary="Import a new version from a Word file (in the worker; paragraph identity kept)")
-def version_create_docx(request: HttpRequest, pk: Id, label: Form[str], file: File[UploadedFile],
+def version_create_docx(request: SignedInApiRequest, pk: Id, label: Form[str], file: File[UploadedFile],
                         stage: Form[str] = "draft"):
     """The file is checked (type by content, size, package limits) before it is stored; the worker
     reads it. Answers 202 with the import job; poll ``GET /documents/{pk}/imports/{job_id}``."""
@@ -269,7 +270,7 @@ def version_create_docx(request: HttpRequest, pk: Id, label: Form[str], file: Fi
 
 @router.get("/documents/{pk}/imports/{job_id}", response={200: GuidelineImportOut, **ERRORS}, auth=SIGNED_IN,
             summary="A version import's status")
-def import_get(request: HttpRequest, pk: Id, job_id: Id):
+def import_get(request: SignedInApiRequest, pk: Id, job_id: Id):
     document = access.get_for_user(request.user, GuidelineDocument, pk, write=True)
     job = document.imports.filter(pk=job_id).first()
     if job is None:
@@ -281,13 +282,13 @@ def import_get(request: HttpRequest, pk: Id, job_id: Id):
 
 
 @router.get("/versions/{pk}", response={200: VersionOut, **ERRORS}, auth=PUBLIC, summary="One version")
-def version_get(request: HttpRequest, pk: Id):
+def version_get(request: ApiRequest, pk: Id):
     return access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), pk)
 
 
 @router.get("/versions/{pk}/paragraphs", response={200: ParagraphPage, **ERRORS}, auth=PUBLIC,
             summary="A version's sections and paragraphs, in order")
-def paragraph_list(request: HttpRequest, pk: Id, after: str | None = None, limit: DbInt = 200):
+def paragraph_list(request: ApiRequest, pk: Id, after: str | None = None, limit: DbInt = 200):
     version = access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), pk)
     page = keyset_page(version.paragraphs.select_related("anchor"), ordering=["position"], cursor=after,
                        size=_limit(limit))
@@ -296,7 +297,7 @@ def paragraph_list(request: HttpRequest, pk: Id, after: str | None = None, limit
 
 @router.get("/versions/{pk}/diff/{other}", response={200: list[DiffRowOut], **ERRORS}, auth=PUBLIC,
             summary="Paragraph- and word-level diff, with the comments behind each change")
-def version_diff(request: HttpRequest, pk: Id, other: Id):
+def version_diff(request: ApiRequest, pk: Id, other: Id):
     old = access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), pk)
     new = access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), other)
     if old.document_id != new.document_id:
@@ -314,20 +315,20 @@ def version_diff(request: HttpRequest, pk: Id, other: Id):
 
 
 @router.get("", response={200: ConsultationPage, **ERRORS}, auth=PUBLIC, summary="Consultations")
-def consultation_list(request: HttpRequest, after: str | None = None, limit: DbInt = 50):
+def consultation_list(request: ApiRequest, after: str | None = None, limit: DbInt = 50):
     qs = selectors.consultations_for(request.user).prefetch_related("in_person_sessions")
     page = keyset_page(qs, ordering=["-opens_at", "-id"], cursor=after, size=_limit(limit))
     return {"items": [_consultation_out(c) for c in page.items], "next": page.next_cursor}
 
 
 @router.get("/{pk}", response={200: ConsultationOut, **ERRORS}, auth=PUBLIC, summary="One consultation")
-def consultation_get(request: HttpRequest, pk: Id):
+def consultation_get(request: ApiRequest, pk: Id):
     return _consultation_out(access.get_for_user(request.user, Consultation.objects.select_related("report"), pk))
 
 
 @router.get("/{pk}/comments", response={200: CommentPage, **ERRORS}, auth=PUBLIC,
             summary="Published comments (optionally on one paragraph)")
-def comment_list(request: HttpRequest, pk: Id, paragraph_id: Id | None = None, after: str | None = None,
+def comment_list(request: ApiRequest, pk: Id, paragraph_id: Id | None = None, after: str | None = None,
                  limit: DbInt = 50):
     consultation = access.get_for_user(request.user, Consultation, pk)
     qs = consultation.comments.public().select_related("respondent").annotate(group_id=F("group_member__group_id"))
@@ -339,7 +340,7 @@ def comment_list(request: HttpRequest, pk: Id, paragraph_id: Id | None = None, a
 
 @router.post("/{pk}/comments", response={201: ReceiptOut, **ERRORS}, auth=SIGNED_IN,
              summary="Submit a comment; answers with its receipt number once stored")
-def comment_create(request: HttpRequest, pk: Id, payload: CommentIn):
+def comment_create(request: SignedInApiRequest, pk: Id, payload: CommentIn):
     consultation = access.get_for_user(request.user, Consultation, pk)
     data = payload.dict()
     details = {k: data.pop(k) for k in ["stakeholder_type", "industry_sector", "organisation_name", "country",
@@ -351,7 +352,7 @@ def comment_create(request: HttpRequest, pk: Id, payload: CommentIn):
 
 @router.get("/{pk}/dispositions", response={200: DispositionPage, **ERRORS}, auth=PUBLIC,
             summary="Decisions on comments (public once the report is published)")
-def disposition_list(request: HttpRequest, pk: Id, after: str | None = None, limit: DbInt = 50):
+def disposition_list(request: ApiRequest, pk: Id, after: str | None = None, limit: DbInt = 50):
     consultation = access.get_for_user(request.user, Consultation.objects.select_related("report"), pk)
     if not _report_visible(request.user, consultation):
         raise Http404
@@ -365,7 +366,7 @@ def disposition_list(request: HttpRequest, pk: Id, after: str | None = None, lim
 
 @router.post("/{pk}/dispositions", response={201: DispositionOut, **ERRORS}, auth=SIGNED_IN,
              summary="Decide one comment, several, or a near-duplicate group")
-def disposition_create(request: HttpRequest, pk: Id, payload: DispositionIn):
+def disposition_create(request: SignedInApiRequest, pk: Id, payload: DispositionIn):
     consultation = access.get_for_user(request.user, Consultation, pk, write=True)
     ids = list(payload.comment_ids)
     if payload.group_id is not None:
@@ -383,7 +384,7 @@ def disposition_create(request: HttpRequest, pk: Id, payload: DispositionIn):
 
 @router.get("/{pk}/report", response={200: ConsultationReportOut, **ERRORS}, auth=PUBLIC,
             summary="The published report with its synopsis (staff also see the live synopsis before)")
-def report_get(request: HttpRequest, pk: Id):
+def report_get(request: ApiRequest, pk: Id):
     consultation = access.get_for_user(request.user, Consultation.objects.select_related("report"), pk)
     if not _report_visible(request.user, consultation):
         raise Http404

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from tutela.core.access import User
+
 from . import selectors, services
 from .models import Comment
 
@@ -205,7 +207,7 @@ def _final_text() -> str:
 
 
 def load(context: dict) -> None:
-    actor = context["actor"]
+    actor: User = context["actor"]
     orgs = context.get("organisations", {})
     activities = context.get("activities", {})
     document = services.document_create(

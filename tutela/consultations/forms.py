@@ -116,7 +116,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("…or a Word file (.docx)"), required=False)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("markdown") and not data.get("file"):
             raise forms.ValidationError(_("Paste Markdown text or choose a .docx file."))
         return data

@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django_countries import countries
 
 from tutela.core import access
+from tutela.core.access import Actor
 
 from . import structure
 from .models import (
@@ -21,15 +22,15 @@ from .models import (
 )
 
 
-def consultations_for(user: Any):
+def consultations_for(user: Actor):
     return access.readable(user, Consultation.objects.select_related("version__document", "report"))
 
 
-def documents_for(user: Any):
+def documents_for(user: Actor):
     return access.readable(user, GuidelineDocument.objects.all())
 
 
-def versions_for(user: Any):
+def versions_for(user: Actor):
     return access.readable(user, GuidelineVersion.objects.select_related("document"))
 
 
@@ -87,7 +88,7 @@ def group_comment_ids(group: CommentGroup) -> list[int]:
     return list(Comment.objects.filter(group_member__group=group).order_by("id").values_list("pk", flat=True))
 
 
-def dashboard(user: Any) -> list[dict]:
+def dashboard(user: Actor) -> list[dict]:
     """Pending work per consultation the user may act on (moderation and decisions)."""
     consultations = access.writable(user, Consultation.objects.all()).annotate(
         pending=Count("comments", filter=Q(comments__status=Comment.Status.PENDING), distinct=True),
@@ -281,7 +282,7 @@ def questionnaire_answers(consultation: Consultation) -> tuple[list, list[dict]]
             "industry_sector": str(sectors.get(r.industry_sector, "")),
             "organisation": r.organisation_name,
             "anonymous": r.is_anonymous,
-            "country": r.country.code if r.country else "",
+            "country": str(r.country),
             "consent_to_list": r.consent_to_list,
             "answered_at": latest[r.pk],
             "receipts": ", ".join(receipts.get(r.pk, [])),

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from tutela.core import access, audit, files, jobs, ratelimit
+from tutela.core.access import Actor
 from tutela.core.files import MIME_TYPES, sniff
 from tutela.core.services import repoint
 from tutela.partners.models import Organisation
@@ -68,7 +69,7 @@ COMMENTS_PER_IP = ratelimit.Limit("comment-ip", 60, 60 * 60)
 RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 
 
-def _require_write(actor: Any, obj: Any) -> None:
+def _require_write(actor: Actor, obj: Any) -> None:
     if actor is not None and not access.can_write(actor, obj):
         raise PermissionDenied
 
@@ -100,7 +101,7 @@ def format_instant(when: datetime, zone_name: str | None) -> str:
 
 @transaction.atomic
 def document_create(
-    *, actor: Any, title: str, audience: str, edition: str, owner_organisation: Any = None,
+    *, actor: Actor, title: str, audience: str, edition: str, owner_organisation: Any = None,
     deliverable: Any = None, summary: str = "", is_published: bool = True, is_illustrative: bool = False,
 ) -> GuidelineDocument:
     """Create a guideline document (one edition of a set)."""
@@ -127,7 +128,7 @@ def _new_key(document: GuidelineDocument, taken: set[str]) -> str:
 
 @transaction.atomic
 def version_import(
-    *, actor: Any, document: GuidelineDocument, label: str, source: str | bytes, fmt: str = "markdown",
+    *, actor: Actor, document: GuidelineDocument, label: str, source: str | bytes, fmt: str = "markdown",
     stage: str = GuidelineVersion.Stage.DRAFT, based_on: GuidelineVersion | None = None, publish: bool = False,
     change_log: str = "",
 ) -> GuidelineVersion:
@@ -213,7 +214,7 @@ def _vet_docx(upload: Any) -> None:
 
 @transaction.atomic
 def guideline_import_queue(
-    *, actor: Any, document: GuidelineDocument, label: str, stage: str = GuidelineVersion.Stage.DRAFT,
+    *, actor: Actor, document: GuidelineDocument, label: str, stage: str = GuidelineVersion.Stage.DRAFT,
     markdown: str = "", upload: Any = None,
 ) -> GuidelineImport:
     """Store a new version's source (a Word ``upload`` or ``markdown`` text) and queue its import for
@@ -303,7 +304,7 @@ def guideline_imports_sweep(*, job_id: int | None = None) -> int:
 
 
 @transaction.atomic
-def guideline_import_retry(*, actor: Any, job: GuidelineImport) -> GuidelineImport:
+def guideline_import_retry(*, actor: Actor, job: GuidelineImport) -> GuidelineImport:
     """Queue a failed import (or one whose worker died) again, from its stored source."""
     _require_write(actor, job.document)
     job.refresh_from_db()
@@ -337,7 +338,7 @@ def change_log_for(version: GuidelineVersion) -> str:
 
 
 @transaction.atomic
-def version_publish(*, actor: Any, version: GuidelineVersion, change_log: str = "") -> GuidelineVersion:
+def version_publish(*, actor: Actor, version: GuidelineVersion, change_log: str = "") -> GuidelineVersion:
     """Publish a version; a version based on another gets a change log (written or generated)."""
     _require_write(actor, version)
     before = audit.snapshot(version, ["is_published", "published_at", "change_log"])
@@ -368,7 +369,7 @@ def version_published_handlers() -> tuple:
 
 @transaction.atomic
 def consultation_create(
-    *, actor: Any, version: GuidelineVersion, title: str, code: str, opens_at: datetime, closes_at: datetime,
+    *, actor: Actor, version: GuidelineVersion, title: str, code: str, opens_at: datetime, closes_at: datetime,
     time_zone: str = "UTC", summary: str = "", allow_public: bool = True, online_form: bool = True,
     in_person_sessions: Sequence[Any] = (), activity: Any = None, owner_organisation: Any = None,
     questions: Sequence[dict] = (), is_published: bool = True, is_illustrative: bool = False,
@@ -539,7 +540,7 @@ def _paragraph_of(consultation: Consultation, paragraph_id: Any) -> Paragraph | 
 
 
 @transaction.atomic
-def respondent_record(*, actor: Any, consultation: Consultation, email: str, confirmed_at: datetime) -> Respondent:
+def respondent_record(*, actor: Actor, consultation: Consultation, email: str, confirmed_at: datetime) -> Respondent:
     """Staff record a respondent whose address is already known (e.g. a submission received by e-mail)."""
     _require_write(actor, consultation)
     email = _clean_text(email).lower()
@@ -686,7 +687,7 @@ def comment_submit(**kwargs: Any) -> Comment:
 
 
 def _comment_submit(
-    *, consultation: Consultation, actor: Any = None, respondent: Respondent | None = None,
+    *, consultation: Consultation, actor: Actor = None, respondent: Respondent | None = None,
     details: dict | None = None, target: str | None = None, paragraph_id: Any = None, quote: str = "",
     comment_type: str = Comment.Type.GENERAL, text: str = "", proposed_change: str = "",
     attachments: Sequence[UploadedFile] = (), submission_key: str = "", channel: str = Comment.Channel.ONLINE,
@@ -859,7 +860,7 @@ def _moderation_check(action: str, reason: str) -> str:
 
 
 @transaction.atomic
-def comment_moderate(*, actor: Any, comment: Comment, action: str, reason: str = "") -> Comment:
+def comment_moderate(*, actor: Actor, comment: Comment, action: str, reason: str = "") -> Comment:
     """Publish, hide (with a stated reason) or mark as spam one comment; logged."""
     _require_write(actor, comment.consultation)
     reason = _moderation_check(action, reason)
@@ -873,7 +874,7 @@ def comment_moderate(*, actor: Any, comment: Comment, action: str, reason: str =
 
 
 @transaction.atomic
-def comment_group_moderate(*, actor: Any, group: CommentGroup, action: str, reason: str = "") -> int:
+def comment_group_moderate(*, actor: Actor, group: CommentGroup, action: str, reason: str = "") -> int:
     """Decide a whole near-duplicate group at once; every member is logged. Set-based whatever the
     group's size (a campaign of 120,000 letters): one UPDATE of the members, one INSERT … SELECT
     of their moderation log entries."""
@@ -895,7 +896,7 @@ def comment_group_moderate(*, actor: Any, group: CommentGroup, action: str, reas
 
 
 @transaction.atomic
-def comments_group(*, actor: Any, consultation: Consultation, threshold: float = similarity.THRESHOLD) -> int:
+def comments_group(*, actor: Actor | None, consultation: Consultation, threshold: float = similarity.THRESHOLD) -> int:
     """(Re)build the near-duplicate groups of a consultation; returns the number of groups.
 
     One pass reads every comment's id and text hash, and each distinct text's signature; LSH
@@ -995,7 +996,7 @@ def _write_members(consultation: Consultation, wanted: dict[int, int]) -> tuple[
 
 @transaction.atomic
 def disposition_record(
-    *, actor: Any, consultation: Consultation, comment_ids: Sequence[int], decision: str, rationale: str,
+    *, actor: Actor, consultation: Consultation, comment_ids: Sequence[int], decision: str, rationale: str,
     resulting_paragraph_ids: Sequence[int] = (), is_illustrative: bool = False,
 ) -> Disposition:
     """Decide one comment or several (e.g. a near-duplicate group) at once; replaces earlier decisions."""
@@ -1042,7 +1043,7 @@ def undecided(consultation: Consultation):
 
 @transaction.atomic
 def report_publish(
-    *, actor: Any, consultation: Consultation, summary: str, final_version: GuidelineVersion | None = None,
+    *, actor: Actor, consultation: Consultation, summary: str, final_version: GuidelineVersion | None = None,
     now: datetime | None = None, notify: bool = True,
 ) -> ConsultationReport:
     """Publish the outcome. Refused before closing, while comments await moderation or lack a decision.
@@ -1082,7 +1083,7 @@ def report_publish(
     report.summary = summary
     report.final_version = final_version
     report.published_at = now
-    report.published_by = actor if getattr(actor, "is_authenticated", False) else None
+    report.published_by = access.signed_in(actor)
     report.save()
     consultation.report = report
     report.synopsis = synopsis(consultation, final_version=final_version, live=True)
@@ -1120,7 +1121,7 @@ def outcome_notices_send(*, consultation_id: int) -> int:
 
 
 @transaction.atomic
-def organisation_replaced(*, actor: Any, old: Organisation, new: Organisation) -> dict[str, int]:
+def organisation_replaced(*, actor: Actor, old: Organisation, new: Organisation) -> dict[str, int]:
     """The guideline documents and consultations owned by ``old`` are ``new``'s (a merge), audited."""
     moved = {
         "consultations.GuidelineDocument.owner_organisation": repoint(

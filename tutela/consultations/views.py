@@ -2,7 +2,9 @@
 needed), receipts, the moderator dashboard, the disposition workspace, reports and exports."""
 
 import uuid
+from typing import cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
@@ -15,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from tutela.core import access, ratelimit
 from tutela.core.pagination import keyset_page
+from tutela.core.requests import SignedInRequest
 
 from . import outputs, selectors, services
 from .forms import CommentForm, DispositionForm, EmailForm, ImportForm, ModerationForm, ReportForm
@@ -159,7 +162,7 @@ def _comment_page(request: HttpRequest, consultation: Consultation, paragraph: P
         if last is not None:
             initial.update({k: getattr(last, k) for k in ["stakeholder_type", "industry_sector", "organisation_name",
                                                           "is_anonymous", "consent_to_list", "wants_outcome"]})
-            initial["country"] = last.country.code if last.country else ""
+            initial["country"] = str(last.country)
         if paragraph is not None and request.GET.get("quote"):
             # From the select-to-quote helper of the reading view; offered only if it is in the paragraph.
             initial["quote"] = services.passage_in(paragraph.text, request.GET["quote"][:2000]) or ""
@@ -271,7 +274,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     form = None
     if can_write and published is None:
         form = ReportForm(request.POST or None)
-        form.fields["final_version"].queryset = consultation.version.document.versions.filter(
+        cast(forms.ModelChoiceField, form.fields["final_version"]).queryset = consultation.version.document.versions.filter(
             number__gt=consultation.version.number)
         if request.method == "POST" and form.is_valid():
             try:
@@ -400,7 +403,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def version_publish(request: SignedInRequest, pk: int) -> HttpResponse:
     version = access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), pk, write=True)
     services.version_publish(actor=request.user, version=version, change_log=request.POST.get("change_log", ""))
     messages.success(request, _("%(label)s is published.") % {"label": version.label})
@@ -441,14 +444,14 @@ def version_diff(request: HttpRequest, pk: int, other: int) -> HttpResponse:
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SignedInRequest) -> HttpResponse:
     if access.role_of(request.user) not in {"secretariat", "focal_point"}:
         raise PermissionDenied
     return render(request, "consultations/dashboard.html", {"rows": selectors.dashboard(request.user)})
 
 
 @login_required
-def moderation(request: HttpRequest, pk: int) -> HttpResponse:
+def moderation(request: SignedInRequest, pk: int) -> HttpResponse:
     consultation = _consultation(request, pk, write=True)
     if request.method == "POST":
         form = ModerationForm(request.POST)
@@ -480,7 +483,7 @@ def moderation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def dispositions(request: HttpRequest, pk: int) -> HttpResponse:
+def dispositions(request: SignedInRequest, pk: int) -> HttpResponse:
     consultation = _consultation(request, pk, write=True)
     filters = {k: request.GET.get(k, "") for k in ["paragraph", "type", "stakeholder", "undecided", "decision"]}
     if request.method == "POST":

@@ -7,11 +7,11 @@ public); writes call the same services, so a chair's script gets the same checks
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from tutela.core import access
-from tutela.core.api import ERRORS, SIGNED_IN, DbInt, Id
+from tutela.core.api import ERRORS, SIGNED_IN, ApiRequest, DbInt, Id, SignedInApiRequest
 from tutela.core.pagination import keyset_page
 
 from . import selectors, services
@@ -333,7 +333,7 @@ def _document_item(d: Document) -> dict:
             "is_illustrative": d.is_illustrative}
 
 
-def _document_out(request: HttpRequest, d: Document) -> dict:
+def _document_out(request: ApiRequest, d: Document) -> dict:
     from django.urls import reverse
 
     return {
@@ -363,11 +363,11 @@ def _limit(limit: int) -> int:
     return max(1, min(limit, MAX_LIMIT))
 
 
-def _body(request: HttpRequest, slug: str) -> Body:
+def _body(request: ApiRequest, slug: str) -> Body:
     return selectors.body_for(request.user, slug)
 
 
-def _meeting(request: HttpRequest, slug: str, ordinal: Id) -> Meeting:
+def _meeting(request: ApiRequest, slug: str, ordinal: Id) -> Meeting:
     return selectors.meeting_for(request.user, _body(request, slug), ordinal)
 
 
@@ -382,7 +382,7 @@ def _meeting_by_ordinal(body: Body, ordinal: int | None) -> Meeting | None:
     return meeting
 
 
-def _documents(request: HttpRequest, ids: list[int], field: str) -> list:
+def _documents(request: ApiRequest, ids: list[int], field: str) -> list:
     """The documents ``ids`` names, in order; an id that is unknown (or unreadable) is a 422 naming ``field``."""
     found = {d.pk: d for d in selectors.readable_documents(request.auth).filter(pk__in=ids)}
     unknown = [str(pk) for pk in ids if pk not in found]
@@ -405,14 +405,14 @@ def _body_by_slug(slug: str | None, field: str) -> Body | None:
 # --- Bodies -----------------------------------------------------------------------------------
 
 @router.get("/bodies", response={200: BodyPage, **ERRORS}, summary="List bodies")
-def body_list(request: HttpRequest, after: str | None = None, limit: DbInt = 50):
+def body_list(request: ApiRequest, after: str | None = None, limit: DbInt = 50):
     qs = access.readable(request.user, Body.objects.select_related("parent"))
     page = keyset_page(qs, ordering=["short_name", "id"], cursor=after, size=_limit(limit))
     return {"items": [_body_item(b) for b in page.items], "next": page.next_cursor}
 
 
 @router.get("/bodies/{slug}", response={200: BodyOut, **ERRORS}, summary="A body with chairs, members, ToR and lifetime")
-def body_detail(request: HttpRequest, slug: str):
+def body_detail(request: ApiRequest, slug: str):
     b = _body(request, slug)
     tors = list(b.terms_of_reference.select_related("document", "approved_by"))
     return {
@@ -434,7 +434,7 @@ def body_detail(request: HttpRequest, slug: str):
 
 
 @router.post("/bodies", response={201: BodyItem, **ERRORS}, auth=SIGNED_IN, summary="Create a body (secretariat)")
-def body_create(request: HttpRequest, payload: BodyIn):
+def body_create(request: SignedInApiRequest, payload: BodyIn):
     data = payload.dict()
     parent = _body_by_slug(data.pop("parent"), "parent")
     prefix = data.pop("number_prefix") or f"{payload.short_name.strip()} DOC"
@@ -444,7 +444,7 @@ def body_create(request: HttpRequest, payload: BodyIn):
 
 @router.post("/bodies/{slug}/extensions", response={201: ExtensionOut, **ERRORS}, auth=SIGNED_IN,
              summary="Extend a body's lifetime")
-def lifetime_extend(request: HttpRequest, slug: str, payload: ExtensionIn):
+def lifetime_extend(request: SignedInApiRequest, slug: str, payload: ExtensionIn):
     b = _body(request, slug)
     e = services.lifetime_extend(actor=request.auth, body=b, new_end=payload.new_end, decided_on=payload.decided_on,
                                  reason=payload.reason, meeting=_meeting_by_ordinal(b, payload.meeting),
@@ -457,7 +457,7 @@ def lifetime_extend(request: HttpRequest, slug: str, payload: ExtensionIn):
 # --- Meetings ---------------------------------------------------------------------------------
 
 @router.get("/bodies/{slug}/meetings", response={200: MeetingPage, **ERRORS}, summary="A body's meetings, newest first")
-def meeting_list(request: HttpRequest, slug: str, after: str | None = None, limit: DbInt = 50):
+def meeting_list(request: ApiRequest, slug: str, after: str | None = None, limit: DbInt = 50):
     b = _body(request, slug)
     page = keyset_page(selectors.meetings_of(b), ordering=["-ordinal", "-id"], cursor=after, size=_limit(limit))
     return {"items": [_meeting_item(m) for m in page.items], "next": page.next_cursor}
@@ -465,7 +465,7 @@ def meeting_list(request: HttpRequest, slug: str, after: str | None = None, limi
 
 @router.get("/bodies/{slug}/meetings/{ordinal}", response={200: MeetingOut, **ERRORS},
             summary="A meeting: agenda, documents, attendance, decisions, actions")
-def meeting_detail(request: HttpRequest, slug: str, ordinal: Id):
+def meeting_detail(request: ApiRequest, slug: str, ordinal: Id):
     m = _meeting(request, slug, ordinal)
     parts = selectors.meeting_page(m, request.user)
     visible = parts["visible_agenda_documents"]
@@ -484,7 +484,7 @@ def meeting_detail(request: HttpRequest, slug: str, ordinal: Id):
 
 @router.post("/bodies/{slug}/meetings", response={201: MeetingItem, **ERRORS}, auth=SIGNED_IN,
              summary="Add the body's next meeting (number allocated automatically)")
-def meeting_create(request: HttpRequest, slug: str, payload: MeetingIn):
+def meeting_create(request: SignedInApiRequest, slug: str, payload: MeetingIn):
     b = _body(request, slug)
     data = payload.dict()
     m = services.meeting_create(actor=request.auth, body=b, **data)
@@ -493,7 +493,7 @@ def meeting_create(request: HttpRequest, slug: str, payload: MeetingIn):
 
 @router.post("/bodies/{slug}/meetings/{ordinal}/agenda", response={201: AgendaOut, **ERRORS}, auth=SIGNED_IN,
              summary="Add an agenda item")
-def agenda_add(request: HttpRequest, slug: str, ordinal: Id, payload: AgendaIn):
+def agenda_add(request: SignedInApiRequest, slug: str, ordinal: Id, payload: AgendaIn):
     m = _meeting(request, slug, ordinal)
     docs = _documents(request, payload.document_ids, "document_ids")
     item = services.agenda_item_add(actor=request.auth, meeting=m, title=payload.title, documents=docs)
@@ -502,7 +502,7 @@ def agenda_add(request: HttpRequest, slug: str, ordinal: Id, payload: AgendaIn):
 
 @router.post("/bodies/{slug}/meetings/{ordinal}/decisions", response={201: DecisionOut, **ERRORS}, auth=SIGNED_IN,
              summary="Record a numbered decision or agreement")
-def decision_add(request: HttpRequest, slug: str, ordinal: Id, payload: DecisionIn):
+def decision_add(request: SignedInApiRequest, slug: str, ordinal: Id, payload: DecisionIn):
     m = _meeting(request, slug, ordinal)
     d = services.decision_add(actor=request.auth, meeting=m, text=payload.text, kind=payload.kind)
     return Status(201, {"number": d.number, "kind": d.kind, "text": d.text})
@@ -510,7 +510,7 @@ def decision_add(request: HttpRequest, slug: str, ordinal: Id, payload: Decision
 
 @router.post("/bodies/{slug}/meetings/{ordinal}/actions", response={201: ActionOut, **ERRORS}, auth=SIGNED_IN,
              summary="Record an action item")
-def action_add(request: HttpRequest, slug: str, ordinal: Id, payload: ActionIn):
+def action_add(request: SignedInApiRequest, slug: str, ordinal: Id, payload: ActionIn):
     m = _meeting(request, slug, ordinal)
     a = services.action_item_add(actor=request.auth, meeting=m, text=payload.text, owner_label=payload.owner, due_on=payload.due_on)
     return Status(201, {"number": a.number, "text": a.text, "owner": a.owner, "due_on": a.due_on, "status": a.status})
@@ -518,7 +518,7 @@ def action_add(request: HttpRequest, slug: str, ordinal: Id, payload: ActionIn):
 
 @router.post("/bodies/{slug}/meetings/{ordinal}/actions/{number}/close", response={200: ActionOut, **ERRORS},
              auth=SIGNED_IN, summary="Close an action item (done or dropped)")
-def action_close(request: HttpRequest, slug: str, ordinal: Id, number: Id, status: str = ActionItem.Status.DONE):
+def action_close(request: ApiRequest, slug: str, ordinal: Id, number: Id, status: str = ActionItem.Status.DONE):
     m = _meeting(request, slug, ordinal)
     a = m.action_items.filter(number=number).first()
     if a is None:
@@ -530,7 +530,7 @@ def action_close(request: HttpRequest, slug: str, ordinal: Id, number: Id, statu
 @router.post("/bodies/{slug}/meetings/{ordinal}/materials", response={201: DocumentOut, **ERRORS}, auth=SIGNED_IN,
              summary="Upload a document to a meeting (materials)")
 def meeting_materials(
-    request: HttpRequest, slug: str, ordinal: Id, file: File[UploadedFile], title: Form[str], source: Form[str],
+    request: ApiRequest, slug: str, ordinal: Id, file: File[UploadedFile], title: Form[str], source: Form[str],
     kind: Form[str] = Document.Kind.CONTRIBUTION, access_level: Form[str] = Document.Access.PUBLIC,
     agenda_item: Form[Id | None] = None,
 ):
@@ -549,7 +549,7 @@ def meeting_materials(
 # --- The registry -----------------------------------------------------------------------------
 
 @router.get("/documents", response={200: DocumentPage, **ERRORS}, summary="Search the registry by number, title, source")
-def document_list(request: HttpRequest, q: str = "", body: str | None = None, after: str | None = None, limit: DbInt = 50):
+def document_list(request: ApiRequest, q: str = "", body: str | None = None, after: str | None = None, limit: DbInt = 50):
     b = None
     if body:
         b = Body.objects.filter(slug=body).first()
@@ -561,14 +561,14 @@ def document_list(request: HttpRequest, q: str = "", body: str | None = None, af
 
 
 @router.get("/documents/{document_id}", response={200: DocumentOut, **ERRORS}, summary="A document with files and revisions")
-def document_detail(request: HttpRequest, document_id: Id):
+def document_detail(request: ApiRequest, document_id: Id):
     return _document_out(request, selectors.document_for(request.user, document_id))
 
 
 @router.post("/bodies/{slug}/documents", response={201: DocumentOut, **ERRORS}, auth=SIGNED_IN,
              summary="Register a document (the number is allocated; a hand-typed number must be free)")
 def document_register(
-    request: HttpRequest, slug: str, title: Form[str], source: Form[str], kind: Form[str] = Document.Kind.CONTRIBUTION,
+    request: ApiRequest, slug: str, title: Form[str], source: Form[str], kind: Form[str] = Document.Kind.CONTRIBUTION,
     meeting: Form[Id | None] = None, document_date: Form[date | None] = None,
     access_level: Form[str] = Document.Access.PUBLIC, number: Form[str] = "", file: File[UploadedFile | None] = None,
 ):
@@ -581,7 +581,7 @@ def document_register(
 
 @router.post("/documents/{document_id}/revisions", response={201: DocumentOut, **ERRORS}, auth=SIGNED_IN,
              summary="Issue the next revision (same number)")
-def document_revise(request: HttpRequest, document_id: Id, note: Form[str], title: Form[str] = "",
+def document_revise(request: SignedInApiRequest, document_id: Id, note: Form[str], title: Form[str] = "",
                     document_date: Form[date | None] = None, file: File[UploadedFile | None] = None):
     doc = selectors.document_for(request.auth, document_id)
     doc = services.document_revise(actor=request.auth, document=doc, note=note, title=title,
@@ -591,7 +591,7 @@ def document_revise(request: HttpRequest, document_id: Id, note: Form[str], titl
 
 @router.post("/documents/{document_id}/withdraw", response={200: DocumentOut, **ERRORS}, auth=SIGNED_IN,
              summary="Withdraw a document (its number is never reused)")
-def document_withdraw(request: HttpRequest, document_id: Id, payload: WithdrawIn):
+def document_withdraw(request: SignedInApiRequest, document_id: Id, payload: WithdrawIn):
     doc = selectors.document_for(request.auth, document_id)
     doc = services.document_withdraw(actor=request.auth, document=doc, reason=payload.reason)
     return _document_out(request, doc)
@@ -600,7 +600,7 @@ def document_withdraw(request: HttpRequest, document_id: Id, payload: WithdrawIn
 # --- Liaisons ---------------------------------------------------------------------------------
 
 @router.get("/liaisons", response={200: LiaisonPage, **ERRORS}, summary="Liaison statements")
-def liaison_list(request: HttpRequest, body: str | None = None, direction: str = Query("", pattern="^(|in|out)$"),
+def liaison_list(request: ApiRequest, body: str | None = None, direction: str = Query("", pattern="^(|in|out)$"),
                  after: str | None = None, limit: DbInt = 50):
     b = None
     if body:
@@ -613,7 +613,7 @@ def liaison_list(request: HttpRequest, body: str | None = None, direction: str =
 
 
 @router.get("/liaisons/{liaison_id}", response={200: LiaisonOut, **ERRORS}, summary="A liaison statement")
-def liaison_detail(request: HttpRequest, liaison_id: Id):
+def liaison_detail(request: ApiRequest, liaison_id: Id):
     ls = selectors.liaison_for(request.user, liaison_id)
     attachments = selectors.readable_documents(request.user).filter(liaisons=ls).select_related("body", "meeting", "meeting__body")
     contact = str(ls.contact_person.public_label()) if ls.contact_person_id else ""
@@ -625,7 +625,7 @@ def liaison_detail(request: HttpRequest, liaison_id: Id):
 
 @router.post("/liaisons", response={201: LiaisonOut, **ERRORS}, auth=SIGNED_IN,
              summary="Create (and optionally send) a liaison statement")
-def liaison_create(request: HttpRequest, payload: LiaisonIn):
+def liaison_create(request: SignedInApiRequest, payload: LiaisonIn):
     from_body = _body_by_slug(payload.from_body, "from_body")
     if from_body is None:
         raise ValidationError({"from_body": "Give the address (slug) of the body that sends the liaison."})
@@ -647,7 +647,7 @@ def liaison_create(request: HttpRequest, payload: LiaisonIn):
 
 
 @router.post("/liaisons/{liaison_id}/send", response={200: LiaisonOut, **ERRORS}, auth=SIGNED_IN, summary="Send a draft")
-def liaison_send(request: HttpRequest, liaison_id: Id):
+def liaison_send(request: SignedInApiRequest, liaison_id: Id):
     ls = selectors.liaison_for(request.auth, liaison_id)
     services.liaison_send(actor=request.auth, liaison=ls)
     return liaison_detail(request, liaison_id)
@@ -661,7 +661,7 @@ def _deadline(r: LiaisonRecipient, other: str) -> dict:
 
 
 @router.get("/dashboard", response={200: DashboardOut, **ERRORS}, auth=SIGNED_IN, summary="The chair's dashboard")
-def dashboard(request: HttpRequest, body: str | None = None):
+def dashboard(request: SignedInApiRequest, body: str | None = None):
     bodies = selectors.dashboard_bodies(request.auth).order_by("short_name")
     if body:
         bodies = bodies.filter(slug=body)
@@ -747,7 +747,7 @@ def _organisations(ids: list[int]) -> list:
 
 
 @router.post("/bodies/{slug}/members", response={201: MemberOut, **ERRORS}, auth=SIGNED_IN, summary="Add a member")
-def member_add(request: HttpRequest, slug: str, payload: MemberIn):
+def member_add(request: SignedInApiRequest, slug: str, payload: MemberIn):
     b = _body(request, slug)
     orgs = _organisations([payload.organisation_id]) if payload.organisation_id else [None]
     m = services.membership_add(actor=request.auth, body=b, organisation=orgs[0], person=_person(payload.person_id),
@@ -759,7 +759,7 @@ def member_add(request: HttpRequest, slug: str, payload: MemberIn):
 
 @router.post("/bodies/{slug}/chairs", response={201: ChairOut, **ERRORS}, auth=SIGNED_IN,
              summary="Appoint a chair, co-chair or vice-chair (secretariat)")
-def chair_add(request: HttpRequest, slug: str, payload: ChairIn):
+def chair_add(request: SignedInApiRequest, slug: str, payload: ChairIn):
     b = _body(request, slug)
     a = services.chair_appoint(actor=request.auth, body=b, person=_person(payload.person_id), role=payload.role,
                                starts_on=payload.starts_on, ends_on=payload.ends_on, note=payload.note)
@@ -768,7 +768,7 @@ def chair_add(request: HttpRequest, slug: str, payload: ChairIn):
 
 @router.post("/bodies/{slug}/terms-of-reference", response={201: TorOut, **ERRORS}, auth=SIGNED_IN,
              summary="Record a version of the terms of reference (a registered document)")
-def tor_add(request: HttpRequest, slug: str, payload: TorIn):
+def tor_add(request: SignedInApiRequest, slug: str, payload: TorIn):
     b = _body(request, slug)
     doc = selectors.document_for(request.auth, payload.document_id)
     t = services.terms_of_reference_add(actor=request.auth, body=b, document=doc, approved_on=payload.approved_on,
@@ -782,7 +782,7 @@ def tor_add(request: HttpRequest, slug: str, payload: TorIn):
 
 @router.post("/bodies/{slug}/meetings/{ordinal}/attendance", response={200: MeetingItem, **ERRORS}, auth=SIGNED_IN,
              summary="Record attendance: organisations, consenting named adults, a head count")
-def attendance_add(request: HttpRequest, slug: str, ordinal: Id, payload: AttendanceIn):
+def attendance_add(request: SignedInApiRequest, slug: str, ordinal: Id, payload: AttendanceIn):
     m = _meeting(request, slug, ordinal)
     people = [_person(pk, "person_ids") for pk in payload.person_ids]
     m = services.attendance_record(actor=request.auth, meeting=m, organisations=_organisations(payload.organisation_ids),
@@ -792,7 +792,7 @@ def attendance_add(request: HttpRequest, slug: str, ordinal: Id, payload: Attend
 
 @router.patch("/bodies/{slug}/meetings/{ordinal}", response={200: MeetingItem, **ERRORS}, auth=SIGNED_IN,
               summary="Change a meeting's status, summary, place or minutes document")
-def meeting_patch(request: HttpRequest, slug: str, ordinal: Id, payload: MeetingPatch):
+def meeting_patch(request: SignedInApiRequest, slug: str, ordinal: Id, payload: MeetingPatch):
     m = _meeting(request, slug, ordinal)
     fields = payload.dict(exclude_unset=True)
     if "report_document_id" in fields:

@@ -11,6 +11,8 @@ CWG-COP) is illustrative and marked so.
 
 from datetime import date
 
+from tutela.core.access import User
+
 from .models import Body, Decision, Document, LiaisonRecipient, Meeting
 from .services import (
     action_item_add,
@@ -42,7 +44,7 @@ ILLUSTRATIVE_DOCS_4TH = [
 
 
 def load(context: dict) -> None:
-    actor = context.get("actor")
+    actor: User = context["actor"]
     orgs = context.get("organisations", {})
     people = context.get("people", {})
     activities = context.get("activities", {})

@@ -1,5 +1,7 @@
 """Forms: they parse and present; the services decide."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +41,7 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args, body: Body, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].choices = [("", _("— none —"))] + [
+        cast(forms.ChoiceField, self.fields["meeting"]).choices = [("", _("— none —"))] + [
             (m.ordinal, str(m)) for m in body.meetings.order_by("-ordinal")[:50]
         ]
 
@@ -64,8 +66,8 @@ class ExtensionForm(forms.Form):
 
     def __init__(self, *args, body: Body, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].choices = [("", _("— none —"))] + [(m.ordinal, str(m)) for m in body.meetings.order_by("-ordinal")[:50]]
-        self.fields["decided_by"].queryset = Body.objects.order_by("short_name")
+        cast(forms.ChoiceField, self.fields["meeting"]).choices = [("", _("— none —"))] + [(m.ordinal, str(m)) for m in body.meetings.order_by("-ordinal")[:50]]
+        cast(forms.ModelChoiceField, self.fields["decided_by"]).queryset = Body.objects.order_by("short_name")
 
 
 class LiaisonForm(forms.Form):
@@ -84,8 +86,8 @@ class LiaisonForm(forms.Form):
 
     def __init__(self, *args, body: Body, replyable=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["from_meeting"].choices = [("", _("— none —"))] + [(m.ordinal, str(m)) for m in body.meetings.order_by("-ordinal")[:50]]
-        self.fields["reply_to"].choices = [("", _("— not a reply —"))] + [(ls.pk, str(ls)[:80]) for ls in replyable]
+        cast(forms.ChoiceField, self.fields["from_meeting"]).choices = [("", _("— none —"))] + [(m.ordinal, str(m)) for m in body.meetings.order_by("-ordinal")[:50]]
+        cast(forms.ChoiceField, self.fields["reply_to"]).choices = [("", _("— not a reply —"))] + [(ls.pk, str(ls)[:80]) for ls in replyable]
         bodies = [("", _("— choose —"))] + [(b.pk, f"{b.short_name} — {b.name}") for b in Body.objects.exclude(pk=body.pk).order_by("short_name")]
         for i in range(1, self.ROWS + 1):
             self.fields[f"recipient_{i}"] = forms.TypedChoiceField(label=_("Recipient %(n)s") % {"n": i}, choices=bodies,
@@ -177,7 +179,7 @@ class ChairForm(forms.Form):
         self.fields["role"].choices = [(v, label) for v, label in Appointment.Role.choices if v in roles]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The term ends before it starts."))
         return data
@@ -207,9 +209,9 @@ class TermsOfReferenceForm(forms.Form):
             choices.append((_("Terms of reference"), [(d.pk, f"{d.label} — {d.title}"[:120]) for d in tor]))
         if others:
             choices.append((_("Other recent documents"), [(d.pk, f"{d.label} — {d.title}"[:120]) for d in others]))
-        self.fields["document"].choices = choices
-        self.fields["approved_by"].queryset = Body.objects.order_by("short_name")
-        self.fields["meeting"].choices = [("", _("— none —"))] + [(m.ordinal, str(m)) for m in body.meetings.order_by("-ordinal")[:50]]
+        cast(forms.ChoiceField, self.fields["document"]).choices = choices
+        cast(forms.ModelChoiceField, self.fields["approved_by"]).queryset = Body.objects.order_by("short_name")
+        cast(forms.ChoiceField, self.fields["meeting"]).choices = [("", _("— none —"))] + [(m.ordinal, str(m)) for m in body.meetings.order_by("-ordinal")[:50]]
 
 
 # --- Meeting records ------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.db.models.lookups import Contains
 from django.utils import timezone
 
 from tutela.core import access
+from tutela.core.access import Actor
 from tutela.initiatives.models import Appointment
 
 from .models import (
@@ -47,7 +48,7 @@ def chairs_of(body: Body, on: date | None = None) -> QuerySet[Appointment]:
     )
 
 
-def chaired_body_ids(user: Any) -> set[int]:
+def chaired_body_ids(user: Actor) -> set[int]:
     """Bodies whose current chair, co-chair or vice-chair is this user (matched by e-mail)."""
     email = getattr(user, "email", "") if getattr(user, "is_authenticated", False) else ""
     if not email:
@@ -59,22 +60,22 @@ def chaired_body_ids(user: Any) -> set[int]:
     )
 
 
-def can_manage(user: Any, body: Body) -> bool:
+def can_manage(user: Actor, body: Body) -> bool:
     return access.is_secretariat(user) or body.pk in chaired_body_ids(user)
 
 
-def can_register(user: Any, body: Body) -> bool:
+def can_register(user: Actor, body: Body) -> bool:
     return access.can_write(user, body) or can_manage(user, body)
 
 
-def is_member(user: Any, body: Body) -> bool:
+def is_member(user: Actor, body: Body) -> bool:
     return access.is_secretariat(user) or bool(access.user_organisation_ids(user) & body.owner_organisation_ids()) \
         or body.pk in chaired_body_ids(user)
 
 
 # --- Bodies ---------------------------------------------------------------------------------
 
-def body_list(user: Any) -> QuerySet[Body]:
+def body_list(user: Actor) -> QuerySet[Body]:
     return (
         access.readable(user, Body.objects.all()).select_related("parent")
         .annotate(meeting_count=Count("meetings", distinct=True))
@@ -82,7 +83,7 @@ def body_list(user: Any) -> QuerySet[Body]:
     )
 
 
-def body_for(user: Any, slug: str) -> Body:
+def body_for(user: Actor, slug: str) -> Body:
     body = Body.objects.select_related("parent", "parent__parent").filter(slug=slug).first()
     return access.get_for_user(user, Body, body.pk if body else None)
 
@@ -93,7 +94,7 @@ def meetings_of(body: Body) -> QuerySet[Meeting]:
     return body.meetings.select_related("body", "activity", "report_document").order_by("-ordinal")
 
 
-def meeting_for(user: Any, body: Body, ordinal: int) -> Meeting:
+def meeting_for(user: Actor, body: Body, ordinal: int) -> Meeting:
     meeting = (
         Meeting.objects.select_related("body", "activity", "report_document")
         .filter(body=body, ordinal=ordinal).first()
@@ -101,7 +102,7 @@ def meeting_for(user: Any, body: Body, ordinal: int) -> Meeting:
     return access.get_for_user(user, Meeting.objects.select_related("body"), meeting.pk if meeting else None)
 
 
-def meeting_page(meeting: Meeting, user: Any) -> dict[str, Any]:
+def meeting_page(meeting: Meeting, user: Actor) -> dict[str, Any]:
     return {
         "agenda": meeting.agenda_items.prefetch_related("documents"),
         "visible_agenda_documents": set(
@@ -188,7 +189,7 @@ def attendance_candidates(meeting: Meeting) -> dict[str, list]:
     }
 
 
-def meetings_for_user(user: Any) -> QuerySet[Meeting]:
+def meetings_for_user(user: Actor) -> QuerySet[Meeting]:
     """Meetings of the bodies a user belongs to or chairs (their calendar)."""
     if access.is_secretariat(user):
         bodies = Body.objects.all()
@@ -200,7 +201,7 @@ def meetings_for_user(user: Any) -> QuerySet[Meeting]:
 
 # --- Documents ------------------------------------------------------------------------------
 
-def readable_documents(user: Any) -> QuerySet[Document]:
+def readable_documents(user: Actor) -> QuerySet[Document]:
     qs = Document.objects.all()
     if access.is_secretariat(user):
         return qs
@@ -215,7 +216,7 @@ def readable_documents(user: Any) -> QuerySet[Document]:
     return qs.filter(condition)
 
 
-def document_for(user: Any, pk: int) -> Document:
+def document_for(user: Actor, pk: int) -> Document:
     doc = Document.objects.select_related("body", "meeting", "meeting__body").filter(pk=pk).first()
     if doc is None:
         return access.get_for_user(user, Document, None)
@@ -224,7 +225,7 @@ def document_for(user: Any, pk: int) -> Document:
     return access.get_for_user(user, Document.objects.select_related("body", "meeting", "meeting__body"), pk)
 
 
-def registry_search(user: Any, *, q: str = "", body: Body | None = None, include_withdrawn: bool = True) -> QuerySet[Document]:
+def registry_search(user: Actor, *, q: str = "", body: Body | None = None, include_withdrawn: bool = True) -> QuerySet[Document]:
     """Search by number, title and source (case-insensitive substring; trigram-indexed on PostgreSQL)."""
     qs = readable_documents(user).select_related("body", "meeting", "meeting__body")
     if body is not None:
@@ -272,7 +273,7 @@ REGISTRY_ORDERING = ["-registered_at", "-id"]
 
 # --- Liaisons -------------------------------------------------------------------------------
 
-def readable_liaisons(user: Any) -> QuerySet[LiaisonStatement]:
+def readable_liaisons(user: Actor) -> QuerySet[LiaisonStatement]:
     qs = LiaisonStatement.objects.all()
     if access.is_secretariat(user):
         return qs
@@ -286,7 +287,7 @@ def readable_liaisons(user: Any) -> QuerySet[LiaisonStatement]:
     return qs.filter(condition)
 
 
-def liaison_list(user: Any, *, body: Body | None = None, direction: str = "") -> QuerySet[LiaisonStatement]:
+def liaison_list(user: Actor, *, body: Body | None = None, direction: str = "") -> QuerySet[LiaisonStatement]:
     qs = readable_liaisons(user).select_related("from_body", "from_meeting", "reply_to").prefetch_related(
         Prefetch("recipients", queryset=LiaisonRecipient.objects.select_related("body"))
     )
@@ -297,7 +298,7 @@ def liaison_list(user: Any, *, body: Body | None = None, direction: str = "") ->
     return qs
 
 
-def liaison_for(user: Any, pk: int) -> LiaisonStatement:
+def liaison_for(user: Actor, pk: int) -> LiaisonStatement:
     liaison = LiaisonStatement.objects.filter(pk=pk).select_related("from_body").first()
     if liaison is not None and (
         liaison.from_body_id in chaired_body_ids(user)
@@ -320,7 +321,7 @@ def reminders_due(today: date | None = None, days: int = 7) -> QuerySet[LiaisonR
 
 # --- The chair's dashboard ------------------------------------------------------------------
 
-def dashboard_bodies(user: Any) -> QuerySet[Body]:
+def dashboard_bodies(user: Actor) -> QuerySet[Body]:
     if access.is_secretariat(user):
         return Body.objects.filter(status=Body.Status.ACTIVE).exclude(kind=Body.Kind.EXTERNAL)
     return Body.objects.filter(pk__in=chaired_body_ids(user))
@@ -338,7 +339,7 @@ def _capped(queryset, size: int = DASHBOARD_ROWS) -> tuple[list, bool]:
 DASHBOARD_DOCUMENT_BODIES = 10
 
 
-def dashboard(user: Any, bodies: QuerySet[Body], today: date | None = None) -> dict[str, Any]:
+def dashboard(user: Actor, bodies: QuerySet[Body], today: date | None = None) -> dict[str, Any]:
     """What a chair needs to see: pending actions, liaisons and deadlines, meetings, new documents, lifetime.
 
     Each list shows its ``DASHBOARD_ROWS`` most urgent rows and says when there are more: a

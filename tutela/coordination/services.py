@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tutela.core import access, audit
+from tutela.core.access import User
 from tutela.core.services import apply_fields, repoint, save_audited
 from tutela.initiatives.models import Appointment, Person
 from tutela.partners.models import Organisation
@@ -61,17 +62,13 @@ LIAISON_FIELDS = ["reference", "body_text", "contact_person", "contact_email", "
 REMINDER_DAYS = 7
 
 
-def _is_user(actor: Any) -> bool:
-    return getattr(actor, "is_authenticated", False)
-
-
-def _require_manage(actor: Any, body: Body) -> None:
-    if _is_user(actor) and not selectors.can_manage(actor, body):
+def _require_manage(actor: User | None, body: Body) -> None:
+    if actor is not None and not selectors.can_manage(actor, body):
         raise PermissionDenied
 
 
-def _require_register(actor: Any, body: Body) -> None:
-    if _is_user(actor) and not selectors.can_register(actor, body):
+def _require_register(actor: User | None, body: Body) -> None:
+    if actor is not None and not selectors.can_register(actor, body):
         raise PermissionDenied
 
 
@@ -87,9 +84,9 @@ def _check_parent(body: Body) -> None:
 # --- Bodies ---------------------------------------------------------------------------------
 
 @transaction.atomic
-def body_create(*, actor: Any, short_name: str, name: str, document_start: int = 1, slug: str = "", **fields: Any) -> Body:
+def body_create(*, actor: User | None, short_name: str, name: str, document_start: int = 1, slug: str = "", **fields: Any) -> Body:
     """Create a body and its document counter. ``document_start`` is the first number the registry hands out."""
-    if _is_user(actor):
+    if actor is not None:
         access.require_secretariat(actor)
     short_name = " ".join((short_name or "").split())
     if not short_name:
@@ -110,7 +107,7 @@ def body_create(*, actor: Any, short_name: str, name: str, document_start: int =
 
 
 @transaction.atomic
-def body_update(*, actor: Any, body: Body, **fields: Any) -> Body:
+def body_update(*, actor: User | None, body: Body, **fields: Any) -> Body:
     _require_manage(actor, body)
     return save_audited(body, actor=actor, action="body.updated", fields=fields, allowed=BODY_UPDATE_FIELDS,
                         check=_check_parent)
@@ -118,7 +115,7 @@ def body_update(*, actor: Any, body: Body, **fields: Any) -> Body:
 
 @transaction.atomic
 def membership_add(
-    *, actor: Any, body: Body, organisation: Any = None, person: Person | None = None,
+    *, actor: User | None, body: Body, organisation: Any = None, person: Person | None = None,
     role: str = BodyMembership.Role.MEMBER, represents: str = "", since: date | None = None,
 ) -> BodyMembership:
     _require_manage(actor, body)
@@ -139,11 +136,11 @@ def membership_add(
 
 @transaction.atomic
 def chair_appoint(
-    *, actor: Any, body: Body, person: Person, role: str = Appointment.Role.CHAIR,
+    *, actor: User | None, body: Body, person: Person, role: str = Appointment.Role.CHAIR,
     starts_on: date | None = None, ends_on: date | None = None, note: str = "",
 ) -> Appointment:
     """Appoint a chair, co-chair or vice-chair of a body (an appointment of the initiative core)."""
-    if _is_user(actor):
+    if actor is not None:
         access.require_secretariat(actor)
     if role not in selectors.CHAIR_ROLES:
         raise ValidationError({"role": _("Choose chair, co-chair or vice-chair.")})
@@ -154,7 +151,7 @@ def chair_appoint(
 
 @transaction.atomic
 def terms_of_reference_add(
-    *, actor: Any, body: Body, document: Document, approved_on: date, approved_by: Body | None = None,
+    *, actor: User | None, body: Body, document: Document, approved_on: date, approved_by: Body | None = None,
     approved_by_label: str = "", meeting: Meeting | None = None, note: str = "",
 ) -> TermsOfReference:
     """Record a version of the terms of reference: a registered document, approved by someone on a date."""
@@ -181,7 +178,7 @@ def terms_of_reference_add(
 
 @transaction.atomic
 def lifetime_extend(
-    *, actor: Any, body: Body, new_end: date, decided_on: date, reason: str,
+    *, actor: User | None, body: Body, new_end: date, decided_on: date, reason: str,
     meeting: Meeting | None = None, decided_by: Body | None = None,
 ) -> LifetimeExtension:
     """Extend a body's lifetime. The history keeps the previous end, where and by whom it was decided."""
@@ -202,7 +199,7 @@ def lifetime_extend(
     before = audit.snapshot(body, ["ends_on"])
     extension = LifetimeExtension.objects.create(
         body=body, new_end=new_end, decided_on=decided_on, reason=reason.strip(), meeting=meeting,
-        decided_by=decided_by, previous_end=body.ends_on, recorded_by=actor if _is_user(actor) else None,
+        decided_by=decided_by, previous_end=body.ends_on, recorded_by=actor,
     )
     body.ends_on = caller_copy.ends_on = new_end
     body.save(update_fields=["ends_on", "updated_at"])
@@ -218,7 +215,7 @@ class NeedsConfirmation(ValidationError):
 
 @transaction.atomic
 def meeting_create(
-    *, actor: Any, body: Body, starts_on: date, ends_on: date | None = None,
+    *, actor: User | None, body: Body, starts_on: date, ends_on: date | None = None,
     confirm_outside_lifetime: bool = False, **fields: Any,
 ) -> Meeting:
     """Add the body's next meeting. Its ordinal is allocated here: per body, gap-free."""
@@ -252,7 +249,7 @@ def meeting_create(
 
 
 @transaction.atomic
-def meeting_update(*, actor: Any, meeting: Meeting, **fields: Any) -> Meeting:
+def meeting_update(*, actor: User | None, meeting: Meeting, **fields: Any) -> Meeting:
     _require_manage(actor, meeting.body)
     return save_audited(meeting, actor=actor, action="meeting.updated", fields=fields, allowed=MEETING_FIELDS,
                         check=_check_report_document)
@@ -272,7 +269,7 @@ def _lock_meeting(meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
-def agenda_item_add(*, actor: Any, meeting: Meeting, title: str, documents: list[Document] | None = None) -> AgendaItem:
+def agenda_item_add(*, actor: User | None, meeting: Meeting, title: str, documents: list[Document] | None = None) -> AgendaItem:
     _require_manage(actor, meeting.body)
     meeting = _lock_meeting(meeting)
     if not (title or "").strip():
@@ -289,7 +286,7 @@ def agenda_item_add(*, actor: Any, meeting: Meeting, title: str, documents: list
 
 @transaction.atomic
 def attendance_record(
-    *, actor: Any, meeting: Meeting, organisations: list | None = None, people: list[Person] | None = None,
+    *, actor: User | None, meeting: Meeting, organisations: list | None = None, people: list[Person] | None = None,
     participant_count: int | None = None,
 ) -> Meeting:
     """Record who attended: organisations, named adults who consented to be named, and a head count."""
@@ -318,7 +315,7 @@ def attendance_record(
 
 
 @transaction.atomic
-def decision_add(*, actor: Any, meeting: Meeting, text: str, kind: str = Decision.Kind.AGREEMENT) -> Decision:
+def decision_add(*, actor: User | None, meeting: Meeting, text: str, kind: str = Decision.Kind.AGREEMENT) -> Decision:
     _require_manage(actor, meeting.body)
     meeting = _lock_meeting(meeting)
     if not (text or "").strip():
@@ -332,7 +329,7 @@ def decision_add(*, actor: Any, meeting: Meeting, text: str, kind: str = Decisio
 
 @transaction.atomic
 def action_item_add(
-    *, actor: Any, meeting: Meeting, text: str, owner_person: Person | None = None, owner_label: str = "",
+    *, actor: User | None, meeting: Meeting, text: str, owner_person: Person | None = None, owner_label: str = "",
     due_on: date | None = None,
 ) -> ActionItem:
     _require_manage(actor, meeting.body)
@@ -355,7 +352,7 @@ def action_item_add(
 
 
 @transaction.atomic
-def action_item_close(*, actor: Any, item: ActionItem, status: str = ActionItem.Status.DONE, on: date | None = None) -> ActionItem:
+def action_item_close(*, actor: User | None, item: ActionItem, status: str = ActionItem.Status.DONE, on: date | None = None) -> ActionItem:
     _require_manage(actor, item.meeting.body)
     if status not in (ActionItem.Status.DONE, ActionItem.Status.DROPPED):
         raise ValidationError({"status": _("Close an action as done or dropped.")})
@@ -458,27 +455,27 @@ def _parse_sequence(body: Body, number: str | int | None) -> int | None:
     return value
 
 
-def _store_file(document: Document, upload: Any, actor: Any) -> DocumentFile:
+def _store_file(document: Document, upload: Any, actor: User | None) -> DocumentFile:
     """Check the upload and write it to storage; the row (returned unsaved) is the caller's to save."""
     checked = files.check_upload(upload)
     stored = DocumentFile(
         document=document, revision=document.revision, original_name=checked.original_name,
         file_type=checked.file_type, size=checked.size, sha256=checked.sha256,
-        uploaded_by=actor if _is_user(actor) else None,
+        uploaded_by=actor,
     )
     # The file is written last, after every check passed, so a refused write leaves no file behind.
     stored.file.save(checked.original_name, upload, save=False)
     return stored
 
 
-def _attach_file(document: Document, upload: Any, actor: Any) -> DocumentFile:
+def _attach_file(document: Document, upload: Any, actor: User | None) -> DocumentFile:
     stored = _store_file(document, upload, actor)
     stored.save()
     return stored
 
 
 def document_register(
-    *, actor: Any, body: Body, title: str, source: str, document_date: date | None = None,
+    *, actor: User | None, body: Body, title: str, source: str, document_date: date | None = None,
     meeting: Meeting | None = None, kind: str = Document.Kind.CONTRIBUTION, access_level: str = Document.Access.PUBLIC,
     number: str | int | None = None, upload: Any = None, is_illustrative: bool = False,
 ) -> Document:
@@ -514,7 +511,7 @@ def document_register(
     document = Document(
         body=body, meeting=meeting, scope=0, sequence=sequence or 1, number=format_number(body, sequence or 1, 1),
         kind=kind, title=title, source=source, document_date=document_date or timezone.localdate(), access=access_level,
-        is_illustrative=is_illustrative, registered_by=actor if _is_user(actor) else None,
+        is_illustrative=is_illustrative, registered_by=actor,
     )
     # The related rows are instances already in hand: no need for a query each to check they exist.
     document.full_clean(exclude=["body", "meeting", "registered_by"], validate_constraints=False, validate_unique=False)
@@ -531,7 +528,7 @@ def document_register(
 
 @transaction.atomic
 def _register_numbered(document: Document, meeting: Meeting | None, sequence: int | None,
-                       stored: DocumentFile | None, actor: Any) -> Document:
+                       stored: DocumentFile | None, actor: User | None) -> Document:
     """Allocate the number and save the rows, in one transaction (the counter is locked from the
     allocation to the commit, so the body's other registrations wait that long)."""
     document.scope, document.sequence, document.number = allocate_number(body=document.body, meeting=meeting, sequence=sequence)
@@ -554,11 +551,11 @@ def _register_numbered(document: Document, meeting: Meeting | None, sequence: in
 
 @transaction.atomic
 def document_revise(
-    *, actor: Any, document: Document, note: str, title: str = "", document_date: date | None = None, upload: Any = None,
+    *, actor: User | None, document: Document, note: str, title: str = "", document_date: date | None = None, upload: Any = None,
 ) -> Document:
     """Issue the next revision (Rev.1, Rev.2…) under the same number."""
     document = Document.objects.select_for_update(of=("self",)).select_related("body").get(pk=document.pk)
-    if _is_user(actor) and not (selectors.can_manage(actor, document.body) or access.can_write(actor, document)):
+    if actor is not None and not (selectors.can_manage(actor, document.body) or access.can_write(actor, document)):
         raise PermissionDenied
     if document.is_withdrawn:
         raise ValidationError({"document": _("%(doc)s was withdrawn on %(on)s; a withdrawn document cannot be revised. "
@@ -575,7 +572,7 @@ def document_revise(
     document.save(update_fields=["revision", "title", "document_date"])
     DocumentRevision.objects.create(document=document, revision=document.revision, title=document.title,
                                     document_date=document.document_date, note=note.strip(),
-                                    created_by=actor if _is_user(actor) else None)
+                                    created_by=actor)
     if upload is not None:
         _attach_file(document, upload, actor)
     audit.record(actor=actor, action="document.revised", target=document, before=before)
@@ -583,9 +580,9 @@ def document_revise(
 
 
 @transaction.atomic
-def document_file_add(*, actor: Any, document: Document, upload: Any) -> DocumentFile:
+def document_file_add(*, actor: User | None, document: Document, upload: Any) -> DocumentFile:
     """Add a file (e.g. another format) to the current revision."""
-    if _is_user(actor) and not (selectors.can_manage(actor, document.body) or access.can_write(actor, document)):
+    if actor is not None and not (selectors.can_manage(actor, document.body) or access.can_write(actor, document)):
         raise PermissionDenied
     if document.is_withdrawn:
         raise ValidationError({"document": _("%(doc)s is withdrawn.") % {"doc": document.number}})
@@ -595,7 +592,7 @@ def document_file_add(*, actor: Any, document: Document, upload: Any) -> Documen
 
 
 @transaction.atomic
-def document_withdraw(*, actor: Any, document: Document, reason: str, on: date | None = None) -> Document:
+def document_withdraw(*, actor: User | None, document: Document, reason: str, on: date | None = None) -> Document:
     """Withdraw a document. It keeps its number, which is never given to another document."""
     _require_manage(actor, document.body)
     if document.is_withdrawn:
@@ -613,7 +610,7 @@ def document_withdraw(*, actor: Any, document: Document, reason: str, on: date |
 
 @transaction.atomic
 def meeting_material_upload(
-    *, actor: Any, meeting: Meeting, upload: Any, title: str, source: str, kind: str = Document.Kind.CONTRIBUTION,
+    *, actor: User | None, meeting: Meeting, upload: Any, title: str, source: str, kind: str = Document.Kind.CONTRIBUTION,
     access_level: str = Document.Access.PUBLIC, agenda_item: int | None = None,
 ) -> Document:
     """The materials door for chairs' scripts: register a document with its file at a meeting."""
@@ -663,7 +660,7 @@ def _check_recipients(from_body: Body, recipients: list[dict], reference_day: da
 
 @transaction.atomic
 def liaison_create(
-    *, actor: Any, from_body: Body, subject: str, recipients: list[dict], from_meeting: Meeting | None = None,
+    *, actor: User | None, from_body: Body, subject: str, recipients: list[dict], from_meeting: Meeting | None = None,
     reply_to: LiaisonStatement | None = None, attachments: list[Document] | None = None,
     send: bool = False, sent_on: date | None = None, **fields: Any,
 ) -> LiaisonStatement:
@@ -689,7 +686,7 @@ def liaison_create(
     if reply_to is not None and not subject.lower().startswith("reply to"):
         subject = f"{_('Reply to')} {reply_to.reference or reply_to.subject}: {subject}"[:300]
     liaison = LiaisonStatement(from_body=from_body, from_meeting=from_meeting, subject=subject, reply_to=reply_to,
-                               created_by=actor if _is_user(actor) else None)
+                               created_by=actor)
     apply_fields(liaison, fields, LIAISON_FIELDS)
     liaison.full_clean()
     liaison.save()
@@ -705,7 +702,7 @@ def liaison_create(
 
 
 @transaction.atomic
-def liaison_send(*, actor: Any, liaison: LiaisonStatement, sent_on: date | None = None) -> LiaisonStatement:
+def liaison_send(*, actor: User | None, liaison: LiaisonStatement, sent_on: date | None = None) -> LiaisonStatement:
     """Send a draft. It awaits a reply when a recipient is asked for action or comment."""
     _require_manage(actor, liaison.from_body)
     if liaison.status != LiaisonStatement.Status.DRAFT:
@@ -732,7 +729,7 @@ def liaison_send(*, actor: Any, liaison: LiaisonStatement, sent_on: date | None 
 
 
 @transaction.atomic
-def liaison_close(*, actor: Any, liaison: LiaisonStatement) -> LiaisonStatement:
+def liaison_close(*, actor: User | None, liaison: LiaisonStatement) -> LiaisonStatement:
     _require_manage(actor, liaison.from_body)
     if liaison.status == LiaisonStatement.Status.DRAFT:
         raise ValidationError({"status": _("A draft is not closed: send it, or leave it as a draft.")})

@@ -18,6 +18,7 @@ from tutela.core import access
 from tutela.core.forms import add_service_errors
 from tutela.core.pagination import keyset_page
 from tutela.core.redirects import safe_next
+from tutela.core.requests import SignedInRequest
 
 from . import forms, ical, selectors, services
 from .models import Body, LiaisonStatement, Meeting
@@ -87,7 +88,7 @@ def body_calendar(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def lifetime_extend(request: HttpRequest, slug: str) -> HttpResponse:
+def lifetime_extend(request: SignedInRequest, slug: str) -> HttpResponse:
     body = selectors.body_for(request.user, slug)
     if not selectors.can_manage(request.user, body):
         raise PermissionDenied
@@ -128,7 +129,7 @@ def meeting_ics(request: HttpRequest, slug: str, ordinal: int) -> HttpResponse:
 
 
 @login_required
-def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
+def meeting_create(request: SignedInRequest, slug: str) -> HttpResponse:
     body = selectors.body_for(request.user, slug)
     if not selectors.can_manage(request.user, body):
         raise PermissionDenied
@@ -160,7 +161,7 @@ def meeting_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def action_item_close(request: HttpRequest, slug: str, ordinal: int, number: int) -> HttpResponse:
+def action_item_close(request: SignedInRequest, slug: str, ordinal: int, number: int) -> HttpResponse:
     body = selectors.body_for(request.user, slug)
     meeting = selectors.meeting_for(request.user, body, ordinal)
     item = get_object_or_404(meeting.action_items, number=number)
@@ -225,7 +226,7 @@ def document_download(request: HttpRequest, pk: int, file_pk: int) -> FileRespon
 
 
 @login_required
-def document_register(request: HttpRequest, slug: str) -> HttpResponse:
+def document_register(request: SignedInRequest, slug: str) -> HttpResponse:
     body = selectors.body_for(request.user, slug)
     if not selectors.can_register(request.user, body):
         raise PermissionDenied
@@ -252,7 +253,7 @@ def document_register(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def document_revise(request: HttpRequest, pk: int) -> HttpResponse:
+def document_revise(request: SignedInRequest, pk: int) -> HttpResponse:
     document = selectors.document_for(request.user, pk)
     if not (selectors.can_manage(request.user, document.body) or access.can_write(request.user, document)):
         raise PermissionDenied
@@ -277,7 +278,7 @@ def document_revise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def document_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def document_withdraw(request: SignedInRequest, pk: int) -> HttpResponse:
     document = selectors.document_for(request.user, pk)
     if not selectors.can_manage(request.user, document.body):
         raise PermissionDenied
@@ -324,7 +325,7 @@ def liaison_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def liaison_create(request: HttpRequest, slug: str) -> HttpResponse:
+def liaison_create(request: SignedInRequest, slug: str) -> HttpResponse:
     body = selectors.body_for(request.user, slug)
     if not selectors.can_manage(request.user, body):
         raise PermissionDenied
@@ -358,7 +359,7 @@ def liaison_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def liaison_send(request: HttpRequest, pk: int) -> HttpResponse:
+def liaison_send(request: SignedInRequest, pk: int) -> HttpResponse:
     liaison = selectors.liaison_for(request.user, pk)
     if not selectors.can_manage(request.user, liaison.from_body):
         raise PermissionDenied
@@ -374,7 +375,7 @@ def liaison_send(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Dashboard and calendars ----------------------------------------------------------------
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: SignedInRequest) -> HttpResponse:
     bodies = selectors.dashboard_bodies(request.user).order_by("short_name")
     # The menu needs three columns; the secretariat's holds every active body (1,000 in the benchmark).
     menu = list(bodies.values_list("pk", "slug", "short_name"))
@@ -388,7 +389,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_calendar(request: HttpRequest) -> HttpResponse:
+def my_calendar(request: SignedInRequest) -> HttpResponse:
     token = ical.feed_token(request.user)
     feed_url = request.build_absolute_uri(reverse("coordination:user_feed", args=[token]))
     meetings = selectors.meetings_for_user(request.user).filter(ends_on__gte=timezone.localdate())[:50]
@@ -439,7 +440,7 @@ def _form_page(request: HttpRequest, form, *, body: Body, title: str, submit: st
 
 
 @login_required
-def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
+def membership_add(request: SignedInRequest, slug: str) -> HttpResponse:
     body = _manageable_body(request, slug)
     form = forms.MembershipForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -463,7 +464,7 @@ def membership_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def chair_appoint(request: HttpRequest, slug: str) -> HttpResponse:
+def chair_appoint(request: SignedInRequest, slug: str) -> HttpResponse:
     body = selectors.body_for(request.user, slug)
     access.require_secretariat(request.user)
     form = forms.ChairForm(_posted(request))
@@ -486,7 +487,7 @@ def chair_appoint(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def terms_of_reference_add(request: HttpRequest, slug: str) -> HttpResponse:
+def terms_of_reference_add(request: SignedInRequest, slug: str) -> HttpResponse:
     body = _manageable_body(request, slug)
     initial = {"document": request.GET["document"]} if request.GET.get("document", "").isdigit() else None
     form = forms.TermsOfReferenceForm(_posted(request), body=body, initial=initial)
@@ -521,7 +522,7 @@ def _meeting_back(body: Body, meeting: Meeting, anchor: str) -> str:
 
 
 @login_required
-def agenda_item_add(request: HttpRequest, slug: str, ordinal: int) -> HttpResponse:
+def agenda_item_add(request: SignedInRequest, slug: str, ordinal: int) -> HttpResponse:
     body, meeting = _manageable_meeting(request, slug, ordinal)
     documents = list(selectors.readable_documents(request.user).filter(meeting=meeting, is_withdrawn=False).order_by("sequence"))
     form = forms.AgendaItemForm(_posted(request), documents=documents)
@@ -541,7 +542,7 @@ def agenda_item_add(request: HttpRequest, slug: str, ordinal: int) -> HttpRespon
 
 
 @login_required
-def decision_add(request: HttpRequest, slug: str, ordinal: int) -> HttpResponse:
+def decision_add(request: SignedInRequest, slug: str, ordinal: int) -> HttpResponse:
     body, meeting = _manageable_meeting(request, slug, ordinal)
     form = forms.DecisionForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -562,7 +563,7 @@ def decision_add(request: HttpRequest, slug: str, ordinal: int) -> HttpResponse:
 
 
 @login_required
-def action_item_add(request: HttpRequest, slug: str, ordinal: int) -> HttpResponse:
+def action_item_add(request: SignedInRequest, slug: str, ordinal: int) -> HttpResponse:
     body, meeting = _manageable_meeting(request, slug, ordinal)
     form = forms.ActionItemForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -582,7 +583,7 @@ def action_item_add(request: HttpRequest, slug: str, ordinal: int) -> HttpRespon
 
 
 @login_required
-def attendance_record(request: HttpRequest, slug: str, ordinal: int) -> HttpResponse:
+def attendance_record(request: SignedInRequest, slug: str, ordinal: int) -> HttpResponse:
     body, meeting = _manageable_meeting(request, slug, ordinal)
     candidates = selectors.attendance_candidates(meeting)
     form = forms.AttendanceForm(_posted(request), initial={"participant_count": meeting.participant_count}, **candidates)

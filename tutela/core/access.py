@@ -10,45 +10,65 @@ The rules, in one place:
 * a *stakeholder* and the anonymous public read what is published and write nothing here
   (commenting and subscribing have their own services, which check their own windows).
 
+``user`` is whoever asks (``Actor``); ``None`` is a system job (demo, tasks) asking for nobody in
+particular, and reads like the anonymous public here.
+
 A model joins by offering ``owner_organisation_ids()`` and ``is_public`` on instances, and
 ``public()`` and ``owned_by(org_ids)`` on its queryset (see ``core.querysets``). A model that
 belongs to a country also offers ``owner_country_codes()`` on instances and
 ``owned_by_countries(codes)`` on its queryset.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
 
+if TYPE_CHECKING:
+    # django-stubs resolves these to settings.AUTH_USER_MODEL (accounts.User), so core names
+    # the user without importing accounts, which sits above it.
+    from django.contrib.auth.models import _AnyUser, _User
 
-def role_of(user: Any) -> str:
-    if not getattr(user, "is_authenticated", False):
+type User = _User
+"""A signed-in user (``accounts.User``)."""
+
+type Actor = _AnyUser
+"""Whoever is asking: a signed-in user or the anonymous public (``AnonymousUser``)."""
+
+
+def signed_in(actor: Actor | None) -> User | None:
+    """The signed-in user behind ``actor``; None for the anonymous public and for the system
+    (demo, tasks). What a ``created_by``-style column and the audit trail store."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def role_of(user: Actor | None) -> str:
+    if user is None or not user.is_authenticated:
         return "anonymous"
     if user.is_superuser:
         return "secretariat"
     return user.role
 
 
-def is_secretariat(user: Any) -> bool:
+def is_secretariat(user: Actor | None) -> bool:
     return role_of(user) == "secretariat"
 
 
-def user_organisation_ids(user: Any) -> set[int]:
-    if role_of(user) != "focal_point" or not user.organisation_id:
+def user_organisation_ids(user: Actor | None) -> set[int]:
+    if user is None or not user.is_authenticated or role_of(user) != "focal_point" or not user.organisation_id:
         return set()
     return {user.organisation_id}
 
 
-def user_country_codes(user: Any) -> set[str]:
+def user_country_codes(user: Actor) -> set[str]:
     """The country a national focal point speaks for (empty for everyone else)."""
     if role_of(user) != "national_focal_point" or not getattr(user, "country", None):
         return set()
     return {str(user.country.code if hasattr(user.country, "code") else user.country)}
 
 
-def can_read(user: Any, obj: models.Model) -> bool:
+def can_read(user: Actor, obj: models.Model) -> bool:
     if is_secretariat(user):
         return True
     if getattr(obj, "is_public", False):
@@ -56,20 +76,20 @@ def can_read(user: Any, obj: models.Model) -> bool:
     return _owns(user, obj)
 
 
-def can_write(user: Any, obj: models.Model) -> bool:
+def can_write(user: Actor | None, obj: models.Model) -> bool:
     if is_secretariat(user):
         return True
     return _owns(user, obj)
 
 
-def _owns(user: Any, obj: models.Model) -> bool:
+def _owns(user: Actor, obj: models.Model) -> bool:
     if user_organisation_ids(user) & _owners(obj):
         return True
     method = getattr(obj, "owner_country_codes", None)
     return bool(method and user_country_codes(user) & set(method()))
 
 
-def can_create(user: Any, organisation_ids: set[int] | None = None) -> bool:
+def can_create(user: Actor | None, organisation_ids: set[int] | None = None) -> bool:
     """May ``user`` create a record owned by ``organisation_ids`` (None: owned by nobody)?"""
     if is_secretariat(user):
         return True
@@ -77,7 +97,7 @@ def can_create(user: Any, organisation_ids: set[int] | None = None) -> bool:
     return bool(mine) and organisation_ids is not None and bool(mine & organisation_ids)
 
 
-def readable[M: models.Model](user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+def readable[QS: models.QuerySet[Any]](user: Actor | None, queryset: QS) -> QS:
     if is_secretariat(user):
         return queryset
     mine = user_organisation_ids(user)
@@ -90,7 +110,7 @@ def readable[M: models.Model](user: Any, queryset: models.QuerySet[M]) -> models
     return public
 
 
-def writable[M: models.Model](user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+def writable[QS: models.QuerySet[Any]](user: Actor | None, queryset: QS) -> QS:
     if is_secretariat(user):
         return queryset
     mine = user_organisation_ids(user)
@@ -102,7 +122,7 @@ def writable[M: models.Model](user: Any, queryset: models.QuerySet[M]) -> models
     return queryset.none()
 
 
-def get_for_user[M: models.Model](user: Any, queryset: models.QuerySet[M] | type[M], pk: Any, *, write: bool = False) -> M:
+def get_for_user[M: models.Model](user: Actor | None, queryset: models.QuerySet[M] | type[M], pk: Any, *, write: bool = False) -> M:
     """Fetch one object for ``user``: 404 if they may not see it, 403 if they may not change it.
 
     Unreadable objects answer 404, not 403, so their existence does not leak.
@@ -110,7 +130,7 @@ def get_for_user[M: models.Model](user: Any, queryset: models.QuerySet[M] | type
     qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
     try:
         obj = qs.get(pk=pk)
-    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
     if not can_read(user, obj):
         raise Http404
@@ -119,12 +139,12 @@ def get_for_user[M: models.Model](user: Any, queryset: models.QuerySet[M] | type
     return obj
 
 
-def require_secretariat(user: Any) -> None:
+def require_secretariat(user: Actor | None) -> None:
     if not is_secretariat(user):
         raise PermissionDenied
 
 
-def require_signed_in(user: Any) -> None:
+def require_signed_in(user: Actor | None) -> None:
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied
 

@@ -18,6 +18,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 from pydantic import Field
 
+from .access import Actor, User
 from .pagination import InvalidCursor
 from .ratelimit import LimitReached, refused
 from .ratelimit import api_error as ratelimit_api_error
@@ -74,6 +75,20 @@ def error_body(code: str, message: str, fields: dict[str, list[str]] | None = No
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
+class ApiRequest(HttpRequest):
+    """What an API operation receives: ``auth`` is who the auth chain let in."""
+
+    auth: Actor
+    _tutela_json: Any  # the JSON body, parsed once by the guard and reused by the parser
+
+
+class SignedInApiRequest(ApiRequest):
+    """What an operation behind ``SIGNED_IN`` receives: a signed-in user."""
+
+    auth: User
+    user: User
+
+
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer tut_…`` with a personal token. A bad token is refused, never ignored.
 
@@ -127,8 +142,8 @@ def anonymous(request: HttpRequest):
     return request.user or True
 
 
-SIGNED_IN = [TokenAuth(), SessionAuth()]
-PUBLIC = [TokenAuth(), SessionAuth(), anonymous]
+SIGNED_IN: list[Callable[[HttpRequest], Any]] = [TokenAuth(), SessionAuth()]
+PUBLIC: list[Callable[[HttpRequest], Any]] = [TokenAuth(), SessionAuth(), anonymous]
 
 
 def _fields_from_ninja(exc: NinjaValidationError) -> dict[str, list[str]]:
@@ -222,7 +237,7 @@ class JsonParser(Parser):
         return super().parse_body(request) if parsed is _NOT_PARSED else parsed
 
 
-def _body_fields(request: HttpRequest) -> dict[str, list[str]]:
+def _body_fields(request: ApiRequest) -> dict[str, list[str]]:
     content_type = request.content_type or ""
     if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         return _control_characters({key: request.POST.getlist(key) if len(request.POST.getlist(key)) > 1
@@ -247,7 +262,7 @@ def guard(run):
     """
 
     @functools.wraps(run)
-    def wrapper(request: HttpRequest, *args, **kwargs):
+    def wrapper(request: ApiRequest, *args, **kwargs):
         fields = _body_fields(request) if request.method in UNSAFE_METHODS else {}
         if fields:
             body = error_body("invalid", "; ".join(f"{k}: {v[0]}" for k, v in fields.items()), fields)

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from . import summaries
+from .access import Actor, signed_in
 from .models import AuditEntry
 
 
@@ -44,7 +45,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def entry(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     target: models.Model | None = None,
     changes: dict[str, Any] | None = None,
@@ -56,11 +57,11 @@ def entry(
         changes = diff(before, snapshot(target, list(before.keys())))
     elif changes is None and target is not None:
         changes = {k: [None, v] for k, v in snapshot(target).items() if v not in (None, "")}
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = signed_in(actor)
     summaries.touched(target)  # the summary tables that roll this record up are refreshed after the commit
     return AuditEntry(
         actor=user,
-        actor_label=getattr(user, "email", "") if user else "",
+        actor_label=user.email if user else "",
         action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None else "",
@@ -71,7 +72,7 @@ def entry(
 
 def record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     target: models.Model | None = None,
     changes: dict[str, Any] | None = None,

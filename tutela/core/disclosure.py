@@ -36,6 +36,8 @@ from django.utils.translation import gettext as _
 from tutela.core import access
 from tutela.core.choices import StakeholderGroup
 
+from .access import Actor
+
 SMALL = "small"  # withheld because it is a count under the threshold
 COMPLEMENTARY = "complementary"  # withheld so that a small one cannot be worked out from a total
 
@@ -48,7 +50,7 @@ def round_to() -> int:
     return int(getattr(settings, "DISCLOSURE_ROUND_TO", 5) or 0)
 
 
-def controlled(user: Any, obj: Any = None) -> bool:
+def controlled(user: Actor, obj: Any = None) -> bool:
     """Must numbers about children be disclosure-controlled for ``user``?
 
     No for the secretariat, and no for a focal point about a record (``obj``) their organisation

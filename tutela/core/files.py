@@ -70,7 +70,7 @@ class Limits:
 
     @classmethod
     def default(cls, **tighter: Any) -> "Limits":
-        values = {
+        values: dict[str, Any] = {
             "uncompressed_bytes": int(getattr(settings, "UPLOAD_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)),
             "ratio": int(getattr(settings, "UPLOAD_MAX_RATIO", 200)),
             "entries": int(getattr(settings, "UPLOAD_MAX_ENTRIES", 2000)),
@@ -284,7 +284,7 @@ def check_sheet(upload: Any, limits: Limits | None = None) -> int | None:
         return None
     first_col, first_row, last_col, last_row = match.groups()
     rows = int(last_row or first_row or 1)
-    cols = _column_number((last_col or first_col or "A").decode())
+    cols = _column_number((last_col or first_col or b"A").decode())
     if rows - 1 > limits.rows:
         raise FileProblem(_("The sheet has %(rows)s rows; at most %(max)s are read. Split it into smaller files.")
                           % {"rows": f"{rows:,}", "max": f"{limits.rows:,}"}, status=413)
@@ -420,11 +420,11 @@ def open_table(fileobj: IO[bytes], fmt: str, limits: Limits | None = None
     text = io.TextIOWrapper(fileobj, encoding="utf-8-sig", newline="")
     try:
         try:
-            first = text.readline()
+            first_line = text.readline()
         except UnicodeDecodeError as exc:
             raise FileProblem(_("The file is not UTF-8 text. Save it as “CSV UTF-8”.")) from exc
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        header = next(csv.reader([first], delimiter=delimiter), [])
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+        header = next(csv.reader([first_line], delimiter=delimiter), [])
         budget.take(len(header))
         reader = csv.reader(text, delimiter=delimiter)
 

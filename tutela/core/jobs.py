@@ -86,7 +86,7 @@ def claim(model: type[models.Model], pk: int, *, from_status: str, to_status: st
     """Take job ``pk`` for this process if it is still ``from_status``; commits at once."""
     now = timezone.now()
     with transaction.atomic():
-        taken = model.objects.filter(pk=pk, status=from_status).update(
+        taken = model._default_manager.filter(pk=pk, status=from_status).update(
             status=to_status, worker=worker_name(), heartbeat_at=now, lease_until=lease_until(now),
             attempts=F("attempts") + 1, **fields)
     if taken:
@@ -107,7 +107,7 @@ def renew() -> int:
     now = timezone.now()
     renewed = 0
     for model, pks in held.items():
-        renewed += model.objects.filter(pk__in=pks, worker=worker_name(), status="running").update(
+        renewed += model._default_manager.filter(pk__in=pks, worker=worker_name(), status="running").update(
             heartbeat_at=now, lease_until=lease_until(now))
     return renewed
 
@@ -182,14 +182,15 @@ def sweep_dead(model: type[models.Model], *, action: str, enqueue: Callable[[int
 
     from . import audit
 
-    dead = model.objects.filter(status="running", lease_until__lt=timezone.now())
+    # Any: ``model`` is a LeasedJob with its own status and finish fields, which the mixin does not declare.
+    dead: models.QuerySet[Any] = model._default_manager.filter(status="running", lease_until__lt=timezone.now())
     if job_id is not None:
         dead = dead.filter(pk=job_id)
     handled = 0
     for job in dead:
         reason = dead_reason(job)
         with transaction.atomic():
-            same = model.objects.filter(pk=job.pk, status="running", worker=job.worker, lease_until__lt=timezone.now())
+            same = model._default_manager.filter(pk=job.pk, status="running", worker=job.worker, lease_until__lt=timezone.now())
             if job.attempts < MAX_ATTEMPTS:
                 if not same.update(status="queued", worker="", lease_until=None, **(resume_fields or {})):
                     continue

@@ -18,25 +18,26 @@ services before saving. ``PublishableQuerySet.public()`` also excludes waiting r
 access rules (``core.access``) hide them in every door: pages, API, exports, figures, reports.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import access, childtext
+from .access import Actor
 
 # label ("activities.activity") -> (model, detail url name, audit action prefix)
-REGISTRY: dict[str, tuple[type[models.Model], str, str]] = {}
+REGISTRY: dict[str, tuple[type["Reviewable"], str, str]] = {}
 
 
-def reviewable(url_name: str, action: str):
+def reviewable[R: type["Reviewable"]](url_name: str, action: str) -> Callable[[R], R]:
     """Class decorator: list the model in the secretariat's review queue."""
 
-    def register(model):
+    def register(model: R) -> R:
         REGISTRY[model._meta.label_lower] = (model, url_name, action)
         return model
 
@@ -76,7 +77,7 @@ def review_constraint(prefix: str) -> models.CheckConstraint:
                                   condition=Q(is_published=False) | Q(awaiting_review=False))
 
 
-def is_focal_write(actor: Any) -> bool:
+def is_focal_write(actor: Actor | None) -> bool:
     """A write that must wait for review: a signed-in user who is not the secretariat."""
     return actor is not None and not access.is_secretariat(actor)
 
@@ -85,14 +86,14 @@ def _merge(previous: Iterable[dict], findings: list[childtext.Finding]) -> list[
     cleared = {(f.get("field"), f.get("signal"), f.get("excerpt")) for f in previous or [] if f.get("cleared")}
     merged = []
     for f in findings:
-        d = f.as_dict()
+        d: dict[str, Any] = f.as_dict()
         if (d["field"], d["signal"], d["excerpt"]) in cleared:
             d["cleared"] = True
         merged.append(d)
     return merged
 
 
-def prepare(obj: Any, *, actor: Any, texts: Mapping[str, Any] | None = None, about_children: bool = False,
+def prepare(obj: Any, *, actor: Actor | None, texts: Mapping[str, Any] | None = None, about_children: bool = False,
             publish_requested: bool | None = None) -> None:
     """Before a create/update saves ``obj``: check its texts and set its review state.
 
@@ -103,12 +104,12 @@ def prepare(obj: Any, *, actor: Any, texts: Mapping[str, Any] | None = None, abo
     if texts is not None:
         obj.review_flags = _merge(obj.review_flags, childtext.check(texts, about_children=about_children))
     if is_focal_write(actor):
-        obj.is_published = False  # type: ignore[attr-defined]
+        obj.is_published = False
         obj.awaiting_review = True
     elif publish_requested is not None:
         obj.awaiting_review = False
     if active(obj.review_flags):
-        obj.is_published = False  # type: ignore[attr-defined]
+        obj.is_published = False
         obj.awaiting_review = True
 
 
@@ -119,7 +120,7 @@ def flag_message(obj: Reviewable) -> str:
 
 def _action(obj: models.Model) -> str:
     entry = REGISTRY.get(obj._meta.label_lower)
-    return entry[2] if entry else obj._meta.model_name
+    return entry[2] if entry else str(obj._meta.model_name)
 
 
 def _save(obj: models.Model, fields: list[str]) -> None:
@@ -128,7 +129,7 @@ def _save(obj: models.Model, fields: list[str]) -> None:
 
 
 @transaction.atomic
-def publish(*, actor: Any, obj: Reviewable) -> Reviewable:
+def publish[R: Reviewable](*, actor: Actor | None, obj: R) -> R:
     """The secretariat publishes a record (refused while a child-identity flag is open)."""
     from . import audit
 
@@ -146,7 +147,7 @@ def publish(*, actor: Any, obj: Reviewable) -> Reviewable:
 
 
 @transaction.atomic
-def unpublish(*, actor: Any, obj: Reviewable) -> Reviewable:
+def unpublish[R: Reviewable](*, actor: Actor | None, obj: R) -> R:
     """The secretariat takes a record offline (it leaves the review queue: a decision was made)."""
     from . import audit
 
@@ -161,7 +162,7 @@ def unpublish(*, actor: Any, obj: Reviewable) -> Reviewable:
 
 
 @transaction.atomic
-def submit(*, actor: Any, obj: Reviewable) -> Reviewable:
+def submit[R: Reviewable](*, actor: Actor | None, obj: R) -> R:
     """Ask the secretariat to review (again) a record one may write, e.g. after it was unpublished."""
     from django.core.exceptions import PermissionDenied
 
@@ -179,7 +180,7 @@ def submit(*, actor: Any, obj: Reviewable) -> Reviewable:
 
 
 @transaction.atomic
-def clear_flags(*, actor: Any, obj: Reviewable) -> Reviewable:
+def clear_flags[R: Reviewable](*, actor: Actor | None, obj: R) -> R:
     """The secretariat has checked the flagged text and found no child's identity in it."""
     from . import audit
 
@@ -192,7 +193,7 @@ def clear_flags(*, actor: Any, obj: Reviewable) -> Reviewable:
     return obj
 
 
-def waiting(user: Any, *, limit: int = 200) -> list[dict]:
+def waiting(user: Actor, *, limit: int = 200) -> list[dict]:
     """The review queue, one section per kind of record (secretariat only)."""
     from django.urls import reverse
 
@@ -216,5 +217,5 @@ def get(label: str, pk: Any) -> Reviewable:
         raise Http404
     try:
         return entry[0]._default_manager.get(pk=pk)
-    except (entry[0].DoesNotExist, ValueError, TypeError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc

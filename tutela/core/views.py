@@ -24,6 +24,7 @@ from .cache import anonymous_page_cache
 from .forms import add_service_errors
 from .models import AuditEntry, WorkerHeartbeat
 from .pagination import keyset_page
+from .requests import SignedInRequest
 from .text import query_id
 
 logger = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def workspace(request: HttpRequest) -> HttpResponse:
+def workspace(request: SignedInRequest) -> HttpResponse:
     return render(request, "core/workspace.html", {})
 
 
@@ -131,7 +132,7 @@ def csp_report(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: SignedInRequest) -> HttpResponse:
     access.require_secretariat(request.user)
     qs = AuditEntry.objects.select_related("target_type")
     filters = {
@@ -212,7 +213,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 @login_required
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: SignedInRequest) -> HttpResponse:
     """What waits for the secretariat: focal points' records and flagged text, per kind of record."""
     access.require_secretariat(request.user)
     return render(request, "core/review_queue.html", {"sections": review.waiting(request.user)})
@@ -220,7 +221,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def review_publish(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+def review_publish(request: SignedInRequest, label: str, pk: int) -> HttpResponse:
     access.require_secretariat(request.user)
     obj = review.get(label, pk)
     try:
@@ -235,7 +236,7 @@ def review_publish(request: HttpRequest, label: str, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def review_clear_flags(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+def review_clear_flags(request: SignedInRequest, label: str, pk: int) -> HttpResponse:
     access.require_secretariat(request.user)
     obj = review.get(label, pk)
     review.clear_flags(actor=request.user, obj=obj)

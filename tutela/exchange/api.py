@@ -6,13 +6,12 @@ nothing, and ``valid_only=true`` imports the valid rows and leaves out the bad o
 
 from datetime import datetime
 
-from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from tutela.core import access
-from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN, Id
+from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN, ApiRequest, Id, SignedInApiRequest
 
 from . import services
 from .exports import export_response
@@ -64,12 +63,12 @@ def _mode(dry_run: bool, valid_only: bool) -> str:
 
 
 @router.post("/imports", response={202: ImportJobOut, **ERRORS}, auth=SIGNED_IN, summary="Upload a CSV or XLSX file to check or import")
-def import_start(request: HttpRequest, kind: Form[str], file: File[UploadedFile], dry_run: Form[bool] = True,
+def import_start(request: SignedInApiRequest, kind: Form[str], file: File[UploadedFile], dry_run: Form[bool] = True,
                  valid_only: Form[bool] = False):
     """``kind``: activities, organisations or figures. Small files are done when this answers; poll
     ``GET /imports/{id}`` until ``status`` is checked, imported or failed."""
     try:
-        job = services.import_job_create(actor=request.auth, kind=kind, upload=file, name=file.name or "", size=file.size)
+        job = services.import_job_create(actor=request.auth, kind=kind, upload=file, name=file.name or "", size=file.size or 0)
     except FileProblem as exc:
         raise HttpError(exc.status, exc.message) from exc
     services.import_job_start(actor=request.auth, job=job, mode=_mode(dry_run, valid_only))
@@ -78,7 +77,7 @@ def import_start(request: HttpRequest, kind: Form[str], file: File[UploadedFile]
 
 
 @router.get("/imports/{job_id}", response={200: ImportJobOut, **ERRORS}, auth=SIGNED_IN, summary="An import's status and report")
-def import_status(request: HttpRequest, job_id: Id):
+def import_status(request: SignedInApiRequest, job_id: Id):
     return _out(access.get_for_user(request.auth, ImportJob, job_id))
 
 
@@ -87,7 +86,7 @@ class ApplyIn(Schema):
 
 
 @router.post("/imports/{job_id}/apply", response={202: ImportJobOut, **ERRORS}, auth=SIGNED_IN, summary="Import a checked file")
-def import_apply(request: HttpRequest, job_id: Id, payload: ApplyIn):
+def import_apply(request: SignedInApiRequest, job_id: Id, payload: ApplyIn):
     """All rows or nothing; with ``valid_only`` the bad rows are left out and the others imported."""
     job = access.get_for_user(request.auth, ImportJob, job_id, write=True)
     services.import_job_start(actor=request.auth, job=job, mode=_mode(False, payload.valid_only))
@@ -96,7 +95,7 @@ def import_apply(request: HttpRequest, job_id: Id, payload: ApplyIn):
 
 
 @router.get("/export/{kind}.{fmt}", response={200: None, **ERRORS}, auth=PUBLIC, summary="Export as CSV or XLSX")
-def export(request: HttpRequest, kind: str, fmt: str):
+def export(request: ApiRequest, kind: str, fmt: str):
     """``kind``: activities, organisations, figures; ``fmt``: csv or xlsx. Takes the lists' filters
     as query parameters (e.g. ``country=KE&year=2014``). Holds only what the caller may read."""
     if kind not in ("activities", "organisations", "figures") or fmt not in ("csv", "xlsx"):

@@ -4,8 +4,11 @@ import itertools
 from typing import Any
 
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from tutela.core.access import Actor
 
 from .files import XLSX_MAX_ROWS, FileProblem, csv_stream, xlsx_file
 from .kinds import KINDS
@@ -14,7 +17,7 @@ from .selectors import EXPORTS
 CHUNK = 2000
 
 
-def export_response(user: Any, kind: str, fmt: str, params: Any) -> HttpResponse:
+def export_response(user: Actor, kind: str, fmt: str, params: Any) -> HttpResponseBase:
     """The records of ``kind`` that ``user`` may read, filtered by ``params``, as CSV (streamed) or XLSX."""
     spec = KINDS[kind]
     qs = spec.export_queryset(EXPORTS[kind](user, params))
@@ -38,7 +41,7 @@ def export_response(user: Any, kind: str, fmt: str, params: Any) -> HttpResponse
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def template_response(kind: str, fmt: str) -> HttpResponse:
+def template_response(kind: str, fmt: str) -> HttpResponseBase:
     """An empty file with the column names and one example row."""
     spec = KINDS[kind]
     filename = f"tutela-{kind}-template.{fmt}"

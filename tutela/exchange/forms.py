@@ -18,7 +18,7 @@ class ApplyForm(forms.Form):
     confirm_skip = forms.BooleanField(required=False)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("mode") == ImportJob.Mode.VALID and not data.get("confirm_skip"):
             raise forms.ValidationError(_("Tick the box to confirm that the bad rows will be left out."))
         return data

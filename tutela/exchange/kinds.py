@@ -24,6 +24,7 @@ from django_countries import countries
 from tutela.activities.models import Activity, ActivityPartner, Occasion
 from tutela.activities.services import Count, activity_create
 from tutela.core import access, disclosure
+from tutela.core.access import Actor
 from tutela.core.choices import FigureKind, StakeholderGroup
 from tutela.core.text import fold
 from tutela.figures.disclosure import withhold_figures
@@ -56,7 +57,7 @@ class Column:
 class Context:
     """Per-run state: the acting user and lookups cached across rows (bounded by distinct values)."""
 
-    actor: Any
+    actor: Actor | None
     organisations: dict[str, Any] = field(default_factory=dict)
     occasions: dict[str, Any] = field(default_factory=dict)
     indicators: dict[str, Any] = field(default_factory=dict)
@@ -292,7 +293,7 @@ class Kind:
     def export_row(self, obj: Any) -> list[Any]:
         raise NotImplementedError
 
-    def export_rows(self, user: Any, objs: Iterable[Any]) -> Iterator[list[Any]]:
+    def export_rows(self, user: Actor, objs: Iterable[Any]) -> Iterator[list[Any]]:
         """The rows ``user`` may read; kinds holding numbers about children protect them here."""
         for obj in objs:
             yield self.export_row(obj)

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from tutela.activities.models import Activity
 from tutela.core import access
+from tutela.core.access import Actor
 from tutela.core.text import query_id
 from tutela.figures.models import Figure
 from tutela.partners.models import Organisation
@@ -19,7 +20,7 @@ from tutela.partners.models import Organisation
 from .models import ImportJob
 
 
-def activities_for_export(user: Any, params: Any) -> QuerySet[Activity]:
+def activities_for_export(user: Actor, params: Any) -> QuerySet[Activity]:
     """The activity list's own filter form and selector, so an export holds exactly what the list shows."""
     from tutela.activities.forms import ActivityFilterForm
     from tutela.activities.selectors import activity_queryset
@@ -29,7 +30,7 @@ def activities_for_export(user: Any, params: Any) -> QuerySet[Activity]:
     return activity_queryset(user, form.filters()).order_by("-starts_on", "-id")
 
 
-def organisations_for_export(user: Any, params: Any) -> QuerySet[Organisation]:
+def organisations_for_export(user: Actor, params: Any) -> QuerySet[Organisation]:
     qs = Organisation.objects.all()
     if kind := params.get("kind"):
         qs = qs.filter(kind=kind)
@@ -40,7 +41,7 @@ def organisations_for_export(user: Any, params: Any) -> QuerySet[Organisation]:
     return access.readable(user, qs).order_by("name", "id")
 
 
-def figures_for_export(user: Any, params: Any) -> QuerySet[Figure]:
+def figures_for_export(user: Actor, params: Any) -> QuerySet[Figure]:
     """The figure list's own filter form and selector; plus ``organisation`` (reporting organisation id)."""
     from tutela.figures.forms import FigureFilterForm
     from tutela.figures.selectors import figure_queryset
@@ -56,5 +57,5 @@ def figures_for_export(user: Any, params: Any) -> QuerySet[Figure]:
 EXPORTS = {"activities": activities_for_export, "organisations": organisations_for_export, "figures": figures_for_export}
 
 
-def jobs_for_user(user: Any) -> QuerySet[ImportJob]:
+def jobs_for_user(user: Actor) -> QuerySet[ImportJob]:
     return access.readable(user, ImportJob.objects.select_related("created_by"))

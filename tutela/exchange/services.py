@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tutela.core import access, audit, jobs
+from tutela.core.access import Actor, User
 
 from .files import FileProblem, check_upload, count_rows, open_rows
 from .kinds import KINDS, Context, RowProblems
@@ -37,13 +38,13 @@ MAX_REPORTED_ROWS = 2000  # problems kept in the report; all are counted
 PROGRESS_EVERY = 500
 
 
-def may_import(user: Any) -> bool:
+def may_import(user: Actor) -> bool:
     """Secretariat, or a focal point (who may add records their own organisation owns)."""
     return access.can_create(user, access.user_organisation_ids(user))
 
 
 @transaction.atomic
-def import_job_create(*, actor: Any, kind: str, upload: IO[bytes], name: str, size: int) -> ImportJob:
+def import_job_create(*, actor: User, kind: str, upload: IO[bytes], name: str, size: int) -> ImportJob:
     """Store an uploaded file for ``kind``. Raises FileProblem (413/422) before storing anything unreadable."""
     if not may_import(actor):
         raise PermissionDenied
@@ -58,7 +59,7 @@ def import_job_create(*, actor: Any, kind: str, upload: IO[bytes], name: str, si
 
 
 @transaction.atomic
-def import_job_start(*, actor: Any, job: ImportJob, mode: str) -> ImportJob:
+def import_job_start(*, actor: Actor, job: ImportJob, mode: str) -> ImportJob:
     """Queue a dry run (``check``) or an import (``all`` / ``valid``) for the worker."""
     if actor is not None and not access.can_write(actor, job):
         raise PermissionDenied
@@ -139,7 +140,7 @@ def bulk_min_rows() -> int:
 
 def file_sha256(job: ImportJob) -> str:
     digest = hashlib.sha256()
-    with job.file.storage.open(job.file.name, "rb") as fh:
+    with job.file.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()

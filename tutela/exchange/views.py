@@ -3,10 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from tutela.core import access
+from tutela.core.requests import SignedInRequest
 
 from . import services
 from .exports import export_response, template_response
@@ -36,7 +38,7 @@ def _index_context(request: HttpRequest, form: UploadForm) -> dict:
 
 @login_required
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: SignedInRequest) -> HttpResponse:
     _require_importer(request.user)
     form = UploadForm(initial={"kind": request.GET.get("kind", "activities")})
     return render(request, "exchange/index.html", _index_context(request, form))
@@ -44,7 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: SignedInRequest) -> HttpResponse:
     _require_importer(request.user)
     form = UploadForm(request.POST, request.FILES)
     status = 422
@@ -87,14 +89,14 @@ def _swept(job: ImportJob) -> ImportJob:
 
 @login_required
 @require_GET
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     job = _swept(access.get_for_user(request.user, ImportJob, pk))
     return render(request, "exchange/job.html", _job_context(request, job))
 
 
 @login_required
 @require_GET
-def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+def job_status(request: SignedInRequest, pk: int) -> HttpResponse:
     """The htmx-polled part of the job page; once finished it answers the whole report."""
     job = _swept(access.get_for_user(request.user, ImportJob, pk))
     return render(request, "exchange/job.html#status", _job_context(request, job))
@@ -102,7 +104,7 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_apply(request: HttpRequest, pk: int) -> HttpResponse:
+def job_apply(request: SignedInRequest, pk: int) -> HttpResponse:
     job = access.get_for_user(request.user, ImportJob, pk, write=True)
     form = ApplyForm(request.POST)
     if form.is_valid():
@@ -115,14 +117,14 @@ def job_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def template_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+def template_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase:
     if kind not in KINDS or fmt not in FORMATS:
         raise Http404
     return template_response(kind, fmt)
 
 
 @require_GET
-def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase:
     """Exports hold only what the user may read (published records for the public)."""
     if kind not in KINDS or fmt not in FORMATS:
         raise Http404

@@ -5,11 +5,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from tutela.core import access
-from tutela.core.api import ERRORS, SIGNED_IN, DbInt, Id, Year
+from tutela.core.access import Actor
+from tutela.core.api import ERRORS, SIGNED_IN, ApiRequest, DbInt, Id, SignedInApiRequest, Year
 from tutela.core.pagination import keyset_page
 from tutela.partners.models import Organisation
 
@@ -129,7 +129,7 @@ def _figure(f: Figure) -> dict[str, Any]:
     }
 
 
-def _args(user: Any, payload: FigurePatch) -> dict[str, Any]:
+def _args(user: Actor, payload: FigurePatch) -> dict[str, Any]:
     data = payload.dict(exclude_unset=True)
     if "indicator" in data:
         indicator = Indicator.objects.filter(code=data["indicator"]).first()
@@ -154,12 +154,12 @@ def _args(user: Any, payload: FigurePatch) -> dict[str, Any]:
 
 
 @router.get("/indicators", response={200: list[IndicatorOut], **ERRORS}, summary="List indicators")
-def indicator_list(request: HttpRequest):
+def indicator_list(request: ApiRequest):
     return list(Indicator.objects.all())
 
 
 @router.get("/figures", response={200: FigurePage, **ERRORS}, summary="List figures")
-def figure_list(request: HttpRequest, params: Query[FigureFilterIn]):
+def figure_list(request: ApiRequest, params: Query[FigureFilterIn]):
     """Newest first. Filters combine; pass `next` back as `after` for the next page."""
     data = {k: v for k, v in params.dict().items() if v is not None and k in ("indicator", "kind", "measure",
                                                                              "country", "year")}
@@ -177,7 +177,7 @@ def figure_list(request: HttpRequest, params: Query[FigureFilterIn]):
 
 
 @router.get("/figures/{figure_id}", response={200: FigureOut, **ERRORS}, summary="One figure")
-def figure_get(request: HttpRequest, figure_id: Id):
+def figure_get(request: ApiRequest, figure_id: Id):
     figure = access.get_for_user(request.user, Figure.objects.select_related("indicator", "subject_type"), figure_id)
     withhold_figures(request.user, [figure])
     return _figure(figure)
@@ -185,7 +185,7 @@ def figure_get(request: HttpRequest, figure_id: Id):
 
 
 @router.post("/figures", response={201: FigureOut, **ERRORS}, auth=SIGNED_IN, summary="Record a figure")
-def figure_create(request: HttpRequest, payload: FigureIn):
+def figure_create(request: SignedInApiRequest, payload: FigureIn):
     """Focal points report figures for their own organisation (`owner_organisation_id`)."""
     args = _args(request.auth, payload)
     args.setdefault("kind", "")  # a missing kind is refused by the service, with its message
@@ -195,7 +195,7 @@ def figure_create(request: HttpRequest, payload: FigureIn):
 
 
 @router.patch("/figures/{figure_id}", response={200: FigureOut, **ERRORS}, auth=SIGNED_IN, summary="Change a figure")
-def figure_update(request: HttpRequest, figure_id: Id, payload: FigurePatch):
+def figure_update(request: SignedInApiRequest, figure_id: Id, payload: FigurePatch):
     figure = access.get_for_user(request.auth, Figure, figure_id, write=True)
     services.figure_update(actor=request.auth, figure=figure, **_args(request.auth, payload))
     return _figure(_reload(figure.pk))

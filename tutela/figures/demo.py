@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from tutela.core.access import User
 from tutela.core.choices import FigureKind
 
 from .models import Figure
@@ -11,7 +12,7 @@ SEED = "ITU, Update on the ITU Child Online Protection (COP) Initiative (2013–
 
 
 def load(context: dict) -> None:
-    actor = context.get("actor")
+    actor: User = context["actor"]
     pilot = context["activities"]["addis_pilot"]
     itu = context["organisations"]["itu"]
     ambassadors = indicator_get_or_create(

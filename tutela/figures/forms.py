@@ -1,12 +1,13 @@
 """The figures list filters and the form that records or changes one figure (through the services)."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from tutela.core import access
+from tutela.core.access import Actor
 from tutela.core.choices import FigureKind, StakeholderGroup
 from tutela.partners.models import Organisation
 
@@ -30,7 +31,7 @@ class FigureFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries")), *countries]
+        cast(forms.ChoiceField, self.fields["country"]).choices = [("", _("All countries")), *countries]
 
     def filters(self) -> FigureFilters:
         data = getattr(self, "cleaned_data", {})
@@ -84,23 +85,23 @@ class FigureForm(forms.Form):
                       "source_url", "as_of", "period_start", "period_end", "group", "min_age", "max_age", "sex",
                       "country", "owner_organisation", "note"]
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("No country (international)")), *countries]
+        cast(forms.ChoiceField, self.fields["country"]).choices = [("", _("No country (international)")), *countries]
         owners = Organisation.objects.order_by("name").only("pk", "name")
         if access.is_secretariat(user):
-            self.fields["owner_organisation"].queryset = owners
+            cast(forms.ModelChoiceField, self.fields["owner_organisation"]).queryset = owners
         else:
             # A focal point reports for their own organisation, and may only pick it.
-            self.fields["owner_organisation"].queryset = owners.filter(pk__in=access.user_organisation_ids(user))
+            cast(forms.ModelChoiceField, self.fields["owner_organisation"]).queryset = owners.filter(pk__in=access.user_organisation_ids(user))
             self.fields["owner_organisation"].required = True
-            self.fields["owner_organisation"].empty_label = None
+            cast(forms.ModelChoiceField, self.fields["owner_organisation"]).empty_label = None
 
     @staticmethod
     def initial_for(figure: Figure) -> dict[str, Any]:
         initial = {name: getattr(figure, name) for name in FigureForm.SERVICE_FIELDS}
         initial["indicator"] = figure.indicator.code
-        initial["country"] = figure.country.code or ""
+        initial["country"] = str(figure.country)
         initial["owner_organisation"] = figure.owner_organisation_id
         return initial
 

@@ -18,6 +18,7 @@ from django_countries import countries
 
 from tutela.activities.models import Activity, Participation
 from tutela.core import access, disclosure
+from tutela.core.access import Actor
 from tutela.core.choices import FigureKind, StakeholderGroup
 from tutela.core.pagination import KeysetPage, keyset_page
 from tutela.initiatives.models import Pillar
@@ -63,13 +64,13 @@ class FigureFilters:
         return qs
 
 
-def figure_queryset(user: Any, filters: FigureFilters | None = None) -> QuerySet[Figure]:
+def figure_queryset(user: Actor, filters: FigureFilters | None = None) -> QuerySet[Figure]:
     filters = filters or FigureFilters()
     qs = filters.apply(access.readable(user, Figure.objects.all()))
     return top_level(user, qs) if filters.top_level else qs
 
 
-def figure_page(user: Any, filters: FigureFilters, *, cursor: str | None, size: int = 25) -> KeysetPage:
+def figure_page(user: Actor, filters: FigureFilters, *, cursor: str | None, size: int = 25) -> KeysetPage:
     qs = figure_queryset(user, filters).select_related("indicator", "owner_organisation", "subject_type")
     page = keyset_page(qs, ordering=FIGURE_ORDERING, cursor=cursor, size=size)
     attach_subjects(user, page.items)
@@ -77,7 +78,7 @@ def figure_page(user: Any, filters: FigureFilters, *, cursor: str | None, size: 
     return page
 
 
-def attach_subjects(user: Any, figures: list[Figure]) -> None:
+def attach_subjects(user: Actor, figures: list[Figure]) -> None:
     """Set ``figure.shown_subject`` to the subject the user may read (or None): one query per subject type."""
     wanted: dict[int, set[int]] = defaultdict(set)
     for f in figures:
@@ -109,7 +110,7 @@ def subject_content_type(label: str) -> ContentType:
     return ContentType.objects.get_by_natural_key(app_label, model)
 
 
-def readable_subject(user: Any, label: str, pk: Any) -> Any:
+def readable_subject(user: Actor, label: str, pk: Any) -> Any:
     """The record ``label`` ``pk`` a figure may be about, if ``user`` may read it; else ValidationError."""
     model = subject_content_type(label).model_class()
     qs = model._default_manager.all()
@@ -124,14 +125,14 @@ def readable_subject(user: Any, label: str, pk: Any) -> Any:
     return subject
 
 
-def figures_about(user: Any, subject: Any) -> list[Figure]:
+def figures_about(user: Actor, subject: Any) -> list[Figure]:
     """The figures about one record (an activity, a project) that ``user`` may read, disclosure applied."""
     figures = list(access.readable(user, Figure.objects.about(subject)).select_related("indicator"))
     withhold_figures(user, figures)
     return figures
 
 
-def figure_detail(user: Any, pk: Any) -> Figure:
+def figure_detail(user: Actor, pk: Any) -> Figure:
     figure = access.get_for_user(user, Figure.objects.select_related("indicator", "owner_organisation"), pk)
     attach_subjects(user, [figure])
     withhold_figures(user, [figure])
@@ -140,7 +141,7 @@ def figure_detail(user: Any, pk: Any) -> Figure:
 
 # --- Dashboard --------------------------------------------------------------------------------
 
-def _readable_activities(user: Any) -> QuerySet[Activity]:
+def _readable_activities(user: Actor) -> QuerySet[Activity]:
     """Activities ``user`` may read, as a queryset aggregates can group directly (no self-join).
 
     For the public and the secretariat that is a plain filter; a focal point's readable set is a
@@ -150,7 +151,7 @@ def _readable_activities(user: Any) -> QuerySet[Activity]:
     return Activity.objects.filter(pk__in=qs.values("pk")) if qs.query.distinct else qs
 
 
-def activities_by_pillar_and_year(user: Any) -> dict:
+def activities_by_pillar_and_year(user: Actor) -> dict:
     """``{"years": [...], "rows": [(pillar, [n per year], total)], "totals": [n per year]}``.
 
     An activity under two pillars counts in both rows; the column totals count it once.
@@ -191,7 +192,7 @@ def activities_by_pillar_and_year(user: Any) -> dict:
             "total": sum(totals_by_year.values()), "stacks": stacks}
 
 
-def countries_engaged(user: Any) -> list[dict]:
+def countries_engaged(user: Actor) -> list[dict]:
     """Countries where readable activities took place, with how many, most first."""
     rows = (
         _readable_activities(user).exclude(country="").order_by().values("country")
@@ -200,7 +201,7 @@ def countries_engaged(user: Any) -> list[dict]:
     return [{"code": r["country"], "name": countries.name(r["country"]) or r["country"], "n": r["n"]} for r in rows]
 
 
-def partners_by_kind(user: Any) -> list[dict]:
+def partners_by_kind(user: Actor) -> list[dict]:
     """Organisations with a role in readable activities, by kind."""
     ids = _readable_activities(user).values("pk")
     orgs = access.readable(user, Organisation.objects.all())
@@ -233,7 +234,7 @@ def breakdown_parents(qs: QuerySet[Figure]) -> QuerySet[Figure]:
                            _min=Coalesce(OuterRef("min_age"), -1), _max=Coalesce(OuterRef("max_age"), -1))
 
 
-def top_level(user: Any, qs: QuerySet[Figure]) -> QuerySet[Figure]:
+def top_level(user: Actor, qs: QuerySet[Figure]) -> QuerySet[Figure]:
     """Figures that are not a breakdown of another figure ``user`` can read: the ones a total may add up.
 
     A target of 50 with its breakdown 30 + 20 totals 50, not 100 (issue 12).
@@ -251,7 +252,7 @@ CHILDREN_FIELDS = ("id", "value", "low", "high", "indicator_id", "measure", "kin
                    "indicator__unit")
 
 
-def indicator_totals(user: Any) -> list[dict]:
+def indicator_totals(user: Actor) -> list[dict]:
     """Per indicator: sums per (target/actual, kind), never across kinds or across target and actual.
 
     Only top-level figures are added (a breakdown is never added to the figure it breaks down).
@@ -290,7 +291,7 @@ def indicator_totals(user: Any) -> list[dict]:
     return result
 
 
-def children_in_activities(user: Any) -> list[dict]:
+def children_in_activities(user: Actor) -> list[dict]:
     """Children taking part in readable activities (participation rows), summed per kind.
 
     For public output (anyone but the secretariat) each activity's children's rows are protected
@@ -322,7 +323,7 @@ def children_in_activities(user: Any) -> list[dict]:
     return result
 
 
-def people_in_trainings(user: Any) -> list[dict]:
+def people_in_trainings(user: Actor) -> list[dict]:
     """Adults taking part in readable training activities (participation rows), summed per kind."""
     ids = _readable_activities(user).filter(kind=Activity.Kind.TRAINING).values("pk")
     rows = (
@@ -347,7 +348,7 @@ def dashboard_viewer(scope: str) -> Any:
     return AnonymousUser()
 
 
-def dashboard_numbers(user: Any) -> dict:
+def dashboard_numbers(user: Actor) -> dict:
     """Every number the dashboard shows to ``user``, as plain values (what a summary row stores).
 
     Computed by the selectors above, so the disclosure decisions are theirs; the page only formats."""
@@ -365,7 +366,7 @@ def dashboard_numbers(user: Any) -> dict:
     }
 
 
-def _sees_unpublished(user: Any) -> bool:
+def _sees_unpublished(user: Actor) -> bool:
     """Does ``user`` read dashboard records the public cannot (a focal point's own drafts)?"""
     mine = access.user_organisation_ids(user)
     if not mine or access.is_secretariat(user):
@@ -387,7 +388,7 @@ class Dashboard:
     scope: str  # "public", "all" or "own" (a focal point's own unpublished records included, computed now)
 
 
-def dashboard(user: Any) -> Dashboard | None:
+def dashboard(user: Actor) -> Dashboard | None:
     """The dashboard as ``user`` may see it, or None while the first refresh has not run.
 
     The secretariat read the summary of every record, the public and stakeholders the published

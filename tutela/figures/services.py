@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tutela.core import access, audit, review, summaries
+from tutela.core.access import Actor
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
 from tutela.core.services import apply_fields, repoint
 from tutela.partners.models import Organisation
@@ -98,14 +99,14 @@ def _check(figure: Figure | FigureDraft) -> None:
         raise ValidationError(problems)
 
 
-def _may_write(actor: Any, figure: Figure) -> None:
+def _may_write(actor: Actor, figure: Figure) -> None:
     if actor is None or access.is_secretariat(actor):
         return
     if not access.can_create(actor, {figure.owner_organisation_id} if figure.owner_organisation_id else None):
         raise PermissionDenied
 
 
-def _review(figure: Any, *, actor: Any, fields: dict) -> None:
+def _review(figure: Any, *, actor: Actor, fields: dict) -> None:
     """A focal point's figure waits for the secretariat; a note naming a child is refused or flagged."""
     review.prepare(figure, actor=actor, texts={"note": figure.note, "method": figure.method,
                                                "assumptions": figure.assumptions},
@@ -113,7 +114,7 @@ def _review(figure: Any, *, actor: Any, fields: dict) -> None:
                    publish_requested=fields.get("is_published"))
 
 
-def figure_publish(*, actor: Any, figure: Figure) -> Figure:
+def figure_publish(*, actor: Actor, figure: Figure) -> Figure:
     """The secretariat publishes a submitted figure (refused while flagged). Audited as figure.published."""
     return review.publish(actor=actor, obj=figure)
 
@@ -139,7 +140,7 @@ def _draft_defaults() -> dict[str, Any]:
     return values
 
 
-def figure_build(*, actor: Any, indicator: Indicator, value: Any, kind: str, source: str, as_of,
+def figure_build(*, actor: Actor, indicator: Indicator, value: Any, kind: str, source: str, as_of,
                  subject: Any = None, measure: str = Figure.Measure.ACTUAL, draft: bool = False,
                  **fields: Any) -> Figure | FigureDraft:
     """An unsaved figure checked by ``figure_problems`` and the permission. ``draft=True`` (the bulk
@@ -230,7 +231,7 @@ def _check_fields(figure: FigureDraft) -> None:
 
 
 @transaction.atomic
-def figure_create(*, actor: Any, indicator: Indicator, value: Any, kind: str, source: str, as_of,
+def figure_create(*, actor: Actor | None, indicator: Indicator, value: Any, kind: str, source: str, as_of,
                   subject: Any = None, measure: str = Figure.Measure.ACTUAL, **fields: Any) -> Figure:
     """Record a figure. Raises ValidationError with what to fix: no kind, negative, child without age band…"""
     figure = figure_build(actor=actor, indicator=indicator, value=value, kind=kind, source=source, as_of=as_of,
@@ -269,7 +270,7 @@ def figures_insert(figures: list[FigureDraft]) -> int:
 
 
 @transaction.atomic
-def figure_update(*, actor: Any, figure: Figure, subject: Any = None, **fields: Any) -> Figure:
+def figure_update(*, actor: Actor, figure: Figure, subject: Any = None, **fields: Any) -> Figure:
     """Change a figure; ``subject`` (when given) moves it to another record."""
     if actor is not None and not access.can_write(actor, figure):
         raise PermissionDenied
@@ -291,7 +292,7 @@ def figure_update(*, actor: Any, figure: Figure, subject: Any = None, **fields: 
 
 
 @transaction.atomic
-def organisation_replaced(*, actor: Any, old: Organisation, new: Organisation) -> dict[str, int]:
+def organisation_replaced(*, actor: Actor, old: Organisation, new: Organisation) -> dict[str, int]:
     """Figures reported by or about ``old`` are ``new``'s (a merge), audited."""
     moved = {
         "figures.Figure.owner_organisation": repoint(

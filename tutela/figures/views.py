@@ -15,6 +15,7 @@ from tutela.activities.templatetags.tutela_links import SUBJECT_URLS, safe_url
 from tutela.core import access
 from tutela.core.choices import StakeholderGroup
 from tutela.core.forms import add_service_errors
+from tutela.core.requests import SignedInRequest
 
 from . import charts, selectors, services
 from .forms import FigureFilterForm, FigureForm
@@ -132,7 +133,7 @@ def _may_create(user) -> bool:
 
 
 @login_required
-def figure_create(request: HttpRequest) -> HttpResponse:
+def figure_create(request: SignedInRequest) -> HttpResponse:
     """``?subject_type=activities.activity&subject_id=N`` records a figure about that record."""
     if not _may_create(request.user):
         raise PermissionDenied
@@ -147,7 +148,7 @@ def figure_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def figure_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def figure_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     figure = access.get_for_user(request.user, Figure.objects.select_related("indicator"), pk, write=True)
     selectors.attach_subjects(request.user, [figure])
     return _figure_form(request, figure, figure.shown_subject)

@@ -4,12 +4,12 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from tutela.core import access
-from tutela.core.api import ERRORS, SIGNED_IN, Id
+from tutela.core.access import Actor
+from tutela.core.api import ERRORS, SIGNED_IN, ApiRequest, Id, SignedInApiRequest
 from tutela.partners.api import MAX_LIMIT, organisations_by_id, page_of
 
 from . import selectors, services
@@ -53,22 +53,22 @@ class InitiativePatch(Schema):
 
 
 @router.get("/pillars", response={200: list[PillarOut], **ERRORS}, summary="The five GCA pillars, in order")
-def pillar_list(request: HttpRequest):
+def pillar_list(request: ApiRequest):
     return selectors.pillars()
 
 
 @router.get("/initiatives", response={200: list[InitiativeOut], **ERRORS}, summary="List initiatives")
-def initiative_list(request: HttpRequest):
+def initiative_list(request: ApiRequest):
     return list(Initiative.objects.order_by("launched_on", "pk"))
 
 
 @router.get("/initiatives/{int:pk}", response={200: InitiativeOut, **ERRORS}, summary="One initiative")
-def initiative_detail(request: HttpRequest, pk: Id):
+def initiative_detail(request: ApiRequest, pk: Id):
     return access.get_for_user(request.user, Initiative, pk)
 
 
 @router.patch("/initiatives/{int:pk}", response={200: InitiativeOut, **ERRORS}, auth=SIGNED_IN, summary="Change an initiative")
-def initiative_update(request: HttpRequest, pk: Id, payload: InitiativePatch):
+def initiative_update(request: SignedInApiRequest, pk: Id, payload: InitiativePatch):
     access.require_secretariat(request.auth)
     initiative = access.get_for_user(request.auth, Initiative, pk, write=True)
     data = payload.dict(exclude_unset=True)
@@ -150,7 +150,7 @@ def _pillars(numbers: list[int] | None) -> list[Pillar] | None:
     return [found[n] for n in dict.fromkeys(numbers)]
 
 
-def _deliverable_fields(request: HttpRequest, data: dict[str, Any], current: Deliverable | None = None) -> dict[str, Any]:
+def _deliverable_fields(request: ApiRequest, data: dict[str, Any], current: Deliverable | None = None) -> dict[str, Any]:
     if "is_published" in data and not access.is_secretariat(request.auth):
         if current is not None or not data["is_published"]:
             raise PermissionDenied
@@ -175,13 +175,13 @@ def _deliverable_fields(request: HttpRequest, data: dict[str, Any], current: Del
     return data
 
 
-def _one_deliverable(user: Any, pk: int) -> Deliverable:
+def _one_deliverable(user: Actor, pk: int) -> Deliverable:
     qs = selectors.deliverable_list(user=user, filters=selectors.DeliverableFilters()).prefetch_related("contributing_organisations")
     return access.get_for_user(user, qs, pk)
 
 
 @router.get("/deliverables", response={200: DeliverablePage, **ERRORS}, summary="List deliverables")
-def deliverable_list(request: HttpRequest, query: Query[DeliverableQuery]):
+def deliverable_list(request: ApiRequest, query: Query[DeliverableQuery]):
     filters = selectors.DeliverableFilters.from_params({**query.dict(), "editable": "1" if query.editable else ""})
     if filters.editable:
         access.require_signed_in(request.user)
@@ -192,12 +192,12 @@ def deliverable_list(request: HttpRequest, query: Query[DeliverableQuery]):
 
 
 @router.get("/deliverables/{int:pk}", response={200: DeliverableOut, **ERRORS}, summary="One deliverable")
-def deliverable_detail(request: HttpRequest, pk: Id):
+def deliverable_detail(request: ApiRequest, pk: Id):
     return _one_deliverable(request.user, pk)
 
 
 @router.post("/deliverables", response={201: DeliverableOut, **ERRORS}, auth=SIGNED_IN, summary="Create a deliverable")
-def deliverable_create(request: HttpRequest, payload: DeliverableIn):
+def deliverable_create(request: SignedInApiRequest, payload: DeliverableIn):
     data = _deliverable_fields(request, payload.dict())
     initiative_id = data.pop("initiative_id")
     initiatives = Initiative.objects.filter(pk=initiative_id) if initiative_id else Initiative.objects.all()
@@ -208,7 +208,7 @@ def deliverable_create(request: HttpRequest, payload: DeliverableIn):
 
 
 @router.patch("/deliverables/{int:pk}", response={200: DeliverableOut, **ERRORS}, auth=SIGNED_IN, summary="Change a deliverable")
-def deliverable_update(request: HttpRequest, pk: Id, payload: DeliverablePatch):
+def deliverable_update(request: SignedInApiRequest, pk: Id, payload: DeliverablePatch):
     deliverable = access.get_for_user(request.auth, Deliverable, pk, write=True)
     data = _deliverable_fields(request, payload.dict(exclude_unset=True), current=deliverable)
     services.deliverable_update(actor=request.auth, deliverable=deliverable, **data)
@@ -231,7 +231,7 @@ class PersonOut(Schema):
 
     @staticmethod
     def resolve_country(obj: Person) -> str:
-        return str(obj.country.code or "") if obj.country else ""
+        return str(obj.country)
 
     @staticmethod
     def resolve_email(obj: Person, context: dict) -> str | None:
@@ -277,7 +277,7 @@ class PersonPatch(Schema):
     email: str | None = None
 
 
-def _person_fields(request: HttpRequest, data: dict[str, Any], current: Person | None = None) -> dict[str, Any]:
+def _person_fields(request: ApiRequest, data: dict[str, Any], current: Person | None = None) -> dict[str, Any]:
     if "organisation_id" in data:
         org_id = data.pop("organisation_id")
         data["organisation"] = organisations_by_id(request.auth, [org_id], "organisation_id")[0] if org_id else None
@@ -290,7 +290,7 @@ def _person_fields(request: HttpRequest, data: dict[str, Any], current: Person |
 
 
 @router.get("/people", response={200: PersonPage, **ERRORS}, summary="List people")
-def person_list(request: HttpRequest, query: Query[PersonQuery]):
+def person_list(request: ApiRequest, query: Query[PersonQuery]):
     """The public sees only public figures and people who consented to be named."""
     filters = selectors.PersonFilters.from_params({**query.dict(), "editable": "1" if query.editable else ""})
     if filters.editable:
@@ -300,18 +300,18 @@ def person_list(request: HttpRequest, query: Query[PersonQuery]):
 
 
 @router.get("/people/{int:pk}", response={200: PersonOut, **ERRORS}, summary="One person")
-def person_detail(request: HttpRequest, pk: Id):
+def person_detail(request: ApiRequest, pk: Id):
     return access.get_for_user(request.user, Person, pk)
 
 
 @router.post("/people", response={201: PersonOut, **ERRORS}, auth=SIGNED_IN, summary="Record an adult")
-def person_create(request: HttpRequest, payload: PersonIn):
+def person_create(request: SignedInApiRequest, payload: PersonIn):
     data = _person_fields(request, payload.dict())
     return Status(201, services.person_create(actor=request.auth, **data))
 
 
 @router.patch("/people/{int:pk}", response={200: PersonOut, **ERRORS}, auth=SIGNED_IN, summary="Change a person")
-def person_update(request: HttpRequest, pk: Id, payload: PersonPatch):
+def person_update(request: SignedInApiRequest, pk: Id, payload: PersonPatch):
     person = access.get_for_user(request.auth, Person, pk, write=True)
     data = _person_fields(request, payload.dict(exclude_unset=True), current=person)
     return services.person_update(actor=request.auth, person=person, **data)
@@ -381,7 +381,7 @@ def _appointments():
 
 
 @router.get("/appointments", response={200: AppointmentPage, **ERRORS}, summary="List appointments")
-def appointment_list(request: HttpRequest, query: Query[AppointmentQuery]):
+def appointment_list(request: ApiRequest, query: Query[AppointmentQuery]):
     """The public sees appointments of people who may be named."""
     filters = selectors.AppointmentFilters.from_params(query.dict())
     qs = selectors.appointment_list(user=request.user, filters=filters).prefetch_related("subject")
@@ -389,12 +389,12 @@ def appointment_list(request: HttpRequest, query: Query[AppointmentQuery]):
 
 
 @router.get("/appointments/{int:pk}", response={200: AppointmentOut, **ERRORS}, summary="One appointment")
-def appointment_detail(request: HttpRequest, pk: Id):
+def appointment_detail(request: ApiRequest, pk: Id):
     return access.get_for_user(request.user, _appointments(), pk)
 
 
 @router.post("/appointments", response={201: AppointmentOut, **ERRORS}, auth=SIGNED_IN, summary="Appoint a person")
-def appointment_create(request: HttpRequest, payload: AppointmentIn):
+def appointment_create(request: SignedInApiRequest, payload: AppointmentIn):
     """The caller must be able to edit both the person and what the appointment is on."""
     person = access.get_for_user(request.auth, Person, payload.person_id, write=True)
     ct = selectors.content_type_for(payload.subject_type.lower())
@@ -412,7 +412,7 @@ def appointment_create(request: HttpRequest, payload: AppointmentIn):
 
 
 @router.patch("/appointments/{int:pk}", response={200: AppointmentOut, **ERRORS}, auth=SIGNED_IN, summary="Change an appointment")
-def appointment_update(request: HttpRequest, pk: Id, payload: AppointmentPatch):
+def appointment_update(request: SignedInApiRequest, pk: Id, payload: AppointmentPatch):
     appointment = access.get_for_user(request.auth, _appointments(), pk, write=True)
     services.appointment_update(actor=request.auth, appointment=appointment, **payload.dict(exclude_unset=True))
     return _appointments().get(pk=appointment.pk)

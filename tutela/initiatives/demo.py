@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from tutela.core.access import User
+
 from .models import Appointment, Deliverable, Pillar
 from .services import appointment_create, deliverable_create, initiative_create, person_create
 
@@ -37,7 +39,7 @@ DELIVERABLES = [
 
 
 def load(context: dict) -> None:
-    actor = context.get("actor")
+    actor: User = context["actor"]
     orgs = context["organisations"]
     context["pillars"] = {p.slug: p for p in Pillar.objects.all()}
     initiative = initiative_create(

@@ -1,6 +1,6 @@
 """Forms for the initiative, deliverables, people and appointments (plain forms; services write)."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
@@ -29,12 +29,12 @@ class DeliverableForm(ModelFieldsForm):
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         orgs = (organisations if organisations is not None else Organisation.objects.all()).order_by("name_key")
-        self.fields["lead_organisation"].queryset = orgs
-        self.fields["contributing_organisations"].queryset = orgs
-        self.fields["pillars"].queryset = Pillar.objects.order_by("number")
+        cast(forms.ModelChoiceField, self.fields["lead_organisation"]).queryset = orgs
+        cast(forms.ModelChoiceField, self.fields["contributing_organisations"]).queryset = orgs
+        cast(forms.ModelChoiceField, self.fields["pillars"]).queryset = Pillar.objects.order_by("number")
         self.fields["pillars"].help_text = _("At least one of the five Global Cybersecurity Agenda pillars.")
         initiatives = Initiative.objects.order_by("name")
-        self.fields["initiative"].queryset = initiatives
+        cast(forms.ModelChoiceField, self.fields["initiative"]).queryset = initiatives
         if not self.initial.get("initiative") and len(initiatives) == 1:
             self.initial["initiative"] = initiatives[0].pk
 
@@ -59,7 +59,7 @@ class PersonForm(ModelFieldsForm):
                 **self.fields,
             }
         if organisations is not None:
-            self.fields["organisation"].queryset = organisations.order_by("name_key")
+            cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations.order_by("name_key")
         self.fields["organisation"].required = require_organisation
         self.fields["consent_to_be_named"].help_text = _(
             "Without consent (or being a public figure) the public sees this person only as “a representative”."
@@ -95,7 +95,7 @@ class AppointmentForm(forms.Form):
                 options.append((key, str(obj)))
             if options:
                 choices.append((label, options))
-        self.fields["subject"].choices = choices
+        cast(forms.ChoiceField, self.fields["subject"]).choices = choices
         if instance is not None:
             # Whom and what an appointment is on do not change; end it and make a new one instead.
             del self.fields["subject"]
@@ -104,7 +104,7 @@ class AppointmentForm(forms.Form):
         return self._subjects.get(self.cleaned_data.get("subject", ""))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The appointment ends before it starts."))
         return data

@@ -160,7 +160,7 @@ class Person(models.Model):
 
     def public_label(self) -> str:
         """The name when it may be shown publicly, otherwise a neutral label."""
-        return str(self) if self.may_be_named else _("a representative")
+        return str(self) if self.may_be_named else str(_("a representative"))
 
     def owner_organisation_ids(self) -> set[int]:
         return {self.organisation_id} if self.organisation_id else set()

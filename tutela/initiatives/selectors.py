@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 
 from tutela.core import access
+from tutela.core.access import Actor
 from tutela.core.text import query_id
 
 from .models import Appointment, Deliverable, Initiative, Person, Pillar
@@ -63,7 +64,7 @@ class DeliverableFilters:
         )
 
 
-def deliverable_list(*, user: Any, filters: DeliverableFilters) -> QuerySet[Deliverable]:
+def deliverable_list(*, user: Actor, filters: DeliverableFilters) -> QuerySet[Deliverable]:
     qs = Deliverable.objects.select_related("lead_organisation").prefetch_related("pillars")
     qs = access.writable(user, qs) if filters.editable else access.readable(user, qs)
     if filters.unknown_pillar:
@@ -102,7 +103,7 @@ class PersonFilters:
         )
 
 
-def person_list(*, user: Any, filters: PersonFilters) -> QuerySet[Person]:
+def person_list(*, user: Actor, filters: PersonFilters) -> QuerySet[Person]:
     qs = Person.objects.select_related("organisation")
     qs = access.writable(user, qs) if filters.editable else access.readable(user, qs)
     if filters.organisation:
@@ -147,7 +148,7 @@ def content_type_for(label: str) -> ContentType | None:
         return None
 
 
-def appointment_list(*, user: Any, filters: AppointmentFilters) -> QuerySet[Appointment]:
+def appointment_list(*, user: Actor, filters: AppointmentFilters) -> QuerySet[Appointment]:
     qs = access.readable(user, Appointment.objects.select_related("person", "person__organisation", "subject_type"))
     if filters.role:
         qs = qs.filter(role=filters.role)
@@ -170,7 +171,7 @@ def appointments_on(subject: Any) -> list[Appointment]:
 
 # --- The initiative -------------------------------------------------------------------------
 
-def initiative_overview(*, user: Any, initiative: Initiative) -> dict[str, Any]:
+def initiative_overview(*, user: Actor, initiative: Initiative) -> dict[str, Any]:
     readable = access.readable(user, Deliverable.objects.filter(initiative=initiative))
     by_status = dict(readable.order_by().values_list("status").annotate(n=Count("id", distinct=True)))
     pillar_rows = (
@@ -185,7 +186,7 @@ def initiative_overview(*, user: Any, initiative: Initiative) -> dict[str, Any]:
     }
 
 
-def pillar_overview(*, user: Any, pillar: Pillar) -> dict[str, Any]:
+def pillar_overview(*, user: Actor, pillar: Pillar) -> dict[str, Any]:
     """A pillar's deliverables; its activities are added by activities (``activities.panels``)."""
     deliverables = (
         access.readable(user, Deliverable.objects.filter(pillars=pillar))
@@ -196,7 +197,7 @@ def pillar_overview(*, user: Any, pillar: Pillar) -> dict[str, Any]:
 
 # --- On the pages of partners, below initiatives (shown through core.panels) ----------------------
 
-def organisation_involvement(*, user: Any, organisation: Any) -> dict[str, Any]:
+def organisation_involvement(*, user: Actor, organisation: Any) -> dict[str, Any]:
     """An organisation's deliverables (as lead or contributor), its people and the appointments
     of its people or on it, each as ``user`` may see them."""
     deliverables = access.readable(
@@ -214,7 +215,7 @@ def organisation_involvement(*, user: Any, organisation: Any) -> dict[str, Any]:
     return {"deliverables": list(deliverables), "appointments": list(appointments), "people": list(people)}
 
 
-def editable_records(*, user: Any, limit: int) -> dict[str, Any]:
+def editable_records(*, user: Actor, limit: int) -> dict[str, Any]:
     """The deliverables and people ``user`` may edit, for the "Records I can edit" page."""
     return {
         "deliverables": list(access.writable(user, Deliverable.objects.all()).order_by("title")[:limit]),

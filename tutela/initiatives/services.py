@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tutela.core import audit
+from tutela.core.access import Actor
 from tutela.core.services import repoint, repoint_m2m, save_audited
 from tutela.partners.models import Organisation
 
@@ -23,13 +24,13 @@ PERSON_FIELDS = [
 
 
 @transaction.atomic
-def initiative_create(*, actor: Any, name: str, **fields: Any) -> Initiative:
+def initiative_create(*, actor: Actor, name: str, **fields: Any) -> Initiative:
     return save_audited(Initiative(name=name.strip()), actor=actor, action="initiative.created",
                         fields=fields, allowed=INITIATIVE_FIELDS)
 
 
 @transaction.atomic
-def initiative_update(*, actor: Any, initiative: Initiative, **fields: Any) -> Initiative:
+def initiative_update(*, actor: Actor, initiative: Initiative, **fields: Any) -> Initiative:
     if "name" in fields:
         fields["name"] = (fields["name"] or "").strip()
     return save_audited(initiative, actor=actor, action="initiative.updated",
@@ -48,7 +49,7 @@ def _check_pillars(pillars: list[Pillar] | None, required: bool) -> None:
 
 @transaction.atomic
 def deliverable_create(
-    *, actor: Any, initiative: Initiative, title: str, pillars: list[Pillar],
+    *, actor: Actor, initiative: Initiative, title: str, pillars: list[Pillar],
     contributing_organisations: list | None = None, **fields: Any,
 ) -> Deliverable:
     _check_pillars(pillars, required=True)
@@ -61,7 +62,7 @@ def deliverable_create(
 
 @transaction.atomic
 def deliverable_update(
-    *, actor: Any, deliverable: Deliverable, pillars: list[Pillar] | None = None,
+    *, actor: Actor, deliverable: Deliverable, pillars: list[Pillar] | None = None,
     contributing_organisations: list | None = None, **fields: Any,
 ) -> Deliverable:
     _check_pillars(pillars, required=True)
@@ -79,7 +80,7 @@ def _check_person(person: Person) -> None:
 
 
 @transaction.atomic
-def person_create(*, actor: Any, full_name: str, adult: bool = True, **fields: Any) -> Person:
+def person_create(*, actor: Actor, full_name: str, adult: bool = True, **fields: Any) -> Person:
     """Record an adult. Children are never recorded as people: count them on activities instead.
 
     ``adult`` is the caller's confirmation that the person is 18 or over; False is refused.
@@ -91,14 +92,14 @@ def person_create(*, actor: Any, full_name: str, adult: bool = True, **fields: A
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
+def person_update(*, actor: Actor, person: Person, **fields: Any) -> Person:
     return save_audited(person, actor=actor, action="person.updated", fields=fields, allowed=PERSON_FIELDS,
                         check=_check_person)
 
 
 @transaction.atomic
 def appointment_create(
-    *, actor: Any, person: Person, role: str, subject: Any,
+    *, actor: Actor, person: Person, role: str, subject: Any,
     starts_on: date | None = None, ends_on: date | None = None, note: str = "",
 ) -> Appointment:
     """Appoint ``person`` as ``role`` on ``subject`` (an initiative, a body, an organisation…)."""
@@ -114,7 +115,7 @@ def appointment_create(
 
 
 @transaction.atomic
-def appointment_update(*, actor: Any, appointment: Appointment, **fields: Any) -> Appointment:
+def appointment_update(*, actor: Actor, appointment: Appointment, **fields: Any) -> Appointment:
     """Change an appointment's role, dates or note (not whom or what it is on)."""
     return save_audited(appointment, actor=actor, action="appointment.updated", fields=fields,
                         allowed=["role", "starts_on", "ends_on", "note"], check=_check_appointment_dates)
@@ -126,7 +127,7 @@ def _check_appointment_dates(appointment: Appointment) -> None:
 
 
 @transaction.atomic
-def appointment_end(*, actor: Any, appointment: Appointment, ends_on: date) -> Appointment:
+def appointment_end(*, actor: Actor, appointment: Appointment, ends_on: date) -> Appointment:
     before = audit.snapshot(appointment)
     if appointment.starts_on and ends_on < appointment.starts_on:
         raise ValidationError({"ends_on": _("The appointment ends before it starts.")})

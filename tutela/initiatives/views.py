@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from tutela.core import access
 from tutela.core.forms import list_template as _list_template
 from tutela.core.pagination import keyset_page
+from tutela.core.requests import SignedInRequest
 from tutela.core.views import form_view
 from tutela.partners.models import Organisation
 
@@ -43,7 +44,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def initiative_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     access.require_secretariat(request.user)
     initiative = access.get_for_user(request.user, Initiative, pk, write=True)
     return form_view(
@@ -111,7 +112,7 @@ def _deliverable_data(request: HttpRequest, cleaned_data: dict) -> dict:
 
 
 @login_required
-def deliverable_create(request: HttpRequest) -> HttpResponse:
+def deliverable_create(request: SignedInRequest) -> HttpResponse:
     if not access.can_create(request.user, access.user_organisation_ids(request.user) or None):
         raise PermissionDenied
     return form_view(
@@ -123,7 +124,7 @@ def deliverable_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def deliverable_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def deliverable_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     deliverable = access.get_for_user(request.user, Deliverable, pk, write=True)
 
     def save(cleaned_data: dict) -> Deliverable:
@@ -142,7 +143,7 @@ def deliverable_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def deliverable_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def deliverable_publish(request: SignedInRequest, pk: int) -> HttpResponse:
     access.require_secretariat(request.user)
     deliverable = access.get_for_user(request.user, Deliverable, pk, write=True)
     published = request.POST.get("published") == "1"
@@ -183,7 +184,7 @@ def _person_orgs(user):
 
 
 @login_required
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: SignedInRequest) -> HttpResponse:
     if not access.can_create(request.user, access.user_organisation_ids(request.user) or None):
         raise PermissionDenied
     secretariat = access.is_secretariat(request.user)
@@ -196,7 +197,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     person = access.get_for_user(request.user, Person, pk, write=True)
     secretariat = access.is_secretariat(request.user)
     return form_view(
@@ -215,7 +216,7 @@ def _appointment_subjects(user):
 
 
 @login_required
-def appointment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_create(request: SignedInRequest, pk: int) -> HttpResponse:
     person = access.get_for_user(request.user, Person, pk, write=True)
     organisations, initiatives = _appointment_subjects(request.user)
     return form_view(
@@ -230,7 +231,7 @@ def appointment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def appointment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     appointment = access.get_for_user(
         request.user, Appointment.objects.select_related("person", "subject_type"), pk, write=True
     )

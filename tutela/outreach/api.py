@@ -7,12 +7,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
+from django.db import models
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from tutela.core import access
-from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN, Count, DbInt, Id
+from tutela.core.access import Actor
+from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN, ApiRequest, Count, DbInt, Id, SignedInApiRequest
 from tutela.core.pagination import keyset_page
 
 from . import reach, selectors, services
@@ -264,7 +265,8 @@ def _limit(limit: int) -> int:
     return max(1, min(limit, 200))
 
 
-def _optional(user: Any, model: type, pk: int | None, programme: TrainingProgramme | None = None) -> Any:
+def _optional[M: models.Model](user: Actor, model: type[M], pk: int | None,
+                                programme: TrainingProgramme | None = None) -> M | None:
     if pk is None:
         return None
     obj = access.get_for_user(user, model, pk)
@@ -276,31 +278,31 @@ def _optional(user: Any, model: type, pk: int | None, programme: TrainingProgram
 # --- Programmes -----------------------------------------------------------------------------
 
 @router.get("/programmes", response={200: ProgrammePage, **ERRORS}, auth=PUBLIC, summary="Training programmes")
-def programme_list(request: HttpRequest, after: str | None = None, limit: DbInt = 50):
+def programme_list(request: ApiRequest, after: str | None = None, limit: DbInt = 50):
     page = keyset_page(selectors.programmes_for(request.user), ordering=["-starts_on", "-id"], cursor=after, size=_limit(limit))
     return {"items": [_programme_out(p) for p in page.items], "next": page.next_cursor}
 
 
 @router.get("/programmes/{pk}", response={200: ProgrammeOut, **ERRORS}, auth=PUBLIC, summary="One training programme")
-def programme_get(request: HttpRequest, pk: Id):
+def programme_get(request: ApiRequest, pk: Id):
     return _programme_out(access.get_for_user(request.user, TrainingProgramme, pk))
 
 
 @router.get("/programmes/{pk}/reach", response={200: ReachOut, **ERRORS}, auth=PUBLIC,
             summary="A programme's reach: counted, estimated (cascade model) and combined, each with its method")
-def programme_reach(request: HttpRequest, pk: Id):
+def programme_reach(request: ApiRequest, pk: Id):
     programme = access.get_for_user(request.user, TrainingProgramme, pk)
     return selectors.stored_reach(request.user, programme=programme)
 
 
 @router.get("/programmes/{pk}/cascade", response={200: CascadeOut, **ERRORS}, auth=PUBLIC,
             summary="Who trained whom: the tree, its depth and people per generation")
-def programme_cascade(request: HttpRequest, pk: Id):
+def programme_cascade(request: ApiRequest, pk: Id):
     return selectors.cascade(access.get_for_user(request.user, TrainingProgramme, pk))
 
 
 @router.get("/programmes/{pk}/trainees", response={200: TraineePage, **ERRORS}, auth=PUBLIC, summary="A programme's trainees")
-def trainee_list(request: HttpRequest, pk: Id, after: str | None = None, limit: DbInt = 50):
+def trainee_list(request: ApiRequest, pk: Id, after: str | None = None, limit: DbInt = 50):
     programme = access.get_for_user(request.user, TrainingProgramme, pk)
     page = keyset_page(programme.trainees.all(), ordering=["generation", "label", "pk"], cursor=after, size=_limit(limit))
     return {"items": [{**{f: getattr(t, f) for f in TraineeOut.model_fields if f != "display_name"},
@@ -308,7 +310,7 @@ def trainee_list(request: HttpRequest, pk: Id, after: str | None = None, limit: 
 
 
 @router.post("/cohorts/{pk}/trainees", response={201: TraineeOut, **ERRORS}, auth=SIGNED_IN, summary="Register a trainee")
-def trainee_create(request: HttpRequest, pk: Id, payload: TraineeIn):
+def trainee_create(request: SignedInApiRequest, pk: Id, payload: TraineeIn):
     cohort = access.get_for_user(request.user, Cohort.objects.select_related("programme"), pk, write=True)
     data = payload.dict()
     institution = _optional(request.user, Institution, data.pop("institution_id"))
@@ -320,7 +322,7 @@ def trainee_create(request: HttpRequest, pk: Id, payload: TraineeIn):
 
 @router.post("/programmes/{pk}/sessions", response={201: SessionOut, **ERRORS}, auth=SIGNED_IN,
              summary="Record a session an ambassador delivered (counts by age band only)")
-def session_create(request: HttpRequest, pk: Id, payload: SessionIn):
+def session_create(request: SignedInApiRequest, pk: Id, payload: SessionIn):
     programme = access.get_for_user(request.user, TrainingProgramme, pk, write=True)
     data = payload.dict()
     institution = _optional(request.user, Institution, data.pop("institution_id"))
@@ -333,7 +335,7 @@ def session_create(request: HttpRequest, pk: Id, payload: SessionIn):
 
 @router.put("/programmes/{pk}/parameters/{key}", response={200: ParameterOut, **ERRORS}, auth=SIGNED_IN,
             summary="Set a cascade-model parameter (low, central, high, source)")
-def programme_parameter_set(request: HttpRequest, pk: Id, key: str, payload: ParameterIn):
+def programme_parameter_set(request: SignedInApiRequest, pk: Id, key: str, payload: ParameterIn):
     programme = access.get_for_user(request.user, TrainingProgramme, pk, write=True)
     param = services.parameter_set(actor=request.auth, programme=programme, key=key, **payload.dict())
     return reach.parameter_row(param)
@@ -341,7 +343,7 @@ def programme_parameter_set(request: HttpRequest, pk: Id, key: str, payload: Par
 
 @router.put("/campaigns/{pk}/parameters/{key}", response={200: ParameterOut, **ERRORS}, auth=SIGNED_IN,
             summary="Set a placement-model parameter (low, central, high, source)")
-def campaign_parameter_set(request: HttpRequest, pk: Id, key: str, payload: ParameterIn):
+def campaign_parameter_set(request: SignedInApiRequest, pk: Id, key: str, payload: ParameterIn):
     campaign = access.get_for_user(request.user, Campaign, pk, write=True)
     param = services.parameter_set(actor=request.auth, campaign=campaign, key=key, **payload.dict())
     return reach.parameter_row(param)
@@ -349,7 +351,7 @@ def campaign_parameter_set(request: HttpRequest, pk: Id, key: str, payload: Para
 
 @router.get("/programmes/{pk}/parameters", response={200: list[ParameterOut], **ERRORS}, auth=PUBLIC,
             summary="The cascade model's stored parameters")
-def programme_parameters(request: HttpRequest, pk: Id):
+def programme_parameters(request: ApiRequest, pk: Id):
     programme = access.get_for_user(request.user, TrainingProgramme, pk)
     return [reach.parameter_row(p) for p in ReachParameter.objects.filter(programme=programme)]
 
@@ -357,19 +359,19 @@ def programme_parameters(request: HttpRequest, pk: Id):
 # --- Campaigns ------------------------------------------------------------------------------
 
 @router.get("/campaigns", response={200: CampaignPage, **ERRORS}, auth=PUBLIC, summary="Campaigns")
-def campaign_list(request: HttpRequest, after: str | None = None, limit: DbInt = 50):
+def campaign_list(request: ApiRequest, after: str | None = None, limit: DbInt = 50):
     page = keyset_page(selectors.campaigns_for(request.user), ordering=["-starts_on", "-id"], cursor=after, size=_limit(limit))
     return {"items": [_campaign_out(c) for c in page.items], "next": page.next_cursor}
 
 
 @router.get("/campaigns/{pk}", response={200: CampaignOut, **ERRORS}, auth=PUBLIC, summary="One campaign")
-def campaign_get(request: HttpRequest, pk: Id):
+def campaign_get(request: ApiRequest, pk: Id):
     return _campaign_out(access.get_for_user(request.user, Campaign, pk))
 
 
 @router.get("/campaigns/{pk}/reach", response={200: ReachOut, **ERRORS}, auth=PUBLIC,
             summary="A campaign's reach: counted sessions, placement estimate and combined")
-def campaign_reach(request: HttpRequest, pk: Id):
+def campaign_reach(request: ApiRequest, pk: Id):
     return selectors.stored_reach(request.user, campaign=access.get_for_user(request.user, Campaign, pk))
 
 
@@ -377,7 +379,7 @@ def campaign_reach(request: HttpRequest, pk: Id):
 
 @router.get("/reach", response={200: ReachOut, **ERRORS}, auth=PUBLIC,
             summary="Reach for a country and/or period, or the whole initiative")
-def reach_for_scope(request: HttpRequest, country: str | None = None, start: date | None = None, end: date | None = None):
+def reach_for_scope(request: ApiRequest, country: str | None = None, start: date | None = None, end: date | None = None):
     """Published records only, small cells withheld, unless you are the secretariat.
 
     The public may ask by whole calendar months only (`start` on a 1st, `end` on a month's last day).
@@ -391,7 +393,7 @@ def reach_for_scope(request: HttpRequest, country: str | None = None, start: dat
 
 @router.get("/certificates/{code}", response={200: VerificationOut, **ERRORS}, auth=PUBLIC,
             summary="Verify a certificate code (valid, revoked or unknown)")
-def certificate_verify(request: HttpRequest, code: str):
+def certificate_verify(request: ApiRequest, code: str):
     certificate = selectors.certificate_lookup(code)
     if certificate is None or not certificate.trainee.programme.is_published:
         return {"code": code, "valid": False, "status": "unknown"}
@@ -403,7 +405,7 @@ def certificate_verify(request: HttpRequest, code: str):
 
 @router.post("/trainees/{pk}/certificates", response={201: CertificateOut, **ERRORS}, auth=SIGNED_IN,
              summary="Issue (or, after re-training, re-issue) a certificate")
-def certificate_create(request: HttpRequest, pk: Id):
+def certificate_create(request: SignedInApiRequest, pk: Id):
     trainee = access.get_for_user(request.user, Trainee.objects.select_related("programme"), pk, write=True)
     certificate = services.certificate_issue(actor=request.auth, trainee=trainee)
     return Status(201, {"code": certificate.code, "completed_on": certificate.completed_on,

@@ -8,6 +8,7 @@ it is an assumption.
 
 from datetime import date, timedelta
 
+from tutela.core.access import User
 from tutela.core.choices import StakeholderGroup
 from tutela.figures.models import Figure
 
@@ -28,7 +29,7 @@ TARGET_SPLIT = [(Sector.GOVERNMENT, 10), (Sector.LAW_ENFORCEMENT, 10), (Sector.E
 
 
 def load(context: dict) -> None:
-    actor = context.get("actor")
+    actor: User = context["actor"]
     o = context["organisations"]
     pilot = context["activities"]["addis_pilot"]
 
@@ -63,6 +64,7 @@ def load(context: dict) -> None:
     educators = services.cohort_create(actor=actor, programme=programme, name="Cohort 2: educators of 25 schools",
                                        starts_on=date(2013, 9, 2), ends_on=date(2013, 9, 27))
     for cohort in (officials, educators):
+        assert cohort.starts_on is not None  # created with its dates just above
         services.training_session_create(actor=actor, cohort=cohort, title=f"Safety-ambassador training: {cohort.name}",
                                          starts_on=cohort.starts_on, ends_on=cohort.ends_on, is_illustrative=True,
                                          date_is_approximate=True, status="held", source=SEED)

@@ -1,6 +1,6 @@
 """Forms for outreach pages. They only parse input; the services decide what is allowed."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -35,8 +35,8 @@ class TraineeForm(forms.Form):
 
     def __init__(self, *args: Any, programme: TrainingProgramme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = Institution.objects.filter(country=programme.country).order_by("name")
-        self.fields["trained_by"].queryset = programme.trainees.filter(status=Trainee.Status.COMPLETED).order_by("label")
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = Institution.objects.filter(country=programme.country).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["trained_by"]).queryset = programme.trainees.filter(status=Trainee.Status.COMPLETED).order_by("label")
 
 
 class SessionForm(forms.Form):
@@ -57,8 +57,8 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args: Any, programme: TrainingProgramme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = Institution.objects.filter(country=programme.country).order_by("name")
-        self.fields["ambassador"].queryset = programme.trainees.filter(status=Trainee.Status.COMPLETED).order_by("label")
+        cast(forms.ModelChoiceField, self.fields["institution"]).queryset = Institution.objects.filter(country=programme.country).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["ambassador"]).queryset = programme.trainees.filter(status=Trainee.Status.COMPLETED).order_by("label")
 
 
 class ParameterForm(forms.Form):

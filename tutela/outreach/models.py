@@ -424,6 +424,8 @@ class ByCampaignQuerySet(models.QuerySet):
 
 
 class CampaignOwned:
+    campaign: "Campaign"  # the model that mixes this in has the foreign key
+
     @property
     def is_public(self) -> bool:
         return self.campaign.is_published

@@ -259,7 +259,7 @@ def estimated(scope: Scope) -> list[dict[str, Any]]:
         Trainee.objects.filter(programme__in=[p.pk for p in programmes], status=Trainee.Status.COMPLETED)
         .values_list("programme_id").annotate(n=Count("id")).order_by()
     )
-    params_by: dict[tuple[str, int], dict[str, ReachParameter]] = {}
+    params_by: dict[tuple[str, int | None], dict[str, ReachParameter]] = {}
     for p in ReachParameter.objects.filter(Q(programme__in=[p.pk for p in programmes]) | Q(campaign__in=_campaigns_in(scope))):
         subject = ("programme", p.programme_id) if p.programme_id else ("campaign", p.campaign_id)
         params_by.setdefault(subject, {})[p.key] = p

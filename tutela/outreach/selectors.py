@@ -8,6 +8,7 @@ from django.db.models import Count, Max, Q
 from django.db.models.query import QuerySet
 
 from tutela.core import access, disclosure
+from tutela.core.access import Actor
 from tutela.figures.disclosure import withhold_figures
 from tutela.figures.models import Figure
 
@@ -27,15 +28,15 @@ from .services import normalise_code, reach_recompute
 TREE_LIMIT = 400
 
 
-def programmes_for(user: Any) -> QuerySet[TrainingProgramme]:
+def programmes_for(user: Actor) -> QuerySet[TrainingProgramme]:
     return access.readable(user, TrainingProgramme.objects.all()).prefetch_related("organisers", "funders")
 
 
-def campaigns_for(user: Any) -> QuerySet[Campaign]:
+def campaigns_for(user: Actor) -> QuerySet[Campaign]:
     return access.readable(user, Campaign.objects.all()).select_related("owner_organisation").prefetch_related("partners")
 
 
-def stored_reach(user: Any, *, programme: TrainingProgramme | None = None, campaign: Campaign | None = None) -> dict:
+def stored_reach(user: Actor, *, programme: TrainingProgramme | None = None, campaign: Campaign | None = None) -> dict:
     """The stored reach (computed now if never stored), with small cells withheld from the public."""
     subject = programme or campaign
     try:
@@ -49,7 +50,7 @@ def stored_reach(user: Any, *, programme: TrainingProgramme | None = None, campa
     return reach.for_public(result) if disclosure.controlled(user, subject) else result
 
 
-def live_reach(user: Any, scope: reach.Scope) -> dict:
+def live_reach(user: Actor, scope: reach.Scope) -> dict:
     """Reach computed now for any scope (country, period, whole initiative); public output suppressed.
 
     A scope may span organisations, so only the secretariat sees unpublished programmes and
@@ -98,7 +99,7 @@ def sector_summary(programme: TrainingProgramme) -> list[dict[str, Any]]:
              "completed": counts.get(s.value, {}).get("completed", 0)} for s in Sector]
 
 
-def figures_about(user: Any, programme: TrainingProgramme) -> list[Figure]:
+def figures_about(user: Actor, programme: TrainingProgramme) -> list[Figure]:
     """Sourced figures (targets and actuals) about the programme or the activity it carries out, protected."""
     subjects = Q(subject_type=ContentType.objects.get_for_model(TrainingProgramme), subject_id=programme.pk)
     if programme.activity_id:
@@ -117,7 +118,7 @@ def certificate_lookup(code: str) -> Certificate | None:
     return Certificate.objects.select_related("trainee__programme", "replaced_by").filter(code=code).first()
 
 
-def country_overview(user: Any, country: str) -> dict[str, Any]:
+def country_overview(user: Actor, country: str) -> dict[str, Any]:
     programmes = programmes_for(user).filter(country=country)
     campaigns = campaigns_for(user).filter(Q(countries__contains=country) | Q(messages__placements__country=country)).distinct()
     institutions = access.readable(user, Institution.objects.filter(country=country))
@@ -128,7 +129,7 @@ def country_overview(user: Any, country: str) -> dict[str, Any]:
     }
 
 
-def countries_with_outreach(user: Any) -> list[str]:
+def countries_with_outreach(user: Actor) -> list[str]:
     codes = set(programmes_for(user).values_list("country", flat=True))
     for countries in campaigns_for(user).values_list("countries", flat=True):
         codes.update(str(countries).split(",") if countries else [])

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from tutela.activities.models import Activity
 from tutela.activities.services import activity_create
 from tutela.core import access, audit, childtext, review
+from tutela.core.access import User
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
 from tutela.core.services import apply_fields, repoint, repoint_m2m, set_m2m
 from tutela.core.text import fold
@@ -47,6 +48,9 @@ from .models import (
     TrainingProgramme,
 )
 
+if TYPE_CHECKING:
+    from django_countries.fields import Country
+
 # Above this many sessions a programme's reach is recomputed by a background task after commit;
 # below it, inline, so the page shows the new figure at once.
 REACH_INLINE_LIMIT = 20_000
@@ -55,7 +59,7 @@ PROGRAMME_FIELDS = ["name", "description", "activity", "follow_on", "country", "
                     "reach_min_age", "reach_max_age", "source", "is_illustrative", "is_published"]
 CAMPAIGN_FIELDS = ["banner", "purpose", "owner_organisation", "programme", "countries", "languages", "audiences",
                    "starts_on", "ends_on", "source", "is_illustrative", "is_published"]
-SECTOR_GROUP = {
+SECTOR_GROUP: dict[str, StakeholderGroup] = {
     Sector.GOVERNMENT: StakeholderGroup.GOVERNMENT,
     Sector.LAW_ENFORCEMENT: StakeholderGroup.LAW_ENFORCEMENT,
     Sector.EDUCATOR: StakeholderGroup.EDUCATORS,
@@ -69,12 +73,12 @@ COUNT_HELP = _("Enter how many people attended as a whole number, e.g. 32. Never
 
 # --- Checks shared by several services ------------------------------------------------------
 
-def _require_write(actor: Any, obj: Any) -> None:
+def _require_write(actor: User | None, obj: Any) -> None:
     if actor is not None and not access.can_write(actor, obj):
         raise PermissionDenied
 
 
-def _require_create(actor: Any, organisation_ids: set[int]) -> None:
+def _require_create(actor: User | None, organisation_ids: set[int]) -> None:
     if actor is not None and not access.can_create(actor, organisation_ids):
         raise PermissionDenied
 
@@ -183,7 +187,7 @@ def _institution_key(name: str, city: str, country: str) -> str:
 
 
 @transaction.atomic
-def institution_create(*, actor: Any, name: str, country: str, kind: str = Institution.Kind.SCHOOL, city: str = "",
+def institution_create(*, actor: User | None, name: str, country: str, kind: str = Institution.Kind.SCHOOL, city: str = "",
                        owner_organisation: Any = None, is_illustrative: bool = False,
                        enrolments: list[tuple[int, int, int, str]] | None = None) -> Institution:
     """Record a school or other place where children are reached, with approximate enrolment by age band."""
@@ -206,6 +210,7 @@ def institution_create(*, actor: Any, name: str, country: str, kind: str = Insti
 
 def _enrolment_write(institution: Institution, min_age: Any, max_age: Any, count: Any, source: str, as_of: date | None) -> Enrolment:
     lo, hi = _band(StakeholderGroup.CHILDREN, min_age, max_age)
+    assert lo is not None and hi is not None  # _band refuses a children's band without both ages
     if not (source or "").strip():
         raise ValidationError({"source": _("Say where the enrolment figure comes from, or write 'assumption'.")})
     enrolment, _created = Enrolment.objects.update_or_create(
@@ -215,7 +220,7 @@ def _enrolment_write(institution: Institution, min_age: Any, max_age: Any, count
 
 
 @transaction.atomic
-def enrolment_set(*, actor: Any, institution: Institution, min_age: Any, max_age: Any, count: Any, source: str,
+def enrolment_set(*, actor: User | None, institution: Institution, min_age: Any, max_age: Any, count: Any, source: str,
                   as_of: date | None = None) -> Enrolment:
     """Set an institution's approximate enrolment for one children's age band."""
     _require_write(actor, institution)
@@ -227,30 +232,30 @@ def enrolment_set(*, actor: Any, institution: Institution, min_age: Any, max_age
 
 # --- Programmes and cohorts -----------------------------------------------------------------
 
-def _review_programme(programme: TrainingProgramme, actor: Any, fields: dict) -> None:
+def _review_programme(programme: TrainingProgramme, actor: User | None, fields: dict) -> None:
     """A focal point's programme waits for the secretariat; its description is checked for children's identities."""
     review.prepare(programme, actor=actor, texts={"name": programme.name, "description": programme.description},
                    about_children=True, publish_requested=fields.get("is_published"))
 
 
-def _review_campaign(campaign: Campaign, actor: Any, fields: dict) -> None:
+def _review_campaign(campaign: Campaign, actor: User | None, fields: dict) -> None:
     review.prepare(campaign, actor=actor, texts={"banner": campaign.banner, "purpose": campaign.purpose},
                    about_children=StakeholderGroup.CHILDREN in (campaign.audiences or []),
                    publish_requested=fields.get("is_published"))
 
 
-def programme_publish(*, actor: Any, programme: TrainingProgramme) -> TrainingProgramme:
+def programme_publish(*, actor: User | None, programme: TrainingProgramme) -> TrainingProgramme:
     """The secretariat publishes a submitted programme (refused while flagged). Audited as programme.published."""
     return review.publish(actor=actor, obj=programme)
 
 
-def campaign_publish(*, actor: Any, campaign: Campaign) -> Campaign:
+def campaign_publish(*, actor: User | None, campaign: Campaign) -> Campaign:
     """The secretariat publishes a submitted campaign (refused while flagged). Audited as campaign.published."""
     return review.publish(actor=actor, obj=campaign)
 
 
 @transaction.atomic
-def programme_create(*, actor: Any, name: str, organisers: list, country: str, starts_on: date, ends_on: date,
+def programme_create(*, actor: User | None, name: str, organisers: list, country: str, starts_on: date, ends_on: date,
                      funders: list | None = None, **fields: Any) -> TrainingProgramme:
     """Create a training programme run by ``organisers`` (whose focal points may then manage it)."""
     if not organisers:
@@ -271,7 +276,7 @@ def programme_create(*, actor: Any, name: str, organisers: list, country: str, s
 
 
 @transaction.atomic
-def programme_update(*, actor: Any, programme: TrainingProgramme, organisers: list | None = None,
+def programme_update(*, actor: User | None, programme: TrainingProgramme, organisers: list | None = None,
                      funders: list | None = None, **fields: Any) -> TrainingProgramme:
     _require_write(actor, programme)
     if organisers is not None and not organisers:
@@ -292,7 +297,7 @@ def programme_update(*, actor: Any, programme: TrainingProgramme, organisers: li
 
 
 @transaction.atomic
-def cohort_create(*, actor: Any, programme: TrainingProgramme, name: str, starts_on: date | None = None,
+def cohort_create(*, actor: User | None, programme: TrainingProgramme, name: str, starts_on: date | None = None,
                   ends_on: date | None = None) -> Cohort:
     _require_write(actor, programme)
     name = " ".join((name or "").split())
@@ -309,7 +314,7 @@ def cohort_create(*, actor: Any, programme: TrainingProgramme, name: str, starts
 
 
 @transaction.atomic
-def training_session_create(*, actor: Any, cohort: Cohort, title: str, starts_on: date, ends_on: date | None = None,
+def training_session_create(*, actor: User | None, cohort: Cohort, title: str, starts_on: date, ends_on: date | None = None,
                             **fields: Any) -> Activity:
     """A training session of a cohort: an activity of kind *training*, organised by the programme's organisers."""
     programme = cohort.programme
@@ -327,7 +332,7 @@ def training_session_create(*, actor: Any, cohort: Cohort, title: str, starts_on
 
 
 @transaction.atomic
-def sector_figure_record(*, actor: Any, programme: TrainingProgramme, value: Any, measure: str, source: str,
+def sector_figure_record(*, actor: User | None, programme: TrainingProgramme, value: Any, measure: str, source: str,
                          as_of: date, sector: str | None = None, kind: str = FigureKind.COUNTED, **fields: Any) -> Figure:
     """A target or actual number of ambassadors (per sector or overall), with its source, as a Figure."""
     _require_write(actor, programme)
@@ -336,7 +341,7 @@ def sector_figure_record(*, actor: Any, programme: TrainingProgramme, value: Any
     indicator = indicator_get_or_create(code="safety-ambassadors-trained", name="Safety ambassadors trained", unit="people",
                                         definition="Adults who completed a safety-ambassador training.")
     owner = programme.organisers.order_by("pk").first()
-    if actor is not None and getattr(actor, "organisation_id", None) in programme.owner_organisation_ids():
+    if actor is not None and actor.organisation_id in programme.owner_organisation_ids():
         owner = actor.organisation
     return figure_create(actor=actor, indicator=indicator, value=value, kind=kind, measure=measure, source=source,
                          as_of=as_of, subject=programme, group=SECTOR_GROUP[sector] if sector else "",
@@ -379,7 +384,7 @@ def _identity(full_name: str, consent: bool, label: str) -> str:
 
 
 @transaction.atomic
-def trainee_register(*, actor: Any, cohort: Cohort, sector: str, full_name: str = "", consent_to_be_named: bool = False,
+def trainee_register(*, actor: User | None, cohort: Cohort, sector: str, full_name: str = "", consent_to_be_named: bool = False,
                      label: str = "", institution: Institution | None = None, status: str = Trainee.Status.ENROLLED,
                      completed_on: date | None = None, trained_by: Trainee | None = None,
                      is_illustrative: bool = False) -> Trainee:
@@ -422,7 +427,7 @@ def trainee_register(*, actor: Any, cohort: Cohort, sector: str, full_name: str 
 
 
 @transaction.atomic
-def trainee_update(*, actor: Any, trainee: Trainee, **fields: Any) -> Trainee:
+def trainee_update(*, actor: User | None, trainee: Trainee, **fields: Any) -> Trainee:
     """Change a trainee's name/consent, label, sector, institution or status."""
     _require_write(actor, trainee)
     allowed = ["full_name", "consent_to_be_named", "label", "sector", "institution", "status", "completed_on"]
@@ -447,7 +452,7 @@ def trainee_update(*, actor: Any, trainee: Trainee, **fields: Any) -> Trainee:
 
 
 @transaction.atomic
-def trainee_complete(*, actor: Any, trainee: Trainee, completed_on: date) -> Trainee:
+def trainee_complete(*, actor: User | None, trainee: Trainee, completed_on: date) -> Trainee:
     """Record that a trainee completed (or, after re-training, completed again) the training."""
     _require_write(actor, trainee)
     if trainee.completed_on and completed_on < trainee.completed_on:
@@ -463,7 +468,7 @@ def trainee_complete(*, actor: Any, trainee: Trainee, completed_on: date) -> Tra
 
 
 @transaction.atomic
-def trainee_set_trainer(*, actor: Any, trainee: Trainee, trainer: Trainee | None) -> Trainee:
+def trainee_set_trainer(*, actor: User | None, trainee: Trainee, trainer: Trainee | None) -> Trainee:
     """Record who trained ``trainee``; refuses cycles (A trains B trains A). Shifts the whole subtree's generation."""
     _require_write(actor, trainee)
     trainee = Trainee.objects.select_for_update().get(pk=trainee.pk)
@@ -504,7 +509,7 @@ class _Rollback(Exception):
     pass
 
 
-def trainees_import(*, actor: Any, cohort: Cohort, rows: list[dict[str, Any]], dry_run: bool = True) -> ImportReport:
+def trainees_import(*, actor: User | None, cohort: Cohort, rows: list[dict[str, Any]], dry_run: bool = True) -> ImportReport:
     """Register many trainees at once, all or nothing. A dry run checks every row and saves nothing.
 
     Each row is a dict with ``name``, ``consent`` (yes/no), ``label``, ``sector``, ``institution``,
@@ -536,7 +541,7 @@ def trainees_import(*, actor: Any, cohort: Cohort, rows: list[dict[str, Any]], d
     return report
 
 
-def trainee_import_queue(*, actor: Any, cohort: Cohort, upload: Any, name: str, dry_run: bool) -> TraineeImport:
+def trainee_import_queue(*, actor: User | None, cohort: Cohort, upload: Any, name: str, dry_run: bool) -> TraineeImport:
     """Store a trainee file (already vetted by ``forms.ImportForm``) and queue it for the worker."""
     from django.core.files.base import File
 
@@ -633,7 +638,7 @@ def _import_fields(programme: TrainingProgramme, row: dict[str, Any]) -> dict[st
                                                  country=programme.country).first()
         if institution is None:
             raise ValidationError({"institution": _("No institution called “%(i)s” in %(c)s; record it first.")
-                                   % {"i": text("institution"), "c": programme.country.name}})
+                                   % {"i": text("institution"), "c": cast("Country", programme.country).name}})
     trainer = None
     if text("trained_by"):
         key = fold(text("trained_by"))
@@ -649,7 +654,7 @@ def _import_fields(programme: TrainingProgramme, row: dict[str, Any]) -> dict[st
 # --- Sessions delivered ---------------------------------------------------------------------
 
 @transaction.atomic
-def session_record(*, actor: Any, programme: TrainingProgramme, held_on: date, count: Any,
+def session_record(*, actor: User | None, programme: TrainingProgramme, held_on: date, count: Any,
                    audience: str = StakeholderGroup.CHILDREN, min_age: Any = None, max_age: Any = None,
                    institution: Institution | None = None, ambassador: Trainee | None = None,
                    campaign: Campaign | None = None, country: str = "", is_illustrative: bool = False) -> DeliveredSession:
@@ -679,7 +684,7 @@ def session_record(*, actor: Any, programme: TrainingProgramme, held_on: date, c
 
 
 @transaction.atomic
-def session_delete(*, actor: Any, session: DeliveredSession) -> None:
+def session_delete(*, actor: User | None, session: DeliveredSession) -> None:
     _require_write(actor, session)
     programme_id, campaign_id = session.programme_id, session.campaign_id
     audit.record(actor=actor, action="session.deleted", target=session, changes={"session": [str(session), None]})
@@ -690,7 +695,7 @@ def session_delete(*, actor: Any, session: DeliveredSession) -> None:
 # --- Campaigns, messages, placements --------------------------------------------------------
 
 @transaction.atomic
-def campaign_create(*, actor: Any, banner: str, owner_organisation: Any, starts_on: date, ends_on: date,
+def campaign_create(*, actor: User | None, banner: str, owner_organisation: Any, starts_on: date, ends_on: date,
                     partners: list | None = None, **fields: Any) -> Campaign:
     """Create an awareness campaign; its owner and partners' focal points may manage it."""
     _require_create(actor, {owner_organisation.pk} | {p.pk for p in partners or []})
@@ -711,7 +716,7 @@ def campaign_create(*, actor: Any, banner: str, owner_organisation: Any, starts_
 
 
 @transaction.atomic
-def campaign_update(*, actor: Any, campaign: Campaign, partners: list | None = None, **fields: Any) -> Campaign:
+def campaign_update(*, actor: User | None, campaign: Campaign, partners: list | None = None, **fields: Any) -> Campaign:
     _require_write(actor, campaign)
     before = audit.snapshot(campaign)
     apply_fields(campaign, fields, CAMPAIGN_FIELDS)
@@ -727,7 +732,7 @@ def campaign_update(*, actor: Any, campaign: Campaign, partners: list | None = N
 
 
 @transaction.atomic
-def message_add(*, actor: Any, campaign: Campaign, title: str, medium: str, language: str, duration_seconds: Any = None,
+def message_add(*, actor: User | None, campaign: Campaign, title: str, medium: str, language: str, duration_seconds: Any = None,
                 size: str = "", url: str = "", file: Any = None, is_illustrative: bool = False) -> Message:
     """Add a message (spot, poster, post…) to a campaign."""
     _require_write(actor, campaign)
@@ -747,7 +752,7 @@ def message_add(*, actor: Any, campaign: Campaign, title: str, medium: str, lang
 
 
 @transaction.atomic
-def placement_add(*, actor: Any, message: Message, outlet: str, country: str, starts_on: date, ends_on: date,
+def placement_add(*, actor: User | None, message: Message, outlet: str, country: str, starts_on: date, ends_on: date,
                   frequency: Any, reported_audience: Any, audience_source: str, audience: str = StakeholderGroup.CHILDREN,
                   min_age: Any = None, max_age: Any = None, institution: Institution | None = None,
                   is_illustrative: bool = False) -> Placement:
@@ -773,7 +778,7 @@ def placement_add(*, actor: Any, message: Message, outlet: str, country: str, st
 # --- Reach parameters -----------------------------------------------------------------------
 
 @transaction.atomic
-def parameter_set(*, actor: Any, key: str, low: Any, central: Any, high: Any, source: str = "",
+def parameter_set(*, actor: User | None, key: str, low: Any, central: Any, high: Any, source: str = "",
                   is_assumption: bool = False, note: str = "", programme: TrainingProgramme | None = None,
                   campaign: Campaign | None = None) -> ReachParameter:
     """Set one assumption of a reach estimate (low–central–high), with its source or marked as an assumption."""
@@ -822,7 +827,7 @@ def normalise_code(code: str) -> str:
 
 
 @transaction.atomic
-def certificate_issue(*, actor: Any, trainee: Trainee) -> Certificate:
+def certificate_issue(*, actor: User | None, trainee: Trainee) -> Certificate:
     """Issue a certificate to someone who completed; after re-training, replace the earlier one."""
     _require_write(actor, trainee)
     trainee = Trainee.objects.select_for_update().get(pk=trainee.pk)
@@ -856,7 +861,7 @@ def certificate_issue(*, actor: Any, trainee: Trainee) -> Certificate:
 
 
 @transaction.atomic
-def certificate_revoke(*, actor: Any, certificate: Certificate, reason: str) -> Certificate:
+def certificate_revoke(*, actor: User | None, certificate: Certificate, reason: str) -> Certificate:
     """Revoke a certificate: its verification then answers "not valid"."""
     _require_write(actor, certificate)
     if certificate.revoked_at is not None:

@@ -18,6 +18,7 @@ from django_countries import countries
 from tutela.core import access
 from tutela.core.forms import add_service_errors
 from tutela.core.pagination import keyset_page
+from tutela.core.requests import SignedInRequest
 
 from . import reach, selectors, services
 from .forms import (
@@ -73,7 +74,7 @@ def programme_trainees(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def trainee_register(request: HttpRequest, pk: int) -> HttpResponse:
+def trainee_register(request: SignedInRequest, pk: int) -> HttpResponse:
     cohort = access.get_for_user(request.user, Cohort.objects.select_related("programme"), pk, write=True)
     programme = cohort.programme
     form = TraineeForm(request.POST or None, programme=programme)
@@ -94,7 +95,7 @@ def trainee_register(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def trainees_import(request: HttpRequest, pk: int) -> HttpResponse:
+def trainees_import(request: SignedInRequest, pk: int) -> HttpResponse:
     """Upload a trainee file; the worker checks or imports it and the job page shows the outcome."""
     cohort = access.get_for_user(request.user, Cohort.objects.select_related("programme"), pk, write=True)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -108,7 +109,7 @@ def trainees_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def trainee_import_job(request: HttpRequest, pk: int, job: int) -> HttpResponse:
+def trainee_import_job(request: SignedInRequest, pk: int, job: int) -> HttpResponse:
     cohort = access.get_for_user(request.user, Cohort.objects.select_related("programme"), pk, write=True)
     found = cohort.imports.filter(pk=job).first()
     if found is None:
@@ -121,7 +122,7 @@ def trainee_import_job(request: HttpRequest, pk: int, job: int) -> HttpResponse:
 
 
 @login_required
-def session_record(request: HttpRequest, pk: int) -> HttpResponse:
+def session_record(request: SignedInRequest, pk: int) -> HttpResponse:
     programme = access.get_for_user(request.user, TrainingProgramme, pk, write=True)
     form = SessionForm(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid():
@@ -139,7 +140,7 @@ def session_record(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _parameter_edit(request: HttpRequest, subject: TrainingProgramme | Campaign, key: str, back: str) -> HttpResponse:
+def _parameter_edit(request: SignedInRequest, subject: TrainingProgramme | Campaign, key: str, back: str) -> HttpResponse:
     allowed = ReachParameter.CASCADE_KEYS if isinstance(subject, TrainingProgramme) else ReachParameter.PLACEMENT_KEYS
     if key not in allowed:
         raise Http404
@@ -165,13 +166,13 @@ def _parameter_edit(request: HttpRequest, subject: TrainingProgramme | Campaign,
 
 
 @login_required
-def programme_parameter(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def programme_parameter(request: SignedInRequest, pk: int, key: str) -> HttpResponse:
     programme = access.get_for_user(request.user, TrainingProgramme, pk, write=True)
     return _parameter_edit(request, programme, key, reverse("outreach:programme_detail", args=[pk]))
 
 
 @login_required
-def campaign_parameter(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+def campaign_parameter(request: SignedInRequest, pk: int, key: str) -> HttpResponse:
     campaign = access.get_for_user(request.user, Campaign, pk, write=True)
     return _parameter_edit(request, campaign, key, reverse("outreach:campaign_detail", args=[pk]))
 
@@ -221,7 +222,7 @@ def _period(request: HttpRequest) -> tuple[date | None, date | None]:
 
 @login_required
 @require_POST
-def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def certificate_issue(request: SignedInRequest, pk: int) -> HttpResponse:
     trainee = access.get_for_user(request.user, Trainee.objects.select_related("programme"), pk, write=True)
     try:
         certificate = services.certificate_issue(actor=request.user, trainee=trainee)
@@ -234,7 +235,7 @@ def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def certificate_revoke(request: HttpRequest, code: str) -> HttpResponse:
+def certificate_revoke(request: SignedInRequest, code: str) -> HttpResponse:
     certificate = _certificate_for(request, code, write=True)
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -259,7 +260,7 @@ def _certificate_for(request: HttpRequest, code: str, *, write: bool = False) ->
 
 
 @login_required
-def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
+def certificate_pdf(request: SignedInRequest, code: str) -> HttpResponse:
     certificate = _certificate_for(request, code, write=True)
     pdf = render_certificate_pdf(certificate, request.build_absolute_uri(reverse("outreach:verify_code", args=[certificate.code])))
     response = HttpResponse(pdf, content_type="application/pdf")

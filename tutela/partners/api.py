@@ -1,16 +1,16 @@
 """Organisations, agreements and commitments over the API. Same filters, services and access as the pages."""
 
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from tutela.core import access
-from tutela.core.api import ERRORS, SIGNED_IN, DbInt, Id
+from tutela.core.access import Actor
+from tutela.core.api import ERRORS, SIGNED_IN, ApiRequest, DbInt, Id, SignedInApiRequest
 from tutela.core.pagination import keyset_page
 
 from . import selectors, services
@@ -27,7 +27,11 @@ def page_of(qs, *, ordering: list[str], after: str | None, limit: int) -> dict[s
     return {"items": page.items, "next": page.next_cursor}
 
 
-def organisations_by_id(user: Any, ids: list[int] | None, field: str) -> list[Organisation] | None:
+@overload
+def organisations_by_id(user: Actor, ids: list[int], field: str) -> list[Organisation]: ...
+@overload
+def organisations_by_id(user: Actor, ids: None, field: str) -> None: ...
+def organisations_by_id(user: Actor, ids: list[int] | None, field: str) -> list[Organisation] | None:
     """Readable organisations for ``ids``; an unknown or unreadable id is a 422 on ``field``."""
     if ids is None:
         return None
@@ -60,7 +64,7 @@ class OrganisationOut(Schema):
 
     @staticmethod
     def resolve_country(obj: Organisation) -> str:
-        return str(obj.country.code or "") if obj.country else ""
+        return str(obj.country)
 
 
 class OrganisationPage(Schema):
@@ -106,7 +110,7 @@ class MergeIn(Schema):
     duplicate_id: Id
 
 
-def _organisation_fields(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
+def _organisation_fields(request: ApiRequest, data: dict[str, Any]) -> dict[str, Any]:
     if "is_published" in data and not access.is_secretariat(request.auth):
         raise PermissionDenied
     if "parent_id" in data:
@@ -118,7 +122,7 @@ def _organisation_fields(request: HttpRequest, data: dict[str, Any]) -> dict[str
 
 
 @router.get("/organisations", response={200: OrganisationPage, **ERRORS}, summary="List organisations")
-def organisation_list(request: HttpRequest, query: Query[OrganisationQuery]):
+def organisation_list(request: ApiRequest, query: Query[OrganisationQuery]):
     filters = selectors.OrganisationFilters.from_params({**query.dict(), "editable": "1" if query.editable else ""})
     if filters.editable:
         access.require_signed_in(request.user)
@@ -127,12 +131,12 @@ def organisation_list(request: HttpRequest, query: Query[OrganisationQuery]):
 
 
 @router.get("/organisations/{int:pk}", response={200: OrganisationOut, **ERRORS}, summary="One organisation")
-def organisation_detail(request: HttpRequest, pk: Id):
+def organisation_detail(request: ApiRequest, pk: Id):
     return access.get_for_user(request.user, Organisation, pk)
 
 
 @router.post("/organisations", response={201: OrganisationOut, **ERRORS}, auth=SIGNED_IN, summary="Create an organisation")
-def organisation_create(request: HttpRequest, payload: OrganisationIn):
+def organisation_create(request: SignedInApiRequest, payload: OrganisationIn):
     """Secretariat only. A name that differs from an existing one only by case or accents is refused (422)."""
     access.require_secretariat(request.auth)
     data = _organisation_fields(request, payload.dict())
@@ -140,7 +144,7 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn):
 
 
 @router.patch("/organisations/{int:pk}", response={200: OrganisationOut, **ERRORS}, auth=SIGNED_IN, summary="Change an organisation")
-def organisation_update(request: HttpRequest, pk: Id, payload: OrganisationPatch):
+def organisation_update(request: SignedInApiRequest, pk: Id, payload: OrganisationPatch):
     """Secretariat, or the organisation's own focal point. Only the secretariat may (un)publish."""
     organisation = access.get_for_user(request.auth, Organisation, pk, write=True)
     data = _organisation_fields(request, payload.dict(exclude_unset=True))
@@ -149,7 +153,7 @@ def organisation_update(request: HttpRequest, pk: Id, payload: OrganisationPatch
 
 @router.post("/organisations/{int:pk}/merge", response={200: OrganisationOut, **ERRORS}, auth=SIGNED_IN,
              summary="Merge a duplicate into this organisation")
-def organisation_merge(request: HttpRequest, pk: Id, payload: MergeIn):
+def organisation_merge(request: SignedInApiRequest, pk: Id, payload: MergeIn):
     """Secretariat only. Everything pointing at the duplicate moves here; the duplicate is deleted."""
     access.require_secretariat(request.auth)
     keep = access.get_for_user(request.auth, Organisation, pk, write=True)
@@ -281,13 +285,13 @@ def _agreements():
     return Agreement.objects.prefetch_related("parties", "commitments__responsible")
 
 
-def _check_parties(request: HttpRequest, parties: list[Organisation]) -> None:
+def _check_parties(request: ApiRequest, parties: list[Organisation]) -> None:
     if not access.can_create(request.auth, {o.pk for o in parties}):
         raise PermissionDenied
 
 
 @router.get("/agreements", response={200: AgreementPage, **ERRORS}, summary="List agreements")
-def agreement_list(request: HttpRequest, query: Query[AgreementQuery]):
+def agreement_list(request: ApiRequest, query: Query[AgreementQuery]):
     filters = selectors.AgreementFilters.from_params({**query.dict(), "editable": "1" if query.editable else ""})
     if filters.editable:
         access.require_signed_in(request.user)
@@ -296,12 +300,12 @@ def agreement_list(request: HttpRequest, query: Query[AgreementQuery]):
 
 
 @router.get("/agreements/{int:pk}", response={200: AgreementOut, **ERRORS}, summary="One agreement, with its commitments")
-def agreement_detail(request: HttpRequest, pk: Id):
+def agreement_detail(request: ApiRequest, pk: Id):
     return access.get_for_user(request.user, _agreements(), pk)
 
 
 @router.post("/agreements", response={201: AgreementOut, **ERRORS}, auth=SIGNED_IN, summary="Record an agreement")
-def agreement_create(request: HttpRequest, payload: AgreementIn):
+def agreement_create(request: SignedInApiRequest, payload: AgreementIn):
     data = payload.dict()
     if not access.is_secretariat(request.auth) and not data.pop("is_published"):
         raise PermissionDenied  # only the secretariat decides what is unpublished
@@ -317,7 +321,7 @@ def agreement_create(request: HttpRequest, payload: AgreementIn):
 
 
 @router.patch("/agreements/{int:pk}", response={200: AgreementOut, **ERRORS}, auth=SIGNED_IN, summary="Change an agreement")
-def agreement_update(request: HttpRequest, pk: Id, payload: AgreementPatch):
+def agreement_update(request: SignedInApiRequest, pk: Id, payload: AgreementPatch):
     agreement = access.get_for_user(request.auth, Agreement, pk, write=True)
     data = payload.dict(exclude_unset=True)
     if "is_published" in data and not access.is_secretariat(request.auth):
@@ -332,7 +336,7 @@ def agreement_update(request: HttpRequest, pk: Id, payload: AgreementPatch):
 
 @router.post("/agreements/{int:pk}/commitments", response={201: CommitmentOut, **ERRORS}, auth=SIGNED_IN,
              summary="Add a commitment to an agreement")
-def commitment_create(request: HttpRequest, pk: Id, payload: CommitmentIn):
+def commitment_create(request: SignedInApiRequest, pk: Id, payload: CommitmentIn):
     agreement = access.get_for_user(request.auth, Agreement, pk, write=True)
     data = payload.dict()
     responsible = organisations_by_id(request.auth, data.pop("responsible_ids"), "responsible_ids")
@@ -340,7 +344,7 @@ def commitment_create(request: HttpRequest, pk: Id, payload: CommitmentIn):
 
 
 @router.patch("/commitments/{int:pk}", response={200: CommitmentOut, **ERRORS}, auth=SIGNED_IN, summary="Change a commitment")
-def commitment_update(request: HttpRequest, pk: Id, payload: CommitmentPatch):
+def commitment_update(request: SignedInApiRequest, pk: Id, payload: CommitmentPatch):
     commitment = access.get_for_user(request.auth, Commitment.objects.select_related("agreement"), pk, write=True)
     data = payload.dict(exclude_unset=True)
     responsible = organisations_by_id(request.auth, data.pop("responsible_ids", None), "responsible_ids")

@@ -5,7 +5,7 @@ cleaned values onto the instance before the service runs, which would make the a
 "before" snapshot show the new values. The services do the writing and the checking.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.forms.models import fields_for_model, model_to_dict
@@ -76,7 +76,7 @@ class OrganisationForm(ModelFieldsForm):
         if parents is not None:
             if self.instance is not None:
                 parents = parents.exclude(pk=self.instance.pk)
-            self.fields["parent"].queryset = parents.order_by("name_key")
+            cast(forms.ModelChoiceField, self.fields["parent"]).queryset = parents.order_by("name_key")
         self.fields["name"].help_text = _(
             "Names are compared without case or accents, so “Ministère de l'Éducation” and “ministere de l'education” are the same organisation."
         )
@@ -91,7 +91,7 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args: Any, keep: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["duplicate"].queryset = Organisation.objects.exclude(pk=keep.pk).order_by("name_key")
+        cast(forms.ModelChoiceField, self.fields["duplicate"]).queryset = Organisation.objects.exclude(pk=keep.pk).order_by("name_key")
 
 
 class AgreementForm(ModelFieldsForm):
@@ -104,11 +104,11 @@ class AgreementForm(ModelFieldsForm):
 
     def __init__(self, *args: Any, parties: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parties"].queryset = (parties if parties is not None else Organisation.objects.all()).order_by("name_key")
+        cast(forms.ModelChoiceField, self.fields["parties"]).queryset = (parties if parties is not None else Organisation.objects.all()).order_by("name_key")
         self.fields["parties"].help_text = _("At least two. Hold Ctrl (or ⌘) to choose several.")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("in_force_from"), data.get("in_force_to")
         if start and end and end < start:
             self.add_error("in_force_to", _("The end date is before the start date."))
@@ -122,5 +122,5 @@ class CommitmentForm(ModelFieldsForm):
 
     def __init__(self, *args: Any, agreement: Agreement, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = agreement.parties.order_by("name_key")
+        cast(forms.ModelChoiceField, self.fields["responsible"]).queryset = agreement.parties.order_by("name_key")
         self.fields["responsible"].help_text = _("Parties to the agreement who carry this commitment.")

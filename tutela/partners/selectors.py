@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_countries import countries
 
 from tutela.core import access
+from tutela.core.access import Actor
 from tutela.core.text import fold, query_id
 
 from .models import Agreement, Commitment, Organisation
@@ -52,7 +53,7 @@ class OrganisationFilters:
         )
 
 
-def organisation_list(*, user: Any, filters: OrganisationFilters) -> QuerySet[Organisation]:
+def organisation_list(*, user: Actor, filters: OrganisationFilters) -> QuerySet[Organisation]:
     qs = Organisation.objects.select_related("parent")
     qs = access.writable(user, qs) if filters.editable else access.readable(user, qs)
     if filters.kind:
@@ -77,19 +78,19 @@ def organisation_list(*, user: Any, filters: OrganisationFilters) -> QuerySet[Or
 organisations_taking_part: Callable[[Any], QuerySet] | None = None
 
 
-def organisation_countries(*, user: Any) -> list[tuple[str, str]]:
+def organisation_countries(*, user: Actor) -> list[tuple[str, str]]:
     """The countries that readable organisations are in, for the country filter."""
     codes = set(access.readable(user, Organisation.objects.all()).exclude(country="").values_list("country", flat=True))
     return sorted(((code, countries.name(code)) for code in codes), key=lambda pair: pair[1])
 
 
-def organisation_parents(*, user: Any) -> QuerySet[Organisation]:
+def organisation_parents(*, user: Actor) -> QuerySet[Organisation]:
     """Organisations that have at least one (readable) child, for the parent filter."""
     readable = access.readable(user, Organisation.objects.all())
     return readable.filter(pk__in=readable.filter(parent__isnull=False).values("parent_id")).order_by("name_key")
 
 
-def organisation_detail(*, user: Any, organisation: Organisation) -> dict[str, Any]:
+def organisation_detail(*, user: Actor, organisation: Organisation) -> dict[str, Any]:
     """The organisation page's own relations, each seen as ``user`` may see them. The apps above
     partners add their sections (deliverables and people, activities) through ``core.panels``."""
     agreements = list(
@@ -191,7 +192,7 @@ class AgreementFilters:
         )
 
 
-def agreement_list(*, user: Any, filters: AgreementFilters, today: date | None = None) -> QuerySet[Agreement]:
+def agreement_list(*, user: Actor, filters: AgreementFilters, today: date | None = None) -> QuerySet[Agreement]:
     today = today or timezone.localdate()
     qs = Agreement.objects.prefetch_related(Prefetch("parties", queryset=Organisation.objects.order_by("name_key")))
     qs = access.writable(user, qs) if filters.editable else access.readable(user, qs)

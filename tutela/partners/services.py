@@ -11,6 +11,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from tutela.core import audit, review
+from tutela.core.access import Actor
 from tutela.core.services import repoint, repoint_m2m, save_audited
 from tutela.core.text import fold
 
@@ -51,7 +52,7 @@ def _check_parent(org: Organisation) -> None:
 
 
 @transaction.atomic
-def organisation_create(*, actor: Any, name: str, **fields: Any) -> Organisation:
+def organisation_create(*, actor: Actor | None, name: str, **fields: Any) -> Organisation:
     """Create an organisation. Raises ValidationError on a duplicate name (case/accent-insensitive)."""
     name = " ".join((name or "").split())
     return save_audited(Organisation(name=name, name_key=_check_duplicate(name)), actor=actor,
@@ -59,7 +60,7 @@ def organisation_create(*, actor: Any, name: str, **fields: Any) -> Organisation
 
 
 @transaction.atomic
-def organisation_update(*, actor: Any, organisation: Organisation, **fields: Any) -> Organisation:
+def organisation_update(*, actor: Actor, organisation: Organisation, **fields: Any) -> Organisation:
     """Change an organisation's fields. Raises ValidationError on a duplicate name or a parent cycle."""
     return save_audited(organisation, actor=actor, action="organisation.updated", fields=fields,
                         allowed=ORGANISATION_FIELDS, check=_check_name_and_parent, exclude=["name_key"])
@@ -93,7 +94,7 @@ def replaced_services() -> tuple[OrganisationReplaced, ...]:
 
 
 @transaction.atomic
-def organisation_replaced(*, actor: Any, old: Organisation, new: Organisation) -> dict[str, int]:
+def organisation_replaced(*, actor: Actor, old: Organisation, new: Organisation) -> dict[str, int]:
     """Partners' own rows that point at ``old`` point at ``new``: child organisations, agreement
     parties and commitments' responsible organisations."""
     children = Organisation.objects.filter(parent=old).exclude(pk=new.pk)
@@ -114,7 +115,7 @@ def organisation_replaced(*, actor: Any, old: Organisation, new: Organisation) -
 
 
 @transaction.atomic
-def organisation_merge(*, actor: Any, keep: Organisation, duplicate: Organisation) -> Organisation:
+def organisation_merge(*, actor: Actor, keep: Organisation, duplicate: Organisation) -> Organisation:
     """Move everything that points at ``duplicate`` to ``keep``, then delete ``duplicate``.
 
     Partners' own ``organisation_replaced`` and every one another app names run in this one
@@ -141,7 +142,7 @@ def organisation_merge(*, actor: Any, keep: Organisation, duplicate: Organisatio
 
 
 @transaction.atomic
-def organisation_set_published(*, actor: Any, organisation: Organisation, published: bool) -> Organisation:
+def organisation_set_published(*, actor: Actor, organisation: Organisation, published: bool) -> Organisation:
     return organisation_update(actor=actor, organisation=organisation, is_published=published)
 
 
@@ -153,19 +154,19 @@ def _check_agreement(agreement: Agreement, parties: list | None) -> None:
 
 
 @transaction.atomic
-def agreement_create(*, actor: Any, title: str, parties: list[Organisation], **fields: Any) -> Agreement:
+def agreement_create(*, actor: Actor | None, title: str, parties: list[Organisation], **fields: Any) -> Agreement:
     """Record an agreement between at least two organisations."""
     return save_audited(Agreement(title=(title or "").strip()), actor=actor, action="agreement.created", fields=fields,
                         allowed=AGREEMENT_FIELDS, check=_agreement_check(actor, parties, fields), m2m={"parties": parties})
 
 
 @transaction.atomic
-def agreement_update(*, actor: Any, agreement: Agreement, parties: list[Organisation] | None = None, **fields: Any) -> Agreement:
+def agreement_update(*, actor: Actor, agreement: Agreement, parties: list[Organisation] | None = None, **fields: Any) -> Agreement:
     return save_audited(agreement, actor=actor, action="agreement.updated", fields=fields, allowed=AGREEMENT_FIELDS,
                         check=_agreement_check(actor, parties, fields), m2m={"parties": parties})
 
 
-def _agreement_check(actor: Any, parties: list[Organisation] | None, fields: dict) -> Callable[[Agreement], None]:
+def _agreement_check(actor: Actor, parties: list[Organisation] | None, fields: dict) -> Callable[[Agreement], None]:
     def check(agreement: Agreement) -> None:
         _check_agreement(agreement, parties)
         review.prepare(agreement, actor=actor, publish_requested=fields.get("is_published"))
@@ -173,7 +174,7 @@ def _agreement_check(actor: Any, parties: list[Organisation] | None, fields: dic
 
 
 @transaction.atomic
-def commitment_add(*, actor: Any, agreement: Agreement, text: str, responsible: list[Organisation] | None = None,
+def commitment_add(*, actor: Actor | None, agreement: Agreement, text: str, responsible: list[Organisation] | None = None,
                    **fields: Any) -> Commitment:
     if not (text or "").strip():
         raise ValidationError({"text": _("Say what was committed to.")})
@@ -184,7 +185,7 @@ def commitment_add(*, actor: Any, agreement: Agreement, text: str, responsible: 
     return commitment
 
 
-def _resubmit(actor: Any, agreement: Agreement) -> None:
+def _resubmit(actor: Actor, agreement: Agreement) -> None:
     """A focal point's change to a commitment is a change to its agreement: it waits for review again."""
     if review.is_focal_write(actor) and not agreement.awaiting_review:
         before = audit.snapshot(agreement, ["is_published", "awaiting_review"])
@@ -193,7 +194,7 @@ def _resubmit(actor: Any, agreement: Agreement) -> None:
         audit.record(actor=actor, action="agreement.submitted", target=agreement, before=before)
 
 
-def agreement_publish(*, actor: Any, agreement: Agreement) -> Agreement:
+def agreement_publish(*, actor: Actor, agreement: Agreement) -> Agreement:
     """The secretariat publishes a submitted agreement. Audited as agreement.published."""
     return review.publish(actor=actor, obj=agreement)
 
@@ -206,7 +207,7 @@ def _check_responsible(agreement: Agreement, responsible: list[Organisation] | N
 
 
 @transaction.atomic
-def commitment_update(*, actor: Any, commitment: Commitment, responsible: list[Organisation] | None = None,
+def commitment_update(*, actor: Actor, commitment: Commitment, responsible: list[Organisation] | None = None,
                       **fields: Any) -> Commitment:
     if not (fields.get("text", commitment.text) or "").strip():
         raise ValidationError({"text": _("Say what was committed to.")})

@@ -13,6 +13,7 @@ from tutela.core import access
 from tutela.core.forms import add_service_errors
 from tutela.core.forms import list_template as _list_template
 from tutela.core.pagination import keyset_page
+from tutela.core.requests import SignedInRequest
 from tutela.core.views import form_view
 
 from . import selectors, services
@@ -52,7 +53,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: SignedInRequest) -> HttpResponse:
     access.require_secretariat(request.user)
     return form_view(
         request, OrganisationForm(request.POST or None, parents=Organisation.objects.all()),
@@ -64,7 +65,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     organisation = access.get_for_user(request.user, Organisation, pk, write=True)
     parents = access.readable(request.user, Organisation.objects.all())
     return form_view(
@@ -77,7 +78,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def organisation_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_publish(request: SignedInRequest, pk: int) -> HttpResponse:
     access.require_secretariat(request.user)
     organisation = access.get_for_user(request.user, Organisation, pk, write=True)
     published = request.POST.get("published") == "1"
@@ -87,7 +88,7 @@ def organisation_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def organisation_merge(request: HttpRequest, pk: int) -> HttpResponse:
+def organisation_merge(request: SignedInRequest, pk: int) -> HttpResponse:
     """Choose a duplicate (GET), see what will move (GET ?duplicate=), then merge (POST)."""
     access.require_secretariat(request.user)
     keep = access.get_for_user(request.user, Organisation, pk, write=True)
@@ -174,7 +175,7 @@ def _agreement_data(request: HttpRequest, cleaned_data: dict) -> dict:
 
 
 @login_required
-def agreement_create(request: HttpRequest) -> HttpResponse:
+def agreement_create(request: SignedInRequest) -> HttpResponse:
     if not access.can_create(request.user, access.user_organisation_ids(request.user) or None):
         raise PermissionDenied
     return form_view(
@@ -186,7 +187,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     agreement = access.get_for_user(request.user, Agreement, pk, write=True)
     return form_view(
         request, AgreementForm(request.POST or None, instance=agreement, parties=_party_choices(request.user)),
@@ -199,7 +200,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def agreement_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_publish(request: SignedInRequest, pk: int) -> HttpResponse:
     access.require_secretariat(request.user)
     agreement = access.get_for_user(request.user, Agreement, pk, write=True)
     published = request.POST.get("published") == "1"
@@ -209,7 +210,7 @@ def agreement_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
+def commitment_create(request: SignedInRequest, pk: int) -> HttpResponse:
     agreement = access.get_for_user(request.user, Agreement, pk, write=True)
     return form_view(
         request, CommitmentForm(request.POST or None, agreement=agreement),
@@ -221,7 +222,7 @@ def commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def commitment_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     commitment = access.get_for_user(request.user, Commitment.objects.select_related("agreement"), pk, write=True)
     agreement = commitment.agreement
     return form_view(
@@ -236,7 +237,7 @@ def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The focal point's (and secretariat's) edit list ------------------------------------------
 
 @login_required
-def my_records(request: HttpRequest) -> HttpResponse:
+def my_records(request: SignedInRequest) -> HttpResponse:
     """Everything the signed-in user may edit here; other organisations' records never appear."""
     user = request.user
     if access.role_of(user) not in {"secretariat", "focal_point"}:

@@ -3,13 +3,13 @@
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from tutela.core import access
-from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN, Id
+from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN, ApiRequest, Id, SignedInApiRequest
 from tutela.initiatives.models import Initiative
 
 from . import rendering, selectors, services
@@ -102,12 +102,12 @@ def _out(report: Report) -> dict:
 
 
 @router.get("/", response={200: list[ReportOut], **ERRORS}, auth=PUBLIC, summary="Reports you may read")
-def list_reports(request: HttpRequest):
+def list_reports(request: ApiRequest):
     return [_out(r) for r in access.readable(request.user, Report.objects.all())]
 
 
 @router.post("/", response={201: ReportOut, **ERRORS}, auth=SIGNED_IN, summary="Define a report")
-def create_report(request: HttpRequest, payload: ReportIn):
+def create_report(request: SignedInApiRequest, payload: ReportIn):
     access.require_secretariat(request.auth)
     data = payload.dict()
     try:
@@ -120,7 +120,7 @@ def create_report(request: HttpRequest, payload: ReportIn):
 
 @router.post("/{report_id}/draft", response={200: DraftSummaryOut, **ERRORS}, auth=SIGNED_IN,
              summary="Draft or redraft the paragraphs from the records")
-def draft_report(request: HttpRequest, report_id: Id):
+def draft_report(request: SignedInApiRequest, report_id: Id):
     report = access.get_for_user(request.auth, Report, report_id)
     if not access.is_secretariat(request.auth):
         raise PermissionDenied
@@ -129,21 +129,21 @@ def draft_report(request: HttpRequest, report_id: Id):
 
 @router.get("/{report_id}", response={200: ReportDetailOut, **ERRORS}, auth=PUBLIC,
             summary="A report with its paragraphs, sentences and sources")
-def get_report(request: HttpRequest, report_id: Id):
+def get_report(request: ApiRequest, report_id: Id):
     report = access.get_for_user(request.user, Report, report_id)
     doc = rendering.document(report)
     return {**_out(report), "paragraphs": doc["paragraphs"]}
 
 
 @router.post("/{report_id}/sign-off", response={200: ReportOut, **ERRORS}, auth=SIGNED_IN, summary="Sign off (freeze)")
-def finalise_report(request: HttpRequest, report_id: Id):
+def finalise_report(request: SignedInApiRequest, report_id: Id):
     report = access.get_for_user(request.auth, Report, report_id)
     return _out(services.report_finalise(actor=request.auth, report=report))
 
 
 @router.get("/{report_id}/export.{fmt}", auth=PUBLIC, response={200: None, 202: ReportFileOut, **ERRORS},
             summary="Export as md, html, pdf or docx (a long PDF: 202 while the worker makes it)")
-def export_report(request: HttpRequest, report_id: Id, fmt: str):
+def export_report(request: ApiRequest, report_id: Id, fmt: str):
     report = access.get_for_user(request.user, Report, report_id)
     if fmt in ReportFile.Format.values:
         result = services.report_file_get(actor=request.user, report=report, fmt=fmt)

@@ -2,11 +2,13 @@
 
 from datetime import date
 
+from tutela.core.access import User
+
 from .services import report_create, report_draft
 
 
 def load(context: dict) -> None:
-    actor = context.get("actor")
+    actor: User = context["actor"]
     meeting = context.get("meetings", {}).get("cwg_cop_8")
     document = context.get("documents", {}).get("cwg_cop_8_update")
     report = report_create(

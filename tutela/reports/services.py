@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tutela.core import access, audit
+from tutela.core.access import Actor
 from tutela.core.services import apply_fields
 
 from . import drafting, rendering
@@ -31,7 +32,7 @@ REPORT_FIELDS = ["title", "presented_to", "meeting", "meeting_place", "meeting_d
                  "opening_template", "initiative"]
 
 
-def _editor(actor: Any) -> None:
+def _editor(actor: Actor) -> None:
     if actor is not None and not access.is_secretariat(actor):
         raise PermissionDenied
 
@@ -60,11 +61,11 @@ def _check(report: Report) -> None:
 
 
 @transaction.atomic
-def report_create(*, actor: Any, title: str, initiative: Any, period_start: date, period_end: date, **fields: Any) -> Report:
+def report_create(*, actor: Actor, title: str, initiative: Any, period_start: date, period_end: date, **fields: Any) -> Report:
     """Define a report. Raises ValidationError for a period that ends before it starts."""
     _editor(actor)
     report = Report(title=(title or "").strip(), initiative=initiative, period_start=period_start,
-                    period_end=period_end, created_by=actor if getattr(actor, "pk", None) else None)
+                    period_end=period_end, created_by=access.signed_in(actor))
     apply_fields(report, fields, REPORT_FIELDS)
     _check(report)
     report.full_clean()
@@ -74,7 +75,7 @@ def report_create(*, actor: Any, title: str, initiative: Any, period_start: date
 
 
 @transaction.atomic
-def report_update(*, actor: Any, report: Report, **fields: Any) -> Report:
+def report_update(*, actor: Actor, report: Report, **fields: Any) -> Report:
     _editor(actor)
     _not_final(report)
     before = audit.snapshot(report, [f for f in REPORT_FIELDS if f != "initiative"])
@@ -87,7 +88,7 @@ def report_update(*, actor: Any, report: Report, **fields: Any) -> Report:
 
 
 @transaction.atomic
-def report_draft_or_schedule(*, actor: Any, report: Report) -> dict[str, int] | None:
+def report_draft_or_schedule(*, actor: Actor | None, report: Report) -> dict[str, int] | None:
     """Draft now, or, for a period with more than ``BACKGROUND_THRESHOLD`` activities, mark the
     report as drafting and draft it in the background under the same actor. Returns the counts
     of ``report_draft``, or None when the work was scheduled."""
@@ -161,7 +162,7 @@ def report_draft_run(*, report_id: int, actor: Any) -> dict[str, int]:
 
 
 @transaction.atomic
-def report_draft(*, actor: Any, report: Report) -> dict[str, int]:
+def report_draft(*, actor: Actor | None, report: Report) -> dict[str, int]:
     """Draft (or redraft) the paragraphs from the records. Never overwrites an edit.
 
     An unedited paragraph takes the new text. An edited one keeps its text and receives the
@@ -244,7 +245,7 @@ def _paragraph(report: Report, paragraph: ReportParagraph) -> None:
 
 
 @transaction.atomic
-def paragraph_edit(*, actor: Any, paragraph: ReportParagraph, text: str) -> ReportParagraph:
+def paragraph_edit(*, actor: Actor, paragraph: ReportParagraph, text: str) -> ReportParagraph:
     """Rewrite a paragraph. It keeps its links to the records and is marked edited."""
     _editor(actor)
     _not_final(paragraph.report)
@@ -261,7 +262,7 @@ def paragraph_edit(*, actor: Any, paragraph: ReportParagraph, text: str) -> Repo
 
 
 @transaction.atomic
-def paragraph_accept_pending(*, actor: Any, paragraph: ReportParagraph) -> ReportParagraph:
+def paragraph_accept_pending(*, actor: Actor, paragraph: ReportParagraph) -> ReportParagraph:
     """Take the redrafted text for an edited paragraph (the edit is dropped)."""
     _editor(actor)
     _not_final(paragraph.report)
@@ -278,7 +279,7 @@ def paragraph_accept_pending(*, actor: Any, paragraph: ReportParagraph) -> Repor
 
 
 @transaction.atomic
-def paragraph_dismiss_pending(*, actor: Any, paragraph: ReportParagraph) -> ReportParagraph:
+def paragraph_dismiss_pending(*, actor: Actor, paragraph: ReportParagraph) -> ReportParagraph:
     _editor(actor)
     _not_final(paragraph.report)
     paragraph.pending_sentences = paragraph.pending_bullets = None
@@ -288,7 +289,7 @@ def paragraph_dismiss_pending(*, actor: Any, paragraph: ReportParagraph) -> Repo
 
 
 @transaction.atomic
-def paragraph_revert(*, actor: Any, paragraph: ReportParagraph) -> ReportParagraph:
+def paragraph_revert(*, actor: Actor, paragraph: ReportParagraph) -> ReportParagraph:
     """Drop an edit and show the generated text again."""
     _editor(actor)
     _not_final(paragraph.report)
@@ -301,7 +302,7 @@ def paragraph_revert(*, actor: Any, paragraph: ReportParagraph) -> ReportParagra
 
 
 @transaction.atomic
-def paragraph_move(*, actor: Any, paragraph: ReportParagraph, to: int) -> None:
+def paragraph_move(*, actor: Actor, paragraph: ReportParagraph, to: int) -> None:
     """Move a paragraph to position ``to`` (1-based); the others shift."""
     _editor(actor)
     report = paragraph.report
@@ -320,7 +321,7 @@ def paragraph_move(*, actor: Any, paragraph: ReportParagraph, to: int) -> None:
 
 
 @transaction.atomic
-def paragraph_merge_next(*, actor: Any, paragraph: ReportParagraph) -> ReportParagraph:
+def paragraph_merge_next(*, actor: Actor, paragraph: ReportParagraph) -> ReportParagraph:
     """Merge a paragraph with the one after it; both keep their sources."""
     _editor(actor)
     report = paragraph.report
@@ -342,7 +343,7 @@ def paragraph_merge_next(*, actor: Any, paragraph: ReportParagraph) -> ReportPar
 
 
 @transaction.atomic
-def paragraph_split(*, actor: Any, paragraph: ReportParagraph, after_sentence: int) -> ReportParagraph:
+def paragraph_split(*, actor: Actor, paragraph: ReportParagraph, after_sentence: int) -> ReportParagraph:
     """Split a generated paragraph after sentence ``after_sentence`` (1-based). Returns the new second part."""
     _editor(actor)
     report = paragraph.report
@@ -367,7 +368,7 @@ def paragraph_split(*, actor: Any, paragraph: ReportParagraph, after_sentence: i
 
 
 @transaction.atomic
-def paragraph_add(*, actor: Any, report: Report, text: str, after: int | None = None) -> ReportParagraph:
+def paragraph_add(*, actor: Actor, report: Report, text: str, after: int | None = None) -> ReportParagraph:
     """Add a paragraph written by an editor (no records behind it), after position ``after`` (default: end)."""
     _editor(actor)
     _not_final(report)
@@ -384,7 +385,7 @@ def paragraph_add(*, actor: Any, report: Report, text: str, after: int | None = 
 
 
 @transaction.atomic
-def paragraph_delete(*, actor: Any, paragraph: ReportParagraph) -> None:
+def paragraph_delete(*, actor: Actor, paragraph: ReportParagraph) -> None:
     _editor(actor)
     report = paragraph.report
     _not_final(report)
@@ -401,7 +402,7 @@ def paragraph_delete(*, actor: Any, paragraph: ReportParagraph) -> None:
 
 
 @transaction.atomic
-def report_finalise(*, actor: Any, report: Report) -> Report:
+def report_finalise(*, actor: Actor, report: Report) -> Report:
     """Sign off: freeze a snapshot of the text and sources. Later record changes do not alter it."""
     if actor is None or not access.is_secretariat(actor):
         raise PermissionDenied(_("Only the secretariat can sign off a report."))
@@ -465,7 +466,7 @@ def _store_signed_off(report: Report, fmt: str) -> ReportFile:
 
 
 @transaction.atomic
-def report_file_get(*, actor: Any, report: Report, fmt: str) -> ReportFile | bytes:
+def report_file_get(*, actor: Actor, report: Report, fmt: str) -> ReportFile | bytes:
     """The PDF or DOCX of a report, for whoever may read it.
 
     A signed-off report: its stored file (stored now if it was signed off before files were kept).

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from tutela.core import access, jobs
 from tutela.core.forms import add_service_errors
+from tutela.core.requests import SignedInRequest
 
 from . import rendering, selectors, services
 from .forms import ParagraphForm, ReportEditForm, ReportForm
@@ -23,7 +24,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def report_create(request: HttpRequest) -> HttpResponse:
+def report_create(request: SignedInRequest) -> HttpResponse:
     access.require_secretariat(request.user)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -188,7 +189,7 @@ def report_file_download(request: HttpRequest, pk: int, file_pk: int) -> HttpRes
 
 @require_POST
 @login_required
-def report_draft(request: HttpRequest, pk: int) -> HttpResponse:
+def report_draft(request: SignedInRequest, pk: int) -> HttpResponse:
     access.require_secretariat(request.user)
     report = get_object_or_404(Report, pk=pk)
     try:
@@ -252,7 +253,7 @@ def report_draft_retry(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def report_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+def report_finalise(request: SignedInRequest, pk: int) -> HttpResponse:
     report = access.get_for_user(request.user, Report, pk)
     access.require_secretariat(request.user)
     try:
@@ -270,7 +271,7 @@ def _paragraph_for(request: HttpRequest, pk: int) -> ReportParagraph:
 
 
 @login_required
-def paragraph_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def paragraph_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     paragraph = _paragraph_for(request, pk)
     form = ParagraphForm(request.POST or None, initial={"text": paragraph.text})
     if request.method == "POST" and form.is_valid():
@@ -287,7 +288,7 @@ def paragraph_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def paragraph_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def paragraph_action(request: SignedInRequest, pk: int, action: str) -> HttpResponse:
     paragraph = _paragraph_for(request, pk)
     report = paragraph.report
     try:
@@ -318,7 +319,7 @@ def paragraph_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 @require_POST
 @login_required
-def paragraph_add(request: HttpRequest, pk: int) -> HttpResponse:
+def paragraph_add(request: SignedInRequest, pk: int) -> HttpResponse:
     access.require_secretariat(request.user)
     report = get_object_or_404(Report, pk=pk)
     after = _int(request.POST.get("after"))

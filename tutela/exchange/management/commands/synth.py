@@ -12,6 +12,7 @@ import math
 import random
 import time
 from collections.abc import Iterator
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
@@ -119,16 +120,16 @@ class Command(BaseCommand):
         for row in rows:
             batch.append(model(**dict(zip(columns, row, strict=True))))
             if len(batch) >= BATCH:
-                model.objects.bulk_create(batch)
+                model._default_manager.bulk_create(batch)
                 count += len(batch)
                 batch = []
         if batch:
-            model.objects.bulk_create(batch)
+            model._default_manager.bulk_create(batch)
             count += len(batch)
         return count
 
     def _next_id(self, model: type[models.Model]) -> int:
-        return (model.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1
+        return (model._default_manager.aggregate(m=models.Max("pk"))["m"] or 0) + 1
 
     def _reset_sequences(self) -> None:
         sql = connection.ops.sequence_reset_sql(no_style(), [Organisation, Activity, ActivityPartner, Activity.pillars.through,
@@ -189,7 +190,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             for start in range(0, n, BATCH * 10):
                 size = min(BATCH * 10, n - start)
-                acts, partners, links, counts = [], [], [], []
+                acts: list[tuple[Any, ...]] = []
+                partners: list[tuple[Any, ...]] = []
+                links: list[tuple[Any, ...]] = []
+                counts: list[tuple[Any, ...]] = []
                 for i in range(start, start + size):
                     pk = first + i
                     year = rng.choices(years, cum_weights=year_cum)[0]
