@@ -163,7 +163,7 @@ def project_detail(user: Actor, pk: Any) -> Project:
 
 # --- Activities on the pages of apps below (shown through core.panels, see activities.panels) ----
 
-def organisation_activity_roles(user: Any, organisation: Any, *, limit: int = 50) -> list[ActivityPartner]:
+def organisation_activity_roles(user: Actor, organisation: Any, *, limit: int = 50) -> list[ActivityPartner]:
     """The roles an organisation has in activities ``user`` may read, newest first."""
     return list(
         ActivityPartner.objects.filter(organisation=organisation)
@@ -173,13 +173,13 @@ def organisation_activity_roles(user: Any, organisation: Any, *, limit: int = 50
     )
 
 
-def organisation_ids_taking_part(user: Any) -> QuerySet:
+def organisation_ids_taking_part(user: Actor) -> QuerySet:
     """Ids of organisations with a role in an activity ``user`` may read (the partners list's filter)."""
     activities = access.readable(user, Activity.objects.all()).values("pk")
     return ActivityPartner.objects.filter(activity__in=activities).values("organisation_id")
 
 
-def deliverable_evidence(user: Any, deliverable: Any) -> list[Activity]:
+def deliverable_evidence(user: Actor, deliverable: Any) -> list[Activity]:
     """The activities that show progress on a deliverable, as ``user`` may see them."""
     return list(
         access.readable(user, Activity.objects.filter(deliverables=deliverable))
@@ -189,7 +189,7 @@ def deliverable_evidence(user: Any, deliverable: Any) -> list[Activity]:
     )
 
 
-def pillar_activities(user: Any, pillar: Pillar, *, limit: int = 20) -> tuple[list[Activity], int]:
+def pillar_activities(user: Actor, pillar: Pillar, *, limit: int = 20) -> tuple[list[Activity], int]:
     """The most recent activities under a pillar that ``user`` may read, and how many there are."""
     activities = access.readable(user, Activity.objects.filter(pillars=pillar)).select_related("occasion").order_by("-starts_on", "-id")
     return list(activities[:limit]), activities.count()

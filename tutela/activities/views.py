@@ -13,7 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from tutela.core import access, review
 from tutela.core.access import Actor
-from tutela.core.requests import SignedInRequest
+from tutela.core.requests import Request, SignedInRequest
 
 from . import selectors, services
 from .forms import (
@@ -36,7 +36,7 @@ def _cursor(request: HttpRequest) -> str | None:
 
 # --- Lists ------------------------------------------------------------------------------------
 
-def activity_list(request: HttpRequest) -> HttpResponse:
+def activity_list(request: Request) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None, user=request.user)
     form.is_valid()
     filters = form.filters()
@@ -124,7 +124,7 @@ def _values(form) -> dict:
     return {name: form[name].value() for name in form.fields}
 
 
-def _activity_form(request: HttpRequest, activity: Activity | None) -> HttpResponse:
+def _activity_form(request: SignedInRequest, activity: Activity | None) -> HttpResponse:
     user = request.user
     relation_errors: dict[str, list[str]] = {}
     status = 200

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from . import audit
+from .access import Actor
 from .models import AuditEntry
 
 
@@ -51,7 +52,7 @@ def set_m2m(obj: models.Model, name: str, values: list | None, changes: dict) ->
 def save_audited[M: models.Model](
     obj: M,
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     fields: dict[str, Any] | None = None,
     allowed: list[str] | tuple[str, ...] = (),

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Q
 
 from tutela.core import access
+from tutela.core.access import Actor
 from tutela.core.disclosure import SMALL, Shown, controlled, is_children, is_small, protect
 
 from .models import Figure
@@ -36,7 +37,7 @@ _DECIDED_ON = ("id", "value", "indicator_id", "measure", "kind", "subject_type_i
                "period_end", "group", "owner_organisation_id", "indicator__unit")
 
 
-def withhold_figures(user: Any, items: Sequence[Any]) -> None:
+def withhold_figures(user: Actor, items: Sequence[Any]) -> None:
     """Withhold, on these Figure instances (never saved), what ``user`` may not see.
 
     Sets ``withheld`` ("" / SMALL / COMPLEMENTARY) and ``shown`` (a ``Shown``) on each, and
@@ -63,8 +64,8 @@ def withhold_figures(user: Any, items: Sequence[Any]) -> None:
     decided: dict[int, str] = {}
     for key in wanted:
         group = siblings.get(key, [])
-        status = protect([s.value for s in group], sensitive=[figure_is_about_children(s) for s in group])
-        decided.update({s.pk: st for s, st in zip(group, status, strict=True)})
+        statuses = protect([s.value for s in group], sensitive=[figure_is_about_children(s) for s in group])
+        decided.update({s.pk: st for s, st in zip(group, statuses, strict=True)})
     for f in items:
         if not controlled(user, f):
             continue

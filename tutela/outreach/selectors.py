@@ -6,7 +6,9 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Q
 from django.db.models.query import QuerySet
+from django.http import Http404
 
+from tutela.activities.models import Activity
 from tutela.core import access, disclosure
 from tutela.core.access import Actor
 from tutela.figures.disclosure import withhold_figures
@@ -39,6 +41,8 @@ def campaigns_for(user: Actor) -> QuerySet[Campaign]:
 def stored_reach(user: Actor, *, programme: TrainingProgramme | None = None, campaign: Campaign | None = None) -> dict:
     """The stored reach (computed now if never stored), with small cells withheld from the public."""
     subject = programme or campaign
+    if subject is None:
+        raise TypeError("stored_reach needs a programme or a campaign")
     try:
         snapshot = subject.reach_snapshot
     except ReachSnapshot.DoesNotExist:
@@ -46,6 +50,8 @@ def stored_reach(user: Actor, *, programme: TrainingProgramme | None = None, cam
     if snapshot is None:
         snapshot = reach_recompute(programme_id=programme.pk if programme else None,
                                    campaign_id=campaign.pk if campaign else None)
+    if snapshot is None:  # deleted meanwhile
+        raise Http404
     result = snapshot.result
     return reach.for_public(result) if disclosure.controlled(user, subject) else result
 
@@ -72,9 +78,9 @@ def cascade(programme: TrainingProgramme, limit: int = TREE_LIMIT) -> dict[str, 
     )
     rows = list(programme.trainees.order_by("generation", "label", "pk")
                 .values("pk", "label", "full_name", "consent_to_be_named", "sector", "status", "generation", "trained_by_id")[:limit])
-    nodes = {r["pk"]: {**r, "name": r["full_name"] if r["consent_to_be_named"] and r["full_name"] else r["label"],
+    nodes: dict[int, dict[str, Any]] = {r["pk"]: {**r, "name": r["full_name"] if r["consent_to_be_named"] and r["full_name"] else r["label"],
                        "sector_label": str(Sector(r["sector"]).label), "children": []} for r in rows}
-    roots = []
+    roots: list[dict[str, Any]] = []
     for r in rows:
         node = nodes[r["pk"]]
         parent = nodes.get(r["trained_by_id"]) if r["trained_by_id"] else None
@@ -91,7 +97,7 @@ def cascade(programme: TrainingProgramme, limit: int = TREE_LIMIT) -> dict[str, 
 
 def sector_summary(programme: TrainingProgramme) -> list[dict[str, Any]]:
     """Per sector: trainees recorded (enrolled, completed)."""
-    counts = {
+    counts: dict[str, Any] = {
         r["sector"]: r for r in programme.trainees.values("sector").annotate(
             enrolled=Count("id"), completed=Count("id", filter=Q(status=Trainee.Status.COMPLETED))).order_by()
     }
@@ -103,7 +109,7 @@ def figures_about(user: Actor, programme: TrainingProgramme) -> list[Figure]:
     """Sourced figures (targets and actuals) about the programme or the activity it carries out, protected."""
     subjects = Q(subject_type=ContentType.objects.get_for_model(TrainingProgramme), subject_id=programme.pk)
     if programme.activity_id:
-        subjects |= Q(subject_type=ContentType.objects.get_for_model(programme.activity), subject_id=programme.activity_id)
+        subjects |= Q(subject_type=ContentType.objects.get_for_model(Activity), subject_id=programme.activity_id)
     figures = list(access.readable(user, Figure.objects.filter(subjects)).select_related("indicator")
                    .order_by("measure", "group", "min_age", "pk"))
     withhold_figures(user, figures)
