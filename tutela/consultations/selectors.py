@@ -168,7 +168,7 @@ def version_diff(old: GuidelineVersion, new: GuidelineVersion) -> list[structure
     ).select_related("disposition", "paragraph", "respondent").order_by("id")
     for c in comments:
         anchors = set(anchor_by_disposition.get(c.disposition_id, set()))
-        if c.paragraph_id and c.paragraph.version_id == old.pk and c.disposition.decision in accepted:
+        if c.paragraph and c.paragraph.version_id == old.pk and c.disposition.decision in accepted:
             anchors.add(c.paragraph.anchor_id)
         for aid in anchors:
             led[aid].append(c)

@@ -815,10 +815,10 @@ def _changed_details(respondent: Respondent, fields: dict, is_illustrative: bool
 def comment_receipt_send(*, comment_id: int) -> None:
     comment = Comment.objects.select_related("consultation", "respondent__user", "paragraph").get(pk=comment_id)
     respondent = comment.respondent
-    address = respondent.user.email if respondent.user_id else respondent.email
+    address = respondent.user.email if respondent.user else respondent.email
     if not address:
         return
-    zone = respondent.user.time_zone if respondent.user_id else comment.consultation.time_zone
+    zone = respondent.user.time_zone if respondent.user else comment.consultation.time_zone
     where = comment.paragraph.label if comment.paragraph else _("the whole document")
     base = getattr(settings, "SITE_URL", "").rstrip("/")
     body = _("We received your comment on %(where)s on %(when)s.\n\nReceipt number: %(receipt)s\n\n"

@@ -316,7 +316,7 @@ class DashboardOut(Schema):
 
 def _body_item(b: Body) -> dict:
     return {"id": b.pk, "slug": b.slug, "short_name": b.short_name, "name": b.name, "kind": b.kind,
-            "parent": b.parent.slug if b.parent_id else None, "status": b.status, "lifecycle": b.lifecycle,
+            "parent": b.parent.slug if b.parent else None, "status": b.status, "lifecycle": b.lifecycle,
             "established_on": b.established_on, "ends_on": b.ends_on}
 
 
@@ -329,7 +329,7 @@ def _meeting_item(m: Meeting) -> dict:
 def _document_item(d: Document) -> dict:
     return {"id": d.pk, "body": d.body.slug, "number": d.number, "revision": d.revision, "label": d.label,
             "title": d.title, "source": d.source, "kind": d.kind, "document_date": d.document_date,
-            "meeting": d.meeting.ordinal if d.meeting_id else None, "access": d.access, "is_withdrawn": d.is_withdrawn,
+            "meeting": d.meeting.ordinal if d.meeting else None, "access": d.access, "is_withdrawn": d.is_withdrawn,
             "is_illustrative": d.is_illustrative}
 
 
@@ -354,7 +354,7 @@ def _recipient(r: LiaisonRecipient) -> dict:
 
 def _liaison_item(ls: LiaisonStatement) -> dict:
     return {"id": ls.pk, "reference": ls.reference, "subject": ls.subject, "from_body": ls.from_body.slug,
-            "from_meeting": ls.from_meeting.ordinal if ls.from_meeting_id else None, "status": ls.status,
+            "from_meeting": ls.from_meeting.ordinal if ls.from_meeting else None, "status": ls.status,
             "sent_on": ls.sent_on, "reply_to": ls.reply_to_id, "is_illustrative": ls.is_illustrative,
             "recipients": [_recipient(r) for r in ls.recipients.all()]}
 
@@ -421,13 +421,13 @@ def body_detail(request: ApiRequest, slug: str):
         "chairs": [{"name": str(a.person.public_label()), "role": a.role, "starts_on": a.starts_on, "ends_on": a.ends_on}
                    for a in selectors.chairs_of(b)],
         "members": [{"organisation": str(m.organisation) if m.organisation_id else None,
-                     "person": str(m.person.public_label()) if m.person_id else None, "role": m.role,
+                     "person": str(m.person.public_label()) if m.person else None, "role": m.role,
                      "represents": m.represents} for m in b.memberships.select_related("organisation", "person")],
         "terms_of_reference": [{"document_id": t.document_id, "number": t.document.label, "title": t.document.title,
                                 "approved_by": t.approver, "approved_on": t.approved_on, "current": i == 0}
                                for i, t in enumerate(tors)],
         "extensions": [{"decided_on": e.decided_on, "meeting": str(e.meeting) if e.meeting_id else None,
-                        "decided_by": e.decided_by.slug if e.decided_by_id else None, "previous_end": e.previous_end,
+                        "decided_by": e.decided_by.slug if e.decided_by else None, "previous_end": e.previous_end,
                         "new_end": e.new_end, "reason": e.reason}
                        for e in b.extensions.select_related("meeting", "meeting__body", "decided_by")],
     }
@@ -450,7 +450,7 @@ def lifetime_extend(request: SignedInApiRequest, slug: str, payload: ExtensionIn
                                  reason=payload.reason, meeting=_meeting_by_ordinal(b, payload.meeting),
                                  decided_by=_body_by_slug(payload.decided_by, "decided_by"))
     return Status(201, {"decided_on": e.decided_on, "meeting": str(e.meeting) if e.meeting_id else None,
-                        "decided_by": e.decided_by.slug if e.decided_by_id else None, "previous_end": e.previous_end,
+                        "decided_by": e.decided_by.slug if e.decided_by else None, "previous_end": e.previous_end,
                         "new_end": e.new_end, "reason": e.reason})
 
 
@@ -477,7 +477,7 @@ def meeting_detail(request: ApiRequest, slug: str, ordinal: Id):
         "decisions": [{"number": d.number, "kind": d.kind, "text": d.text} for d in parts["decisions"]],
         "actions": [{"number": a.number, "text": a.text, "owner": a.owner, "due_on": a.due_on, "status": a.status}
                     for a in parts["actions"]],
-        "attendance": [str(a.person.public_label()) if a.person_id else str(a.organisation) for a in parts["attendance"]],
+        "attendance": [str(a.person.public_label()) if a.person else str(a.organisation) for a in parts["attendance"]],
         "documents": [_document_item(d) for d in parts["documents"].select_related("body", "meeting", "meeting__body")],
     }
 
@@ -518,7 +518,7 @@ def action_add(request: SignedInApiRequest, slug: str, ordinal: Id, payload: Act
 
 @router.post("/bodies/{slug}/meetings/{ordinal}/actions/{number}/close", response={200: ActionOut, **ERRORS},
              auth=SIGNED_IN, summary="Close an action item (done or dropped)")
-def action_close(request: ApiRequest, slug: str, ordinal: Id, number: Id, status: str = ActionItem.Status.DONE):
+def action_close(request: SignedInApiRequest, slug: str, ordinal: Id, number: Id, status: str = ActionItem.Status.DONE):
     m = _meeting(request, slug, ordinal)
     a = m.action_items.filter(number=number).first()
     if a is None:
@@ -530,7 +530,7 @@ def action_close(request: ApiRequest, slug: str, ordinal: Id, number: Id, status
 @router.post("/bodies/{slug}/meetings/{ordinal}/materials", response={201: DocumentOut, **ERRORS}, auth=SIGNED_IN,
              summary="Upload a document to a meeting (materials)")
 def meeting_materials(
-    request: ApiRequest, slug: str, ordinal: Id, file: File[UploadedFile], title: Form[str], source: Form[str],
+    request: SignedInApiRequest, slug: str, ordinal: Id, file: File[UploadedFile], title: Form[str], source: Form[str],
     kind: Form[str] = Document.Kind.CONTRIBUTION, access_level: Form[str] = Document.Access.PUBLIC,
     agenda_item: Form[Id | None] = None,
 ):
@@ -568,7 +568,7 @@ def document_detail(request: ApiRequest, document_id: Id):
 @router.post("/bodies/{slug}/documents", response={201: DocumentOut, **ERRORS}, auth=SIGNED_IN,
              summary="Register a document (the number is allocated; a hand-typed number must be free)")
 def document_register(
-    request: ApiRequest, slug: str, title: Form[str], source: Form[str], kind: Form[str] = Document.Kind.CONTRIBUTION,
+    request: SignedInApiRequest, slug: str, title: Form[str], source: Form[str], kind: Form[str] = Document.Kind.CONTRIBUTION,
     meeting: Form[Id | None] = None, document_date: Form[date | None] = None,
     access_level: Form[str] = Document.Access.PUBLIC, number: Form[str] = "", file: File[UploadedFile | None] = None,
 ):
@@ -616,7 +616,7 @@ def liaison_list(request: ApiRequest, body: str | None = None, direction: str = 
 def liaison_detail(request: ApiRequest, liaison_id: Id):
     ls = selectors.liaison_for(request.user, liaison_id)
     attachments = selectors.readable_documents(request.user).filter(liaisons=ls).select_related("body", "meeting", "meeting__body")
-    contact = str(ls.contact_person.public_label()) if ls.contact_person_id else ""
+    contact = str(ls.contact_person.public_label()) if ls.contact_person else ""
     if ls.contact_email and getattr(request.user, "is_authenticated", False):
         contact = f"{contact} <{ls.contact_email}>".strip()
     return {**_liaison_item(ls), "body_text": ls.body_text, "contact": contact, "approval": ls.approval,
@@ -753,7 +753,7 @@ def member_add(request: SignedInApiRequest, slug: str, payload: MemberIn):
     m = services.membership_add(actor=request.auth, body=b, organisation=orgs[0], person=_person(payload.person_id),
                                 role=payload.role, represents=payload.represents, since=payload.since)
     return Status(201, {"organisation": str(m.organisation) if m.organisation_id else None,
-                        "person": str(m.person.public_label()) if m.person_id else None, "role": m.role,
+                        "person": str(m.person.public_label()) if m.person else None, "role": m.role,
                         "represents": m.represents})
 
 

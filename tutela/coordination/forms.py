@@ -1,12 +1,15 @@
 """Forms: they parse and present; the services decide."""
 
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .files import ALLOWED_EXTENSIONS
 from .models import Body, BodyMembership, Decision, Document, LiaisonRecipient, Meeting
+
+if TYPE_CHECKING:
+    from tutela.partners.models import Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"})
 ACCEPT = ",".join(f".{e}" for e in ALLOWED_EXTENSIONS)
@@ -93,7 +96,7 @@ class LiaisonForm(forms.Form):
             self.fields[f"recipient_{i}"] = forms.TypedChoiceField(label=_("Recipient %(n)s") % {"n": i}, choices=bodies,
                                                                    coerce=int, required=i == 1, empty_value=None)
             self.fields[f"purpose_{i}"] = forms.ChoiceField(label=_("Purpose %(n)s") % {"n": i}, required=False,
-                                                            choices=[("", "—")] + LiaisonRecipient.Purpose.choices)
+                                                            choices=[("", "—"), *LiaisonRecipient.Purpose.choices])
             self.fields[f"deadline_{i}"] = forms.DateField(label=_("Deadline %(n)s") % {"n": i}, required=False, widget=DATE,
                                                            help_text=_("Required for action.") if i == 1 else "")
 
@@ -145,9 +148,9 @@ NAMED_ONLY = _("Only adults who are public figures or who consented to be named 
 
 
 class MembershipForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None, required=False,
-                                          empty_label=_("— none —"),
-                                          error_messages={"invalid_choice": _("Unknown organisation.")})
+    organisation: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=None, required=False, empty_label=_("— none —"),
+        error_messages={"invalid_choice": _("Unknown organisation.")})
     person = PersonChoiceField(label=_("Named person"), queryset=None, required=False, empty_label=_("— none —"),
                                help_text=NAMED_ONLY, error_messages={"invalid_choice": _("Choose a person from the list.")})
     role = forms.ChoiceField(label=_("Role"), choices=BodyMembership.Role.choices, initial=BodyMembership.Role.MEMBER)
@@ -204,7 +207,7 @@ class TermsOfReferenceForm(forms.Form):
         live = body.documents.filter(is_withdrawn=False)
         tor = list(live.filter(kind=Document.Kind.TERMS_OF_REFERENCE).order_by("-scope", "-sequence")[: self.MENU])
         others = list(live.exclude(kind=Document.Kind.TERMS_OF_REFERENCE).order_by("-registered_at", "-id")[: self.MENU])
-        choices = [("", _("— choose —"))]
+        choices: list[tuple[Any, Any]] = [("", _("— choose —"))]
         if tor:
             choices.append((_("Terms of reference"), [(d.pk, f"{d.label} — {d.title}"[:120]) for d in tor]))
         if others:
@@ -248,9 +251,9 @@ class AttendanceForm(forms.Form):
 
     organisations = forms.TypedMultipleChoiceField(label=_("Member organisations present"), coerce=int, required=False,
                                                    widget=forms.CheckboxSelectMultiple)
-    other_organisation = forms.ModelChoiceField(label=_("Another organisation present"), queryset=None, required=False,
-                                                empty_label=_("— none —"),
-                                                error_messages={"invalid_choice": _("Unknown organisation.")})
+    other_organisation: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
+        label=_("Another organisation present"), queryset=None, required=False, empty_label=_("— none —"),
+        error_messages={"invalid_choice": _("Unknown organisation.")})
     people = forms.TypedMultipleChoiceField(label=_("Named members present"), coerce=int, required=False,
                                             widget=forms.CheckboxSelectMultiple)
     other_person = PersonChoiceField(label=_("Another named person present"), queryset=None, required=False,

@@ -6,6 +6,7 @@ get the same number and a number is never reused.
 """
 
 from datetime import date
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from tutela.core.querysets import PublishableQuerySet
+
+if TYPE_CHECKING:
+    from django_countries.fields import Country
 
 LIFETIME_WARNING_DAYS = 90
 
@@ -238,7 +242,7 @@ class Meeting(models.Model):
     def place(self) -> str:
         if self.is_remote and not self.city:
             return str(_("Remote"))
-        parts = [p for p in (self.venue, self.city, self.country.name if self.country else "") if p]
+        parts = [p for p in (self.venue, self.city, cast("Country", self.country).name if self.country else "") if p]
         text = ", ".join(parts)
         return f"{text} ({_('and remote')})" if self.is_remote and text else text
 
@@ -255,7 +259,7 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=300)
-    documents = models.ManyToManyField("Document", blank=True, related_name="agenda_items")
+    documents = models.ManyToManyField("coordination.Document", blank=True, related_name="agenda_items")
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -339,7 +343,7 @@ class ActionItem(models.Model):
 
     @property
     def owner(self) -> str:
-        if self.owner_person_id:
+        if self.owner_person:
             return str(self.owner_person.public_label())
         return self.owner_label
 
@@ -532,7 +536,7 @@ class TermsOfReference(models.Model):
 
     @property
     def approver(self) -> str:
-        return self.approved_by.short_name if self.approved_by_id else self.approved_by_label
+        return self.approved_by.short_name if self.approved_by else self.approved_by_label
 
 
 class LifetimeExtension(models.Model):

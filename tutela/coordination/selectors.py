@@ -140,13 +140,13 @@ def attendance_history(body: Body, *, before: int | None = None, size: int = ATT
         after = list(body.meetings.exclude(status=Meeting.Status.CANCELLED).filter(ordinal__gt=meetings[-1].ordinal)
                      .order_by("ordinal").values_list("ordinal", flat=True)[: size + 1])
     column = {m.pk: i for i, m in enumerate(meetings)}
-    rows: dict[tuple[str, int], dict[str, Any]] = {}
+    rows: dict[tuple[str, int | None], dict[str, Any]] = {}
     entries = (
         Attendance.objects.filter(meeting__in=list(column)).select_related("organisation", "person")
         .order_by("pk")
     )
     for a in entries:
-        if a.person_id and a.person.may_be_named:
+        if a.person and a.person.may_be_named:
             key, label, detail = ("person", a.person_id), str(a.person), str(a.organisation or "")
         elif a.organisation_id:
             key, label, detail = ("organisation", a.organisation_id), str(a.organisation), ""
@@ -351,7 +351,7 @@ def dashboard(user: Actor, bodies: QuerySet[Body], today: date | None = None) ->
     today = today or timezone.localdate()
     few = list(bodies[: DASHBOARD_DOCUMENT_BODIES + 1])
     many = len(few) > DASHBOARD_DOCUMENT_BODIES
-    body_ids = bodies.values("pk") if many else [b.pk for b in few]
+    body_ids = bodies.values_list("pk", flat=True) if many else [b.pk for b in few]
     actions = (
         ActionItem.objects.filter(meeting__body__in=body_ids, status=ActionItem.Status.OPEN)
         .select_related("meeting", "meeting__body", "owner_person").order_by("due_on", "pk")
@@ -398,35 +398,36 @@ def dashboard(user: Actor, bodies: QuerySet[Body], today: date | None = None) ->
         documents = recent.filter(pk__in=ids).select_related(*related)
     else:
         documents = recent.select_related(*related)[: DASHBOARD_ROWS * len(few)]
-    by_body: dict[int, list[Document]] = {}
+    by_body: dict[int, list[Any]] = {}  # Documents annotated with ``since``
     for doc in documents:
         by_body.setdefault(doc.body_id, []).append(doc)
     new_documents = sorted(((docs[0].body, docs[0].since, docs[:DASHBOARD_ROWS]) for docs in by_body.values()),
                            key=lambda row: (row[0].short_name, row[0].pk))[:DASHBOARD_DOCUMENT_BODIES]
     horizon = today + timedelta(days=LIFETIME_WARNING_DAYS)
+    ending: QuerySet[Body] | list[Body]
     if many:
         ending = (bodies.filter(status=Body.Status.ACTIVE, ends_on__isnull=False, ends_on__lte=horizon)
                   .order_by("ends_on", "short_name", "pk"))
     else:
         ending = sorted((b for b in few if b.status == Body.Status.ACTIVE and b.ends_on and b.ends_on <= horizon),
                         key=lambda b: (b.ends_on, b.short_name, b.pk))
-    actions, more_actions = _capped(actions)
-    awaiting_out, more_awaiting = _capped(awaiting_out)
-    owed_in, more_owed = _capped(owed_in)
-    upcoming, more_upcoming = _capped(upcoming)
-    ending, more_ending = _capped(ending) if many else (ending, False)
+    action_rows, more_actions = _capped(actions)
+    awaiting_rows, more_awaiting = _capped(awaiting_out)
+    owed_rows, more_owed = _capped(owed_in)
+    upcoming_rows, more_upcoming = _capped(upcoming)
+    ending_rows, more_ending = _capped(ending) if many else (list(ending), False)
     return {
         "today": today,
         "dashboard_rows": DASHBOARD_ROWS,
-        "actions": actions,
+        "actions": action_rows,
         "more_actions": more_actions,
-        "awaiting_out": awaiting_out,
+        "awaiting_out": awaiting_rows,
         "more_awaiting": more_awaiting,
-        "owed_in": owed_in,
+        "owed_in": owed_rows,
         "more_owed": more_owed,
-        "upcoming": upcoming,
+        "upcoming": upcoming_rows,
         "more_upcoming": more_upcoming,
         "new_documents": new_documents,
-        "ending": ending,
+        "ending": ending_rows,
         "more_ending": more_ending,
     }

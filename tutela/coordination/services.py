@@ -238,7 +238,7 @@ def meeting_create(
     last = body.meetings.aggregate(last=Max("ordinal"))["last"] or body.meetings_before_registry
     meeting = Meeting(body=body, ordinal=last + 1, starts_on=starts_on, ends_on=ends_on)
     apply_fields(meeting, fields, MEETING_FIELDS)
-    if meeting.report_document_id and meeting.report_document.body_id != body.pk:
+    if meeting.report_document and meeting.report_document.body_id != body.pk:
         raise ValidationError({"report_document": _("Choose a document of %(body)s.") % {"body": body}})
     meeting.full_clean()
     meeting.save()
@@ -256,7 +256,7 @@ def meeting_update(*, actor: User | None, meeting: Meeting, **fields: Any) -> Me
 
 
 def _check_report_document(meeting: Meeting) -> None:
-    if meeting.report_document_id and meeting.report_document.body_id != meeting.body_id:
+    if meeting.report_document and meeting.report_document.body_id != meeting.body_id:
         raise ValidationError({"report_document": _("Choose a document of %(body)s.") % {"body": meeting.body}})
 
 
@@ -409,7 +409,11 @@ def allocate_number(*, body: Body, meeting: Meeting | None = None, sequence: int
     with one (typed by hand, e.g. when registering an older document) it must be free, and the
     counter moves past it so the automatic numbers never collide with it later.
     """
-    scope = meeting.ordinal if body.number_style == Body.NumberStyle.MEETING else 0
+    scope = 0
+    if body.number_style == Body.NumberStyle.MEETING:
+        if meeting is None:  # document_register refuses this with a message first
+            raise ValueError(f"{body} numbers its documents per meeting: name the meeting")
+        scope = meeting.ordinal
     if sequence is None:
         taken = _take_next(body, scope)
         if taken is None:  # a scope made before the body switched numbering style: create it, locked
@@ -718,7 +722,7 @@ def liaison_send(*, actor: User | None, liaison: LiaisonStatement, sent_on: date
     liaison.status = LiaisonStatement.Status.AWAITING_REPLY if wants_reply else LiaisonStatement.Status.SENT
     liaison.sent_on = sent_on
     liaison.save(update_fields=["status", "sent_on"])
-    if liaison.reply_to_id and liaison.reply_to.status in (LiaisonStatement.Status.SENT, LiaisonStatement.Status.AWAITING_REPLY):
+    if liaison.reply_to and liaison.reply_to.status in (LiaisonStatement.Status.SENT, LiaisonStatement.Status.AWAITING_REPLY):
         original = liaison.reply_to
         original_before = audit.snapshot(original, ["status"])
         original.status = LiaisonStatement.Status.ANSWERED
@@ -746,13 +750,15 @@ def reminder_recipients(recipient: LiaisonRecipient) -> list[str]:
     addresses = []
     if liaison.contact_email:
         addresses.append(liaison.contact_email)
-    if liaison.contact_person_id and liaison.contact_person.email:
+    if liaison.contact_person and liaison.contact_person.email:
         addresses.append(liaison.contact_person.email)
     for appointment in selectors.chairs_of(recipient.body):
         if appointment.person.email:
             addresses.append(appointment.person.email)
-    seen: set[str] = set()
-    return [a for a in addresses if not (a.lower() in seen or seen.add(a.lower()))]
+    unique: dict[str, str] = {}
+    for a in addresses:
+        unique.setdefault(a.lower(), a)
+    return list(unique.values())
 
 
 @transaction.atomic

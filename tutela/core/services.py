@@ -52,7 +52,7 @@ def set_m2m(obj: models.Model, name: str, values: list | None, changes: dict) ->
 def save_audited[M: models.Model](
     obj: M,
     *,
-    actor: Actor,
+    actor: Actor | None,
     action: str,
     fields: dict[str, Any] | None = None,
     allowed: list[str] | tuple[str, ...] = (),

@@ -669,12 +669,12 @@ class FigureKindSpec(Kind):
             yield self.export_row(f)
 
     def export_row(self, f):
-        activity_id = f.subject_id if f.subject_type_id and f.subject_type.model == "activity" else ""
+        activity_id = f.subject_id if f.subject_type and f.subject_type.model == "activity" else ""
         return [
             f.pk, f.indicator.code, f.indicator.name, f.indicator.unit, _figure_value(f), f.low, f.high, f.kind, f.measure,
             f.method, f.assumptions, f.source, f.source_url, f.as_of, f.period_start, f.period_end,
             f.country.code if f.country else "", f.group, f.min_age, f.max_age, f.sex,
-            f.owner_organisation.name if f.owner_organisation_id else "", activity_id, f.note, _yn(f.is_published),
+            f.owner_organisation.name if f.owner_organisation else "", activity_id, f.note, _yn(f.is_published),
         ]
 
 

@@ -99,7 +99,7 @@ def person_update(*, actor: Actor, person: Person, **fields: Any) -> Person:
 
 @transaction.atomic
 def appointment_create(
-    *, actor: Actor, person: Person, role: str, subject: Any,
+    *, actor: Actor | None, person: Person, role: str, subject: Any,
     starts_on: date | None = None, ends_on: date | None = None, note: str = "",
 ) -> Appointment:
     """Appoint ``person`` as ``role`` on ``subject`` (an initiative, a body, an organisation…)."""
