@@ -140,7 +140,7 @@ def bulk_min_rows() -> int:
 
 def file_sha256(job: ImportJob) -> str:
     digest = hashlib.sha256()
-    with job.file.open("rb") as fh:
+    with job.file.storage.open(job.file.name or "", "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()

@@ -116,7 +116,7 @@ def stacked_column_chart(categories: Sequence[str], series: Sequence[Series], *,
                      f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{MUTED}">{_num(value)}</text>')
     for i, category in enumerate(categories):
         x = left + slot * i + (slot - col_w) / 2
-        base = top + plot_h
+        base: float = top + plot_h
         for j, s in enumerate(series):
             v = float(s.values[i])
             if v <= 0:

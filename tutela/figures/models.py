@@ -48,6 +48,11 @@ class Figure(Reviewable, models.Model):
         FEMALE = "female", _("Female")
         MALE = "male", _("Male")
 
+    # Set on instances for display, never stored: what disclosure control withheld (figures.disclosure)
+    # and the record the figure is about, as the reader may see it (selectors.attach_subjects).
+    withheld: str
+    shown_subject: models.Model | None
+
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="figures")
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     low = models.DecimalField(_("low"), max_digits=14, decimal_places=2, null=True, blank=True)

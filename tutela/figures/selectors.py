@@ -84,7 +84,7 @@ def attach_subjects(user: Actor, figures: list[Figure]) -> None:
     for f in figures:
         if f.subject_type_id and f.subject_id:
             wanted[f.subject_type_id].add(f.subject_id)
-    found: dict[tuple[int, int], Any] = {}
+    found: dict[tuple[int | None, int | None], Any] = {}
     for type_id, ids in wanted.items():
         model = ContentType.objects.get_for_id(type_id).model_class()
         if model is None:
@@ -113,6 +113,8 @@ def subject_content_type(label: str) -> ContentType:
 def readable_subject(user: Actor, label: str, pk: Any) -> Any:
     """The record ``label`` ``pk`` a figure may be about, if ``user`` may read it; else ValidationError."""
     model = subject_content_type(label).model_class()
+    if model is None:  # a subject type whose app is gone
+        raise ValidationError({"subject_type": f"Unknown subject type “{label}”."})
     qs = model._default_manager.all()
     if hasattr(qs, "public"):
         qs = access.readable(user, qs)
@@ -178,15 +180,16 @@ def activities_by_pillar_and_year(user: Actor) -> dict:
     through = Activity.pillars.through.objects.filter(activity_id=OuterRef("pk")).order_by().values("activity_id")
     per_activity = (
         base.annotate(year=ExtractYear("starts_on"),
-                      np=Coalesce(Subquery(through.annotate(c=Count("*")).values("c")), 0),
-                      one=Subquery(through.annotate(m=Min("pillar_id")).values("m")))
+                      # django-stubs does not see annotations on the auto-created through model:
+                      np=Coalesce(Subquery(through.annotate(c=Count("*")).values("c")), 0),  # type: ignore[misc]
+                      one=Subquery(through.annotate(m=Min("pillar_id")).values("m")))  # type: ignore[misc]
         .values("year", "np", "one").annotate(n=Count("id")).order_by()
     )
     stack: dict[Any, dict[int, int]] = defaultdict(dict)
     for r in per_activity:
         key = r["one"] if r["np"] == 1 else ("several" if r["np"] > 1 else "none")
         stack[key][r["year"]] = stack[key].get(r["year"], 0) + r["n"]
-    stacks = [(p, [stack[p.pk].get(y, 0) for y in years]) for p in pillars]
+    stacks: list[tuple[Pillar | str, list[int]]] = [(p, [stack[p.pk].get(y, 0) for y in years]) for p in pillars]
     stacks += [(key, [stack[key].get(y, 0) for y in years]) for key in ("several", "none") if key in stack]
     return {"years": years, "rows": rows, "totals": [totals_by_year[y] for y in years],
             "total": sum(totals_by_year.values()), "stacks": stacks}
@@ -270,7 +273,6 @@ def indicator_totals(user: Actor) -> list[dict]:
         original = {f.pk: f.value for f in children}
         withhold_figures(user, children)
         for f in children:
-            f.original_value = original[f.pk]
             withheld[(f.indicator_id, f.measure, f.kind)].append(f)
     for r in rows:
         entry = by_indicator.setdefault(r["indicator"], {"indicator": indicators[r["indicator"]], "actual": [], "target": []})
@@ -278,7 +280,7 @@ def indicator_totals(user: Actor) -> list[dict]:
         about_children = withheld.get((r["indicator"], r["measure"], r["kind"]))
         if about_children is not None:
             hidden = [f for f in about_children if f.withheld]
-            visible_sum = r["total"] - sum((f.original_value for f in hidden), 0)
+            visible_sum = r["total"] - sum((original[f.pk] for f in hidden), 0)
             total = disclosure.public_total([disclosure.Shown(visible_sum)])
             cell.update(total=total.value, withheld=len(hidden), rounded=total.rounded, n=r["n"] - len(hidden))
         entry[r["measure"]].append(cell)
@@ -330,7 +332,7 @@ def people_in_trainings(user: Actor) -> list[dict]:
         Participation.objects.filter(activity__in=ids, count__isnull=False).exclude(group=StakeholderGroup.CHILDREN)
         .values("kind").annotate(total=Sum("count"), activities=Count("activity", distinct=True)).order_by("kind")
     )
-    return list(rows)
+    return [dict(r) for r in rows]
 
 
 

@@ -99,14 +99,14 @@ def _check(figure: Figure | FigureDraft) -> None:
         raise ValidationError(problems)
 
 
-def _may_write(actor: Actor, figure: Figure) -> None:
+def _may_write(actor: Actor | None, figure: Figure) -> None:
     if actor is None or access.is_secretariat(actor):
         return
     if not access.can_create(actor, {figure.owner_organisation_id} if figure.owner_organisation_id else None):
         raise PermissionDenied
 
 
-def _review(figure: Any, *, actor: Actor, fields: dict) -> None:
+def _review(figure: Any, *, actor: Actor | None, fields: dict) -> None:
     """A focal point's figure waits for the secretariat; a note naming a child is refused or flagged."""
     review.prepare(figure, actor=actor, texts={"note": figure.note, "method": figure.method,
                                                "assumptions": figure.assumptions},
@@ -140,7 +140,7 @@ def _draft_defaults() -> dict[str, Any]:
     return values
 
 
-def figure_build(*, actor: Actor, indicator: Indicator, value: Any, kind: str, source: str, as_of,
+def figure_build(*, actor: Actor | None, indicator: Indicator, value: Any, kind: str, source: str, as_of,
                  subject: Any = None, measure: str = Figure.Measure.ACTUAL, draft: bool = False,
                  **fields: Any) -> Figure | FigureDraft:
     """An unsaved figure checked by ``figure_problems`` and the permission. ``draft=True`` (the bulk
@@ -154,6 +154,7 @@ def figure_build(*, actor: Actor, indicator: Indicator, value: Any, kind: str, s
             fields[name] = _number(fields[name], name)
     if not fields.keys() <= _FIGURE_FIELDS:
         raise TypeError(f"Unknown fields for Figure: {', '.join(sorted(fields.keys() - _FIGURE_FIELDS))}")
+    figure: Any  # a Figure, or for the bulk path a FigureDraft (the same attributes, no model machinery)
     if draft:
         figure = FigureDraft(**_draft_defaults())
         figure.__dict__.update(fields)
@@ -236,6 +237,7 @@ def figure_create(*, actor: Actor | None, indicator: Indicator, value: Any, kind
     """Record a figure. Raises ValidationError with what to fix: no kind, negative, child without age band…"""
     figure = figure_build(actor=actor, indicator=indicator, value=value, kind=kind, source=source, as_of=as_of,
                           subject=subject, measure=measure, **fields)
+    assert isinstance(figure, Figure)  # not a draft
     figure.full_clean()
     figure.save()
     audit.record(actor=actor, action="figure.created", target=figure)
@@ -252,7 +254,7 @@ def figures_insert(figures: list[FigureDraft]) -> int:
     now = timezone.now()
     fields = [f for f in Figure._meta.concrete_fields if not f.primary_key]
     if connection.vendor == "postgresql":
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
         raw = connection.cursor().cursor  # psycopg 3
         from psycopg.types.json import Jsonb
         row_of = itemgetter(*(f.attname for f in fields))  # a FigureDraft's values are its __dict__
