@@ -366,7 +366,7 @@ def project_publish(*, actor: Actor, project: Project) -> Project:
 
 
 @transaction.atomic
-def organisation_replaced(*, actor: Any, old: Organisation, new: Organisation) -> dict[str, int]:
+def organisation_replaced(*, actor: Actor, old: Organisation, new: Organisation) -> dict[str, int]:
     """The occasions, projects and activity roles of ``old`` are ``new``'s (a merge), audited. Where
     an activity already names ``new`` in the same role, ``old``'s role is removed (audited) rather
     than doubled."""

@@ -24,7 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tutela.core import access, audit
-from tutela.core.access import User
+from tutela.core.access import Actor, User
 from tutela.core.services import apply_fields, repoint, save_audited
 from tutela.initiatives.models import Appointment, Person
 from tutela.partners.models import Organisation
@@ -809,7 +809,7 @@ def liaison_reminders_schedule(*, today: date | None = None, days: int = REMINDE
 
 
 @transaction.atomic
-def organisation_replaced(*, actor: Any, old: Organisation, new: Organisation) -> dict[str, int]:
+def organisation_replaced(*, actor: Actor, old: Organisation, new: Organisation) -> dict[str, int]:
     """``old``'s memberships of bodies are ``new``'s (a merge), audited; a membership ``new``
     already holds on the same body (for the same person) is kept and ``old``'s removed."""
     doubled = BodyMembership.objects.filter(organisation=old).filter(

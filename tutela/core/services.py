@@ -87,7 +87,7 @@ def save_audited[M: models.Model](
     return obj
 
 
-def repoint(*, actor: Any, rows: models.QuerySet, field: str, new: models.Model, action: str) -> int:
+def repoint(*, actor: Actor, rows: models.QuerySet, field: str, new: models.Model, action: str) -> int:
     """Point the foreign key ``field`` of every row in ``rows`` at ``new``, each change audited as
     ``action`` (``{field_id: [old, new]}``), the entries written with one bulk insert. Returns the
     number of rows moved. For an app's ``organisation_replaced`` and the like: the caller has
@@ -105,7 +105,7 @@ def repoint(*, actor: Any, rows: models.QuerySet, field: str, new: models.Model,
     return len(found)
 
 
-def repoint_m2m(*, actor: Any, owners: models.QuerySet, name: str, old: models.Model, new: models.Model, action: str) -> int:
+def repoint_m2m(*, actor: Actor, owners: models.QuerySet, name: str, old: models.Model, new: models.Model, action: str) -> int:
     """In the many-to-many ``name`` of every one of ``owners`` that holds ``old``, put ``new`` in its
     place (once, where it is there already), each owner's change audited as ``action``. Returns the
     number of owners changed."""

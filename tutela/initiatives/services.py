@@ -138,7 +138,7 @@ def appointment_end(*, actor: Actor, appointment: Appointment, ends_on: date) ->
 
 
 @transaction.atomic
-def organisation_replaced(*, actor: Any, old: Organisation, new: Organisation) -> dict[str, int]:
+def organisation_replaced(*, actor: Actor, old: Organisation, new: Organisation) -> dict[str, int]:
     """The initiatives, deliverables, people and appointments of ``old`` are ``new``'s (a merge), audited."""
     moved = {
         "initiatives.Initiative.lead_organisation": repoint(

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from tutela.activities.models import Activity
 from tutela.activities.services import activity_create
 from tutela.core import access, audit, childtext, review
-from tutela.core.access import User
+from tutela.core.access import Actor, User
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
 from tutela.core.services import apply_fields, repoint, repoint_m2m, set_m2m
 from tutela.core.text import fold
@@ -877,7 +877,7 @@ def certificate_revoke(*, actor: User | None, certificate: Certificate, reason: 
 
 
 @transaction.atomic
-def organisation_replaced(*, actor: Any, old: Organisation, new: Organisation) -> dict[str, int]:
+def organisation_replaced(*, actor: Actor, old: Organisation, new: Organisation) -> dict[str, int]:
     """The institutions, programmes and campaigns of ``old`` are ``new``'s (a merge), audited."""
     moved = {
         "outreach.Institution.owner_organisation": repoint(
