@@ -94,6 +94,9 @@ class Agreement(Reviewable, models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.MOU)
     title = models.CharField(_("title"), max_length=300)
     parties = models.ManyToManyField(Organisation, related_name="agreements", verbose_name=_("parties"))
+    # Set for display, never stored: the parties other than the organisation a page is about
+    # (selectors.organisation_detail).
+    other_parties: list[Organisation]
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     signed_at = models.CharField(_("signed at"), max_length=200, blank=True)
     in_force_from = models.DateField(_("in force from"), null=True, blank=True)

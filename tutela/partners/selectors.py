@@ -12,7 +12,7 @@ from typing import Any
 from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import ForeignObjectRel, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django_countries import countries
 
@@ -124,7 +124,7 @@ def references(organisation: Organisation) -> list[tuple[str, int]]:
     moves (shown before it) and what must be empty before the duplicate is deleted (checked after)."""
     rows: list[tuple[str, int]] = []
     for rel in Organisation._meta.get_fields():
-        if not (rel.is_relation and rel.auto_created and not rel.concrete):
+        if not (isinstance(rel, ForeignObjectRel) and rel.auto_created and not rel.concrete):
             continue
         field = rel.field
         if rel.many_to_many:

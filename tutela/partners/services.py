@@ -33,7 +33,8 @@ def _check_duplicate(name: str, exclude_pk: int | None = None) -> str:
     key = fold(name)
     if not key:
         raise ValidationError({"name": _("An organisation needs a name.")})
-    clash = Organisation.objects.filter(name_key=key).exclude(pk=exclude_pk).first()
+    same = Organisation.objects.filter(name_key=key)
+    clash = (same if exclude_pk is None else same.exclude(pk=exclude_pk)).first()
     if clash:
         raise ValidationError(
             {"name": _("“%(name)s” already exists (as “%(existing)s”).") % {"name": name, "existing": clash.name}}
@@ -87,9 +88,9 @@ def replaced_services() -> tuple[OrganisationReplaced, ...]:
     so partners calls them without importing the apps above it.
     """
     return tuple(
-        import_string(config.organisation_replaced)
+        import_string(path)
         for config in apps.get_app_configs()
-        if getattr(config, "organisation_replaced", None)
+        if (path := getattr(config, "organisation_replaced", None))
     )
 
 
@@ -185,7 +186,7 @@ def commitment_add(*, actor: Actor | None, agreement: Agreement, text: str, resp
     return commitment
 
 
-def _resubmit(actor: Actor, agreement: Agreement) -> None:
+def _resubmit(actor: Actor | None, agreement: Agreement) -> None:
     """A focal point's change to a commitment is a change to its agreement: it waits for review again."""
     if review.is_focal_write(actor) and not agreement.awaiting_review:
         before = audit.snapshot(agreement, ["is_published", "awaiting_review"])
