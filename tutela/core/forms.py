@@ -38,7 +38,7 @@ def install_text_checks() -> None:
             field.default_validators = [*own, check]
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: on the field it names when the form has
     that field, otherwise at the top of the form."""
     if hasattr(exc, "error_dict"):

@@ -152,7 +152,7 @@ def export_report(request: ApiRequest, report_id: Id, fmt: str):
         if not result.is_done:
             return Status(202, {"status": result.status, "progress": result.progress,
                                 "url": reverse("reports:report_file", args=[report.pk, result.pk])})
-        response = HttpResponse(bytes(result.content), content_type=result.content_type)
+        response = HttpResponse(bytes(result.content or b""), content_type=result.content_type)
         response["Repr-Digest"] = services.repr_digest(result)
         return response
     if fmt == "md":

@@ -326,6 +326,7 @@ def _progress_reported(progress: Callable[[int], None] | None, pages: int):
     if progress is None:
         yield
         return
+    report = progress  # a name the handler below sees as not None
     thread = threading.get_ident()
 
     class Handler(logging.Handler):
@@ -336,9 +337,9 @@ def _progress_reported(progress: Callable[[int], None] | None, pages: int):
             page = _LAYOUT_PAGE.match(message)
             if page:
                 span = _LAYOUT_TO - _LAYOUT_FROM
-                progress(_LAYOUT_FROM + min(span, span * int(page.group(1)) // pages))
+                report(_LAYOUT_FROM + min(span, span * int(page.group(1)) // pages))
             elif message[:6] in _STEPS:
-                progress(_STEPS[message[:6]])
+                report(_STEPS[message[:6]])
 
     logger = logging.getLogger("weasyprint.progress")
     handler = Handler(logging.INFO)

@@ -32,7 +32,7 @@ REPORT_FIELDS = ["title", "presented_to", "meeting", "meeting_place", "meeting_d
                  "opening_template", "initiative"]
 
 
-def _editor(actor: Actor) -> None:
+def _editor(actor: Actor | None) -> None:
     if actor is not None and not access.is_secretariat(actor):
         raise PermissionDenied
 
@@ -413,7 +413,7 @@ def report_finalise(*, actor: Actor, report: Report) -> Report:
     if report.paragraphs.filter(pending_sentences__isnull=False).exists():
         raise ValidationError(_("Some paragraphs have redrafted text waiting: accept or dismiss it before signing off."))
     report.finalised_at = timezone.now()
-    report.finalised_by = actor
+    report.finalised_by = access.signed_in(actor)
     report.status = Report.Status.FINAL
     report.snapshot = snapshot_of(report)
     report.save()

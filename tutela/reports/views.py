@@ -109,10 +109,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = min(_int(request.GET.get("page")) or 1, pages)
     first, last = (page - 1) * PAGE_SIZE + 1, min(page * PAGE_SIZE, total)
     doc = rendering.document(report, numbers=(first, last) if pages > 1 else None)
-    sections = []
+    sections: list[tuple[int, str]] = []
     if pages > 1 and report.structure == Report.Structure.BY_PILLAR:
         if frozen is not None:
-            seen = {}
+            seen: dict[str, int] = {}
             for p in frozen:
                 if p["section"]:
                     seen.setdefault(p["section"], p["number"])
@@ -122,11 +122,11 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         .values("section").annotate(first=Min("order")).order_by("first")]
     # the section the page opens in is the one selected in "Go to section"
     current = max((n for n, _name in sections if n <= first), default=None)
-    sections = [(n, name, n == current) for n, name in sections]
+    section_menu = [(n, name, n == current) for n, name in sections]
     context = {
         "report": report, "doc": doc, "can_edit": can_edit, "total": total,
         "job": _draft_job(report) if report.draft_status else None, "poll_seconds": DRAFT_POLL_SECONDS,
-        "pager": {"page": page, "pages": pages, "first": first, "last": last, "sections": sections,
+        "pager": {"page": page, "pages": pages, "first": first, "last": last, "sections": section_menu,
                   "previous": page - 1 if page > 1 else None, "next": page + 1 if page < pages else None,
                   "near": [n for n in range(max(1, page - 2), min(pages, page + 2) + 1)]} if pages > 1 else None,
     }
@@ -164,7 +164,7 @@ def report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 def _file_response(file: ReportFile, name: str) -> HttpResponse:
-    response = HttpResponse(bytes(file.content), content_type=file.content_type)
+    response = HttpResponse(bytes(file.content or b""), content_type=file.content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{file.format}"'
     response["Repr-Digest"] = services.repr_digest(file)
     response["ETag"] = f'"{file.sha256}"'
