@@ -217,7 +217,7 @@ def _comment_out(c: Comment) -> dict:
     return {"id": c.pk, "paragraph_id": c.paragraph_id, "target": c.target, "quote": c.quote,
             "comment_type": c.comment_type, "text": c.text, "proposed_change": c.proposed_change,
             "respondent": r.public_label, "country": "" if r.is_anonymous else str(r.country),
-            "received_at": c.received_at, "group_id": c.group_id}
+            "received_at": c.received_at, "group_id": getattr(c, "group_id", None)}  # annotated by comment_list
 
 
 def _report_visible(user: Actor, c: Consultation) -> bool:
@@ -389,8 +389,8 @@ def report_get(request: ApiRequest, pk: Id):
     if not _report_visible(request.user, consultation):
         raise Http404
     report = getattr(consultation, "report", None)
-    published = bool(report and report.published_at)
-    return {"published": published, "published_at": report.published_at if published else None,
-            "summary": report.summary if published else "",
-            "final_version_id": report.final_version_id if published else None,
+    published = report is not None and report.published_at is not None
+    return {"published": published, "published_at": report.published_at if report and published else None,
+            "summary": report.summary if report and published else "",
+            "final_version_id": report.final_version_id if report and published else None,
             "synopsis": selectors.synopsis(consultation)}

@@ -7,6 +7,8 @@ renumbering keeps the anchor; a new paragraph gets a new anchor; a deleted one s
 no ``Paragraph`` in the later version.
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -16,6 +18,9 @@ from django_countries.fields import CountryField
 
 from tutela.core.jobs import LeasedJob
 from tutela.core.querysets import PublishableQuerySet
+
+if TYPE_CHECKING:
+    from django.forms import BaseForm
 
 
 class Audience(models.TextChoices):
@@ -276,7 +281,7 @@ class Consultation(models.Model):
         return self.status_at()
 
     def get_status_display(self) -> str:
-        return self.Status(self.status).label
+        return str(self.Status(self.status).label)
 
     def is_open(self, when=None) -> bool:
         return self.status_at(when) == self.Status.OPEN
@@ -398,6 +403,9 @@ class CommentGroup(models.Model):
     representative = models.ForeignKey("Comment", on_delete=models.CASCADE, related_name="+")
     size = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set for display, never stored: its pending comments (selectors), its decision form (views).
+    pending: int
+    form: "BaseForm"
 
     class Meta:
         ordering = ["-size", "id"]

@@ -86,9 +86,11 @@ def resolution_csv(rows: list[dict]) -> str:
 def resolution_xlsx(rows: list[dict], title: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook(write_only=False)
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet
     sheet.title = "Resolution"
     sheet.append([_(label) for _key, label in RESOLUTION_COLUMNS])
     for cell in sheet[1]:
@@ -98,8 +100,8 @@ def resolution_xlsx(rows: list[dict], title: str) -> bytes:
     widths = [16, 10, 30, 60, 40, 12, 22, 22, 50, 14]
     for i, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + i)].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "A2"
     book.properties.title = strip_control_characters(title)[:200]
@@ -147,9 +149,11 @@ def answers_xlsx(questions: list, rows: list[dict], title: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook has one worksheet
     sheet.title = "Answers"
     sheet.append([_cell(h) for h in _answer_header(questions)])
     for row in rows:

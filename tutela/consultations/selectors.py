@@ -88,7 +88,7 @@ def group_comment_ids(group: CommentGroup) -> list[int]:
     return list(Comment.objects.filter(group_member__group=group).order_by("id").values_list("pk", flat=True))
 
 
-def dashboard(user: Actor) -> list[dict]:
+def dashboard(user: Actor) -> list[Consultation]:
     """Pending work per consultation the user may act on (moderation and decisions)."""
     consultations = access.writable(user, Consultation.objects.all()).annotate(
         pending=Count("comments", filter=Q(comments__status=Comment.Status.PENDING), distinct=True),
@@ -158,7 +158,7 @@ def version_diff(old: GuidelineVersion, new: GuidelineVersion) -> list[structure
     through = Disposition.resulting_paragraphs.through.objects.filter(paragraph__version=new).values_list(
         "disposition_id", "paragraph__anchor_id"
     )
-    anchor_by_disposition = defaultdict(set)
+    anchor_by_disposition: defaultdict[int | None, set[int]] = defaultdict(set)
     for did, aid in through:
         anchor_by_disposition[did].add(aid)
     accepted = [Disposition.Decision.ACCEPTED, Disposition.Decision.ACCEPTED_MODIFIED]
@@ -168,7 +168,7 @@ def version_diff(old: GuidelineVersion, new: GuidelineVersion) -> list[structure
     ).select_related("disposition", "paragraph", "respondent").order_by("id")
     for c in comments:
         anchors = set(anchor_by_disposition.get(c.disposition_id, set()))
-        if c.paragraph and c.paragraph.version_id == old.pk and c.disposition.decision in accepted:
+        if c.paragraph and c.paragraph.version_id == old.pk and c.disposition and c.disposition.decision in accepted:
             anchors.add(c.paragraph.anchor_id)
         for aid in anchors:
             led[aid].append(c)
@@ -272,7 +272,7 @@ def questionnaire_answers(consultation: Consultation) -> tuple[list, list[dict]]
         .order_by("id").values_list("respondent_id", "receipt").iterator(chunk_size=5000)
     ):
         receipts[rid].append(receipt)
-    sectors = dict(Respondent._meta.get_field("industry_sector").choices)
+    sectors = dict(Respondent._meta.get_field("industry_sector").choices or [])
     rows = []
     for r in Respondent.objects.filter(pk__in=list(by_respondent)).order_by("pk").iterator(chunk_size=2000):
         answers = by_respondent[r.pk]

@@ -11,7 +11,7 @@ import zoneinfo
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache, partial
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.conf import settings
 from django.core import signing
@@ -69,7 +69,7 @@ COMMENTS_PER_IP = ratelimit.Limit("comment-ip", 60, 60 * 60)
 RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 
 
-def _require_write(actor: Actor, obj: Any) -> None:
+def _require_write(actor: Actor | None, obj: Any) -> None:
     if actor is not None and not access.can_write(actor, obj):
         raise PermissionDenied
 
@@ -180,7 +180,8 @@ def version_import(
         block.anchor_id = anchor.pk if anchor.pk else Anchor.objects.get(document=document, key=anchor.key).pk
     rows = [
         Paragraph(
-            version=version, anchor_id=b.anchor_id, kind=b.kind, level=b.level, position=i + 1,
+            # every block has its anchor by now
+            version=version, anchor_id=cast(int, b.anchor_id), kind=b.kind, level=b.level, position=i + 1,
             number=b.number, text=b.text,
         )
         for i, b in enumerate(blocks)
@@ -605,7 +606,7 @@ def _check_attachments(consultation: Consultation, files: Sequence[UploadedFile]
     limit_mb = consultation.max_attachment_bytes / (1024 * 1024)
     for upload in files:
         name = os.path.basename(upload.name or "attachment")[:200]
-        if upload.size > consultation.max_attachment_bytes:
+        if (upload.size or 0) > consultation.max_attachment_bytes:
             raise ValidationError({"attachments": _("“%(name)s” is larger than %(mb).0f MB; send a smaller file.")
                                    % {"name": name, "mb": limit_mb}})
         kind = sniff(upload)
@@ -687,7 +688,7 @@ def comment_submit(**kwargs: Any) -> Comment:
 
 
 def _comment_submit(
-    *, consultation: Consultation, actor: Actor = None, respondent: Respondent | None = None,
+    *, consultation: Consultation, actor: Actor | None = None, respondent: Respondent | None = None,
     details: dict | None = None, target: str | None = None, paragraph_id: Any = None, quote: str = "",
     comment_type: str = Comment.Type.GENERAL, text: str = "", proposed_change: str = "",
     attachments: Sequence[UploadedFile] = (), submission_key: str = "", channel: str = Comment.Channel.ONLINE,
@@ -706,8 +707,8 @@ def _comment_submit(
     commit.
     """
     now = now or timezone.now()
-    is_user = getattr(actor, "is_authenticated", False)
-    zone = time_zone or (getattr(actor, "time_zone", None) if is_user else None)
+    user = access.signed_in(actor)
+    zone = time_zone or (user.time_zone if user else None)
     if channel != Comment.Channel.IN_PERSON:
         refusal = window_refusal(consultation, zone, now)
         if refusal:
@@ -719,8 +720,8 @@ def _comment_submit(
     fields = _respondent_details(details or {})
     if channel == Comment.Channel.IN_PERSON:
         respondent = None  # said in the room and written down by staff: each speaker is a respondent of their own
-    elif is_user:
-        respondent = Respondent.objects.filter(consultation=consultation, user=actor).first()
+    elif user is not None:
+        respondent = Respondent.objects.filter(consultation=consultation, user=user).first()
     elif respondent is None or respondent.consultation_id != consultation.pk or not respondent.is_confirmed:
         if not consultation.allow_public:
             raise ValidationError({"__all__": _("Sign in as a registered stakeholder to comment on this consultation.")})
@@ -744,8 +745,8 @@ def _comment_submit(
     if errors:
         raise ValidationError(errors)
     target, paragraph = _resolve_target(consultation, target, paragraph_id, quote)
-    if target == Comment.Target.PASSAGE:
-        quote = passage_in(paragraph.text, quote)  # stored as the paragraph has it
+    if target == Comment.Target.PASSAGE and paragraph is not None:  # a passage is always in a paragraph
+        quote = passage_in(paragraph.text, quote) or quote  # stored as the paragraph has it
     checked = _check_attachments(consultation, attachments)
     question_answers = []
     if answers:
@@ -764,13 +765,13 @@ def _comment_submit(
         if channel == Comment.Channel.IN_PERSON:
             respondent = Respondent.objects.create(consultation=consultation, confirmed_at=now)
         else:  # this account's first comment here (a concurrent first one: get_or_create's retry)
-            respondent, _created = Respondent.objects.get_or_create(consultation=consultation, user=actor)
+            respondent, _created = Respondent.objects.get_or_create(consultation=consultation, user=user)
     else:
         # The same (respondent, key) is stored: a double click or a retry returns the first one.
         stored = Comment.objects.filter(respondent=respondent, submission_key=submission_key).first()
         if stored is not None:
             return stored
-        if not is_user and channel == Comment.Channel.ONLINE and not is_illustrative:
+        if user is None and channel == Comment.Channel.ONLINE and not is_illustrative:
             _comment_limit_check(respondent, ip, zone or consultation.time_zone, now)
     comment = Comment.objects.create(
         consultation=consultation, respondent=respondent, target=target, paragraph=paragraph, quote=quote,
@@ -786,7 +787,7 @@ def _comment_submit(
     for upload, kind in checked:
         attachment = CommentAttachment(
             comment=comment, original_name=os.path.basename(upload.name or "attachment")[:200],
-            content_type=MIME_TYPES[kind], size=upload.size,
+            content_type=MIME_TYPES[kind], size=upload.size or 0,
         )
         attachment.file.save(f"{uuid.uuid4().hex}.{kind}", upload, save=False)
         attachment.save()
@@ -868,7 +869,7 @@ def comment_moderate(*, actor: Actor, comment: Comment, action: str, reason: str
     comment.status = action
     comment.moderation_reason = reason
     comment.save(update_fields=["status", "moderation_reason"])
-    ModerationAction.objects.create(comment=comment, action=action, reason=reason, actor=actor)
+    ModerationAction.objects.create(comment=comment, action=action, reason=reason, actor=access.signed_in(actor))
     audit.record(actor=actor, action=f"comment.{action}", target=comment, before=before)
     return comment
 
@@ -1025,7 +1026,7 @@ def disposition_record(
         raise ValidationError(errors)
     previous = set(Comment.objects.filter(pk__in=ids, disposition__isnull=False).values_list("disposition_id", flat=True))
     disposition = Disposition.objects.create(
-        consultation=consultation, decision=decision, rationale=rationale, decided_by=actor,
+        consultation=consultation, decision=decision, rationale=rationale, decided_by=access.signed_in(actor),
         is_illustrative=is_illustrative,
     )
     disposition.resulting_paragraphs.set(paragraphs)

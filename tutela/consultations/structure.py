@@ -8,10 +8,14 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from .models import Paragraph
 
 KEY_RE = re.compile(r"\s*\{#([a-z0-9]{4,12})\}\s*$")
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*)$")
@@ -238,8 +242,8 @@ class DiffRow:
     """One anchor's fate between two versions."""
 
     anchor_id: int
-    old: object | None  # Paragraph in the older version
-    new: object | None  # Paragraph in the newer version
+    old: "Paragraph | None"  # in the older version
+    new: "Paragraph | None"  # in the newer version
     changes: list[str]  # of "new", "deleted", "edited", "moved", "renumbered"
     html: str = ""
     comments: list = field(default_factory=list)
@@ -253,7 +257,9 @@ class DiffRow:
     def label(self) -> str:
         if self.old is not None and self.new is not None and self.old.number != self.new.number:
             return f"{self.old.label} → {self.new.label}"
-        return (self.new or self.old).label
+        paragraph = self.new or self.old
+        assert paragraph is not None  # a row has at least one side
+        return paragraph.label
 
 
 def diff_versions(old_paragraphs: list, new_paragraphs: list) -> list[DiffRow]:

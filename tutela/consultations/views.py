@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from tutela.core import access, ratelimit
 from tutela.core.pagination import keyset_page
-from tutela.core.requests import SignedInRequest
+from tutela.core.requests import Request, SignedInRequest
+from tutela.core.text import query_id
 
 from . import outputs, selectors, services
 from .forms import CommentForm, DispositionForm, EmailForm, ImportForm, ModerationForm, ReportForm
@@ -49,7 +50,7 @@ def client_ip(request: HttpRequest) -> str | None:
 
 def _zone(request: HttpRequest, consultation: Consultation) -> str:
     user = request.user
-    return user.time_zone if getattr(user, "is_authenticated", False) and user.time_zone else consultation.time_zone
+    return user.time_zone if user.is_authenticated and user.time_zone else consultation.time_zone
 
 
 def _window(request: HttpRequest, consultation: Consultation) -> dict:
@@ -113,7 +114,7 @@ def consultation_read(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "consultations/read.html", context)
 
 
-def _comment_page(request: HttpRequest, consultation: Consultation, paragraph: Paragraph | None) -> HttpResponse:
+def _comment_page(request: Request, consultation: Consultation, paragraph: Paragraph | None) -> HttpResponse:
     window = _window(request, consultation)
     respondent = _public_respondent(request, consultation)
     may_comment = request.user.is_authenticated or respondent is not None
@@ -191,13 +192,13 @@ def _comment_page(request: HttpRequest, consultation: Consultation, paragraph: P
     return ratelimit.refused(response, refusal) if refusal else response
 
 
-def paragraph_detail(request: HttpRequest, pk: int, paragraph_id: int) -> HttpResponse:
+def paragraph_detail(request: Request, pk: int, paragraph_id: int) -> HttpResponse:
     consultation = _consultation(request, pk)
     paragraph = get_object_or_404(Paragraph, pk=paragraph_id, version_id=consultation.version_id)
     return _comment_page(request, consultation, paragraph)
 
 
-def document_comment(request: HttpRequest, pk: int) -> HttpResponse:
+def document_comment(request: Request, pk: int) -> HttpResponse:
     consultation = _consultation(request, pk)
     return _comment_page(request, consultation, None)
 
@@ -343,7 +344,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     versions = access.readable(request.user, document.versions.all()) if not can_write else document.versions.all()
     form = ImportForm(request.POST or None, request.FILES or None) if can_write else None
     if request.method == "POST":
-        if not can_write:
+        if form is None:  # not can_write
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -488,7 +489,7 @@ def dispositions(request: SignedInRequest, pk: int) -> HttpResponse:
     filters = {k: request.GET.get(k, "") for k in ["paragraph", "type", "stakeholder", "undecided", "decision"]}
     if request.method == "POST":
         form = DispositionForm(request.POST)
-        ids = request.POST.getlist("comments")
+        ids = [i for i in map(query_id, request.POST.getlist("comments")) if i is not None]
         if request.POST.get("group"):
             group = get_object_or_404(CommentGroup, pk=request.POST["group"], consultation=consultation)
             ids = selectors.group_comment_ids(group)

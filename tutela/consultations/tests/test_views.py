@@ -135,6 +135,17 @@ def test_moderation_and_disposition_through_the_pages(client, focal_point, submi
     assert Comment.objects.get().disposition.decision == "noted"
 
 
+def test_a_comment_id_that_is_not_a_number_is_ignored_not_a_500(client, focal_point, submit, consultation):
+    comment = submit("A", submission_key="a")
+    client.force_login(focal_point)
+    url = reverse("consultations:moderation", args=[consultation.pk])
+    client.post(url, {"comment": comment.pk, "action": "published"})
+    response = client.post(reverse("consultations:dispositions", args=[consultation.pk]),
+                           {"comments": ["abc", comment.pk], "decision": "noted", "rationale": "Kept."})
+    assert response.status_code == 302
+    assert Comment.objects.get().disposition.decision == "noted"
+
+
 def test_resolution_table_exports(client, secretariat, submit, consultation):
     from openpyxl import load_workbook
 
