@@ -128,7 +128,7 @@ def _new_key(document: GuidelineDocument, taken: set[str]) -> str:
 
 @transaction.atomic
 def version_import(
-    *, actor: Actor, document: GuidelineDocument, label: str, source: str | bytes, fmt: str = "markdown",
+    *, actor: Actor | None, document: GuidelineDocument, label: str, source: str | bytes, fmt: str = "markdown",
     stage: str = GuidelineVersion.Stage.DRAFT, based_on: GuidelineVersion | None = None, publish: bool = False,
     change_log: str = "",
 ) -> GuidelineVersion:
@@ -233,7 +233,7 @@ def guideline_import_queue(
         errors["markdown"] = _("Paste Markdown text or choose a .docx file.")
     if errors:
         raise ValidationError(errors)
-    job = GuidelineImport(document=document, label=label[:100], stage=stage, created_by=actor)
+    job = GuidelineImport(document=document, label=label[:100], stage=stage, created_by=access.signed_in(actor))
     if upload is not None:
         _vet_docx(upload)
         job.source_format = GuidelineImport.Format.DOCX
@@ -339,7 +339,7 @@ def change_log_for(version: GuidelineVersion) -> str:
 
 
 @transaction.atomic
-def version_publish(*, actor: Actor, version: GuidelineVersion, change_log: str = "") -> GuidelineVersion:
+def version_publish(*, actor: Actor | None, version: GuidelineVersion, change_log: str = "") -> GuidelineVersion:
     """Publish a version; a version based on another gets a change log (written or generated)."""
     _require_write(actor, version)
     before = audit.snapshot(version, ["is_published", "published_at", "change_log"])

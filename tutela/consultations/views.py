@@ -373,7 +373,7 @@ def _import_job(request: HttpRequest, pk: int, job: int) -> tuple[GuidelineDocum
 
 
 @login_required
-def import_job(request: HttpRequest, pk: int, job: int) -> HttpResponse:
+def import_job(request: SignedInRequest, pk: int, job: int) -> HttpResponse:
     """An import's progress (htmx polls the #job part until it is finished), its outcome, and "Try again"."""
     document, found = _import_job(request, pk, job)
     if found.is_dead:  # its worker died: resume or fail it now, not at the next sweep
@@ -385,7 +385,7 @@ def import_job(request: HttpRequest, pk: int, job: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def import_retry(request: HttpRequest, pk: int, job: int) -> HttpResponse:
+def import_retry(request: SignedInRequest, pk: int, job: int) -> HttpResponse:
     _document, found = _import_job(request, pk, job)
     try:
         services.guideline_import_retry(actor=request.user, job=found)

@@ -61,14 +61,14 @@ def user_organisation_ids(user: Actor | None) -> set[int]:
     return {user.organisation_id}
 
 
-def user_country_codes(user: Actor) -> set[str]:
+def user_country_codes(user: Actor | None) -> set[str]:
     """The country a national focal point speaks for (empty for everyone else)."""
-    if role_of(user) != "national_focal_point" or not getattr(user, "country", None):
+    if user is None or not user.is_authenticated or role_of(user) != "national_focal_point" or not user.country:
         return set()
-    return {str(user.country.code if hasattr(user.country, "code") else user.country)}
+    return {str(user.country)}  # a Country's str is its code
 
 
-def can_read(user: Actor, obj: models.Model) -> bool:
+def can_read(user: Actor | None, obj: models.Model) -> bool:
     if is_secretariat(user):
         return True
     if getattr(obj, "is_public", False):
@@ -82,7 +82,7 @@ def can_write(user: Actor | None, obj: models.Model) -> bool:
     return _owns(user, obj)
 
 
-def _owns(user: Actor, obj: models.Model) -> bool:
+def _owns(user: Actor | None, obj: models.Model) -> bool:
     if user_organisation_ids(user) & _owners(obj):
         return True
     method = getattr(obj, "owner_country_codes", None)

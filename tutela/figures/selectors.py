@@ -374,7 +374,7 @@ def _sees_unpublished(user: Actor) -> bool:
     if not mine or access.is_secretariat(user):
         return False
     for model in (Activity, Figure, Organisation):
-        own = model.objects.owned_by(mine)  # type: ignore[attr-defined]
+        own = model.objects.owned_by(mine)
         hidden = Q(is_published=False)
         if any(f.name == "awaiting_review" for f in model._meta.concrete_fields):
             hidden |= Q(awaiting_review=True)

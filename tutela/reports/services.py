@@ -102,7 +102,7 @@ def report_draft_or_schedule(*, actor: Actor | None, report: Report) -> dict[str
     return None
 
 
-def _schedule_draft(report: Report, actor: Any) -> None:
+def _schedule_draft(report: Report, actor: Actor | None) -> None:
     """Queue the worker's draft of ``report`` (on commit) and remember its task, so the page can follow it."""
     from . import tasks
 
@@ -118,7 +118,7 @@ def _schedule_draft(report: Report, actor: Any) -> None:
 
 
 @transaction.atomic
-def report_draft_retry(*, actor: Any, report: Report) -> None:
+def report_draft_retry(*, actor: Actor, report: Report) -> None:
     """Try a failed background draft again: queue it anew. Raises ValidationError unless it failed."""
     from . import selectors
 
@@ -143,7 +143,7 @@ def draft_failure_reason(exc: BaseException) -> str:
         "kind": type(exc).__name__}
 
 
-def report_draft_run(*, report_id: int, actor: Any) -> dict[str, int]:
+def report_draft_run(*, report_id: int, actor: Actor | None) -> dict[str, int]:
     """The worker's draft: marked running, then drafted in one transaction (``report_draft``).
 
     On an error the report says drafting failed, and why, and the error goes on to the task row.

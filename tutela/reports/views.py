@@ -238,7 +238,7 @@ def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def report_draft_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def report_draft_retry(request: SignedInRequest, pk: int) -> HttpResponse:
     """The "Try again" of a background draft that failed."""
     access.require_secretariat(request.user)
     report = get_object_or_404(Report, pk=pk)

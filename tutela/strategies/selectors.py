@@ -7,6 +7,7 @@ from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Sub
 from django_countries import countries
 
 from tutela.core import access
+from tutela.core.access import Actor
 
 from .models import Action, Assessment, Criterion, Evidence, Framework, Rating, StrategyStage
 
@@ -21,7 +22,7 @@ def framework_criteria(framework: Framework) -> QuerySet[Criterion]:
     return framework.criteria.select_related("pillar")
 
 
-def assessments_for(user: Any) -> QuerySet[Assessment]:
+def assessments_for(user: Actor) -> QuerySet[Assessment]:
     return access.readable(user, Assessment.objects.select_related("framework"))
 
 
@@ -39,7 +40,7 @@ def gaps(assessment: Assessment) -> list[Rating]:
     return list(ratings)
 
 
-def actions_for(user: Any, assessment: Assessment) -> QuerySet[Action]:
+def actions_for(user: Actor, assessment: Assessment) -> QuerySet[Action]:
     return access.readable(user, assessment.actions.select_related("criterion", "owner")).prefetch_related(
         "activities", "projects", "partners")
 
@@ -99,7 +100,7 @@ def country_name(code: str) -> str:
     return dict(countries).get(code.upper(), code)
 
 
-def country_profile(user: Any, code: str) -> dict[str, Any]:
+def country_profile(user: Actor, code: str) -> dict[str, Any]:
     """What the public (or ``user``) sees about one country: published rounds and their progress,
     the latest summary and strategy stage, its action plan, activities and projects there, the partners
     working there, documents, and reach (children's numbers through the outreach selectors, which

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from tutela.core import access, audit
+from tutela.core.access import Actor
 from tutela.core.files import sniff
 from tutela.core.services import repoint, repoint_m2m
 
@@ -37,7 +38,7 @@ EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = {"pdf", "docx", "odt", "xlsx", "pptx"}
 
 
-def _require_country_writer(actor: Any, country: str) -> None:
+def _require_country_writer(actor: Actor, country: str) -> None:
     """The secretariat, or the national focal point of ``country``."""
     if actor is None or access.is_secretariat(actor):
         return
@@ -64,7 +65,7 @@ def _level(value: Any, field: str) -> int | None:
 
 @transaction.atomic
 def framework_import(
-    *, actor: Any, code: str, version: int, name: str, criteria: list[dict[str, Any]],
+    *, actor: Actor, code: str, version: int, name: str, criteria: list[dict[str, Any]],
     description: str = "", sources: str = "",
 ) -> Framework:
     """Import one framework version whole: every criterion is checked before anything is written.
@@ -132,7 +133,7 @@ def framework_import(
 
 @transaction.atomic
 def assessment_create(
-    *, actor: Any, country: str, framework: Framework, held_on: date, team: str = "",
+    *, actor: Actor, country: str, framework: Framework, held_on: date, team: str = "",
     strategy_stage: str = StrategyStage.NONE, is_illustrative: bool = False,
 ) -> Assessment:
     """Open a draft round for ``country`` on ``held_on``, with one empty rating per criterion."""
@@ -164,7 +165,7 @@ def _locked(assessment: Assessment) -> Assessment:
 
 
 @transaction.atomic
-def assessment_update(*, actor: Any, assessment: Assessment, team: str | None = None,
+def assessment_update(*, actor: Actor, assessment: Assessment, team: str | None = None,
                       strategy_stage: str | None = None) -> Assessment:
     """Change a draft round's team or the national strategy's stage."""
     assessment = _locked(assessment)
@@ -182,7 +183,7 @@ def assessment_update(*, actor: Any, assessment: Assessment, team: str | None = 
 
 
 @transaction.atomic
-def rating_update(*, actor: Any, rating: Rating, level: Any = None, target_level: Any = None,
+def rating_update(*, actor: Actor, rating: Rating, level: Any = None, target_level: Any = None,
                   comments: str | None = None) -> Rating:
     """Set a criterion's level (0–4, or none yet), its target level and comments, in a draft round."""
     assessment = _locked(rating.assessment)
@@ -202,7 +203,7 @@ def rating_update(*, actor: Any, rating: Rating, level: Any = None, target_level
 
 
 @transaction.atomic
-def evidence_add(*, actor: Any, rating: Rating, kind: str, title: str, url: str = "", file: Any = None,
+def evidence_add(*, actor: Actor, rating: Rating, kind: str, title: str, url: str = "", file: Any = None,
                  is_public: bool = False) -> Evidence:
     """Attach a link or a document (PDF or an Office/OpenDocument file up to 10 MB) to a draft rating."""
     assessment = _locked(rating.assessment)
@@ -241,7 +242,7 @@ def evidence_add(*, actor: Any, rating: Rating, kind: str, title: str, url: str 
 
 
 @transaction.atomic
-def evidence_remove(*, actor: Any, evidence: Evidence) -> None:
+def evidence_remove(*, actor: Actor, evidence: Evidence) -> None:
     """Remove evidence from a draft rating."""
     assessment = _locked(evidence.rating.assessment)
     _require_country_writer(actor, assessment.country.code)
@@ -256,7 +257,7 @@ def evidence_remove(*, actor: Any, evidence: Evidence) -> None:
 
 
 @transaction.atomic
-def assessment_submit(*, actor: Any, assessment: Assessment) -> Assessment:
+def assessment_submit(*, actor: Actor, assessment: Assessment) -> Assessment:
     """Hand a draft round to the secretariat. Every criterion needs a level first."""
     assessment = _locked(assessment)
     _require_country_writer(actor, assessment.country.code)
@@ -275,7 +276,7 @@ def assessment_submit(*, actor: Any, assessment: Assessment) -> Assessment:
 
 
 @transaction.atomic
-def assessment_return(*, actor: Any, assessment: Assessment) -> Assessment:
+def assessment_return(*, actor: Actor, assessment: Assessment) -> Assessment:
     """The secretariat sends a submitted round back to the national team as a draft."""
     access.require_secretariat(actor)
     assessment = _locked(assessment)
@@ -289,7 +290,7 @@ def assessment_return(*, actor: Any, assessment: Assessment) -> Assessment:
 
 
 @transaction.atomic
-def assessment_validate(*, actor: Any, assessment: Assessment) -> Assessment:
+def assessment_validate(*, actor: Actor, assessment: Assessment) -> Assessment:
     """The secretariat validates a submitted round. From now on it is never edited."""
     access.require_secretariat(actor)
     assessment = _locked(assessment)
@@ -305,7 +306,7 @@ def assessment_validate(*, actor: Any, assessment: Assessment) -> Assessment:
 
 
 @transaction.atomic
-def assessment_publish(*, actor: Any, assessment: Assessment, summary: str) -> Assessment:
+def assessment_publish(*, actor: Actor, assessment: Assessment, summary: str) -> Assessment:
     """The secretariat publishes a validated round's summary: the round appears on the country's page."""
     access.require_secretariat(actor)
     assessment = _locked(assessment)
@@ -344,7 +345,7 @@ def _action_links(action: Action, activities: list | None, projects: list | None
 
 @transaction.atomic
 def action_create(
-    *, actor: Any, assessment: Assessment, criterion: Criterion, title: str, owner: Any, due_on: date,
+    *, actor: Actor, assessment: Assessment, criterion: Criterion, title: str, owner: Any, due_on: date,
     status: str = Action.Status.PLANNED, activities: list | None = None, projects: list | None = None,
     partners: list | None = None,
 ) -> Action:
@@ -369,7 +370,7 @@ def action_create(
 
 
 @transaction.atomic
-def action_update(*, actor: Any, action: Action, activities: list | None = None, projects: list | None = None,
+def action_update(*, actor: Actor, action: Action, activities: list | None = None, projects: list | None = None,
                   partners: list | None = None, **fields: Any) -> Action:
     """Change an action: its title, owner, due date, status, and the activities, projects and partners serving it."""
     _require_country_writer(actor, action.assessment.country.code)
@@ -390,7 +391,7 @@ def action_update(*, actor: Any, action: Action, activities: list | None = None,
     return action
 
 
-def organisation_replaced(*, actor: Any, old: Any, new: Any) -> dict[str, int]:
+def organisation_replaced(*, actor: Actor, old: Any, new: Any) -> dict[str, int]:
     """Actions owned or supported by ``old`` are ``new``'s (a merge of organisations), audited."""
     moved = {
         "strategies.Action.owner": repoint(actor=actor, rows=Action.objects.filter(owner=old), field="owner", new=new,

@@ -20,6 +20,7 @@ from django_countries import countries
 
 from tutela.core import access
 from tutela.core.forms import add_service_errors
+from tutela.core.requests import SignedInRequest
 
 from . import exports, selectors, services, worldmap
 from .forms import (
@@ -76,7 +77,7 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def framework_import(request: HttpRequest) -> HttpResponse:
+def framework_import(request: SignedInRequest) -> HttpResponse:
     access.require_secretariat(request.user)
     form = FrameworkImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -105,14 +106,14 @@ def framework_import(request: HttpRequest) -> HttpResponse:
 # --- Rounds -------------------------------------------------------------------------------------------
 
 @login_required
-def assessment_list(request: HttpRequest) -> HttpResponse:
+def assessment_list(request: SignedInRequest) -> HttpResponse:
     rounds = selectors.assessments_for(request.user).order_by("country", "-held_on")
     return render(request, "strategies/assessment_list.html",
                   {"rounds": rounds, "may_create": _may_open_rounds(request.user)})
 
 
 @login_required
-def assessment_create(request: HttpRequest) -> HttpResponse:
+def assessment_create(request: SignedInRequest) -> HttpResponse:
     if not _may_open_rounds(request.user):
         access.require_secretariat(request.user)  # 403
     mine = None if access.is_secretariat(request.user) else sorted(access.user_country_codes(request.user))
@@ -154,7 +155,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def assessment_fill(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_fill(request: SignedInRequest, pk: int) -> HttpResponse:
     """The national team's form: a level, target and comments per criterion, saved together."""
     assessment = access.get_for_user(request.user, Assessment.objects.select_related("framework"), pk, write=True)
     if not assessment.is_editable:
@@ -191,7 +192,7 @@ def assessment_fill(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def evidence_add(request: HttpRequest, pk: int, rating_pk: int) -> HttpResponse:
+def evidence_add(request: SignedInRequest, pk: int, rating_pk: int) -> HttpResponse:
     assessment = access.get_for_user(request.user, Assessment, pk, write=True)
     rating = Rating.objects.filter(assessment=assessment, pk=rating_pk).first()
     if rating is None:
@@ -213,7 +214,7 @@ def evidence_add(request: HttpRequest, pk: int, rating_pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_remove(request: SignedInRequest, pk: int) -> HttpResponse:
     evidence = access.get_for_user(request.user, Evidence.objects.select_related("rating__assessment"), pk, write=True)
     assessment = evidence.rating.assessment
     try:
@@ -251,28 +252,28 @@ def _transition(request: HttpRequest, pk: int, service, done: str, *, secretaria
 
 @require_POST
 @login_required
-def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_submit(request: SignedInRequest, pk: int) -> HttpResponse:
     return _transition(request, pk, services.assessment_submit, _("Submitted to the secretariat for validation."),
                        secretariat=False)
 
 
 @require_POST
 @login_required
-def assessment_return(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_return(request: SignedInRequest, pk: int) -> HttpResponse:
     return _transition(request, pk, services.assessment_return, _("Returned to the national team as a draft."),
                        secretariat=True)
 
 
 @require_POST
 @login_required
-def assessment_validate(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_validate(request: SignedInRequest, pk: int) -> HttpResponse:
     return _transition(request, pk, services.assessment_validate, _("Validated: the round is now fixed."),
                        secretariat=True)
 
 
 @require_POST
 @login_required
-def assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_publish(request: SignedInRequest, pk: int) -> HttpResponse:
     return _transition(request, pk, services.assessment_publish, _("Summary published on the country page."),
                        secretariat=True, summary=request.POST.get("summary", ""))
 
@@ -303,7 +304,7 @@ def _action_form(request: HttpRequest, assessment: Assessment, data=None, initia
 
 
 @login_required
-def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+def action_create(request: SignedInRequest, pk: int) -> HttpResponse:
     assessment = access.get_for_user(request.user, Assessment.objects.select_related("framework"), pk, write=True)
     initial = {"criterion": request.GET.get("criterion")}
     form = _action_form(request, assessment, request.POST or None, initial)
@@ -320,7 +321,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def action_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     action = access.get_for_user(request.user, Action.objects.select_related("assessment__framework"), pk, write=True)
     assessment = action.assessment
     initial = {"criterion": action.criterion_id, "title": action.title, "owner": action.owner_id, "due_on": action.due_on,
