@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from tutela.core import access
+from tutela.core.access import Actor
 
 from .models import Bulletin, Delivery, MailingList, Subscription
 
@@ -37,19 +38,19 @@ def archived_bulletin(slug: str, pk: int) -> Bulletin:
     return bulletin
 
 
-def lists_for(user: Any) -> QuerySet[MailingList]:
+def lists_for(user: Actor) -> QuerySet[MailingList]:
     access.require_secretariat(user)
     return MailingList.objects.annotate(
         active=Count("subscriptions", filter=Q(subscriptions__status=Subscription.Status.ACTIVE)),
         pending=Count("subscriptions", filter=Q(subscriptions__status=Subscription.Status.PENDING))).order_by("name")
 
 
-def bulletins_for(user: Any) -> QuerySet[Bulletin]:
+def bulletins_for(user: Actor) -> QuerySet[Bulletin]:
     access.require_secretariat(user)
     return Bulletin.objects.select_related("mailing_list").order_by("-created_at", "-pk")
 
 
-def bulletin_for(user: Any, pk: int) -> Bulletin:
+def bulletin_for(user: Actor, pk: int) -> Bulletin:
     access.require_secretariat(user)
     bulletin = Bulletin.objects.select_related("mailing_list", "commitment").filter(pk=pk).first()
     if bulletin is None:
@@ -57,7 +58,7 @@ def bulletin_for(user: Any, pk: int) -> Bulletin:
     return bulletin
 
 
-def list_for(user: Any, pk: int) -> MailingList:
+def list_for(user: Actor, pk: int) -> MailingList:
     access.require_secretariat(user)
     found = MailingList.objects.filter(pk=pk).first()
     if found is None:

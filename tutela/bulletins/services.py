@@ -34,6 +34,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tutela.core import access, audit
+from tutela.core.access import Actor
 
 from . import rendering, tasks, tokens
 from .models import (
@@ -93,7 +94,7 @@ def _consent(subscription: Subscription, action: str, method: str, text: str, so
 # --- Lists -------------------------------------------------------------------------------------
 
 @transaction.atomic
-def list_create(*, actor: Any, name: str, slug: str = "", kind: str = MailingList.Kind.PUBLIC, description: str = "",
+def list_create(*, actor: Actor, name: str, slug: str = "", kind: str = MailingList.Kind.PUBLIC, description: str = "",
                 public_signup: bool = False, is_private: bool = False, consent_text: str = "") -> MailingList:
     access.require_secretariat(actor)
     name = (name or "").strip()
@@ -201,7 +202,7 @@ def subscription_confirm(*, token: str, source: str) -> list[Subscription]:
 
 
 @transaction.atomic
-def subscriber_add(*, actor: Any, mailing_list: MailingList, email: str, language: str = "en", name: str = "",
+def subscriber_add(*, actor: Actor, mailing_list: MailingList, email: str, language: str = "en", name: str = "",
                    topics: Iterable[str] = (), consent_text: str, consent_source: str,
                    method: str = ConsentRecord.Method.STAFF) -> Subscription:
     """Add someone whose consent was given elsewhere (a form on paper, a registration): the text they
@@ -341,7 +342,7 @@ class _Rollback(Exception):
     pass
 
 
-def subscribers_import(*, actor: Any, mailing_list: MailingList, rows: list[dict[str, Any]], dry_run: bool = True,
+def subscribers_import(*, actor: Actor, mailing_list: MailingList, rows: list[dict[str, Any]], dry_run: bool = True,
                        file_name: str = "") -> ImportReport:
     """Add many subscribers at once, all or nothing; a dry run checks every row and saves nothing.
 
@@ -389,7 +390,7 @@ def subscribers_import(*, actor: Any, mailing_list: MailingList, rows: list[dict
     return report
 
 
-def subscriber_import_queue(*, actor: Any, mailing_list: MailingList, upload: Any, name: str, dry_run: bool) -> SubscriberImport:
+def subscriber_import_queue(*, actor: Actor, mailing_list: MailingList, upload: Any, name: str, dry_run: bool) -> SubscriberImport:
     """Store a subscriber file (vetted by ``forms.ImportForm``) and queue it for the worker."""
     from django.core.files.base import File
 
@@ -481,14 +482,14 @@ def _check_bulletin(bulletin: Bulletin) -> None:
         raise ValidationError({"body": str(exc)}) from exc
 
 
-def _editable(actor: Any, bulletin: Bulletin) -> None:
+def _editable(actor: Actor, bulletin: Bulletin) -> None:
     access.require_secretariat(actor)
     if bulletin.status not in {Bulletin.Status.DRAFT, Bulletin.Status.SCHEDULED}:
         raise ValidationError({"status": _("This bulletin is being sent or was sent; it can no longer change.")})
 
 
 @transaction.atomic
-def bulletin_create(*, actor: Any, mailing_list: MailingList, subject: str, body: str = "", blocks: list[str] | None = None,
+def bulletin_create(*, actor: Actor, mailing_list: MailingList, subject: str, body: str = "", blocks: list[str] | None = None,
                     blocks_since: Any = None, organisations: Iterable[Any] = (), commitment: Any = None) -> Bulletin:
     access.require_secretariat(actor)
     bulletin = Bulletin(mailing_list=mailing_list, subject=(subject or "").strip(), body=body or "", blocks=list(blocks or []),
@@ -501,7 +502,7 @@ def bulletin_create(*, actor: Any, mailing_list: MailingList, subject: str, body
 
 
 @transaction.atomic
-def bulletin_update(*, actor: Any, bulletin: Bulletin, organisations: Iterable[Any] | None = None, **fields: Any) -> Bulletin:
+def bulletin_update(*, actor: Actor, bulletin: Bulletin, organisations: Iterable[Any] | None = None, **fields: Any) -> Bulletin:
     _editable(actor, bulletin)
     before = audit.snapshot(bulletin, [f if f != "commitment" else "commitment_id" for f in BULLETIN_FIELDS])
     for name, value in fields.items():
@@ -519,7 +520,7 @@ def bulletin_update(*, actor: Any, bulletin: Bulletin, organisations: Iterable[A
 
 
 @transaction.atomic
-def bulletin_version_set(*, actor: Any, bulletin: Bulletin, language: str, subject: str, body: str) -> BulletinVersion:
+def bulletin_version_set(*, actor: Actor, bulletin: Bulletin, language: str, subject: str, body: str) -> BulletinVersion:
     """The bulletin in another language (English is the bulletin itself)."""
     _editable(actor, bulletin)
     code = _language(language)
@@ -592,7 +593,7 @@ def link_problem(url: str) -> str:
 
 
 @transaction.atomic
-def bulletin_send(*, actor: Any, bulletin: Bulletin, send_at: datetime | None = None) -> Bulletin:
+def bulletin_send(*, actor: Actor, bulletin: Bulletin, send_at: datetime | None = None) -> Bulletin:
     """Check, freeze the text in every language, and queue (or schedule) the sending."""
     _editable(actor, bulletin)
     problems = bulletin_problems(bulletin)
@@ -634,7 +635,7 @@ def _freeze(bulletin: Bulletin) -> dict[str, dict[str, str]]:
 
 
 @transaction.atomic
-def bulletin_unschedule(*, actor: Any, bulletin: Bulletin) -> Bulletin:
+def bulletin_unschedule(*, actor: Actor, bulletin: Bulletin) -> Bulletin:
     access.require_secretariat(actor)
     if bulletin.status != Bulletin.Status.SCHEDULED:
         raise ValidationError({"status": _("Only a scheduled bulletin can go back to draft.")})
@@ -646,7 +647,7 @@ def bulletin_unschedule(*, actor: Any, bulletin: Bulletin) -> Bulletin:
     return bulletin
 
 
-def bulletin_test_send(*, actor: Any, bulletin: Bulletin, language: str = "en") -> None:
+def bulletin_test_send(*, actor: Actor, bulletin: Bulletin, language: str = "en") -> None:
     """Send the bulletin, as it stands, to the person asking (their own address only)."""
     access.require_secretariat(actor)
     code = _language(language)
@@ -993,7 +994,7 @@ def inbound_process(raw: bytes) -> Inbound:
 
 
 @transaction.atomic
-def organisation_replaced(*, actor: Any, old: Any, new: Any) -> dict[str, int]:
+def organisation_replaced(*, actor: Actor, old: Any, new: Any) -> dict[str, int]:
     """Bulletins co-branded by ``old`` are ``new``'s (an organisation merged away), audited."""
     from tutela.core.services import repoint_m2m
 

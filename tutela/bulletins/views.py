@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from tutela.core import ratelimit
 from tutela.core.forms import add_service_errors
+from tutela.core.requests import SignedInRequest
 
 from . import rendering, selectors, services, tokens
 from .forms import (
@@ -182,13 +183,13 @@ def archive_feed(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Secretariat --------------------------------------------------------------------------------
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: SignedInRequest) -> HttpResponse:
     return render(request, "bulletins/index.html", {"lists": selectors.lists_for(request.user),
                                                     "bulletins": selectors.bulletins_for(request.user)[:100]})
 
 
 @login_required
-def list_create(request: HttpRequest) -> HttpResponse:
+def list_create(request: SignedInRequest) -> HttpResponse:
     selectors.lists_for(request.user)
     form = ListForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -202,7 +203,7 @@ def list_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def list_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     mailing_list = selectors.list_for(request.user, pk)
     return render(request, "bulletins/list_detail.html", {
         "list": mailing_list, "form": ImportForm(), "imports": mailing_list.imports.all()[:10],
@@ -211,7 +212,7 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def list_import(request: HttpRequest, pk: int) -> HttpResponse:
+def list_import(request: SignedInRequest, pk: int) -> HttpResponse:
     mailing_list = selectors.list_for(request.user, pk)
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid():
@@ -224,7 +225,7 @@ def list_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job(request: SignedInRequest, pk: int) -> HttpResponse:
     selectors.lists_for(request.user)
     from .models import SubscriberImport
 
@@ -244,7 +245,7 @@ def _bulletin_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 
 @login_required
-def bulletin_create(request: HttpRequest) -> HttpResponse:
+def bulletin_create(request: SignedInRequest) -> HttpResponse:
     lists = selectors.lists_for(request.user)
     form = BulletinForm(request.POST or None)
     from django import forms as dj_forms
@@ -263,7 +264,7 @@ def bulletin_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def bulletin_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     bulletin = selectors.bulletin_for(request.user, pk)
     initial = {"subject": bulletin.subject, "body": bulletin.body, "blocks": bulletin.blocks,
                "blocks_since": bulletin.blocks_since, "commitment": bulletin.commitment,
@@ -281,7 +282,7 @@ def bulletin_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def bulletin_version(request: HttpRequest, pk: int) -> HttpResponse:
+def bulletin_version(request: SignedInRequest, pk: int) -> HttpResponse:
     bulletin = selectors.bulletin_for(request.user, pk)
     form = VersionForm(request.POST or None, initial={"language": request.GET.get("lang", "fr")})
     if request.method == "POST" and form.is_valid():
@@ -295,7 +296,7 @@ def bulletin_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def bulletin_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     bulletin = selectors.bulletin_for(request.user, pk)
     editable = bulletin.status in {Bulletin.Status.DRAFT, Bulletin.Status.SCHEDULED}
     return render(request, "bulletins/bulletin_detail.html", {
@@ -306,7 +307,7 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def bulletin_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def bulletin_preview(request: SignedInRequest, pk: int) -> HttpResponse:
     bulletin = selectors.bulletin_for(request.user, pk)
     language = request.GET.get("lang", "en")
     try:
@@ -318,7 +319,7 @@ def bulletin_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def bulletin_test(request: HttpRequest, pk: int) -> HttpResponse:
+def bulletin_test(request: SignedInRequest, pk: int) -> HttpResponse:
     bulletin = selectors.bulletin_for(request.user, pk)
     try:
         services.bulletin_test_send(actor=request.user, bulletin=bulletin, language=request.POST.get("language", "en"))
@@ -329,7 +330,7 @@ def bulletin_test(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def bulletin_send(request: HttpRequest, pk: int) -> HttpResponse:
+def bulletin_send(request: SignedInRequest, pk: int) -> HttpResponse:
     bulletin = selectors.bulletin_for(request.user, pk)
     form = SendForm(request.POST)
     if form.is_valid():
@@ -345,7 +346,7 @@ def bulletin_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def bulletin_unschedule(request: HttpRequest, pk: int) -> HttpResponse:
+def bulletin_unschedule(request: SignedInRequest, pk: int) -> HttpResponse:
     bulletin = selectors.bulletin_for(request.user, pk)
     try:
         services.bulletin_unschedule(actor=request.user, bulletin=bulletin)

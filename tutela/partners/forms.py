@@ -8,7 +8,7 @@ cleaned values onto the instance before the service runs, which would make the a
 from typing import Any, cast
 
 from django import forms
-from django.forms.models import fields_for_model, model_to_dict
+from django.forms.models import ModelChoiceIterator, fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
@@ -37,13 +37,14 @@ class OrganisationPicker(forms.Select):
 
     def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
         context = forms.Widget.get_context(self, name, value, attrs)  # not Select's: it lists every choice
-        queryset = self.choices.queryset
+        choices = cast(ModelChoiceIterator, self.choices)  # the picker's field is a ModelChoiceField
+        queryset = choices.queryset
         wanted = [int(v) for v in self.format_value(value) if str(v).isdigit()]
         chosen = list(queryset.filter(pk__in=wanted)) if wanted else []
         search = getattr(self, "search", "")
         found = [o for o in selectors.organisations_matching(queryset, search) if o.pk not in wanted]
         context.update(
-            empty_label=self.choices.field.empty_label, chosen=chosen, organisations=found, search=search,
+            empty_label=choices.field.empty_label, chosen=chosen, organisations=found, search=search,
         )
         return context
 

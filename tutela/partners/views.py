@@ -115,7 +115,7 @@ def organisation_autocomplete(request: HttpRequest) -> HttpResponse:
     text typed in an organisation picker (``forms.OrganisationPicker``), asked by htmx on every
     keystroke pause: access is decided on each request, nothing is cached. The text is ``q``, or
     the picker's own box ``<field>_q``."""
-    text = next((value for key, value in request.GET.items() if key == "q" or key.endswith("_q")), "")
+    text = next((str(value) for key, value in request.GET.items() if key == "q" or key.endswith("_q")), "")
     organisations = selectors.organisations_matching(access.readable(request.user, Organisation.objects.all()), text)
     return render(request, "partners/organisation_options.html", {"organisations": organisations})
 
