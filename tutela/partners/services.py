@@ -167,7 +167,7 @@ def agreement_update(*, actor: Actor, agreement: Agreement, parties: list[Organi
                         check=_agreement_check(actor, parties, fields), m2m={"parties": parties})
 
 
-def _agreement_check(actor: Actor, parties: list[Organisation] | None, fields: dict) -> Callable[[Agreement], None]:
+def _agreement_check(actor: Actor | None, parties: list[Organisation] | None, fields: dict) -> Callable[[Agreement], None]:
     def check(agreement: Agreement) -> None:
         _check_agreement(agreement, parties)
         review.prepare(agreement, actor=actor, publish_requested=fields.get("is_published"))

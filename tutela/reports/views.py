@@ -44,7 +44,7 @@ def report_create(request: SignedInRequest) -> HttpResponse:
 
 
 @login_required
-def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def report_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     """Change a draft's details (title, number, dates, period, opening, grouping…) until it is signed off."""
     access.require_secretariat(request.user)
     report = get_object_or_404(Report, pk=pk)
