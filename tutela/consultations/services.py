@@ -361,8 +361,8 @@ def version_published_handlers() -> tuple:
     from django.apps import apps
     from django.utils.module_loading import import_string
 
-    return tuple(import_string(config.guideline_version_published) for config in apps.get_app_configs()
-                 if getattr(config, "guideline_version_published", None))
+    return tuple(import_string(path) for config in apps.get_app_configs()
+                 if (path := getattr(config, "guideline_version_published", None)))
 
 
 # --- Consultations ---------------------------------------------------------------------------

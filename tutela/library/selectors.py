@@ -6,11 +6,12 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet, Sum
 
 from tutela.core import access, disclosure
+from tutela.core.access import Actor
 
 from .models import LanguageVersion, Resource, ResourceVersion, SessionFeedback, SessionPlan, SessionUse
 
 
-def resources(user: Any, *, kind: str = "", audience: str = "", language: str = "", pillar: str = "",
+def resources(user: Actor, *, kind: str = "", audience: str = "", language: str = "", pillar: str = "",
               country: str = "") -> QuerySet[Resource]:
     qs = access.readable(user, Resource.objects.select_related("pillar", "owner_organisation"))
     if kind:
@@ -26,7 +27,7 @@ def resources(user: Any, *, kind: str = "", audience: str = "", language: str = 
     return qs
 
 
-def resource(user: Any, pk: Any, *, write: bool = False) -> Resource:
+def resource(user: Actor, pk: Any, *, write: bool = False) -> Resource:
     qs = Resource.objects.select_related("pillar", "owner_organisation", "guideline_document").prefetch_related(
         "partner_roles__organisation",
         Prefetch("versions", ResourceVersion.objects.prefetch_related("languages").order_by("-number")))
@@ -37,7 +38,7 @@ def languages_of(resource: Resource) -> list[str]:
     return sorted({lv.language for v in resource.versions.all() for lv in v.languages.all()})
 
 
-def language_version(user: Any, pk: Any) -> LanguageVersion:
+def language_version(user: Actor, pk: Any) -> LanguageVersion:
     """A language version, readable when its resource is (404 otherwise)."""
     row = LanguageVersion.objects.select_related("version__resource").filter(pk=pk).first()
     if row is None:
@@ -52,15 +53,15 @@ def downloads(resource: Resource) -> int:
     return LanguageVersion.objects.filter(version__resource=resource).aggregate(n=Sum("downloads"))["n"] or 0
 
 
-def plans(user: Any) -> QuerySet[SessionPlan]:
+def plans(user: Actor) -> QuerySet[SessionPlan]:
     return access.readable(user, SessionPlan.objects.prefetch_related("materials"))
 
 
-def plan(user: Any, pk: Any, *, write: bool = False) -> SessionPlan:
+def plan(user: Actor, pk: Any, *, write: bool = False) -> SessionPlan:
     return access.get_for_user(user, SessionPlan.objects.prefetch_related("materials"), pk, write=write)
 
 
-def activity_uses(user: Any, activity: Any) -> list[SessionUse]:
+def activity_uses(user: Actor, activity: Any) -> list[SessionUse]:
     """The plans an educational session followed and the materials it used, as ``user`` may see them."""
     readable_plans = plans(user).values("pk")
     visible = access.readable(user, Resource.objects.all())
@@ -75,7 +76,7 @@ class BandFeedback:
     ratings: list[disclosure.Shown]
 
 
-def plan_feedback(user: Any, plan: SessionPlan) -> tuple[list[BandFeedback], disclosure.Shown]:
+def plan_feedback(user: Actor, plan: SessionPlan) -> tuple[list[BandFeedback], disclosure.Shown]:
     """Feedback on every session that used ``plan``, summed per age band: respondents and ratings, children's
     numbers disclosure-controlled (small cells and their complements withheld) unless the viewer may change the plan."""
     control = disclosure.controlled(user, plan)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from tutela.consultations.models import GuidelineVersion
 from tutela.core import access, audit, files
+from tutela.core.access import Actor
 from tutela.partners.models import Organisation
 
 from .models import (
@@ -28,7 +29,7 @@ ALLOWED_TYPES = ("pdf", "docx", "pptx", "xlsx", "odt")
 LINK_KINDS = (Resource.Kind.VIDEO, Resource.Kind.COURSE)
 
 
-def _require_write(actor: Any, obj: Any) -> None:
+def _require_write(actor: Actor, obj: Any) -> None:
     if not access.can_write(actor, obj):
         raise PermissionDenied
 
@@ -45,7 +46,7 @@ def _check_age_band(min_age: int | None, max_age: int | None, *, required: bool)
 
 @transaction.atomic
 def resource_create(
-    *, actor: Any, title: str, kind: str, audience: str, summary: str = "", min_age: int | None = None,
+    *, actor: Actor, title: str, kind: str, audience: str, summary: str = "", min_age: int | None = None,
     max_age: int | None = None, pillar: Any = None, format: str = Resource.Format.DOCUMENT,
     licence: str = Resource.Licence.CC_BY_NC, countries: Sequence[str] = (), owner_organisation: Organisation | None = None,
     producers: Iterable[Organisation] = (), translators: Iterable[Organisation] = (), is_illustrative: bool = False,
@@ -58,7 +59,8 @@ def resource_create(
     _check_age_band(min_age, max_age, required=children)
     if not children:
         min_age = max_age = None
-    resource = Resource(title=(title or "").strip(), kind=kind, audience=audience, summary=summary.strip(),
+    # django-stubs types a CountryField as str, also a multiple one, which takes a list:
+    resource = Resource(title=(title or "").strip(), kind=kind, audience=audience, summary=summary.strip(),  # type: ignore[misc]
                         min_age=min_age, max_age=max_age, pillar=pillar, format=format, licence=licence,
                         countries=list(countries), owner_organisation=owner_organisation,
                         is_illustrative=is_illustrative)
@@ -73,7 +75,7 @@ def resource_create(
 
 
 @transaction.atomic
-def resource_version_create(*, actor: Any, resource: Resource, label: str, change_log: str = "",
+def resource_version_create(*, actor: Actor, resource: Resource, label: str, change_log: str = "",
                             guideline_version: GuidelineVersion | None = None) -> ResourceVersion:
     """The next version of a resource; its language versions are added one by one."""
     if guideline_version is None:  # the consultation hook acts on the consultation's authority
@@ -101,7 +103,7 @@ def check_upload(upload: Any) -> str:
 
 
 @transaction.atomic
-def language_version_add(*, actor: Any, version: ResourceVersion, language: str, title: str = "",
+def language_version_add(*, actor: Actor, version: ResourceVersion, language: str, title: str = "",
                          upload: Any = None, link: str = "") -> LanguageVersion:
     """Add a version's text in one language: a checked file, or an http(s) link for a video or a course."""
     _require_write(actor, version.resource)
@@ -131,7 +133,7 @@ def language_version_add(*, actor: Any, version: ResourceVersion, language: str,
 
 
 @transaction.atomic
-def resource_publish(*, actor: Any, resource: Resource) -> Resource:
+def resource_publish(*, actor: Actor, resource: Resource) -> Resource:
     """Publish a resource; it must have at least one version in at least one language."""
     _require_write(actor, resource)
     if not LanguageVersion.objects.filter(version__resource=resource).exists():
@@ -149,7 +151,7 @@ def language_version_downloaded(*, language_version: LanguageVersion) -> None:
     LanguageVersion.objects.filter(pk=language_version.pk).update(downloads=F("downloads") + 1)
 
 
-def guideline_version_published(*, actor: Any, version: GuidelineVersion) -> ResourceVersion | None:
+def guideline_version_published(*, actor: Actor, version: GuidelineVersion) -> ResourceVersion | None:
     """Handed to consultations (AppConfig ``guideline_version_published``): a final guideline version that is
     published becomes a version of its document's resource (created, unpublished, on first use), with a link to
     the published text in the document's language. Drafts for consultation are not library resources."""
@@ -178,7 +180,7 @@ def guideline_version_published(*, actor: Any, version: GuidelineVersion) -> Res
 
 
 @transaction.atomic
-def plan_create(*, actor: Any, title: str, min_age: int, max_age: int, topics: str = "", outline: str = "",
+def plan_create(*, actor: Actor, title: str, min_age: int, max_age: int, topics: str = "", outline: str = "",
                 duration_minutes: int | None = None, materials: Iterable[Resource] = (),
                 owner_organisation: Organisation | None = None, is_illustrative: bool = False) -> SessionPlan:
     """A session plan for one age band, reusable across events."""
@@ -196,7 +198,7 @@ def plan_create(*, actor: Any, title: str, min_age: int, max_age: int, topics: s
 
 
 @transaction.atomic
-def session_use_record(*, actor: Any, activity: Any, plan: SessionPlan, materials: Iterable[Resource] = ()) -> SessionUse:
+def session_use_record(*, actor: Actor, activity: Any, plan: SessionPlan, materials: Iterable[Resource] = ()) -> SessionUse:
     """An educational session followed ``plan`` and used ``materials`` (by default the plan's own)."""
     _require_write(actor, activity)
     if not access.can_read(actor, plan):
@@ -209,7 +211,7 @@ def session_use_record(*, actor: Any, activity: Any, plan: SessionPlan, material
 
 
 @transaction.atomic
-def feedback_record(*, actor: Any, use: SessionUse, min_age: int, max_age: int, ratings: Sequence[int]) -> SessionFeedback:
+def feedback_record(*, actor: Actor, use: SessionUse, min_age: int, max_age: int, ratings: Sequence[int]) -> SessionFeedback:
     """Aggregate feedback from one age band: how many rated the session 1, 2, 3, 4 and 5. Replaces earlier counts."""
     _require_write(actor, use.activity)
     _check_age_band(min_age, max_age, required=True)

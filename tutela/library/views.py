@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,6 +14,7 @@ from tutela.consultations.models import Audience
 from tutela.core import access
 from tutela.core.files import MIME_TYPES
 from tutela.core.forms import add_service_errors
+from tutela.core.requests import SignedInRequest
 
 from . import selectors, services
 from .forms import LanguageVersionForm, ResourceForm
@@ -40,7 +42,7 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def resource_create(request: HttpRequest) -> HttpResponse:
+def resource_create(request: SignedInRequest) -> HttpResponse:
     mine = access.user_organisation_ids(request.user)
     if not access.can_create(request.user, mine or None):
         raise PermissionDenied
@@ -60,7 +62,7 @@ def resource_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def language_version_add(request: HttpRequest, pk: int) -> HttpResponse:
+def language_version_add(request: SignedInRequest, pk: int) -> HttpResponse:
     resource = selectors.resource(request.user, pk, write=True)
     form = LanguageVersionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -85,7 +87,7 @@ def language_version_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def resource_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def resource_publish(request: SignedInRequest, pk: int) -> HttpResponse:
     resource = selectors.resource(request.user, pk, write=True)
     try:
         services.resource_publish(actor=request.user, resource=resource)
@@ -96,7 +98,7 @@ def resource_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("library:resource_detail", resource.pk)
 
 
-def download(request: HttpRequest, pk: int) -> HttpResponse:
+def download(request: HttpRequest, pk: int) -> HttpResponseBase:
     row = selectors.language_version(request.user, pk)
     if not row.file:
         if row.link:
