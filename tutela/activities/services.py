@@ -352,7 +352,7 @@ def project_update(*, actor: Actor, project: Project, partners: list | None = No
                         check=_project_check(actor, fields), m2m={"partners": partners, "pillars": pillars})
 
 
-def _project_check(actor: Any, fields: dict) -> Callable[[Project], None]:
+def _project_check(actor: Actor, fields: dict) -> Callable[[Project], None]:
     def check(project: Project) -> None:
         _dates(project)
         review.prepare(project, actor=actor, texts={"description": project.description},

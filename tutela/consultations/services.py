@@ -1103,7 +1103,7 @@ def outcome_notices_send(*, consultation_id: int) -> int:
     link = base + reverse("consultations:report", args=[consultation.pk])
     by_address: dict[str, list[int]] = {}
     for respondent in consultation.respondents.filter(wants_outcome=True).select_related("user").order_by("pk"):
-        address = ((respondent.user.email if respondent.user_id else respondent.email) or "").lower()
+        address = ((respondent.user.email if respondent.user else respondent.email) or "").lower()
         if address:
             by_address.setdefault(address, []).append(respondent.pk)
     sent = 0
