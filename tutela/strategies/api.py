@@ -8,13 +8,14 @@ from datetime import date
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django_countries import countries
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from tutela.core import access
-from tutela.core.api import ERRORS, SIGNED_IN, Id
+from tutela.core.access import Actor
+from tutela.core.api import ERRORS, SIGNED_IN, ApiRequest, Id, SignedInApiRequest
 from tutela.core.pagination import keyset_page
 
 from . import selectors, services
@@ -90,18 +91,18 @@ def _page(qs, ordering: list[str], query: Any) -> dict[str, Any]:
 
 
 @router.get("/frameworks", response={200: StrategyFrameworkPage, **ERRORS}, summary="List framework versions")
-def framework_list(request: HttpRequest, query: Query[StrategyPageQuery]):
+def framework_list(request: ApiRequest, query: Query[StrategyPageQuery]):
     return _page(Framework.objects.all(), ["pk"], query)
 
 
 @router.get("/frameworks/{int:pk}", response={200: StrategyFrameworkOut, **ERRORS}, summary="One framework version")
-def framework_detail(request: HttpRequest, pk: Id):
+def framework_detail(request: ApiRequest, pk: Id):
     return access.get_for_user(request.user, Framework, pk)
 
 
 @router.post("/frameworks", response={201: StrategyFrameworkOut, **ERRORS}, auth=SIGNED_IN,
              summary="Import a framework version")
-def framework_import(request: HttpRequest, payload: StrategyFrameworkIn):
+def framework_import(request: SignedInApiRequest, payload: StrategyFrameworkIn):
     """Secretariat only. The version is imported whole or not at all: duplicate criterion codes, a
     missing pillar or a level list that is not five descriptors are a 422 naming the criterion."""
     access.require_secretariat(request.auth)
@@ -157,7 +158,7 @@ class StrategyAssessmentPage(Schema):
     next: str | None
 
 
-def _assessment_out(user: Any, assessment: Assessment, scores: dict | None = None) -> dict[str, Any]:
+def _assessment_out(user: Actor, assessment: Assessment, scores: dict | None = None) -> dict[str, Any]:
     if scores is None:
         scores = selectors.pillar_scores([assessment.pk]).get(assessment.pk, {})
     return {
@@ -176,7 +177,7 @@ class StrategyAssessmentQuery(StrategyPageQuery):
 
 
 @router.get("/assessments", response={200: StrategyAssessmentPage, **ERRORS}, summary="List rounds")
-def assessment_list(request: HttpRequest, query: Query[StrategyAssessmentQuery]):
+def assessment_list(request: ApiRequest, query: Query[StrategyAssessmentQuery]):
     """Published rounds for everyone; a national focal point also sees their country's, the secretariat all."""
     qs = selectors.assessments_for(request.user)
     if query.country:
@@ -192,7 +193,7 @@ def assessment_list(request: HttpRequest, query: Query[StrategyAssessmentQuery])
 
 
 @router.get("/assessments/{int:pk}", response={200: StrategyAssessmentOut, **ERRORS}, summary="One round")
-def assessment_detail(request: HttpRequest, pk: Id):
+def assessment_detail(request: ApiRequest, pk: Id):
     return _assessment_out(request.user, access.get_for_user(request.user, Assessment, pk))
 
 
@@ -205,7 +206,7 @@ class StrategyAssessmentIn(Schema):
 
 
 @router.post("/assessments", response={201: StrategyAssessmentOut, **ERRORS}, auth=SIGNED_IN, summary="Open a round")
-def assessment_create(request: HttpRequest, payload: StrategyAssessmentIn):
+def assessment_create(request: SignedInApiRequest, payload: StrategyAssessmentIn):
     """The secretariat, or the country's national focal point (another country: 403)."""
     if not (access.is_secretariat(request.auth) or access.user_country_codes(request.auth)):
         access.require_secretariat(request.auth)
@@ -226,7 +227,7 @@ class StrategyRatingPatch(Schema):
 
 @router.patch("/ratings/{int:pk}", response={200: StrategyRatingOut, **ERRORS}, auth=SIGNED_IN,
               summary="Rate a criterion in a draft round")
-def rating_update(request: HttpRequest, pk: Id, payload: StrategyRatingPatch):
+def rating_update(request: SignedInApiRequest, pk: Id, payload: StrategyRatingPatch):
     """A level above 4 or below 0 is a 422; a validated round's rating is a 422 that says to open a new round."""
     rating = Rating.objects.select_related("assessment").filter(pk=pk).first()
     if rating is None:
@@ -243,7 +244,7 @@ class StrategyPublishIn(Schema):
     summary: str = Field(max_length=20000)
 
 
-def _move(request: HttpRequest, pk: int, service, *, secretariat: bool, **extra):
+def _move(request: ApiRequest, pk: int, service, *, secretariat: bool, **extra):
     assessment = access.get_for_user(request.auth, Assessment, pk, write=True)
     if secretariat:
         access.require_secretariat(request.auth)
@@ -252,25 +253,25 @@ def _move(request: HttpRequest, pk: int, service, *, secretariat: bool, **extra)
 
 @router.post("/assessments/{int:pk}/submit", response={200: StrategyAssessmentOut, **ERRORS}, auth=SIGNED_IN,
              summary="Submit a draft round")
-def assessment_submit(request: HttpRequest, pk: Id):
+def assessment_submit(request: SignedInApiRequest, pk: Id):
     return _move(request, pk, services.assessment_submit, secretariat=False)
 
 
 @router.post("/assessments/{int:pk}/return", response={200: StrategyAssessmentOut, **ERRORS}, auth=SIGNED_IN,
              summary="Return a submitted round to its team")
-def assessment_return(request: HttpRequest, pk: Id):
+def assessment_return(request: SignedInApiRequest, pk: Id):
     return _move(request, pk, services.assessment_return, secretariat=True)
 
 
 @router.post("/assessments/{int:pk}/validate", response={200: StrategyAssessmentOut, **ERRORS}, auth=SIGNED_IN,
              summary="Validate a submitted round")
-def assessment_validate(request: HttpRequest, pk: Id):
+def assessment_validate(request: SignedInApiRequest, pk: Id):
     return _move(request, pk, services.assessment_validate, secretariat=True)
 
 
 @router.post("/assessments/{int:pk}/publish", response={200: StrategyAssessmentOut, **ERRORS}, auth=SIGNED_IN,
              summary="Publish a validated round's summary")
-def assessment_publish(request: HttpRequest, pk: Id, payload: StrategyPublishIn):
+def assessment_publish(request: SignedInApiRequest, pk: Id, payload: StrategyPublishIn):
     return _move(request, pk, services.assessment_publish, secretariat=True, summary=payload.summary)
 
 
@@ -326,7 +327,7 @@ class StrategyActionPatch(Schema):
     partner_ids: list[Id] | None = None
 
 
-def _readable(user: Any, model: Any, ids: list[int] | None, field: str) -> list | None:
+def _readable(user: Actor, model: Any, ids: list[int] | None, field: str) -> list | None:
     if ids is None:
         return None
     found = {o.pk: o for o in access.readable(user, model.objects.filter(pk__in=ids))}
@@ -336,7 +337,7 @@ def _readable(user: Any, model: Any, ids: list[int] | None, field: str) -> list 
     return [found[i] for i in dict.fromkeys(ids)]
 
 
-def _links(user: Any, data: dict[str, Any]) -> dict[str, Any]:
+def _links(user: Actor, data: dict[str, Any]) -> dict[str, Any]:
     from tutela.activities.models import Activity, Project
     from tutela.partners.models import Organisation
 
@@ -355,14 +356,14 @@ def _links(user: Any, data: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/assessments/{int:pk}/actions", response={200: list[StrategyActionOut], **ERRORS},
             summary="A round's action plan")
-def action_list(request: HttpRequest, pk: Id):
+def action_list(request: ApiRequest, pk: Id):
     assessment = access.get_for_user(request.user, Assessment, pk)
     return list(selectors.actions_for(request.user, assessment))
 
 
 @router.post("/assessments/{int:pk}/actions", response={201: StrategyActionOut, **ERRORS}, auth=SIGNED_IN,
              summary="Plan an action on a gap")
-def action_create(request: HttpRequest, pk: Id, payload: StrategyActionIn):
+def action_create(request: SignedInApiRequest, pk: Id, payload: StrategyActionIn):
     assessment = access.get_for_user(request.auth, Assessment, pk, write=True)
     data = payload.dict()
     criterion = assessment.framework.criteria.filter(code=data.pop("criterion")).first()
@@ -375,7 +376,7 @@ def action_create(request: HttpRequest, pk: Id, payload: StrategyActionIn):
 
 @router.patch("/actions/{int:pk}", response={200: StrategyActionOut, **ERRORS}, auth=SIGNED_IN,
               summary="Change an action")
-def action_update(request: HttpRequest, pk: Id, payload: StrategyActionPatch):
+def action_update(request: SignedInApiRequest, pk: Id, payload: StrategyActionPatch):
     action = access.get_for_user(request.auth, Action.objects.select_related("assessment"), pk, write=True)
     data = payload.dict(exclude_unset=True)
     links = _links(request.auth, data)
@@ -398,7 +399,7 @@ class StrategyCountryRow(Schema):
 
 @router.get("/countries", response={200: list[StrategyCountryRow], **ERRORS},
             summary="Every country's newest published round (alphabetical, not a ranking)")
-def country_list(request: HttpRequest):
+def country_list(request: ApiRequest):
     data = selectors.comparison()
     return [{"country": r["assessment"].country.code, "name": r["name"], "assessment_id": r["assessment"].pk,
              "held_on": r["assessment"].held_on, "strategy_stage": r["assessment"].strategy_stage,
@@ -415,7 +416,7 @@ class StrategyCountryOut(Schema):
 
 
 @router.get("/countries/{code}", response={200: StrategyCountryOut, **ERRORS}, summary="One country's rounds")
-def country_detail(request: HttpRequest, code: CountryCode):
+def country_detail(request: ApiRequest, code: CountryCode):
     code = code.upper()
     if code not in dict(countries):
         raise Http404
