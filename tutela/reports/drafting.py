@@ -364,7 +364,10 @@ class Names:
 
     def __call__(self, org: Organisation) -> str:
         short = org.acronym or org.name
-        if (org.pk == self.lead_id or org.kind == Organisation.Kind.GOVERNMENT or not org.acronym
+        # A government's short name is usually its country ("Oman"); a ministry's acronym ("MoES") is not, and
+        # gets its full name at first mention like any other organisation.
+        country_like = org.kind == Organisation.Kind.GOVERNMENT and not _looks_like_acronym(org.acronym)
+        if (org.pk == self.lead_id or country_like or not org.acronym
                 or org.acronym == org.name or org.acronym.startswith("(")):
             self.seen.add(org.pk)
             return short
@@ -377,9 +380,15 @@ class Names:
         return prose.join([self(o) for o in orgs])
 
 
+def _looks_like_acronym(short: str) -> bool:
+    """'MoES', 'ITU-T', 'SUBTEL': no space and two capitals or more ('Oman', 'Costa Rica' are names)."""
+    return bool(short) and " " not in short and sum(map(str.isupper, short)) >= 2
+
+
 def _needs_the(name: str) -> bool:
     first = name.split()[0].lower() if name.split() else ""
-    return first in {"african", "international", "united", "national", "global", "european", "joint", "council"}
+    return first in {"african", "international", "united", "national", "global", "european", "joint", "council",
+                     "ministry", "office", "department"}
 
 
 def _person(person: Person, roles: list[Appointment], lead: str) -> str:

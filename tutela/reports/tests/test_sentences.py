@@ -124,3 +124,19 @@ def test_the_article_is_computed_by_sound(phrase, expected):
 ])
 def test_sentences_split_at_sentence_ends_not_at_abbreviations_or_initials(text, count):
     assert len(drafting._split_sentences(text)) == count, drafting._split_sentences(text)
+
+
+def test_a_ministry_is_named_in_full_with_its_acronym_at_first_mention(world):
+    activity_create(actor=None, title="Safer internet workshop for head teachers", kind="workshop", status="held",
+                    starts_on=date(2016, 8, 2), ends_on=date(2016, 8, 2), city="Mbale", country="UG",
+                    pillars=[Pillar.objects.first()], partners=[(world["other"], "organiser")])
+    activity_create(actor=None, title="Safer internet workshop for district officers", kind="workshop",
+                    status="held", starts_on=date(2016, 9, 6), ends_on=date(2016, 9, 6), city="Jinja", country="UG",
+                    pillars=[Pillar.objects.first()], partners=[(world["other"], "organiser")])
+    report = report_create(actor=world["sec"], title="Update 2016", initiative=world["initiative"],
+                           period_start=date(2016, 1, 1), period_end=date(2016, 12, 31), opening_template="")
+    report_draft(actor=world["sec"], report=report)
+    text = " ".join(p["text"] for p in rendering.document(report)["paragraphs"])
+    first = text.index("MoES")
+    assert text[:first + 4].endswith("the Ministry of Education and Sport (MoES"), text
+    assert text.count("Ministry of Education and Sport") == 1, text  # the acronym afterwards
