@@ -785,7 +785,8 @@ def bulletin_deliver(*, bulletin_id: int) -> Bulletin:
         status=Bulletin.Status.QUEUED)
     if not jobs.claim(Bulletin, bulletin_id, from_status=Bulletin.Status.QUEUED, retry_at=None):
         return Bulletin.objects.get(pk=bulletin_id)
-    bulletin = Bulletin.objects.select_related("mailing_list").get(pk=bulletin_id)
+    # organisations prefetched: the From line of every message reads them
+    bulletin = Bulletin.objects.select_related("mailing_list").prefetch_related("organisations").get(pk=bulletin_id)
     me = jobs.worker_name()
     batch_size = max(1, int(_setting("BULLETINS_BATCH_SIZE", 50)))
     rate = float(_setting("BULLETINS_RATE_PER_SECOND", 20))
