@@ -13,6 +13,7 @@ from tutela.core.api import PUBLIC, JsonParser, install_error_handlers, install_
 from tutela.exchange.api import router as exchange_router
 from tutela.figures.api import router as figures_router
 from tutela.initiatives.api import router as initiatives_router
+from tutela.library.api import router as library_router
 from tutela.outreach.api import router as outreach_router
 from tutela.partners.api import router as partners_router
 from tutela.reports.api import router as reports_router
@@ -49,3 +50,4 @@ api.add_router("/coordination", coordination_router)
 api.add_router("/reports", reports_router)
 api.add_router("/exchange", exchange_router)
 api.add_router("/strategies", strategies_router)
+api.add_router("/library", library_router)
