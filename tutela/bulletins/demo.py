@@ -2,11 +2,13 @@
 bulletin sent by ITU and Trend Micro against their MoU's "regular basis" commitment. Addresses are
 illustrative (example.org)."""
 
+from tutela.core.access import User
+
 from .services import bulletin_create, bulletin_deliver, bulletin_send, list_create, subscriber_add
 
 
 def load(context: dict) -> None:
-    actor = context.get("actor")
+    actor: User = context["actor"]
     orgs = context.get("organisations", {})
     lists = {
         "member_states": list_create(actor=actor, name="ITU membership: Member States", slug="member-states",

@@ -10,7 +10,7 @@ that starts with ``/`` is a page of this site and is written with ``SITE_URL``.
 import html
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -82,10 +82,10 @@ def to_html(markdown: str) -> str:
         if heading and len(lines) == 1:
             level = len(heading.group(1)) + 1
             parts.append(f"<h{level}>{_inline_html(heading.group(2))}</h{level}>")
-        elif all(BULLET.match(line) for line in lines):
-            parts.append("<ul>" + "".join(f"<li>{_inline_html(BULLET.match(li).group(1))}</li>" for li in lines) + "</ul>")
-        elif all(NUMBERED.match(line) for line in lines):
-            parts.append("<ol>" + "".join(f"<li>{_inline_html(NUMBERED.match(li).group(1))}</li>" for li in lines) + "</ol>")
+        elif all(bullets := [BULLET.match(line) for line in lines]):
+            parts.append("<ul>" + "".join(f"<li>{_inline_html(m.group(1))}</li>" for m in bullets if m) + "</ul>")
+        elif all(numbered := [NUMBERED.match(line) for line in lines]):
+            parts.append("<ol>" + "".join(f"<li>{_inline_html(m.group(1))}</li>" for m in numbered if m) + "</ol>")
         else:
             parts.append("<p>" + "<br>\n".join(_inline_html(line.strip()) for line in lines) + "</p>")
     return "\n".join(parts)
@@ -120,7 +120,7 @@ class Block:
 
 
 def _since(value: date | None) -> datetime:
-    day = value or (timezone.localdate() - timezone.timedelta(days=30))
+    day = value or (timezone.localdate() - timedelta(days=30))
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
@@ -152,8 +152,8 @@ def block(kind: str, since: date | None) -> Block:
     elif kind == "consultations":
         now = timezone.now()
         public = Consultation.objects.public()
-        opening = public.filter(opens_at__gte=start, opens_at__lte=now + timezone.timedelta(days=30))
-        closing = public.filter(closes_at__gte=now, closes_at__lte=now + timezone.timedelta(days=30))
+        opening = public.filter(opens_at__gte=start, opens_at__lte=now + timedelta(days=30))
+        closing = public.filter(closes_at__gte=now, closes_at__lte=now + timedelta(days=30))
         for c in (opening | closing).distinct().order_by("closes_at", "pk")[:20]:
             state = _("opens %(d)s") % {"d": f"{c.opens_at:%d %b %Y}"} if c.opens_at > now else \
                 _("closes %(d)s") % {"d": f"{c.closes_at:%d %b %Y}"}
