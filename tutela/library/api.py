@@ -2,12 +2,11 @@
 the same services as the pages) and the session plans with their disclosure-controlled feedback."""
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
 from tutela.core import access
-from tutela.core.api import ERRORS, SIGNED_IN, DbInt, Id
+from tutela.core.api import ERRORS, SIGNED_IN, ApiRequest, DbInt, Id, SignedInApiRequest
 from tutela.core.pagination import keyset_page
 
 from . import selectors, services
@@ -83,8 +82,8 @@ class LibraryLinkIn(Schema):
 
 def _item(r: Resource) -> dict:
     return {"id": r.pk, "title": r.title, "kind": r.kind, "audience": r.audience, "min_age": r.min_age,
-            "max_age": r.max_age, "pillar": r.pillar.slug if r.pillar_id else None, "format": r.format,
-            "licence": r.licence, "countries": [c.code for c in r.countries], "is_published": r.is_published}
+            "max_age": r.max_age, "pillar": r.pillar.slug if r.pillar else None, "format": r.format,
+            "licence": r.licence, "countries": [str(c) for c in r.countries], "is_published": r.is_published}
 
 
 def _detail(r: Resource) -> dict:
@@ -103,7 +102,7 @@ def _detail(r: Resource) -> dict:
 
 
 @router.get("/resources", response={200: LibraryResourcePage, **ERRORS}, summary="List resources")
-def resource_list(request: HttpRequest, after: str | None = None, limit: DbInt = 50, kind: str = "",
+def resource_list(request: ApiRequest, after: str | None = None, limit: DbInt = 50, kind: str = "",
                   audience: str = "", language: str = ""):
     qs = selectors.resources(request.user, kind=kind[:20], audience=audience[:30], language=language[:10])
     page = keyset_page(qs, ordering=["-id"], cursor=after, size=max(1, min(limit, MAX_LIMIT)))
@@ -111,12 +110,12 @@ def resource_list(request: HttpRequest, after: str | None = None, limit: DbInt =
 
 
 @router.get("/resources/{pk}", response={200: LibraryResourceOut, **ERRORS}, summary="A resource with its versions")
-def resource_detail(request: HttpRequest, pk: Id):
+def resource_detail(request: ApiRequest, pk: Id):
     return _detail(selectors.resource(request.user, pk))
 
 
 @router.post("/resources", response={201: LibraryResourceOut, **ERRORS}, auth=SIGNED_IN, summary="Create a resource")
-def resource_create(request: HttpRequest, payload: LibraryResourceIn):
+def resource_create(request: SignedInApiRequest, payload: LibraryResourceIn):
     user = request.auth
     owner = None if access.is_secretariat(user) else getattr(user, "organisation", None)
     resource = services.resource_create(actor=user, owner_organisation=owner, **payload.dict())
@@ -125,7 +124,7 @@ def resource_create(request: HttpRequest, payload: LibraryResourceIn):
 
 @router.post("/resources/{pk}/links", response={201: LibraryResourceOut, **ERRORS}, auth=SIGNED_IN,
              summary="Add a language version given as a link (video, online course)")
-def link_add(request: HttpRequest, pk: Id, payload: LibraryLinkIn):
+def link_add(request: SignedInApiRequest, pk: Id, payload: LibraryLinkIn):
     resource = selectors.resource(request.auth, pk, write=True)
     with transaction.atomic():
         version = resource.versions.order_by("-number").first()
@@ -139,7 +138,7 @@ def link_add(request: HttpRequest, pk: Id, payload: LibraryLinkIn):
 
 @router.post("/resources/{pk}/publish", response={200: LibraryResourceOut, **ERRORS}, auth=SIGNED_IN,
              summary="Publish a resource (it needs a language version)")
-def resource_publish(request: HttpRequest, pk: Id):
+def resource_publish(request: SignedInApiRequest, pk: Id):
     resource = selectors.resource(request.auth, pk, write=True)
     services.resource_publish(actor=request.auth, resource=resource)
     return _detail(selectors.resource(request.auth, pk))
