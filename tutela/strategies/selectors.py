@@ -145,10 +145,15 @@ def comparison() -> dict[str, Any]:
     pillars = _pillars()
     latest = list(latest_published())
     scores = pillar_scores([a.pk for a in latest])
-    rows = [{"assessment": a, "name": country_name(a.country.code),
-             "scores": [scores.get(a.pk, {}).get(p.number) for p in pillars]} for a in latest]
+    names = dict(countries)  # once per request: building it translates every country's name
+    rows = [{"assessment": a, "name": names.get(a.country.code, a.country.code),
+             "scores": [_one_decimal(scores.get(a.pk, {}).get(p.number)) for p in pillars]} for a in latest]
     rows.sort(key=lambda r: r["name"])
     return {"pillars": pillars, "rows": rows}
+
+
+def _one_decimal(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
 
 
 def stages_by_country() -> dict[str, str]:
