@@ -103,8 +103,12 @@ class ModerationForm(forms.Form):
 
 
 class DispositionForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=Disposition.Decision.choices)
-    rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 2}))
+    # No decision is pre-selected: an unchosen decision is refused, never recorded as "Accepted".
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("", "—"), *Disposition.Decision.choices],
+                                 error_messages={"required": _("Choose a decision.")})
+    rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 2}),
+                                error_messages={"required": _("Give the rationale; it is published in the "
+                                                              "resolution table.")})
     resulting = forms.CharField(label=_("Led to paragraphs (numbers in the next version, e.g. 3, 4)"), required=False)
 
 

@@ -80,7 +80,7 @@ def undecided_groups(consultation: Consultation, limit: int = 20) -> list[Commen
     undecided = consultation.comments.filter(disposition__isnull=True, group_member__isnull=False).exclude(
         status=Comment.Status.SPAM)
     ids = list(undecided.values_list("group_member__group_id", flat=True).order_by().distinct())
-    return list(CommentGroup.objects.filter(pk__in=ids).select_related("representative").order_by("-size", "id")[:limit])
+    return list(CommentGroup.objects.filter(pk__in=ids).select_related("representative__paragraph").order_by("-size", "id")[:limit])
 
 
 def group_comment_ids(group: CommentGroup) -> list[int]:

@@ -487,25 +487,32 @@ def moderation(request: SignedInRequest, pk: int) -> HttpResponse:
 def dispositions(request: SignedInRequest, pk: int) -> HttpResponse:
     consultation = _consultation(request, pk, write=True)
     filters = {k: request.GET.get(k, "") for k in ["paragraph", "type", "stakeholder", "undecided", "decision"]}
+    bound = None  # the form that failed, shown again on its own row with what was typed
     if request.method == "POST":
-        form = DispositionForm(request.POST)
+        group_id = query_id(request.POST.get("group", ""))
         ids = [i for i in map(query_id, request.POST.getlist("comments")) if i is not None]
-        if request.POST.get("group"):
-            group = get_object_or_404(CommentGroup, pk=request.POST["group"], consultation=consultation)
+        prefix = f"g{group_id}" if group_id else f"c{ids[0] if ids else ''}"
+        form = DispositionForm(request.POST, auto_id=f"{prefix}_%s")
+        if group_id:
+            group = get_object_or_404(CommentGroup, pk=group_id, consultation=consultation)
             ids = selectors.group_comment_ids(group)
         if form.is_valid():
             try:
                 resulting = _resulting_paragraphs(consultation, form.cleaned_data["resulting"])
+                # One call decides every comment of a group at once (atomic, one audit entry).
                 services.disposition_record(actor=request.user, consultation=consultation, comment_ids=ids,
                                             decision=form.cleaned_data["decision"],
                                             rationale=form.cleaned_data["rationale"],
                                             resulting_paragraph_ids=resulting)
-                messages.success(request, _("Decision recorded for %(n)s comment(s).") % {"n": len(ids)})
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-        else:
-            messages.error(request, _("Choose a decision and give the rationale."))
-        return redirect(request.get_full_path())
+                for field, errors in (exc.message_dict.items() if hasattr(exc, "error_dict") else
+                                      [(None, exc.messages)]):
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(request, _("Decision recorded for %(n)s comment(s).") % {"n": len(ids)})
+                return redirect(request.get_full_path())
+        bound = (prefix, form)
     rows = selectors.disposition_rows(consultation, filters)
     page = keyset_page(rows, ordering=["id"], cursor=request.GET.get("after"), size=30)
     for comment in page.items:  # one form per row, with its own ids, so every label points at its field
@@ -513,6 +520,12 @@ def dispositions(request: SignedInRequest, pk: int) -> HttpResponse:
     groups = selectors.undecided_groups(consultation)
     for group in groups:
         group.form = DispositionForm(auto_id=f"g{group.pk}_%s")
+    if bound is not None:
+        prefix, form = bound
+        for item in [*page.items, *groups]:
+            if f"{'g' if isinstance(item, CommentGroup) else 'c'}{item.pk}" == prefix:
+                item.form = form
+        messages.error(request, _("The decision was not recorded: see the form marked below."))
     next_version = consultation.version.document.versions.filter(number__gt=consultation.version.number).order_by(
         "number").first()
     context = {
@@ -522,7 +535,7 @@ def dispositions(request: SignedInRequest, pk: int) -> HttpResponse:
         "undecided": services.undecided(consultation).count(),
         "groups": groups,
     }
-    return render(request, "consultations/dispositions.html", context)
+    return render(request, "consultations/dispositions.html", context, status=422 if bound else 200)
 
 
 def _resulting_paragraphs(consultation: Consultation, text: str) -> list[int]:
