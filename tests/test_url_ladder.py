@@ -351,6 +351,7 @@ entry("strategies:assessment_publish", "post", _OM, (302, 403, 403, 403, 302))
 # points A and B are not ITU's: they may create their own resources but not change ITU's (404 on its forms).
 _LEAFLET = lambda: [_first("library.Resource", is_published=True)]  # noqa: E731
 entry("library:resource_list", "get", [], (200, 200, 200, 200, 200))  # /library/
+entry("library:resource_feed", "get", [], (200, 200, 200, 200, 200))  # /library/feed.atom
 entry("library:resource_create", "get", [], (302, 403, 200, 200, 200))  # /library/new/
 entry("library:resource_detail", "get", _LEAFLET, (200, 200, 200, 200, 200))
 entry("library:language_version_add", "get", _LEAFLET, (302, 403, 403, 403, 200))

@@ -1,11 +1,13 @@
 from django.urls import path
 
 from . import views
+from .feeds import ResourceFeed
 
 app_name = "library"
 
 urlpatterns = [
     path("", views.resource_list, name="resource_list"),
+    path("feed.atom", ResourceFeed(), name="resource_feed"),
     path("new/", views.resource_create, name="resource_create"),
     path("<int:pk>/", views.resource_detail, name="resource_detail"),
     path("<int:pk>/add-language/", views.language_version_add, name="language_version_add"),

@@ -199,3 +199,23 @@ def test_education_kit_on_an_educational_session_with_feedback_suppressed_in_pub
     assert "<td>27</td>" in staff and "<td>3</td>" in staff and "<td>30</td>" in staff
     page = client.get(reverse("activities:activity_detail", args=[activity.pk])).content.decode()
     assert 'id="session-plans"' in page and "Safe and Secure Online" in page
+
+
+def test_the_atom_feed_lists_published_resources_with_stable_ids(client, secretariat, resource, version):
+    from xml.etree import ElementTree
+
+    services.language_version_add(actor=secretariat, version=version, language="en", link="https://example.org/x")
+    hidden = services.resource_create(actor=secretariat, title="Unpublished kit", kind="kit", audience="industry")
+    assert hidden.pk
+    services.resource_publish(actor=secretariat, resource=resource)
+    response = client.get(reverse("library:resource_feed"))
+    assert response["Content-Type"].startswith("application/atom+xml")
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    root = ElementTree.fromstring(response.content)
+    for required in ("a:id", "a:title", "a:updated"):
+        assert root.find(required, ns) is not None
+    entries = root.findall("a:entry", ns)
+    assert [e.find("a:title", ns).text for e in entries] == ["Tips for 10–14 year olds"]
+    assert entries[0].find("a:id", ns).text == f"tag:tutela,2026:library/resource/{resource.pk}"
+    assert entries[0].find("a:updated", ns) is not None
+    assert not response.cookies
