@@ -37,6 +37,8 @@ def test_the_public_comment_journey_on_a_phone(browser, live_server, secretariat
     form.get_by_label("You respond as").select_option("individual")
     form.get_by_label("Tell me about the outcome").check()
     tab.screenshot(path=output_path("journey-form-phone.png"), full_page=True)
+    # The form opened inside the reading view fits the phone: nothing scrolls sideways.
+    assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     form.get_by_role("button", name="Send comment").click()
     tab.wait_for_url("**/receipt/**")
     comment = Comment.objects.get(consultation=review)
