@@ -11,6 +11,8 @@ from django import forms
 from django.forms.models import ModelChoiceIterator, fields_for_model, model_to_dict
 from django.utils.translation import gettext_lazy as _
 
+from tutela.core.text import query_id
+
 from . import selectors
 from .models import Agreement, Commitment, Organisation
 
@@ -39,7 +41,9 @@ class OrganisationPicker(forms.Select):
         context = forms.Widget.get_context(self, name, value, attrs)  # not Select's: it lists every choice
         choices = cast(ModelChoiceIterator, self.choices)  # the picker's field is a ModelChoiceField
         queryset = choices.queryset
-        wanted = [int(v) for v in self.format_value(value) if str(v).isdigit()]
+        # The chosen id comes from the address: bounded like every id filter (an id beyond the
+        # database's range is no choice, never a 500).
+        wanted = [pk for v in self.format_value(value) if (pk := query_id(v)) is not None]
         chosen = list(queryset.filter(pk__in=wanted)) if wanted else []
         search = getattr(self, "search", "")
         found = [o for o in selectors.organisations_matching(queryset, search) if o.pk not in wanted]
