@@ -440,8 +440,7 @@ def subscriber_import_run(*, job_id: int) -> SubscriberImport:
                 outcome["file_error"], status = _("The file could not be read: %(e)s") % {"e": exc}, SubscriberImport.Status.FAILED
             except PermissionDenied:
                 outcome["file_error"], status = _("You may no longer add subscribers."), SubscriberImport.Status.FAILED
-            if not SubscriberImport.objects.filter(pk=job.pk, status=SubscriberImport.Status.RUNNING,
-                                                   worker=jobs.worker_name()).update(
+            if not jobs.finish(SubscriberImport, job.pk,
                     status=status, report=outcome, finished_at=timezone.now()):
                 raise _Superseded
     except _Superseded:

@@ -279,8 +279,8 @@ def guideline_import_run(*, job_id: int) -> GuidelineImport:
                 error = _("You may no longer import versions of this document.")
             except OSError:
                 error = _("The stored file can no longer be read. Upload it again.")
-            if not GuidelineImport.objects.filter(
-                    pk=job.pk, status=GuidelineImport.Status.RUNNING, worker=jobs.worker_name()).update(
+            if not jobs.finish(
+                    GuidelineImport, job.pk,
                     status=GuidelineImport.Status.IMPORTED if version else GuidelineImport.Status.FAILED,
                     version=version, error=error, finished_at=timezone.now()):
                 raise _Superseded

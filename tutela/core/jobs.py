@@ -95,6 +95,15 @@ def claim(model: type[models.Model], pk: int, *, from_status: str, to_status: st
     return bool(taken)
 
 
+def finish(model: type[models.Model], pk: int, **fields: Any) -> bool:
+    """Write a running job's outcome, only while this process still holds it.
+
+    False when the sweep gave the job to another worker meanwhile (its lease ran out): the caller
+    then rolls back what it wrote, so the job is applied once.
+    """
+    return bool(model._default_manager.filter(pk=pk, status="running", worker=worker_name()).update(**fields))
+
+
 def release(model: type[models.Model], pk: int) -> None:
     with _lock:
         _held.get(model, set()).discard(pk)

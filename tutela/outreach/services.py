@@ -589,8 +589,7 @@ def trainee_import_run(*, job_id: int) -> TraineeImport:
             except PermissionDenied:
                 outcome["file_error"] = _("You may no longer add trainees to this cohort.")
                 status = TraineeImport.Status.FAILED
-            if not TraineeImport.objects.filter(pk=job.pk, status=TraineeImport.Status.RUNNING,
-                                                worker=jobs.worker_name()).update(
+            if not jobs.finish(TraineeImport, job.pk,
                     status=status, report=outcome, finished_at=timezone.now()):
                 raise _Superseded
     except _Superseded:
