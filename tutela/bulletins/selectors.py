@@ -1,5 +1,6 @@
 """Reads for bulletins: the public archive, the secretariat's lists, and cadence against commitments."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -8,6 +9,7 @@ from django.http import Http404
 
 from tutela.core import access
 from tutela.core.access import Actor
+from tutela.partners.models import Commitment
 
 from .models import Bulletin, Delivery, MailingList, Subscription
 
@@ -71,15 +73,35 @@ def delivery_counts(bulletin: Bulletin) -> dict[str, int]:
     return {status: counts.get(status, 0) for status in Delivery.Status.values}
 
 
-def sent_in_period(start: date, end: date) -> dict[str, int]:
-    """"N bulletins were sent to M subscribers" for a period (for progress reports)."""
+@dataclass(frozen=True)
+class SentInPeriod:
+    """What the bulletins sent in a period amount to, for progress reports and commitments' records."""
+
+    bulletins: int
+    subscribers: int  # distinct people the bulletins reached (returned mail not counted)
+    deliveries: int
+    lists: list[str]  # the lists' names, in order
+    commitments: list[Commitment]  # the commitments those bulletins fulfil
+
+
+RECEIVED = [Delivery.Status.SENT, Delivery.Status.COMPLAINED, Delivery.Status.UNSUBSCRIBED]
+
+
+def sent_in_period(start: date, end: date, *, commitment: Commitment | None = None) -> SentInPeriod:
+    """"N bulletins were sent to M subscribers" for a period (optionally under one commitment)."""
     bulletins = Bulletin.objects.filter(status=Bulletin.Status.SENT, sent_at__date__gte=start, sent_at__date__lte=end)
-    recipients = Delivery.objects.filter(bulletin__in=bulletins).exclude(status=Delivery.Status.QUEUED)
-    return {"bulletins": bulletins.count(), "subscribers": recipients.values("subscriber").distinct().count(),
-            "deliveries": recipients.count()}
+    if commitment is not None:
+        bulletins = bulletins.filter(commitment=commitment)
+    received = Delivery.objects.filter(bulletin__in=bulletins, status__in=RECEIVED)
+    lists = list(MailingList.objects.filter(bulletins__in=bulletins).distinct().order_by("name")
+                 .values_list("name", flat=True))
+    commitments = list(Commitment.objects.filter(pk__in=bulletins.exclude(commitment=None).values("commitment"))
+                       .order_by("pk"))
+    return SentInPeriod(bulletins=bulletins.count(), subscribers=received.values("subscriber").distinct().count(),
+                        deliveries=received.count(), lists=lists, commitments=commitments)
 
 
-def commitment_cadence(commitment: Any, *, today: date | None = None) -> dict[str, Any]:
+def commitment_cadence(commitment: Commitment, *, today: date | None = None) -> dict[str, Any]:
     """How the bulletins linked to a commitment keep its cadence: sent dates, the longest gap, overdue."""
     from django.utils import timezone
 

@@ -33,6 +33,7 @@ from tutela.activities.models import (
     Project,
     Topic,
 )
+from tutela.bulletins.selectors import sent_in_period
 from tutela.core import disclosure
 from tutela.core.choices import FigureKind, StakeholderGroup
 from tutela.figures.disclosure import withhold_figures
@@ -893,6 +894,9 @@ def _build(report: Report) -> list[Draft]:
         order = _pillar_order()
         drafts.sort(key=lambda d: order.get(d.section, 99))
 
+    bulletins = _bulletins_paragraph(report)
+    if bulletins:
+        drafts.append(bulletins)
     head = [d for d in (_opening(report, lead), _awareness_paragraph(report, recs.activities, lead, lead_org)) if d]
     if not drafts:
         empty = Draft(key="empty", on=None)
@@ -902,6 +906,27 @@ def _build(report: Report) -> list[Draft]:
         )
         drafts.append(empty)
     return head + drafts
+
+
+def _bulletins_paragraph(report: Report) -> Draft | None:
+    """"Three bulletins were sent to 1,240 subscribers of the … list, in fulfilment of the commitment to …"."""
+    sent = sent_in_period(report.period_start, report.period_end)
+    if not sent.bulletins:
+        return None
+
+    def count(n: int, noun: str) -> str:
+        return f"{'one' if n == 1 else prose.NUMBER_WORDS.get(n, prose.number(n))} {prose.plural(noun, n)}"
+
+    lists = f"the {prose.join([f'“{name}”' for name in sent.lists])} {prose.plural('list', len(sent.lists))}"
+    text = f"During the reporting period, {count(sent.bulletins, 'bulletin')} {'was' if sent.bulletins == 1 else 'were'} sent"
+    text += f" to {count(sent.subscribers, 'subscriber')} of {lists}" if sent.subscribers else \
+        f" to {lists}, but no copy was delivered"
+    if sent.commitments:
+        aims = prose.join([f"to {prose.lower_first(c.text)}" for c in sent.commitments])
+        text += f", in fulfilment of the {prose.plural('commitment', len(sent.commitments))} {aims}"
+    draft = Draft(key="bulletins", on=None)
+    draft.say(text, *sent.commitments)
+    return draft
 
 
 def _section(a: ActivityRow) -> str:

@@ -112,4 +112,8 @@ def test_a_sent_bulletin_counts_for_its_commitment_and_the_period(secretariat, m
     assert cadence["sent"] == 1 and cadence["expected_every_days"] == 31 and not cadence["overdue"]
     assert selectors.commitment_cadence(commitment, today=timezone.localdate() + timedelta(days=40))["overdue"]
     today = timezone.localdate()
-    assert selectors.sent_in_period(today - timedelta(days=1), today) == {"bulletins": 1, "subscribers": 2, "deliveries": 2}
+    period = selectors.sent_in_period(today - timedelta(days=1), today)
+    assert (period.bulletins, period.subscribers, period.deliveries) == (1, 2, 2)
+    assert period.lists == [members.name] and period.commitments == [commitment]
+    assert selectors.sent_in_period(today - timedelta(days=1), today, commitment=commitment).bulletins == 1
+    assert selectors.sent_in_period(today + timedelta(days=1), today + timedelta(days=9)).bulletins == 0
