@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tutela.core.jobs import LeasedJob
+from tutela.core.jobs import FileImportJob, LeasedJob
 
 LANGUAGES = [(code, name) for code, name in settings.LANGUAGES]
 
@@ -121,36 +121,17 @@ class ConsentRecord(models.Model):
         return f"{self.subscription} · {self.action} · {self.at:%Y-%m-%d}"
 
 
-class SubscriberImport(LeasedJob):
-    """A subscriber file for a list, checked (dry run) or imported by the worker, never in a web request."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        CHECKED = "checked", _("Checked (nothing saved)")
-        IMPORTED = "imported", _("Imported")
-        FAILED = "failed", _("Failed (nothing saved)")
+class SubscriberImport(FileImportJob):
+    """A subscriber file for a list, checked (dry run) or imported by the worker (``core.jobs.FileImportJob``)."""
 
     mailing_list = models.ForeignKey(MailingList, on_delete=models.CASCADE, related_name="imports")
     file = models.FileField(_("file"), upload_to="bulletins/imports/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=200)
-    dry_run = models.BooleanField(_("dry run"), default=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
-    report = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(FileImportJob.Meta):
         verbose_name = _("subscriber import")
-        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.mailing_list} · {self.original_name}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {self.Status.CHECKED, self.Status.IMPORTED, self.Status.FAILED}
 
 
 class Bulletin(LeasedJob):

@@ -12,19 +12,18 @@ by ``sending_sweep``.
 
 import email
 import email.policy
-import os
 import re
 import secrets
 import smtplib
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, mailers, send_mail
 from django.core.validators import validate_email
 from django.db import transaction
@@ -33,8 +32,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from tutela.core import access, audit
+from tutela.core import access, audit, jobs
 from tutela.core.access import Actor
+from tutela.core.jobs import ImportReport
 
 from . import rendering, tasks, tokens
 from .models import (
@@ -327,17 +327,6 @@ IMPORT_COLUMNS = ["email", "name", "language", "topics", "consent", "consent_sou
 YES = {"yes", "y", "true", "1", "oui", "si", "sí", "x"}
 
 
-@dataclass
-class ImportReport:
-    dry_run: bool
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    created: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return all(not r["errors"] for r in self.rows)
-
-
 class _Rollback(Exception):
     pass
 
@@ -392,73 +381,27 @@ def subscribers_import(*, actor: Actor, mailing_list: MailingList, rows: list[di
 
 def subscriber_import_queue(*, actor: Actor, mailing_list: MailingList, upload: Any, name: str, dry_run: bool) -> SubscriberImport:
     """Store a subscriber file (vetted by ``forms.ImportForm``) and queue it for the worker."""
-    from django.core.files.base import File
-
     access.require_secretariat(actor)
-    extension = "xlsx" if name.lower().endswith(".xlsx") else "csv"
-    with transaction.atomic():
-        job = SubscriberImport(mailing_list=mailing_list, original_name=os.path.basename(name)[:200], dry_run=dry_run,
-                               created_by=actor)
-        job.file.save(f"subscribers.{extension}", File(upload), save=False)
-        job.save()
-        audit.record(actor=actor, action="subscriber_import.queued", target=job)
-        transaction.on_commit(partial(tasks.run_subscriber_import.enqueue, job_id=job.pk))
-    return job
-
-
-class _Superseded(Exception):
-    pass
+    return jobs.queue_file_import(SubscriberImport(mailing_list=mailing_list, dry_run=dry_run, created_by=actor),
+                                  upload=upload, name=name, stem="subscribers", actor=actor,
+                                  action="subscriber_import.queued",
+                                  enqueue=lambda pk: tasks.run_subscriber_import.enqueue(job_id=pk))
 
 
 def subscriber_import_run(*, job_id: int) -> SubscriberImport:
     """The worker's half: read the file within the limits, import, and write the outcome in one transaction."""
-    from tutela.core import jobs
-    from tutela.core.files import FileProblem
-
     from .forms import read_rows
 
-    job = SubscriberImport.objects.select_related("mailing_list", "created_by").get(pk=job_id)
-    if not jobs.claim(SubscriberImport, job.pk, from_status=SubscriberImport.Status.QUEUED):
-        return job
-    try:
-        with transaction.atomic():
-            outcome: dict[str, Any] = {"rows": [], "created": 0, "file_error": ""}
-            try:
-                with job.file.open("rb") as fh:
-                    rows = read_rows(fh, name=job.original_name)
-                report = subscribers_import(actor=job.created_by, mailing_list=job.mailing_list, rows=rows,
-                                            dry_run=job.dry_run, file_name=job.original_name)
-                outcome.update(rows=[r for r in report.rows if r["errors"]][:200], created=report.created,
-                               total=len(report.rows))
-                status = (SubscriberImport.Status.FAILED if not report.ok else
-                          SubscriberImport.Status.CHECKED if job.dry_run else SubscriberImport.Status.IMPORTED)
-            except FileProblem as exc:
-                outcome["file_error"], status = exc.message, SubscriberImport.Status.FAILED
-            except ValidationError as exc:
-                outcome["file_error"], status = " ".join(exc.messages), SubscriberImport.Status.FAILED
-            except ValueError as exc:
-                outcome["file_error"], status = _("The file could not be read: %(e)s") % {"e": exc}, SubscriberImport.Status.FAILED
-            except PermissionDenied:
-                outcome["file_error"], status = _("You may no longer add subscribers."), SubscriberImport.Status.FAILED
-            if not jobs.finish(SubscriberImport, job.pk,
-                    status=status, report=outcome, finished_at=timezone.now()):
-                raise _Superseded
-    except _Superseded:
-        pass
-    finally:
-        jobs.release(SubscriberImport, job.pk)
-    job.refresh_from_db()
-    return job
+    return jobs.run_file_import(
+        SubscriberImport, job_id, read_rows=read_rows, related=("mailing_list", "created_by"), keep_rows=200,
+        apply=lambda job, rows: subscribers_import(actor=job.created_by, mailing_list=job.mailing_list, rows=rows,
+                                                   dry_run=job.dry_run, file_name=job.original_name),
+        refused=_("You may no longer add subscribers."))
 
 
 def imports_sweep(*, job_id: int | None = None) -> int:
-    from tutela.core import jobs
-
-    def failed(job: SubscriberImport, reason: str) -> dict:
-        return {"report": {"rows": [], "created": 0, "worker_died": True, "file_error": reason}}
-
-    return jobs.sweep_dead(SubscriberImport, action="subscriber_import", job_id=job_id,
-                           enqueue=lambda pk: tasks.run_subscriber_import.enqueue(job_id=pk), fail_fields=failed)
+    return jobs.sweep_file_imports(SubscriberImport, action="subscriber_import", job_id=job_id,
+                                   enqueue=lambda pk: tasks.run_subscriber_import.enqueue(job_id=pk))
 
 
 # --- Bulletins ---------------------------------------------------------------------------------

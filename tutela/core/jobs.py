@@ -21,12 +21,17 @@ import os
 import socket
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
+
+from .access import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -215,3 +220,134 @@ def sweep_dead(model: type[models.Model], *, action: str, enqueue: Callable[[int
         logger.warning("%s %s: worker %s died; %s", model.__name__, job.pk, job.worker,
                        "queued again" if job.attempts < MAX_ATTEMPTS else "failed")
     return handled
+
+
+# --- File imports: a table file checked (dry run) or imported by the worker --------------------
+
+
+class FileImportJob(LeasedJob):
+    """A file of rows for the worker to check (dry run) or import, never in a web request.
+
+    Each app's import model adds what the rows go into (a cohort, a list), ``__str__``, its
+    ``verbose_name`` and the ``file`` field again with its own ``upload_to``.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", gettext_lazy("Queued")
+        RUNNING = "running", gettext_lazy("Running")
+        CHECKED = "checked", gettext_lazy("Checked (nothing saved)")
+        IMPORTED = "imported", gettext_lazy("Imported")
+        FAILED = "failed", gettext_lazy("Failed (nothing saved)")
+
+    file = models.FileField(gettext_lazy("file"))
+    original_name = models.CharField(gettext_lazy("file name"), max_length=200)
+    dry_run = models.BooleanField(gettext_lazy("dry run"), default=True)
+    status = models.CharField(gettext_lazy("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    # {"rows": [{"line", "label", "errors"}] (only lines with errors), "created": n, "total": n, "file_error": ""}
+    report = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.CHECKED, self.Status.IMPORTED, self.Status.FAILED}
+
+
+@dataclass
+class ImportReport:
+    """What a (dry) import did or would do, line by line: ``{"line", "label", "errors"}`` per row."""
+
+    dry_run: bool
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    created: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return all(not r["errors"] for r in self.rows)
+
+
+def queue_file_import[J: FileImportJob](job: J, *, upload: Any, name: str, stem: str, actor: Actor | None, action: str,
+                                        enqueue: Callable[[int], Any]) -> J:
+    """Store ``upload`` (already vetted by the app's form) on the unsaved ``job``, audit ``action`` and
+    queue ``enqueue(pk)`` after commit. The caller has asked access and set what the rows go into."""
+    from django.core.files.base import File
+
+    from . import audit
+
+    extension = "xlsx" if name.lower().endswith(".xlsx") else "csv"
+    with transaction.atomic():
+        job.original_name = os.path.basename(name)[:200]
+        job.file.save(f"{stem}.{extension}", File(upload), save=False)
+        job.save()
+        audit.record(actor=actor, action=action, target=job)
+        transaction.on_commit(lambda: enqueue(job.pk))
+    return job
+
+
+class _Superseded(Exception):
+    """The sweep gave the job to another worker while this one ran it: roll back what it wrote."""
+
+
+def run_file_import[J: FileImportJob](
+    model: type[J],
+    job_id: int,
+    *,
+    read_rows: Callable[..., list[dict[str, Any]]],
+    apply: Callable[[J, list[dict[str, Any]]], ImportReport],
+    refused: str,
+    related: tuple[str, ...] = (),
+    keep_rows: int | None = None,
+) -> J:
+    """The worker's half of a file import: claim the job, read its file with ``read_rows(fh, name=)``
+    (the app's limits), ``apply(job, rows)`` (the app's all-or-nothing import, which rolls itself back
+    on a dry run or a bad row) and write the outcome, all in one transaction: a killed worker leaves
+    neither rows nor outcome. A file that cannot be read, or a refusal (``refused`` is the sentence
+    for PermissionDenied), fails the job with the reason. ``keep_rows`` caps the error lines kept."""
+    from .files import FileProblem
+
+    job = model._default_manager.select_related(*related).get(pk=job_id)
+    if not claim(model, job.pk, from_status=model.Status.QUEUED):
+        return job
+    Status = model.Status
+    try:
+        with transaction.atomic():
+            outcome: dict[str, Any] = {"rows": [], "created": 0, "file_error": ""}
+            try:
+                with job.file.open("rb") as fh:
+                    rows = read_rows(fh, name=job.original_name)
+                report = apply(job, rows)
+                outcome.update(rows=[r for r in report.rows if r["errors"]][:keep_rows], created=report.created,
+                               total=len(report.rows))
+                status = Status.FAILED if not report.ok else Status.CHECKED if job.dry_run else Status.IMPORTED
+            except FileProblem as exc:
+                outcome["file_error"], status = exc.message, Status.FAILED
+            except ValidationError as exc:
+                outcome["file_error"], status = " ".join(exc.messages), Status.FAILED
+            except ValueError as exc:
+                outcome["file_error"] = gettext("The file could not be read: %(e)s") % {"e": exc}
+                status = Status.FAILED
+            except PermissionDenied:
+                outcome["file_error"], status = refused, Status.FAILED
+            if not finish(model, job.pk, status=status, report=outcome, finished_at=timezone.now()):
+                raise _Superseded
+    except _Superseded:
+        pass
+    finally:
+        release(model, job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def sweep_file_imports(model: type[FileImportJob], *, action: str, enqueue: Callable[[int], Any],
+                       job_id: int | None = None) -> int:
+    """File imports whose worker died: queued again, or failed with the reason (``sweep_dead``)."""
+
+    def failed(job: Any, reason: str) -> dict:
+        return {"report": {"rows": [], "created": 0, "worker_died": True, "file_error": reason}}
+
+    return sweep_dead(model, action=action, job_id=job_id, enqueue=enqueue, fail_fields=failed)

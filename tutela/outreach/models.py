@@ -3,14 +3,13 @@ the cascade of who trained whom, institutions where children are reached, the se
 ambassadors delivered (children only as counts by age band), reach parameters and certificates.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from tutela.core.choices import CHILD_MAX_AGE, StakeholderGroup
-from tutela.core.jobs import LeasedJob
+from tutela.core.jobs import FileImportJob
 from tutela.core.querysets import PublishableQuerySet
 from tutela.core.review import Reviewable, review_constraint, reviewable
 
@@ -591,34 +590,14 @@ class ReachSnapshot(models.Model):
         return f"reach of {self.programme or self.campaign} @ {self.computed_at:%Y-%m-%d %H:%M}"
 
 
-class TraineeImport(LeasedJob):
-    """A trainee file for a cohort, checked (dry run) or imported by the worker, never in a web request."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        CHECKED = "checked", _("Checked (nothing saved)")
-        IMPORTED = "imported", _("Imported")
-        FAILED = "failed", _("Failed (nothing saved)")
+class TraineeImport(FileImportJob):
+    """A trainee file for a cohort, checked (dry run) or imported by the worker (``core.jobs.FileImportJob``)."""
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="imports")
     file = models.FileField(_("file"), upload_to="outreach/imports/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=200)
-    dry_run = models.BooleanField(_("dry run"), default=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
-    # {"rows": [{"line", "label", "errors"}] (only lines with errors), "created": n, "file_error": ""}
-    report = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(FileImportJob.Meta):
         verbose_name = _("trainee import")
-        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.cohort} · {self.original_name}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {self.Status.CHECKED, self.Status.IMPORTED, self.Status.FAILED}

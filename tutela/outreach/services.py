@@ -5,9 +5,7 @@ Every function checks, writes, audits and keeps the stored reach current. ``acto
 system write (demo loading, tasks); a user actor is checked through ``tutela.core.access``.
 """
 
-import os
 import secrets
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import partial
@@ -20,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from tutela.activities.models import Activity
 from tutela.activities.services import activity_create
-from tutela.core import access, audit, childtext, review
+from tutela.core import access, audit, childtext, jobs, review
 from tutela.core.access import Actor, User
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
+from tutela.core.jobs import ImportReport
 from tutela.core.services import apply_fields, repoint, repoint_m2m, set_m2m
 from tutela.core.text import fold
 from tutela.figures.models import Figure
@@ -492,19 +491,6 @@ def trainee_set_trainer(*, actor: User | None, trainee: Trainee, trainer: Traine
     return trainee
 
 
-@dataclass
-class ImportReport:
-    """What a (dry) import did or would do, line by line."""
-
-    dry_run: bool
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    created: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return all(not r["errors"] for r in self.rows)
-
-
 class _Rollback(Exception):
     pass
 
@@ -543,73 +529,27 @@ def trainees_import(*, actor: User | None, cohort: Cohort, rows: list[dict[str, 
 
 def trainee_import_queue(*, actor: User | None, cohort: Cohort, upload: Any, name: str, dry_run: bool) -> TraineeImport:
     """Store a trainee file (already vetted by ``forms.ImportForm``) and queue it for the worker."""
-    from django.core.files.base import File
-
-
     _require_write(actor, cohort.programme)
-    extension = "xlsx" if name.lower().endswith(".xlsx") else "csv"
-    with transaction.atomic():
-        job = TraineeImport(cohort=cohort, original_name=os.path.basename(name)[:200], dry_run=dry_run, created_by=actor)
-        job.file.save(f"trainees.{extension}", File(upload), save=False)
-        job.save()
-        audit.record(actor=actor, action="trainee_import.queued", target=job)
-        transaction.on_commit(partial(tasks.run_trainee_import.enqueue, job_id=job.pk))
-    return job
-
-
-class _Superseded(Exception):
-    pass
+    return jobs.queue_file_import(TraineeImport(cohort=cohort, dry_run=dry_run, created_by=actor), upload=upload,
+                                  name=name, stem="trainees", actor=actor, action="trainee_import.queued",
+                                  enqueue=lambda pk: tasks.run_trainee_import.enqueue(job_id=pk))
 
 
 def trainee_import_run(*, job_id: int) -> TraineeImport:
     """The worker's half of a trainee import: read the file within the limits and run ``trainees_import``,
     writing the trainees and the job's outcome in one transaction (a killed worker leaves neither)."""
-    from tutela.core import jobs
-    from tutela.core.files import FileProblem
-
     from .forms import read_rows
 
-    job = TraineeImport.objects.select_related("cohort__programme", "created_by").get(pk=job_id)
-    if not jobs.claim(TraineeImport, job.pk, from_status=TraineeImport.Status.QUEUED):
-        return job
-    try:
-        with transaction.atomic():
-            outcome: dict[str, Any] = {"rows": [], "created": 0, "file_error": ""}
-            try:
-                with job.file.open("rb") as fh:
-                    rows = read_rows(fh, name=job.original_name)
-                report = trainees_import(actor=job.created_by, cohort=job.cohort, rows=rows, dry_run=job.dry_run)
-                outcome.update(rows=[r for r in report.rows if r["errors"]], created=report.created, total=len(report.rows))
-                status = (TraineeImport.Status.FAILED if not report.ok else
-                          TraineeImport.Status.CHECKED if job.dry_run else TraineeImport.Status.IMPORTED)
-            except FileProblem as exc:
-                outcome["file_error"], status = exc.message, TraineeImport.Status.FAILED
-            except ValueError as exc:
-                outcome["file_error"], status = _("The file could not be read: %(e)s") % {"e": exc}, TraineeImport.Status.FAILED
-            except PermissionDenied:
-                outcome["file_error"] = _("You may no longer add trainees to this cohort.")
-                status = TraineeImport.Status.FAILED
-            if not jobs.finish(TraineeImport, job.pk,
-                    status=status, report=outcome, finished_at=timezone.now()):
-                raise _Superseded
-    except _Superseded:
-        pass
-    finally:
-        jobs.release(TraineeImport, job.pk)
-    job.refresh_from_db()
-    return job
+    return jobs.run_file_import(
+        TraineeImport, job_id, read_rows=read_rows, related=("cohort__programme", "created_by"),
+        apply=lambda job, rows: trainees_import(actor=job.created_by, cohort=job.cohort, rows=rows, dry_run=job.dry_run),
+        refused=_("You may no longer add trainees to this cohort."))
 
 
 def trainee_imports_sweep(*, job_id: int | None = None) -> int:
     """Trainee imports whose worker died: queued again, or failed with the reason (see ``tutela.core.jobs``)."""
-    from tutela.core import jobs
-
-
-    def failed(job: TraineeImport, reason: str) -> dict:
-        return {"report": {"rows": [], "created": 0, "worker_died": True, "file_error": reason}}
-
-    return jobs.sweep_dead(TraineeImport, action="trainee_import", job_id=job_id,
-                           enqueue=lambda pk: tasks.run_trainee_import.enqueue(job_id=pk), fail_fields=failed)
+    return jobs.sweep_file_imports(TraineeImport, action="trainee_import", job_id=job_id,
+                                   enqueue=lambda pk: tasks.run_trainee_import.enqueue(job_id=pk))
 
 
 def _import_fields(programme: TrainingProgramme, row: dict[str, Any]) -> dict[str, Any]:
