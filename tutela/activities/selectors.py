@@ -155,6 +155,11 @@ def project_page(user: Actor, *, stage: str = "", cursor: str | None, size: int 
     return keyset_page(qs, ordering=PROJECT_ORDERING, cursor=cursor, size=size)
 
 
+def projects_serving(*, user: Actor, country: str) -> QuerySet[Project]:
+    """The projects ``user`` may read that name ``country`` among the countries they serve."""
+    return access.readable(user, Project.objects.serving_country(country)).prefetch_related("partners").order_by("name", "pk")
+
+
 def project_detail(user: Actor, pk: Any) -> Project:
     qs = Project.objects.select_related("follows").prefetch_related("partners", "pillars")
     return access.get_for_user(user, qs, pk)

@@ -20,6 +20,23 @@ class PublishableQuerySet(models.QuerySet):
     def owned_by(self, org_ids):
         return self.filter(**{self.owner_lookup: list(org_ids)})
 
+    def serving_country(self, code: str):
+        """Records whose ``countries`` (a ``CountryField(multiple=True)``) name ``code``.
+
+        The field is stored as sorted codes joined by commas ("ET,NG,OM"), so a code matches as
+        the whole value, the first, the last or a middle item: never as part of another code.
+        """
+        return self.filter(countries_naming(code))
+
+
+def countries_naming(code: str, field: str = "countries") -> models.Q:
+    """The condition "``field`` (a multiple country field) names ``code``"; nothing for an empty code."""
+    code = str(code or "").strip().upper()
+    if not code or "," in code:
+        return models.Q(pk__in=[])
+    return (models.Q(**{field: code}) | models.Q(**{f"{field}__startswith": f"{code},"})
+            | models.Q(**{f"{field}__endswith": f",{code}"}) | models.Q(**{f"{field}__contains": f",{code},"}))
+
 
 def _has_field(model, name: str) -> bool:
     try:

@@ -194,6 +194,7 @@ class AgreementOut(Schema):
     in_force_to: date | None
     expiry: Expiry
     framework: str
+    countries: list[str] = Field(description="ISO 3166 codes of the countries the agreement serves.")
     objectives: str
     source_url: str
     date_is_approximate: bool
@@ -204,6 +205,10 @@ class AgreementOut(Schema):
     @staticmethod
     def resolve_parties(obj: Agreement) -> list[Organisation]:
         return list(obj.parties.all())
+
+    @staticmethod
+    def resolve_countries(obj: Agreement) -> list[str]:
+        return [str(c) for c in obj.countries]  # a Country prints as its code
 
     @staticmethod
     def resolve_expiry(obj: Agreement) -> dict[str, Any]:
@@ -248,6 +253,7 @@ class AgreementIn(Schema):
     in_force_from: date | None = None
     in_force_to: date | None = None
     framework: str = ""
+    countries: list[str] = Field([], description="ISO 3166 codes of the countries the agreement serves, e.g. [\"ET\", \"NG\"].")
     objectives: str = ""
     source_url: str = ""
     date_is_approximate: bool = False
@@ -264,6 +270,7 @@ class AgreementPatch(Schema):
     in_force_from: date | None = None
     in_force_to: date | None = None
     framework: str | None = None
+    countries: list[str] | None = Field(None, description="ISO 3166 codes; [] for none.")
     objectives: str | None = None
     source_url: str | None = None
     date_is_approximate: bool | None = None
@@ -326,6 +333,8 @@ def agreement_update(request: SignedInApiRequest, pk: Id, payload: AgreementPatc
     data = payload.dict(exclude_unset=True)
     if "is_published" in data and not access.is_secretariat(request.auth):
         raise PermissionDenied
+    if "countries" in data and data["countries"] is None:
+        data["countries"] = []  # null: the agreement names no country
     parties = None
     if "party_ids" in data:
         parties = organisations_by_id(request.auth, data.pop("party_ids"), "party_ids")

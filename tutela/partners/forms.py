@@ -103,7 +103,7 @@ class AgreementForm(ModelFieldsForm):
     model = Agreement
     field_names = [
         "kind", "title", "parties", "signed_on", "signed_at", "in_force_from", "in_force_to", "framework",
-        "objectives", "source_url", "date_is_approximate",
+        "countries", "objectives", "source_url", "date_is_approximate",
     ]
     widgets = {"signed_on": DATE, "in_force_from": DATE, "in_force_to": DATE}
 
@@ -111,6 +111,9 @@ class AgreementForm(ModelFieldsForm):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["parties"]).queryset = (parties if parties is not None else Organisation.objects.all()).order_by("name_key")
         self.fields["parties"].help_text = _("At least two. Hold Ctrl (or ⌘) to choose several.")
+        self.fields["countries"].help_text = _(
+            "The countries the agreement serves, if it names them; it then shows on each country's page. "
+            "Hold Ctrl (or ⌘) to choose several.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

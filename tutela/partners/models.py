@@ -102,6 +102,10 @@ class Agreement(Reviewable, models.Model):
     in_force_from = models.DateField(_("in force from"), null=True, blank=True)
     in_force_to = models.DateField(_("in force until"), null=True, blank=True)
     framework = models.CharField(_("framework"), max_length=200, blank=True, help_text=_("e.g. the ITU Global Cybersecurity Agenda"))
+    countries = CountryField(
+        _("countries served"), multiple=True, blank=True,
+        help_text=_("The countries this agreement serves, e.g. support for national frameworks in several countries."),
+    )
     objectives = models.TextField(_("objectives"), blank=True)
     source_url = models.URLField(_("source"), blank=True)
     date_is_approximate = models.BooleanField(

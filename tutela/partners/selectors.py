@@ -214,6 +214,13 @@ def agreement_list(*, user: Actor, filters: AgreementFilters, today: date | None
     return qs
 
 
+def agreements_serving(*, user: Actor, country: str) -> QuerySet[Agreement]:
+    """The agreements ``user`` may read that name ``country`` among the countries they serve."""
+    qs = Agreement.objects.serving_country(country).prefetch_related(
+        Prefetch("parties", queryset=Organisation.objects.order_by("name_key")))
+    return access.readable(user, qs).order_by("title", "pk")
+
+
 def agreement_expiry(agreement: Agreement, today: date | None = None) -> dict[str, Any]:
     """How an agreement stands today: ``{"state", "days"}`` for badges and the API.
 

@@ -24,7 +24,7 @@ ORGANISATION_FIELDS = [
 ]
 AGREEMENT_FIELDS = [
     "kind", "title", "signed_on", "signed_at", "in_force_from", "in_force_to", "framework",
-    "objectives", "source_url", "date_is_approximate", "is_published",
+    "countries", "objectives", "source_url", "date_is_approximate", "is_published",
 ]
 COMMITMENT_FIELDS = ["text", "cadence", "follow_up_status", "last_done_on", "next_due_on", "order"]
 
