@@ -166,8 +166,14 @@ entry("activities:activity_clear_flags", "post", lambda: [_first("activities.Act
 entry("activities:activity_submit", "post", lambda: [_first("activities.Activity")], (302, 404, 302, 404, 302))
 entry("activities:occasion_detail", "get", lambda: [_first("activities.Occasion")], (200, 200, 200, 200, 200))
 entry("activities:occasion_list", "get", [], (200, 200, 200, 200, 200))  # /activities/occasions/
+entry("activities:occasion_create", "get", [], SECRETARIAT_ONLY)  # /activities/occasions/new/
+entry("activities:occasion_edit", "get", lambda: [_first("activities.Occasion")], SECRETARIAT_ONLY)
 entry("activities:project_detail", "get", lambda: [_first("activities.Project")], (200, 200, 200, 200, 200))
 entry("activities:project_list", "get", [], (200, 200, 200, 200, 200))  # /activities/projects/
+entry("activities:project_create", "get", [], (302, 403, 200, 200, 200))  # /activities/projects/new/
+entry("activities:project_edit", "get", lambda: [_first("activities.Project")], (302, 403, 200, 403, 200))
+# an empty form names no stage: refused with a message, back to the project
+entry("activities:project_move", "post", lambda: [_first("activities.Project")], (302, 403, 302, 403, 302))
 entry("activities:timeline", "get", [], (200, 200, 200, 200, 200))  # /activities/timeline/
 entry("consultations:answers_export", "get", lambda: [_first("consultations.Consultation"), "csv"], (404, 404, 404, 404, 200))
 entry("consultations:attachment", "get", lambda: [_first("consultations.CommentAttachment")], (404, 404, 404, 404, 404))

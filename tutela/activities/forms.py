@@ -299,3 +299,88 @@ PARTICIPATION_HELP = _(
     "Count people by group. Never write a child's name or anything that identifies a child: "
     "children are recorded only as a number in an age band (e.g. 10–14)."
 )
+
+
+class OccasionForm(forms.Form):
+    """Create or change an occasion (the secretariat's)."""
+
+    name = forms.CharField(label=_("Name"), max_length=300, help_text=_("e.g. Internet Governance Forum 2013"))
+    short_name = forms.CharField(label=_("Short name"), max_length=60, required=False, help_text=_("e.g. IGF 2013"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=Occasion.Kind.choices, initial=Occasion.Kind.CONFERENCE)
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput)
+    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput, required=False,
+                              help_text=_("Leave empty for a one-day occasion."))
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, error_messages=COUNTRY_ERRORS)
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    theme = forms.CharField(label=_("Theme"), max_length=300, required=False)
+    organiser = forms.ModelChoiceField(Organisation.objects.none(), label=_("Organiser"), required=False,
+                                       widget=OrganisationPicker,
+                                       error_messages={"invalid_choice": _("Unknown organisation.")})
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    is_published = forms.BooleanField(label=_("Published"), required=False, initial=True)
+
+    def __init__(self, *args: Any, user: Actor | None = None, instance: Occasion | None = None, **kwargs: Any) -> None:
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {name: getattr(instance, name) for name in self.base_fields if name != "organiser"}
+            kwargs["initial"].update(country=str(instance.country), organiser=instance.organiser_id)
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["country"]).choices = _country_choices("—")
+        cast(forms.ModelChoiceField, self.fields["organiser"]).queryset = access.readable(user, Organisation.objects.all())
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end date is before the start date."))
+        elif starts and not ends:
+            data["ends_on"] = starts
+        return data
+
+
+class ProjectForm(forms.Form):
+    """Create or change a project. Its stage is chosen at creation; afterwards it moves through the
+    stage buttons on its page (PROJECT_LIFECYCLE), never by editing."""
+
+    name = forms.CharField(label=_("Name"), max_length=300)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    stage = forms.ChoiceField(label=_("Stage"), choices=Project.Stage.choices, initial=Project.Stage.IDEA,
+                              help_text=_("Where the project stands today; afterwards it moves by the stage buttons."))
+    partners = forms.ModelMultipleChoiceField(Organisation.objects.none(), label=_("Partners"), required=False,
+                                              help_text=_("Hold Ctrl (or ⌘) to choose several."),
+                                              error_messages={"invalid_choice": _("Unknown organisation.")})
+    countries = forms.MultipleChoiceField(label=_("Countries"), required=False, error_messages=COUNTRY_ERRORS,
+                                          help_text=_("Hold Ctrl (or ⌘) to choose several."))
+    region = forms.CharField(label=_("Region"), max_length=100, required=False, help_text=_("e.g. Africa"))
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput, required=False)
+    ends_on = forms.DateField(label=_("Ends on"), widget=DateInput, required=False)
+    pillars = forms.ModelMultipleChoiceField(Pillar.objects.all(), label=_("Pillars"), required=False,
+                                             widget=forms.CheckboxSelectMultiple, error_messages=PILLAR_ERRORS)
+
+    def __init__(self, *args: Any, user: Actor | None = None, instance: Project | None = None, **kwargs: Any) -> None:
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "name": instance.name, "description": instance.description, "stage": instance.stage,
+                "partners": [o.pk for o in instance.partners.all()], "countries": [str(c) for c in instance.countries],
+                "region": instance.region, "starts_on": instance.starts_on, "ends_on": instance.ends_on,
+                "pillars": [p.pk for p in instance.pillars.all()],
+            }
+        super().__init__(*args, **kwargs)
+        if instance is not None:
+            del self.fields["stage"]
+        cast(forms.MultipleChoiceField, self.fields["countries"]).choices = _country_choices("—")[1:]
+        cast(forms.ModelMultipleChoiceField, self.fields["partners"]).queryset = (
+            access.readable(user, Organisation.objects.all()).order_by("name_key"))
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end date is before the start date."))
+        return data
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["partners"] = list(data["partners"])
+        data["pillars"] = list(data["pillars"])
+        return data

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
+from tutela.core.lifecycle import Lifecycle
 from tutela.core.querysets import PublishableQuerySet
 from tutela.core.review import Reviewable, review_constraint, reviewable
 
@@ -85,9 +86,9 @@ class Project(Reviewable, models.Model):
     class Stage(models.TextChoices):
         IDEA = "idea", _("Idea")
         PLANNED = "planned", _("Planned")
-        APPROVED = "approved", _("Approved")
         ACTIVE = "active", _("Active")
         CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     name = models.CharField(_("name"), max_length=300)
     description = models.TextField(_("description"), blank=True)
@@ -122,6 +123,20 @@ class Project(Reviewable, models.Model):
 
     def owner_organisation_ids(self) -> set[int]:
         return set(self.partners.values_list("pk", flat=True)) if self.pk else set()
+
+
+# A project's stages: the one table the service checks a change against (pages draw their buttons from it).
+PROJECT_LIFECYCLE = Lifecycle(
+    name=_("project"),
+    labels=dict(Project.Stage.choices),
+    transitions={
+        Project.Stage.IDEA: {Project.Stage.PLANNED: _("Plan it"), Project.Stage.CANCELLED: _("Cancel")},
+        Project.Stage.PLANNED: {Project.Stage.ACTIVE: _("Start it"), Project.Stage.IDEA: _("Back to idea"),
+                                Project.Stage.CANCELLED: _("Cancel")},
+        Project.Stage.ACTIVE: {Project.Stage.CLOSED: _("Close it"), Project.Stage.CANCELLED: _("Cancel")},
+    },
+    irreversible=frozenset({Project.Stage.CLOSED, Project.Stage.CANCELLED}),
+)
 
 
 class ActivityQuerySet(PublishableQuerySet):

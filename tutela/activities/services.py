@@ -24,6 +24,7 @@ from tutela.initiatives.models import Pillar
 from tutela.partners.models import Organisation
 
 from .models import (
+    PROJECT_LIFECYCLE,
     Activity,
     ActivityLink,
     ActivityPartner,
@@ -348,8 +349,21 @@ def project_update(*, actor: Actor, project: Project, partners: list | None = No
                    **fields: Any) -> Project:
     if actor is not None and not access.can_write(actor, project):
         raise PermissionDenied
+    if "stage" in fields:
+        PROJECT_LIFECYCLE.check(project.stage, fields["stage"])
     return save_audited(project, actor=actor, action="project.updated", fields=fields, allowed=PROJECT_FIELDS,
                         check=_project_check(actor, fields), m2m={"partners": partners, "pillars": pillars})
+
+
+@transaction.atomic
+def project_move(*, actor: Actor, project: Project, stage: str) -> Project:
+    """Move a project to another stage, as PROJECT_LIFECYCLE allows (idea → planned → active → closed,
+    or cancelled before it closes); any other jump is refused with the reason. Audited as project.moved."""
+    if actor is not None and not access.can_write(actor, project):
+        raise PermissionDenied
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    PROJECT_LIFECYCLE.check(project.stage, stage)
+    return save_audited(project, actor=actor, action="project.moved", fields={"stage": stage}, allowed=["stage"])
 
 
 def _project_check(actor: Actor, fields: dict) -> Callable[[Project], None]:

@@ -14,17 +14,20 @@ from django_htmx.http import HttpResponseClientRedirect
 from tutela.core import access, review
 from tutela.core.access import Actor
 from tutela.core.requests import Request, SignedInRequest
+from tutela.core.views import form_view
 
 from . import selectors, services
 from .forms import (
     PARTICIPATION_HELP,
     ActivityFilterForm,
     ActivityForm,
+    OccasionForm,
     OutcomeRows,
     ParticipationRows,
     PartnerRows,
+    ProjectForm,
 )
-from .models import Activity, Project
+from .models import PROJECT_LIFECYCLE, Activity, Occasion, Project
 from .selectors import ActivityFilters
 
 PAGE_SIZE = 25
@@ -256,13 +259,15 @@ def activity_submit(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def occasion_list(request: HttpRequest) -> HttpResponse:
     page = selectors.occasion_page(request.user, cursor=_cursor(request), size=PAGE_SIZE)
-    return render(request, "activities/occasion_list.html", {"page": page})
+    return render(request, "activities/occasion_list.html",
+                  {"page": page, "can_create": access.is_secretariat(request.user)})
 
 
 def occasion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     occasion = selectors.occasion_detail(request.user, pk)
     page = selectors.activity_page(request.user, ActivityFilters(occasion=occasion), cursor=_cursor(request), size=50)
-    return render(request, "activities/occasion_detail.html", {"occasion": occasion, "page": page})
+    return render(request, "activities/occasion_detail.html",
+                  {"occasion": occasion, "page": page, "can_edit": access.is_secretariat(request.user)})
 
 
 def project_list(request: HttpRequest) -> HttpResponse:
@@ -271,11 +276,100 @@ def project_list(request: HttpRequest) -> HttpResponse:
         stage = ""
     page = selectors.project_page(request.user, stage=stage, cursor=_cursor(request), size=PAGE_SIZE)
     return render(request, "activities/project_list.html",
-                  {"page": page, "stage": stage, "stages": Project.Stage.choices})
+                  {"page": page, "stage": stage, "stages": Project.Stage.choices,
+                   "can_create": _may_create(request.user)})
 
 
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.project_detail(request.user, pk)
     page = selectors.activity_page(request.user, ActivityFilters(project=project), cursor=_cursor(request), size=50)
+    can_edit = access.can_write(request.user, project)
     return render(request, "activities/project_detail.html",
-                  {"project": project, "page": page, "stages": Project.Stage.choices})
+                  {"project": project, "page": page, "stages": Project.Stage.choices, "can_edit": can_edit,
+                   "moves": PROJECT_LIFECYCLE.moves(project.stage) if can_edit else []})
+
+
+# --- Setting up occasions and projects (the secretariat; a focal point for their own projects) ----
+
+@login_required
+def occasion_create(request: SignedInRequest) -> HttpResponse:
+    access.require_secretariat(request.user)
+    return form_view(
+        request, OccasionForm(request.POST or None, user=request.user),
+        save=lambda data: services.occasion_create(actor=request.user, **data),
+        template="activities/occasion_form.html", context={"occasion": None}, message=_("Occasion recorded."),
+        success_url=lambda occasion: reverse("activities:occasion_detail", args=[occasion.pk]),
+    )
+
+
+@login_required
+def occasion_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    access.require_secretariat(request.user)
+    occasion = access.get_for_user(request.user, Occasion, pk, write=True)
+    return form_view(
+        request, OccasionForm(request.POST or None, user=request.user, instance=occasion),
+        save=lambda data: services.occasion_update(actor=request.user, occasion=occasion, **data),
+        template="activities/occasion_form.html", context={"occasion": occasion},
+        success_url=reverse("activities:occasion_detail", args=[occasion.pk]),
+    )
+
+
+def _project_data(user: Actor, form: ProjectForm) -> dict:
+    """The form's data for the service, once a focal point's own organisation is among the partners."""
+    data = form.service_fields()
+    if not access.can_create(user, {o.pk for o in data["partners"]}):
+        raise ValidationError({"partners": _("Your own organisation must be one of the partners.")})
+    return data
+
+
+@login_required
+def project_create(request: SignedInRequest) -> HttpResponse:
+    if not _may_create(request.user):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None, user=request.user)
+    return form_view(
+        request, form, save=lambda data: services.project_create(actor=request.user, **_project_data(request.user, form)),
+        template="activities/project_form.html", context={"project": None}, message=_("Project recorded."),
+        success_url=lambda project: reverse("activities:project_detail", args=[project.pk]),
+    )
+
+
+@login_required
+def project_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    project = access.get_for_user(request.user, Project, pk, write=True)
+    form = ProjectForm(request.POST or None, user=request.user, instance=project)
+    return form_view(
+        request, form,
+        save=lambda data: services.project_update(actor=request.user, project=project,
+                                                  **_project_data(request.user, form)),
+        template="activities/project_form.html", context={"project": project},
+        success_url=reverse("activities:project_detail", args=[project.pk]),
+    )
+
+
+@login_required
+def project_move(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Move a project to the stage named by ``stage``: a GET (or a POST without ``confirm``) of a
+    final stage shows the confirmation page; a refused jump comes back as a message saying why."""
+    project = access.get_for_user(request.user, Project, pk, write=True)
+    target = (request.POST.get("stage") or request.GET.get("stage") or "").strip()
+    refusal = PROJECT_LIFECYCLE.refusal(project.stage, target)
+    confirmed = request.method == "POST" and request.POST.get("confirm") == "1"
+    needs_confirmation = PROJECT_LIFECYCLE.is_irreversible(target) and not confirmed
+    if refusal is None and target != project.stage and needs_confirmation:
+        verb = dict((m.target, m.verb) for m in PROJECT_LIFECYCLE.moves(project.stage)).get(target, "")
+        return render(request, "components/confirm_move.html", {
+            "object": project, "back_url": reverse("activities:project_detail", args=[project.pk]),
+            "action_url": reverse("activities:project_move", args=[project.pk]), "field": "stage", "target": target,
+            "verb": verb, "current_label": PROJECT_LIFECYCLE.label(project.stage),
+            "target_label": PROJECT_LIFECYCLE.label(target),
+        })
+    if request.method != "POST":
+        return redirect("activities:project_detail", pk=project.pk)
+    try:
+        services.project_move(actor=request.user, project=project, stage=target)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.message_dict.get("stage", exc.messages)))
+    else:
+        messages.success(request, _("The project is now %(stage)s.") % {"stage": PROJECT_LIFECYCLE.label(target)})
+    return redirect("activities:project_detail", pk=project.pk)

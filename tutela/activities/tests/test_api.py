@@ -141,7 +141,11 @@ def test_occasions_and_projects(as_user, secretariat, focal_point, org_a, make_a
     services.project_publish(actor=secretariat, project=Project.objects.get(pk=project_id))
     assert as_user(None, "get", "/projects?stage=planned").json()["items"][0]["follows_id"] == pilot.pk
     assert as_user(None, "get", "/projects?stage=nope").status_code == 422
-    assert as_user(focal_point, "patch", f"/projects/{project_id}", {"stage": "approved"}).json()["stage"] == "approved"
+    assert as_user(focal_point, "patch", f"/projects/{project_id}", {"stage": "active"}).json()["stage"] == "active"
+    # The API goes through the same stage table as the pages: active cannot go back to idea.
+    jump = as_user(focal_point, "patch", f"/projects/{project_id}", {"stage": "idea"})
+    assert jump.status_code == 422
+    assert "cannot become Idea" in jump.json()["error"]["fields"]["stage"][0]
     bad = as_user(focal_point, "post", "/projects", {"name": "X", "partners": [org_a.pk], "countries": ["XX"]})
     assert bad.status_code == 422
 
