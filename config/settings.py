@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "tutela.reports",
     "tutela.strategies",
     "tutela.library",
+    "tutela.hub",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("strategies/", include("tutela.strategies.urls")),
     path("bulletins/", include("tutela.bulletins.urls")),
     path("library/", include("tutela.library.urls")),
+    path("hub/", include("tutela.hub.urls")),
     path("admin/", admin.site.urls),
 ]
 

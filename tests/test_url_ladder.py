@@ -368,6 +368,25 @@ entry("library:plan_detail", "get", lambda: [_first("library.SessionPlan")], (20
 # Already published: publishing again is allowed and redirects; others may read but not change it.
 entry("library:resource_publish", "post", _LEAFLET, (302, 403, 403, 403, 302))
 
+# hub: the public's calendar and feeds, the same for everyone (each reads the public view, whoever asks).
+_PUBLIC = (200, 200, 200, 200, 200)
+entry("hub:calendar_month", "get", [], _PUBLIC)  # /hub/calendar/
+entry("hub:calendar_list", "get", [], _PUBLIC)  # /hub/calendar/list/
+entry("hub:calendar_ics", "get", [], _PUBLIC)  # /hub/calendar.ics
+entry("hub:country_ics", "get", ["ET"], _PUBLIC)
+entry("hub:pillar_ics", "get", lambda: [_pillar_slug()], _PUBLIC)
+entry("hub:event_ics", "get", lambda: ["activity", _first("activities.Activity", is_published=True, awaiting_review=False)], _PUBLIC)
+entry("hub:feeds", "get", [], _PUBLIC)  # /hub/feeds/
+entry("hub:activity_feed", "get", [], _PUBLIC)
+entry("hub:document_feed", "get", [], _PUBLIC)
+entry("hub:consultation_feed", "get", [], _PUBLIC)
+
+
+def _pillar_slug():
+    from tutela.initiatives.models import Pillar
+
+    return Pillar.objects.order_by("number").first().slug
+
 
 def _args(spec):
     return spec() if callable(spec) else list(spec)

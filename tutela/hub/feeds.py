@@ -1,0 +1,123 @@
+"""Atom (RFC 4287) feeds of the public records, through Django's syndication framework.
+
+Each entry's id is a tag URI (RFC 4151) made of the record's kind and primary key only, so it
+never changes when a title or the site's address does. The resources feed is library's and the
+bulletins' archive feeds are bulletins'; the hub's feeds page lists them with these.
+"""
+
+from datetime import datetime, time
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+from tutela.activities.models import Activity
+from tutela.consultations.models import Consultation
+from tutela.coordination.models import Document
+
+LIMIT = 50
+
+
+def tag(kind: str, pk: int) -> str:
+    return f"tag:tutela,2026:{kind}/{pk}"
+
+
+def _midnight(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
+
+
+class _AtomFeed(Feed):
+    feed_type = Atom1Feed
+    item_guid_is_permalink = False
+    kind = ""
+
+    def item_guid(self, item) -> str:
+        return tag(self.kind, item.pk)
+
+
+class ActivityFeed(_AtomFeed):
+    title = _("Tutela: activities")
+    subtitle = _("Published activities, newest first.")
+    kind = "activities/activity"
+
+    def link(self) -> str:
+        return reverse("activities:activity_list")
+
+    def items(self):
+        return Activity.objects.public().only("pk", "title", "summary", "kind", "starts_on", "created_at",
+                                              "updated_at").order_by("-created_at", "-pk")[:LIMIT]
+
+    def item_title(self, item: Activity) -> str:
+        return f"{item.title} ({item.starts_on:%Y-%m-%d})"
+
+    def item_description(self, item: Activity) -> str:
+        return item.summary
+
+    def item_link(self, item: Activity) -> str:
+        return reverse("activities:activity_detail", args=[item.pk])
+
+    def item_categories(self, item: Activity) -> list[str]:
+        return [str(item.get_kind_display())]
+
+    def item_pubdate(self, item: Activity):
+        return item.created_at
+
+    def item_updateddate(self, item: Activity):
+        return item.updated_at
+
+
+class DocumentFeed(_AtomFeed):
+    title = _("Tutela: coordination documents")
+    subtitle = _("Public documents of the coordination bodies' registries, newest first.")
+    kind = "coordination/document"
+
+    def link(self) -> str:
+        return reverse("coordination:registry")
+
+    def items(self):
+        return Document.objects.public().select_related("body").order_by("-registered_at", "-pk")[:LIMIT]
+
+    def item_title(self, item: Document) -> str:
+        withdrawn = " — withdrawn" if item.is_withdrawn else ""
+        return f"{item.label}: {item.title}{withdrawn}"
+
+    def item_description(self, item: Document) -> str:
+        return f"{item.body.name}. {item.get_kind_display()}, {item.document_date:%Y-%m-%d}. Source: {item.source}."
+
+    def item_link(self, item: Document) -> str:
+        return reverse("coordination:document_detail", args=[item.pk])
+
+    def item_pubdate(self, item: Document):
+        return item.registered_at
+
+    def item_updateddate(self, item: Document):
+        return item.registered_at
+
+
+class ConsultationFeed(_AtomFeed):
+    title = _("Tutela: consultations")
+    subtitle = _("Public consultations on guidelines, newest first.")
+    kind = "consultations/consultation"
+
+    def link(self) -> str:
+        return reverse("consultations:consultation_list")
+
+    def items(self):
+        return Consultation.objects.public().order_by("-opens_at", "-pk")[:LIMIT]
+
+    def item_title(self, item: Consultation) -> str:
+        return item.title
+
+    def item_description(self, item: Consultation) -> str:
+        return (f"{item.summary}\n\nOpen from {item.opens_at:%Y-%m-%d} to {item.closes_at:%Y-%m-%d}.").strip()
+
+    def item_link(self, item: Consultation) -> str:
+        return reverse("consultations:consultation_detail", args=[item.pk])
+
+    def item_pubdate(self, item: Consultation):
+        return item.created_at
+
+    def item_updateddate(self, item: Consultation):
+        return item.opens_at

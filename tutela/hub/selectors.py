@@ -1,0 +1,202 @@
+"""What the public hub reads: the public's view of every app below it, whoever asks.
+
+A feed or a calendar subscription is read anonymously and cached by readers, so the hub never
+shows a signed-in viewer more than the public sees; staff use each app's own pages for that.
+"""
+
+import calendar as _calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django_countries import countries
+
+from tutela.activities.models import Activity, Occasion
+from tutela.core.ical import CalendarEvent
+from tutela.initiatives.models import Pillar
+
+FEED_LIMIT = 500  # iCalendar feeds: the newest events by start date
+MONTH_LIMIT = 400  # events drawn in one month view
+YEAR_LIMIT = 1000  # events listed in one year
+
+
+@dataclass
+class Entry:
+    """One event of the calendar: a published activity or a published occasion."""
+
+    kind: str  # "activity" | "occasion"
+    pk: int
+    title: str
+    starts_on: date
+    ends_on: date
+    country: str = ""
+    place: str = ""
+    status: str = ""
+    approximate: bool = False
+    summary: str = ""
+    pillars: list[str] = field(default_factory=list)
+
+    @property
+    def uid(self) -> str:
+        return f"{self.kind}-{self.pk}@tutela"
+
+    @property
+    def path(self) -> str:
+        name = "activities:activity_detail" if self.kind == "activity" else "activities:occasion_detail"
+        return reverse(name, args=[self.pk])
+
+    @property
+    def ics_path(self) -> str:
+        return reverse("hub:event_ics", args=[self.kind, self.pk])
+
+    @property
+    def country_name(self) -> str:
+        return str(dict(countries).get(self.country, self.country)) if self.country else ""
+
+    def as_calendar_event(self) -> CalendarEvent:
+        where = ", ".join(p for p in (self.place, self.country_name) if p)
+        return CalendarEvent(
+            uid=self.uid, summary=self.title, starts_on=self.starts_on, ends_on=self.ends_on,
+            url=settings.SITE_URL + self.path, location=where, description=self.summary,
+            cancelled=self.status == Activity.Status.CANCELLED, tentative=self.approximate,
+            categories=tuple(self.pillars))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which events: all, one country's (ISO code) or one pillar's (slug; occasions have no pillar)."""
+
+    country: str = ""
+    pillar: Pillar | None = None
+
+    @property
+    def name(self) -> str:
+        if self.pillar is not None:
+            return str(self.pillar)
+        return str(dict(countries).get(self.country, self.country)) if self.country else ""
+
+
+def scope(country: str = "", pillar: str = "", *, strict: bool = False) -> Scope:
+    """A scope from request values. ``strict`` (a feed's path) answers 404 to an unknown one; a page's
+    filter ignores it."""
+    code = (country or "").strip().upper()[:2]
+    if code and code not in dict(countries):
+        if strict:
+            raise Http404
+        code = ""
+    found = None
+    if pillar:
+        found = Pillar.objects.filter(slug=str(pillar)[:50]).first()
+        if found is None and strict:
+            raise Http404
+    return Scope(country=code, pillar=found)
+
+
+def _activities(s: Scope) -> QuerySet[Activity]:
+    qs = Activity.objects.public()
+    if s.country:
+        qs = qs.filter(country=s.country)
+    if s.pillar is not None:
+        qs = qs.filter(pillars=s.pillar)
+    return qs.only("pk", "title", "starts_on", "ends_on", "country", "city", "venue", "online", "status",
+                   "date_is_approximate", "summary")
+
+
+def _occasions(s: Scope) -> QuerySet[Occasion]:
+    if s.pillar is not None:
+        return Occasion.objects.none()
+    qs = Occasion.objects.public()
+    if s.country:
+        qs = qs.filter(country=s.country)
+    return qs.only("pk", "name", "short_name", "starts_on", "ends_on", "country", "city", "venue", "theme")
+
+
+def _activity_entry(a: Activity, pillars: dict[int, list[str]]) -> Entry:
+    place = ", ".join(p for p in (a.venue, a.city) if p) or ("Online" if a.online else "")
+    return Entry("activity", a.pk, a.title, a.starts_on, a.ends_on, str(a.country or ""), place, a.status,
+                 a.date_is_approximate, a.summary, pillars.get(a.pk, []))
+
+
+def _occasion_entry(o: Occasion) -> Entry:
+    place = ", ".join(p for p in (o.venue, o.city) if p)
+    return Entry("occasion", o.pk, o.name, o.starts_on, o.ends_on, str(o.country or ""), place, summary=o.theme)
+
+
+def _pillar_names(activity_ids: list[int]) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    through = Activity.pillars.through.objects.filter(activity_id__in=activity_ids)
+    for activity_id, name in through.values_list("activity_id", "pillar__short_name").order_by("pillar__number"):
+        names.setdefault(activity_id, []).append(name)
+    return names
+
+
+def _entries(activities: list[Activity], occasions: list[Occasion]) -> list[Entry]:
+    pillars = _pillar_names([a.pk for a in activities])
+    entries = [_activity_entry(a, pillars) for a in activities] + [_occasion_entry(o) for o in occasions]
+    entries.sort(key=lambda e: (e.starts_on, e.ends_on, e.title, e.kind, e.pk))
+    return entries
+
+
+def between(s: Scope, first: date, last: date, *, limit: int) -> list[Entry]:
+    """Events overlapping the days ``first``…``last``, in date order."""
+    overlap = Q(starts_on__lte=last, ends_on__gte=first)
+    activities = list(_activities(s).filter(overlap).order_by("starts_on", "pk")[:limit])
+    occasions = list(_occasions(s).filter(overlap).order_by("starts_on", "pk")[:limit])
+    return _entries(activities, occasions)[:limit]
+
+
+def newest(s: Scope, *, limit: int = FEED_LIMIT) -> list[Entry]:
+    """The ``limit`` latest-starting events (a feed's window), in date order."""
+    activities = list(_activities(s).order_by("-starts_on", "-pk")[:limit])
+    occasions = list(_occasions(s).order_by("-starts_on", "-pk")[:limit])
+    entries = _entries(activities, occasions)
+    return entries[-limit:]
+
+
+def event(kind: str, pk: int) -> Entry:
+    if kind == "activity":
+        a = _activities(Scope()).filter(pk=pk).first()
+        if a is not None:
+            return _activity_entry(a, _pillar_names([a.pk]))
+    elif kind == "occasion":
+        o = _occasions(Scope()).filter(pk=pk).first()
+        if o is not None:
+            return _occasion_entry(o)
+    raise Http404
+
+
+def month_grid(first: date, entries: list[Entry]) -> list[list[tuple[date, list[Entry]]]]:
+    """Weeks (Monday first) of the month starting ``first``, each day with the events on it."""
+    weeks = []
+    for week in _calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
+        weeks.append([(day, [e for e in entries if e.starts_on <= day <= e.ends_on]) for day in week])
+    return weeks
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    first = date(year, month, 1)
+    return first, date(year, month, _calendar.monthrange(year, month)[1])
+
+
+def latest_start(s: Scope) -> date | None:
+    a = _activities(s).order_by("-starts_on").values_list("starts_on", flat=True).first()
+    o = _occasions(s).order_by("-starts_on").values_list("starts_on", flat=True).first()
+    found = [d for d in (a, o) if d is not None]
+    return max(found) if found else None
+
+
+def years(s: Scope) -> list[int]:
+    found = {d.year for d in _activities(s).dates("starts_on", "year")}
+    found |= {d.year for d in _occasions(s).dates("starts_on", "year")}
+    return sorted(found)
+
+
+def pillars() -> list[Pillar]:
+    return list(Pillar.objects.order_by("number"))
+
+
+def next_day(d: date) -> date:
+    return d + timedelta(days=1)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+from .feeds import ActivityFeed, ConsultationFeed, DocumentFeed
+
+app_name = "hub"
+
+urlpatterns = [
+    path("calendar/", views.calendar_month, name="calendar_month"),
+    path("calendar/list/", views.calendar_list, name="calendar_list"),
+    path("calendar.ics", views.calendar_ics, name="calendar_ics"),
+    path("calendar/countries/<str:code>.ics", views.country_ics, name="country_ics"),
+    path("calendar/pillars/<slug:slug>.ics", views.pillar_ics, name="pillar_ics"),
+    path("calendar/<str:kind>/<int:pk>.ics", views.event_ics, name="event_ics"),
+    path("feeds/", views.feeds, name="feeds"),
+    path("feeds/activities.atom", ActivityFeed(), name="activity_feed"),
+    path("feeds/documents.atom", DocumentFeed(), name="document_feed"),
+    path("feeds/consultations.atom", ConsultationFeed(), name="consultation_feed"),
+]
