@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from tutela.core.jobs import FileImportJob, LeasedJob
@@ -46,7 +47,7 @@ class Subscriber(models.Model):
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended (bounces)")
 
-    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
+    email = models.EmailField(_("e-mail address"), max_length=254)
     name = models.CharField(_("name"), max_length=200, blank=True)
     language = models.CharField(_("language"), max_length=10, choices=LANGUAGES, default="en")
     topics = models.JSONField(_("topics"), default=list, blank=True)
@@ -59,6 +60,8 @@ class Subscriber(models.Model):
     class Meta:
         verbose_name = _("subscriber")
         ordering = ["email"]
+        # One person per address whatever its case: two sign-ups as Ana@ and ana@ are one subscriber.
+        constraints = [models.UniqueConstraint(Lower("email"), name="bulletins_subscriber_email_ci")]
 
     def __str__(self) -> str:
         return self.email

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, mailers, send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -123,8 +123,12 @@ def _subscriber(address: str, language: str, name: str = "", topics: list[str] |
     existing = Subscriber.objects.filter(email__iexact=address).order_by("pk").first()
     if existing is not None:
         return existing, False
-    subscriber = Subscriber.objects.create(email=address, language=language, name=name[:200], topics=topics or [],
-                                           key=secrets.token_hex(8))
+    try:
+        with transaction.atomic():  # two sign-ups at once: the unique index on lower(email) lets one in
+            subscriber = Subscriber.objects.create(email=address, language=language, name=name[:200], topics=topics or [],
+                                                   key=secrets.token_hex(8))
+    except IntegrityError:
+        return Subscriber.objects.get(email__iexact=address), False
     return subscriber, True
 
 

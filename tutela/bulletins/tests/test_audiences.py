@@ -63,6 +63,26 @@ def test_sign_up_refuses_without_consent_or_with_a_bad_address_and_lists_only_pu
     assert members.name.encode() not in client.get("/bulletins/subscribe/").content
 
 
+def test_two_sign_ups_differing_only_in_case_are_one_subscriber(client, public_list, secretariat, members):
+    for address in ["Ana.Silva@Example.org", "ana.silva@example.org", "ANA.SILVA@EXAMPLE.ORG"]:
+        response = client.post("/bulletins/subscribe/", {"email": address, "lists": [public_list.pk], "language": "en",
+                                                         "consent": "on"}, REMOTE_ADDR="198.51.100.9")
+        assert response.status_code == 200
+    services.subscriber_add(actor=secretariat, mailing_list=members, email="ANA.silva@example.ORG", consent_text="Agreed",
+                            consent_source="form")
+    subscriber = Subscriber.objects.get()
+    assert subscriber.email == "Ana.Silva@example.org"  # the first spelling is kept
+    assert sorted(subscriber.subscriptions.values_list("mailing_list__slug", flat=True)) == ["cop-news", "member-states"]
+
+
+def test_the_database_refuses_a_second_spelling_of_an_address(db):
+    from django.db import IntegrityError, transaction
+
+    Subscriber.objects.create(email="Reader@example.org", key="k1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Subscriber.objects.create(email="reader@EXAMPLE.org", key="k2")
+
+
 @pytest.mark.parametrize("mangle", ["forged", "expired", "revoked", "garbage"])
 def test_bad_confirmation_links_get_a_clear_message(client, public_list, mangle, settings):
     subscriber = services.subscribe_public(email="a@example.org", lists=[public_list], consent=True, source="test")
