@@ -175,6 +175,10 @@ entry("activities:project_edit", "get", lambda: [_first("activities.Project")], 
 # an empty form names no stage: refused with a message, back to the project
 entry("activities:project_move", "post", lambda: [_first("activities.Project")], (302, 403, 302, 403, 302))
 entry("activities:timeline", "get", [], (200, 200, 200, 200, 200))  # /activities/timeline/
+entry("consultations:consultation_create", "get", [], SECRETARIAT_ONLY)  # the demo's documents: no focal point writes one
+entry("consultations:document_create", "get", [], (302, 403, 200, 200, 200))  # /consultations/documents/new/
+entry("consultations:consultation_extend", "get", lambda: [_first("consultations.Consultation")], SECRETARIAT_ONLY)
+entry("consultations:consultation_move", "post", lambda: [_first("consultations.Consultation")], (302, 403, 403, 403, 302))
 entry("consultations:answers_export", "get", lambda: [_first("consultations.Consultation"), "csv"], (404, 404, 404, 404, 200))
 entry("consultations:attachment", "get", lambda: [_first("consultations.CommentAttachment")], (404, 404, 404, 404, 404))
 entry("consultations:confirm_email", "get", ["not-a-token"], (400, 400, 400, 400, 400))

@@ -1,11 +1,16 @@
 """Forms for the consultation pages. They collect input; the services decide."""
 
+import zoneinfo
+
 from django import forms
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .models import Comment, Disposition, GuidelineVersion, IndustrySector, StakeholderType
+from tutela.partners.models import Organisation
+
+from .models import Audience, Comment, Disposition, GuidelineVersion, IndustrySector, StakeholderType
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -130,3 +135,92 @@ class ReportForm(forms.Form):
     summary = forms.CharField(label=_("Summary of the outcome"), widget=forms.Textarea(attrs={"rows": 5}))
     final_version = forms.ModelChoiceField(label=_("Resulting version"), queryset=GuidelineVersion.objects.none(),
                                            required=False)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+def _in_zone(value, zone_name: str):
+    """A datetime-local value means wall-clock time in the consultation's zone, not the server's."""
+    if value is None:
+        return None
+    return timezone.make_aware(timezone.make_naive(value).replace(tzinfo=None), zoneinfo.ZoneInfo(zone_name))
+
+
+def _valid_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+class DocumentForm(forms.Form):
+    """A new guideline document (one edition of a set); its versions are imported on its page."""
+
+    title = forms.CharField(label=_("Title"), max_length=300, help_text=_("e.g. Guidelines for Industry on COP"))
+    audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
+    edition = forms.CharField(label=_("Edition"), max_length=40, help_text=_("e.g. 2014"))
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    owner_organisation = forms.ModelChoiceField(Organisation.objects.none(), label=_("Lead organisation"),
+                                                required=False)
+    is_published = forms.BooleanField(label=_("Published"), required=False, initial=True)
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_organisation"].queryset = organisations.order_by("name_key")
+
+
+class ConsultationForm(forms.Form):
+    """Open a consultation on one version: its window (in its own time zone) and channels."""
+
+    version = forms.ModelChoiceField(GuidelineVersion.objects.none(), label=_("Text to consult on"))
+    title = forms.CharField(label=_("Title"), max_length=300)
+    code = forms.CharField(label=_("Code"), max_length=8,
+                           help_text=_("Short prefix of receipt numbers, e.g. IG14 (letters and digits)."))
+    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    time_zone = forms.CharField(label=_("Time zone of the window"), max_length=64, initial="UTC",
+                                help_text=_("e.g. Europe/Zurich; the dates below are read in it."))
+    opens_at = forms.DateTimeField(label=_("Opens at"), widget=DateTimeInput,
+                                   help_text=_("Now or earlier opens it at once."))
+    closes_at = forms.DateTimeField(label=_("Closes at"), widget=DateTimeInput)
+    online_form = forms.BooleanField(label=_("Online comment form"), required=False, initial=True)
+    allow_public = forms.BooleanField(label=_("The public may comment"), required=False, initial=True,
+                                      help_text=_("People without an account may comment after confirming an e-mail "
+                                                  "address."))
+    owner_organisation = forms.ModelChoiceField(Organisation.objects.none(), label=_("Lead organisation"),
+                                                required=False)
+    is_published = forms.BooleanField(label=_("Published"), required=False, initial=True)
+
+    def __init__(self, *args, versions=None, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = versions.select_related("document").order_by("document__title", "number")
+        self.fields["owner_organisation"].queryset = organisations.order_by("name_key")
+
+    def clean(self):
+        data = super().clean() or {}
+        zone = data.get("time_zone") or "UTC"
+        if not _valid_zone(zone):
+            self.add_error("time_zone", _("“%(tz)s” is not a time zone; use a name such as Europe/Zurich.") % {"tz": zone})
+            return data
+        for name in ("opens_at", "closes_at"):
+            data[name] = _in_zone(data.get(name), zone)
+        return data
+
+
+class ExtendForm(forms.Form):
+    closes_at = forms.DateTimeField(label=_("New closing instant"), widget=DateTimeInput)
+
+    def __init__(self, *args, zone_name: str = "UTC", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone_name = zone_name
+        self.fields["closes_at"].help_text = _("In the consultation's time zone (%(zone)s).") % {"zone": zone_name}
+
+    def clean(self):
+        data = super().clean() or {}
+        data["closes_at"] = _in_zone(data.get("closes_at"), self.zone_name)
+        return data

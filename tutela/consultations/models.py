@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from tutela.core.jobs import LeasedJob
+from tutela.core.lifecycle import Lifecycle
 from tutela.core.querysets import PublishableQuerySet
 
 if TYPE_CHECKING:
@@ -285,6 +286,21 @@ class Consultation(models.Model):
 
     def is_open(self, when=None) -> bool:
         return self.status_at(when) == self.Status.OPEN
+
+
+# A consultation's lifecycle, read from its window and report: scheduled (a draft not yet open) →
+# open → closed → report published. The one table the services check a move against.
+CONSULTATION_LIFECYCLE = Lifecycle(
+    name=_("consultation"),
+    labels=dict(Consultation.Status.choices),
+    transitions={
+        Consultation.Status.SCHEDULED: {Consultation.Status.OPEN: _("Open it now")},
+        Consultation.Status.OPEN: {Consultation.Status.CLOSED: _("Close it now")},
+        Consultation.Status.CLOSED: {Consultation.Status.REPORT_PUBLISHED: _("Publish the report")},
+    },
+    irreversible=frozenset({Consultation.Status.CLOSED, Consultation.Status.REPORT_PUBLISHED}),
+    field_name="status",
+)
 
 
 class Question(models.Model):

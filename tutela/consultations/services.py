@@ -28,11 +28,12 @@ from django_countries import countries
 from tutela.core import access, audit, files, jobs, ratelimit
 from tutela.core.access import Actor
 from tutela.core.files import MIME_TYPES, sniff
-from tutela.core.services import repoint
+from tutela.core.services import repoint, save_audited
 from tutela.partners.models import Organisation
 
 from . import similarity, structure, tasks
 from .models import (
+    CONSULTATION_LIFECYCLE,
     Anchor,
     Answer,
     Comment,
@@ -408,6 +409,52 @@ def consultation_create(
                                 choices=list(q.get("choices", [])))
     audit.record(actor=actor, action="consultation.created", target=consultation)
     return consultation
+
+
+@transaction.atomic
+def consultation_move(*, actor: Actor, consultation: Consultation, status: str,
+                      now: datetime | None = None) -> Consultation:
+    """Open a scheduled consultation now, or close an open one now, as CONSULTATION_LIFECYCLE allows
+    (scheduled → open → closed → report published); any other jump is refused with the reason. The
+    report is published by ``report_publish`` (it needs a summary). Audited as consultation.opened/closed."""
+    _require_write(actor, consultation)
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    now = now or timezone.now()
+    current = consultation.status_at(now)
+    CONSULTATION_LIFECYCLE.check(current, status)
+    if status == current:
+        return consultation
+    if status == Consultation.Status.REPORT_PUBLISHED:
+        raise ValidationError({"status": _("Publish the report from the consultation's report page, with its summary.")})
+    if status == Consultation.Status.OPEN:
+        if consultation.closes_at <= now:
+            raise ValidationError({"status": _("The closing date has passed: extend the consultation before opening it.")})
+        return save_audited(consultation, actor=actor, action="consultation.opened", fields={"opens_at": now},
+                            allowed=["opens_at"])
+    return save_audited(consultation, actor=actor, action="consultation.closed", fields={"closes_at": now},
+                        allowed=["closes_at"])
+
+
+@transaction.atomic
+def consultation_extend(*, actor: Actor, consultation: Consultation, closes_at: datetime,
+                        now: datetime | None = None) -> Consultation:
+    """Move a scheduled or open consultation's closing instant later. A closed one is not reopened:
+    its respondents were told it had closed. Audited as consultation.extended."""
+    _require_write(actor, consultation)
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    now = now or timezone.now()
+    status = consultation.status_at(now)
+    if status not in (Consultation.Status.SCHEDULED, Consultation.Status.OPEN):
+        raise ValidationError({"closes_at": _(
+            "This consultation is %(status)s: only a scheduled or open consultation can be extended; open a new "
+            "consultation to take more comments.") % {"status": CONSULTATION_LIFECYCLE.label(status)}})
+    if timezone.is_naive(closes_at):
+        raise ValidationError({"closes_at": _("Give the closing instant with its time zone.")})
+    if closes_at <= consultation.closes_at:
+        raise ValidationError({"closes_at": _("Choose a closing instant after the present one (%(closes)s).") % {
+            "closes": format_instant(consultation.closes_at, consultation.time_zone)}})
+    return save_audited(consultation, actor=actor, action="consultation.extended", fields={"closes_at": closes_at},
+                        allowed=["closes_at"])
 
 
 def window_refusal(consultation: Consultation, zone_name: str | None, when: datetime | None = None) -> str | None:

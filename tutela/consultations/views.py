@@ -19,10 +19,23 @@ from tutela.core import access, ratelimit
 from tutela.core.pagination import keyset_page
 from tutela.core.requests import Request, SignedInRequest
 from tutela.core.text import query_id
+from tutela.core.views import form_view
+from tutela.partners.models import Organisation
 
 from . import outputs, selectors, services
-from .forms import CommentForm, DispositionForm, EmailForm, ImportForm, ModerationForm, ReportForm
+from .forms import (
+    CommentForm,
+    ConsultationForm,
+    DispositionForm,
+    DocumentForm,
+    EmailForm,
+    ExtendForm,
+    ImportForm,
+    ModerationForm,
+    ReportForm,
+)
 from .models import (
+    CONSULTATION_LIFECYCLE,
     Comment,
     CommentAttachment,
     CommentGroup,
@@ -87,7 +100,8 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
     )
     page = keyset_page(qs, ordering=["-opens_at", "-id"], cursor=request.GET.get("after"), size=20)
     documents = selectors.documents_for(request.user).annotate(n_versions=Count("versions"))[:20]
-    return render(request, "consultations/consultation_list.html", {"page": page, "documents": documents})
+    return render(request, "consultations/consultation_list.html", {
+        "page": page, "documents": documents, "can_set_up": _may_set_up(request.user)})
 
 
 def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -100,6 +114,10 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_write": access.can_write(request.user, consultation),
         "may_comment": _may_comment(request, consultation),
     }
+    if context["can_write"]:
+        context["moves"] = [m for m in CONSULTATION_LIFECYCLE.moves(consultation.status)
+                            if m.target != Consultation.Status.REPORT_PUBLISHED]
+        context["may_extend"] = consultation.status in (Consultation.Status.SCHEDULED, Consultation.Status.OPEN)
     return render(request, "consultations/consultation_detail.html", context)
 
 
@@ -553,3 +571,90 @@ def _resulting_paragraphs(consultation: Consultation, text: str) -> list[int]:
                                                                           "n": ", ".join(missing)})
     return list(found.values())
 
+
+
+# --- Setting up: guideline documents and consultations (open, extend, close) ------------------
+
+def _may_set_up(user) -> bool:
+    return access.is_secretariat(user) or bool(access.user_organisation_ids(user))
+
+
+@login_required
+def document_create(request: SignedInRequest) -> HttpResponse:
+    if not _may_set_up(request.user):
+        raise PermissionDenied
+    mine = access.user_organisation_ids(request.user)
+    organisations = Organisation.objects.all() if access.is_secretariat(request.user) else Organisation.objects.filter(pk__in=mine)
+    return form_view(
+        request, DocumentForm(request.POST or None, organisations=organisations),
+        save=lambda data: services.document_create(actor=request.user, **data),
+        template="consultations/setup_form.html", message=_("Guideline document created: import its first version."),
+        context={"heading": _("New guideline document"), "back_url": reverse("consultations:consultation_list"),
+                 "back_label": _("Consultations")},
+        success_url=lambda document: reverse("consultations:document", args=[document.pk]),
+    )
+
+
+@login_required
+def consultation_create(request: SignedInRequest) -> HttpResponse:
+    """Open a consultation on a version the user may write (``?version=N`` chooses it)."""
+    versions = access.writable(request.user, GuidelineVersion.objects.all())
+    if not _may_set_up(request.user) or not versions.exists():
+        raise PermissionDenied
+    mine = access.user_organisation_ids(request.user)
+    organisations = Organisation.objects.all() if access.is_secretariat(request.user) else Organisation.objects.filter(pk__in=mine)
+    initial = {}
+    if (version_id := query_id(request.GET.get("version", ""))) is not None:
+        initial["version"] = version_id
+    form = ConsultationForm(request.POST or None, initial=initial, versions=versions, organisations=organisations)
+    return form_view(
+        request, form, save=lambda data: services.consultation_create(actor=request.user, **data),
+        template="consultations/setup_form.html", message=_("Consultation created."),
+        context={"heading": _("Open a consultation"), "back_url": reverse("consultations:consultation_list"),
+                 "back_label": _("Consultations")},
+        success_url=lambda consultation: reverse("consultations:consultation_detail", args=[consultation.pk]),
+    )
+
+
+@login_required
+def consultation_extend(request: SignedInRequest, pk: int) -> HttpResponse:
+    consultation = _consultation(request, pk, write=True)
+    return form_view(
+        request, ExtendForm(request.POST or None, zone_name=consultation.time_zone),
+        save=lambda data: services.consultation_extend(actor=request.user, consultation=consultation, **data),
+        template="consultations/setup_form.html", message=_("The consultation is extended."),
+        context={"heading": _("Extend: %(title)s") % {"title": consultation.title},
+                 "back_url": reverse("consultations:consultation_detail", args=[consultation.pk]),
+                 "back_label": consultation.title,
+                 "lede": _("It closes on %(closes)s now.") % {
+                     "closes": services.format_instant(consultation.closes_at, consultation.time_zone)}},
+        success_url=reverse("consultations:consultation_detail", args=[consultation.pk]),
+    )
+
+
+@login_required
+def consultation_move(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Open now or close now (``status``); closing asks for confirmation first (``confirm=1``)."""
+    consultation = _consultation(request, pk, write=True)
+    back = reverse("consultations:consultation_detail", args=[consultation.pk])
+    if request.method != "POST":
+        return redirect(back)
+    target = request.POST.get("status", "").strip()
+    current = consultation.status
+    if (CONSULTATION_LIFECYCLE.refusal(current, target) is None and target != current
+            and CONSULTATION_LIFECYCLE.is_irreversible(target) and request.POST.get("confirm") != "1"):
+        verbs = {m.target: m.verb for m in CONSULTATION_LIFECYCLE.moves(current)}
+        return render(request, "components/confirm_move.html", {
+            "object": consultation, "back_url": back, "field": "status", "target": target, "verb": verbs[target],
+            "action_url": reverse("consultations:consultation_move", args=[consultation.pk]),
+            "current_label": CONSULTATION_LIFECYCLE.label(current), "target_label": CONSULTATION_LIFECYCLE.label(target),
+            "consequence": _("Comments stop at once; the consultation cannot be reopened or extended afterwards."),
+        })
+    try:
+        services.consultation_move(actor=request.user, consultation=consultation, status=target)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.message_dict.get("status", exc.messages)))
+    else:
+        messages.success(request, _("The consultation is now %(status)s.") % {
+            "status": CONSULTATION_LIFECYCLE.label(target)})
+    return redirect(back)
