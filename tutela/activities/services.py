@@ -19,7 +19,7 @@ from django_countries import countries
 from tutela.core import access, audit, review
 from tutela.core.access import Actor
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
-from tutela.core.services import apply_fields, repoint, repoint_m2m, save_audited, set_m2m
+from tutela.core.services import repoint, repoint_m2m, save_audited
 from tutela.initiatives.models import Pillar
 from tutela.partners.models import Organisation
 
@@ -257,24 +257,21 @@ def activity_create(
     _check_pillars(pillars)
     _check_partners(partners)
     _check_counts(participation)
-    activity = Activity(title=" ".join((title or "").split()), kind=kind, starts_on=starts_on, ends_on=ends_on or starts_on)
-    apply_fields(activity, fields, ACTIVITY_FIELDS)
-    _dates(activity)
-    _check_country(activity)
-    if activity.occasion_id is None and fields.get("occasion") is not None:
-        raise ValidationError({"occasion": _("Unknown occasion.")})
-    _review(activity, actor=actor, fields=fields, counts=participation or [], outcomes=outcomes or [], links=links or [])
-    activity.full_clean()
-    activity.save()
-    activity.pillars.set(pillars)
-    if topics:
-        activity.topics.set(topics_for(topics))
-    if deliverables:
-        activity.deliverables.set(deliverables)
-    _write_relations(activity, partners=partners or [], counts=participation or [], outcomes=outcomes,
-                     links=links, people=people)
-    audit.record(actor=actor, action="activity.created", target=activity)
-    return activity
+
+    def check(activity: Activity) -> None:
+        _dates(activity)
+        _check_country(activity)
+        if activity.occasion_id is None and fields.get("occasion") is not None:
+            raise ValidationError({"occasion": _("Unknown occasion.")})
+        _review(activity, actor=actor, fields=fields, counts=participation or [], outcomes=outcomes or [], links=links or [])
+
+    return save_audited(
+        Activity(title=" ".join((title or "").split()), kind=kind, starts_on=starts_on, ends_on=ends_on or starts_on),
+        actor=actor, action="activity.created", fields=fields, allowed=ACTIVITY_FIELDS, check=check,
+        m2m={"pillars": pillars, "topics": topics_for(topics) if topics else None, "deliverables": deliverables or None},
+        after=lambda activity: _write_relations(activity, partners=partners or [], counts=participation or [],
+                                                outcomes=outcomes, links=links, people=people),
+    )
 
 
 @transaction.atomic
@@ -290,21 +287,19 @@ def activity_update(
     _check_pillars(pillars)
     _check_partners(partners)
     _check_counts(participation)
-    before = audit.snapshot(activity)
-    apply_fields(activity, fields, ACTIVITY_FIELDS)
-    _dates(activity)
-    _check_country(activity)
-    _review(activity, actor=actor, fields=fields, counts=participation, outcomes=outcomes, links=links)
-    activity.full_clean()
-    activity.save()
-    changes = audit.diff(before, audit.snapshot(activity))
-    set_m2m(activity, "pillars", pillars, changes)
-    set_m2m(activity, "topics", topics_for(topics) if topics is not None else None, changes)
-    set_m2m(activity, "deliverables", deliverables, changes)
-    changes.update(_write_relations(activity, partners=partners, counts=participation, outcomes=outcomes,
-                                    links=links, people=people))
-    audit.record(actor=actor, action="activity.updated", target=activity, changes=changes)
-    return activity
+
+    def check(activity: Activity) -> None:
+        _dates(activity)
+        _check_country(activity)
+        _review(activity, actor=actor, fields=fields, counts=participation, outcomes=outcomes, links=links)
+
+    return save_audited(
+        activity, actor=actor, action="activity.updated", fields=fields, allowed=ACTIVITY_FIELDS, check=check,
+        m2m={"pillars": pillars, "topics": topics_for(topics) if topics is not None else None,
+             "deliverables": deliverables},
+        after=lambda activity: _write_relations(activity, partners=partners, counts=participation, outcomes=outcomes,
+                                                links=links, people=people),
+    )
 
 
 def activity_set_published(*, actor: Actor, activity: Activity, published: bool) -> Activity:

@@ -59,13 +59,15 @@ def save_audited[M: models.Model](
     check: Callable[[M], None] | None = None,
     m2m: dict[str, list | None] | None = None,
     exclude: list[str] | None = None,
+    after: Callable[[M], dict[str, Any] | None] | None = None,
 ) -> M:
     """Create or change ``obj`` the one way services do, inside the caller's transaction.
 
     The sequence: note the values before (a row already saved), set ``fields`` (only the names in
     ``allowed``), run ``check(obj)`` (the service's own rules; it raises ValidationError),
     ``full_clean`` (``exclude`` passed through), save, replace the many-to-many relations in
-    ``m2m`` (``None`` leaves a relation as it is) and write one audit entry ``action`` whose
+    ``m2m`` (``None`` leaves a relation as it is), run ``after(obj)`` (the service's own writes of
+    related rows; the changes it returns join the entry) and write one audit entry ``action`` whose
     changes hold the fields and relations that changed. A service keeps its own steps before
     and after (refusals, review, side effects); this is only the part they all share.
     """
@@ -76,13 +78,15 @@ def save_audited[M: models.Model](
         check(obj)
     obj.full_clean(exclude=exclude)
     obj.save()
-    after = audit.snapshot(obj)
+    saved = audit.snapshot(obj)
     if before is None:
-        changes = {name: [None, value] for name, value in after.items() if value not in (None, "")}
+        changes = {name: [None, value] for name, value in saved.items() if value not in (None, "")}
     else:
-        changes = audit.diff(before, after)
+        changes = audit.diff(before, saved)
     for name, values in (m2m or {}).items():
         set_m2m(obj, name, values, changes)
+    if after is not None:
+        changes.update(after(obj) or {})
     audit.record(actor=actor, action=action, target=obj, changes=changes)
     return obj
 

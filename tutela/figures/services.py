@@ -13,10 +13,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tutela.core import access, audit, review, summaries
+from tutela.core import access, review, summaries
 from tutela.core.access import Actor
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
-from tutela.core.services import apply_fields, repoint
+from tutela.core.services import apply_fields, repoint, save_audited
 from tutela.partners.models import Organisation
 
 from .models import DashboardRefresh, DashboardSummary, Figure, Indicator
@@ -238,10 +238,7 @@ def figure_create(*, actor: Actor | None, indicator: Indicator, value: Any, kind
     figure = figure_build(actor=actor, indicator=indicator, value=value, kind=kind, source=source, as_of=as_of,
                           subject=subject, measure=measure, **fields)
     assert isinstance(figure, Figure)  # not a draft
-    figure.full_clean()
-    figure.save()
-    audit.record(actor=actor, action="figure.created", target=figure)
-    return figure
+    return save_audited(figure, actor=actor, action="figure.created")
 
 
 def figures_insert(figures: list[FigureDraft]) -> int:
@@ -276,21 +273,19 @@ def figure_update(*, actor: Actor, figure: Figure, subject: Any = None, **fields
     """Change a figure; ``subject`` (when given) moves it to another record."""
     if actor is not None and not access.can_write(actor, figure):
         raise PermissionDenied
-    before = audit.snapshot(figure)
     for name in ("value", "low", "high"):
         if name in fields:
             fields[name] = _number(fields[name], name)
-    apply_fields(figure, fields, FIGURE_FIELDS)
-    if subject is not None:
-        figure.subject_type = ContentType.objects.get_for_model(subject)
-        figure.subject_id = subject.pk
-    _check(figure)
-    _may_write(actor, figure)
-    _review(figure, actor=actor, fields=fields)
-    figure.full_clean()
-    figure.save()
-    audit.record(actor=actor, action="figure.updated", target=figure, before=before)
-    return figure
+
+    def check(figure: Figure) -> None:
+        if subject is not None:
+            figure.subject_type = ContentType.objects.get_for_model(subject)
+            figure.subject_id = subject.pk
+        _check(figure)
+        _may_write(actor, figure)
+        _review(figure, actor=actor, fields=fields)
+
+    return save_audited(figure, actor=actor, action="figure.updated", fields=fields, allowed=FIGURE_FIELDS, check=check)
 
 
 @transaction.atomic

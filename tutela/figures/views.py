@@ -2,11 +2,10 @@
 
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -14,8 +13,8 @@ from django.utils.translation import gettext_noop
 from tutela.activities.templatetags.tutela_links import SUBJECT_URLS, safe_url
 from tutela.core import access
 from tutela.core.choices import StakeholderGroup
-from tutela.core.forms import add_service_errors
 from tutela.core.requests import SignedInRequest
+from tutela.core.views import form_view
 
 from . import charts, selectors, services
 from .forms import FigureFilterForm, FigureForm
@@ -156,29 +155,23 @@ def figure_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def _figure_form(request: HttpRequest, figure: Figure | None, subject) -> HttpResponse:
     user = request.user
-    status = 200
     if request.method == "POST":
         form = FigureForm(request.POST, user=user)
-        if form.is_valid():
-            try:
-                if figure is None:
-                    figure = services.figure_create(actor=user, subject=subject, **form.service_fields())
-                else:
-                    figure = services.figure_update(actor=user, figure=figure, **form.service_fields())
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Figure saved."))
-                return redirect("figures:figure_detail", figure.pk)
-        status = 422
     else:
         initial = FigureForm.initial_for(figure) if figure else {}
         if figure is None and not access.is_secretariat(user):
             initial["owner_organisation"] = min(access.user_organisation_ids(user))
         form = FigureForm(initial=initial or None, user=user)
+
+    def save(data: dict) -> Figure:
+        if figure is None:
+            return services.figure_create(actor=user, subject=subject, **form.service_fields())
+        return services.figure_update(actor=user, figure=figure, **form.service_fields())
+
     subject_type = f"{subject._meta.app_label}.{subject._meta.model_name}" if subject is not None else ""
     groups = [(_(legend), [form[name] for name in names]) for legend, names in FORM_GROUPS]
     subject_url = safe_url(SUBJECT_URLS.get(subject_type, ""), subject.pk) if subject is not None else ""
-    context = {"form": form, "figure": figure, "subject": subject, "subject_type": subject_type, "groups": groups,
-               "subject_url": subject_url}
-    return render(request, "figures/figure_form.html", context, status=status)
+    return form_view(request, form, save=save, template="figures/figure_form.html", message=_("Figure saved."),
+                     success_url=lambda saved: reverse("figures:figure_detail", args=[saved.pk]),
+                     context={"figure": figure, "subject": subject, "subject_type": subject_type, "groups": groups,
+                              "subject_url": subject_url})
