@@ -6,7 +6,7 @@ class AccountsConfig(AppConfig):
     name = "tutela.accounts"
     label = "accounts"
     verbose_name = "Accounts"
-    nav = [(_("API tokens"), "accounts:tokens", "account", 90)]
+    nav = [(_("API tokens"), "accounts:tokens", "account", 90), (_("Users"), "accounts:user_list", "secretariat", 880)]
 
     # A merge of organisations repoints this app's rows through its own service (partners.services).
     organisation_replaced = "tutela.accounts.services.organisation_replaced"

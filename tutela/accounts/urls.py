@@ -20,5 +20,11 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("tokens/", views.tokens, name="tokens"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/invite/", views.user_invite, name="user_invite"),
+    path("users/<int:pk>/", views.user_detail, name="user_detail"),
+    path("users/<int:pk>/role/", views.user_role, name="user_role"),
+    path("users/<int:pk>/organisation/", views.user_organisation, name="user_organisation"),
+    path("users/<int:pk>/active/", views.user_active, name="user_active"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]
