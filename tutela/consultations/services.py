@@ -25,7 +25,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from tutela.core import access, audit, files, jobs, ratelimit
+from tutela.core import access, audit, files, jobs, panels, ratelimit
 from tutela.core.access import Actor
 from tutela.core.files import MIME_TYPES, sniff
 from tutela.core.services import repoint, save_audited
@@ -354,16 +354,11 @@ def version_publish(*, actor: Actor | None, version: GuidelineVersion, change_lo
     return version
 
 
-@cache
 def version_published_handlers() -> tuple:
     """Every higher app's ``guideline_version_published(*, actor, version)``, named on its AppConfig like
     ``organisation_replaced`` (the library turns a final version into a resource version), called in layer
     order inside the transaction that publishes, so what one raises undoes the publication."""
-    from django.apps import apps
-    from django.utils.module_loading import import_string
-
-    return tuple(import_string(path) for config in apps.get_app_configs()
-                 if (path := getattr(config, "guideline_version_published", None)))
+    return panels.handed_in("guideline_version_published")
 
 
 # --- Consultations ---------------------------------------------------------------------------

@@ -13,6 +13,11 @@ and an app above declares on its AppConfig, like its ``nav`` entries::
 A panel is a function ``(request, obj) -> str``: it reads through its own app's selectors (so
 ``core.access`` decides what the viewer sees) and returns HTML, or "" when it has nothing to show.
 Panels appear in ``INSTALLED_APPS`` order, which is the layer order.
+
+A lower app that needs a *function* of the apps above it names an attribute, and each app above
+that has one names its function there (a dotted path); ``handed_in(attribute)`` returns them in
+layer order: ``organisation_replaced`` (partners), ``guideline_version_published`` (consultations),
+``report_paragraphs`` (reports).
 """
 
 from collections.abc import Callable
@@ -34,6 +39,13 @@ def _registered() -> dict[str, tuple[Panel, ...]]:
         for slot, path in getattr(config, "panels", []):
             slots.setdefault(slot, []).append(import_string(path))
     return {slot: tuple(panels) for slot, panels in slots.items()}
+
+
+@cache
+def handed_in(attribute: str) -> tuple[Callable[..., Any], ...]:
+    """The functions the installed apps name on their AppConfig as ``attribute``, in layer order."""
+    return tuple(import_string(path) for config in apps.get_app_configs()
+                 if (path := getattr(config, attribute, None)))
 
 
 def render(slot: str, request: HttpRequest, obj: Any) -> SafeString:

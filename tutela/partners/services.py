@@ -4,13 +4,11 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from tutela.core import audit, review
+from tutela.core import audit, panels, review
 from tutela.core.access import Actor
 from tutela.core.services import repoint, repoint_m2m, save_audited
 from tutela.core.text import fold
@@ -87,11 +85,7 @@ def replaced_services() -> tuple[OrganisationReplaced, ...]:
 
     so partners calls them without importing the apps above it.
     """
-    return tuple(
-        import_string(path)
-        for config in apps.get_app_configs()
-        if (path := getattr(config, "organisation_replaced", None))
-    )
+    return panels.handed_in("organisation_replaced")
 
 
 @transaction.atomic

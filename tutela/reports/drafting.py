@@ -34,7 +34,7 @@ from tutela.activities.models import (
     Topic,
 )
 from tutela.bulletins.selectors import sent_in_period
-from tutela.core import disclosure
+from tutela.core import disclosure, panels
 from tutela.core.choices import FigureKind, StakeholderGroup
 from tutela.figures.disclosure import withhold_figures
 from tutela.figures.models import Figure, Indicator
@@ -897,6 +897,11 @@ def _build(report: Report) -> list[Draft]:
     bulletins = _bulletins_paragraph(report)
     if bulletins:
         drafts.append(bulletins)
+    # The apps above reports add their own paragraphs (strategies: validated rounds and the workshops
+    # serving action plans), named on their AppConfig as ``report_paragraphs(*, report, activity_ids)``:
+    # ``activity_ids`` are the activities this report covers, so the period rule stays here.
+    for paragraphs in panels.handed_in("report_paragraphs"):
+        drafts.extend(paragraphs(report=report, activity_ids=[a.pk for a in recs.activities]))
     head = [d for d in (_opening(report, lead), _awareness_paragraph(report, recs.activities, lead, lead_org)) if d]
     if not drafts:
         empty = Draft(key="empty", on=None)

@@ -14,3 +14,5 @@ class StrategiesConfig(AppConfig):
 
     # A merge of organisations repoints this app's rows through its own service (partners.services).
     organisation_replaced = "tutela.strategies.services.organisation_replaced"
+    # Validated rounds and the workshops serving action plans in a progress report (reports.drafting).
+    report_paragraphs = "tutela.strategies.reporting.report_paragraphs"
