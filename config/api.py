@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from tutela.accounts.api import router as accounts_router
 from tutela.activities.api import router as activities_router
+from tutela.bulletins.api import router as bulletins_router
 from tutela.consultations.api import router as consultations_router
 from tutela.coordination.api import router as coordination_router
 from tutela.core.api import PUBLIC, JsonParser, install_error_handlers, install_guard
@@ -47,6 +48,7 @@ api.add_router("/", figures_router)
 api.add_router("/outreach", outreach_router)
 api.add_router("/consultations", consultations_router)
 api.add_router("/coordination", coordination_router)
+api.add_router("/bulletins", bulletins_router)
 api.add_router("/reports", reports_router)
 api.add_router("/exchange", exchange_router)
 api.add_router("/strategies", strategies_router)

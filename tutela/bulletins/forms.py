@@ -1,12 +1,13 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tutela.core import files
+from tutela.partners.models import Commitment, Organisation
 
-from .models import LANGUAGES, Bulletin, MailingList
+from .models import LANGUAGES, Bulletin, MailingList, Subscriber
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 50_000
@@ -28,7 +29,7 @@ class SubscribeForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lists"].queryset = MailingList.objects.filter(public_signup=True)
+        cast(forms.ModelMultipleChoiceField, self.fields["lists"]).queryset = MailingList.objects.filter(public_signup=True)
 
 
 class ManageForm(forms.Form):
@@ -38,11 +39,11 @@ class ManageForm(forms.Form):
     lists = forms.ModelMultipleChoiceField(label=_("Lists I receive"), queryset=MailingList.objects.none(), required=False,
                                            widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args: Any, subscriber: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, subscriber: Subscriber | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        mine = subscriber.subscriptions.values_list("mailing_list_id", flat=True) if subscriber else []
-        self.fields["lists"].queryset = (MailingList.objects.filter(public_signup=True)
-                                         | MailingList.objects.filter(pk__in=list(mine))).distinct()
+        mine = list(subscriber.subscriptions.values_list("mailing_list_id", flat=True)) if subscriber else []
+        cast(forms.ModelMultipleChoiceField, self.fields["lists"]).queryset = (MailingList.objects.filter(public_signup=True)
+                                         | MailingList.objects.filter(pk__in=mine)).distinct()
 
 
 class ManageRequestForm(forms.Form):
@@ -67,15 +68,15 @@ class BulletinForm(forms.Form):
                                        widget=forms.CheckboxSelectMultiple)
     blocks_since = forms.DateField(label=_("Records published since"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}))
-    organisations = forms.ModelMultipleChoiceField(label=_("Sent by (co-branding)"), queryset=None, required=False)
-    commitment = forms.ModelChoiceField(label=_("Commitment it fulfils"), queryset=None, required=False)
+    topics = forms.MultipleChoiceField(label=_("Topics"), choices=TOPIC_CHOICES, required=False,
+                                       widget=forms.CheckboxSelectMultiple,
+                                       help_text=_("None: everyone on the list. Otherwise those who follow one of these "
+                                                   "topics, and those who chose no topic."))
+    organisations = forms.ModelMultipleChoiceField(label=_("Sent by (co-branding)"),
+                                                   queryset=Organisation.objects.order_by("name"), required=False)
+    commitment = forms.ModelChoiceField(label=_("Commitment it fulfils"),
+                                        queryset=Commitment.objects.select_related("agreement"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from tutela.partners.models import Commitment, Organisation
-
-        super().__init__(*args, **kwargs)
-        self.fields["organisations"].queryset = Organisation.objects.order_by("name")
-        self.fields["commitment"].queryset = Commitment.objects.select_related("agreement")
 
 
 class VersionForm(forms.Form):
@@ -94,7 +95,7 @@ class ImportForm(forms.Form):
                            help_text=_("Columns: %(c)s. “consent” must say yes on every line.") % {"c": ", ".join(IMPORT_COLUMNS)})
     dry_run = forms.BooleanField(label=_("Dry run: check only, save nothing"), required=False, initial=True)
 
-    def clean_file(self):
+    def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise ValidationError(_("The file is larger than 5 MB; split it."))

@@ -158,6 +158,8 @@ class Bulletin(LeasedJob):
     body = models.TextField(_("text (Markdown)"), blank=True)
     blocks = models.JSONField(_("blocks"), default=list, blank=True)
     blocks_since = models.DateField(_("records since"), null=True, blank=True)
+    # Empty: everyone on the list. Otherwise subscribers who chose one of these topics, and those who chose none.
+    topics = models.JSONField(_("topics"), default=list, blank=True)
     organisations = models.ManyToManyField("partners.Organisation", blank=True, related_name="+",
                                            verbose_name=_("sent by (co-branding)"))
     commitment = models.ForeignKey("partners.Commitment", null=True, blank=True, on_delete=models.SET_NULL,

@@ -11,20 +11,25 @@ by ``sending_sweep``.
 """
 
 import email
+import email.header
+import email.message
 import email.policy
+import email.quoprimime
 import re
 import secrets
 import smtplib
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import format_datetime
 from functools import partial
+from html import escape
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, mailers, send_mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage, mailers, send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import Resolver404, resolve, reverse
@@ -35,6 +40,7 @@ from django.utils.translation import gettext as _
 from tutela.core import access, audit, jobs
 from tutela.core.access import Actor
 from tutela.core.jobs import ImportReport
+from tutela.core.services import save_audited
 
 from . import rendering, tasks, tokens
 from .models import (
@@ -86,6 +92,14 @@ def _topics(values: Iterable[Any]) -> list[str]:
     return chosen
 
 
+def _token_id(value: dict[str, Any], name: str) -> int:
+    """The id a signed link carries; a link without one is not valid."""
+    found = value.get(name)
+    if not isinstance(found, int):
+        raise tokens.BadToken()
+    return found
+
+
 def _consent(subscription: Subscription, action: str, method: str, text: str, source: str) -> ConsentRecord:
     return ConsentRecord.objects.create(subscription=subscription, action=action, method=method, text=text,
                                         source=(source or "")[:300], at=timezone.now())
@@ -111,9 +125,7 @@ def list_create(*, actor: Actor, name: str, slug: str = "", kind: str = MailingL
                                public_signup=public_signup, is_private=is_private)
     if (consent_text or "").strip():
         mailing_list.consent_text = consent_text.strip()
-    mailing_list.save()
-    audit.record(actor=actor, action="mailing_list.create", target=mailing_list)
-    return mailing_list
+    return save_audited(mailing_list, actor=actor, action="mailing_list.create")
 
 
 # --- Subscribers and consent -------------------------------------------------------------------
@@ -189,7 +201,7 @@ def confirmation_send(*, subscriber_id: int) -> int:
 def subscription_confirm(*, token: str, source: str) -> list[Subscription]:
     """Double opt-in, second half: the pending subscriptions named in the link become active."""
     value = tokens.read(tokens.CONFIRM, token)
-    subscriber = Subscriber.objects.filter(pk=value.get("s"), key=value.get("k")).first()
+    subscriber = Subscriber.objects.filter(pk=_token_id(value, "s"), key=value.get("k")).first()
     if subscriber is None:
         raise tokens.BadToken()
     confirmed = []
@@ -206,7 +218,7 @@ def subscription_confirm(*, token: str, source: str) -> list[Subscription]:
 
 
 @transaction.atomic
-def subscriber_add(*, actor: Actor, mailing_list: MailingList, email: str, language: str = "en", name: str = "",
+def subscriber_add(*, actor: Actor | None, mailing_list: MailingList, email: str, language: str = "en", name: str = "",
                    topics: Iterable[str] = (), consent_text: str, consent_source: str,
                    method: str = ConsentRecord.Method.STAFF) -> Subscription:
     """Add someone whose consent was given elsewhere (a form on paper, a registration): the text they
@@ -233,7 +245,7 @@ def subscriber_add(*, actor: Actor, mailing_list: MailingList, email: str, langu
 
 def _manage_subscriber(token: str) -> Subscriber:
     value = tokens.read(tokens.MANAGE, token)
-    subscriber = Subscriber.objects.filter(pk=value.get("s"), key=value.get("k")).first()
+    subscriber = Subscriber.objects.filter(pk=_token_id(value, "s"), key=value.get("k")).first()
     if subscriber is None:
         raise tokens.BadToken()
     return subscriber
@@ -276,13 +288,14 @@ def subscriptions_manage(*, token: str, language: str, topics: Iterable[str], ke
         if subscription.status != Subscription.Status.UNSUBSCRIBED and list_id not in wanted:
             _withdraw(subscription, ConsentRecord.Method.MANAGE, source)
     for mailing_list in MailingList.objects.filter(pk__in=wanted, public_signup=True):
-        subscription = current.get(mailing_list.pk)
-        if subscription is not None and subscription.status == Subscription.Status.ACTIVE:
+        existing = current.get(mailing_list.pk)
+        if existing is not None and existing.status == Subscription.Status.ACTIVE:
             continue
-        if subscription is None:
+        if existing is None:
             subscription = Subscription.objects.create(subscriber=subscriber, mailing_list=mailing_list,
                                                        status=Subscription.Status.ACTIVE)
         else:
+            subscription = existing
             Subscription.objects.filter(pk=subscription.pk).update(status=Subscription.Status.ACTIVE, changed_at=timezone.now())
         # The link came to this mailbox, so the address is confirmed: consent is given here, once.
         _consent(subscription, ConsentRecord.Action.GIVEN, ConsentRecord.Method.MANAGE, mailing_list.consent_text, source)
@@ -313,7 +326,7 @@ def unsubscribe(*, token: str, method: str, source: str) -> Unsubscribed:
     """One-click (RFC 8058), the page's button, or a mail to the unsubscribe address: leave the list
     the bulletin came from. A second use of the same link changes nothing and says so."""
     value = tokens.read(tokens.UNSUBSCRIBE, token)
-    delivery = Delivery.objects.select_related("subscriber", "bulletin").filter(pk=value.get("d")).first()
+    delivery = Delivery.objects.select_related("subscriber", "bulletin").filter(pk=_token_id(value, "d")).first()
     if delivery is None or delivery.subscriber.key != value.get("k"):
         raise tokens.BadToken()
     subscription = Subscription.objects.select_for_update().select_related("mailing_list").get(
@@ -335,7 +348,7 @@ class _Rollback(Exception):
     pass
 
 
-def subscribers_import(*, actor: Actor, mailing_list: MailingList, rows: list[dict[str, Any]], dry_run: bool = True,
+def subscribers_import(*, actor: Actor | None, mailing_list: MailingList, rows: list[dict[str, Any]], dry_run: bool = True,
                        file_name: str = "") -> ImportReport:
     """Add many subscribers at once, all or nothing; a dry run checks every row and saves nothing.
 
@@ -386,7 +399,8 @@ def subscribers_import(*, actor: Actor, mailing_list: MailingList, rows: list[di
 def subscriber_import_queue(*, actor: Actor, mailing_list: MailingList, upload: Any, name: str, dry_run: bool) -> SubscriberImport:
     """Store a subscriber file (vetted by ``forms.ImportForm``) and queue it for the worker."""
     access.require_secretariat(actor)
-    return jobs.queue_file_import(SubscriberImport(mailing_list=mailing_list, dry_run=dry_run, created_by=actor),
+    return jobs.queue_file_import(SubscriberImport(mailing_list=mailing_list, dry_run=dry_run,
+                                                   created_by=access.signed_in(actor)),
                                   upload=upload, name=name, stem="subscribers", actor=actor,
                                   action="subscriber_import.queued",
                                   enqueue=lambda pk: tasks.run_subscriber_import.enqueue(job_id=pk))
@@ -410,15 +424,17 @@ def imports_sweep(*, job_id: int | None = None) -> int:
 
 # --- Bulletins ---------------------------------------------------------------------------------
 
-BULLETIN_FIELDS = ["subject", "body", "blocks", "blocks_since", "commitment"]
+BULLETIN_FIELDS = ["subject", "body", "blocks", "blocks_since", "topics", "commitment"]
 
 
 def _check_bulletin(bulletin: Bulletin) -> None:
+    bulletin.subject = (bulletin.subject or "").strip()
     if not (bulletin.subject or "").strip():
         raise ValidationError({"subject": _("Give the bulletin a subject.")})
     if len(bulletin.body or "") > MAX_BODY_CHARS:
         raise ValidationError({"body": _("The text is %(n)s characters; a bulletin may have at most %(m)s. "
                                          "Link to a document instead.") % {"n": len(bulletin.body), "m": MAX_BODY_CHARS}})
+    bulletin.topics = _topics(bulletin.topics or [])
     unknown = [b for b in bulletin.blocks if b not in Bulletin.Block.values]
     if unknown or len(set(bulletin.blocks)) != len(bulletin.blocks):
         raise ValidationError({"blocks": _("Choose each block once, from: %(b)s.") % {"b": ", ".join(Bulletin.Block.values)}})
@@ -436,33 +452,21 @@ def _editable(actor: Actor, bulletin: Bulletin) -> None:
 
 @transaction.atomic
 def bulletin_create(*, actor: Actor, mailing_list: MailingList, subject: str, body: str = "", blocks: list[str] | None = None,
-                    blocks_since: Any = None, organisations: Iterable[Any] = (), commitment: Any = None) -> Bulletin:
+                    blocks_since: Any = None, topics: Iterable[str] = (), organisations: Iterable[Any] = (),
+                    commitment: Any = None) -> Bulletin:
     access.require_secretariat(actor)
-    bulletin = Bulletin(mailing_list=mailing_list, subject=(subject or "").strip(), body=body or "", blocks=list(blocks or []),
-                        blocks_since=blocks_since, commitment=commitment, created_by=actor)
-    _check_bulletin(bulletin)
-    bulletin.save()
-    bulletin.organisations.set(list(organisations))
-    audit.record(actor=actor, action="bulletin.create", target=bulletin)
-    return bulletin
+    bulletin = Bulletin(mailing_list=mailing_list, subject=subject or "", body=body or "", blocks=list(blocks or []),
+                        blocks_since=blocks_since, topics=list(topics), commitment=commitment,
+                        created_by=access.signed_in(actor))
+    return save_audited(bulletin, actor=actor, action="bulletin.create", check=_check_bulletin,
+                        m2m={"organisations": list(organisations)})
 
 
 @transaction.atomic
 def bulletin_update(*, actor: Actor, bulletin: Bulletin, organisations: Iterable[Any] | None = None, **fields: Any) -> Bulletin:
     _editable(actor, bulletin)
-    before = audit.snapshot(bulletin, [f if f != "commitment" else "commitment_id" for f in BULLETIN_FIELDS])
-    for name, value in fields.items():
-        if name not in BULLETIN_FIELDS:
-            raise ValidationError({name: _("This field cannot be changed here.")})
-        setattr(bulletin, name, value)
-    if "subject" in fields:
-        bulletin.subject = (bulletin.subject or "").strip()
-    _check_bulletin(bulletin)
-    bulletin.save()
-    if organisations is not None:
-        bulletin.organisations.set(list(organisations))
-    audit.record(actor=actor, action="bulletin.update", target=bulletin, before=before)
-    return bulletin
+    return save_audited(bulletin, actor=actor, action="bulletin.update", fields=fields, allowed=BULLETIN_FIELDS,
+                        check=_check_bulletin, m2m={"organisations": None if organisations is None else list(organisations)})
 
 
 @transaction.atomic
@@ -505,8 +509,10 @@ def bulletin_problems(bulletin: Bulletin) -> list[str]:
             problem = link_problem(url)
             if problem:
                 problems.append(f"[{language}] “{label[:60]}” → {url[:120]}: {problem}")
-    if not bulletin.mailing_list.subscriptions.filter(status=Subscription.Status.ACTIVE).exists():
-        problems.append(_("Nobody is subscribed to “%(l)s” yet.") % {"l": bulletin.mailing_list.name})
+    if next(recipients(bulletin), None) is None:
+        problems.append(_("Nobody is subscribed to “%(l)s” yet.") % {"l": bulletin.mailing_list.name} if not bulletin.topics
+                        else _("Nobody on “%(l)s” follows the topics %(t)s.")
+                        % {"l": bulletin.mailing_list.name, "t": ", ".join(bulletin.topics)})
     return problems
 
 
@@ -596,13 +602,16 @@ def bulletin_unschedule(*, actor: Actor, bulletin: Bulletin) -> Bulletin:
 def bulletin_test_send(*, actor: Actor, bulletin: Bulletin, language: str = "en") -> None:
     """Send the bulletin, as it stands, to the person asking (their own address only)."""
     access.require_secretariat(actor)
+    user = access.signed_in(actor)
+    if user is None:
+        raise PermissionDenied
     code = _language(language)
     try:
         rendering.content(bulletin, code)
     except rendering.TemplateProblem as exc:
         raise ValidationError({"body": str(exc)}) from exc
     audit.record(actor=actor, action="bulletin.test_send", target=bulletin, changes={"language": [None, code]})
-    transaction.on_commit(partial(tasks.send_test.enqueue, bulletin_id=bulletin.pk, user_id=actor.pk, language=code))
+    transaction.on_commit(partial(tasks.send_test.enqueue, bulletin_id=bulletin.pk, user_id=user.pk, language=code))
 
 
 def test_mail_send(*, bulletin_id: int, user_id: int, language: str) -> None:
@@ -612,9 +621,10 @@ def test_mail_send(*, bulletin_id: int, user_id: int, language: str) -> None:
     user = get_user_model().objects.get(pk=user_id)
     content = rendering.content(bulletin, language)
     frozen = {"subject": "[" + _("Test") + "] " + content.subject, "html": content.html, "text": content.text}
-    message = _message(bulletin, frozen, to=user.email, message_id=f"<bulletin-{bulletin.pk}.test-{secrets.token_hex(6)}@"
-                       f"{rendering.mail_domain()}>", unsubscribe_url=settings.SITE_URL + reverse("bulletins:archive_index"),
-                       mailto="", manage_url="", return_path=None)
+    mailing = Mailing(bulletin, frozen, from_header=_from_address(bulletin))
+    message = mailing.message(to=user.email, message_id=f"<bulletin-{bulletin.pk}.test-{secrets.token_hex(6)}@"
+                              f"{rendering.mail_domain()}>", unsubscribe_url=settings.SITE_URL + reverse("bulletins:archive_index"),
+                              mailto="", manage_url="", return_path=None)
     with mailers.default as connection:
         connection.send_messages([message])
 
@@ -646,52 +656,151 @@ def _from_address(bulletin: Bulletin) -> str:
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     senders = [o.acronym or o.name for o in bulletin.organisations.all()]
     display = " & ".join(senders) if senders else (name or "Tutela")
-    return formataddr((f"{display} · {bulletin.mailing_list.name}"[:120], address))
+    return formataddr((f"{display} · {bulletin.mailing_list.name}"[:120], address), charset="utf-8")
 
 
-def _message(bulletin: Bulletin, frozen: dict[str, str], *, to: str, message_id: str, unsubscribe_url: str, mailto: str,
-             manage_url: str, return_path: str | None, sent_at: datetime | None = None) -> EmailMultiAlternatives:
-    from email.utils import format_datetime
-
-    footer_text = "\n\n-- \n" + _("You receive this because you subscribed to %(l)s.") % {"l": bulletin.mailing_list.name}
-    footer_html = ('<hr><p class="footer">' + _("You receive this because you subscribed to %(l)s.")
-                   % {"l": bulletin.mailing_list.name})
-    if manage_url:
-        footer_text += "\n" + _("Change your subscriptions: %(u)s") % {"u": manage_url}
-        footer_html += f' <a href="{manage_url}">' + _("Change your subscriptions") + "</a>."
-    footer_text += "\n" + _("Unsubscribe: %(u)s") % {"u": unsubscribe_url}
-    footer_html += f' <a href="{unsubscribe_url}">' + _("Unsubscribe") + "</a>.</p>"
-    list_id = f"{bulletin.mailing_list.name} <{bulletin.mailing_list.slug}.{rendering.mail_domain()}>"
-    unsubscribe = f"<{unsubscribe_url}>" + (f", <{mailto}>" if mailto else "")
-    headers = {
-        "From": _from_address(bulletin),
-        "Message-ID": message_id,
-        "Date": format_datetime(sent_at or timezone.now()),
-        "List-Id": list_id.replace("\n", " "),
-        "List-Unsubscribe": unsubscribe,
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "List-Archive": f"<{settings.SITE_URL}{reverse('bulletins:archive', args=[bulletin.mailing_list.slug])}>",
-        "Precedence": "bulk",
-        "Auto-Submitted": "auto-generated",
-    }
-    message = EmailMultiAlternatives(subject=frozen["subject"], body=frozen["text"] + footer_text,
-                                     from_email=return_path or settings.DEFAULT_FROM_EMAIL, to=[to], headers=headers)
-    message.attach_alternative(frozen["html"].replace("<!--footer-->", footer_html), "text/html")
-    return message
+CRLF = "\r\n"
 
 
-def delivery_message(bulletin: Bulletin, delivery: Delivery) -> EmailMultiAlternatives:
-    frozen = bulletin.rendered.get(delivery.language) or bulletin.rendered["en"]
-    token = tokens.make(tokens.UNSUBSCRIBE, d=delivery.pk, k=delivery.subscriber.key)
-    url = settings.SITE_URL + reverse("bulletins:unsubscribe", args=[token])
-    local = _setting("BULLETINS_UNSUBSCRIBE_LOCAL", "unsubscribe")
-    mailto = f"mailto:{local}@{rendering.mail_domain()}?subject=unsubscribe%20{token}"
-    return _message(bulletin, frozen, to=delivery.email, message_id=delivery.message_id, unsubscribe_url=url, mailto=mailto,
-                    manage_url=manage_link(delivery.subscriber), return_path=_verp(delivery.pk))
+def _qp(text: str) -> str:
+    """Quoted-printable of UTF-8 text with CRLF line ends. Pieces encoded apart join with a soft line
+    break ("=\\r\\n", which decodes to nothing), so a body is encoded once and only the footer per recipient."""
+    return email.quoprimime.body_encode(text.replace("\r\n", "\n").encode("utf-8").decode("latin-1"), 76, CRLF)
+
+
+def _phrase(text: str) -> str:
+    """A header's words: as they are in ASCII, else RFC 2047 encoded (folded)."""
+    text = " ".join(text.split())
+    if text.isascii() and len(text) < 900:
+        return text
+    return email.header.Header(text, "utf-8", maxlinelen=76, header_name="Subject").encode(linesep=CRLF)
+
+
+def _address(address: str) -> str:
+    local, _at, domain = address.rpartition("@")
+    return address if address.isascii() else f"{local}@{domain.encode('idna').decode('ascii')}"
+
+
+def _url_template(name: str) -> str:
+    return settings.SITE_URL + reverse(name, args=["TOKEN"]).replace("TOKEN", "{}")
+
+
+class _Wire(email.message.Message):
+    """A message already in its wire form: what Django's mail backends ask of a message."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__()
+        self.data = data
+
+    def as_bytes(self, unixfrom: bool = False, policy: Any = None) -> bytes:
+        return self.data
+
+    def as_string(self, unixfrom: bool = False, maxheaderlen: int = 0, policy: Any = None) -> str:
+        return self.data.decode("utf-8", "replace")
+
+
+class PreparedMessage(EmailMessage):
+    """A bulletin message assembled by ``Mailing`` from parts encoded once; any configured mail backend sends it."""
+
+    def __init__(self, data: bytes, *, from_email: str, to: str) -> None:
+        super().__init__(from_email=from_email, to=[to])
+        self.data = data
+
+    def message(self, *, policy: email.policy.Policy = email.policy.default) -> _Wire:  # type: ignore[override]  # bytes are ready; nothing to build
+        return _Wire(self.data)
+
+
+class Mailing:
+    """One bulletin in one language, rendered and encoded once when sending starts. ``message`` adds
+    per recipient only what differs: To, Message-ID, Date, the unsubscribe and subscription links (in
+    the List-Unsubscribe header and the footer) and the envelope sender (VERP). The one way a bulletin
+    becomes mail: deliveries and the test send both come through here."""
+
+    def __init__(self, bulletin: Bulletin, frozen: dict[str, str], *, from_header: str) -> None:
+        mailing_list = bulletin.mailing_list
+        domain = rendering.mail_domain()
+        self.boundary = f"=_bulletin-{bulletin.pk}-{secrets.token_hex(6)}"  # "=_" cannot occur in quoted-printable
+        archive = settings.SITE_URL + reverse("bulletins:archive", args=[mailing_list.slug])
+        self.head = CRLF.join([
+            f"From: {from_header}",
+            f"Subject: {_phrase(frozen['subject'])}",
+            f"List-Id: {_phrase(mailing_list.name)} <{mailing_list.slug}.{domain}>",
+            "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+            f"List-Archive: <{archive}>",
+            "Precedence: bulk",
+            "Auto-Submitted: auto-generated",
+            "MIME-Version: 1.0",
+            f'Content-Type: multipart/alternative; boundary="{self.boundary}"',
+        ]) + CRLF
+        part = '--{b}\r\nContent-Type: text/{t}; charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'
+        self.text_head = part.format(b=self.boundary, t="plain")
+        self.html_head = part.format(b=self.boundary, t="html")
+        self.text = _qp(frozen["text"])
+        before, _mark, after = frozen["html"].partition("<!--footer-->")
+        self.html_before, self.html_after = _qp(before), _qp(after)
+        notice = _("You receive this because you subscribed to %(l)s.") % {"l": mailing_list.name}
+        self.footer_text = "\n\n-- \n" + notice
+        self.footer_html = '<hr><p class="footer">' + escape(notice)
+        self.manage_label, self.unsubscribe_label = _("Change your subscriptions"), _("Unsubscribe")
+        self.manage_line, self.unsubscribe_line = _("Change your subscriptions: %(u)s"), _("Unsubscribe: %(u)s")
+        self.manage_url = _url_template("bulletins:manage")
+        self.unsubscribe_url = _url_template("bulletins:unsubscribe")
+        self.mailto = f"mailto:{_setting('BULLETINS_UNSUBSCRIBE_LOCAL', 'unsubscribe')}@{domain}?subject=unsubscribe%20{{}}"
+
+    def message(self, *, to: str, message_id: str, unsubscribe_url: str, mailto: str, manage_url: str,
+                return_path: str | None) -> PreparedMessage:
+        footer_text, footer_html = self.footer_text, self.footer_html
+        if manage_url:
+            footer_text += "\n" + self.manage_line % {"u": manage_url}
+            footer_html += f' <a href="{escape(manage_url)}">{escape(self.manage_label)}</a>.'
+        footer_text += "\n" + self.unsubscribe_line % {"u": unsubscribe_url} + "\n"
+        footer_html += f' <a href="{escape(unsubscribe_url)}">{escape(self.unsubscribe_label)}</a>.</p>'
+        unsubscribe = f"<{unsubscribe_url}>" + (f",{CRLF} <{mailto}>" if mailto else "")
+        wire = "".join([
+            f"To: {_address(to)}{CRLF}Message-ID: {message_id}{CRLF}Date: {format_datetime(timezone.now())}{CRLF}",
+            f"List-Unsubscribe: {unsubscribe}{CRLF}", self.head, CRLF,
+            self.text_head, self.text, "=" + CRLF, _qp(footer_text), CRLF,
+            self.html_head, self.html_before, "=" + CRLF, _qp(footer_html), "=" + CRLF, self.html_after, CRLF,
+            f"--{self.boundary}--{CRLF}"])
+        return PreparedMessage(wire.encode("utf-8"), from_email=return_path or settings.DEFAULT_FROM_EMAIL, to=to)
+
+    def for_delivery(self, *, delivery_id: int, email_address: str, message_id: str, subscriber_id: int,
+                     key: str) -> PreparedMessage:
+        token = tokens.make(tokens.UNSUBSCRIBE, d=delivery_id, k=key)
+        return self.message(to=email_address, message_id=message_id, unsubscribe_url=self.unsubscribe_url.format(token),
+                            mailto=self.mailto.format(token), return_path=_verp(delivery_id),
+                            manage_url=self.manage_url.format(tokens.make(tokens.MANAGE, s=subscriber_id, k=key)))
+
+
+def mailings(bulletin: Bulletin) -> dict[str, Mailing]:
+    """Each language's ``Mailing`` of a bulletin being sent (from what was frozen when sending started)."""
+    sender = _from_address(bulletin)
+    return {language: Mailing(bulletin, frozen, from_header=sender) for language, frozen in bulletin.rendered.items()}
+
+
+def delivery_message(bulletin: Bulletin, delivery: Delivery, prepared: dict[str, Mailing] | None = None) -> PreparedMessage:
+    prepared = prepared or mailings(bulletin)
+    mailing = prepared.get(delivery.language) or prepared["en"]
+    return mailing.for_delivery(delivery_id=delivery.pk, email_address=delivery.email, message_id=delivery.message_id,
+                                subscriber_id=delivery.subscriber_id, key=delivery.subscriber.key)
 
 
 class _LostLease(Exception):
     pass
+
+
+def recipients(bulletin: Bulletin) -> Iterator[tuple[int, str, str]]:
+    """Who gets the bulletin: (subscriber id, address, language) of each active subscriber of an active
+    subscription, in id order. A bulletin with topics goes to those who chose one of them, and to those who
+    chose none (all news); one without topics goes to everyone on the list."""
+    wanted = set(bulletin.topics or [])
+    for pk, address, language, topics in (
+            Subscriber.objects.filter(subscriptions__mailing_list=bulletin.mailing_list_id,
+                                      subscriptions__status=Subscription.Status.ACTIVE, status=Subscriber.Status.ACTIVE)
+            .values_list("pk", "email", "language", "topics").order_by("pk").iterator(chunk_size=2000)):
+        if wanted and topics and not wanted.intersection(topics):
+            continue
+        yield pk, address, language
 
 
 def _list_recipients(bulletin: Bulletin) -> int:
@@ -701,12 +810,8 @@ def _list_recipients(bulletin: Bulletin) -> int:
         if Delivery.objects.filter(bulletin=bulletin).exists():
             return 0
         rows = []
-        subscribers = (Subscriber.objects.filter(subscriptions__mailing_list=bulletin.mailing_list_id,
-                                                 subscriptions__status=Subscription.Status.ACTIVE,
-                                                 status=Subscriber.Status.ACTIVE)
-                       .values_list("pk", "email", "language").order_by("pk").iterator(chunk_size=2000))
         languages = set(bulletin.rendered)
-        for pk, address, language in subscribers:
+        for pk, address, language in recipients(bulletin):
             rows.append(Delivery(bulletin_id=bulletin.pk, subscriber_id=pk, email=address,
                                  language=language if language in languages else "en",
                                  message_id=f"<bulletin-{bulletin.pk}.{pk}@{domain}>"))
@@ -739,12 +844,14 @@ def bulletin_deliver(*, bulletin_id: int) -> Bulletin:
     started, sent_total = time.monotonic(), 0
     try:
         _list_recipients(bulletin)
+        prepared = mailings(bulletin)  # each language rendered and encoded once for the whole run
         while True:
-            batch = list(Delivery.objects.filter(bulletin=bulletin, status=Delivery.Status.QUEUED)
-                         .select_related("subscriber").order_by("pk")[:batch_size])
+            batch = list(Delivery.objects.filter(bulletin=bulletin, status=Delivery.Status.QUEUED).order_by("pk")
+                         .values_list("pk", "email", "language", "message_id", "subscriber_id", "subscriber__key")
+                         [:batch_size])
             if not batch:
                 break
-            sent, refused, error = _send_batch(bulletin, batch)
+            sent, refused, error = _send_batch(prepared, batch)
             with transaction.atomic():
                 if not Bulletin.objects.filter(pk=bulletin.pk, status=Bulletin.Status.RUNNING, worker=me).exists():
                     raise _LostLease
@@ -790,17 +897,20 @@ def _counts(bulletin: Bulletin) -> dict[str, int]:
 
 def _commitment_done(bulletin: Bulletin) -> None:
     """A sent bulletin is the commitment done once more (partners' own service writes it)."""
-    if bulletin.commitment_id is None:
+    commitment = bulletin.commitment
+    if commitment is None or bulletin.sent_at is None:
         return
     from tutela.partners.services import commitment_update
 
-    commitment = bulletin.commitment
     day = timezone.localdate(bulletin.sent_at)
     if commitment.last_done_on is None or commitment.last_done_on < day:
         commitment_update(actor=None, commitment=commitment, last_done_on=day)
 
 
-def _send_batch(bulletin: Bulletin, batch: list[Delivery]) -> tuple[list[int], dict[int, str], str]:
+Row = tuple[int, str, str, str, int, str]  # delivery id, address, language, Message-ID, subscriber id, key
+
+
+def _send_batch(prepared: dict[str, Mailing], batch: list[Row]) -> tuple[list[int], dict[int, str], str]:
     """Send a batch over one connection: (sent ids, permanently refused ids with the reason, error that
     stopped the batch or "")."""
     sent: list[int] = []
@@ -811,23 +921,26 @@ def _send_batch(bulletin: Bulletin, batch: list[Delivery]) -> tuple[list[int], d
     except (OSError, smtplib.SMTPException) as exc:
         return sent, refused, _("The mail server could not be reached: %(e)s") % {"e": exc}
     try:
-        for delivery in batch:
+        for pk, address, language, message_id, subscriber_id, key in batch:
+            mailing = prepared.get(language) or prepared["en"]
+            message = mailing.for_delivery(delivery_id=pk, email_address=address, message_id=message_id,
+                                           subscriber_id=subscriber_id, key=key)
             try:
-                connection.send_messages([delivery_message(bulletin, delivery)])
+                connection.send_messages([message])
             except smtplib.SMTPRecipientsRefused as exc:
                 code, reason = next(iter(exc.recipients.values()), (550, b""))
                 if 500 <= code < 600:
-                    refused[delivery.pk] = f"{code} {reason.decode(errors='replace') if isinstance(reason, bytes) else reason}"
+                    refused[pk] = f"{code} {reason.decode(errors='replace') if isinstance(reason, bytes) else reason}"
                     continue
                 return sent, refused, f"{code} {reason!r}"
             except smtplib.SMTPResponseException as exc:  # refused at DATA: 5xx for this message, 4xx try later
                 if 500 <= exc.smtp_code < 600:
-                    refused[delivery.pk] = f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace') if isinstance(exc.smtp_error, bytes) else exc.smtp_error}"
+                    refused[pk] = f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace') if isinstance(exc.smtp_error, bytes) else exc.smtp_error}"
                     continue
                 return sent, refused, f"{exc.smtp_code} {exc.smtp_error!r}"[:300]
             except (OSError, smtplib.SMTPException) as exc:
                 return sent, refused, _("The mail server stopped the batch: %(e)s") % {"e": exc}
-            sent.append(delivery.pk)
+            sent.append(pk)
     finally:
         try:
             connection.close()
@@ -913,6 +1026,8 @@ def inbound_process(raw: bytes) -> Inbound:
         ctype = part.get_content_type()
         if ctype == "message/delivery-status":
             for block in part.get_payload() or []:
+                if not isinstance(block, email.message.Message):
+                    continue
                 status = status or str(block.get("Status", "")).strip()
                 diagnostic = diagnostic or str(block.get("Diagnostic-Code", "")).strip()
         elif ctype == "message/feedback-report":
@@ -920,6 +1035,8 @@ def inbound_process(raw: bytes) -> Inbound:
         elif ctype in {"message/rfc822", "text/rfc822-headers"}:
             payload = part.get_payload()
             inner = payload[0] if isinstance(payload, list) and payload else email.message_from_string(str(payload))
+            if not isinstance(inner, email.message.Message):
+                continue
             original_id = original_id or str(inner.get("Message-ID", "")).strip()
     delivery = None
     if delivery_id is not None:

@@ -3,6 +3,7 @@ unsubscribe, the public archive (with Atom feed) and the secretariat's workspace
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 from tutela.core import ratelimit
 from tutela.core.forms import add_service_errors
 from tutela.core.requests import SignedInRequest
+from tutela.core.views import form_view
 
 from . import rendering, selectors, services, tokens
 from .forms import (
@@ -154,7 +156,7 @@ def archive(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _language(request: HttpRequest, bulletin: Bulletin) -> str:
-    wanted = request.GET.get("lang") or getattr(request, "LANGUAGE_CODE", "en")
+    wanted = request.GET.get("lang") or str(getattr(request, "LANGUAGE_CODE", "en"))
     return wanted if wanted in bulletin.rendered else "en"
 
 
@@ -191,15 +193,10 @@ def index(request: SignedInRequest) -> HttpResponse:
 @login_required
 def list_create(request: SignedInRequest) -> HttpResponse:
     selectors.lists_for(request.user)
-    form = ListForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.list_create(actor=request.user, **form.cleaned_data)
-            return redirect("bulletins:list_detail", pk=created.pk)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-    return render(request, "bulletins/form_page.html", {"form": form, "title": _("New list")},
-                  status=422 if request.method == "POST" else 200)
+    return form_view(request, ListForm(request.POST or None),
+                     save=lambda data: services.list_create(actor=request.user, **data),
+                     template="bulletins/form_page.html", context={"title": _("New list")},
+                     success_url=lambda created: reverse("bulletins:list_detail", args=[created.pk]))
 
 
 @login_required
@@ -241,58 +238,39 @@ def import_job(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def _bulletin_fields(data: dict[str, Any]) -> dict[str, Any]:
     return {"subject": data["subject"], "body": data["body"], "blocks": list(data["blocks"]),
-            "blocks_since": data["blocks_since"], "commitment": data["commitment"]}
+            "blocks_since": data["blocks_since"], "topics": list(data["topics"]), "commitment": data["commitment"]}
 
 
 @login_required
 def bulletin_create(request: SignedInRequest) -> HttpResponse:
-    lists = selectors.lists_for(request.user)
     form = BulletinForm(request.POST or None)
-    from django import forms as dj_forms
-
-    form.fields["mailing_list"] = dj_forms.ModelChoiceField(label=_("List"), queryset=lists)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.bulletin_create(actor=request.user, mailing_list=form.cleaned_data["mailing_list"],
-                                               organisations=form.cleaned_data["organisations"],
-                                               **_bulletin_fields(form.cleaned_data))
-            return redirect("bulletins:bulletin_detail", pk=created.pk)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-    return render(request, "bulletins/form_page.html", {"form": form, "title": _("New bulletin")},
-                  status=422 if request.method == "POST" else 200)
+    form.fields["mailing_list"] = forms.ModelChoiceField(label=_("List"), queryset=selectors.lists_for(request.user))
+    return form_view(request, form, template="bulletins/form_page.html", context={"title": _("New bulletin")},
+                     save=lambda data: services.bulletin_create(actor=request.user, mailing_list=data["mailing_list"],
+                                                                organisations=data["organisations"], **_bulletin_fields(data)),
+                     success_url=lambda created: reverse("bulletins:bulletin_detail", args=[created.pk]))
 
 
 @login_required
 def bulletin_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     bulletin = selectors.bulletin_for(request.user, pk)
     initial = {"subject": bulletin.subject, "body": bulletin.body, "blocks": bulletin.blocks,
-               "blocks_since": bulletin.blocks_since, "commitment": bulletin.commitment,
+               "blocks_since": bulletin.blocks_since, "topics": bulletin.topics, "commitment": bulletin.commitment,
                "organisations": list(bulletin.organisations.all())}
-    form = BulletinForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.bulletin_update(actor=request.user, bulletin=bulletin, organisations=form.cleaned_data["organisations"],
-                                     **_bulletin_fields(form.cleaned_data))
-            return redirect("bulletins:bulletin_detail", pk=bulletin.pk)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-    return render(request, "bulletins/form_page.html", {"form": form, "title": _("Edit %(s)s") % {"s": bulletin.subject}},
-                  status=422 if request.method == "POST" else 200)
+    return form_view(request, BulletinForm(request.POST or None, initial=initial), template="bulletins/form_page.html",
+                     context={"title": _("Edit %(s)s") % {"s": bulletin.subject}},
+                     save=lambda data: services.bulletin_update(actor=request.user, bulletin=bulletin,
+                                                                organisations=data["organisations"], **_bulletin_fields(data)),
+                     success_url=reverse("bulletins:bulletin_detail", args=[bulletin.pk]))
 
 
 @login_required
 def bulletin_version(request: SignedInRequest, pk: int) -> HttpResponse:
     bulletin = selectors.bulletin_for(request.user, pk)
     form = VersionForm(request.POST or None, initial={"language": request.GET.get("lang", "fr")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.bulletin_version_set(actor=request.user, bulletin=bulletin, **form.cleaned_data)
-            return redirect("bulletins:bulletin_detail", pk=bulletin.pk)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-    return render(request, "bulletins/form_page.html", {"form": form, "title": _("Language version")},
-                  status=422 if request.method == "POST" else 200)
+    return form_view(request, form, template="bulletins/form_page.html", context={"title": _("Language version")},
+                     save=lambda data: services.bulletin_version_set(actor=request.user, bulletin=bulletin, **data),
+                     success_url=reverse("bulletins:bulletin_detail", args=[bulletin.pk]))
 
 
 @login_required
@@ -303,7 +281,7 @@ def bulletin_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "bulletin": bulletin, "problems": services.bulletin_problems(bulletin) if editable else [],
         "counts": selectors.delivery_counts(bulletin), "send_form": SendForm(), "editable": editable,
         "versions": bulletin.versions.all(), "languages": LANGUAGES,
-        "cadence": selectors.commitment_cadence(bulletin.commitment) if bulletin.commitment_id else None})
+        "cadence": selectors.commitment_cadence(bulletin.commitment) if bulletin.commitment else None})
 
 
 @login_required

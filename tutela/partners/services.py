@@ -202,7 +202,7 @@ def _check_responsible(agreement: Agreement, responsible: list[Organisation] | N
 
 
 @transaction.atomic
-def commitment_update(*, actor: Actor, commitment: Commitment, responsible: list[Organisation] | None = None,
+def commitment_update(*, actor: Actor | None, commitment: Commitment, responsible: list[Organisation] | None = None,
                       **fields: Any) -> Commitment:
     if not (fields.get("text", commitment.text) or "").strip():
         raise ValidationError({"text": _("Say what was committed to.")})

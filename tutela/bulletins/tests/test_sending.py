@@ -70,6 +70,14 @@ def test_a_bulletin_reaches_each_subscriber_once_in_their_language_with_list_hea
     text = parsed(received["EN@example.org"]).get_body(("plain",)).get_content()
     assert f"online <{settings.SITE_URL}/consultations/>" in text and "Unsubscribe: http" in text
     assert "<html lang=\"ar\" dir=\"rtl\">" in parsed(received["ar@example.org"]).get_body(("html",)).get_content()
+    for envelope in smtp_peer.messages:  # assembled from parts encoded once: still well-formed for a strict parser
+        message = parsed(envelope)
+        assert not message.defects and all(not part.defects for part in message.walk())
+        assert all(len(line) <= 998 for line in envelope.original_content.split(b"\r\n"))
+        manage = re.search(r"Change your subscriptions: (https?://\S+)", message.get_body(("plain",)).get_content())
+        assert manage and "/bulletins/manage/" in manage.group(1)
+        assert message.get_body(("html",)).get_content().rstrip().endswith("</html>")
+    assert "Bulletin COP nº 1" in fr["Subject"] and "Les <strong>lignes directrices</strong>" in fr.get_body(("html",)).get_content()
 
 
 def test_sending_is_refused_while_a_link_is_broken_or_a_block_is_empty(secretariat, members, add, smtp_peer):
@@ -226,3 +234,35 @@ def test_a_merged_organisation_is_replaced_in_the_co_branding(secretariat, membe
                                         organisations=[org_a, org_b])
     organisation_merge(actor=secretariat, keep=org_a, duplicate=org_b)
     assert list(bulletin.organisations.values_list("pk", flat=True)) == [org_a.pk]
+
+
+def test_topics_choose_who_gets_a_bulletin(smtp_peer, secretariat, members, run_on_commit):
+    def person(address, topics):
+        services.subscriber_add(actor=secretariat, mailing_list=members, email=address, topics=topics,
+                                consent_text="Agreed", consent_source="form")
+
+    person("events@example.org", ["events"])
+    person("figures@example.org", ["figures"])
+    person("both@example.org", ["figures", "training"])
+    person("everything@example.org", [])  # chose no topic: all news
+    bulletin = services.bulletin_create(actor=secretariat, mailing_list=members, subject="Events and training",
+                                        body="News.", topics=["Training", "events"])
+    assert bulletin.topics == ["events", "training"]
+    run_on_commit(services.bulletin_send, actor=secretariat, bulletin=bulletin)
+    assert sorted(by_rcpt(smtp_peer)) == ["both@example.org", "events@example.org", "everything@example.org"]
+    assert sorted(Delivery.objects.filter(bulletin=bulletin).values_list("email", flat=True)) == sorted(by_rcpt(smtp_peer))
+
+    general = services.bulletin_create(actor=secretariat, mailing_list=members, subject="For all", body="News.")
+    run_on_commit(services.bulletin_send, actor=secretariat, bulletin=general)
+    assert Delivery.objects.filter(bulletin=general).count() == 4
+
+
+def test_a_bulletin_for_topics_nobody_follows_is_refused_and_unknown_topics_too(secretariat, members):
+    services.subscriber_add(actor=secretariat, mailing_list=members, email="f@example.org", topics=["figures"],
+                            consent_text="Agreed", consent_source="form")
+    bulletin = services.bulletin_create(actor=secretariat, mailing_list=members, subject="S", body="B", topics=["training"])
+    problems = services.bulletin_problems(bulletin)
+    assert any("follows the topics training" in p for p in problems)
+    with pytest.raises(ValidationError) as refused:
+        services.bulletin_update(actor=secretariat, bulletin=bulletin, topics=["gossip"])
+    assert "gossip" in str(refused.value.message_dict["topics"])
