@@ -22,7 +22,7 @@ from tutela.core import access, audit, childtext, jobs, review
 from tutela.core.access import Actor, User
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
 from tutela.core.jobs import ImportReport
-from tutela.core.services import apply_fields, repoint, repoint_m2m, set_m2m
+from tutela.core.services import apply_fields, repoint, repoint_m2m, save_audited
 from tutela.core.text import fold
 from tutela.figures.models import Figure
 from tutela.figures.services import figure_create, indicator_get_or_create
@@ -197,14 +197,14 @@ def institution_create(*, actor: User | None, name: str, country: str, kind: str
     key = _institution_key(name, city, country)
     if Institution.objects.filter(name_key=key).exists():
         raise ValidationError({"name": _("“%(n)s” in %(c)s is already recorded.") % {"n": name, "c": city or country}})
-    institution = Institution(name=name, name_key=key, country=country, kind=kind, city=city,
-                              owner_organisation=owner_organisation, is_illustrative=is_illustrative)
-    institution.full_clean()
-    institution.save()
-    for lo, hi, count, source in enrolments or []:
-        _enrolment_write(institution, lo, hi, count, source, None)
-    audit.record(actor=actor, action="institution.created", target=institution)
-    return institution
+
+    def write_enrolments(institution: Institution) -> None:
+        for lo, hi, count, source in enrolments or []:
+            _enrolment_write(institution, lo, hi, count, source, None)
+
+    return save_audited(Institution(name=name, name_key=key, country=country, kind=kind, city=city,
+                                    owner_organisation=owner_organisation, is_illustrative=is_illustrative),
+                        actor=actor, action="institution.created", after=write_enrolments)
 
 
 def _enrolment_write(institution: Institution, min_age: Any, max_age: Any, count: Any, source: str, as_of: date | None) -> Enrolment:
@@ -253,6 +253,12 @@ def campaign_publish(*, actor: User | None, campaign: Campaign) -> Campaign:
     return review.publish(actor=actor, obj=campaign)
 
 
+def _check_programme(programme: TrainingProgramme, actor: User | None, fields: dict) -> None:
+    _dates(programme.starts_on, programme.ends_on)
+    _band(StakeholderGroup.CHILDREN, programme.reach_min_age, programme.reach_max_age)
+    _review_programme(programme, actor, fields)
+
+
 @transaction.atomic
 def programme_create(*, actor: User | None, name: str, organisers: list, country: str, starts_on: date, ends_on: date,
                      funders: list | None = None, **fields: Any) -> TrainingProgramme:
@@ -260,16 +266,11 @@ def programme_create(*, actor: User | None, name: str, organisers: list, country
     if not organisers:
         raise ValidationError({"organisers": _("Name at least one organising organisation.")})
     _require_create(actor, {o.pk for o in organisers})
-    programme = TrainingProgramme(name=" ".join((name or "").split()), country=country, starts_on=starts_on, ends_on=ends_on)
-    apply_fields(programme, fields, PROGRAMME_FIELDS)
-    _dates(programme.starts_on, programme.ends_on)
-    _band(StakeholderGroup.CHILDREN, programme.reach_min_age, programme.reach_max_age)
-    _review_programme(programme, actor, fields)
-    programme.full_clean()
-    programme.save()
-    programme.organisers.set(organisers)
-    programme.funders.set(funders or [])
-    audit.record(actor=actor, action="programme.created", target=programme)
+    programme = save_audited(
+        TrainingProgramme(name=" ".join((name or "").split()), country=country, starts_on=starts_on, ends_on=ends_on),
+        actor=actor, action="programme.created", fields=fields, allowed=PROGRAMME_FIELDS,
+        check=lambda programme: _check_programme(programme, actor, fields),
+        m2m={"organisers": organisers, "funders": funders or []})
     reach_recompute(programme_id=programme.pk)
     return programme
 
@@ -280,17 +281,9 @@ def programme_update(*, actor: User | None, programme: TrainingProgramme, organi
     _require_write(actor, programme)
     if organisers is not None and not organisers:
         raise ValidationError({"organisers": _("Name at least one organising organisation.")})
-    before = audit.snapshot(programme)
-    apply_fields(programme, fields, PROGRAMME_FIELDS)
-    _dates(programme.starts_on, programme.ends_on)
-    _band(StakeholderGroup.CHILDREN, programme.reach_min_age, programme.reach_max_age)
-    _review_programme(programme, actor, fields)
-    programme.full_clean()
-    programme.save()
-    changes = audit.diff(before, audit.snapshot(programme))
-    set_m2m(programme, "organisers", organisers, changes)
-    set_m2m(programme, "funders", funders, changes)
-    audit.record(actor=actor, action="programme.updated", target=programme, changes=changes)
+    save_audited(programme, actor=actor, action="programme.updated", fields=fields, allowed=PROGRAMME_FIELDS,
+                 check=lambda programme: _check_programme(programme, actor, fields),
+                 m2m={"organisers": organisers, "funders": funders})
     _schedule_reach(programme_id=programme.pk)
     return programme
 
@@ -305,11 +298,8 @@ def cohort_create(*, actor: User | None, programme: TrainingProgramme, name: str
     if programme.cohorts.filter(name__iexact=name).exists():
         raise ValidationError({"name": _("This programme already has a cohort called “%(n)s”.") % {"n": name}})
     _dates(starts_on, ends_on)
-    cohort = Cohort(programme=programme, name=name, starts_on=starts_on, ends_on=ends_on)
-    cohort.full_clean()
-    cohort.save()
-    audit.record(actor=actor, action="cohort.created", target=cohort)
-    return cohort
+    return save_audited(Cohort(programme=programme, name=name, starts_on=starts_on, ends_on=ends_on),
+                        actor=actor, action="cohort.created")
 
 
 @transaction.atomic
@@ -414,13 +404,11 @@ def trainee_register(*, actor: User | None, cohort: Cohort, sector: str, full_na
     if programme.trainees.filter(label=label).exists():
         raise ValidationError({"label": _("The label “%(l)s” is already used in this programme.") % {"l": label}})
     generation = _check_trainer(programme.pk, trained_by)
-    trainee = Trainee(programme=programme, cohort=cohort, full_name=full_name, consent_to_be_named=consent_to_be_named,
-                      label=label, identity_key=key, sector=sector, institution=institution, status=status,
-                      completed_on=completed_on, trained_by=trained_by, generation=generation,
-                      is_illustrative=is_illustrative)
-    trainee.full_clean(exclude=["identity_key"])
-    trainee.save()
-    audit.record(actor=actor, action="trainee.registered", target=trainee)
+    trainee = save_audited(
+        Trainee(programme=programme, cohort=cohort, full_name=full_name, consent_to_be_named=consent_to_be_named,
+                label=label, identity_key=key, sector=sector, institution=institution, status=status,
+                completed_on=completed_on, trained_by=trained_by, generation=generation, is_illustrative=is_illustrative),
+        actor=actor, action="trainee.registered", exclude=["identity_key"])
     _schedule_reach(programme_id=programme.pk)
     return trainee
 
@@ -610,14 +598,11 @@ def session_record(*, actor: User | None, programme: TrainingProgramme, held_on:
             raise ValidationError({"ambassador": _("%(a)s belongs to another programme.") % {"a": ambassador}})
         if ambassador.status != Trainee.Status.COMPLETED:
             raise ValidationError({"ambassador": _("%(a)s has not completed the training yet.") % {"a": ambassador}})
-    session = DeliveredSession(
+    session = save_audited(DeliveredSession(
         programme=programme, ambassador=ambassador, campaign=campaign, institution=institution,
         country=country or (institution.country if institution else programme.country), held_on=held_on,
         audience=audience, min_age=lo, max_age=hi, count=number, is_illustrative=is_illustrative,
-    )
-    session.full_clean()
-    session.save()
-    audit.record(actor=actor, action="session.recorded", target=session)
+    ), actor=actor, action="session.recorded")
     _schedule_reach(programme_id=programme.pk, campaign_id=campaign.pk if campaign else None)
     return session
 
@@ -638,18 +623,18 @@ def campaign_create(*, actor: User | None, banner: str, owner_organisation: Any,
                     partners: list | None = None, **fields: Any) -> Campaign:
     """Create an awareness campaign; its owner and partners' focal points may manage it."""
     _require_create(actor, {owner_organisation.pk} | {p.pk for p in partners or []})
-    campaign = Campaign(banner=" ".join((banner or "").split()), owner_organisation=owner_organisation,
-                        starts_on=starts_on, ends_on=ends_on)
-    apply_fields(campaign, fields, CAMPAIGN_FIELDS)
-    _dates(campaign.starts_on, campaign.ends_on)
-    for group in campaign.audiences:
-        if group not in StakeholderGroup.values:
-            raise ValidationError({"audiences": _("Unknown audience “%(a)s”.") % {"a": group}})
-    _review_campaign(campaign, actor, fields)
-    campaign.full_clean()
-    campaign.save()
-    campaign.partners.set(partners or [])
-    audit.record(actor=actor, action="campaign.created", target=campaign)
+
+    def check(campaign: Campaign) -> None:
+        _dates(campaign.starts_on, campaign.ends_on)
+        for group in campaign.audiences:
+            if group not in StakeholderGroup.values:
+                raise ValidationError({"audiences": _("Unknown audience “%(a)s”.") % {"a": group}})
+        _review_campaign(campaign, actor, fields)
+
+    campaign = save_audited(Campaign(banner=" ".join((banner or "").split()), owner_organisation=owner_organisation,
+                                     starts_on=starts_on, ends_on=ends_on),
+                            actor=actor, action="campaign.created", fields=fields, allowed=CAMPAIGN_FIELDS, check=check,
+                            m2m={"partners": partners or []})
     reach_recompute(campaign_id=campaign.pk)
     return campaign
 
@@ -657,15 +642,13 @@ def campaign_create(*, actor: User | None, banner: str, owner_organisation: Any,
 @transaction.atomic
 def campaign_update(*, actor: User | None, campaign: Campaign, partners: list | None = None, **fields: Any) -> Campaign:
     _require_write(actor, campaign)
-    before = audit.snapshot(campaign)
-    apply_fields(campaign, fields, CAMPAIGN_FIELDS)
-    _dates(campaign.starts_on, campaign.ends_on)
-    _review_campaign(campaign, actor, fields)
-    campaign.full_clean()
-    campaign.save()
-    changes = audit.diff(before, audit.snapshot(campaign))
-    set_m2m(campaign, "partners", partners, changes)
-    audit.record(actor=actor, action="campaign.updated", target=campaign, changes=changes)
+
+    def check(campaign: Campaign) -> None:
+        _dates(campaign.starts_on, campaign.ends_on)
+        _review_campaign(campaign, actor, fields)
+
+    save_audited(campaign, actor=actor, action="campaign.updated", fields=fields, allowed=CAMPAIGN_FIELDS, check=check,
+                 m2m={"partners": partners})
     _schedule_reach(campaign_id=campaign.pk)
     return campaign
 
@@ -684,10 +667,7 @@ def message_add(*, actor: User | None, campaign: Campaign, title: str, medium: s
                      about_children=StakeholderGroup.CHILDREN in (campaign.audiences or []))
     if file is not None:
         message.file = file
-    message.full_clean()
-    message.save()
-    audit.record(actor=actor, action="message.added", target=message)
-    return message
+    return save_audited(message, actor=actor, action="message.added")
 
 
 @transaction.atomic
@@ -707,9 +687,7 @@ def placement_add(*, actor: User | None, message: Message, outlet: str, country:
                           min_age=lo, max_age=hi, audience_source=audience_source.strip(), institution=institution,
                           is_illustrative=is_illustrative)
     childtext.refuse({"outlet": placement.outlet}, about_children=audience == StakeholderGroup.CHILDREN)
-    placement.full_clean()
-    placement.save()
-    audit.record(actor=actor, action="placement.added", target=placement)
+    save_audited(placement, actor=actor, action="placement.added")
     _schedule_reach(campaign_id=message.campaign_id)
     return placement
 
@@ -737,15 +715,11 @@ def parameter_set(*, actor: User | None, key: str, low: Any, central: Any, high:
     source = (source or "").strip()
     if not source and not is_assumption:
         raise ValidationError({"source": _("Give the source of this value, or mark it as an assumption.")})
-    param = ReachParameter.objects.filter(programme=programme, campaign=campaign, key=key).first()
-    before = audit.snapshot(param) if param else None
-    if param is None:
-        param = ReachParameter(programme=programme, campaign=campaign, key=key)
-    param.low, param.central, param.high = lo, mid, hi
-    param.source, param.is_assumption, param.note = source, is_assumption, (note or "").strip()
-    param.full_clean()
-    param.save()
-    audit.record(actor=actor, action="reach_parameter.set", target=param, before=before)
+    param = (ReachParameter.objects.filter(programme=programme, campaign=campaign, key=key).first()
+             or ReachParameter(programme=programme, campaign=campaign, key=key))
+    values = {"low": lo, "central": mid, "high": hi, "source": source, "is_assumption": is_assumption,
+              "note": (note or "").strip()}
+    save_audited(param, actor=actor, action="reach_parameter.set", fields=values, allowed=list(values))
     _schedule_reach(programme_id=programme.pk if programme else None, campaign_id=campaign.pk if campaign else None)
     return param
 
