@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from tutela.core import access, audit
 from tutela.core.access import Actor, User
-from tutela.core.services import apply_fields, repoint, save_audited
+from tutela.core.services import repoint, save_audited
 from tutela.initiatives.models import Appointment, Person
 from tutela.partners.models import Organisation
 
@@ -93,17 +93,18 @@ def body_create(*, actor: User | None, short_name: str, name: str, document_star
         raise ValidationError({"short_name": _("Give the body a short name, e.g. JCA-COP.")})
     if Body.objects.filter(short_name__iexact=short_name).exists():
         raise ValidationError({"short_name": _("A body called “%(name)s” already exists.") % {"name": short_name}})
-    body = Body(short_name=short_name, name=" ".join((name or "").split()), slug=slug or slugify(short_name)[:50])
     fields.setdefault("number_prefix", f"{short_name} DOC")
-    apply_fields(body, fields, BODY_FIELDS)
-    if document_start < 1:
-        raise ValidationError({"document_start": _("Document numbers start at 1 or above.")})
-    body.full_clean()
-    body.save()
-    _check_parent(body)
-    DocumentCounter.objects.create(body=body, scope=0, last_number=document_start - 1)
-    audit.record(actor=actor, action="body.created", target=body)
-    return body
+
+    def check(body: Body) -> None:
+        if document_start < 1:
+            raise ValidationError({"document_start": _("Document numbers start at 1 or above.")})
+
+    def counter(body: Body) -> None:
+        _check_parent(body)
+        DocumentCounter.objects.create(body=body, scope=0, last_number=document_start - 1)
+
+    return save_audited(Body(short_name=short_name, name=" ".join((name or "").split()), slug=slug or slugify(short_name)[:50]),
+                        actor=actor, action="body.created", fields=fields, allowed=BODY_FIELDS, check=check, after=counter)
 
 
 @transaction.atomic
@@ -236,16 +237,17 @@ def meeting_create(
             "or confirm that the meeting is held outside the lifetime.") % {"body": body, "end": body.ends_on}},
             code="outside_lifetime")
     last = body.meetings.aggregate(last=Max("ordinal"))["last"] or body.meetings_before_registry
-    meeting = Meeting(body=body, ordinal=last + 1, starts_on=starts_on, ends_on=ends_on)
-    apply_fields(meeting, fields, MEETING_FIELDS)
-    if meeting.report_document and meeting.report_document.body_id != body.pk:
-        raise ValidationError({"report_document": _("Choose a document of %(body)s.") % {"body": body}})
-    meeting.full_clean()
-    meeting.save()
-    if body.number_style == Body.NumberStyle.MEETING:
-        DocumentCounter.objects.create(body=body, scope=meeting.ordinal)
-    audit.record(actor=actor, action="meeting.created", target=meeting)
-    return meeting
+
+    def check(meeting: Meeting) -> None:
+        if meeting.report_document and meeting.report_document.body_id != body.pk:
+            raise ValidationError({"report_document": _("Choose a document of %(body)s.") % {"body": body}})
+
+    def counter(meeting: Meeting) -> None:
+        if body.number_style == Body.NumberStyle.MEETING:
+            DocumentCounter.objects.create(body=body, scope=meeting.ordinal)
+
+    return save_audited(Meeting(body=body, ordinal=last + 1, starts_on=starts_on, ends_on=ends_on), actor=actor,
+                        action="meeting.created", fields=fields, allowed=MEETING_FIELDS, check=check, after=counter)
 
 
 @transaction.atomic
@@ -343,12 +345,9 @@ def action_item_add(
         errors["due_on"] = _("The action is due (%(due)s) before the meeting (%(m)s).") % {"due": due_on, "m": meeting.starts_on}
     if errors:
         raise ValidationError(errors)
-    item = ActionItem(meeting=meeting, number=_next_number(meeting.action_items), text=text.strip(),
-                      owner_person=owner_person, owner_label=owner_label.strip(), due_on=due_on)
-    item.full_clean()
-    item.save()
-    audit.record(actor=actor, action="action_item.created", target=item)
-    return item
+    return save_audited(ActionItem(meeting=meeting, number=_next_number(meeting.action_items), text=text.strip(),
+                                   owner_person=owner_person, owner_label=owner_label.strip(), due_on=due_on),
+                        actor=actor, action="action_item.created")
 
 
 @transaction.atomic
@@ -689,17 +688,17 @@ def liaison_create(
         raise ValidationError(errors)
     if reply_to is not None and not subject.lower().startswith("reply to"):
         subject = f"{_('Reply to')} {reply_to.reference or reply_to.subject}: {subject}"[:300]
-    liaison = LiaisonStatement(from_body=from_body, from_meeting=from_meeting, subject=subject, reply_to=reply_to,
-                               created_by=actor)
-    apply_fields(liaison, fields, LIAISON_FIELDS)
-    liaison.full_clean()
-    liaison.save()
-    for r in recipients:
-        LiaisonRecipient.objects.create(liaison=liaison, body=r["body"], purpose=r["purpose"], deadline=r.get("deadline"))
-    if attachments:
-        # Any registered document may be attached: a parent body often forwards its child's (DOC047 with SG17's LS).
-        liaison.attachments.set(attachments)
-    audit.record(actor=actor, action="liaison.created", target=liaison)
+
+    def write_recipients(liaison: LiaisonStatement) -> None:
+        for r in recipients:
+            LiaisonRecipient.objects.create(liaison=liaison, body=r["body"], purpose=r["purpose"],
+                                            deadline=r.get("deadline"))
+
+    # Any registered document may be attached: a parent body often forwards its child's (DOC047 with SG17's LS).
+    liaison = save_audited(LiaisonStatement(from_body=from_body, from_meeting=from_meeting, subject=subject,
+                                            reply_to=reply_to, created_by=actor),
+                           actor=actor, action="liaison.created", fields=fields, allowed=LIAISON_FIELDS,
+                           m2m={"attachments": attachments or None}, after=write_recipients)
     if send:
         liaison_send(actor=actor, liaison=liaison, sent_on=sent_on)
     return liaison

@@ -1,6 +1,8 @@
 """Pages for bodies, meetings, the document registry, liaisons, the chair's dashboard and calendars."""
 
 import html
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -19,6 +21,7 @@ from tutela.core.forms import add_service_errors
 from tutela.core.pagination import keyset_page
 from tutela.core.redirects import safe_next
 from tutela.core.requests import SignedInRequest
+from tutela.core.views import form_view
 
 from . import forms, ical, selectors, services
 from .models import Body, LiaisonStatement, Meeting
@@ -93,21 +96,17 @@ def lifetime_extend(request: SignedInRequest, slug: str) -> HttpResponse:
     if not selectors.can_manage(request.user, body):
         raise PermissionDenied
     form = forms.ExtensionForm(request.POST or None, body=body)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.lifetime_extend(actor=request.user, body=body, new_end=data["new_end"], decided_on=data["decided_on"],
-                                     reason=data["reason"], meeting=_meeting_or_404(body, data["meeting"]),
-                                     decided_by=data["decided_by"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(body)s now runs until %(end)s.") % {"body": body, "end": data["new_end"]})
-            return redirect("coordination:body_detail", body.slug)
-    return render(request, "coordination/form_page.html", {
-        "form": form, "body": body, "title": _("Extend the lifetime of %(body)s") % {"body": body},
-        "submit": _("Record the extension"), "back": reverse("coordination:body_detail", args=[body.slug]),
-    }, status=422 if form.errors else 200)
+
+    def save(data: dict) -> Any:
+        return services.lifetime_extend(actor=request.user, body=body, new_end=data["new_end"],
+                                        decided_on=data["decided_on"], reason=data["reason"],
+                                        meeting=_meeting_or_404(body, data["meeting"]), decided_by=data["decided_by"])
+
+    return _form_page(request, form, save=save, success_url=reverse("coordination:body_detail", args=[body.slug]),
+                      message=lambda _saved: _("%(body)s now runs until %(end)s.") % {
+                          "body": body, "end": form.cleaned_data["new_end"]},
+                      body=body, title=_("Extend the lifetime of %(body)s") % {"body": body},
+                      submit=_("Record the extension"), back=reverse("coordination:body_detail", args=[body.slug]))
 
 
 # --- Meetings -------------------------------------------------------------------------------
@@ -232,24 +231,20 @@ def document_register(request: SignedInRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     initial = {"meeting": request.GET.get("meeting")} if request.GET.get("meeting") else None
     form = forms.DocumentForm(request.POST or None, request.FILES or None, body=body, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            document = services.document_register(
-                actor=request.user, body=body, title=data["title"], source=data["source"], kind=data["kind"],
-                meeting=_meeting_or_404(body, data["meeting"]), document_date=data["document_date"],
-                access_level=data["access"], number=data["number"] or None, upload=data["file"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Registered as %(number)s.") % {"number": document.number})
-            return redirect("coordination:document_detail", document.pk)
-    return render(request, "coordination/form_page.html", {
-        "form": form, "body": body, "title": _("Register a document of %(body)s") % {"body": body},
-        "intro": _("Numbers are allocated when you register and are never reused."), "multipart": True,
-        "submit": _("Register"), "back": reverse("coordination:body_detail", args=[body.slug]),
-    }, status=422 if form.errors else 200)
+
+    def save(data: dict) -> Any:
+        return services.document_register(
+            actor=request.user, body=body, title=data["title"], source=data["source"], kind=data["kind"],
+            meeting=_meeting_or_404(body, data["meeting"]), document_date=data["document_date"],
+            access_level=data["access"], number=data["number"] or None, upload=data["file"],
+        )
+
+    return _form_page(request, form, save=save,
+                      success_url=lambda document: reverse("coordination:document_detail", args=[document.pk]),
+                      message=lambda document: _("Registered as %(number)s.") % {"number": document.number},
+                      body=body, title=_("Register a document of %(body)s") % {"body": body},
+                      intro=_("Numbers are allocated when you register and are never reused."), multipart=True,
+                      submit=_("Register"), back=reverse("coordination:body_detail", args=[body.slug]))
 
 
 @login_required
@@ -258,22 +253,18 @@ def document_revise(request: SignedInRequest, pk: int) -> HttpResponse:
     if not (selectors.can_manage(request.user, document.body) or access.can_write(request.user, document)):
         raise PermissionDenied
     form = forms.RevisionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.document_revise(actor=request.user, document=document, note=data["note"], title=data["title"],
-                                     document_date=data["document_date"], upload=data["file"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            document.refresh_from_db()
-            messages.success(request, _("%(label)s issued.") % {"label": document.label})
-            return redirect("coordination:document_detail", document.pk)
-    return render(request, "coordination/form_page.html", {
-        "form": form, "body": document.body, "title": _("Revise %(doc)s") % {"doc": document.label},
-        "intro": _("The revision keeps the number %(n)s.") % {"n": document.number}, "multipart": True,
-        "submit": _("Issue the revision"), "back": reverse("coordination:document_detail", args=[document.pk]),
-    }, status=422 if form.errors else 200)
+
+    def save(data: dict) -> Any:
+        services.document_revise(actor=request.user, document=document, note=data["note"], title=data["title"],
+                                 document_date=data["document_date"], upload=data["file"])
+        document.refresh_from_db()
+        return document
+
+    return _form_page(request, form, save=save, success_url=reverse("coordination:document_detail", args=[document.pk]),
+                      message=lambda document: _("%(label)s issued.") % {"label": document.label},
+                      body=document.body, title=_("Revise %(doc)s") % {"doc": document.label},
+                      intro=_("The revision keeps the number %(n)s.") % {"n": document.number}, multipart=True,
+                      submit=_("Issue the revision"), back=reverse("coordination:document_detail", args=[document.pk]))
 
 
 @require_POST
@@ -338,23 +329,20 @@ def liaison_create(request: SignedInRequest, slug: str) -> HttpResponse:
             initial = {"reply_to": original.pk, "recipient_1": original.from_body_id, "purpose_1": "information",
                        "subject": original.subject}
     form = forms.LiaisonForm(request.POST or None, body=body, replyable=replyable, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            liaison = services.liaison_create(
-                actor=request.user, from_body=body, subject=data["subject"], recipients=form.recipients(),
-                from_meeting=_meeting_or_404(body, data["from_meeting"]),
-                reply_to=next((ls for ls in replyable if ls.pk == data["reply_to"]), None),
-                reference=data["reference"], body_text=data["body_text"], contact_email=data["contact_email"],
-                approval=data["approval"], send=data["send"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Liaison statement saved (%(status)s).") % {"status": liaison.get_status_display()})
-            return redirect("coordination:liaison_detail", liaison.pk)
-    return render(request, "coordination/liaison_form.html", {"form": form, "body": body},
-                  status=422 if form.errors else 200)
+
+    def save(data: dict) -> LiaisonStatement:
+        return services.liaison_create(
+            actor=request.user, from_body=body, subject=data["subject"], recipients=form.recipients(),
+            from_meeting=_meeting_or_404(body, data["from_meeting"]),
+            reply_to=next((ls for ls in replyable if ls.pk == data["reply_to"]), None),
+            reference=data["reference"], body_text=data["body_text"], contact_email=data["contact_email"],
+            approval=data["approval"], send=data["send"],
+        )
+
+    return form_view(request, form, save=save, template="coordination/liaison_form.html", context={"body": body},
+                     success_url=lambda liaison: reverse("coordination:liaison_detail", args=[liaison.pk]),
+                     message=lambda liaison: _("Liaison statement saved (%(status)s).") % {
+                         "status": liaison.get_status_display()})
 
 
 @require_POST
@@ -433,31 +421,30 @@ def _body_back(body: Body, anchor: str) -> str:
     return reverse("coordination:body_detail", args=[body.slug]) + f"#{anchor}"
 
 
-def _form_page(request: HttpRequest, form, *, body: Body, title: str, submit: str, back: str, **extra) -> HttpResponse:
-    return render(request, "coordination/form_page.html", {
-        "form": form, "body": body, "title": title, "submit": submit, "back": back, **extra,
-    }, status=422 if form.errors else 200)
+def _form_page(request: HttpRequest, form, *, save: Callable[[dict], Any], success_url: str | Callable[[Any], str],
+               message: str | Callable[[Any], str], body: Body, title: str, submit: str, back: str,
+               **extra) -> HttpResponse:
+    """``core.views.form_view`` on the coordination form page (title, intro, what is already recorded, back link)."""
+    return form_view(request, form, save=save, template="coordination/form_page.html", success_url=success_url,
+                     message=message, context={"body": body, "title": title, "submit": submit, "back": back, **extra})
 
 
 @login_required
 def membership_add(request: SignedInRequest, slug: str) -> HttpResponse:
     body = _manageable_body(request, slug)
     form = forms.MembershipForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            membership = services.membership_add(actor=request.user, body=body, organisation=data["organisation"],
-                                                 person=data["person"], role=data["role"], represents=data["represents"],
-                                                 since=data["since"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            who = membership.person or membership.organisation
-            messages.success(request, _("%(who)s is now listed as a member of %(body)s.") % {"who": who, "body": body})
-            return redirect(_body_back(body, "members"))
+
+    def save(data: dict) -> Any:
+        return services.membership_add(actor=request.user, body=body, organisation=data["organisation"],
+                                       person=data["person"], role=data["role"], represents=data["represents"],
+                                       since=data["since"])
+
     existing = [f"{m.person.public_label() if m.person else m.organisation} — {m.get_role_display()}"
                 for m in body.memberships.select_related("organisation", "person")]
-    return _form_page(request, form, body=body, title=_("Add a member to %(body)s") % {"body": body},
+    return _form_page(request, form, save=save, success_url=_body_back(body, "members"),
+                      message=lambda membership: _("%(who)s is now listed as a member of %(body)s.") % {
+                          "who": membership.person or membership.organisation, "body": body},
+                      body=body, title=_("Add a member to %(body)s") % {"body": body},
                       intro=_("A member is an organisation, a named adult, or a named adult for an organisation."),
                       submit=_("Add the member"), back=_body_back(body, "members"),
                       existing_title=_("Members already listed"), existing=existing)
@@ -468,19 +455,16 @@ def chair_appoint(request: SignedInRequest, slug: str) -> HttpResponse:
     body = selectors.body_for(request.user, slug)
     access.require_secretariat(request.user)
     form = forms.ChairForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            appointment = services.chair_appoint(actor=request.user, body=body, person=data["person"], role=data["role"],
-                                                 starts_on=data["starts_on"], ends_on=data["ends_on"], note=data["note"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(who)s is appointed %(role)s of %(body)s.") % {
-                "who": appointment.person, "role": appointment.get_role_display().lower(), "body": body})
-            return redirect(_body_back(body, "chairs"))
+
+    def save(data: dict) -> Any:
+        return services.chair_appoint(actor=request.user, body=body, person=data["person"], role=data["role"],
+                                      starts_on=data["starts_on"], ends_on=data["ends_on"], note=data["note"])
+
     existing = [f"{a.person.public_label()} — {a.get_role_display()}" for a in selectors.chairs_of(body)]
-    return _form_page(request, form, body=body, title=_("Appoint a chair of %(body)s") % {"body": body},
+    return _form_page(request, form, save=save, success_url=_body_back(body, "chairs"),
+                      message=lambda appointment: _("%(who)s is appointed %(role)s of %(body)s.") % {
+                          "who": appointment.person, "role": appointment.get_role_display().lower(), "body": body},
+                      body=body, title=_("Appoint a chair of %(body)s") % {"body": body},
                       intro=_("Chairs, co-chairs and vice-chairs manage the body's meetings, documents and liaisons."),
                       submit=_("Appoint"), back=_body_back(body, "chairs"),
                       existing_title=_("Current chairs"), existing=existing)
@@ -491,25 +475,22 @@ def terms_of_reference_add(request: SignedInRequest, slug: str) -> HttpResponse:
     body = _manageable_body(request, slug)
     initial = {"document": request.GET["document"]} if request.GET.get("document", "").isdigit() else None
     form = forms.TermsOfReferenceForm(_posted(request), body=body, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            document = body.documents.filter(pk=data["document"]).first()
-            if document is None:
-                raise ValidationError({"document": _("Choose a document registered by %(body)s.") % {"body": body}})
-            tor = services.terms_of_reference_add(
-                actor=request.user, body=body, document=document, approved_on=data["approved_on"],
-                approved_by=data["approved_by"], approved_by_label=data["approved_by_label"],
-                meeting=_meeting_or_404(body, data["meeting"]), note=data["note"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(doc)s is recorded as terms of reference of %(body)s.") % {
-                "doc": tor.document.label, "body": body})
-            return redirect(_body_back(body, "tor"))
+
+    def save(data: dict) -> Any:
+        document = body.documents.filter(pk=data["document"]).first()
+        if document is None:
+            raise ValidationError({"document": _("Choose a document registered by %(body)s.") % {"body": body}})
+        return services.terms_of_reference_add(
+            actor=request.user, body=body, document=document, approved_on=data["approved_on"],
+            approved_by=data["approved_by"], approved_by_label=data["approved_by_label"],
+            meeting=_meeting_or_404(body, data["meeting"]), note=data["note"])
+
     existing = [f"{t.document.label} — {t.approver}, {t.approved_on:%d %b %Y}"
                 for t in body.terms_of_reference.select_related("document", "approved_by")]
-    return _form_page(request, form, body=body, title=_("Record terms of reference of %(body)s") % {"body": body},
+    return _form_page(request, form, save=save, success_url=_body_back(body, "tor"),
+                      message=lambda tor: _("%(doc)s is recorded as terms of reference of %(body)s.") % {
+                          "doc": tor.document.label, "body": body},
+                      body=body, title=_("Record terms of reference of %(body)s") % {"body": body},
                       intro=_("Each version is a registered document; the most recently approved one is current."),
                       submit=_("Record this version"), back=_body_back(body, "tor"),
                       existing_title=_("Versions already recorded (newest first)"), existing=existing)
@@ -526,16 +507,16 @@ def agenda_item_add(request: SignedInRequest, slug: str, ordinal: int) -> HttpRe
     body, meeting = _manageable_meeting(request, slug, ordinal)
     documents = list(selectors.readable_documents(request.user).filter(meeting=meeting, is_withdrawn=False).order_by("sequence"))
     form = forms.AgendaItemForm(_posted(request), documents=documents)
-    if request.method == "POST" and form.is_valid():
-        chosen = [d for d in documents if d.pk in set(form.cleaned_data["documents"])]
-        try:
-            item = services.agenda_item_add(actor=request.user, meeting=meeting, title=form.cleaned_data["title"], documents=chosen)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Agenda item %(n)s added. Add the next one, or go back to the meeting.") % {"n": item.number})
-            return redirect("coordination:agenda_item_add", body.slug, meeting.ordinal)
-    return _form_page(request, form, body=body, title=_("Agenda of the %(m)s meeting") % {"m": meeting},
+
+    def save(data: dict) -> Any:
+        chosen = [d for d in documents if d.pk in set(data["documents"])]
+        return services.agenda_item_add(actor=request.user, meeting=meeting, title=data["title"], documents=chosen)
+
+    return _form_page(request, form, save=save,
+                      success_url=reverse("coordination:agenda_item_add", args=[body.slug, meeting.ordinal]),
+                      message=lambda item: _("Agenda item %(n)s added. Add the next one, or go back to the meeting.")
+                      % {"n": item.number},
+                      body=body, title=_("Agenda of the %(m)s meeting") % {"m": meeting},
                       submit=_("Add the item"), back=_meeting_back(body, meeting, "agenda"),
                       back_label=_("Back to the meeting"), existing_title=_("Agenda so far"),
                       existing=[str(i) for i in meeting.agenda_items.all()])
@@ -545,17 +526,13 @@ def agenda_item_add(request: SignedInRequest, slug: str, ordinal: int) -> HttpRe
 def decision_add(request: SignedInRequest, slug: str, ordinal: int) -> HttpResponse:
     body, meeting = _manageable_meeting(request, slug, ordinal)
     form = forms.DecisionForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            decision = services.decision_add(actor=request.user, meeting=meeting, text=form.cleaned_data["text"],
-                                             kind=form.cleaned_data["kind"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(kind)s %(n)s recorded. Add the next one, or go back to the meeting.") % {
-                "kind": decision.get_kind_display(), "n": decision.number})
-            return redirect("coordination:decision_add", body.slug, meeting.ordinal)
-    return _form_page(request, form, body=body, title=_("Decisions and agreements of the %(m)s meeting") % {"m": meeting},
+    return _form_page(request, form,
+                      save=lambda data: services.decision_add(actor=request.user, meeting=meeting, text=data["text"],
+                                                              kind=data["kind"]),
+                      success_url=reverse("coordination:decision_add", args=[body.slug, meeting.ordinal]),
+                      message=lambda decision: _("%(kind)s %(n)s recorded. Add the next one, or go back to the meeting.")
+                      % {"kind": decision.get_kind_display(), "n": decision.number},
+                      body=body, title=_("Decisions and agreements of the %(m)s meeting") % {"m": meeting},
                       intro=_("Each is numbered in order within the meeting."),
                       submit=_("Record it"), back=_meeting_back(body, meeting, "decisions"),
                       back_label=_("Back to the meeting"), existing_title=_("Recorded so far"),
@@ -566,20 +543,17 @@ def decision_add(request: SignedInRequest, slug: str, ordinal: int) -> HttpRespo
 def action_item_add(request: SignedInRequest, slug: str, ordinal: int) -> HttpResponse:
     body, meeting = _manageable_meeting(request, slug, ordinal)
     form = forms.ActionItemForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            item = services.action_item_add(actor=request.user, meeting=meeting, text=data["text"],
-                                            owner_label=data["owner_label"], due_on=data["due_on"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Action %(n)s recorded. Add the next one, or go back to the meeting.") % {"n": item.number})
-            return redirect("coordination:action_item_add", body.slug, meeting.ordinal)
-    return _form_page(request, form, body=body, title=_("Action items of the %(m)s meeting") % {"m": meeting},
+    return _form_page(request, form,
+                      save=lambda data: services.action_item_add(actor=request.user, meeting=meeting, text=data["text"],
+                                                                 owner_label=data["owner_label"], due_on=data["due_on"]),
+                      success_url=reverse("coordination:action_item_add", args=[body.slug, meeting.ordinal]),
+                      message=lambda item: _("Action %(n)s recorded. Add the next one, or go back to the meeting.")
+                      % {"n": item.number},
+                      body=body, title=_("Action items of the %(m)s meeting") % {"m": meeting},
                       submit=_("Record the action"), back=_meeting_back(body, meeting, "actions"),
                       back_label=_("Back to the meeting"), existing_title=_("Recorded so far"),
-                      existing=[f"{a.number}. {a.text} — {a.owner}" for a in meeting.action_items.select_related("owner_person")])
+                      existing=[f"{a.number}. {a.text} — {a.owner}"
+                                for a in meeting.action_items.select_related("owner_person")])
 
 
 @login_required
@@ -587,29 +561,28 @@ def attendance_record(request: SignedInRequest, slug: str, ordinal: int) -> Http
     body, meeting = _manageable_meeting(request, slug, ordinal)
     candidates = selectors.attendance_candidates(meeting)
     form = forms.AttendanceForm(_posted(request), initial={"participant_count": meeting.participant_count}, **candidates)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    added = []
+
+    def save(data: dict) -> None:
         organisations = [o for o in candidates["organisations"] if o.pk in set(data.get("organisations") or [])]
         people = [p for p in candidates["people"] if p.pk in set(data.get("people") or [])]
         if data["other_organisation"] is not None and data["other_organisation"] not in organisations:
             organisations.append(data["other_organisation"])
         if data["other_person"] is not None and data["other_person"] not in people:
             people.append(data["other_person"])
-        try:
-            if not organisations and not people and data["participant_count"] in (None, meeting.participant_count):
-                raise ValidationError(_("Nothing to record: tick who was present, choose another organisation or "
-                                        "person, or change the head count."))
-            services.attendance_record(actor=request.user, meeting=meeting, organisations=organisations, people=people,
-                                       participant_count=data["participant_count"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Attendance recorded: %(n)s added.") % {"n": len(organisations) + len(people)})
-            return redirect(_meeting_back(body, meeting, "attendance"))
+        if not organisations and not people and data["participant_count"] in (None, meeting.participant_count):
+            raise ValidationError(_("Nothing to record: tick who was present, choose another organisation or "
+                                    "person, or change the head count."))
+        services.attendance_record(actor=request.user, meeting=meeting, organisations=organisations, people=people,
+                                   participant_count=data["participant_count"])
+        added.extend([*organisations, *people])
+
     existing = [(f"{a.person.public_label()} ({a.organisation})" if a.person and a.organisation
                  else str(a.person.public_label()) if a.person else str(a.organisation))
                 for a in meeting.attendance.select_related("organisation", "person")]
-    return _form_page(request, form, body=body, title=_("Attendance at the %(m)s meeting") % {"m": meeting},
+    return _form_page(request, form, save=save, success_url=_meeting_back(body, meeting, "attendance"),
+                      message=lambda _saved: _("Attendance recorded: %(n)s added.") % {"n": len(added)},
+                      body=body, title=_("Attendance at the %(m)s meeting") % {"m": meeting},
                       intro=_("Adds to the attendance already recorded. Name only adults who consented to be named; "
                               "count everyone else in the head count."),
                       submit=_("Record attendance"), back=_meeting_back(body, meeting, "attendance"),
