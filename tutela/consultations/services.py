@@ -108,15 +108,11 @@ def document_create(
     """Create a guideline document (one edition of a set)."""
     if actor is not None and not access.can_create(actor, {owner_organisation.pk} if owner_organisation else None):
         raise PermissionDenied
-    document = GuidelineDocument(
+    return save_audited(GuidelineDocument(
         title=_clean_text(title), audience=audience, edition=_clean_text(edition), summary=_clean_text(summary),
         owner_organisation=owner_organisation, deliverable=deliverable, is_published=is_published,
         is_illustrative=is_illustrative,
-    )
-    document.full_clean()
-    document.save()
-    audit.record(actor=actor, action="guideline_document.created", target=document)
-    return document
+    ), actor=actor, action="guideline_document.created")
 
 
 def _new_key(document: GuidelineDocument, taken: set[str]) -> str:
@@ -389,21 +385,20 @@ def consultation_create(
         errors["code"] = _("Another consultation uses the code %(code)s.") % {"code": code}
     if errors:
         raise ValidationError(errors)
-    consultation = Consultation.objects.create(
+
+    def write_questions(consultation: Consultation) -> None:
+        for i, q in enumerate(questions, start=1):
+            kind = q.get("kind", Question.Kind.CHOICE if q.get("choices") else Question.Kind.TEXT)
+            Question.objects.create(consultation=consultation, number=i, text=q["text"], kind=kind,
+                                    choices=list(q.get("choices", [])))
+
+    return save_audited(Consultation(
         version=version, title=_clean_text(title), code=code, opens_at=opens_at, closes_at=closes_at,
         time_zone=time_zone, summary=_clean_text(summary), allow_public=allow_public, online_form=online_form,
         activity=activity, owner_organisation=owner_organisation, is_published=is_published,
         is_illustrative=is_illustrative,
-    )
-    consultation.full_clean()
-    if in_person_sessions:
-        consultation.in_person_sessions.set(in_person_sessions)
-    for i, q in enumerate(questions, start=1):
-        kind = q.get("kind", Question.Kind.CHOICE if q.get("choices") else Question.Kind.TEXT)
-        Question.objects.create(consultation=consultation, number=i, text=q["text"], kind=kind,
-                                choices=list(q.get("choices", [])))
-    audit.record(actor=actor, action="consultation.created", target=consultation)
-    return consultation
+    ), actor=actor, action="consultation.created", m2m={"in_person_sessions": list(in_person_sessions) or None},
+        after=write_questions)
 
 
 @transaction.atomic
