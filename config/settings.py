@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "tutela.strategies",
     "tutela.library",
     "tutela.hub",
+    "tutela.home",
 ]
 
 MIDDLEWARE = [
@@ -197,8 +198,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:workspace"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home:workspace"
+LOGOUT_REDIRECT_URL = "home:index"
 SESSION_COOKIE_AGE = 60 * 60 * 12
 
 # Login throttling: five failures for one e-mail address from one IP lock it for 15 minutes.
@@ -248,6 +249,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 TUTELA_MAX_UPLOAD_BYTES = int(os.environ.get("TUTELA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# --- The initiative's name and logo on the home page (tutela.home) --------------------------
+# Empty name: the first initiative recorded (initiatives app), else "Tutela". The logo is a path
+# under the static files (e.g. "img/logo.svg") or under MEDIA_URL; never another site's address.
+INITIATIVE_NAME = os.environ.get("TUTELA_INITIATIVE_NAME", "")
+INITIATIVE_LOGO = os.environ.get("TUTELA_INITIATIVE_LOGO", "")
 
 # --- Mail (Django 6.1 MAILERS) --------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Tutela <no-reply@tutela.invalid>")

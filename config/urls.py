@@ -27,6 +27,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("bulletins/", include("tutela.bulletins.urls")),
     path("library/", include("tutela.library.urls")),
     path("hub/", include("tutela.hub.urls")),
+    path("", include("tutela.home.urls")),
     path("admin/", admin.site.urls),
 ]
 

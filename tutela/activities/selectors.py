@@ -198,3 +198,29 @@ def pillar_activities(user: Actor, pillar: Pillar, *, limit: int = 20) -> tuple[
     """The most recent activities under a pillar that ``user`` may read, and how many there are."""
     activities = access.readable(user, Activity.objects.filter(pillars=pillar)).select_related("occasion").order_by("-starts_on", "-id")
     return list(activities[:limit]), activities.count()
+
+
+# --- For the home page and the workspaces (tutela.home) ---------------------------------------
+
+def upcoming_activities(user: Actor, *, today: date, limit: int = 5) -> list[Activity]:
+    """The next activities ``user`` may read that have not ended, soonest first."""
+    qs = activity_queryset(user).filter(ends_on__gte=today).select_related("occasion")
+    return list(qs.order_by("starts_on", "id")[:limit])
+
+
+def upcoming_occasions(user: Actor, *, today: date, limit: int = 5) -> list[Occasion]:
+    """The next occasions (conferences, days, weeks) ``user`` may read that have not ended."""
+    qs = access.readable(user, Occasion.objects.all()).filter(ends_on__gte=today)
+    return list(qs.order_by("starts_on", "id")[:limit])
+
+
+def unpublished_editable(user: Actor) -> QuerySet[Activity]:
+    """Activities ``user`` may change that the public cannot see yet: drafts and submissions."""
+    from django.db.models import Q
+
+    return access.writable(user, Activity.objects.all()).filter(Q(is_published=False) | Q(awaiting_review=True))
+
+
+def editable_activities(user: Actor) -> QuerySet[Activity]:
+    """Every activity ``user`` may change (all for the secretariat, their organisation's for a focal point)."""
+    return access.writable(user, Activity.objects.all())

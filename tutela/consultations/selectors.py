@@ -290,3 +290,34 @@ def questionnaire_answers(consultation: Consultation) -> tuple[list, list[dict]]
         })
     return questions, rows
 
+
+
+# --- For the home page and the workspaces (tutela.home) ---------------------------------------
+
+def open_consultations(user: Actor, *, now: Any, limit: int = 5) -> list[Consultation]:
+    """Consultations ``user`` may read that take comments now, the nearest deadline first."""
+    qs = consultations_for(user).filter(opens_at__lte=now, closes_at__gt=now)
+    return list(qs.order_by("closes_at", "id")[:limit])
+
+
+def comment_work(user: Actor) -> list[dict[str, Any]]:
+    """Per consultation ``user`` may act on: comments waiting for moderation and comments without a
+    decision (spam excluded). One grouped query over the comments, one for the consultations."""
+    writable = access.writable(user, Consultation.objects.all())
+    rows = (Comment.objects.filter(consultation__in=writable.values("pk")).order_by()
+            .values("consultation").annotate(
+                pending=Count("id", filter=Q(status=Comment.Status.PENDING)),
+                undecided=Count("id", filter=Q(disposition__isnull=True) & ~Q(status=Comment.Status.SPAM)),
+            ).filter(Q(pending__gt=0) | Q(undecided__gt=0)))
+    counts = {r["consultation"]: r for r in rows}
+    found = Consultation.objects.filter(pk__in=list(counts)).order_by("closes_at", "id")
+    return [{"consultation": c, "pending": counts[c.pk]["pending"], "undecided": counts[c.pk]["undecided"]}
+            for c in found]
+
+
+def comments_by(user: Actor):
+    """The comments a signed-in user sent (through their account), newest first, with their receipts."""
+    if not user.is_authenticated:
+        return Comment.objects.none()
+    return (Comment.objects.filter(respondent__user=user).select_related("consultation", "paragraph", "disposition")
+            .order_by("-received_at", "-id"))

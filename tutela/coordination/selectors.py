@@ -431,3 +431,24 @@ def dashboard(user: Actor, bodies: QuerySet[Body], today: date | None = None) ->
         "ending": ending_rows,
         "more_ending": more_ending,
     }
+
+
+# --- For the home page and the workspaces (tutela.home) ---------------------------------------
+
+def latest_documents(user: Actor, *, limit: int = 5) -> list[Document]:
+    """The newest registered documents ``user`` may read (withdrawn ones left out)."""
+    qs = readable_documents(user).filter(is_withdrawn=False).select_related("body")
+    return list(qs.order_by("-document_date", "-id")[:limit])
+
+
+def replies_due(user: Actor, *, today: date | None = None) -> QuerySet[LiaisonRecipient]:
+    """Replies owed by the bodies ``user`` follows (the secretariat: every active body; a chair: theirs)
+    to liaison statements asking for action or comment, by deadline (those with none last)."""
+    today = today or timezone.localdate()
+    return (
+        LiaisonRecipient.objects.filter(
+            body__in=dashboard_bodies(user).values("pk"),
+            liaison__status__in=[LiaisonStatement.Status.SENT, LiaisonStatement.Status.AWAITING_REPLY],
+            purpose__in=[LiaisonRecipient.Purpose.ACTION, LiaisonRecipient.Purpose.COMMENT],
+        ).select_related("liaison", "liaison__from_body", "body").order_by(F("deadline").asc(nulls_last=True), "pk")
+    )

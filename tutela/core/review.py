@@ -219,3 +219,11 @@ def get(label: str, pk: Any) -> Reviewable:
         return entry[0]._default_manager.get(pk=pk)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def waiting_counts(user: Actor) -> list[dict]:
+    """How many records of each kind wait for review (secretariat only): one count per kind, no rows."""
+    access.require_secretariat(user)
+    return [{"label": label, "name": model._meta.verbose_name_plural,
+             "count": model._default_manager.filter(awaiting_review=True).count()}
+            for label, (model, _url, _action) in sorted(REGISTRY.items())]

@@ -4,8 +4,6 @@ from . import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("workspace/", views.workspace, name="workspace"),
     path("workspace/audit/", views.audit_log, name="audit_log"),
     path("workspace/review/", views.review_queue, name="review_queue"),
     path("workspace/review/<str:label>/<int:pk>/publish/", views.review_publish, name="review_publish"),

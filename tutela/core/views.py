@@ -20,7 +20,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from . import access, review
-from .cache import anonymous_page_cache
 from .forms import add_service_errors
 from .models import AuditEntry, WorkerHeartbeat
 from .pagination import keyset_page
@@ -58,19 +57,6 @@ def form_view(
             messages.success(request, text)
             return redirect(success_url(saved) if callable(success_url) else success_url)
     return render(request, template, {"form": form, **(context or {})}, status=422 if form.errors else 200)
-
-
-@anonymous_page_cache(300)
-def home(request: HttpRequest) -> HttpResponse:
-    # The public home page is the same for every anonymous visitor (per language): served
-    # from the cache it costs about what a static response costs. Visitors with a cookie
-    # (signed in, or with a message waiting) always get a fresh page.
-    return render(request, "core/home.html", {})
-
-
-@login_required
-def workspace(request: SignedInRequest) -> HttpResponse:
-    return render(request, "core/workspace.html", {})
 
 
 @never_cache

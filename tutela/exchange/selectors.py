@@ -59,3 +59,8 @@ EXPORTS = {"activities": activities_for_export, "organisations": organisations_f
 
 def jobs_for_user(user: Actor) -> QuerySet[ImportJob]:
     return access.readable(user, ImportJob.objects.select_related("created_by"))
+
+
+def failed_imports(user: Actor) -> QuerySet[ImportJob]:
+    """Import jobs ``user`` may read that failed (nothing imported), newest first."""
+    return jobs_for_user(user).filter(status=ImportJob.Status.FAILED).order_by("-id")

@@ -428,3 +428,32 @@ def _restore(numbers: dict) -> dict:
     for row in numbers["children"]:
         row["shown"] = disclosure.Shown(**row["shown"])
     return numbers
+
+
+def headline_figures(user: Actor, *, limit: int = 4) -> tuple[list[dict], Any]:
+    """The first ``limit`` indicators of the dashboard's stored summary, each with its actual totals per
+    kind (counted / estimated / modelled, never added across kinds), and when the summary was made.
+
+    Read from the summary the worker refreshes (``dashboard``), so the home page never adds up the
+    figures itself: the secretariat read the summary of every record, everyone else the published one,
+    whose children's totals ``core.disclosure`` has already controlled. A focal point's unpublished
+    figures are not included here (the dashboard computes that view on request; too slow for a home page).
+    """
+    scope = DashboardSummary.Scope.ALL if access.is_secretariat(user) else DashboardSummary.Scope.PUBLIC
+    row = DashboardSummary.objects.filter(scope=scope).first()
+    if row is None:
+        return [], None
+    entries = [e for e in row.data["indicators"] if e["actual"]][:limit]
+    indicators = Indicator.objects.in_bulk({e["indicator"] for e in entries})
+    result = []
+    for entry in entries:
+        if entry["indicator"] not in indicators:
+            continue
+        cells = [{**cell, "total": None if cell["total"] is None else Decimal(str(cell["total"]))} for cell in entry["actual"]]
+        result.append({"indicator": indicators[entry["indicator"]], "actual": cells})
+    return result, row.refreshed_at
+
+
+def unpublished_editable(user: Actor) -> QuerySet[Figure]:
+    """Figures ``user`` may change that the public cannot see yet: drafts and submissions."""
+    return access.writable(user, Figure.objects.all()).filter(Q(is_published=False) | Q(awaiting_review=True))

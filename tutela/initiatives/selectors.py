@@ -221,3 +221,8 @@ def editable_records(*, user: Actor, limit: int) -> dict[str, Any]:
         "deliverables": list(access.writable(user, Deliverable.objects.all()).order_by("title")[:limit]),
         "people": list(access.writable(user, Person.objects.select_related("organisation")).order_by("full_name")[:limit]),
     }
+
+
+def main_initiative() -> Initiative | None:
+    """The initiative this site runs (the first recorded), for its name on the home page."""
+    return Initiative.objects.order_by("pk").first()

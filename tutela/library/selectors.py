@@ -100,3 +100,8 @@ def plan_feedback(user: Actor, plan: SessionPlan) -> tuple[list[BandFeedback], d
             cells = [disclosure.Shown(None, shown.withheld) for _ in cells]
         result.append(BandFeedback(band=f"{band[0]}–{band[1]}", respondents=shown, ratings=cells))
     return result, grand
+
+
+def latest_resources(user: Actor, *, limit: int = 5) -> list[Resource]:
+    """The newest resources ``user`` may read."""
+    return list(access.readable(user, Resource.objects.all()).order_by("-created_at", "-pk")[:limit])

@@ -242,3 +242,22 @@ def agreement_expiry(agreement: Agreement, today: date | None = None) -> dict[st
 
 def agreement_commitments(agreement: Agreement) -> list[Commitment]:
     return list(agreement.commitments.prefetch_related("responsible").order_by("order", "pk"))
+
+
+# --- For the workspaces (tutela.home) ---------------------------------------------------------
+
+def commitments_due(*, user: Actor, by: date) -> QuerySet[Commitment]:
+    """Commitments not done whose next follow-up falls on or before ``by``, on agreements ``user`` may
+    change (the secretariat: all; a focal point: their organisation's, as a party or as responsible)."""
+    agreements = access.writable(user, Agreement.objects.all()).values("pk")
+    qs = Commitment.objects.filter(agreement__in=agreements)
+    mine = access.user_organisation_ids(user)
+    if mine:
+        qs = Commitment.objects.filter(Q(agreement__in=agreements) | Q(responsible__in=mine)).distinct()
+    return (qs.filter(next_due_on__isnull=False, next_due_on__lte=by).exclude(follow_up_status=Commitment.FollowUp.DONE)
+            .select_related("agreement").order_by("next_due_on", "pk"))
+
+
+def editable_agreements(*, user: Actor) -> QuerySet[Agreement]:
+    """The agreements ``user`` may change (a focal point: those their organisation is a party to)."""
+    return access.writable(user, Agreement.objects.all())

@@ -73,3 +73,8 @@ def draft_job(report: Report) -> DraftJob:
         if row is not None and row.status == "READY" and row.worker_ids:
             return DraftJob(DraftStatus.QUEUED, "", report.draft_progress, requeued=True)
     return DraftJob(state, report.draft_error if state == DraftStatus.FAILED else "", report.draft_progress)
+
+
+def drafts(user):
+    """Reports ``user`` may read that are not signed off yet, most recently changed first."""
+    return reports_for(user).exclude(status=Report.Status.FINAL).order_by("-updated_at", "-id")

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_sign_in_with_email_reaches_the_workspace(client, focal_point):
     response = client.post(reverse("accounts:login"), {"username": focal_point.email, "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("core:workspace")
+    assert response.redirect_chain[-1][0] == reverse("home:workspace")
     assert b"Partner focal point" in response.content
     assert b"ACOPEA" in response.content
 

@@ -58,7 +58,7 @@ def test_an_expired_session_sends_a_workspace_visitor_to_sign_in(client, stakeho
     client.force_login(stakeholder)
     client.session.flush()
     client.cookies["sessionid"] = "expired-session-key"
-    response = client.get(reverse("core:workspace"))
+    response = client.get(reverse("home:workspace"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 

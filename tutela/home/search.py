@@ -1,0 +1,163 @@
+"""Site search: one rule per kind of record, one place that picks how text is matched.
+
+Each ``Source`` names the selector of the app that owns the records (so ``core.access`` decides
+what ``user`` may find, exactly as on that app's own pages), the fields searched, the order of
+the hits and where each hit links. ``matching`` is the only function that knows the database:
+
+* on PostgreSQL, full-text search (``django.contrib.postgres.search``) with the ``simple``
+  configuration (no stemming: the records are in several languages): every word must occur, the
+  last one also as the start of a longer word ("consult" finds "consultation") once it has
+  ``PREFIX_MIN`` letters. Activities, the large table, are served by a GIN index on the same
+  expression (``activities`` migration ``0005``; ``ACTIVITY_VECTOR`` must stay identical to it);
+* anywhere else (SQLite), every word must occur somewhere in one of the fields
+  (case-insensitive substring, ``icontains``).
+
+A query is cleaned first (``clean_query``): Unicode normalised (NFKC), invisible control
+characters and over-long queries refused with a sentence that says why (``QueryRefused``). Only
+letters and digits make words, so no character of a query ever reaches the database as syntax:
+the words are passed as parameters in both cases.
+"""
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tutela.activities import selectors as activities
+from tutela.consultations import selectors as consultations
+from tutela.coordination import selectors as coordination
+from tutela.core.access import Actor
+from tutela.core.text import control_character_message, find_control_character
+from tutela.library import selectors as library
+from tutela.partners import selectors as partners
+from tutela.reports import selectors as reports
+
+MAX_QUERY = 200  # characters, after normalisation
+MAX_WORDS = 8
+PREFIX_MIN = 3
+PER_SOURCE = 10
+CONFIG = "simple"
+
+# The expression the activities' GIN index is built on (migration activities 0005): the query must
+# use the same one, or PostgreSQL reads every row.
+ACTIVITY_FIELDS = ("title", "summary")
+ACTIVITY_VECTOR = SearchVector(*ACTIVITY_FIELDS, config=CONFIG)
+
+WORD = re.compile(r"[^\W_]+")
+
+
+class QueryRefused(ValueError):
+    """A query that is not searched; the message says why and what to do."""
+
+
+def clean_query(raw: str | None) -> str:
+    """The query as searched, or ``QueryRefused``. Empty means "no search yet"."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    if len(text) > MAX_QUERY:
+        raise QueryRefused(_("Search for at most %(n)s characters; this query has %(got)s.") % {"n": MAX_QUERY, "got": len(text)})
+    if (char := find_control_character(text)) is not None:
+        raise QueryRefused(control_character_message(char))
+    return " ".join(text.split())
+
+
+def words(query: str) -> list[str]:
+    """The words of a query: runs of letters and digits, lower-cased, at most ``MAX_WORDS``."""
+    return [w.casefold() for w in WORD.findall(query)][:MAX_WORDS]
+
+
+def uses_full_text() -> bool:
+    """The one backend choice: PostgreSQL's full-text search, or substring matching elsewhere."""
+    return connection.vendor == "postgresql"
+
+
+def matching[M: Any](qs: QuerySet[M], fields: tuple[str, ...], query: str, *,
+                     vector: SearchVector | None = None) -> QuerySet[M]:
+    """``qs`` narrowed to the rows whose ``fields`` contain every word of ``query``."""
+    found = words(query)
+    if not found:
+        return qs.none()
+    if uses_full_text():
+        terms = [*found[:-1], f"{found[-1]}:*" if len(found[-1]) >= PREFIX_MIN else found[-1]]
+        # Each word is letters and digits only (``WORD``): nothing in it is tsquery syntax.
+        tsquery = SearchQuery(" & ".join(terms), config=CONFIG, search_type="raw")
+        return qs.alias(search_document=vector or SearchVector(*fields, config=CONFIG)).filter(search_document=tsquery)
+    condition = Q()
+    for word in found:
+        anywhere = Q()
+        for field in fields:
+            anywhere |= Q(**{f"{field}__icontains": word})
+        condition &= anywhere
+    return qs.filter(condition)
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    label: Any  # a lazy translation
+    records: Callable[[Actor], QuerySet]  # the owning app's selector: what ``user`` may read
+    fields: tuple[str, ...]
+    ordering: tuple[str, ...]
+    url: Callable[[Any], str]
+    note: Callable[[Any], str]
+    vector: SearchVector | None = None
+
+    def search(self, user: Actor, query: str, *, limit: int = PER_SOURCE) -> tuple[list[Any], bool]:
+        """The first ``limit`` hits ``user`` may read, and whether there are more (one query)."""
+        qs = matching(self.records(user), self.fields, query, vector=self.vector).order_by(*self.ordering)
+        rows = list(qs[: limit + 1])
+        return rows[:limit], len(rows) > limit
+
+
+def _date(value: Any) -> str:
+    return value.isoformat() if value else ""
+
+
+def _title(obj: Any) -> str:
+    """What a hit is called: its title or name (never ``str()``, which may read related rows)."""
+    return str(getattr(obj, "title", None) or getattr(obj, "name", ""))
+
+
+SOURCES: tuple[Source, ...] = (
+    Source("activities", gettext_lazy("Activities"), lambda user: activities.activity_queryset(user),
+           ACTIVITY_FIELDS, ("-starts_on", "-id"), lambda a: reverse("activities:activity_detail", args=[a.pk]),
+           lambda a: _date(a.starts_on), vector=ACTIVITY_VECTOR),
+    Source("organisations", gettext_lazy("Organisations"),
+           lambda user: partners.organisation_list(user=user, filters=partners.OrganisationFilters()),
+           ("name", "acronym"), ("name_key", "id"), lambda o: reverse("partners:organisation_detail", args=[o.pk]),
+           lambda o: o.acronym),
+    Source("documents", gettext_lazy("Documents"), coordination.readable_documents,
+           ("number", "title", "source"), ("-document_date", "-id"),
+           lambda d: reverse("coordination:document_detail", args=[d.pk]), lambda d: f"{d.number} · {_date(d.document_date)}"),
+    Source("resources", gettext_lazy("Resources"), lambda user: library.resources(user),
+           ("title", "summary"), ("-created_at", "-pk"), lambda r: reverse("library:resource_detail", args=[r.pk]),
+           lambda r: r.get_kind_display()),
+    Source("guidelines", gettext_lazy("Guidelines"), consultations.documents_for,
+           ("title", "summary", "edition"), ("title", "id"), lambda g: reverse("consultations:document", args=[g.pk]),
+           lambda g: g.edition),
+    Source("consultations", gettext_lazy("Consultations"), consultations.consultations_for,
+           ("title", "summary", "code"), ("-closes_at", "-id"),
+           lambda c: reverse("consultations:consultation_detail", args=[c.pk]), lambda c: _date(c.closes_at.date())),
+    Source("reports", gettext_lazy("Reports"), reports.reports_for,
+           ("title", "document_number", "meeting"), ("-period_end", "-id"),
+           lambda r: reverse("reports:report_detail", args=[r.pk]), lambda r: r.get_status_display()),
+)
+
+
+def search(user: Actor, query: str, *, only: str = "") -> list[dict[str, Any]]:
+    """Every source's first hits for ``user`` (one query per source), in ``SOURCES`` order."""
+    results = []
+    for source in SOURCES:
+        if only and source.key != only:
+            continue
+        rows, more = source.search(user, query)
+        results.append({"key": source.key, "label": source.label, "more": more,
+                        "rows": [{"title": _title(obj), "url": source.url(obj), "note": source.note(obj)} for obj in rows]})
+    return results

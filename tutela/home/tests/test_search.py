@@ -1,0 +1,152 @@
+"""Site search: every source, filtered by access, on SQLite (substring) and PostgreSQL (full text);
+hostile queries are shown safely or refused with a sentence that says why."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tutela.activities.services import activity_create
+from tutela.consultations import services as consultations
+from tutela.home import search
+from tutela.initiatives.models import Initiative, Pillar
+from tutela.partners.services import organisation_create
+from tutela.reports.services import report_create
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("home:search")
+
+
+@pytest.fixture
+def records(secretariat, focal_point, org_a):
+    pillar = Pillar.objects.first()
+    activity_create(actor=secretariat, title="Helpline workshop in Kigali", kind="workshop", starts_on=date(2026, 3, 1),
+                    pillars=[pillar], partners=[(org_a, "organiser")], summary="Volunteers trained on grooming reports.")
+    activity_create(actor=focal_point, title="Helpline pilot draft", kind="pilot", starts_on=date(2026, 4, 1),
+                    pillars=[pillar], partners=[(org_a, "organiser")])
+    organisation_create(actor=secretariat, name="Kigali Helpline Association", acronym="KHA", kind="civil_society",
+                        country="RW")
+    document = consultations.document_create(actor=secretariat, title="Helpline guidelines for operators",
+                                             audience="industry", edition="2026")
+    version = consultations.version_import(actor=secretariat, document=document, label="Draft 1",
+                                           source="# Scope\n\nOperators run a helpline.\n", publish=True)
+    now = timezone.now()
+    consultations.consultation_create(actor=secretariat, version=version, title="Consultation on helpline guidelines",
+                                      code="HLP26", opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=9))
+    report_create(actor=secretariat, title="Helpline progress report", initiative=Initiative.objects.create(name="COP"),
+                  period_start=date(2026, 1, 1), period_end=date(2026, 6, 30))
+
+
+def _titles(response):
+    return response.content.decode()
+
+
+def test_each_source_is_searched_and_linked(client, secretariat, records):
+    client.force_login(secretariat)
+    html = _titles(client.get(URL, {"q": "helpline"}))
+    for title in ("Helpline workshop in Kigali", "Kigali Helpline Association", "Helpline guidelines for operators",
+                  "Consultation on helpline guidelines", "Helpline progress report"):
+        assert title in html, title
+    for heading in ("Activities", "Organisations", "Guidelines", "Consultations", "Reports"):
+        assert f">{heading}</h2>" in html
+
+
+def test_every_word_must_match_in_any_field_and_the_last_may_be_a_prefix(client, secretariat, records):
+    client.force_login(secretariat)
+    html = _titles(client.get(URL, {"q": "kigali groom"}))  # "kigali" in the title, "grooming" in the summary
+    assert "Helpline workshop in Kigali" in html
+    assert "Kigali Helpline Association" not in html
+    assert "Nothing matches" in _titles(client.get(URL, {"q": "kigali lima"}))
+
+
+def test_search_is_filtered_by_access(client, secretariat, focal_point, other_focal_point, records):
+    assert "Helpline pilot draft" not in _titles(client.get(URL, {"q": "helpline"}))  # anonymous
+    assert "Helpline progress report" not in _titles(client.get(URL, {"q": "helpline"}))  # a draft report
+    client.force_login(other_focal_point)
+    assert "Helpline pilot draft" not in _titles(client.get(URL, {"q": "helpline"}))
+    client.force_login(focal_point)
+    assert "Helpline pilot draft" in _titles(client.get(URL, {"q": "helpline"}))
+    client.force_login(secretariat)
+    assert "Helpline pilot draft" in _titles(client.get(URL, {"q": "helpline"}))
+
+
+def test_one_source_only(client, secretariat, records):
+    client.force_login(secretariat)
+    html = _titles(client.get(URL, {"q": "helpline", "in": "organisations"}))
+    assert "Kigali Helpline Association" in html and "Helpline workshop in Kigali" not in html
+    # An unknown source searches everything rather than failing.
+    assert "Helpline workshop in Kigali" in _titles(client.get(URL, {"q": "helpline", "in": "<x>"}))
+
+
+@pytest.mark.parametrize("query", [
+    "<script>alert(1)</script>",
+    "\"><img src=x onerror=alert(1)>",
+    "' OR 1=1 --",
+    "helpline'); DROP TABLE activities_activity; --",
+    "helpline & | ! :* ( ) <-> \\",
+    "‮helpline‬ \u200b\u200d",
+    "ＨＥＬＰＬＩＮＥ",  # full-width letters, folded by NFKC
+    "helpline 🚸 Ḩêłpłïñę",
+    "%_%",
+    "a" * 200,
+])
+def test_hostile_queries_are_answered_safely(client, records, query):
+    response = client.get(URL, {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    from tutela.activities.models import Activity
+
+    assert Activity.objects.exists()  # nothing was dropped
+
+
+def test_full_width_letters_find_the_ordinary_word(client, records):
+    assert "Helpline workshop in Kigali" in _titles(client.get(URL, {"q": "ＨＥＬＰＬＩＮＥ"}))
+
+
+@pytest.mark.parametrize(("query", "sentence"), [
+    ("helpline\x00", "control character U+0000"),
+    ("help\x1bline", "control character U+001B"),
+    ("x" * 201, "at most 200 characters"),
+    ("helpline " * 5000, "at most 200 characters"),
+])
+def test_refused_queries_say_why(client, query, sentence):
+    response = client.get(URL, {"q": query})
+    assert response.status_code == 400
+    assert sentence in response.content.decode()
+
+
+def test_a_query_without_letters_or_digits_says_what_to_type(client, records):
+    response = client.get(URL, {"q": "!!! ---"})
+    assert response.status_code == 200
+    assert "has no letters or digits" in response.content.decode()
+
+
+def test_words_are_letters_and_digits_only():
+    assert search.words("Kigali's helpline: 24/7 & <b>") == ["kigali", "s", "helpline", "24", "7", "b"]
+    assert len(search.words(" ".join(["w"] * 50))) == search.MAX_WORDS
+
+
+def test_the_backend_choice_is_made_once(settings):
+    from django.db import connection
+
+    assert search.uses_full_text() == (connection.vendor == "postgresql")
+
+
+@pytest.mark.skipif("not __import__('django.db').db.connection.vendor == 'postgresql'")
+def test_postgresql_uses_the_activity_search_index():
+    """The query's expression is the one the GIN index of activities 0005 is built on."""
+    from django.db import connection
+
+    from tutela.activities.models import Activity
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'activity_search_gin'")
+        assert cursor.fetchone() is not None
+        cursor.execute("SET enable_seqscan = off")
+        qs = search.matching(Activity.objects.all(), search.ACTIVITY_FIELDS, "helpline", vector=search.ACTIVITY_VECTOR)
+        plan = qs.explain()
+        cursor.execute("SET enable_seqscan = on")
+    assert "activity_search_gin" in plan
