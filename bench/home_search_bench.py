@@ -84,7 +84,7 @@ def main() -> None:
     source = search.SOURCES[0]
     for role in args.personas.split(","):
         user = _persona(role)
-        client = Client()
+        client = Client(HTTP_HOST="127.0.0.1")
         if user.is_authenticated:
             client.force_login(user)
         for q in QUERIES:  # warm the caches once
