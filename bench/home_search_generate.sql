@@ -3,7 +3,7 @@
 -- waiting for review) with titles and summaries drawn from a 392-word vocabulary, Zipf-like (a few
 -- words in a third of the rows, most in well under 1 %), each with an organiser among
 -- :organisations organisations (Zipf-like too). psql variables: activities, organisations.
--- Run on a freshly migrated database (so the search index of activities 0005 exists and is
+-- Run on a freshly migrated database (so the search index of activities 0006 exists and is
 -- filled as the rows go in). Set-based: INSERT … SELECT over generate_series.
 
 SELECT setseed(0.15);

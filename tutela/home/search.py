@@ -8,7 +8,7 @@ the hits and where each hit links. ``matching`` is the only function that knows 
   configuration (no stemming: the records are in several languages): every word must occur, the
   last one also as the start of a longer word ("consult" finds "consultation") once it has
   ``PREFIX_MIN`` letters. Activities, the large table, are served by a GIN index on the same
-  expression (``activities`` migration ``0005``; ``ACTIVITY_VECTOR`` must stay identical to it);
+  expression (``activities`` migration ``0006``; ``ACTIVITY_VECTOR`` must stay identical to it);
 * anywhere else (SQLite), every word must occur somewhere in one of the fields
   (case-insensitive substring, ``icontains``).
 
@@ -46,7 +46,7 @@ PREFIX_MIN = 3
 PER_SOURCE = 10
 CONFIG = "simple"
 
-# The expression the activities' GIN index is built on (migration activities 0005): the query must
+# The expression the activities' GIN index is built on (migration activities 0006): the query must
 # use the same one, or PostgreSQL reads every row.
 ACTIVITY_FIELDS = ("title", "summary")
 ACTIVITY_VECTOR = SearchVector(*ACTIVITY_FIELDS, config=CONFIG)

@@ -137,7 +137,7 @@ def test_the_backend_choice_is_made_once(settings):
 
 @pytest.mark.skipif("not __import__('django.db').db.connection.vendor == 'postgresql'")
 def test_postgresql_uses_the_activity_search_index():
-    """The query's expression is the one the GIN index of activities 0005 is built on."""
+    """The query's expression is the one the GIN index of activities 0006 is built on."""
     from django.db import connection
 
     from tutela.activities.models import Activity

@@ -24,5 +24,5 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("activities", "0004_project_review")]
+    dependencies = [("activities", "0005_project_stages")]
     operations = [migrations.RunPython(create, drop, elidable=False)]
