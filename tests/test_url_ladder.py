@@ -301,6 +301,8 @@ entry("partners:agreement_detail", "get", lambda: [_first("partners.Agreement")]
 entry("partners:agreement_edit", "get", lambda: [_first("partners.Agreement")], (302, 403, 403, 200, 200))
 entry("partners:agreement_list", "get", [], (200, 200, 200, 200, 200))  # /partners/agreements/
 entry("partners:agreement_publish", "post", lambda: [_first("partners.Agreement")], (302, 403, 403, 403, 302))
+# an empty form names no stage: refused with a message, back to the agreement
+entry("partners:agreement_move", "post", lambda: [_first("partners.Agreement")], (302, 403, 403, 302, 302))
 entry("partners:commitment_create", "get", lambda: [_first("partners.Agreement")], (302, 403, 403, 200, 200))
 entry("partners:commitment_edit", "get", lambda: [_first("partners.Commitment")], (302, 403, 403, 200, 200))
 entry("partners:my_records", "get", [], (302, 403, 200, 200, 200))  # /partners/mine/

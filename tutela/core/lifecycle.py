@@ -56,7 +56,7 @@ class Lifecycle:
     def refusal(self, current: str, target: str) -> str | None:
         """Why ``current → target`` is not allowed (a sentence for the user), or None when it is."""
         if target not in self.labels:
-            return _("“%(target)s” is not a %(name)s stage; use one of %(states)s.") % {
+            return _("“%(target)s” is not a stage of this %(name)s; use one of %(states)s.") % {
                 "target": target, "name": str(self.name), "states": ", ".join(self.labels)}
         if target == current:
             return None
@@ -67,7 +67,7 @@ class Lifecycle:
         if not allowed:
             return _("This %(name)s is %(current)s, which is final: it cannot become %(target)s.") % values
         values["allowed"] = _(" or ").join(self.label(s) for s in allowed)
-        return _("A %(name)s that is %(current)s cannot become %(target)s directly; from %(current)s it can only "
+        return _("This %(name)s is %(current)s: it cannot become %(target)s directly; from %(current)s it can only "
                  "become %(allowed)s.") % values
 
     def check(self, current: str, target: str, *, field_name: str | None = None) -> None:

@@ -187,6 +187,7 @@ class AgreementOut(Schema):
     id: int
     kind: str
     title: str
+    stage: str = Field(description="draft, signed, active, expired or renewed.")
     parties: list[OrganisationRef]
     signed_on: date | None
     signed_at: str
@@ -247,6 +248,7 @@ class CommitmentPatch(Schema):
 class AgreementIn(Schema):
     kind: str = Agreement.Kind.MOU
     title: str
+    stage: str = Field("", description="Empty: placed by its dates (no signing date: draft).")
     party_ids: list[Id] = Field(description="At least two organisations; a focal point's own must be one of them.")
     signed_on: date | None = None
     signed_at: str = ""
@@ -264,6 +266,8 @@ class AgreementIn(Schema):
 class AgreementPatch(Schema):
     kind: str | None = None
     title: str | None = None
+    stage: str | None = Field(None, description="Only a move the stage table allows: draft → signed → active → "
+                                                "expired or renewed.")
     party_ids: list[Id] | None = None
     signed_on: date | None = None
     signed_at: str | None = None

@@ -1,9 +1,12 @@
 """Partner organisations (and, with the initiative core, their agreements)."""
 
+from datetime import date
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from tutela.core.lifecycle import Lifecycle
 from tutela.core.querysets import PublishableQuerySet
 from tutela.core.review import Reviewable, review_constraint, reviewable
 
@@ -91,8 +94,16 @@ class Agreement(Reviewable, models.Model):
         FUNDING = "funding", _("Funding agreement")
         OTHER = "other", _("Other")
 
+    class Stage(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SIGNED = "signed", _("Signed")
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        RENEWED = "renewed", _("Renewed")
+
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.MOU)
     title = models.CharField(_("title"), max_length=300)
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage, default=Stage.DRAFT)
     parties = models.ManyToManyField(Organisation, related_name="agreements", verbose_name=_("parties"))
     # Set for display, never stored: the parties other than the organisation a page is about
     # (selectors.organisation_detail).
@@ -139,6 +150,33 @@ class Agreement(Reviewable, models.Model):
 
     def owner_organisation_ids(self) -> set[int]:
         return set(self.parties.values_list("pk", flat=True)) if self.pk else set()
+
+
+def agreement_stage_from_dates(signed_on: date | None, in_force_from: date | None, in_force_to: date | None,
+                               today: date) -> str:
+    """Where an agreement stands by its dates alone: how one recorded without a stage starts (and
+    how migration 0005 placed the agreements recorded before stages existed)."""
+    if signed_on is None:
+        return Agreement.Stage.DRAFT
+    if in_force_to is not None and in_force_to < today:
+        return Agreement.Stage.EXPIRED
+    if in_force_from is not None and in_force_from > today:
+        return Agreement.Stage.SIGNED
+    return Agreement.Stage.ACTIVE
+
+
+# An agreement's stages: the one table the service checks a change against.
+AGREEMENT_LIFECYCLE = Lifecycle(
+    name=_("agreement"),
+    labels=dict(Agreement.Stage.choices),
+    transitions={
+        Agreement.Stage.DRAFT: {Agreement.Stage.SIGNED: _("Record the signature")},
+        Agreement.Stage.SIGNED: {Agreement.Stage.ACTIVE: _("Put it in force")},
+        Agreement.Stage.ACTIVE: {Agreement.Stage.EXPIRED: _("Mark it expired"),
+                                 Agreement.Stage.RENEWED: _("Mark it renewed")},
+    },
+    irreversible=frozenset({Agreement.Stage.EXPIRED, Agreement.Stage.RENEWED}),
+)
 
 
 class Commitment(models.Model):

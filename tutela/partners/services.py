@@ -4,17 +4,18 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tutela.core import audit, panels, review
+from tutela.core import access, audit, panels, review
 from tutela.core.access import Actor
 from tutela.core.services import repoint, repoint_m2m, save_audited
 from tutela.core.text import fold
 
 from . import selectors
-from .models import Agreement, Commitment, Organisation
+from .models import AGREEMENT_LIFECYCLE, Agreement, Commitment, Organisation, agreement_stage_from_dates
 
 ORGANISATION_FIELDS = [
     "name", "acronym", "kind", "country", "parent", "parent_id", "website",
@@ -22,7 +23,7 @@ ORGANISATION_FIELDS = [
 ]
 AGREEMENT_FIELDS = [
     "kind", "title", "signed_on", "signed_at", "in_force_from", "in_force_to", "framework",
-    "countries", "objectives", "source_url", "date_is_approximate", "is_published",
+    "countries", "objectives", "source_url", "date_is_approximate", "is_published", "stage",
 ]
 COMMITMENT_FIELDS = ["text", "cadence", "follow_up_status", "last_done_on", "next_due_on", "order"]
 
@@ -150,15 +151,34 @@ def _check_agreement(agreement: Agreement, parties: list | None) -> None:
 
 @transaction.atomic
 def agreement_create(*, actor: Actor | None, title: str, parties: list[Organisation], **fields: Any) -> Agreement:
-    """Record an agreement between at least two organisations."""
+    """Record an agreement between at least two organisations. Without a ``stage`` it starts where its
+    dates place it (no signing date: draft; signed, in force, expired by the dates)."""
+    if not fields.get("stage"):
+        fields["stage"] = agreement_stage_from_dates(fields.get("signed_on"), fields.get("in_force_from"),
+                                                     fields.get("in_force_to"), timezone.localdate())
     return save_audited(Agreement(title=(title or "").strip()), actor=actor, action="agreement.created", fields=fields,
                         allowed=AGREEMENT_FIELDS, check=_agreement_check(actor, parties, fields), m2m={"parties": parties})
 
 
 @transaction.atomic
 def agreement_update(*, actor: Actor, agreement: Agreement, parties: list[Organisation] | None = None, **fields: Any) -> Agreement:
+    if "stage" in fields:
+        AGREEMENT_LIFECYCLE.check(agreement.stage, fields["stage"])
     return save_audited(agreement, actor=actor, action="agreement.updated", fields=fields, allowed=AGREEMENT_FIELDS,
                         check=_agreement_check(actor, parties, fields), m2m={"parties": parties})
+
+
+@transaction.atomic
+def agreement_move(*, actor: Actor, agreement: Agreement, stage: str) -> Agreement:
+    """Move an agreement to another stage, as AGREEMENT_LIFECYCLE allows (draft → signed → active →
+    expired or renewed); any other jump is refused with the reason. Audited as agreement.moved."""
+    if actor is not None and not access.can_write(actor, agreement):
+        raise PermissionDenied
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    AGREEMENT_LIFECYCLE.check(agreement.stage, stage)
+    if stage == Agreement.Stage.SIGNED and agreement.signed_on is None:
+        raise ValidationError({"stage": _("Enter the date it was signed (Edit) before recording the signature.")})
+    return save_audited(agreement, actor=actor, action="agreement.moved", fields={"stage": stage}, allowed=["stage"])
 
 
 def _agreement_check(actor: Actor | None, parties: list[Organisation] | None, fields: dict) -> Callable[[Agreement], None]:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("agreements/<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
     path("agreements/<int:pk>/publish/", views.agreement_publish, name="agreement_publish"),
+    path("agreements/<int:pk>/stage/", views.agreement_move, name="agreement_move"),
     path("agreements/<int:pk>/commitments/new/", views.commitment_create, name="commitment_create"),
     path("commitments/<int:pk>/edit/", views.commitment_edit, name="commitment_edit"),
 ]

@@ -18,7 +18,7 @@ from tutela.core.views import form_view
 
 from . import selectors, services
 from .forms import AgreementForm, CommitmentForm, MergeForm, OrganisationForm
-from .models import Agreement, Commitment, Organisation
+from .models import AGREEMENT_LIFECYCLE, Agreement, Commitment, Organisation
 
 PAGE_SIZE = 25
 
@@ -156,7 +156,34 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "commitments": selectors.agreement_commitments(agreement),
         "can_edit": access.can_write(request.user, agreement),
     }
+    context["moves"] = AGREEMENT_LIFECYCLE.moves(agreement.stage) if context["can_edit"] else []
     return render(request, "partners/agreement_detail.html", context)
+
+
+@login_required
+def agreement_move(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Move an agreement to the stage named by ``stage``; expired and renewed are final, so they
+    answer with a confirmation page first (``confirm=1``); a refused jump comes back as a message."""
+    agreement = access.get_for_user(request.user, Agreement, pk, write=True)
+    back = reverse("partners:agreement_detail", args=[agreement.pk])
+    if request.method != "POST":
+        return redirect(back)
+    target = request.POST.get("stage", "").strip()
+    if (AGREEMENT_LIFECYCLE.refusal(agreement.stage, target) is None and target != agreement.stage
+            and AGREEMENT_LIFECYCLE.is_irreversible(target) and request.POST.get("confirm") != "1"):
+        verbs = {m.target: m.verb for m in AGREEMENT_LIFECYCLE.moves(agreement.stage)}
+        return render(request, "components/confirm_move.html", {
+            "object": agreement, "back_url": back, "field": "stage", "target": target, "verb": verbs[target],
+            "action_url": reverse("partners:agreement_move", args=[agreement.pk]),
+            "current_label": AGREEMENT_LIFECYCLE.label(agreement.stage), "target_label": AGREEMENT_LIFECYCLE.label(target),
+        })
+    try:
+        services.agreement_move(actor=request.user, agreement=agreement, stage=target)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.message_dict.get("stage", exc.messages)))
+    else:
+        messages.success(request, _("The agreement is now %(stage)s.") % {"stage": AGREEMENT_LIFECYCLE.label(target)})
+    return redirect(back)
 
 
 def _party_choices(user):

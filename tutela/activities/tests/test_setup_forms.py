@@ -34,7 +34,7 @@ def test_a_project_moves_along_the_allowed_paths_each_move_audited(secretariat, 
     ("idea", "closed", "cannot become Closed directly"),
     ("closed", "active", "which is final"),
     ("cancelled", "planned", "which is final"),
-    ("idea", "approved", "is not a project stage"),
+    ("idea", "approved", "is not a stage of this project"),
 ])
 def test_a_forbidden_jump_is_refused_with_the_reason(secretariat, start, target, words):
     project = services.project_create(actor=secretariat, name="Pilot", stage=start)

@@ -95,7 +95,7 @@ def test_scheduled_open_closed_in_order_each_audited(secretariat, scheduled):
     ([], "closed", "cannot become Closed directly; from Scheduled it can only become Open"),
     ([], "report_published", "from Scheduled it can only become Open"),
     (["open", "closed"], "open", "from Closed it can only become Report published"),
-    ([], "draft", "is not a consultation stage"),
+    ([], "draft", "is not a stage of this consultation"),
 ])
 def test_a_forbidden_jump_is_refused_with_the_reason(secretariat, scheduled, moves, target, words):
     for status in moves:
