@@ -273,3 +273,25 @@ class AttendanceForm(forms.Form):
             del self.fields["organisations"]
         if not people:
             del self.fields["people"]
+
+
+class BodyForm(forms.Form):
+    """A new coordination body (the secretariat's); its ToR, members and chairs are added on its page."""
+
+    short_name = forms.CharField(label=_("Short name"), max_length=40, help_text=_("e.g. JCA-COP"))
+    name = forms.CharField(label=_("Full name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Body.Kind.choices, initial=Body.Kind.OTHER)
+    parent = forms.ModelChoiceField(Body.objects.none(), label=_("Parent body"), required=False)
+    mandate = forms.CharField(label=_("Mandate"), max_length=300, required=False)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    established_on = forms.DateField(label=_("Established on"), required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    ends_on = forms.DateField(label=_("Lifetime ends on"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    document_start = forms.IntegerField(label=_("First document number"), min_value=1, initial=1,
+                                        help_text=_("The registry's next number, e.g. 48 when DOC047 already exists."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = Body.objects.order_by("short_name")

@@ -5,6 +5,7 @@ from . import views
 app_name = "coordination"
 urlpatterns = [
     path("", views.body_list, name="body_list"),
+    path("bodies/new/", views.body_create, name="body_create"),
     path("bodies/<slug:slug>/", views.body_detail, name="body_detail"),
     path("bodies/<slug:slug>/calendar.ics", views.body_calendar, name="body_calendar"),
     path("bodies/<slug:slug>/extend/", views.lifetime_extend, name="lifetime_extend"),

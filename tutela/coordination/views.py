@@ -59,6 +59,20 @@ def body_list(request: HttpRequest) -> HttpResponse:
     return render(request, "coordination/body_list.html", {"tree": tree, "can_manage_any": access.is_secretariat(request.user)})
 
 
+@login_required
+def body_create(request: SignedInRequest) -> HttpResponse:
+    """A new body (the secretariat's): its terms of reference, members and chairs are then added on its page."""
+    access.require_secretariat(request.user)
+    return form_view(
+        request, forms.BodyForm(request.POST or None),
+        save=lambda data: services.body_create(actor=request.user, **data),
+        template="coordination/form_page.html", message=lambda body: _("%(body)s is recorded.") % {"body": body.short_name},
+        success_url=lambda body: reverse("coordination:body_detail", args=[body.slug]),
+        context={"title": _("New coordination body"), "submit": _("Save"), "back": reverse("coordination:body_list"),
+                 "intro": _("Add its terms of reference, members and chairs on its page afterwards.")},
+    )
+
+
 def body_detail(request: HttpRequest, slug: str) -> HttpResponse:
     body = selectors.body_for(request.user, slug)
     chairs = list(selectors.chairs_of(body))
