@@ -150,3 +150,16 @@ def test_postgresql_uses_the_activity_search_index():
         plan = qs.explain()
         cursor.execute("SET enable_seqscan = on")
     assert "activity_search_gin" in plan
+
+
+def test_a_focal_points_own_drafts_and_the_public_records_merge_newest_first(client, secretariat, focal_point, org_a):
+    pillar = Pillar.objects.first()
+    for day in range(1, 13):
+        activity_create(actor=secretariat, title=f"Public safety day {day}", kind="workshop",
+                        starts_on=date(2026, 1, day), pillars=[pillar], partners=[(org_a, "organiser")])
+    activity_create(actor=focal_point, title="Our safety draft", kind="workshop", starts_on=date(2026, 1, 6),
+                    pillars=[pillar], partners=[(org_a, "organiser")])
+    rows, more = search.SOURCES[0].search(focal_point, "safety")
+    assert [r.title for r in rows][:7] == [f"Public safety day {d}" for d in (12, 11, 10, 9, 8, 7)] + ["Our safety draft"]
+    assert more and len(rows) == search.PER_SOURCE
+    assert len({r.pk for r in rows}) == len(rows)  # a published record of one's own is listed once
