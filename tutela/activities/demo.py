@@ -157,6 +157,7 @@ def load(context: dict) -> None:
         starts_on=date(2013, 11, 21), city="Bangkok", country="TH", occasion=occasions["telecom_world2013"],
         pillars=[p["cooperation"], p["capacity-building"]],
         partners=[(o["itu"], R.ORGANISER)],
+        focus="issues related to child online safety",
         follows_up="the Global Youth Summit BYND 2015, held in September 2013 in Costa Rica",
         topics=["Child online safety"],
         people=[(people["patience_jonathan"], "COP Champion")],

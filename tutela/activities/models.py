@@ -196,6 +196,8 @@ class Activity(Reviewable, models.Model):
     )
     summary = models.TextField(_("summary"), blank=True)
     objective = models.TextField(_("objective"), blank=True)
+    focus = models.CharField(_("focus"), max_length=300, blank=True,
+                             help_text=_("What it focused on, when that was recorded (e.g. issues related to child online safety)."))
     follows_up = models.CharField(_("follows up"), max_length=300, blank=True, help_text=_("e.g. the Global Youth Summit BYND 2015"))
     pillars = models.ManyToManyField("initiatives.Pillar", related_name="activities", verbose_name=_("pillars"))
     topics = models.ManyToManyField(Topic, related_name="activities", blank=True, verbose_name=_("topics"))
@@ -251,7 +253,10 @@ class ActivityPartner(models.Model):
         HOST = "host", _("Host")
         FUNDER = "funder", _("Funder")
         TRAINER = "trainer", _("Trainer")
-        PARTICIPANT = "participant", _("Participant")
+        AUSPICES = "auspices", _("Under the auspices of")
+        PARTNER = "partner", _("Partner")
+        SPEAKER = "speaker", _("Speaker / panellist")
+        PARTICIPANT = "participant", _("Participant (attended)")
 
     # Organisations in these roles own the activity: their focal points may edit it.
     OWNER_ROLES = [Role.ORGANISER, Role.CO_ORGANISER]
@@ -277,7 +282,14 @@ class Participation(models.Model):
     group = models.CharField(_("group"), max_length=20, choices=StakeholderGroup)
     min_age = models.PositiveSmallIntegerField(_("from age"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("to age"), null=True, blank=True)
+    class Unit(models.TextChoices):
+        PEOPLE = "people", _("people")
+        COUNTRIES = "countries", _("countries")
+        MEMBER_STATES = "member_states", _("Member States")
+
     count = models.PositiveIntegerField(_("count"), null=True, blank=True, help_text=_("Leave empty when unknown."))
+    unit = models.CharField(_("counted in"), max_length=20, choices=Unit, default=Unit.PEOPLE,
+                            help_text=_("What the count counts: people, or the countries or Member States taking part."))
     kind = models.CharField(_("kind"), max_length=20, choices=FigureKind, default=FigureKind.COUNTED)
     description = models.CharField(
         _("description"), max_length=200, blank=True,
@@ -330,6 +342,12 @@ class Outcome(models.Model):
         "initiatives.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="outcomes",
         verbose_name=_("made by"),
     )
+    made_by_organisation = models.ForeignKey(
+        "partners.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="outcomes",
+        verbose_name=_("made by (organisation)"),
+    )
+    made_by_group = models.CharField(_("made by (group)"), max_length=200, blank=True,
+                                     help_text=_("e.g. the administrations of the Arab region"))
     addressed_to = models.CharField(_("addressed to"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 

@@ -39,7 +39,7 @@ from .models import (
 OCCASION_FIELDS = ["name", "short_name", "kind", "starts_on", "ends_on", "city", "country", "venue", "theme",
                    "organiser", "website", "is_published"]
 ACTIVITY_FIELDS = ["title", "kind", "status", "starts_on", "ends_on", "date_is_approximate", "city", "country",
-                   "venue", "online", "occasion", "project", "parent", "summary", "objective", "follows_up",
+                   "venue", "online", "occasion", "project", "parent", "summary", "objective", "focus", "follows_up",
                    "audiences", "is_published", "is_illustrative", "source"]
 PROJECT_FIELDS = ["name", "description", "stage", "countries", "region", "starts_on", "ends_on", "follows", "is_published"]
 
@@ -54,6 +54,7 @@ class Count:
     max_age: int | None = None
     kind: str = FigureKind.COUNTED
     description: str = ""
+    unit: str = Participation.Unit.PEOPLE
 
 
 def _check_country(obj: Any) -> None:
@@ -131,6 +132,10 @@ def _check_counts(counts: list[Count] | None) -> None:
         where = _("Participation row %(n)s") % {"n": i}
         if row.group not in groups:
             raise ValidationError({"participation": f"{where}: " + _("unknown group “%(g)s”.") % {"g": row.group}})
+        if row.unit not in Participation.Unit.values:
+            raise ValidationError({"participation": f"{where}: " + _("count people, countries or Member States.")})
+        if row.unit != Participation.Unit.PEOPLE and row.group == StakeholderGroup.CHILDREN:
+            raise ValidationError({"participation": f"{where}: " + _("children are counted as people, by age band.")})
         if row.count is not None and (isinstance(row.count, bool) or not isinstance(row.count, int) or row.count < 0):
             raise ValidationError({"participation": f"{where}: " + _("a count must be a whole number of people, 0 or more.")})
         if row.kind not in FigureKind.values:
@@ -184,7 +189,7 @@ def _write_relations(activity: Activity, *, partners, counts, outcomes, links, p
         activity.participation.all().delete()
         Participation.objects.bulk_create(
             Participation(activity=activity, group=c.group, count=c.count, min_age=c.min_age, max_age=c.max_age,
-                          kind=c.kind, description=c.description)
+                          kind=c.kind, description=c.description, unit=c.unit)
             for c in counts
         )
         counts_after = [str(p) for p in activity.participation.all()]
@@ -197,6 +202,8 @@ def _write_relations(activity: Activity, *, partners, counts, outcomes, links, p
                 raise ValidationError({"outcomes": _("Outcome %(n)s has no text.") % {"n": i + 1}})
             Outcome.objects.create(activity=activity, order=i, kind=o["kind"], text=o["text"].strip(),
                                    points=list(o.get("points", [])), made_by=o.get("made_by"),
+                                   made_by_organisation=o.get("made_by_organisation"),
+                                   made_by_group=o.get("made_by_group", ""),
                                    addressed_to=o.get("addressed_to", ""))
         changes["outcomes"] = [None, len(outcomes)]
     if links is not None:

@@ -147,7 +147,10 @@ class OutcomeRow:
     points: list[str]
     made_by_id: int | None
     addressed_to: str
+    made_by_organisation_id: int | None
+    made_by_group: str
     made_by: Person | None = None
+    made_by_organisation: Organisation | None = None
 
 
 @dataclass(slots=True)
@@ -176,6 +179,7 @@ class ActivityRow:
     parent_id: int | None
     summary: str
     objective: str
+    focus: str
     follows_up: str
     occasion: Occasion | None = None
     partner_roles: list[tuple[str, Organisation]] = field(default_factory=list)  # in recorded order
@@ -185,12 +189,14 @@ class ActivityRow:
     deliverable_ids: list[int] = field(default_factory=list)
     outcomes: list[OutcomeRow] = field(default_factory=list)
     participation: list[str] = field(default_factory=list)  # each group's description, or the group's name
+    # Counts of countries or Member States taking part: (count, unit), e.g. (12, "member_states").
+    places_counted: list[tuple[int, str]] = field(default_factory=list)
     people: list[PersonRole] = field(default_factory=list)
     # Made once and shared by every sentence citing the activity (most sentences of its paragraph).
     source: dict = field(init=False, repr=False)
 
     FIELDS = ("pk", "title", "kind", "starts_on", "ends_on", "date_is_approximate", "city", "country", "venue",
-              "online", "occasion_id", "parent_id", "summary", "objective", "follows_up")
+              "online", "occasion_id", "parent_id", "summary", "objective", "focus", "follows_up")
 
     def __post_init__(self) -> None:
         self.source = {"model": _ACTIVITY, "id": self.pk, "label": self.title[:200]}
@@ -250,14 +256,23 @@ class Records:
     roles: dict[int, list[Appointment]]
 
 
+def _proposed_activities(report: Report) -> Q:
+    """The activities a period proposes: dated in it (started in it, or started before and ended in it), and,
+    with "include still-relevant earlier items", what started before and ran on past its end."""
+    start, end = report.period_start, report.period_end
+    in_period = Q(starts_on__gte=start, starts_on__lte=end) | Q(starts_on__lt=start, ends_on__gte=start, ends_on__lte=end)
+    if report.include_ongoing:
+        in_period |= Q(starts_on__lt=start, ends_on__gt=end)
+    return in_period & ~Q(status=Activity.Status.CANCELLED)
+
+
 def _load(report: Report) -> Records:
     start, end = report.period_start, report.period_end
-    # Dated in the period: started in it, or started before and ended in it (it happened in the period).
-    in_period = Q(starts_on__gte=start, starts_on__lte=end) | Q(starts_on__lt=start, ends_on__gte=start, ends_on__lte=end)
-    if report.include_ongoing:  # also what started before and ran on past the period's end
-        in_period |= Q(starts_on__lt=start, ends_on__gt=end)
-    period = (Activity.objects.exclude(status=Activity.Status.CANCELLED)
-              .filter(is_illustrative=False).filter(in_period))
+    # What the period proposes, with the editor's choices (the period preview) over it.
+    chosen_in, chosen_out = report.chosen("activity")
+    period = (Activity.objects.filter(is_illustrative=False)
+              .filter(_proposed_activities(report) | Q(pk__in=sorted(chosen_in))).exclude(pk__in=sorted(chosen_out))
+              .exclude(status=Activity.Status.CANCELLED))
     ids_in_period = period.order_by().values("pk")  # a subquery: no list of ids travels
     occasions = {o.pk: o for o in Occasion.objects.select_related("organiser").filter(
         pk__in=period.exclude(occasion=None).order_by().values("occasion_id"))}
@@ -267,8 +282,11 @@ def _load(report: Report) -> Records:
         if a.occasion_id:
             a.occasion = occasions[a.occasion_id]
 
+    outcomes_in_period = Outcome.objects.filter(activity__in=ids_in_period)
     orgs = {o.pk: o for o in Organisation.objects.filter(
-        pk__in=ActivityPartner.objects.filter(activity__in=ids_in_period).order_by().values("organisation_id"))}
+        Q(pk__in=ActivityPartner.objects.filter(activity__in=ids_in_period).order_by().values("organisation_id"))
+        | Q(pk__in=outcomes_in_period.filter(made_by_organisation__isnull=False).order_by()
+            .values("made_by_organisation_id")))}
     for activity_id, role, org_id in (ActivityPartner.objects.filter(activity__in=ids_in_period)
                                       .order_by("pk").values_list("activity_id", "role", "organisation_id")):
         a, org = by_id[activity_id], orgs[org_id]
@@ -299,15 +317,21 @@ def _load(report: Report) -> Records:
     for activity_id, person_id, role in (ActivityPerson.objects.filter(activity__in=ids_in_period)
                                          .order_by("activity", "pk").values_list("activity_id", "person_id", "role")):
         by_id[activity_id].people.append(PersonRole(people[person_id], role))
-    for activity_id, *row in (Outcome.objects.filter(activity__in=ids_in_period).order_by("order", "pk")
-                              .values_list("activity_id", "kind", "text", "points", "made_by_id", "addressed_to")):
+    for activity_id, *row in (outcomes_in_period.order_by("order", "pk")
+                              .values_list("activity_id", "kind", "text", "points", "made_by_id", "addressed_to",
+                                           "made_by_organisation_id", "made_by_group")):
         outcome = OutcomeRow(*row)
-        outcome.made_by = people.get(outcome.made_by_id)
+        outcome.made_by = people.get(outcome.made_by_id) if outcome.made_by_id else None
+        if outcome.made_by_organisation_id:
+            outcome.made_by_organisation = orgs[outcome.made_by_organisation_id]
         by_id[activity_id].outcomes.append(outcome)
-    for activity_id, group, description in (Participation.objects.filter(activity__in=ids_in_period)
-                                            .order_by("activity", "group", "min_age", "pk")
-                                            .values_list("activity_id", "group", "description")):
-        by_id[activity_id].participation.append(description or _display(Participation, "group", group))
+    for activity_id, group, description, unit, count in (
+            Participation.objects.filter(activity__in=ids_in_period).order_by("activity", "group", "min_age", "pk")
+            .values_list("activity_id", "group", "description", "unit", "count")):
+        if unit == Participation.Unit.PEOPLE:
+            by_id[activity_id].participation.append(description or _display(Participation, "group", group))
+        elif count is not None:
+            by_id[activity_id].places_counted.append((count, unit))
 
     parts: dict[int, list[ActivityRow]] = defaultdict(list)
     top = []
@@ -335,7 +359,8 @@ def _load(report: Report) -> Records:
         projects[p.follows_id].append(p)
     agreements = []
     if report.included(Report.Include.AGREEMENTS):
-        dated = Q(signed_on__gte=start, signed_on__lte=end)
+        agreements_in, agreements_out = report.chosen("agreement")
+        dated = Q(signed_on__gte=start, signed_on__lte=end) | Q(pk__in=sorted(agreements_in))
         if report.include_ongoing:
             # Signed before and still in force: kept only when something dated happened under it in the period
             # (a commitment delivered, here; an activity it was made for, in ``_build``). Undated ones: no date
@@ -344,7 +369,8 @@ def _load(report: Report) -> Records:
                                                   & (Q(in_force_to__isnull=True) | Q(in_force_to__gte=start)))
         delivered = Commitment.objects.filter(agreement=OuterRef("pk"), last_done_on__gte=start, last_done_on__lte=end)
         agreements = list(
-            Agreement.objects.filter(dated).annotate(delivered_in_period=Exists(delivered))
+            Agreement.objects.filter(dated).exclude(pk__in=sorted(agreements_out))
+            .annotate(delivered_in_period=Exists(delivered))
             .prefetch_related(Prefetch("parties", queryset=Organisation.objects.order_by("pk")), "commitments__responsible")
             .order_by("signed_on", "pk")
         )
@@ -352,6 +378,117 @@ def _load(report: Report) -> Records:
     for ap in Appointment.objects.filter(person__in=list(people)).order_by("starts_on", "pk"):
         roles[ap.person_id].append(ap)
     return Records(top, parts, figures, projects, agreements, roles)
+
+
+# --- The period preview -----------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Candidate:
+    """A record the period proposes, or one a reader might expect and the period leaves out, with why."""
+
+    kind: str  # "activity" or "agreement": the key prefix of the report's selection
+    pk: int
+    label: str
+    on: date | None
+    proposed: bool
+    reason: str
+    choice: str = ""  # "in" / "out" when the editor chose; "" when the proposal stands
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.pk}"
+
+    @property
+    def included(self) -> bool:
+        return self.choice == "in" if self.choice else self.proposed
+
+
+# Beyond the period, activities this close to it are shown (left out, with their dates): a reader may expect them.
+NEAR_DAYS = 31
+
+
+def preview(report: Report) -> list[Candidate]:
+    """Every record the period proposes, and every nearby one it leaves out, each with its reason and the
+    editor's choice. Drafting reads the same rules (``_proposed_activities``, the agreement rule in ``_build``)."""
+    from datetime import timedelta
+
+    start, end = report.period_start, report.period_end
+    out: list[Candidate] = []
+    selection = report.selection or {}
+    if report.included(Report.Include.ACTIVITIES):
+        near = Q(starts_on__lte=end + timedelta(days=NEAR_DAYS), ends_on__gte=start - timedelta(days=NEAR_DAYS))
+        rows = (Activity.objects.filter(is_illustrative=False, parent__isnull=True).filter(near)
+                .order_by("starts_on", "pk").values_list("pk", "title", "starts_on", "ends_on", "status"))
+        for pk, title, starts, ends, status in rows:
+            dates = prose.span(starts, ends)
+            if status == Activity.Status.CANCELLED:
+                proposed, reason = False, f"cancelled ({dates})"
+            elif start <= starts <= end:
+                proposed, reason = True, f"dated in the period ({dates})"
+            elif starts < start and start <= ends <= end:
+                proposed, reason = True, f"started {prose.day(starts)}, before the period, and ended in it"
+            elif starts < start and ends > end:
+                proposed = report.include_ongoing
+                reason = (f"started {prose.day(starts)} and ran on past the period's end"
+                          + ("" if proposed else "; earlier items still running are not included"))
+            elif ends < start:
+                proposed, reason = False, f"ended {prose.day(ends)}, before the period"
+            else:
+                proposed, reason = False, f"starts {prose.day(starts)}, after the period"
+            choice = "" if status == Activity.Status.CANCELLED else selection.get(f"activity:{pk}", "")
+            out.append(Candidate("activity", pk, title, starts, proposed, reason, choice))
+    if report.included(Report.Include.AGREEMENTS):
+        delivered = Commitment.objects.filter(agreement=OuterRef("pk"), last_done_on__gte=start, last_done_on__lte=end)
+        agreements = (Agreement.objects.filter(Q(signed_on__isnull=True) | Q(signed_on__lte=end))
+                      .filter(Q(in_force_to__isnull=True) | Q(in_force_to__gte=start))
+                      .annotate(delivered_in_period=Exists(delivered)).order_by("signed_on", "pk")
+                      .values_list("pk", "title", "kind", "signed_on", "delivered_in_period"))
+        old = [row for row in agreements if row[3] and row[3] < start]
+        made_for = _agreements_made_for_activities(report, old) if old else {}
+        for pk, title, _kind, signed, delivered_in in agreements:
+            if signed is None:
+                proposed = report.include_ongoing
+                reason = "undated" + ("" if proposed else "; earlier items still running are not included")
+            elif signed >= start:
+                proposed, reason = True, f"signed in the period ({prose.day(signed)})"
+            elif delivered_in and report.include_ongoing:
+                proposed, reason = True, f"signed {signed.year}; a commitment under it was delivered in the period"
+            elif pk in made_for and report.include_ongoing:
+                proposed, reason = True, f"signed {signed.year}; made for the “{made_for[pk]}”, in the period"
+            else:
+                proposed, reason = False, f"signed {signed.year}, nothing dated in the period"
+            out.append(Candidate("agreement", pk, title, signed, proposed, reason,
+                                 selection.get(f"agreement:{pk}", "")))
+    return out
+
+
+def _agreements_made_for_activities(report: Report, agreements: list[tuple]) -> dict[int, str]:
+    """Old partnership agreements signed while an activity of the period ran that their parties own: the
+    agreement opens that activity's paragraph (as ``_build`` decides), so it is proposed."""
+    wanted = {pk: signed for pk, _title, kind, signed, _d in agreements if kind == Agreement.Kind.PARTNERSHIP}
+    if not wanted:
+        return {}
+    parties: dict[int, set[int]] = defaultdict(set)
+    for agreement_id, org_id in Agreement.parties.through.objects.filter(agreement_id__in=list(wanted)).values_list(
+            "agreement_id", "organisation_id"):
+        parties[agreement_id].add(org_id)
+    earliest = min(wanted.values())
+    owners: dict[int, set[int]] = defaultdict(set)
+    spans: dict[int, tuple[date, date, str]] = {}
+    for activity_id, org_id, starts, ends, title in (
+            ActivityPartner.objects.filter(role__in=ActivityPartner.OWNER_ROLES, activity__is_illustrative=False,
+                                           activity__starts_on__lt=report.period_start, activity__ends_on__gte=earliest)
+            .filter(activity__in=Activity.objects.filter(_proposed_activities(report)).values("pk"))
+            .values_list("activity_id", "organisation_id", "activity__starts_on", "activity__ends_on", "activity__title")):
+        owners[activity_id].add(org_id)
+        spans[activity_id] = (starts, ends, title)
+    found = {}
+    for pk, signed in wanted.items():
+        for activity_id, (starts, ends, title) in spans.items():
+            if starts <= signed <= ends and parties[pk] <= owners[activity_id]:
+                found[pk] = title
+                break
+    return found
 
 
 # --- Naming -------------------------------------------------------------------------------------
@@ -447,7 +584,9 @@ def _what(a: ActivityRow, parts: int = 0, by: list[Organisation] | None = None) 
     if word and _is_proper_title(title) and not _plural_of(word).search(title.lower()):
         return f"the “{title}”"
     if word:
-        if len(words) > 1 and words[1][:1].islower() and not words[0].isupper():
+        place_names = {a.city, prose.country_name(a.country)} - {""}
+        if (len(words) > 1 and words[1][:1].islower() and not words[0].isupper()
+                and not any(title.startswith(p) for p in place_names)):  # "Nairobi safer internet forum" keeps its capital
             title = title[0].lower() + title[1:]
         if _plural_of(word).search(title.lower()):
             # A plural title ("interactive educational events …") takes a number, not an article.
@@ -528,36 +667,74 @@ def _figures(draft: Draft, a: ActivityRow, figures: list[FigureRow]) -> None:
                   f"({qualifier}, not counted{extra})", f)
 
 
-def _outcomes(draft: Draft, a: ActivityRow, recs: Records, lead: str) -> None:
+# What a named maker did, by the kind of outcome: "the administrations of the Arab region agreed that …".
+OUTCOME_VERB = {Outcome.Kind.RECOMMENDATION: "recommended", Outcome.Kind.AGREEMENT: "agreed",
+                Outcome.Kind.DECISION: "decided", Outcome.Kind.STATEMENT: "stated", Outcome.Kind.FINDING: "found",
+                Outcome.Kind.CALL_FOR_ACTION: "called"}
+
+
+def _maker(o: OutcomeRow, recs: Records, lead: str, names: Names) -> str:
+    """Who made an outcome: a person (with their role), an organisation, or a named group; "" when not recorded."""
+    if o.made_by is not None:
+        return _person(o.made_by, recs.roles.get(o.made_by.pk, []), lead)
+    if o.made_by_organisation is not None:
+        return names(o.made_by_organisation)
+    return o.made_by_group.strip()
+
+
+def _outcomes(draft: Draft, a: ActivityRow, recs: Records, lead: str, names: Names) -> None:
     for o in a.outcomes:
+        who = _maker(o, recs, lead, names)
+        cited = (o.made_by or o.made_by_organisation, a)
         if o.kind == Outcome.Kind.CALL_FOR_ACTION and o.points:
-            who = _person(o.made_by, recs.roles.get(o.made_by_id, []), lead) if o.made_by else "participants"
             points = [f"to {prose.lower_first(p)}" for p in o.points]
             listed = "; ".join(points[:-1]) + f"; and {points[-1]}" if len(points) > 1 else points[0]
-            draft.say(f"On that occasion, {who}, issued a call for action to {o.addressed_to or 'stakeholders'} {listed}",
-                      o.made_by, a)
+            comma = "," if o.made_by is not None and "," in who else ""  # a person's role in apposition: close it
+            draft.say(f"On that occasion, {who or 'participants'}{comma} issued a call for action to "
+                      f"{o.addressed_to or 'stakeholders'} {listed}", *cited)
+        elif who:
+            text = prose.lower_first(o.text)
+            verb = OUTCOME_VERB.get(o.kind, "stated")
+            if o.kind == Outcome.Kind.CALL_FOR_ACTION:
+                text = f"for {text}" if not text.startswith("for ") else text
+            elif not text.startswith(("to ", "that ")):
+                text = f"that {text}"
+            draft.say(f"{who} {verb} {text}", *cited)
         elif o.kind == Outcome.Kind.RECOMMENDATION and "recommend" not in o.text.lower():
             draft.say(f"It was recommended that {prose.lower_first(o.text)}", a)
         else:
             draft.say(o.text, a)
 
 
+_UNIT_PHRASE = {"countries": ("participants from {n} countries", "participants from one country"),
+                "member_states": ("{n} Member States", "one Member State")}
+
+
+def _places_counted(draft: Draft, a: ActivityRow) -> None:
+    """'Participants from 25 countries took part.', '12 Member States took part.'"""
+    for count, unit in a.places_counted:
+        many, one = _UNIT_PHRASE[unit]
+        phrase = one if count == 1 else many.format(n=prose.number(count))
+        draft.say(f"{phrase} took part", a)
+
+
 def _details(draft: Draft, a: ActivityRow, recs: Records, lead: str, names: Names) -> None:
     noun = KIND_NOUN.get(a.kind, "activity")
     if a.objective:
         draft.say(f"The main objective of the {noun} was to {prose.lower_first(a.objective)}", a)
-    said = f"{a.title} {a.objective} {a.summary}".lower()
-    topics = [t.name for t in a.topics if t.name.lower() not in said]
-    if topics or a.follows_up:
-        text = f"It focused on {prose.join([prose.lower_first(t) for t in topics])}" if topics else "It was"
+    # What it focused on is said only when recorded (a topic is a label for finding records, not a focus).
+    focus = prose.lower_first(a.focus) if a.focus.strip() else ""
+    if focus or a.follows_up:
+        text = f"It focused on {focus}" if focus else "It was"
         if a.follows_up:
-            text += (", as" if topics else "") + f" a follow-up to {a.follows_up}"
+            text += (", as" if focus else "") + f" a follow-up to {a.follows_up}"
         draft.say(text, a)
     if a.summary:
         for s in _split_sentences(a.summary):
             draft.say(s, a)
+    _places_counted(draft, a)
     _figures(draft, a, recs.figures.get(a.pk, []))
-    _outcomes(draft, a, recs, lead)
+    _outcomes(draft, a, recs, lead, names)
     for p in recs.projects.get(a.pk, []):
         partners = names.many(list(p.partners.all()))
         if p.description:
@@ -593,17 +770,27 @@ NEUTRAL_VERB = {K.CONSULTATION: "was launched", K.PUBLICATION: "was published"}
 
 def _done(a: ActivityRow, names: Names, organisers: list[Organisation], co: list[Organisation], verb: str,
           what: str) -> str:
-    """Who did the activity, by their recorded part: "ITU, together with X, organized …", "ITU took part in …
-    organized by Y", or, with no organiser recorded, "… took place" (never credited to the initiative's owner)."""
-    attended = [o for o in _orgs(a, ActivityPartner.Role.PARTICIPANT) if o not in organisers and o not in co]
-    if organisers:
+    """Who did the activity, by their recorded part: "ITU, together with X, organized …", "ITU took part in …,
+    organized by Y", "ITU spoke at …", or, with no organiser recorded, "… took place" (never credited to the
+    initiative's owner)."""
+    named = {o.pk for o in organisers + co}
+    speakers = [o for o in _orgs(a, ActivityPartner.Role.SPEAKER) if o.pk not in named]
+    attended = [o for o in _orgs(a, ActivityPartner.Role.PARTICIPANT) if o.pk not in named and o not in speakers]
+    if speakers and attended:
+        text = f"{names.many(speakers)} spoke at and {names.many(attended)} took part in {what}"
+    elif speakers:
+        text = f"{names.many(speakers)} spoke at {what}"
+    elif attended:
+        text = f"{names.many(attended)} took part in {what}"
+    elif organisers:
         together = f", together with {names.many(co)}," if co else ""
-        if attended:
-            return f"{names.many(attended)} took part in {what}, {verb} by {names.many(organisers)}{together}"
         return f"{names.many(organisers)}{together} {verb} {what}"
-    if attended:
-        return f"{names.many(attended)} took part in {what}"
-    return f"{what} {NEUTRAL_VERB.get(a.kind, 'took place')}"
+    else:
+        return f"{what} {NEUTRAL_VERB.get(a.kind, 'took place')}"
+    if organisers:
+        together = f", together with {names.many(co)}" if co else ""
+        text += f", {verb} by {names.many(organisers)}{together}"
+    return text
 
 
 def _opener(a: ActivityRow, names: Names, *, also: bool = False, agreement: Agreement | None = None, parts: int = 0) -> str:
@@ -611,9 +798,12 @@ def _opener(a: ActivityRow, names: Names, *, also: bool = False, agreement: Agre
     co = _orgs(a, ActivityPartner.Role.CO_ORGANISER)
     if not organisers:  # co-organisers alone organised it
         organisers, co = co, []
-    named = organisers + co + _orgs(a, ActivityPartner.Role.PARTICIPANT)  # the sentence names them already
+    # the sentence names them already
+    named = organisers + co + _orgs(a, ActivityPartner.Role.PARTICIPANT, ActivityPartner.Role.SPEAKER)
     hosts = [o for o in _orgs(a, ActivityPartner.Role.HOST) if o not in organisers]
     funders = _orgs(a, ActivityPartner.Role.FUNDER)
+    auspices = _orgs(a, ActivityPartner.Role.AUSPICES)
+    partners = [o for o in _orgs(a, ActivityPartner.Role.PARTNER) if o not in named]
     verb = VERB.get(a.kind, "organized")
     when = prose.when(a.starts_on, a.ends_on, a.date_is_approximate)
     where = _where(a)
@@ -650,6 +840,10 @@ def _opener(a: ActivityRow, names: Names, *, also: bool = False, agreement: Agre
         text = f"{when}, {_done(a, names, organisers, co, verb, _what(a, by=named))} {where}".rstrip()
     if hosts and agreement is None:
         text += f", hosted by {names.many(hosts)}"
+    if auspices:
+        text += f", under the auspices of {names.many(auspices)}"
+    if partners:
+        text += f", in partnership with {names.many(partners)}"
     if funders:
         text += f", with funding from {names.many(funders)}"
     return text
@@ -839,8 +1033,10 @@ def _build(report: Report) -> list[Draft]:
                 break
 
     # An agreement signed before the period is reported only when something dated happened under it in the period.
+    # (Or when the editor chose it in the period preview.)
+    agreements_in = report.chosen("agreement")[0]
     recs.agreements = [ag for ag in recs.agreements if not ag.signed_on or ag.signed_on >= report.period_start
-                       or ag.pk in used_agreements or ag.delivered_in_period]
+                       or ag.pk in used_agreements or ag.delivered_in_period or ag.pk in agreements_in]
 
     # Meetings of one series ("4th meeting of the JCA-COP", "5th meeting of …") share a paragraph.
     series: dict[str, list[ActivityRow]] = defaultdict(list)

@@ -73,6 +73,9 @@ class Report(models.Model):
     opening_template = models.TextField(_("opening paragraph"), default=DEFAULT_OPENING, blank=True)
     # The drafted groups of records (paragraph keys) whose paragraph an editor deleted: a redraft never brings them back.
     deleted_keys = models.JSONField(default=list, blank=True)
+    # The editor's choices in the period preview, per record: {"activity:12": "in", "agreement:3": "out"}.
+    # Every draft and redraft honours them over what the period proposes.
+    selection = models.JSONField(_("chosen records"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     drafted_at = models.DateTimeField(_("last drafted"), null=True, blank=True)
     draft_progress = models.PositiveSmallIntegerField(default=0)
@@ -117,6 +120,16 @@ class Report(models.Model):
 
     def owner_organisation_ids(self) -> set[int]:
         return set()
+
+    def chosen(self, kind: str) -> tuple[set[int], set[int]]:
+        """The ids of records of ``kind`` ("activity", "agreement") the editor included, and excluded."""
+        ins: set[int] = set()
+        outs: set[int] = set()
+        for key, choice in (self.selection or {}).items():
+            prefix, _sep, pk = key.partition(":")
+            if prefix == kind and pk.isdigit():
+                (ins if choice == "in" else outs).add(int(pk))
+        return ins, outs
 
     def included(self, kind: str) -> bool:
         return not self.includes or kind in self.includes

@@ -71,7 +71,8 @@ def span(start: date, end: date | None, approximate: bool = False) -> str:
 
 
 def when(start: date, end: date | None, approximate: bool = False) -> str:
-    """A sentence opener: 'On 3 December 2013', 'In October 2013', 'From 2 to 3 December 2013'."""
+    """A sentence opener: 'On 3 December 2013', 'In October 2013', 'On 25–26 October 2015',
+    'From 30 September to 2 October 2015'."""
     end = end or start
     if approximate or (start.day == 1 and _last_day(end) and (start.year, start.month) == (end.year, end.month)):
         if (start.year, start.month) == (end.year, end.month):
@@ -80,7 +81,7 @@ def when(start: date, end: date | None, approximate: bool = False) -> str:
     if start == end:
         return f"On {day(start)}"
     if (start.year, start.month) == (end.year, end.month):
-        return f"From {start.day} to {day(end)}"
+        return f"On {start.day}–{day(end)}"
     if start.year == end.year:
         return f"From {start.day} {MONTHS[start.month - 1]} to {day(end)}"
     return f"From {day(start)} to {day(end)}"

@@ -78,3 +78,10 @@ def draft_job(report: Report) -> DraftJob:
 def drafts(user):
     """Reports ``user`` may read that are not signed off yet, most recently changed first."""
     return reports_for(user).exclude(status=Report.Status.FINAL).order_by("-updated_at", "-id")
+
+
+def period_preview(report: Report) -> list:
+    """The period preview: every candidate record with its reason and the editor's choice (``drafting.Candidate``)."""
+    from . import drafting
+
+    return drafting.preview(report)

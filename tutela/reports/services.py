@@ -88,6 +88,32 @@ def report_update(*, actor: Actor, report: Report, **fields: Any) -> Report:
 
 
 @transaction.atomic
+def report_choose(*, actor: Actor, report: Report, key: str, choice: str) -> Report:
+    """Include ("in") or exclude ("out") one record of the period preview, or go back to what the period
+    proposes (""). Stored with the report; every draft and redraft honours it."""
+    _editor(actor)
+    _not_final(report)
+    kind, _sep, pk = (key or "").partition(":")
+    if kind not in ("activity", "agreement") or not pk.isdigit() or len(pk) > 12:
+        raise ValidationError(_("Choose a record from the list."))
+    if choice not in ("in", "out", ""):
+        raise ValidationError(_("Choose include, exclude or as proposed."))
+    if not any(c.key == key for c in drafting.preview(report)):
+        raise ValidationError(_("That record is not among the candidates of this report's period."))
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    selection = dict(report.selection or {})
+    before = selection.get(key, "")
+    if choice:
+        selection[key] = choice
+    else:
+        selection.pop(key, None)
+    report.selection = selection
+    report.save(update_fields=["selection", "updated_at"])
+    audit.record(actor=actor, action="report.record_chosen", target=report, changes={key: [before, choice]})
+    return report
+
+
+@transaction.atomic
 def report_draft_or_schedule(*, actor: Actor | None, report: Report) -> dict[str, int] | None:
     """Draft now, or, for a period with more than ``BACKGROUND_THRESHOLD`` activities, mark the
     report as drafting and draft it in the background under the same actor. Returns the counts

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.report_create, name="report_create"),
     path("<int:pk>/", views.report_detail, name="report_detail"),
     path("<int:pk>/edit/", views.report_edit, name="report_edit"),
+    path("<int:pk>/period/", views.report_period, name="report_period"),
     path("<int:pk>/sources/", views.report_sources, name="report_sources"),
     path("<int:pk>/draft/", views.report_draft, name="report_draft"),
     path("<int:pk>/draft/retry/", views.report_draft_retry, name="report_draft_retry"),

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Min
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -131,6 +132,30 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                   "near": [n for n in range(max(1, page - 2), min(pages, page + 2) + 1)]} if pages > 1 else None,
     }
     return render(request, "reports/report_detail.html", context)
+
+
+@login_required
+def report_period(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The period, chosen in the open: every candidate record with its reason; include or exclude each."""
+    access.require_secretariat(request.user)
+    report = get_object_or_404(Report, pk=pk)
+    status = 200
+    if request.method == "POST":
+        key = request.POST.get("key", "")
+        try:
+            services.report_choose(actor=request.user, report=report, key=key, choice=request.POST.get("choice", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            status = 422
+        else:
+            messages.success(request, _("Saved. Redraft from the records to apply it."))
+            return redirect(f"{reverse('reports:report_period', args=[report.pk])}#c-{key.replace(':', '-')}")
+        report.refresh_from_db()
+    candidates = selectors.period_preview(report)
+    return render(request, "reports/report_period.html", {
+        "report": report, "candidates": candidates, "can_edit": not report.is_final,
+        "included": sum(c.included for c in candidates),
+    }, status=status)
 
 
 def report_sources(request: HttpRequest, pk: int) -> HttpResponse:

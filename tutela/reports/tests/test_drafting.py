@@ -164,7 +164,7 @@ def test_other_periods_records_give_an_equally_faithful_report(other_initiative,
                            period_start=date(2012, 1, 1), period_end=date(2012, 12, 31))
     report_draft(actor=secretariat, report=report)
     text = markdown(report)
-    for fact in ("From 14 to 15 May 2012", "Communications Authority of Kenya (CA)", "regional forum",
+    for fact in ("On 14–15 May 2012", "Communications Authority of Kenya (CA)", "regional forum",
                  "Nairobi, Kenya", "with funding from Safaricom", "agree regional priorities",
                  "It was recommended that each country should set up a national COP hotline",
                  "a distance-learning course on child online safety for teachers", "From 3 September to 30 November 2012",

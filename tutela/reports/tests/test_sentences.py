@@ -25,12 +25,12 @@ KINDS = {  # kind: (title without the owner's name, verb when organised, neutral
     "publication": ("Updated Guidelines for Parents", "published", "was published"),
 }
 ROLES = ["owner organises", "co-organiser only", "owner attends, other organises", "owner attends, none organises",
-         "no organiser"]
+         "no organiser", "owner speaks, another attends, other organises", "owner organises under auspices"]
 DATES = {"one day": (date(2016, 3, 7), date(2016, 3, 7), "On 7 March 2016"),
-         "two days": (date(2016, 10, 25), date(2016, 10, 26), "From 25 to 26 October 2016")}
+         "two days": (date(2016, 10, 25), date(2016, 10, 26), "On 25–26 October 2016")}
 PREFIXED = [False, True]
 SHAPES = list(itertools.product(KINDS, ROLES, DATES, PREFIXED))
-assert len(SHAPES) == 60
+assert len(SHAPES) == 84
 
 
 @pytest.fixture
@@ -52,6 +52,9 @@ def _partners(role: str, w: dict) -> list:
         "owner attends, other organises": [(w["ngo"], "organiser"), (w["itu"], "participant")],
         "owner attends, none organises": [(w["itu"], "participant")],
         "no organiser": [],
+        "owner speaks, another attends, other organises": [(w["ngo"], "organiser"), (w["itu"], "speaker"),
+                                                           (w["other"], "participant")],
+        "owner organises under auspices": [(w["itu"], "organiser"), (w["other"], "auspices"), (w["ngo"], "partner")],
     }[role]
 
 
@@ -81,6 +84,13 @@ def test_the_opening_sentence_says_who_did_what(world, kind, role, dates, prefix
     assert "in Kampala, Uganda" in text
     if role in ("owner organises", "co-organiser only"):
         assert text.startswith(f"{when}, ITU {verb} {quoted}"), text
+        assert text.endswith("in Kampala, Uganda."), text
+    elif role == "owner organises under auspices":
+        assert text == (f"{when}, ITU {verb} {quoted} in Kampala, Uganda, under the auspices of the Ministry of "
+                        "Education and Sport (MoES), in partnership with Child Helpline Uganda (CHU)."), text
+    elif role == "owner speaks, another attends, other organises":
+        assert text == (f"{when}, ITU spoke at and the Ministry of Education and Sport (MoES) took part in {quoted}, "
+                        f"{verb} by Child Helpline Uganda (CHU) in Kampala, Uganda."), text
     elif role == "owner attends, other organises":
         assert f"ITU took part in {quoted}, {verb} by Child Helpline Uganda (CHU)" in text, text
     elif role == "owner attends, none organises":
@@ -140,3 +150,54 @@ def test_a_ministry_is_named_in_full_with_its_acronym_at_first_mention(world):
     first = text.index("MoES")
     assert text[:first + 4].endswith("the Ministry of Education and Sport (MoES"), text
     assert text.count("Ministry of Education and Sport") == 1, text  # the acronym afterwards
+
+
+def _paragraph_text(w: dict, activity) -> str:
+    report = report_create(actor=w["sec"], title="Update 2016", initiative=w["initiative"],
+                           period_start=date(2016, 1, 1), period_end=date(2016, 12, 31), opening_template="")
+    report_draft(actor=w["sec"], report=report)
+    return report.paragraphs.get(keys=[f"activity:{activity.pk}"]).text
+
+
+def test_hosts_funders_counted_states_and_outcomes_by_an_organisation_or_a_group(world):
+    from tutela.activities.services import Count
+
+    regional = organisation_create(actor=None, name="Arab Regional Office", acronym="ARO", kind="other")
+    activity = activity_create(
+        actor=None, title="consultation meeting on national frameworks", kind="meeting", status="held",
+        starts_on=date(2016, 4, 12), ends_on=date(2016, 4, 13), city="Cairo", country="EG",
+        pillars=[Pillar.objects.first()], topics=["Legal measures"],
+        partners=[(world["itu"], "organiser"), (world["ngo"], "host"), (world["other"], "funder")],
+        participation=[Count(group="government", count=14, unit="member_states"),
+                       Count(group="government", count=3, unit="countries")],
+        outcomes=[{"kind": "agreement", "text": "To draft a regional framework by 2017.",
+                   "made_by_group": "the administrations of the Arab region"},
+                  {"kind": "recommendation", "text": "National strategies name a lead agency.",
+                   "made_by_organisation": regional}],
+    )
+    text = _paragraph_text(world, activity)
+    assert text.startswith("On 12–13 April 2016, ITU held a consultation meeting on national frameworks in Cairo, "
+                           "Egypt, hosted by Child Helpline Uganda (CHU), with funding from the Ministry of Education "
+                           "and Sport (MoES)."), text
+    assert "14 Member States took part. Participants from 3 countries took part." in text, text
+    assert "The administrations of the Arab region agreed to draft a regional framework by 2017." in text, text
+    assert "Arab Regional Office (ARO) recommended that national strategies name a lead agency." in text, text
+    assert "It focused on" not in text, text  # a topic is not a recorded focus: no filler
+
+
+def test_a_recorded_focus_is_said_and_children_are_never_counted_as_countries(world):
+    from django.core.exceptions import ValidationError
+
+    from tutela.activities.services import Count
+
+    activity = activity_create(actor=None, title="Panel on Cyberbullying", kind="session", status="held",
+                               starts_on=date(2016, 6, 1), ends_on=date(2016, 6, 1), country="UG",
+                               pillars=[Pillar.objects.first()], partners=[(world["itu"], "speaker")],
+                               focus="Bystander reporting in secondary schools")
+    text = _paragraph_text(world, activity)
+    assert text.startswith("On 1 June 2016, ITU spoke at the “Panel on Cyberbullying” in Uganda."), text
+    assert "It focused on bystander reporting in secondary schools." in text, text
+    with pytest.raises(ValidationError, match="counted as people"):
+        activity_create(actor=None, title="x", kind="session", starts_on=date(2016, 6, 1),
+                        pillars=[Pillar.objects.first()],
+                        participation=[Count(group="children", count=9, min_age=8, max_age=12, unit="countries")])
