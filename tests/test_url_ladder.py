@@ -397,6 +397,12 @@ entry("hub:feeds", "get", [], _PUBLIC)  # /hub/feeds/
 entry("hub:activity_feed", "get", [], _PUBLIC)
 entry("hub:document_feed", "get", [], _PUBLIC)
 entry("hub:consultation_feed", "get", [], _PUBLIC)
+entry("hub:iati", "get", [], _PUBLIC)  # /hub/iati/ (the export report)
+entry("hub:iati_activities", "get", [], _PUBLIC)
+entry("hub:iati_organisation", "get", [], _PUBLIC)
+entry("hub:open_data", "get", [], _PUBLIC)  # /hub/data/ (the data dictionary)
+entry("hub:data_csv", "get", ["participation"], _PUBLIC)
+entry("hub:data_json", "get", ["figures"], _PUBLIC)
 
 
 def _pillar_slug():

@@ -10,4 +10,5 @@ class HubConfig(AppConfig):
     label = "hub"
     verbose_name = _("Public hub")
     nav = [(_("Events"), "hub:calendar_month", "public", 37),
+           (_("Open data"), "hub:open_data", "explore", 38),
            (_("Feeds"), "hub:feeds", "explore", 39)]

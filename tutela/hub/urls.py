@@ -16,4 +16,10 @@ urlpatterns = [
     path("feeds/activities.atom", ActivityFeed(), name="activity_feed"),
     path("feeds/documents.atom", DocumentFeed(), name="document_feed"),
     path("feeds/consultations.atom", ConsultationFeed(), name="consultation_feed"),
+    path("iati/", views.iati, name="iati"),
+    path("iati/activities.xml", views.iati_activities, name="iati_activities"),
+    path("iati/organisation.xml", views.iati_organisation, name="iati_organisation"),
+    path("data/", views.open_data, name="open_data"),
+    path("data/<slug:collection>.csv", views.data_csv, name="data_csv"),
+    path("data/<slug:collection>.json", views.data_json, name="data_json"),
 ]

@@ -1,17 +1,20 @@
 """The public hub's pages and feeds: events calendar (month and list), iCalendar feeds, Atom feeds."""
 
+import itertools
 from datetime import date
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tutela.bulletins import selectors as bulletins
 from tutela.core import ical
+from tutela.exchange.files import csv_stream
 from tutela.initiatives.models import Pillar
 
-from . import selectors
+from . import iati as iati_export
+from . import opendata, selectors
 from .selectors import Scope
 
 
@@ -137,3 +140,60 @@ def feeds(request: HttpRequest) -> HttpResponse:
         "countries": [(code, names.get(code, code)) for code in used],
         "bulletin_lists": bulletins.public_lists(),
     })
+
+
+# --- IATI 2.03 ------------------------------------------------------------------------------------
+
+@require_GET
+def iati(request: HttpRequest) -> HttpResponse:
+    return render(request, "hub/iati.html", {"report": iati_export.report(), "org": iati_export.reporting_org()})
+
+
+@require_GET
+def iati_activities(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    pieces = iati_export.activities_xml()
+    first = next(pieces, None)
+    if first is None:  # IATI wants at least one activity: say so rather than write an invalid file
+        return render(request, "hub/iati.html", {"report": iati_export.report(), "org": iati_export.reporting_org(),
+                                                 "empty": True}, status=404)
+    response = StreamingHttpResponse(itertools.chain([first], pieces), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="tutela-iati-activities.xml"'
+    return response
+
+
+@require_GET
+def iati_organisation(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(iati_export.organisation_xml(), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="tutela-iati-organisation.xml"'
+    return response
+
+
+# --- Open data ------------------------------------------------------------------------------------
+
+@require_GET
+def open_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "hub/open_data.html", {"collections": list(opendata.COLLECTIONS.values())})
+
+
+def _collection(slug: str) -> opendata.Collection:
+    collection = opendata.COLLECTIONS.get(slug)
+    if collection is None:
+        raise Http404
+    return collection
+
+
+@require_GET
+def data_csv(request: HttpRequest, collection: str) -> StreamingHttpResponse:
+    c = _collection(collection)
+    response = StreamingHttpResponse(csv_stream([col.name for col in c.columns], opendata.csv_rows(c)),
+                                     content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="tutela-{c.slug}.csv"'
+    return response
+
+
+@require_GET
+def data_json(request: HttpRequest, collection: str) -> StreamingHttpResponse:
+    c = _collection(collection)
+    response = StreamingHttpResponse(opendata.json_stream(c), content_type="application/json")
+    response["Content-Disposition"] = f'inline; filename="tutela-{c.slug}.json"'
+    return response

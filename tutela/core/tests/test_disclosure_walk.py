@@ -94,7 +94,8 @@ def _patterns(resolver=None, prefix=""):
 
 
 # String parameters by name: the values that reach children's numbers (export kinds and formats, a country).
-STRS = {"kind": ["activities", "figures"], "fmt": ["csv", "xlsx"], "code": ["ET"]}
+STRS = {"kind": ["activities", "figures"], "fmt": ["csv", "xlsx"], "code": ["ET"],
+        "collection": ["activities", "participation", "figures"]}  # the hub's open data
 
 
 def _fill(route: str, ints: list[int], strs: list[str]) -> list[str]:
