@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from django_countries import countries
 
 from tutela.core import access
-from tutela.core.forms import add_service_errors
 from tutela.core.pagination import keyset_page
 from tutela.core.requests import SignedInRequest
+from tutela.core.views import form_view
 
 from . import reach, selectors, services
 from .forms import (
@@ -77,21 +77,17 @@ def programme_trainees(request: HttpRequest, pk: int) -> HttpResponse:
 def trainee_register(request: SignedInRequest, pk: int) -> HttpResponse:
     cohort = access.get_for_user(request.user, Cohort.objects.select_related("programme"), pk, write=True)
     programme = cohort.programme
-    form = TraineeForm(request.POST or None, programme=programme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            trainee = services.trainee_register(actor=request.user, cohort=cohort, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(t)s is registered in %(c)s.") % {"t": trainee.display_name, "c": cohort.name})
-            return redirect("outreach:programme_trainees", pk=programme.pk)
-    return render(request, "outreach/form_page.html", {
-        "form": form, "programme": programme,
-        "title": _("Register a trainee in %(c)s") % {"c": cohort.name},
-        "intro": _("Trainees are adults. Record a name only with the person's consent; otherwise a pseudonymous label is used."),
-        "submit": _("Register"),
-    })
+    return form_view(
+        request, TraineeForm(request.POST or None, programme=programme),
+        save=lambda data: services.trainee_register(actor=request.user, cohort=cohort, **data),
+        template="outreach/form_page.html",
+        success_url=reverse("outreach:programme_trainees", args=[programme.pk]),
+        message=lambda trainee: _("%(t)s is registered in %(c)s.") % {"t": trainee.display_name, "c": cohort.name},
+        context={
+            "programme": programme, "title": _("Register a trainee in %(c)s") % {"c": cohort.name},
+            "intro": _("Trainees are adults. Record a name only with the person's consent; otherwise a pseudonymous label is used."),
+            "submit": _("Register"),
+        })
 
 
 @login_required
@@ -124,20 +120,17 @@ def trainee_import_job(request: SignedInRequest, pk: int, job: int) -> HttpRespo
 @login_required
 def session_record(request: SignedInRequest, pk: int) -> HttpResponse:
     programme = access.get_for_user(request.user, TrainingProgramme, pk, write=True)
-    form = SessionForm(request.POST or None, programme=programme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.session_record(actor=request.user, programme=programme, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Session recorded; reach updated."))
-            return redirect(reverse("outreach:programme_detail", args=[programme.pk]) + "#reach")
-    return render(request, "outreach/form_page.html", {
-        "form": form, "programme": programme, "title": _("Record a session an ambassador delivered"),
-        "intro": _("One audience and age band per record. Children are only counted: nothing here may identify a child."),
-        "submit": _("Record session"),
-    })
+    return form_view(
+        request, SessionForm(request.POST or None, programme=programme),
+        save=lambda data: services.session_record(actor=request.user, programme=programme, **data),
+        template="outreach/form_page.html",
+        success_url=reverse("outreach:programme_detail", args=[programme.pk]) + "#reach",
+        message=_("Session recorded; reach updated."),
+        context={
+            "programme": programme, "title": _("Record a session an ambassador delivered"),
+            "intro": _("One audience and age band per record. Children are only counted: nothing here may identify a child."),
+            "submit": _("Record session"),
+        })
 
 
 def _parameter_edit(request: SignedInRequest, subject: TrainingProgramme | Campaign, key: str, back: str) -> HttpResponse:
@@ -150,19 +143,15 @@ def _parameter_edit(request: SignedInRequest, subject: TrainingProgramme | Campa
     if key in ReachParameter.SHARES:
         for name in ("low", "central", "high"):
             form.fields[name].help_text = _("A share from 0 to 1: 0.6 means 60 %.")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.parameter_set(actor=request.user, key=key, **kwargs, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Parameter saved; the estimate is recomputed."))
-            return redirect(back + "#reach")
-    return render(request, "outreach/form_page.html", {
-        "form": form, "title": _("%(p)s for %(s)s") % {"p": ReachParameter.Key(key).label, "s": subject},
-        "intro": _("Give low, central and high values and where they come from; mark them as an assumption if no source exists."),
-        "submit": _("Save parameter"), "back": back, "back_label": str(subject),
-    })
+    return form_view(
+        request, form, save=lambda data: services.parameter_set(actor=request.user, key=key, **kwargs, **data),
+        template="outreach/form_page.html", success_url=back + "#reach",
+        message=_("Parameter saved; the estimate is recomputed."),
+        context={
+            "title": _("%(p)s for %(s)s") % {"p": ReachParameter.Key(key).label, "s": subject},
+            "intro": _("Give low, central and high values and where they come from; mark them as an assumption if no source exists."),
+            "submit": _("Save parameter"), "back": back, "back_label": str(subject),
+        })
 
 
 @login_required
@@ -237,19 +226,14 @@ def certificate_issue(request: SignedInRequest, pk: int) -> HttpResponse:
 @login_required
 def certificate_revoke(request: SignedInRequest, code: str) -> HttpResponse:
     certificate = _certificate_for(request, code, write=True)
-    form = RevokeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.certificate_revoke(actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Certificate %(c)s revoked.") % {"c": certificate.code})
-            return redirect("outreach:programme_trainees", pk=certificate.trainee.programme_id)
-    return render(request, "outreach/form_page.html", {
-        "form": form, "title": _("Revoke certificate %(c)s") % {"c": certificate.code},
-        "intro": _("Anyone checking this code will then be told it is not valid."), "submit": _("Revoke"),
-    })
+    return form_view(
+        request, RevokeForm(request.POST or None),
+        save=lambda data: services.certificate_revoke(actor=request.user, certificate=certificate, reason=data["reason"]),
+        template="outreach/form_page.html",
+        success_url=reverse("outreach:programme_trainees", args=[certificate.trainee.programme_id]),
+        message=_("Certificate %(c)s revoked.") % {"c": certificate.code},
+        context={"title": _("Revoke certificate %(c)s") % {"c": certificate.code},
+                 "intro": _("Anyone checking this code will then be told it is not valid."), "submit": _("Revoke")})
 
 
 def _certificate_for(request: HttpRequest, code: str, *, write: bool = False) -> Certificate:

@@ -46,7 +46,7 @@ def test_registering_a_trainee_through_the_form(client, focal_point, cohort, sch
     client.force_login(focal_point)
     url = reverse("outreach:trainee_register", args=[cohort.pk])
     response = client.post(url, {"full_name": "Almaz Tesfaye", "sector": "educator", "status": "enrolled"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "consented to be named" in response.content.decode()
     assert not Trainee.objects.exists()
     response = client.post(url, {"full_name": "Almaz Tesfaye", "consent_to_be_named": "on", "sector": "educator",
@@ -61,9 +61,9 @@ def test_a_childs_name_in_the_count_field_is_refused_with_a_clear_message(client
     url = reverse("outreach:session_record", args=[programme.pk])
     data = {"held_on": "2013-10-01", "audience": "children", "min_age": 10, "max_age": 14, "count": "Abebe Bekele"}
     response = client.post(url, data)
-    assert "Never a name or a date of birth" in response.content.decode()
+    assert response.status_code == 422 and "Never a name or a date of birth" in response.content.decode()
     response = client.post(url, {**data, "count": 32, "max_age": 19})
-    assert "within 0–17" in response.content.decode()
+    assert response.status_code == 422 and "within 0–17" in response.content.decode()
     assert not DeliveredSession.objects.exists()
     response = client.post(url, {**data, "count": 32, "ambassador": ambassador.pk})
     assert response.status_code == 302
@@ -86,7 +86,7 @@ def test_editing_a_parameter_updates_the_estimate(client, focal_point, programme
     client.force_login(focal_point)
     url = reverse("outreach:programme_parameter", args=[programme.pk, "mean_class_size"])
     response = client.post(url, {"low": 40, "central": 50, "high": 60, "source": ""})
-    assert "or mark it as an assumption" in response.content.decode()
+    assert response.status_code == 422 and "or mark it as an assumption" in response.content.decode()
     response = client.post(url, {"low": 40, "central": 50, "high": 60, "is_assumption": "on"})
     assert response.status_code == 302
     assert programme.parameters.get().central == 50
@@ -219,6 +219,22 @@ def test_certificate_download_is_for_the_programmes_managers_only(ladder, ambass
     certificate = services.certificate_issue(actor=None, trainee=ambassador)
     ladder("get", reverse("outreach:certificate_pdf", args=[certificate.code]),
            {"anonymous": 302, "stakeholder": 403, "other_focal_point": 403, "focal_point": 200})
+
+
+def test_revoking_a_certificate_through_the_form(client, focal_point, ambassador):
+    certificate = services.certificate_issue(actor=None, trainee=ambassador)
+    client.force_login(focal_point)
+    url = reverse("outreach:certificate_revoke", args=[certificate.code])
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 422 and "This field is required" in response.content.decode()
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
+    response = client.post(url, {"reason": "Issued in error"})
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is not None and certificate.revoked_reason == "Issued in error"
+    response = client.post(url, {"reason": "Twice"})
+    assert response.status_code == 422 and "already revoked" in response.content.decode()
 
 
 def test_verification_page_valid_forged_and_revoked(client, ambassador):
