@@ -287,6 +287,7 @@ class StrategyActionOut(Schema):
     status: str
     activity_ids: list[int]
     project_ids: list[int]
+    agreement_ids: list[int]
     partner_ids: list[int]
 
     @staticmethod
@@ -302,6 +303,10 @@ class StrategyActionOut(Schema):
         return sorted(p.pk for p in obj.projects.all())
 
     @staticmethod
+    def resolve_agreement_ids(obj: Action) -> list[int]:
+        return sorted(a.pk for a in obj.agreements.all())
+
+    @staticmethod
     def resolve_partner_ids(obj: Action) -> list[int]:
         return sorted(o.pk for o in obj.partners.all())
 
@@ -313,7 +318,8 @@ class StrategyActionIn(Schema):
     due_on: date
     status: str = Action.Status.PLANNED
     activity_ids: list[Id] = []
-    project_ids: list[Id] = []
+    project_ids: list[Id] = Field([], description="Projects serving it; each must name the round's country.")
+    agreement_ids: list[Id] = Field([], description="Agreements serving it; each must name the round's country.")
     partner_ids: list[Id] = []
 
 
@@ -324,6 +330,7 @@ class StrategyActionPatch(Schema):
     status: str | None = None
     activity_ids: list[Id] | None = None
     project_ids: list[Id] | None = None
+    agreement_ids: list[Id] | None = None
     partner_ids: list[Id] | None = None
 
 
@@ -339,11 +346,11 @@ def _readable(user: Actor, model: Any, ids: list[int] | None, field: str) -> lis
 
 def _links(user: Actor, data: dict[str, Any]) -> dict[str, Any]:
     from tutela.activities.models import Activity, Project
-    from tutela.partners.models import Organisation
+    from tutela.partners.models import Agreement, Organisation
 
     out = {}
     for key, model, name in (("activity_ids", Activity, "activities"), ("project_ids", Project, "projects"),
-                             ("partner_ids", Organisation, "partners")):
+                             ("agreement_ids", Agreement, "agreements"), ("partner_ids", Organisation, "partners")):
         if key in data:
             out[name] = _readable(user, model, data.pop(key), key)
     if data.get("owner_id") is not None:

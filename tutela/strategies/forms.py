@@ -58,15 +58,19 @@ class ActionForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices)
     activities = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("Activities serving it"))
     projects = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("Projects and programmes serving it"))
+    agreements = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("Agreements serving it"))
     partners = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("Partners supporting it"))
 
-    def __init__(self, *args, criteria, organisations, activities, projects, **kwargs):
+    def __init__(self, *args, criteria, organisations, activities, projects, agreements, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["criterion"].queryset = criteria
         self.fields["owner"].queryset = organisations
         self.fields["partners"].queryset = organisations
         self.fields["activities"].queryset = activities
         self.fields["projects"].queryset = projects
+        self.fields["agreements"].queryset = agreements
+        for name in ("projects", "agreements"):
+            self.fields[name].help_text = _("Only those naming this country among the countries they serve.")
 
 
 class FrameworkImportForm(forms.Form):

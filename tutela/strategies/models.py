@@ -245,6 +245,7 @@ class Action(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.PLANNED)
     activities = models.ManyToManyField("activities.Activity", blank=True, related_name="strategy_actions")
     projects = models.ManyToManyField("activities.Project", blank=True, related_name="strategy_actions")
+    agreements = models.ManyToManyField("partners.Agreement", blank=True, related_name="strategy_actions")
     partners = models.ManyToManyField("partners.Organisation", blank=True, related_name="strategy_actions_supported")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -42,7 +42,7 @@ def gaps(assessment: Assessment) -> list[Rating]:
 
 def actions_for(user: Actor, assessment: Assessment) -> QuerySet[Action]:
     return access.readable(user, assessment.actions.select_related("criterion", "owner")).prefetch_related(
-        "activities", "projects", "partners")
+        "activities", "projects", "agreements", "partners")
 
 
 def pillar_scores(assessment_ids: list[int]) -> dict[int, dict[int, float]]:
@@ -105,19 +105,23 @@ def country_profile(user: Actor, code: str) -> dict[str, Any]:
     the latest summary and strategy stage, its action plan, activities and projects there, the partners
     working there, documents, and reach (children's numbers through the outreach selectors, which
     apply ``core.disclosure``)."""
-    from tutela.activities.models import Activity, ActivityPartner, Project
+    from tutela.activities.models import Activity, ActivityPartner
+    from tutela.activities.selectors import projects_serving
     from tutela.outreach.reach import Scope
     from tutela.outreach.selectors import live_reach
     from tutela.partners.models import Organisation
+    from tutela.partners.selectors import agreements_serving
 
     rounds = list(assessments_for(user).filter(country=code).order_by("held_on"))
     published = [a for a in rounds if a.is_public]
     latest = published[-1] if published else None
     activities = list(access.readable(user, Activity.objects.filter(country=code)).order_by("-starts_on")[:50])
-    projects = list(access.readable(user, Project.objects.filter(countries__contains=code)).order_by("name"))
-    projects = [p for p in projects if code in [c.code for c in p.countries]]
+    # Programmes across countries: the projects and agreements that name this country among those they serve.
+    projects = list(projects_serving(user=user, country=code))
+    agreements = list(agreements_serving(user=user, country=code))
     partner_ids = set(ActivityPartner.objects.filter(activity__in=[a.pk for a in activities]).values_list("organisation_id", flat=True))
-    partner_ids |= set(Organisation.objects.filter(projects__in=[p.pk for p in projects]).values_list("pk", flat=True))
+    partner_ids |= {o.pk for p in projects for o in p.partners.all()}
+    partner_ids |= {o.pk for ag in agreements for o in ag.parties.all()}
     actions = []
     if latest is not None:
         actions = list(actions_for(user, latest))
@@ -128,8 +132,17 @@ def country_profile(user: Actor, code: str) -> dict[str, Any]:
     return {
         "code": code, "name": country_name(code), "rounds": rounds, "latest": latest,
         "progress": progress(published), "actions": actions, "activities": activities, "projects": projects,
+        "agreements": agreements, "programme_count": len(projects) + len(agreements), "programmes_serving_plan": _serving_plan(actions, projects, agreements),
         "partners": partners, "documents": documents, "reach": live_reach(user, Scope(country=code)),
     }
+
+
+def _serving_plan(actions: list[Action], projects: list, agreements: list) -> dict[str, set[int]]:
+    """Which of the country's programmes an action of its plan names: ``{"projects": ids, "agreements": ids}``."""
+    named = {"projects": {p.pk for a in actions for p in a.projects.all()},
+             "agreements": {ag.pk for a in actions for ag in a.agreements.all()}}
+    return {"projects": named["projects"] & {p.pk for p in projects},
+            "agreements": named["agreements"] & {ag.pk for ag in agreements}}
 
 
 def latest_published() -> QuerySet[Assessment]:

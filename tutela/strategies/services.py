@@ -6,6 +6,7 @@ never edited again (change comes as a new round). A framework version is importe
 never changes, so rounds made against it keep their meaning when a new version arrives.
 """
 
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from typing import Any
@@ -19,7 +20,7 @@ from django_countries import countries
 from tutela.core import access, audit
 from tutela.core.access import Actor
 from tutela.core.files import sniff
-from tutela.core.services import repoint, repoint_m2m
+from tutela.core.services import repoint, repoint_m2m, save_audited
 
 from . import tasks
 from .models import (
@@ -144,12 +145,11 @@ def assessment_create(
     if Assessment.objects.filter(country=country, held_on=held_on).exists():
         raise ValidationError({"held_on": _("%(country)s already has a round on %(date)s; choose another date.")
                                % {"country": dict(countries)[country], "date": held_on.isoformat()}})
-    assessment = Assessment(country=country, framework=framework, held_on=held_on, team=team.strip(),
-                            strategy_stage=strategy_stage, is_illustrative=is_illustrative)
-    assessment.full_clean()
-    assessment.save()
+    assessment = save_audited(
+        Assessment(country=country, framework=framework, held_on=held_on), actor=actor, action="assessment.created",
+        fields={"team": team.strip(), "strategy_stage": strategy_stage, "is_illustrative": is_illustrative},
+        allowed=["team", "strategy_stage", "is_illustrative"])
     Rating.objects.bulk_create([Rating(assessment=assessment, criterion=c) for c in framework.criteria.all()])
-    audit.record(actor=actor, action="assessment.created", target=assessment)
     return assessment
 
 
@@ -171,15 +171,10 @@ def assessment_update(*, actor: Actor, assessment: Assessment, team: str | None 
     assessment = _locked(assessment)
     _require_country_writer(actor, assessment.country.code)
     _require_draft(assessment)
-    before = audit.snapshot(assessment, ["team", "strategy_stage"])
-    if team is not None:
-        assessment.team = team.strip()
-    if strategy_stage is not None:
-        assessment.strategy_stage = strategy_stage
-    assessment.full_clean()
-    assessment.save(update_fields=["team", "strategy_stage"])
-    audit.record(actor=actor, action="assessment.updated", target=assessment, before=before)
-    return assessment
+    fields = {name: value for name, value in (("team", team.strip() if team is not None else None),
+                                              ("strategy_stage", strategy_stage)) if value is not None}
+    return save_audited(assessment, actor=actor, action="assessment.updated", fields=fields,
+                        allowed=["team", "strategy_stage"])
 
 
 @transaction.atomic
@@ -190,16 +185,15 @@ def rating_update(*, actor: Actor, rating: Rating, level: Any = None, target_lev
     _require_country_writer(actor, assessment.country.code)
     _require_draft(assessment)
     rating = Rating.objects.select_related("criterion").get(pk=rating.pk)
-    before = audit.snapshot(rating, ["level", "target_level", "comments"])
-    rating.level = _level(level, "level")
+    fields: dict[str, Any] = {"level": _level(level, "level")}
     if target_level is not None:
         target = _level(target_level, "target_level")
-        rating.target_level = 3 if target is None else target
+        fields["target_level"] = 3 if target is None else target
     if comments is not None:
-        rating.comments = comments.strip()
-    rating.save(update_fields=["level", "target_level", "comments"])
-    audit.record(actor=actor, action="rating.updated", target=rating, before=before)
-    return rating
+        fields["comments"] = comments.strip()
+    # The level may be "none yet" (null); full_clean's unique check is the round's own rows: left out.
+    return save_audited(rating, actor=actor, action="rating.updated", fields=fields,
+                        allowed=["level", "target_level", "comments"], exclude=["assessment", "criterion"])
 
 
 @transaction.atomic
@@ -256,6 +250,12 @@ def evidence_remove(*, actor: Actor, evidence: Evidence) -> None:
         transaction.on_commit(partial(storage.delete, stored))
 
 
+def _move(assessment: Assessment, actor: Actor, action: str, **fields: Any) -> Assessment:
+    """One step in the life of a round (status and its date), audited as ``action``."""
+    return save_audited(assessment, actor=actor, action=action, fields=fields,
+                        allowed=["status", "submitted_at", "validated_at", "validated_by", "summary", "published_at"])
+
+
 @transaction.atomic
 def assessment_submit(*, actor: Actor, assessment: Assessment) -> Assessment:
     """Hand a draft round to the secretariat. Every criterion needs a level first."""
@@ -266,11 +266,7 @@ def assessment_submit(*, actor: Actor, assessment: Assessment) -> Assessment:
     if missing:
         raise ValidationError(_("Give a level for every criterion before submitting; missing: %(codes)s.")
                               % {"codes": ", ".join(missing)})
-    before = audit.snapshot(assessment, ["status"])
-    assessment.status = Assessment.Status.SUBMITTED
-    assessment.submitted_at = timezone.now()
-    assessment.save(update_fields=["status", "submitted_at"])
-    audit.record(actor=actor, action="assessment.submitted", target=assessment, before=before)
+    _move(assessment, actor, "assessment.submitted", status=Assessment.Status.SUBMITTED, submitted_at=timezone.now())
     transaction.on_commit(partial(tasks.notify_assessment_submitted.enqueue, assessment_id=assessment.pk))
     return assessment
 
@@ -282,11 +278,7 @@ def assessment_return(*, actor: Actor, assessment: Assessment) -> Assessment:
     assessment = _locked(assessment)
     if assessment.status != Assessment.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted round can be returned to its team."))
-    before = audit.snapshot(assessment, ["status"])
-    assessment.status = Assessment.Status.DRAFT
-    assessment.save(update_fields=["status"])
-    audit.record(actor=actor, action="assessment.returned", target=assessment, before=before)
-    return assessment
+    return _move(assessment, actor, "assessment.returned", status=Assessment.Status.DRAFT)
 
 
 @transaction.atomic
@@ -296,13 +288,8 @@ def assessment_validate(*, actor: Actor, assessment: Assessment) -> Assessment:
     assessment = _locked(assessment)
     if assessment.status != Assessment.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted round can be validated."))
-    before = audit.snapshot(assessment, ["status"])
-    assessment.status = Assessment.Status.VALIDATED
-    assessment.validated_at = timezone.now()
-    assessment.validated_by = actor if getattr(actor, "is_authenticated", False) else None
-    assessment.save(update_fields=["status", "validated_at", "validated_by"])
-    audit.record(actor=actor, action="assessment.validated", target=assessment, before=before)
-    return assessment
+    return _move(assessment, actor, "assessment.validated", status=Assessment.Status.VALIDATED,
+                 validated_at=timezone.now(), validated_by=access.signed_in(actor))
 
 
 @transaction.atomic
@@ -315,39 +302,43 @@ def assessment_publish(*, actor: Actor, assessment: Assessment, summary: str) ->
     summary = (summary or "").strip()
     if not summary:
         raise ValidationError({"summary": _("Write the summary the public will read.")})
-    before = audit.snapshot(assessment, ["status", "summary"])
-    assessment.status = Assessment.Status.PUBLISHED
-    assessment.summary = summary
-    assessment.published_at = timezone.now()
-    assessment.save(update_fields=["status", "summary", "published_at"])
-    audit.record(actor=actor, action="assessment.published", target=assessment, before=before)
-    return assessment
+    return _move(assessment, actor, "assessment.published", status=Assessment.Status.PUBLISHED, summary=summary,
+                 published_at=timezone.now())
 
 
 # --- Action plans -----------------------------------------------------------------------------------
 
-ACTION_FIELDS = ("title", "owner", "due_on", "status")
+ACTION_FIELDS = ["title", "owner", "due_on", "status"]
 
 
-def _action_links(action: Action, activities: list | None, projects: list | None, partners: list | None) -> dict:
-    changes: dict[str, list] = {}
-    for name, values in (("activities", activities), ("projects", projects), ("partners", partners)):
-        if values is None:
-            continue
-        manager = getattr(action, name)
-        old = sorted(manager.values_list("pk", flat=True))
-        manager.set(values)
-        new = sorted(v.pk for v in values)
-        if old != new:
-            changes[name] = [old, new]
-    return changes
+def _serves_country(assessment: Assessment, projects: list | None, agreements: list | None) -> Callable[[Action], None]:
+    """A project or agreement serves an action only if it names the round's country (it then counts in
+    that country's plan, and shows on its page)."""
+    code = str(assessment.country)
+
+    def check(action: Action) -> None:
+        errors = {}
+        for name, values in (("projects", projects), ("agreements", agreements)):
+            outside = [str(v) for v in values or [] if code not in {str(c) for c in v.countries}]
+            if outside:
+                errors[name] = _("%(names)s: does not name %(country)s among the countries it serves; "
+                                 "add the country to it first.") % {"names": "; ".join(outside),
+                                                                     "country": assessment.country.name}
+        if errors:
+            raise ValidationError(errors)
+
+    return check
+
+
+def _links(activities: list | None, projects: list | None, agreements: list | None, partners: list | None) -> dict:
+    return {"activities": activities, "projects": projects, "agreements": agreements, "partners": partners}
 
 
 @transaction.atomic
 def action_create(
     *, actor: Actor, assessment: Assessment, criterion: Criterion, title: str, owner: Any, due_on: date,
     status: str = Action.Status.PLANNED, activities: list | None = None, projects: list | None = None,
-    partners: list | None = None,
+    agreements: list | None = None, partners: list | None = None,
 ) -> Action:
     """Add an action to a country's plan, closing a gap (a criterion below its target) of a validated round."""
     assessment = _locked(assessment)
@@ -360,35 +351,23 @@ def action_create(
     if not rating.is_gap:
         raise ValidationError({"criterion": _("%(code)s already meets its target level: it is not a gap.")
                                % {"code": criterion.code}})
-    action = Action(assessment=assessment, criterion=criterion, title=(title or "").strip(), owner=owner,
-                    due_on=due_on, status=status)
-    action.full_clean()
-    action.save()
-    _action_links(action, activities, projects, partners)
-    audit.record(actor=actor, action="action.created", target=action)
-    return action
+    fields = {"title": (title or "").strip(), "owner": owner, "due_on": due_on, "status": status}
+    return save_audited(Action(assessment=assessment, criterion=criterion), actor=actor, action="action.created",
+                        fields=fields, allowed=ACTION_FIELDS, check=_serves_country(assessment, projects, agreements),
+                        m2m=_links(activities, projects, agreements, partners))
 
 
 @transaction.atomic
 def action_update(*, actor: Actor, action: Action, activities: list | None = None, projects: list | None = None,
-                  partners: list | None = None, **fields: Any) -> Action:
-    """Change an action: its title, owner, due date, status, and the activities, projects and partners serving it."""
+                  agreements: list | None = None, partners: list | None = None, **fields: Any) -> Action:
+    """Change an action: its title, owner, due date, status, and the activities, projects, agreements and
+    partners serving it."""
     _require_country_writer(actor, action.assessment.country.code)
-    unknown = set(fields) - set(ACTION_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
-    before = audit.snapshot(action, ["title", "owner_id", "due_on", "status"])
-    for name, value in fields.items():
-        if value is None:
-            raise ValidationError({name: _("This field cannot be empty.")})
-        setattr(action, name, value.strip() if isinstance(value, str) and name == "title" else value)
-    action.full_clean()
-    action.save()
-    links = _action_links(action, activities, projects, partners)
-    audit.record(actor=actor, action="action.updated", target=action, before=before)
-    if links:
-        audit.record(actor=actor, action="action.links_changed", target=action, changes=links)
-    return action
+    if isinstance(fields.get("title"), str):
+        fields["title"] = fields["title"].strip()
+    return save_audited(action, actor=actor, action="action.updated", fields=fields, allowed=ACTION_FIELDS,
+                        check=_serves_country(action.assessment, projects, agreements),
+                        m2m=_links(activities, projects, agreements, partners))
 
 
 def organisation_replaced(*, actor: Actor, old: Any, new: Any) -> dict[str, int]:

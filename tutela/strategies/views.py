@@ -21,6 +21,7 @@ from django_countries import countries
 from tutela.core import access
 from tutela.core.forms import add_service_errors
 from tutela.core.requests import SignedInRequest
+from tutela.core.views import form_view
 
 from . import exports, selectors, services, worldmap
 from .forms import (
@@ -118,16 +119,12 @@ def assessment_create(request: SignedInRequest) -> HttpResponse:
         access.require_secretariat(request.user)  # 403
     mine = None if access.is_secretariat(request.user) else sorted(access.user_country_codes(request.user))
     initial = {"framework": Framework.objects.order_by("-created_at").first(), "held_on": date.today()}
-    form = AssessmentForm(request.POST or None, initial=initial, countries=mine)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.assessment_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Round opened as a draft."))
-            return redirect("strategies:assessment_fill", assessment.pk)
-    return render(request, "strategies/assessment_form.html", {"form": form}, status=422 if form.errors else 200)
+    return form_view(
+        request, AssessmentForm(request.POST or None, initial=initial, countries=mine),
+        save=lambda data: services.assessment_create(actor=request.user, **data),
+        template="strategies/assessment_form.html", message=_("Round opened as a draft."),
+        success_url=lambda assessment: reverse("strategies:assessment_fill", args=[assessment.pk]),
+    )
 
 
 def _round_context(request: HttpRequest, assessment: Assessment) -> dict:
@@ -290,16 +287,20 @@ def assessment_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 # --- Action plans ------------------------------------------------------------------------------------
 
 def _action_form(request: HttpRequest, assessment: Assessment, data=None, initial=None) -> ActionForm:
-    from tutela.activities.models import Activity, Project
+    from tutela.activities.models import Activity
+    from tutela.activities.selectors import projects_serving
     from tutela.partners.models import Organisation
+    from tutela.partners.selectors import agreements_serving
 
     gap_ids = [r.criterion_id for r in selectors.gaps(assessment)]
+    code = str(assessment.country)
     return ActionForm(
         data, initial=initial,
         criteria=assessment.framework.criteria.filter(pk__in=gap_ids),
         organisations=access.readable(request.user, Organisation.objects.all()).order_by("name"),
         activities=access.readable(request.user, Activity.objects.all()).order_by("-starts_on"),
-        projects=access.readable(request.user, Project.objects.all()).order_by("name"),
+        projects=projects_serving(user=request.user, country=code),
+        agreements=agreements_serving(user=request.user, country=code),
     )
 
 
@@ -307,17 +308,13 @@ def _action_form(request: HttpRequest, assessment: Assessment, data=None, initia
 def action_create(request: SignedInRequest, pk: int) -> HttpResponse:
     assessment = access.get_for_user(request.user, Assessment.objects.select_related("framework"), pk, write=True)
     initial = {"criterion": request.GET.get("criterion")}
-    form = _action_form(request, assessment, request.POST or None, initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_create(actor=request.user, assessment=assessment, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Action added to the plan."))
-            return redirect("strategies:assessment_detail", assessment.pk)
-    return render(request, "strategies/action_form.html", {"form": form, "assessment": assessment, "action": None},
-                  status=422 if form.errors else 200)
+    return form_view(
+        request, _action_form(request, assessment, request.POST or None, initial),
+        save=lambda data: services.action_create(actor=request.user, assessment=assessment, **data),
+        template="strategies/action_form.html", context={"assessment": assessment, "action": None},
+        message=_("Action added to the plan."),
+        success_url=reverse("strategies:assessment_detail", args=[assessment.pk]),
+    )
 
 
 @login_required
@@ -326,18 +323,17 @@ def action_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     assessment = action.assessment
     initial = {"criterion": action.criterion_id, "title": action.title, "owner": action.owner_id, "due_on": action.due_on,
                "status": action.status, "activities": list(action.activities.all()),
-               "projects": list(action.projects.all()), "partners": list(action.partners.all())}
+               "projects": list(action.projects.all()), "agreements": list(action.agreements.all()),
+               "partners": list(action.partners.all())}
     form = _action_form(request, assessment, request.POST or None, initial)
     form.fields["criterion"].disabled = True
     form.fields["criterion"].queryset = assessment.framework.criteria.filter(pk=action.criterion_id)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "criterion"}
-        try:
-            services.action_update(actor=request.user, action=action, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("strategies:assessment_detail", assessment.pk)
-    return render(request, "strategies/action_form.html", {"form": form, "assessment": assessment, "action": action},
-                  status=422 if form.errors else 200)
+    return form_view(
+        request, form,
+        save=lambda data: services.action_update(
+            actor=request.user, action=action, **{k: v for k, v in data.items() if k != "criterion"}),
+        template="strategies/action_form.html", context={"assessment": assessment, "action": action},
+        success_url=reverse("strategies:assessment_detail", args=[assessment.pk]),
+    )
+
+
