@@ -160,9 +160,9 @@ class StrategyAssessmentPage(Schema):
 
 def _assessment_out(user: Actor, assessment: Assessment, scores: dict | None = None) -> dict[str, Any]:
     if scores is None:
-        scores = selectors.pillar_scores([assessment.pk]).get(assessment.pk, {})
+        scores = selectors.pillar_scores([assessment]).get(assessment.pk, {})
     return {
-        "id": assessment.pk, "country": assessment.country.code, "held_on": assessment.held_on,
+        "id": assessment.pk, "country": str(assessment.country), "held_on": assessment.held_on,
         "framework_id": assessment.framework_id, "status": assessment.status,
         "strategy_stage": assessment.strategy_stage, "summary": assessment.summary,
         "is_illustrative": assessment.is_illustrative,
@@ -187,7 +187,7 @@ def assessment_list(request: ApiRequest, query: Query[StrategyAssessmentQuery]):
             raise ValidationError({"status": "Choose draft, submitted, validated or published."})
         qs = qs.filter(status=query.status)
     page = _page(qs, ["pk"], query)
-    scores = selectors.pillar_scores([a.pk for a in page["items"]])
+    scores = selectors.pillar_scores(list(page["items"]))
     page["items"] = [_assessment_out(request.user, a, scores.get(a.pk, {})) for a in page["items"]]
     return page
 
@@ -354,7 +354,8 @@ def _links(user: Actor, data: dict[str, Any]) -> dict[str, Any]:
         if key in data:
             out[name] = _readable(user, model, data.pop(key), key)
     if data.get("owner_id") is not None:
-        out["owner"] = _readable(user, Organisation, [data.pop("owner_id")], "owner_id")[0]
+        owners = _readable(user, Organisation, [data.pop("owner_id")], "owner_id") or []
+        out["owner"] = owners[0]
     data.pop("owner_id", None)
     if "status" in data and data["status"] not in Action.Status.values:
         raise ValidationError({"status": f"Choose one of {', '.join(Action.Status.values)}."})
@@ -408,9 +409,9 @@ class StrategyCountryRow(Schema):
             summary="Every country's newest published round (alphabetical, not a ranking)")
 def country_list(request: ApiRequest):
     data = selectors.comparison()
-    return [{"country": r["assessment"].country.code, "name": r["name"], "assessment_id": r["assessment"].pk,
-             "held_on": r["assessment"].held_on, "strategy_stage": r["assessment"].strategy_stage,
-             "pillar_scores": [{"pillar": p.number, "mean_level": s} for p, s in zip(data["pillars"], r["scores"], strict=True)]}
+    return [{"country": r.code, "name": r.name, "assessment_id": r.assessment.pk,
+             "held_on": r.assessment.held_on, "strategy_stage": r.assessment.strategy_stage,
+             "pillar_scores": [{"pillar": p.number, "mean_level": s} for p, s in zip(data["pillars"], r.scores, strict=True)]}
             for r in data["rows"]]
 
 
@@ -428,7 +429,7 @@ def country_detail(request: ApiRequest, code: CountryCode):
     if code not in dict(countries):
         raise Http404
     rounds = list(selectors.assessments_for(request.user).filter(country=code).order_by("held_on"))
-    scores = selectors.pillar_scores([a.pk for a in rounds])
+    scores = selectors.pillar_scores(rounds)
     published = [a for a in rounds if a.is_public]
     latest = published[-1] if published else None
     return {"country": code, "name": selectors.country_name(code),

@@ -5,6 +5,7 @@ October 2013; every round, level and action below is illustrative and marked so.
 """
 
 from datetime import date
+from typing import Any, cast
 
 from tutela.accounts.services import user_create
 
@@ -37,7 +38,7 @@ def load(context: dict) -> None:
     for email, name, country in NATIONAL_FOCAL_POINTS:
         users[email] = user_create(actor=None, email=email, password=DEMO_PASSWORD, role="national_focal_point",
                                    full_name=name, country=country)
-    framework = services.framework_import(actor=actor, **FRAMEWORK)
+    framework = services.framework_import(actor=actor, **cast(dict[str, Any], FRAMEWORK))
     context["frameworks"] = {"cop-national": framework}
     orgs = context.get("organisations", {})
     programme = project_create(

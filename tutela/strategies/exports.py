@@ -30,7 +30,7 @@ def data(assessment: Assessment, *, full: bool) -> dict[str, Any]:
     progress = selectors.progress([assessment])
     ratings = selectors.assessment_ratings(assessment) if full else []
     return {
-        "assessment": assessment, "country": assessment.country.name, "full": full,
+        "assessment": assessment, "country": assessment.country_name, "full": full,
         "pillars": [{"name": p.name, "score": s} for p, s in zip(progress["pillars"], progress["rows"][0]["scores"], strict=True)],
         "ratings": ratings,
     }
@@ -40,7 +40,7 @@ def score_rows(assessment: Assessment, *, full: bool) -> tuple[list[str], list[l
     if full:
         header = ["country", "date", "framework", "version", "pillar", "criterion", "title", "level", "target", "gap",
                   "comments", "evidence"]
-        rows = [[assessment.country.code, assessment.held_on.isoformat(), assessment.framework.code,
+        rows = [[str(assessment.country), assessment.held_on.isoformat(), assessment.framework.code,
                  assessment.framework.version, r.criterion.pillar.short_name, r.criterion.code, r.criterion.title,
                  r.level, r.target_level, "yes" if r.is_gap else "no", r.comments,
                  "; ".join(e.url or e.title for e in r.evidence.all())]
@@ -48,16 +48,16 @@ def score_rows(assessment: Assessment, *, full: bool) -> tuple[list[str], list[l
         return header, rows
     header = ["country", "date", "framework", "version", "pillar", "mean level"]
     d = data(assessment, full=False)
-    return header, [[assessment.country.code, assessment.held_on.isoformat(), assessment.framework.code,
+    return header, [[str(assessment.country), assessment.held_on.isoformat(), assessment.framework.code,
                      assessment.framework.version, p["name"], p["score"]] for p in d["pillars"]]
 
 
-def response(assessment: Assessment, fmt: str, *, full: bool) -> HttpResponse:
-    name = f"assessment-{assessment.country.code}-{assessment.held_on.isoformat()}.{fmt}"
+def response(assessment: Assessment, fmt: str, *, full: bool) -> HttpResponse | StreamingHttpResponse:
+    name = f"assessment-{str(assessment.country)}-{assessment.held_on.isoformat()}.{fmt}"
     disposition = f'attachment; filename="{name}"'
     if fmt == "csv":
         header, rows = score_rows(assessment, full=full)
-        out: HttpResponse = StreamingHttpResponse(csv_stream(header, rows), content_type=CONTENT_TYPES[fmt])
+        out: HttpResponse | StreamingHttpResponse = StreamingHttpResponse(csv_stream(header, rows), content_type=CONTENT_TYPES[fmt])
     elif fmt == "xlsx":
         header, rows = score_rows(assessment, full=full)
         out = HttpResponse(xlsx_file(header, rows, "Scores").read(), content_type=CONTENT_TYPES[fmt])

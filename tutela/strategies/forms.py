@@ -1,6 +1,9 @@
 """Forms for rounds, ratings, evidence and actions. They read input; the services decide."""
 
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -17,11 +20,11 @@ class AssessmentForm(forms.Form):
                            help_text=_("Ministries and agencies taking part, e.g. the regulator and the police."))
     strategy_stage = forms.ChoiceField(label=_("National strategy stage"), choices=StrategyStage.choices)
 
-    def __init__(self, *args, countries: list[str] | None = None, **kwargs):
+    def __init__(self, *args: Any, countries: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if countries is not None:  # a national focal point opens rounds for their own country only
-            field = self.fields["country"]
-            field.choices = [(c, n) for c, n in field.choices if c in countries]
+            field = cast(forms.ChoiceField, self.fields["country"])
+            field.choices = [(c, n) for c, n in cast(list[tuple[str, str]], field.choices) if c in countries]
             field.initial = countries[0] if countries else None
 
 
@@ -51,24 +54,26 @@ class PublishForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    criterion = forms.ModelChoiceField(queryset=None, label=_("Gap it closes"))
+    criterion: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label=_("Gap it closes"))
     title = forms.CharField(label=_("Action"), max_length=300)
-    owner = forms.ModelChoiceField(queryset=None, label=_("Owner organisation"))
+    owner: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, label=_("Owner organisation"))
     due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices)
-    activities = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("Activities serving it"))
-    projects = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("Projects and programmes serving it"))
-    agreements = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("Agreements serving it"))
-    partners = forms.ModelMultipleChoiceField(queryset=None, required=False, label=_("Partners supporting it"))
+    activities: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label=_("Activities serving it"))
+    projects: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label=_("Projects and programmes serving it"))
+    agreements: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label=_("Agreements serving it"))
+    partners: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label=_("Partners supporting it"))
 
-    def __init__(self, *args, criteria, organisations, activities, projects, agreements, **kwargs):
+    def __init__(self, *args: Any, criteria: QuerySet, organisations: QuerySet, activities: QuerySet,
+                 projects: QuerySet, agreements: QuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["criterion"].queryset = criteria
-        self.fields["owner"].queryset = organisations
-        self.fields["partners"].queryset = organisations
-        self.fields["activities"].queryset = activities
-        self.fields["projects"].queryset = projects
-        self.fields["agreements"].queryset = agreements
+        for name, queryset in (("criterion", criteria), ("owner", organisations), ("partners", organisations),
+                               ("activities", activities), ("projects", projects), ("agreements", agreements)):
+            cast(forms.ModelChoiceField, self.fields[name]).queryset = queryset
         for name in ("projects", "agreements"):
             self.fields[name].help_text = _("Only those naming this country among the countries they serve.")
 

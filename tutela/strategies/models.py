@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from django_countries.fields import CountryField
 
 from tutela.core.querysets import PublishableQuerySet
@@ -120,6 +121,9 @@ class Assessment(models.Model):
     validated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
     published_at = models.DateTimeField(null=True, blank=True)
+    # The mean level per pillar ({"1": 2.25, …}), stored when the round is validated: a validated
+    # round never changes, so its means never do (selectors.pillar_means computes them, once).
+    pillar_means = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AssessmentQuerySet.as_manager()
@@ -135,7 +139,11 @@ class Assessment(models.Model):
         indexes = [models.Index(fields=["status", "country", "held_on"], name="assessment_status_country")]
 
     def __str__(self) -> str:
-        return f"{self.country.name} {self.held_on:%Y-%m-%d}"
+        return f"{self.country_name} {self.held_on:%Y-%m-%d}"
+
+    @property
+    def country_name(self) -> str:
+        return str(countries.name(str(self.country)))
 
     @property
     def is_public(self) -> bool:
@@ -149,7 +157,7 @@ class Assessment(models.Model):
         return set()
 
     def owner_country_codes(self) -> set[str]:
-        return {str(self.country.code)}
+        return {str(str(self.country))}
 
 
 class Rating(models.Model):
@@ -206,14 +214,14 @@ class Evidence(models.Model):
         return self.title
 
     @property
-    def is_public(self) -> bool:  # type: ignore[override]
+    def is_public(self) -> bool:
         return self.public_flag and self.rating.assessment.status == Assessment.Status.PUBLISHED
 
     def owner_organisation_ids(self) -> set[int]:
         return set()
 
     def owner_country_codes(self) -> set[str]:
-        return {str(self.rating.assessment.country.code)}
+        return {str(str(self.rating.assessment.country))}
 
 
 class ActionQuerySet(PublishableQuerySet):
@@ -266,4 +274,4 @@ class Action(models.Model):
         return set()
 
     def owner_country_codes(self) -> set[str]:
-        return {str(self.assessment.country.code)}
+        return {str(str(self.assessment.country))}

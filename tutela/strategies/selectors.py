@@ -1,9 +1,12 @@
 """Reads for strategies: what each user may see, scores by pillar, gaps, country profiles, comparison."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils.translation import get_language
 from django_countries import countries
 
 from tutela.core import access
@@ -45,14 +48,32 @@ def actions_for(user: Actor, assessment: Assessment) -> QuerySet[Action]:
         "activities", "projects", "agreements", "partners")
 
 
-def pillar_scores(assessment_ids: list[int]) -> dict[int, dict[int, float]]:
-    """``{assessment_id: {pillar_number: mean level}}`` in one grouped query."""
-    rows = (Rating.objects.filter(assessment_id__in=assessment_ids, level__isnull=False)
+def pillar_means(assessment_ids: list[int], rating_model: Any = Rating) -> dict[int, dict[int, float]]:
+    """The rule: ``{assessment_id: {pillar_number: mean level}}`` over the rated criteria, rounded to
+    2 places, in one grouped query. ``rating_model`` lets the migration that stores it for existing
+    rounds pass its historical model (the same rule, not a copy)."""
+    rows = (rating_model.objects.filter(assessment_id__in=assessment_ids, level__isnull=False)
             .values("assessment_id", "criterion__pillar__number").annotate(mean=Avg("level")))
     scores: dict[int, dict[int, float]] = defaultdict(dict)
     for row in rows:
         scores[row["assessment_id"]][row["criterion__pillar__number"]] = round(float(row["mean"]), 2)
     return dict(scores)
+
+
+def stored_means(assessment: Assessment) -> dict[int, float] | None:
+    """A validated round's means as stored at validation (JSON keys are strings), or None."""
+    if assessment.pillar_means is None:
+        return None
+    return {int(number): float(mean) for number, mean in assessment.pillar_means.items()}
+
+
+def pillar_scores(assessments: list[Assessment]) -> dict[int, dict[int, float]]:
+    """``{assessment_id: {pillar_number: mean level}}``: stored for validated rounds, computed for the others."""
+    scores = {a.pk: means for a in assessments if (means := stored_means(a)) is not None}
+    missing = [a.pk for a in assessments if a.pk not in scores]
+    if missing:
+        scores.update(pillar_means(missing))
+    return scores
 
 
 def _pillars() -> list:
@@ -65,7 +86,7 @@ def progress(rounds: list[Assessment]) -> dict[str, Any]:
     """Per-pillar mean level over ``rounds`` (oldest first): the table and the SVG chart's geometry."""
     pillars = _pillars()
     rounds = sorted(rounds, key=lambda a: a.held_on)
-    scores = pillar_scores([a.pk for a in rounds])
+    scores = pillar_scores(rounds)
     rows = [{"round": a, "scores": [scores.get(a.pk, {}).get(p.number) for p in pillars]} for a in rounds]
     return {"pillars": pillars, "rows": rows, "chart": _chart(pillars, rows)}
 
@@ -96,8 +117,21 @@ def _chart(pillars: list, rows: list[dict]) -> dict[str, Any]:
             "label_y": CHART_H - CHART_PAD + 16, "series": [{"n": i % 6, "round": r["round"].held_on} for i, r in enumerate(rows)]}
 
 
+_NAMES: dict[str, dict[str, str]] = {}
+
+
+def country_names() -> dict[str, str]:
+    """``{code: name}`` for every country in the active language, built once per language and process
+    (django-countries translates every name each time it is iterated: 249 gettext calls)."""
+    language = get_language() or ""
+    names = _NAMES.get(language)
+    if names is None:
+        names = _NAMES[language] = {str(code): str(name) for code, name in countries}
+    return names
+
+
 def country_name(code: str) -> str:
-    return dict(countries).get(code.upper(), code)
+    return country_names().get(code.upper(), code)
 
 
 def country_profile(user: Actor, code: str) -> dict[str, Any]:
@@ -153,15 +187,35 @@ def latest_published() -> QuerySet[Assessment]:
             .select_related("framework").order_by("country"))
 
 
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One country on the comparison page, ready to print (the page has 194 of them)."""
+
+    assessment: Assessment
+    code: str
+    name: str
+    url: str
+    stage_label: str
+    scores: list[float | None]
+
+
 def comparison() -> dict[str, Any]:
     """Every country's newest published round with its mean level per pillar, and its stage."""
     pillars = _pillars()
     latest = list(latest_published())
-    scores = pillar_scores([a.pk for a in latest])
-    names = dict(countries)  # once per request: building it translates every country's name
-    rows = [{"assessment": a, "name": names.get(a.country.code, a.country.code),
-             "scores": [_one_decimal(scores.get(a.pk, {}).get(p.number)) for p in pillars]} for a in latest]
-    rows.sort(key=lambda r: r["name"])
+    scores = pillar_scores(latest)
+    names = country_names()
+    stages = {value: str(label) for value, label in StrategyStage.choices}
+    # The country page's address, reversed once and filled in per row.
+    url = reverse("strategies:country_profile", args=["ZZ"]).replace("/ZZ/", "/{}/")
+    rows = []
+    for a in latest:
+        code = str(a.country)
+        rows.append(ComparisonRow(
+            assessment=a, code=code, name=names.get(code, code), url=url.format(code),
+            stage_label=stages.get(a.strategy_stage, a.strategy_stage),
+            scores=[_one_decimal(scores.get(a.pk, {}).get(p.number)) for p in pillars]))
+    rows.sort(key=lambda r: r.name)
     return {"pillars": pillars, "rows": rows}
 
 
@@ -171,4 +225,4 @@ def _one_decimal(value: float | None) -> float | None:
 
 def stages_by_country() -> dict[str, str]:
     """``{country code: strategy stage}`` from each country's newest published round."""
-    return {a.country.code: a.strategy_stage for a in latest_published().select_related(None).only("country", "strategy_stage")}
+    return {str(a.country): a.strategy_stage for a in latest_published().select_related(None).only("country", "strategy_stage")}

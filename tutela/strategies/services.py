@@ -22,7 +22,7 @@ from tutela.core.access import Actor
 from tutela.core.files import sniff
 from tutela.core.services import repoint, repoint_m2m, save_audited
 
-from . import tasks
+from . import selectors, tasks
 from .models import (
     LEVELS,
     Action,
@@ -66,7 +66,7 @@ def _level(value: Any, field: str) -> int | None:
 
 @transaction.atomic
 def framework_import(
-    *, actor: Actor, code: str, version: int, name: str, criteria: list[dict[str, Any]],
+    *, actor: Actor, code: str, version: Any, name: str, criteria: list[dict[str, Any]],
     description: str = "", sources: str = "",
 ) -> Framework:
     """Import one framework version whole: every criterion is checked before anything is written.
@@ -121,7 +121,7 @@ def framework_import(
     framework.save()
     Criterion.objects.bulk_create([
         Criterion(framework=framework, pillar=pillar, code=ccode, title=str(raw["title"]).strip(),
-                  guidance=str(raw.get("guidance") or ""), levels=[x.strip() for x in levels],
+                  guidance=str(raw.get("guidance") or ""), levels=[x.strip() for x in levels or []],
                   evidence_kinds=kinds, order=i)
         for i, (ccode, pillar, raw, levels, kinds) in enumerate(rows)
     ])
@@ -169,7 +169,7 @@ def assessment_update(*, actor: Actor, assessment: Assessment, team: str | None 
                       strategy_stage: str | None = None) -> Assessment:
     """Change a draft round's team or the national strategy's stage."""
     assessment = _locked(assessment)
-    _require_country_writer(actor, assessment.country.code)
+    _require_country_writer(actor, str(assessment.country))
     _require_draft(assessment)
     fields = {name: value for name, value in (("team", team.strip() if team is not None else None),
                                               ("strategy_stage", strategy_stage)) if value is not None}
@@ -182,7 +182,7 @@ def rating_update(*, actor: Actor, rating: Rating, level: Any = None, target_lev
                   comments: str | None = None) -> Rating:
     """Set a criterion's level (0–4, or none yet), its target level and comments, in a draft round."""
     assessment = _locked(rating.assessment)
-    _require_country_writer(actor, assessment.country.code)
+    _require_country_writer(actor, str(assessment.country))
     _require_draft(assessment)
     rating = Rating.objects.select_related("criterion").get(pk=rating.pk)
     fields: dict[str, Any] = {"level": _level(level, "level")}
@@ -201,7 +201,7 @@ def evidence_add(*, actor: Actor, rating: Rating, kind: str, title: str, url: st
                  is_public: bool = False) -> Evidence:
     """Attach a link or a document (PDF or an Office/OpenDocument file up to 10 MB) to a draft rating."""
     assessment = _locked(rating.assessment)
-    _require_country_writer(actor, assessment.country.code)
+    _require_country_writer(actor, str(assessment.country))
     _require_draft(assessment)
     errors: dict[str, str] = {}
     if kind not in EvidenceKind.values:
@@ -239,7 +239,7 @@ def evidence_add(*, actor: Actor, rating: Rating, kind: str, title: str, url: st
 def evidence_remove(*, actor: Actor, evidence: Evidence) -> None:
     """Remove evidence from a draft rating."""
     assessment = _locked(evidence.rating.assessment)
-    _require_country_writer(actor, assessment.country.code)
+    _require_country_writer(actor, str(assessment.country))
     _require_draft(assessment)
     audit.record(actor=actor, action="evidence.removed", target=evidence,
                  changes={"title": [evidence.title, None]})
@@ -253,14 +253,15 @@ def evidence_remove(*, actor: Actor, evidence: Evidence) -> None:
 def _move(assessment: Assessment, actor: Actor, action: str, **fields: Any) -> Assessment:
     """One step in the life of a round (status and its date), audited as ``action``."""
     return save_audited(assessment, actor=actor, action=action, fields=fields,
-                        allowed=["status", "submitted_at", "validated_at", "validated_by", "summary", "published_at"])
+                        allowed=["status", "submitted_at", "validated_at", "validated_by", "summary", "published_at",
+                                 "pillar_means"])
 
 
 @transaction.atomic
 def assessment_submit(*, actor: Actor, assessment: Assessment) -> Assessment:
     """Hand a draft round to the secretariat. Every criterion needs a level first."""
     assessment = _locked(assessment)
-    _require_country_writer(actor, assessment.country.code)
+    _require_country_writer(actor, str(assessment.country))
     _require_draft(assessment)
     missing = list(assessment.ratings.filter(level__isnull=True).values_list("criterion__code", flat=True))
     if missing:
@@ -288,8 +289,10 @@ def assessment_validate(*, actor: Actor, assessment: Assessment) -> Assessment:
     assessment = _locked(assessment)
     if assessment.status != Assessment.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted round can be validated."))
+    means = selectors.pillar_means([assessment.pk]).get(assessment.pk, {})
     return _move(assessment, actor, "assessment.validated", status=Assessment.Status.VALIDATED,
-                 validated_at=timezone.now(), validated_by=access.signed_in(actor))
+                 validated_at=timezone.now(), validated_by=access.signed_in(actor),
+                 pillar_means={str(number): mean for number, mean in sorted(means.items())})
 
 
 @transaction.atomic
@@ -323,7 +326,7 @@ def _serves_country(assessment: Assessment, projects: list | None, agreements: l
             if outside:
                 errors[name] = _("%(names)s: does not name %(country)s among the countries it serves; "
                                  "add the country to it first.") % {"names": "; ".join(outside),
-                                                                     "country": assessment.country.name}
+                                                                     "country": assessment.country_name}
         if errors:
             raise ValidationError(errors)
 
@@ -342,7 +345,7 @@ def action_create(
 ) -> Action:
     """Add an action to a country's plan, closing a gap (a criterion below its target) of a validated round."""
     assessment = _locked(assessment)
-    _require_country_writer(actor, assessment.country.code)
+    _require_country_writer(actor, str(assessment.country))
     if assessment.status not in (Assessment.Status.VALIDATED, Assessment.Status.PUBLISHED):
         raise ValidationError(_("Plan actions on a validated round: its gaps are settled."))
     rating = assessment.ratings.filter(criterion=criterion).first()
@@ -362,7 +365,7 @@ def action_update(*, actor: Actor, action: Action, activities: list | None = Non
                   agreements: list | None = None, partners: list | None = None, **fields: Any) -> Action:
     """Change an action: its title, owner, due date, status, and the activities, projects, agreements and
     partners serving it."""
-    _require_country_writer(actor, action.assessment.country.code)
+    _require_country_writer(actor, str(action.assessment.country))
     if isinstance(fields.get("title"), str):
         fields["title"] = fields["title"].strip()
     return save_audited(action, actor=actor, action="action.updated", fields=fields, allowed=ACTION_FIELDS,

@@ -5,12 +5,14 @@ Every view opens with an ``access`` call; writes go through ``services``.
 
 import json
 from datetime import date
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.forms import ModelChoiceField
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -19,6 +21,7 @@ from django.views.decorators.http import require_POST
 from django_countries import countries
 
 from tutela.core import access
+from tutela.core.access import Actor
 from tutela.core.forms import add_service_errors
 from tutela.core.requests import SignedInRequest
 from tutela.core.views import form_view
@@ -36,7 +39,7 @@ from .forms import (
 from .models import Action, Assessment, Evidence, Framework, Rating
 
 
-def _may_open_rounds(user) -> bool:
+def _may_open_rounds(user: Actor) -> bool:
     return access.is_secretariat(user) or bool(access.user_country_codes(user))
 
 
@@ -92,9 +95,10 @@ def framework_import(request: SignedInRequest) -> HttpResponse:
                 raise ValidationError({"file": _("The file is not JSON: %(err)s") % {"err": exc}}) from exc
             if not isinstance(data, dict):
                 raise ValidationError({"file": _("The file holds one JSON object: code, version, name, criteria.")})
+            criteria = data.get("criteria")
             framework = services.framework_import(
                 actor=request.user, code=str(data.get("code") or ""), version=data.get("version"),
-                name=str(data.get("name") or ""), criteria=data.get("criteria") if isinstance(data.get("criteria"), list) else [],
+                name=str(data.get("name") or ""), criteria=criteria if isinstance(criteria, list) else [],
                 description=str(data.get("description") or ""), sources=str(data.get("sources") or ""))
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -275,7 +279,7 @@ def assessment_publish(request: SignedInRequest, pk: int) -> HttpResponse:
                        secretariat=True, summary=request.POST.get("summary", ""))
 
 
-def assessment_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def assessment_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | StreamingHttpResponse:
     """The round as PDF or DOCX (report), or its scores as CSV or XLSX. The public gets the published
     pillar summary only; the team and the secretariat get every answer."""
     assessment = access.get_for_user(request.user, Assessment.objects.select_related("framework"), pk)
@@ -326,8 +330,9 @@ def action_edit(request: SignedInRequest, pk: int) -> HttpResponse:
                "projects": list(action.projects.all()), "agreements": list(action.agreements.all()),
                "partners": list(action.partners.all())}
     form = _action_form(request, assessment, request.POST or None, initial)
-    form.fields["criterion"].disabled = True
-    form.fields["criterion"].queryset = assessment.framework.criteria.filter(pk=action.criterion_id)
+    criterion = cast(ModelChoiceField, form.fields["criterion"])
+    criterion.disabled = True
+    criterion.queryset = assessment.framework.criteria.filter(pk=action.criterion_id)
     return form_view(
         request, form,
         save=lambda data: services.action_update(

@@ -7,14 +7,16 @@ the SVG carries no style of its own (CSP). The geometry is decoded and projected
 """
 
 import json
-from functools import cache
+from functools import cache, lru_cache
 from html import escape
 from pathlib import Path
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from .models import StrategyStage
+from .selectors import country_names
 
 DATA = Path(__file__).parent / "data" / "countries-110m.json"
 WIDTH = 960
@@ -74,14 +76,25 @@ def _shapes() -> tuple[tuple[str, str, str], ...]:
 
 
 def legend() -> list[tuple[str, str]]:
-    return [*((f"stage-{value}", label) for value, label in StrategyStage.choices), ("stage-nodata", _("No published round"))]
+    return [*((f"stage-{value}", str(label)) for value, label in StrategyStage.choices),
+            ("stage-nodata", _("No published round"))]
 
 
 def svg(stages: dict[str, str], *, standalone: bool = True) -> str:
     """The map, each country coloured by ``stages[code]``. ``standalone`` adds the XML prolog and a
-    link to the stylesheet, for the /map.svg address; the page inlines it without them."""
+    link to the stylesheet, for the /map.svg address; the page inlines it without them.
+
+    A pure function of the stages, the language and ``standalone``: the last few drawings are kept
+    (stages change only when a round is published), so a page asks the database for the stages and
+    draws the 124 KB map only when they, or the language, differ."""
+    return _svg(tuple(sorted(stages.items())), standalone, get_language() or "")
+
+
+@lru_cache(maxsize=32)
+def _svg(stage_items: tuple[tuple[str, str], ...], standalone: bool, language: str) -> str:
+    stages = dict(stage_items)
     labels = dict(StrategyStage.choices)
-    names = dict(countries)
+    names = country_names()
     parts = []
     if standalone:
         from django.templatetags.static import static

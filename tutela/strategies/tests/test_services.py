@@ -226,7 +226,7 @@ def test_scores_and_progress_per_pillar_over_rounds(published_om, national_om, s
     assert progress["rows"][1]["scores"] == [4.0] * 5
     assert len(progress["chart"]["bars"]) == 10
     rows = selectors.comparison()["rows"]
-    assert [(r["name"], r["assessment"].held_on.year) for r in rows] == [("Oman", 2015)]
+    assert [(r.name, r.assessment.held_on.year) for r in rows] == [("Oman", 2015)]
 
 
 def test_file_like_input_is_not_trusted_by_name(draft_om, national_om):
