@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.translation import get_language
 from django_countries import countries
 
 from tutela.activities.models import Activity, Participation
@@ -385,26 +386,43 @@ def _sees_unpublished(user: Actor) -> bool:
 
 @dataclass
 class Dashboard:
-    numbers: dict  # as ``dashboard_numbers`` returns them, with pillars, indicators and shown values restored
+    numbers: dict | None  # as ``dashboard_numbers`` returns them, restored; None until ``dashboard_load``
     refreshed_at: Any  # a datetime; None when computed for this request
     scope: str  # "public", "all" or "own" (a focal point's own unpublished records included, computed now)
+
+    def cache_key(self) -> str | None:
+        """What the page's rendered numbers are kept under: the same for everyone in this stored
+        scope, refresh and language. None for a view computed for one request."""
+        if self.refreshed_at is None:
+            return None
+        return f"figures:dashboard:{self.scope}:{self.refreshed_at.isoformat()}:{get_language()}"
 
 
 def dashboard(user: Actor) -> Dashboard | None:
     """The dashboard as ``user`` may see it, or None while the first refresh has not run.
 
     The secretariat read the summary of every record, the public and stakeholders the published
-    one. A focal point reads the published one unless their organisation has records the public
-    cannot see: then their view is computed for this request by ``dashboard_numbers`` (slow at
-    scale; it says so on the page), since it differs from both stored views.
+    one: its time only (``dashboard_load`` reads the numbers, when the page has not rendered them
+    for this refresh yet). A focal point reads the published one unless their organisation has
+    records the public cannot see: then their view is computed for this request by
+    ``dashboard_numbers`` (slow at scale; it says so on the page), since it differs from both stored views.
     """
     if _sees_unpublished(user):
         return Dashboard(_restore(json.loads(json.dumps(dashboard_numbers(user), cls=DjangoJSONEncoder))), None, "own")
     scope = DashboardSummary.Scope.ALL if access.is_secretariat(user) else DashboardSummary.Scope.PUBLIC
-    row = DashboardSummary.objects.filter(scope=scope).first()
-    if row is None:
+    refreshed_at = DashboardSummary.objects.filter(scope=scope).values_list("refreshed_at", flat=True).first()
+    if refreshed_at is None:
         return None
-    return Dashboard(_restore(row.data), row.refreshed_at, scope)
+    return Dashboard(None, refreshed_at, scope)
+
+
+def dashboard_load(shown: Dashboard) -> Dashboard:
+    """``shown`` with its numbers: the stored scope's row, read with its own time (a refresh may have
+    landed since ``dashboard``)."""
+    if shown.numbers is not None:
+        return shown
+    row = DashboardSummary.objects.get(scope=shown.scope)
+    return Dashboard(_restore(row.data), row.refreshed_at, shown.scope)
 
 
 def _restore(numbers: dict) -> dict:

@@ -3,9 +3,11 @@
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -37,16 +39,37 @@ def _list_url(name: str):
     return lambda **params: base + "?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})
 
 
+# How long a rendered dashboard body is kept. Its key names the summary's refresh, so a new refresh is
+# shown at once; this only bounds the memory old refreshes' bodies take.
+DASHBOARD_BODY_SECONDS = 3600
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Served from the summary the worker keeps (``selectors.dashboard``); says how recent it is."""
-    user = request.user
-    shown = selectors.dashboard(user)
+    """Served from the summary the worker keeps (``selectors.dashboard``); says how recent it is.
+
+    The numbers are the same for everyone in a scope until the next refresh, so their HTML is
+    rendered once per refresh, scope and language and kept in the cache (per process); a request
+    then reads the summary's time (one query) and renders the page around that HTML. A focal
+    point's own view is computed for the request and never kept."""
+    shown = selectors.dashboard(request.user)
     if shown is None:  # never refreshed (a new or upgraded database): make sure a refresh is queued
         services.dashboard_stale()
         return render(request, "figures/dashboard.html", {"preparing": True})
-    numbers = shown.numbers
-    _activities_url, _figures_url = _list_url("activities:activity_list"), _list_url("figures:figure_list")
+    key = shown.cache_key()
+    body = cache.get(key) if key else None
+    if body is None:
+        shown = selectors.dashboard_load(shown)  # the numbers with their own time (a refresh may have landed)
+        assert shown.numbers is not None
+        body = render_to_string("figures/_dashboard_body.html", _body_context(shown.numbers))
+        if key := shown.cache_key():
+            cache.set(key, body, DASHBOARD_BODY_SECONDS)
+    return render(request, "figures/dashboard.html",
+                  {"body": body, "refreshed_at": shown.refreshed_at, "scope": shown.scope})
 
+
+def _body_context(numbers: dict) -> dict:
+    """What ``_dashboard_body.html`` shows: the stored numbers with their links and charts."""
+    _activities_url, _figures_url = _list_url("activities:activity_list"), _list_url("figures:figure_list")
     grid = numbers["grid"]
     for i, (pillar, counts, total) in enumerate(grid["rows"]):
         links = [_activities_url(pillar=pillar.slug, year=y) for y in grid["years"]]
@@ -100,16 +123,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for row in trained:
         row["href"] = _activities_url(kind="training")
 
-    context = {
+    return {
         "grid": grid, "pillar_chart": pillar_chart,
         "countries": countries, "country_chart": country_chart,
         "partners": partners, "partner_chart": partner_chart,
         "indicators": indicators, "children": children, "trained": trained,
         "headline": [e for e in indicators if e["indicator"].code in selectors.HEADLINE_CODES],
         "other_indicators": [e for e in indicators if e["indicator"].code not in selectors.HEADLINE_CODES],
-        "refreshed_at": shown.refreshed_at, "scope": shown.scope,
     }
-    return render(request, "figures/dashboard.html", context)
 
 
 def figure_list(request: HttpRequest) -> HttpResponse:

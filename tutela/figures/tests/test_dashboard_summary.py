@@ -5,7 +5,9 @@ one refresh on commit; until the first refresh the page says the figures are bei
 """
 
 import re
+from contextlib import contextmanager
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -99,6 +101,28 @@ def test_changes_queue_one_refresh_until_it_runs(make_activity, trained, setting
     assert [r.task.name for r in default_task_backend.results] == ["refresh_dashboard"] * 2
 
 
+def test_a_transaction_of_many_writes_refreshes_once_with_inline_tasks(make_activity, trained,
+                                                                      django_capture_on_commit_callbacks):
+    """With tasks run inline (tests, a bare runserver) a mark runs the refresh at once: a transaction of
+    many writes (the demo load is one) marks the summary once, and a savepoint rolled back with the
+    first mark in it does not lose the mark for the writes after it."""
+    from django.db import transaction
+
+    with _refreshes() as runs, django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():
+                _figure(trained, 99)
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        for value in range(10, 15):
+            _figure(trained, value)
+        make_activity(title="Another")
+    assert runs == ["refresh_dashboard"]
+    [entry] = DashboardSummary.objects.get(scope="public").data["indicators"]
+    assert [(c["kind"], Decimal(c["total"])) for c in entry["actual"]] == [("counted", 60)]
+
+
 def test_a_write_that_is_rolled_back_queues_nothing(trained, settings, django_capture_on_commit_callbacks):
     from django.db import transaction
     from django.tasks import default_task_backend
@@ -125,10 +149,12 @@ def test_each_viewer_reads_their_own_scope(client, make_activity, trained, secre
     response = client.get(DASHBOARD)
     assert response.context["scope"] == "all" and "KP" in {c["code"] for c in response.context["countries"]}
     assert "every record, published or not" in response.content.decode()
-    # org B's focal point sees what the public sees, from the same stored row
+    # org B's focal point sees what the public sees, from the same stored row (and the HTML the
+    # anonymous request above rendered for it)
     client.force_login(other_focal_point)
     response = client.get(DASHBOARD)
-    assert response.context["scope"] == "public" and "KP" not in {c["code"] for c in response.context["countries"]}
+    body = response.content.decode()
+    assert response.context["scope"] == "public" and "country=OM" in body and "country=KP" not in body
     # org A's focal point also reads its own draft: computed for the request, and the page says so
     client.force_login(focal_point)
     response = client.get(DASHBOARD)
@@ -156,8 +182,51 @@ def test_the_demo_leaves_a_filled_summary(client, django_capture_on_commit_callb
 
     from tutela.activities.models import Activity
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with _refreshes() as runs, django_capture_on_commit_callbacks(execute=True):
         call_command("load_demo", stdout=open("/dev/null", "w"))
+    assert [name for name in runs if name == "refresh_dashboard"] == ["refresh_dashboard"]  # one transaction: one refresh
     response = client.get(DASHBOARD)
     assert response.context["grid"]["total"] == Activity.objects.public().count() > 0
     assert 'id="dashboard-as-of"' in response.content.decode()
+
+
+def test_the_numbers_are_rendered_once_per_refresh_and_language(client, make_activity, trained, worker,
+                                                               django_assert_num_queries):
+    """A second reader of the same refresh gets the same numbers for one query (the summary's time);
+    another language, or the next refresh, renders them again."""
+    make_activity(title="Published", country="OM")
+    worker()
+    first = client.get(DASHBOARD)
+    assert "countries" in first.context  # rendered for this request
+    with django_assert_num_queries(1):
+        again = client.get(DASHBOARD)
+    assert "countries" not in again.context  # the HTML rendered for the first reader
+    assert _numbers_html(again) == _numbers_html(first)
+    french = client.get(DASHBOARD, headers={"accept-language": "fr"})
+    assert "countries" in french.context and _numbers_html(french) != _numbers_html(first)
+    make_activity(title="Second", country="KE")
+    worker()
+    after = client.get(DASHBOARD)
+    assert "countries" in after.context and "country=KE" in after.content.decode()
+
+
+def _numbers_html(response) -> str:
+    body = response.content.decode()
+    return body[body.index('<section aria-labelledby="headline-h">'):]
+
+
+@contextmanager
+def _refreshes():
+    """The names of the tasks run (inline, as tests run them) inside the block."""
+    from django.tasks.signals import task_finished
+
+    runs: list[str] = []
+
+    def count(sender, task_result, **kwargs):
+        runs.append(task_result.task.name)
+
+    task_finished.connect(count)
+    try:
+        yield runs
+    finally:
+        task_finished.disconnect(count)
