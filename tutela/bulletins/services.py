@@ -344,10 +344,6 @@ IMPORT_COLUMNS = ["email", "name", "language", "topics", "consent", "consent_sou
 YES = {"yes", "y", "true", "1", "oui", "si", "sí", "x"}
 
 
-class _Rollback(Exception):
-    pass
-
-
 def subscribers_import(*, actor: Actor | None, mailing_list: MailingList, rows: list[dict[str, Any]], dry_run: bool = True,
                        file_name: str = "") -> ImportReport:
     """Add many subscribers at once, all or nothing; a dry run checks every row and saves nothing.
@@ -358,42 +354,29 @@ def subscribers_import(*, actor: Actor | None, mailing_list: MailingList, rows: 
     if rows and "consent" not in rows[0]:
         raise ValidationError({"file": _("The file has no “consent” column. Add one (yes for each person who agreed "
                                          "to receive the bulletins); nobody was imported.")})
-    report = ImportReport(dry_run=dry_run)
     seen: dict[str, int] = {}
-    try:
-        with transaction.atomic():
-            for line, row in enumerate(rows, start=2):
-                def text(name: str, row: dict = row) -> str:
-                    value = row.get(name)
-                    return "" if value is None else str(value).strip()
 
-                entry: dict[str, Any] = {"line": line, "errors": [], "label": text("email")[:80]}
-                report.rows.append(entry)
-                try:
-                    address = _email(text("email"))
-                    if address.lower() in seen:
-                        raise ValidationError({"email": _("%(e)s is also on line %(l)s.") % {"e": address, "l": seen[address.lower()]}})
-                    seen[address.lower()] = line
-                    if text("consent").lower() not in YES:
-                        raise ValidationError({"consent": _("No consent on this line (the consent column must say yes).")})
-                    with transaction.atomic():
-                        subscriber_add(actor=actor, mailing_list=mailing_list, email=address,
-                                       language=text("language") or "en", name=text("name"),
-                                       topics=[t for t in re.split(r"[;,]", text("topics")) if t.strip()],
-                                       consent_text=mailing_list.consent_text,
-                                       consent_source=text("consent_source") or f"{file_name}, line {line}",
-                                       method=ConsentRecord.Method.IMPORT)
-                    report.created += 1
-                except ValidationError as exc:
-                    entry["errors"] = [str(m) for msgs in getattr(exc, "message_dict", {"": exc.messages}).values() for m in msgs]
-            if dry_run or not report.ok:
-                raise _Rollback
-            audit.record(actor=actor, action="mailing_list.subscribers_imported", target=mailing_list,
-                         changes={"subscribers": [None, report.created], "file": [None, file_name]})
-    except _Rollback:
-        if not dry_run:
-            report.created = 0
-    return report
+    def text(row: dict[str, Any], name: str) -> str:
+        value = row.get(name)
+        return "" if value is None else str(value).strip()
+
+    def add(line: int, row: dict[str, Any]) -> None:
+        address = _email(text(row, "email"))
+        if address.lower() in seen:
+            raise ValidationError({"email": _("%(e)s is also on line %(l)s.") % {"e": address, "l": seen[address.lower()]}})
+        seen[address.lower()] = line
+        if text(row, "consent").lower() not in YES:
+            raise ValidationError({"consent": _("No consent on this line (the consent column must say yes).")})
+        subscriber_add(actor=actor, mailing_list=mailing_list, email=address, language=text(row, "language") or "en",
+                       name=text(row, "name"), topics=[t for t in re.split(r"[;,]", text(row, "topics")) if t.strip()],
+                       consent_text=mailing_list.consent_text,
+                       consent_source=text(row, "consent_source") or f"{file_name}, line {line}",
+                       method=ConsentRecord.Method.IMPORT)
+
+    return jobs.import_rows(
+        rows, add, dry_run=dry_run, label=lambda row: text(row, "email")[:80],
+        done=lambda report: audit.record(actor=actor, action="mailing_list.subscribers_imported", target=mailing_list,
+                                         changes={"subscribers": [None, report.created], "file": [None, file_name]}))
 
 
 def subscriber_import_queue(*, actor: Actor, mailing_list: MailingList, upload: Any, name: str, dry_run: bool) -> SubscriberImport:

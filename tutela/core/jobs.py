@@ -271,6 +271,45 @@ class ImportReport:
         return all(not r["errors"] for r in self.rows)
 
 
+class _Rollback(Exception):
+    """A dry run, or a row refused: undo every row of the import."""
+
+
+def import_rows(rows: list[dict[str, Any]], apply_row: Callable[[int, dict[str, Any]], str | None], *, dry_run: bool,
+                label: Callable[[dict[str, Any]], str], done: Callable[[ImportReport], Any]) -> ImportReport:
+    """Import ``rows`` (the file's line 2 onwards) all or nothing, checking every one.
+
+    ``apply_row(line, row)`` writes one row through the app's service, in its own savepoint, and
+    returns the label to show for it (or None to keep ``label(row)``); a ValidationError it raises
+    is the line's errors, and the other rows go on being checked. When every row passed and this is
+    not a dry run, ``done(report)`` (the app's audit entry for the whole file) runs in the same
+    transaction; otherwise everything is rolled back, and ``created`` says what a real run would add
+    (a dry run) or 0 (a refused file)."""
+    report = ImportReport(dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            for line, row in enumerate(rows, start=2):
+                entry: dict[str, Any] = {"line": line, "errors": [], "label": label(row)}
+                report.rows.append(entry)
+                try:
+                    with transaction.atomic():
+                        shown = apply_row(line, row)
+                except ValidationError as exc:
+                    entry["errors"] = [str(m) for msgs in getattr(exc, "message_dict", {"": exc.messages}).values()
+                                       for m in msgs]
+                else:
+                    report.created += 1
+                    if shown is not None:
+                        entry["label"] = shown
+            if dry_run or not report.ok:
+                raise _Rollback
+            done(report)
+    except _Rollback:
+        if not dry_run:
+            report.created = 0
+    return report
+
+
 def queue_file_import[J: FileImportJob](job: J, *, upload: Any, name: str, stem: str, actor: Actor | None, action: str,
                                         enqueue: Callable[[int], Any]) -> J:
     """Store ``upload`` (already vetted by the app's form) on the unsaved ``job``, audit ``action`` and

@@ -479,10 +479,6 @@ def trainee_set_trainer(*, actor: User | None, trainee: Trainee, trainer: Traine
     return trainee
 
 
-class _Rollback(Exception):
-    pass
-
-
 def trainees_import(*, actor: User | None, cohort: Cohort, rows: list[dict[str, Any]], dry_run: bool = True) -> ImportReport:
     """Register many trainees at once, all or nothing. A dry run checks every row and saves nothing.
 
@@ -491,28 +487,12 @@ def trainees_import(*, actor: User | None, cohort: Cohort, rows: list[dict[str, 
     or earlier in the file).
     """
     _require_write(actor, cohort.programme)
-    report = ImportReport(dry_run=dry_run)
     programme = cohort.programme
-    try:
-        with transaction.atomic():
-            for line, row in enumerate(rows, start=2):
-                entry: dict[str, Any] = {"line": line, "errors": [], "label": row.get("label") or row.get("name") or ""}
-                report.rows.append(entry)
-                try:
-                    with transaction.atomic():
-                        trainee = trainee_register(actor=actor, cohort=cohort, **_import_fields(programme, row))
-                    entry["label"] = trainee.display_name
-                    report.created += 1
-                except ValidationError as exc:
-                    entry["errors"] = [str(m) for msgs in getattr(exc, "message_dict", {"": exc.messages}).values() for m in msgs]
-            if dry_run or not report.ok:
-                raise _Rollback
-            audit.record(actor=actor, action="cohort.trainees_imported", target=cohort,
-                         changes={"trainees": [None, report.created]})
-    except _Rollback:
-        if not dry_run:
-            report.created = 0
-    return report
+    return jobs.import_rows(
+        rows, lambda line, row: trainee_register(actor=actor, cohort=cohort, **_import_fields(programme, row)).display_name,
+        dry_run=dry_run, label=lambda row: row.get("label") or row.get("name") or "",
+        done=lambda report: audit.record(actor=actor, action="cohort.trainees_imported", target=cohort,
+                                         changes={"trainees": [None, report.created]}))
 
 
 def trainee_import_queue(*, actor: User | None, cohort: Cohort, upload: Any, name: str, dry_run: bool) -> TraineeImport:
