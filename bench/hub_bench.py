@@ -58,8 +58,10 @@ def fill(n: int) -> None:
     pillars = list(Pillar.objects.order_by("number"))
     started = time.perf_counter()
     with transaction.atomic():
-        orgs = [Organisation.objects.get_or_create(name=f"Bench org {i}", defaults={"kind": kind})[0]
-                for i, kind in enumerate(["government", "private_sector", "civil_society", "un_agency"] * 25)]
+        kinds = ["government", "private_sector", "civil_society", "un_agency"] * 25
+        Organisation.objects.bulk_create([Organisation(name=f"Bench org {i}", name_key=f"bench org {i}", kind=kind)
+                                          for i, kind in enumerate(kinds)], ignore_conflicts=True)
+        orgs = list(Organisation.objects.filter(name__startswith="Bench org ").order_by("pk"))
         base = date(2015, 1, 1)
         for start in range(have, n, 5000):
             batch = [Activity(title=f"Bench activity {i}", kind="workshop", status="held" if i % 3 else "planned",
@@ -91,7 +93,7 @@ def fill(n: int) -> None:
         doc = GuidelineDocument.objects.create(title="Bench guideline", audience="industry", edition="2026")
         version = GuidelineVersion.objects.create(document=doc, number=1, label="Draft 1")
         now = timezone.now()
-        Consultation.objects.bulk_create([Consultation(title=f"Bench consultation {i}", code=f"BENCH-{i}", version=version,
+        Consultation.objects.bulk_create([Consultation(title=f"Bench consultation {i}", code=f"B{i}", version=version,
                                                        opens_at=now - timedelta(days=i), closes_at=now + timedelta(days=30))
                                           for i in range(200)])
     print(f"filled in {time.perf_counter() - started:.0f} s")

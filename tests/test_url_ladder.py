@@ -382,6 +382,10 @@ entry("library:language_version_add", "get", _LEAFLET, (302, 403, 403, 403, 200)
 entry("library:download", "get", lambda: [_first("library.LanguageVersion")], (302, 302, 302, 302, 302))
 entry("library:plan_list", "get", [], (200, 200, 200, 200, 200))  # /library/kits/
 entry("library:plan_detail", "get", lambda: [_first("library.SessionPlan")], (200, 200, 200, 200, 200))
+# An educational session's plan and its age-band feedback: the demo's session is ITU's (neither focal point's).
+_USE = lambda: [_first("library.SessionUse")]  # noqa: E731
+entry("library:session_use_add", "get", lambda: [_session_activity()], (302, 403, 403, 403, 200))
+entry("library:feedback_add", "get", _USE, (302, 403, 403, 403, 200))
 # Already published: publishing again is allowed and redirects; others may read but not change it.
 entry("library:resource_publish", "post", _LEAFLET, (302, 403, 403, 403, 302))
 
@@ -403,6 +407,12 @@ entry("hub:iati_organisation", "get", [], _PUBLIC)
 entry("hub:open_data", "get", [], _PUBLIC)  # /hub/data/ (the data dictionary)
 entry("hub:data_csv", "get", ["participation"], _PUBLIC)
 entry("hub:data_json", "get", ["figures"], _PUBLIC)
+
+
+def _session_activity():
+    from tutela.library.models import SessionUse
+
+    return SessionUse.objects.order_by("pk").first().activity_id
 
 
 def _pillar_slug():

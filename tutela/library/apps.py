@@ -11,6 +11,7 @@ class LibraryConfig(AppConfig):
     nav = [(_("Resources"), "library:resource_list", "public", 35),
            (_("Education kits"), "library:plan_list", "explore", 36)]
     # An educational session's page (activities, below) shows the plan and materials it used.
-    panels = [("activities:activity_detail", "tutela.library.panels.activity_session_plans")]
+    panels = [("activities:activity_detail", "tutela.library.panels.activity_session_plans"),
+              ("strategies:country_profile", "tutela.library.panels.country_resources")]
     # consultations (below) calls this in the transaction that publishes a guideline version.
     guideline_version_published = "tutela.library.services.guideline_version_published"

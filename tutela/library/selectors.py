@@ -69,6 +69,16 @@ def activity_uses(user: Actor, activity: Any) -> list[SessionUse]:
                 .prefetch_related(Prefetch("materials", visible)))
 
 
+def session_use(user: Actor, pk: Any) -> SessionUse:
+    """One session's use of a plan, if ``user`` may read both the session and the plan."""
+    from django.http import Http404
+
+    use = SessionUse.objects.select_related("activity", "plan").filter(pk=pk if str(pk).isdigit() else 0).first()
+    if use is None or not access.can_read(user, use.activity) or not access.can_read(user, use.plan):
+        raise Http404
+    return use
+
+
 @dataclass
 class BandFeedback:
     band: str

@@ -15,4 +15,6 @@ urlpatterns = [
     path("files/<int:pk>/", views.download, name="download"),
     path("kits/", views.plan_list, name="plan_list"),
     path("kits/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("sessions/<int:activity_pk>/plan/", views.session_use_add, name="session_use_add"),
+    path("session-uses/<int:pk>/feedback/", views.feedback_add, name="feedback_add"),
 ]

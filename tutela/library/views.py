@@ -7,17 +7,20 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tutela.activities import selectors as activity_selectors
 from tutela.consultations.models import Audience
 from tutela.core import access
 from tutela.core.files import MIME_TYPES
 from tutela.core.forms import add_service_errors
 from tutela.core.requests import SignedInRequest
+from tutela.core.views import form_view
 
 from . import selectors, services
-from .forms import LanguageVersionForm, ResourceForm
+from .forms import FeedbackForm, LanguageVersionForm, ResourceForm, SessionUseForm
 from .models import Resource
 
 # A downloaded file is never rendered as a page of this site: no script, no plugin, no framing.
@@ -125,3 +128,43 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     materials = selectors.resources(request.user).filter(session_plans=plan)
     return render(request, "library/plan_detail.html",
                   {"plan": plan, "bands": bands, "total": total, "materials": materials})
+
+
+# --- Educational sessions: the plan and materials used, and aggregate feedback ------------------
+
+def _writable_activity(user, pk: int):
+    activity = activity_selectors.activity_detail(user, pk)
+    if not access.can_write(user, activity):
+        raise PermissionDenied
+    return activity
+
+
+@login_required
+def session_use_add(request: SignedInRequest, activity_pk: int) -> HttpResponse:
+    activity = _writable_activity(request.user, activity_pk)
+    form = SessionUseForm(request.POST or None, plans=selectors.plans(request.user).order_by("title"),
+                          resources=selectors.resources(request.user).order_by("title"))
+    return form_view(
+        request, form, template="library/form_page.html",
+        save=lambda data: services.session_use_record(actor=request.user, activity=activity, plan=data["plan"],
+                                                      materials=data["materials"]),
+        success_url=reverse("activities:activity_detail", args=[activity.pk]) + "#session-plans",
+        message=_("Session plan recorded."),
+        context={"title": _("Plan and materials used: %(t)s") % {"t": activity.title}})
+
+
+@login_required
+def feedback_add(request: SignedInRequest, pk: int) -> HttpResponse:
+    use = selectors.session_use(request.user, pk)
+    if not access.can_write(request.user, use.activity):
+        raise PermissionDenied
+    form = FeedbackForm(request.POST or None)
+    return form_view(
+        request, form, template="library/form_page.html",
+        save=lambda data: services.feedback_record(
+            actor=request.user, use=use, min_age=data["min_age"], max_age=data["max_age"],
+            ratings=[data[f"rating_{i}"] for i in range(1, 6)]),
+        success_url=reverse("activities:activity_detail", args=[use.activity_id]) + "#session-plans",
+        message=_("Feedback recorded."),
+        context={"title": _("Feedback from one age band: %(t)s") % {"t": use.plan.title},
+                 "intro": _("Counts only: how many in this age band gave each rating. Recording a band again replaces its counts.")})
