@@ -526,6 +526,7 @@ def _looks_like_acronym(short: str) -> bool:
 def _needs_the(name: str) -> bool:
     first = name.split()[0].lower() if name.split() else ""
     return first in {"african", "international", "united", "national", "global", "european", "joint", "council",
+                     "east", "west", "north", "south", "arab", "asian", "commonwealth",
                      "ministry", "office", "department"}
 
 
@@ -583,6 +584,8 @@ def _what(a: ActivityRow, parts: int = 0, by: list[Organisation] | None = None) 
     words = title.split()
     if word and _is_proper_title(title) and not _plural_of(word).search(title.lower()):
         return f"the “{title}”"
+    if not word and _is_proper_title(title) and EVENT_NAME.search(title):
+        return f"the “{title}”"  # a proper name of another kind of event: "the “Regional Conference on …”"
     if word:
         place_names = {a.city, prose.country_name(a.country)} - {""}
         if (len(words) > 1 and words[1][:1].islower() and not words[0].isupper()
@@ -595,6 +598,8 @@ def _what(a: ActivityRow, parts: int = 0, by: list[Organisation] | None = None) 
     return f"{prose.with_article(noun)} on “{title}”"
 
 
+EVENT_NAME = re.compile(r"\b(?:Conference|Congress|Convention|Day|Week|Forum|Summit|Symposium|Seminar|Workshop|"
+                        r"Meeting|Assembly|Festival|Hackathon|Campaign)\b")
 _PLURALS: dict[str, re.Pattern] = {}
 
 
@@ -910,7 +915,10 @@ def _agreement_paragraph(ag: Agreement, names: Names, lead_org: Organisation | N
     if ag.signed_on:
         when = f" in {prose.month(ag.signed_on)}" if ag.date_is_approximate else f" on {prose.day(ag.signed_on)}"
     short_kind = "MoU" if ag.kind == Agreement.Kind.MOU else kind
-    draft.say(f"{umbrella}{names.many(lead)} signed {prose.with_article(short_kind)} with {names.many(others)}{when}", ag)
+    served = prose.join(sorted(prose.country_name(c) for c in ag.countries)) if ag.countries else ""
+    covering = f", covering {served}" if served else ""
+    draft.say(f"{umbrella}{names.many(lead)} signed {prose.with_article(short_kind)} with "
+              f"{names.many(others)}{when}{covering}", ag)
     for s in _split_sentences(ag.objectives):
         draft.say(s, ag)
     for c in ag.commitments.all():

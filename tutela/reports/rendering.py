@@ -100,6 +100,7 @@ def _head(report, paragraphs: list[dict]) -> dict[str, Any]:
         "document_number": report.document_number,
         "document_date_text": prose.day(report.document_date) if report.document_date else "",
         "author": report.author,
+        "language_line": language_line(report.language),
         "period": prose.span(report.period_start, report.period_end),
         "structure": report.structure,
         "status": report.status,
@@ -107,6 +108,17 @@ def _head(report, paragraphs: list[dict]) -> dict[str, Any]:
         "finalised_by": str(report.finalised_by) if report.finalised_by_id else "",
         "paragraphs": paragraphs,
     }
+
+
+def language_line(code: str) -> str:
+    """The header's language line, as a Council working-group document has it: "Original: English"."""
+    from django.utils.translation import get_language_info
+
+    try:
+        name = get_language_info(code or "en")["name"]
+    except KeyError:
+        name = code
+    return f"Original: {name}" if name else ""
 
 
 def document(report, *, links: bool = True, numbers: tuple[int, int] | None = None) -> dict[str, Any]:
@@ -195,20 +207,28 @@ def md_escape(text: str) -> str:
 
 
 def to_markdown(data: dict[str, Any], *, site_url: str = "") -> str:
-    lines = [f"# {md_escape(data['title'])}", ""]
-    header = [x for x in (data["presented_to"], data["meeting"], data["meeting_place"], data["meeting_date_text"]) if x]
-    if header:
-        lines.append(md_escape(" — ".join(header)) + "  ")
+    """The report as Markdown, in the header layout of a Council working-group document: body, meeting, place
+    and date, document number, date of the document, language line, source, then the title. No "signed off by"
+    line: that is for the internal copy (the secretariat's web view) only."""
+    lines = []
+    if data["presented_to"]:
+        lines.append(f"**{md_escape(data['presented_to'])}**  ")
+    meeting = " – ".join(x for x in (data["meeting"], ", ".join(
+        x for x in (data["meeting_place"], data["meeting_date_text"]) if x)) if x)
+    if meeting:
+        lines.append(md_escape(meeting) + "  ")
     if data["document_number"]:
         lines.append(f"Document {md_escape(data['document_number'])}  ")
     if data.get("document_date_text"):
-        lines.append(f"Date: {md_escape(data['document_date_text'])}  ")
+        lines.append(f"{md_escape(data['document_date_text'])}  ")
+    if data.get("language_line"):
+        lines.append(f"{md_escape(data['language_line'])}  ")
     if data["author"]:
         lines.append(f"Source: {md_escape(data['author'])}  ")
-    lines.append(f"Period covered: {md_escape(data['period'])}")
-    if data["status"] == "final":
-        lines.append(f"Signed off by {md_escape(data['finalised_by'])} on {data['finalised_at'][:10]}")
-    lines.append("")
+    if lines:
+        lines[-1] = lines[-1].rstrip()
+        lines.append("")
+    lines += [f"# {md_escape(data['title'])}", "", f"Period covered: {md_escape(data['period'])}", ""]
     section = None
     for p in data["paragraphs"]:
         if data["structure"] == "by_pillar" and p["section"] and p["section"] != section:
@@ -386,10 +406,11 @@ def to_docx(data: dict[str, Any]) -> bytes:
     table = doc.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     left.text = strip_control_characters("\n".join(x for x in (data["presented_to"], " – ".join(
-        x for x in (data["meeting"], data["meeting_place"], data["meeting_date_text"]) if x)) if x))
+        x for x in (data["meeting"], ", ".join(x for x in (data["meeting_place"], data["meeting_date_text"]) if x))
+        if x)) if x))
     right.text = strip_control_characters("\n".join(x for x in (
         f"Document {data['document_number']}" if data["document_number"] else "",
-        data.get("document_date_text") or data["meeting_date_text"]) if x))
+        data.get("document_date_text") or data["meeting_date_text"], data.get("language_line", "")) if x))
     right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if data["author"]:
         doc.add_paragraph(strip_control_characters(f"Source: {data['author']}"))

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Min
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -126,6 +126,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     section_menu = [(n, name, n == current) for n, name in sections]
     context = {
         "report": report, "doc": doc, "can_edit": can_edit, "total": total,
+        "internal": access.is_secretariat(request.user),  # the internal copy: it alone says who signed off
         "job": _draft_job(report) if report.draft_status else None, "poll_seconds": DRAFT_POLL_SECONDS,
         "pager": {"page": page, "pages": pages, "first": first, "last": last, "sections": section_menu,
                   "previous": page - 1 if page > 1 else None, "next": page + 1 if page < pages else None,
@@ -182,8 +183,10 @@ def report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         doc = rendering.document(report)
         response = HttpResponse(rendering.to_markdown(doc, site_url=settings.SITE_URL),
                                 content_type="text/markdown; charset=utf-8")
-    else:
+    elif fmt == "html":
         return HttpResponse(rendering.to_html(rendering.document(report, links=False)))  # the document cites no sources
+    else:
+        raise Http404(_("No such format: HTML, PDF, DOCX or Markdown (md)."))
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 
