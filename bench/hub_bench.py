@@ -127,6 +127,9 @@ def bench_feeds(rounds: int) -> None:
     from tutela.activities.models import Activity
     from tutela.initiatives.models import Pillar
 
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     client = Client()
     pk = Activity.objects.filter(title__startswith="Bench activity").order_by("pk").values_list("pk", flat=True).first()
     slug = Pillar.objects.order_by("number").first().slug
