@@ -204,7 +204,7 @@ class Command(BaseCommand):
                     online = rng.random() < 0.12
                     country = "" if online else self._country()
                     acts.append((pk, f"{kind.replace('_', ' ').capitalize()} on {rng.choice(TOPICS)} #{pk}", kind, status, starts,
-                                 ends, False, "", country, "", online, None, None, None, "", "", "", json.dumps([]),
+                                 ends, False, "", country, "", online, None, None, None, "", "", "", "", json.dumps([]),
                                  rng.random() < 0.9, True, "synth", self.now, self.now))
                     orgs = set()
                     for j in range(1 + int(rng.random() * rng.random() * 4)):
@@ -222,14 +222,17 @@ class Command(BaseCommand):
                         if rng.random() < 0.4:
                             low = rng.choice((6, 9, 12, 13, 15))
                             counts.append((participation_id, pk, "children", low, min(low + rng.choice((2, 3, 4)), 17),
-                                           int(math.exp(rng.gauss(4, 1))), "estimated" if rng.random() < 0.4 else "counted", ""))
+                                           int(math.exp(rng.gauss(4, 1))), "estimated" if rng.random() < 0.4 else "counted", "",
+                                           "people"))
                             participation_id += 1
-                        counts.append((participation_id, pk, rng.choice(GROUPS), None, None, int(math.exp(rng.gauss(3, 0.8))), "counted", ""))
+                        counts.append((participation_id, pk, rng.choice(GROUPS), None, None, int(math.exp(rng.gauss(3, 0.8))), "counted", "",
+                                       "people"))
                         participation_id += 1
                 self._write(Activity, _columns(Activity), iter(acts))
                 self._write(ActivityPartner, ["id", "activity_id", "organisation_id", "role"], iter(partners))
                 self._write(Activity.pillars.through, ["id", "activity_id", "pillar_id"], iter(links))
-                self._write(Participation, ["id", "activity_id", "group", "min_age", "max_age", "count", "kind", "description"], iter(counts))
+                self._write(Participation, ["id", "activity_id", "group", "min_age", "max_age", "count", "kind", "description", "unit"],
+                            iter(counts))
         return first, first + n - 1
 
     # --- figures ------------------------------------------------------------------------------
