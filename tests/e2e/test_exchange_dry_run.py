@@ -24,7 +24,7 @@ def test_upload_a_file_with_errors_and_see_the_dry_run_report(page, live_server,
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/workspace/")
-    page.get_by_role("link", name="Import / export").click()
+    page.get_by_role("link", name="Import / export", exact=True).click()
     page.get_by_label("The file holds").select_option("organisations")
     page.get_by_label("File (CSV UTF-8 or XLSX)").set_input_files(str(upload))
     page.get_by_role("button", name="Check the file").click()
