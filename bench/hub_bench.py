@@ -122,12 +122,11 @@ def bench_iati() -> None:
 
 
 def bench_feeds(rounds: int) -> None:
+    from django.conf import settings
     from django.test import Client
 
     from tutela.activities.models import Activity
     from tutela.initiatives.models import Pillar
-
-    from django.conf import settings
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     client = Client()
