@@ -208,17 +208,15 @@ def report_draft(*, actor: Actor | None, report: Report) -> dict[str, int]:
             by_key.setdefault(key, []).append(p)
     summary = {"added": 0, "updated": 0, "unchanged": 0, "pending": 0, "stale": 0, "deleted": 0}
     seen: set[int] = set()
-    next_order = max((p.order for p in paragraphs), default=0)
-    new: list[tuple[int, drafting.Draft]] = []  # (number, draft): encoded as they are written
+    new: list[int] = []  # positions in ``drafts`` of the groups that get a new paragraph
     deleted = set(report.deleted_keys or [])
-    for draft in drafts:
+    for index, draft in enumerate(drafts):
         matches = by_key.get(draft.key, [])
         if not matches and draft.key in deleted:
             summary["deleted"] += 1  # the editor deleted its paragraph: it stays deleted
             continue
         if not matches:
-            next_order += 1
-            new.append((next_order, draft))
+            new.append(index)
             summary["added"] += 1
             continue
         encoded = draft.encoded()
@@ -237,7 +235,7 @@ def report_draft(*, actor: Actor | None, report: Report) -> dict[str, int]:
             p.is_stale = False
             p.section = draft.section
             p.save()
-    _insert_paragraphs(report, new)
+    _insert_paragraphs(report, _placed(report, paragraphs, drafts, new))
     drafted_keys = {d.key for d in drafts}
     for p in paragraphs:
         if p.pk not in seen and p.origin == ReportParagraph.Origin.GENERATED and not p.is_stale:
@@ -255,6 +253,71 @@ def report_draft(*, actor: Actor | None, report: Report) -> dict[str, int]:
     report.save(update_fields=["drafted_at", "draft_progress", "draft_status", "draft_error", "updated_at"])
     audit.record(actor=actor, action="report.drafted", target=report, changes={"summary": [None, summary]})
     return summary
+
+
+def _placed(report: Report, paragraphs: list[ReportParagraph], drafts: list[drafting.Draft],
+            new: list[int]) -> list[tuple[int, drafting.Draft]]:
+    """Number the new drafted groups where the report's order puts them, and renumber the paragraphs after them.
+
+    A new group goes right after the paragraph of the nearest group before it in the drafted order (after the
+    editor's own paragraphs that follow that one), or, when none of those has a paragraph, right before the
+    paragraph of the nearest group after it; grouped by pillar, a paragraph of the same section is preferred.
+    The editor's order of the existing paragraphs is kept. A first draft is numbered 1..n as drafted.
+    """
+    if not new:
+        return []
+    if not paragraphs:
+        return [(number, drafts[i]) for number, i in enumerate(new, start=1)]
+    existing = sorted(paragraphs, key=lambda p: (p.order, p.pk))
+    last: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for pos, p in enumerate(existing):
+        for key in p.keys:
+            last[key] = pos
+            first.setdefault(key, pos)
+    by_pillar = report.structure == Report.Structure.BY_PILLAR
+    new_at = set(new)
+
+    def nearest(indexes: range) -> dict[int, tuple[int | None, int | None]]:
+        """For each new group, the position of the nearest existing group in ``indexes`` order (any section,
+        same section)."""
+        found: dict[int, tuple[int | None, int | None]] = {}
+        any_pos: int | None = None
+        by_section: dict[str, int] = {}
+        for i in indexes:
+            key = drafts[i].key
+            if i in new_at:
+                found[i] = (any_pos, by_section.get(drafts[i].section))
+            elif key in last:
+                pos = last[key] if indexes.step > 0 else first[key]
+                any_pos = pos
+                by_section[drafts[i].section] = pos
+        return found
+
+    before = nearest(range(len(drafts)))
+    after = nearest(range(len(drafts) - 1, -1, -1))
+    slots: list[tuple[float, int, Any]] = [(pos, 0, p) for pos, p in enumerate(existing)]
+    for i in new:
+        prev_any, prev_same = before[i]
+        next_any, next_same = after[i]
+        options = ([(prev_same, 1), (next_same, -1)] if by_pillar else []) + [(prev_any, 1), (next_any, -1)]
+        anchor, side = next(((pos, side) for pos, side in options if pos is not None), (len(existing) - 1, 1))
+        if side > 0:  # after the anchor and the editor's paragraphs written just after it
+            while anchor + 1 < len(existing) and existing[anchor + 1].origin == ReportParagraph.Origin.FREE:
+                anchor += 1
+        slots.append((anchor + side * 0.5, i + 1, drafts[i]))
+    slots.sort(key=lambda s: (s[0], s[1]))
+    placed: list[tuple[int, drafting.Draft]] = []
+    moved: list[ReportParagraph] = []
+    for number, (_slot, _i, item) in enumerate(slots, start=1):
+        if isinstance(item, ReportParagraph):
+            if item.order != number:
+                item.order = number
+                moved.append(item)
+        else:
+            placed.append((number, item))
+    ReportParagraph.objects.bulk_update(moved, ["order"], batch_size=1000)
+    return placed
 
 
 def _insert_paragraphs(report: Report, new: list[tuple[int, "drafting.Draft"]]) -> None:
