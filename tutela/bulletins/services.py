@@ -15,6 +15,8 @@ import email.header
 import email.message
 import email.policy
 import email.quoprimime
+import hashlib
+import hmac
 import re
 import secrets
 import smtplib
@@ -616,9 +618,6 @@ def test_mail_send(*, bulletin_id: int, user_id: int, language: str) -> None:
 
 def _verp(delivery_id: int) -> str:
     """The return path of one delivery: bounces+<id>-<signature>@domain (VERP)."""
-    import hashlib
-    import hmac
-
     sig = hmac.new(settings.SECRET_KEY.encode(), f"verp:{delivery_id}".encode(), hashlib.sha256).hexdigest()[:10]
     return f"{_setting('BULLETINS_BOUNCE_LOCAL', 'bounces')}+{delivery_id}-{sig}@{rendering.mail_domain()}"
 
@@ -731,7 +730,7 @@ class Mailing:
         self.mailto = f"mailto:{_setting('BULLETINS_UNSUBSCRIBE_LOCAL', 'unsubscribe')}@{domain}?subject=unsubscribe%20{{}}"
 
     def message(self, *, to: str, message_id: str, unsubscribe_url: str, mailto: str, manage_url: str,
-                return_path: str | None) -> PreparedMessage:
+                return_path: str | None, date: str = "") -> PreparedMessage:
         footer_text, footer_html = self.footer_text, self.footer_html
         if manage_url:
             footer_text += "\n" + self.manage_line % {"u": manage_url}
@@ -740,7 +739,7 @@ class Mailing:
         footer_html += f' <a href="{escape(unsubscribe_url)}">{escape(self.unsubscribe_label)}</a>.</p>'
         unsubscribe = f"<{unsubscribe_url}>" + (f",{CRLF} <{mailto}>" if mailto else "")
         wire = "".join([
-            f"To: {_address(to)}{CRLF}Message-ID: {message_id}{CRLF}Date: {format_datetime(timezone.now())}{CRLF}",
+            f"To: {_address(to)}{CRLF}Message-ID: {message_id}{CRLF}Date: {date or format_datetime(timezone.now())}{CRLF}",
             f"List-Unsubscribe: {unsubscribe}{CRLF}", self.head, CRLF,
             self.text_head, self.text, "=" + CRLF, _qp(footer_text), CRLF,
             self.html_head, self.html_before, "=" + CRLF, _qp(footer_html), "=" + CRLF, self.html_after, CRLF,
@@ -748,10 +747,10 @@ class Mailing:
         return PreparedMessage(wire.encode("utf-8"), from_email=return_path or settings.DEFAULT_FROM_EMAIL, to=to)
 
     def for_delivery(self, *, delivery_id: int, email_address: str, message_id: str, subscriber_id: int,
-                     key: str) -> PreparedMessage:
+                     key: str, date: str = "") -> PreparedMessage:
         token = tokens.make(tokens.UNSUBSCRIBE, d=delivery_id, k=key)
         return self.message(to=email_address, message_id=message_id, unsubscribe_url=self.unsubscribe_url.format(token),
-                            mailto=self.mailto.format(token), return_path=_verp(delivery_id),
+                            mailto=self.mailto.format(token), return_path=_verp(delivery_id), date=date,
                             manage_url=self.manage_url.format(tokens.make(tokens.MANAGE, s=subscriber_id, k=key)))
 
 
@@ -903,11 +902,12 @@ def _send_batch(prepared: dict[str, Mailing], batch: list[Row]) -> tuple[list[in
         connection.open()
     except (OSError, smtplib.SMTPException) as exc:
         return sent, refused, _("The mail server could not be reached: %(e)s") % {"e": exc}
+    date = format_datetime(timezone.now())  # one Date for a batch sent within seconds
     try:
         for pk, address, language, message_id, subscriber_id, key in batch:
             mailing = prepared.get(language) or prepared["en"]
             message = mailing.for_delivery(delivery_id=pk, email_address=address, message_id=message_id,
-                                           subscriber_id=subscriber_id, key=key)
+                                           subscriber_id=subscriber_id, key=key, date=date)
             try:
                 connection.send_messages([message])
             except smtplib.SMTPRecipientsRefused as exc:

@@ -24,7 +24,7 @@ class BadToken(Exception):
 
 
 def make(purpose: str, **values: Any) -> str:
-    return signing.TimestampSigner(salt=purpose).sign_object(values, compress=True)
+    return signing.TimestampSigner(salt=purpose).sign_object(values)
 
 
 def read(purpose: str, token: str) -> dict[str, Any]:
