@@ -262,6 +262,9 @@ entry("figures:figure_create", "get", [], (302, 403, 200, 200, 200))  # /figures
 entry("figures:figure_detail", "get", lambda: [_first("figures.Figure")], (200, 200, 200, 200, 200))  # /figures/1/
 entry("figures:figure_edit", "get", lambda: [_first("figures.Figure")], (302, 403, 403, 403, 200))  # /figures/1/edit/
 entry("figures:figure_list", "get", [], (200, 200, 200, 200, 200))  # /figures/all/
+entry("figures:indicator_list", "get", [], (200, 200, 200, 200, 200))  # /figures/indicators/
+entry("figures:indicator_create", "get", [], (302, 403, 403, 403, 200))  # /figures/indicators/new/
+entry("figures:indicator_edit", "get", lambda: [_first("figures.Indicator")], (302, 403, 403, 403, 200))
 entry("home:index", "get", [], (200, 200, 200, 200, 200))  # /
 entry("home:workspace", "get", [], (302, 200, 200, 200, 200))  # /workspace/
 entry("home:search", "get", [], (200, 200, 200, 200, 200))  # /search/
@@ -282,6 +285,12 @@ entry("initiatives:person_list", "get", [], (200, 200, 200, 200, 200))  # /initi
 entry("initiatives:pillar_detail", "get", _pillar, (200, 200, 200, 200, 200))  # /initiative/pillars/legal/
 entry("outreach:campaign_detail", "get", lambda: [_first("outreach.Campaign")], (200, 200, 200, 200, 200))
 entry("outreach:campaign_parameter", "get", lambda: _parameter("campaign"), (302, 403, 200, 403, 200))
+entry("outreach:campaign_create", "get", [], (302, 403, 200, 200, 200))  # /outreach/campaigns/new/
+entry("outreach:campaign_edit", "get", lambda: [_first("outreach.Campaign")], (302, 403, 200, 403, 200))
+entry("outreach:message_add", "get", lambda: [_first("outreach.Campaign")], (302, 403, 200, 403, 200))
+entry("outreach:programme_create", "get", [], (302, 403, 200, 200, 200))  # /outreach/programmes/new/
+entry("outreach:programme_edit", "get", lambda: [_first("outreach.TrainingProgramme")], (302, 403, 200, 403, 200))
+entry("outreach:cohort_create", "get", lambda: [_first("outreach.TrainingProgramme")], (302, 403, 200, 403, 200))
 entry("outreach:certificate_issue", "post", lambda: [_first("outreach.Trainee")], (302, 403, 302, 403, 302))
 entry("outreach:certificate_pdf", "get", _certificate, (302, 403, 200, 403, 200))
 entry("outreach:certificate_revoke", "post", _certificate, (302, 403, 200, 403, 200))

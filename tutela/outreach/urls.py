@@ -5,6 +5,12 @@ from . import views
 app_name = "outreach"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("programmes/new/", views.programme_create, name="programme_create"),
+    path("programmes/<int:pk>/edit/", views.programme_edit, name="programme_edit"),
+    path("programmes/<int:pk>/cohorts/new/", views.cohort_create, name="cohort_create"),
+    path("campaigns/new/", views.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
+    path("campaigns/<int:pk>/messages/new/", views.message_add, name="message_add"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme_detail"),
     path("programmes/<int:pk>/trainees/", views.programme_trainees, name="programme_trainees"),
     path("programmes/<int:pk>/sessions/new/", views.session_record, name="session_record"),

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,14 +16,20 @@ from django.views.decorators.http import require_POST
 from django_countries import countries
 
 from tutela.core import access
+from tutela.core.access import Actor, User
 from tutela.core.pagination import keyset_page
 from tutela.core.requests import SignedInRequest
 from tutela.core.views import form_view
+from tutela.partners.models import Organisation
 
 from . import reach, selectors, services
 from .forms import (
+    CampaignForm,
+    CohortForm,
     ImportForm,
+    MessageForm,
     ParameterForm,
+    ProgrammeForm,
     RevokeForm,
     SessionForm,
     TraineeForm,
@@ -150,7 +156,7 @@ def _parameter_edit(request: SignedInRequest, subject: TrainingProgramme | Campa
         context={
             "title": _("%(p)s for %(s)s") % {"p": ReachParameter.Key(key).label, "s": subject},
             "intro": _("Give low, central and high values and where they come from; mark them as an assumption if no source exists."),
-            "submit": _("Save parameter"), "back": back, "back_label": str(subject),
+            "submit": _("Save parameter"), "back": back + "#reach", "back_label": str(subject),
         })
 
 
@@ -273,3 +279,119 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
         "form": form, "checked": checked, "certificate": certificate if valid else None,
         "revoked": certificate is not None and not certificate.is_valid, "valid": valid,
     }, status=200)
+
+
+# --- Setting up programmes, cohorts, campaigns and messages ----------------------------------
+# The secretariat, and a focal point for their own organisation's records (the services' rule:
+# access.can_create over the organisers, the owner and partners). Reached from the outreach page,
+# the programme's and the campaign's pages.
+
+def _may_set_up(user: Actor) -> bool:
+    return access.role_of(user) in {"secretariat", "focal_point"}
+
+
+def _organisations(user: Actor) -> Any:
+    return access.readable(user, Organisation.objects.all()).order_by("name_key")
+
+
+def _own_among(user: Actor, organisations: list, field: str, label: str) -> None:
+    """A focal point sets up records of their own organisation only: refused with a sentence, not a 403."""
+    if not access.can_create(user, {o.pk for o in organisations}):
+        raise ValidationError({field: _("Your own organisation must be one of the %(what)s.") % {"what": label}})
+
+
+def _programme_save(user: User, form: ProgrammeForm, programme: TrainingProgramme | None) -> TrainingProgramme:
+    data = form.service_fields()
+    _own_among(user, data["organisers"], "organisers", _("organisers"))
+    if programme is None:
+        return services.programme_create(actor=user, **data)
+    return services.programme_update(actor=user, programme=programme, **data)
+
+
+@login_required
+def programme_create(request: SignedInRequest) -> HttpResponse:
+    if not _may_set_up(request.user):
+        raise PermissionDenied
+    form = ProgrammeForm(request.POST or None, organisations=_organisations(request.user))
+    return form_view(
+        request, form, save=lambda data: _programme_save(request.user, form, None),
+        template="outreach/form_page.html", message=_("Training programme recorded."),
+        success_url=lambda programme: reverse("outreach:programme_detail", args=[programme.pk]),
+        context={"title": _("New training programme"), "submit": _("Create programme"),
+                 "back": reverse("outreach:index"), "back_label": _("Outreach"),
+                 "intro": _("A programme trains adults (teachers, parents, officers) who may train others in turn. "
+                            "Add its cohorts on its page once it is created.")})
+
+
+@login_required
+def programme_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    programme = access.get_for_user(request.user, TrainingProgramme, pk, write=True)
+    form = ProgrammeForm(request.POST or None, organisations=_organisations(request.user), instance=programme)
+    return form_view(
+        request, form, save=lambda data: _programme_save(request.user, form, programme),
+        template="outreach/form_page.html", success_url=reverse("outreach:programme_detail", args=[programme.pk]),
+        context={"title": _("Edit %(p)s") % {"p": programme.name}, "submit": _("Save changes"), "programme": programme})
+
+
+@login_required
+def cohort_create(request: SignedInRequest, pk: int) -> HttpResponse:
+    programme = access.get_for_user(request.user, TrainingProgramme, pk, write=True)
+    return form_view(
+        request, CohortForm(request.POST or None),
+        save=lambda data: services.cohort_create(actor=request.user, programme=programme, **data),
+        template="outreach/form_page.html", success_url=reverse("outreach:programme_detail", args=[programme.pk]),
+        message=lambda cohort: _("Cohort %(c)s added: register its trainees from the programme's page.") % {"c": cohort.name},
+        context={"title": _("New cohort of %(p)s") % {"p": programme.name}, "submit": _("Add cohort"),
+                 "programme": programme})
+
+
+def _campaign_save(user: User, form: CampaignForm, campaign: Campaign | None) -> Campaign:
+    data = form.service_fields()
+    _own_among(user, [data["owner_organisation"], *data["partners"]], "owner_organisation", _("owner or partners"))
+    if campaign is None:
+        return services.campaign_create(actor=user, **data)
+    return services.campaign_update(actor=user, campaign=campaign, **data)
+
+
+def _campaign_form(request: SignedInRequest, campaign: Campaign | None) -> CampaignForm:
+    return CampaignForm(request.POST or None, organisations=_organisations(request.user), instance=campaign,
+                        programmes=selectors.programmes_for(request.user).order_by("name"))
+
+
+@login_required
+def campaign_create(request: SignedInRequest) -> HttpResponse:
+    if not _may_set_up(request.user):
+        raise PermissionDenied
+    form = _campaign_form(request, None)
+    return form_view(
+        request, form, save=lambda data: _campaign_save(request.user, form, None),
+        template="outreach/form_page.html", message=_("Campaign recorded: add its messages on its page."),
+        success_url=lambda campaign: reverse("outreach:campaign_detail", args=[campaign.pk]),
+        context={"title": _("New awareness campaign"), "submit": _("Create campaign"),
+                 "back": reverse("outreach:index"), "back_label": _("Outreach")})
+
+
+@login_required
+def campaign_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    campaign = access.get_for_user(request.user, Campaign, pk, write=True)
+    form = _campaign_form(request, campaign)
+    back = reverse("outreach:campaign_detail", args=[campaign.pk])
+    return form_view(
+        request, form, save=lambda data: _campaign_save(request.user, form, campaign),
+        template="outreach/form_page.html", success_url=back,
+        context={"title": _("Edit “%(c)s”") % {"c": campaign.banner}, "submit": _("Save changes"),
+                 "back": back, "back_label": campaign.banner})
+
+
+@login_required
+def message_add(request: SignedInRequest, pk: int) -> HttpResponse:
+    campaign = access.get_for_user(request.user, Campaign, pk, write=True)
+    back = reverse("outreach:campaign_detail", args=[campaign.pk])
+    return form_view(
+        request, MessageForm(request.POST or None, request.FILES or None),
+        save=lambda data: services.message_add(actor=request.user, campaign=campaign, **data),
+        template="outreach/form_page.html", success_url=back,
+        message=lambda message: _("Message “%(m)s” added.") % {"m": message.title},
+        context={"title": _("New message of “%(c)s”") % {"c": campaign.banner}, "submit": _("Add message"),
+                 "back": back, "back_label": campaign.banner, "multipart": True,
+                 "intro": _("A spot, poster, post or leaflet. Where and when it ran is recorded as its placements.")})
