@@ -10,7 +10,7 @@ class FiguresConfig(AppConfig):
     name = "tutela.figures"
     label = "figures"
     verbose_name = _("Figures")
-    nav = [(_("Dashboard"), "figures:dashboard", "public", 5)]
+    nav = [(_("Dashboard"), "figures:dashboard", "public", 5), (_("Indicators"), "figures:indicator_list", "secretariat", 55)]
     # Figures about a record are shown on its page (core.panels): activities sits below figures.
     panels = [("activities:activity_detail", "tutela.figures.panels.activity_figures"),
               ("activities:project_detail", "tutela.figures.panels.project_figures")]

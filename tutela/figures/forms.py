@@ -110,3 +110,25 @@ class FigureForm(forms.Form):
         for name in ("kind", "method", "assumptions", "source", "source_url", "group", "sex", "country", "note"):
             data[name] = data[name] or ""
         return data
+
+
+class IndicatorForm(forms.Form):
+    """An indicator the secretariat sets up; the service checks the code is free and keeps a used code."""
+
+    name = forms.CharField(label=_("Name"), max_length=200, help_text=_("What is measured, e.g. Children reached."),
+                           error_messages={"required": _("Give the indicator a name, e.g. Children reached.")})
+    code = forms.SlugField(label=_("Code"), max_length=60,
+                           help_text=_("Short, lower case, with hyphens or underscores, e.g. children-reached. "
+                                       "Import files name the indicator by this code."),
+                           error_messages={"required": _("Give a code, e.g. children-reached."),
+                                           "invalid": _("Use only lower-case letters, digits, hyphens and underscores "
+                                                        "in the code, e.g. children-reached.")})
+    unit = forms.CharField(label=_("Unit"), max_length=40, help_text=_("e.g. people, children, schools, countries"),
+                           error_messages={"required": _("Say what it counts, e.g. people, children, schools.")})
+    definition = forms.CharField(label=_("Definition"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                                 help_text=_("What counts and what does not, so that partners report alike."))
+
+    def __init__(self, *args: Any, instance: Indicator | None = None, **kwargs: Any) -> None:
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {name: getattr(instance, name) for name in ("name", "code", "unit", "definition")}
+        super().__init__(*args, **kwargs)

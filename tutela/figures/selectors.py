@@ -65,6 +65,15 @@ class FigureFilters:
         return qs
 
 
+def indicators(user: Actor) -> QuerySet[Indicator]:
+    """Every indicator (reference data: public), by name; for the secretariat each says whether figures use it
+    (``in_use``: its code then stays, services.indicator_update). An EXISTS per row, on the foreign key's index."""
+    qs = Indicator.objects.order_by("name", "pk")
+    if access.is_secretariat(user):
+        qs = qs.annotate(in_use=Exists(Figure.objects.filter(indicator=OuterRef("pk"))))
+    return qs
+
+
 def figure_queryset(user: Actor, filters: FigureFilters | None = None) -> QuerySet[Figure]:
     filters = filters or FigureFilters()
     qs = filters.apply(access.readable(user, Figure.objects.all()))

@@ -32,6 +32,49 @@ def indicator_get_or_create(*, code: str, name: str, unit: str, definition: str 
     return indicator
 
 
+INDICATOR_FIELDS = ["code", "name", "unit", "definition"]
+
+
+def _check_indicator(indicator: Indicator, *, code_before: str | None) -> None:
+    """The rules of an indicator the secretariat sets up: a code free and well formed, a name and a unit;
+    the code of an indicator figures already use stays (imports and exports name it)."""
+    indicator.code = (indicator.code or "").strip().lower()
+    indicator.name = " ".join((indicator.name or "").split())
+    indicator.unit = " ".join((indicator.unit or "").split())
+    if not indicator.name:
+        raise ValidationError({"name": _("Give the indicator a name, e.g. Children reached.")})
+    if not indicator.unit:
+        raise ValidationError({"unit": _("Say what it counts, e.g. people, children, schools.")})
+    if code_before is not None and indicator.code != code_before and indicator.figures.exists():
+        raise ValidationError({"code": _("Figures already use the code “%(code)s” (imports and exports name it), "
+                                          "so it cannot change; change the name instead.") % {"code": code_before}})
+    taken = Indicator.objects.filter(code=indicator.code).exclude(pk=indicator.pk).first()
+    if taken is not None:
+        raise ValidationError({"code": _("The code “%(code)s” is already used by the indicator “%(name)s”; "
+                                          "choose another code or use that indicator.") % {"code": indicator.code,
+                                                                                           "name": taken.name}})
+
+
+@transaction.atomic
+def indicator_create(*, actor: Actor | None, code: str, name: str, unit: str, definition: str = "") -> Indicator:
+    """The secretariat adds an indicator (reference data every figure names). Audited as indicator.created."""
+    if actor is not None:
+        access.require_secretariat(actor)
+    return save_audited(Indicator(), actor=actor, action="indicator.created", allowed=INDICATOR_FIELDS,
+                        fields={"code": code, "name": name, "unit": unit, "definition": definition},
+                        check=lambda indicator: _check_indicator(indicator, code_before=None))
+
+
+@transaction.atomic
+def indicator_update(*, actor: Actor | None, indicator: Indicator, **fields: Any) -> Indicator:
+    """The secretariat renames or redefines an indicator. Audited as indicator.updated."""
+    if actor is not None:
+        access.require_secretariat(actor)
+    code_before = Indicator.objects.values_list("code", flat=True).get(pk=indicator.pk)
+    return save_audited(indicator, actor=actor, action="indicator.updated", fields=fields, allowed=INDICATOR_FIELDS,
+                        check=lambda indicator: _check_indicator(indicator, code_before=code_before))
+
+
 def _number(value: Any, field: str) -> Decimal | None:
     if value is None or value == "":
         return None

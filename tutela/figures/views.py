@@ -19,8 +19,8 @@ from tutela.core.requests import SignedInRequest
 from tutela.core.views import form_view
 
 from . import charts, selectors, services
-from .forms import FigureFilterForm, FigureForm
-from .models import Figure
+from .forms import FigureFilterForm, FigureForm, IndicatorForm
+from .models import Figure, Indicator
 
 PAGE_SIZE = 25
 FORM_GROUPS = [
@@ -196,3 +196,43 @@ def _figure_form(request: HttpRequest, figure: Figure | None, subject) -> HttpRe
                      success_url=lambda saved: reverse("figures:figure_detail", args=[saved.pk]),
                      context={"figure": figure, "subject": subject, "subject_type": subject_type, "groups": groups,
                               "subject_url": subject_url})
+
+
+# --- Indicators: reference data the secretariat sets up -------------------------------------
+
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    """Every indicator with its unit and definition (public: the dashboard names them)."""
+    return render(request, "figures/indicator_list.html", {
+        "indicators": selectors.indicators(request.user),
+        "can_create": access.is_secretariat(request.user),
+    })
+
+
+@login_required
+def indicator_create(request: SignedInRequest) -> HttpResponse:
+    access.require_secretariat(request.user)
+    return form_view(
+        request, IndicatorForm(request.POST or None),
+        save=lambda data: services.indicator_create(actor=request.user, **data),
+        template="figures/indicator_form.html", success_url=reverse("figures:indicator_list"),
+        message=lambda indicator: _("Indicator “%(name)s” added: figures can now be recorded against it.")
+        % {"name": indicator.name},
+        context={"indicator": None})
+
+
+@login_required
+def indicator_edit(request: SignedInRequest, pk: int) -> HttpResponse:
+    access.require_secretariat(request.user)
+    indicator = _indicator(pk)
+    return form_view(
+        request, IndicatorForm(request.POST or None, instance=indicator),
+        save=lambda data: services.indicator_update(actor=request.user, indicator=indicator, **data),
+        template="figures/indicator_form.html", success_url=reverse("figures:indicator_list"),
+        context={"indicator": indicator})
+
+
+def _indicator(pk: int) -> Indicator:
+    indicator = Indicator.objects.filter(pk=pk).first()
+    if indicator is None:
+        raise Http404
+    return indicator
