@@ -223,6 +223,7 @@ class Activity(Reviewable, models.Model):
             models.Index(fields=["-starts_on", "-id"], name="activity_keyset_idx"),
             models.Index(fields=["country", "-starts_on"], name="activity_country_idx"),
             models.Index(fields=["kind", "-starts_on"], name="activity_kind_idx"),
+            models.Index(fields=["-created_at", "-id"], name="activity_created_idx"),  # hub's Atom feed, newest first
         ]
         constraints = [
             models.CheckConstraint(name="activity_ends_after_it_starts", condition=Q(ends_on__gte=F("starts_on"))),

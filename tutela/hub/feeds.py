@@ -11,6 +11,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tutela.activities.models import Activity
@@ -80,8 +81,9 @@ class DocumentFeed(_AtomFeed):
         return Document.objects.public().select_related("body").order_by("-registered_at", "-pk")[:LIMIT]
 
     def item_title(self, item: Document) -> str:
-        withdrawn = " — withdrawn" if item.is_withdrawn else ""
-        return f"{item.label}: {item.title}{withdrawn}"
+        if item.is_withdrawn:
+            return gettext("%(label)s: %(title)s — withdrawn") % {"label": item.label, "title": item.title}
+        return f"{item.label}: {item.title}"
 
     def item_description(self, item: Document) -> str:
         return f"{item.body.name}. {item.get_kind_display()}, {item.document_date:%Y-%m-%d}. Source: {item.source}."

@@ -91,7 +91,8 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _ics(data: bytes, filename: str) -> HttpResponse:
+def _ics(entries: list[selectors.Entry], name: str, filename: str) -> HttpResponse:
+    data = ical.calendar((e.as_calendar_event() for e in entries), name, prodid="-//Tutela//Events//EN")
     response = HttpResponse(data, content_type=ical.CONTENT_TYPE)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
@@ -99,9 +100,7 @@ def _ics(data: bytes, filename: str) -> HttpResponse:
 
 @require_GET
 def calendar_ics(request: HttpRequest) -> HttpResponse:
-    entries = selectors.newest(Scope())
-    return _ics(ical.calendar((e.as_calendar_event() for e in entries), _("Tutela events"),
-                              prodid="-//Tutela//Events//EN"), "tutela-events.ics")
+    return _ics(selectors.newest(Scope()), _("Tutela events"), "tutela-events.ics")
 
 
 @require_GET
@@ -109,24 +108,19 @@ def country_ics(request: HttpRequest, code: str) -> HttpResponse:
     s = selectors.scope(country=code, strict=True)
     if not s.country:
         raise Http404
-    entries = selectors.newest(s)
-    return _ics(ical.calendar((e.as_calendar_event() for e in entries), _("Tutela events: %(c)s") % {"c": s.name},
-                              prodid="-//Tutela//Events//EN"), f"tutela-events-{s.country.lower()}.ics")
+    return _ics(selectors.newest(s), _("Tutela events: %(c)s") % {"c": s.name}, f"tutela-events-{s.country.lower()}.ics")
 
 
 @require_GET
 def pillar_ics(request: HttpRequest, slug: str) -> HttpResponse:
     s = selectors.scope(pillar=slug, strict=True)
-    entries = selectors.newest(s)
-    return _ics(ical.calendar((e.as_calendar_event() for e in entries), _("Tutela events: %(p)s") % {"p": s.name},
-                              prodid="-//Tutela//Events//EN"), f"tutela-events-{slug}.ics")
+    return _ics(selectors.newest(s), _("Tutela events: %(p)s") % {"p": s.name}, f"tutela-events-{slug}.ics")
 
 
 @require_GET
 def event_ics(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     entry = selectors.event(kind, pk)
-    return _ics(ical.calendar([entry.as_calendar_event()], entry.title, prodid="-//Tutela//Events//EN"),
-                f"{kind}-{pk}.ics")
+    return _ics([entry], entry.title, f"{kind}-{pk}.ics")
 
 
 @require_GET

@@ -126,3 +126,23 @@ def test_a_signed_in_writer_gets_the_public_calendar_too(client, events, secreta
     client.force_login(secretariat)
     vevents = _by_summary(_parse(client.get("/hub/calendar.ics")))
     assert "Draft hackathon" not in vevents
+
+
+def test_month_grid_puts_long_and_overlapping_events_on_every_day_they_cover(client, org_a):
+    p = Pillar.objects.order_by("number").first()
+    make = activities.activity_create
+    long = make(actor=None, title="Year-long campaign", kind="training", starts_on=date(2031, 1, 10),
+                ends_on=date(2031, 12, 20), country="GH", pillars=[p], partners=[(org_a, "organiser")])
+    edge = make(actor=None, title="Month-end camp", kind="workshop", starts_on=date(2031, 6, 29), ends_on=date(2031, 7, 3),
+                country="GH", pillars=[p], partners=[(org_a, "organiser")])
+    page = client.get("/hub/calendar/", {"month": "2031-06"})
+    weeks = page.context["weeks"]
+    days = {day: [e.title for e in evs] for week in weeks for day, evs in week}
+    assert len(days) == sum(len(w) for w in weeks) and all(len(w) == 7 for w in weeks)
+    assert weeks[0][0][0] == date(2031, 5, 26) and weeks[-1][-1][0] == date(2031, 7, 6)  # Monday to Sunday
+    assert all(days[d] and days[d][0] == "Year-long campaign" for d in days)  # on every drawn day, first by start
+    for d, titles in days.items():
+        assert ("Month-end camp" in titles) == (date(2031, 6, 29) <= d <= date(2031, 7, 3))
+    text = page.content.decode()
+    assert text.count(f'href="/activities/{long.pk}/"') == len(days)
+    assert f'href="/activities/{edge.pk}/"' in text

@@ -64,6 +64,9 @@ def test_document_feed_lists_only_public_documents(client, secretariat):
     _root, entries = _atom(client, "/hub/feeds/documents.atom")
     ids = _ids(entries)
     assert ids == {"JG-DOC001: Work plan": f"tag:tutela,2026:coordination/document/{public.pk}"}
+    Document.objects.filter(pk=public.pk).update(is_withdrawn=True, withdrawn_on=date(2030, 3, 1))
+    _root, entries = _atom(client, "/hub/feeds/documents.atom")
+    assert _ids(entries) == {"JG-DOC001: Work plan — withdrawn": f"tag:tutela,2026:coordination/document/{public.pk}"}
 
 
 def test_consultation_feed(client, secretariat):
