@@ -278,6 +278,7 @@ entry("initiatives:deliverable_publish", "post", lambda: [_first("initiatives.De
 entry("initiatives:home", "get", [], (200, 200, 200, 200, 200))  # /initiative/
 entry("initiatives:initiative_detail", "get", lambda: [_first("initiatives.Initiative")], (200, 200, 200, 200, 200))
 entry("initiatives:initiative_edit", "get", lambda: [_first("initiatives.Initiative")], (302, 403, 403, 403, 200))
+entry("initiatives:mandate_version_add", "get", lambda: [_first("initiatives.Initiative")], (302, 403, 403, 403, 200))
 entry("initiatives:person_create", "get", [], (302, 403, 200, 200, 200))  # /initiative/people/new/
 entry("initiatives:person_detail", "get", lambda: [_first("initiatives.Person")], (200, 200, 200, 200, 200))
 entry("initiatives:person_edit", "get", lambda: [_first("initiatives.Person")], (302, 403, 403, 403, 200))

@@ -14,8 +14,23 @@ from .models import Appointment, Deliverable, Initiative, Person, Pillar
 
 class InitiativeForm(ModelFieldsForm):
     model = Initiative
-    field_names = ["name", "short_name", "phase", "launched_on", "launch_place", "mandate", "description", "lead_organisation"]
+    field_names = ["name", "short_name", "phase", "launched_on", "launch_place", "description", "lead_organisation"]
     widgets = {"launched_on": DATE}
+
+
+class MandateVersionForm(forms.Form):
+    """A (revised) version of the initiative's mandate and the day it is in force from."""
+
+    citation = forms.CharField(
+        label=_("Mandate, as a report cites it"), max_length=300,
+        help_text=_("e.g. Plenipotentiary Resolution 179 (Rev. Busan, 2014)"))
+    in_force_from = forms.DateField(
+        label=_("In force from"), widget=DATE,
+        help_text=_("The day it was adopted or revised. Reports whose meeting is on or after this day cite it; "
+                    "earlier reports keep the version before it."),
+        error_messages={"required": _("Say from which day this version is in force.")})
+    adopted_by = forms.CharField(label=_("Adopted or revised by"), max_length=200, required=False,
+                                 help_text=_("e.g. Plenipotentiary Conference, Busan"))
 
 
 class DeliverableForm(ModelFieldsForm):

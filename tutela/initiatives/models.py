@@ -1,9 +1,12 @@
 """The initiative, its five GCA pillars, its deliverables, and the people appointed to it."""
 
+from datetime import date
+
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -18,7 +21,6 @@ class Initiative(models.Model):
     phase = models.CharField(_("phase"), max_length=100, blank=True)
     launched_on = models.DateField(_("launched on"), null=True, blank=True)
     launch_place = models.CharField(_("launched at"), max_length=200, blank=True)
-    mandate = models.TextField(_("mandate"), blank=True, help_text=_("e.g. Plenipotentiary Resolution 179 (Guadalajara, 2010)"))
     description = models.TextField(_("description"), blank=True)
     lead_organisation = models.ForeignKey(
         "partners.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="initiatives_led"
@@ -35,6 +37,52 @@ class Initiative(models.Model):
 
     def owner_organisation_ids(self) -> set[int]:
         return {self.lead_organisation_id} if self.lead_organisation_id else set()
+
+    def mandate_on(self, day: date | None = None) -> "MandateVersion | None":
+        """The version of the mandate in force on ``day`` (today when None): the latest in force from that day or
+        before; an undated version counts as in force from the start."""
+        day = day or timezone.localdate()
+        return (self.mandate_versions.filter(Q(in_force_from__isnull=True) | Q(in_force_from__lte=day))
+                .order_by(F("in_force_from").desc(nulls_last=True), "-pk").first())
+
+    @property
+    def mandate(self) -> str:
+        """The mandate in force today, as cited ("" when none is recorded)."""
+        version = self.mandate_on()
+        return version.citation if version else ""
+
+
+class MandateVersion(models.Model):
+    """One version of the initiative's mandate, e.g. a resolution adopted at one conference and revised at a later one.
+
+    A report cites the version in force on its meeting date; versions are added, never overwritten by a new one.
+    """
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="mandate_versions")
+    citation = models.CharField(_("citation"), max_length=300,
+                                help_text=_("As a report cites it, e.g. Plenipotentiary Resolution 179 (Rev. Busan, 2014)"))
+    in_force_from = models.DateField(_("in force from"), null=True, blank=True,
+                                     help_text=_("Empty only for a first version whose date is not known."))
+    adopted_by = models.CharField(_("adopted or revised by"), max_length=200, blank=True,
+                                  help_text=_("e.g. Plenipotentiary Conference, Busan"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mandate version")
+        ordering = ["initiative", F("in_force_from").asc(nulls_first=True), "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "in_force_from"], name="mandate_version_one_per_day",
+                                    violation_error_message=_("This initiative already has a version of its mandate "
+                                                              "in force from that day.")),
+        ]
+
+    def __str__(self) -> str:
+        return self.citation
+
+    is_public = True
+
+    def owner_organisation_ids(self) -> set[int]:
+        return self.initiative.owner_organisation_ids()
 
 
 class Pillar(models.Model):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from tutela.core import access
 from tutela.core.access import Actor
@@ -180,6 +180,7 @@ def initiative_overview(*, user: Actor, initiative: Initiative) -> dict[str, Any
     )
     return {
         "appointments": appointments_on(initiative),
+        "mandate_versions": list(initiative.mandate_versions.order_by(F("in_force_from").asc(nulls_first=True), "pk")),
         "pillars": list(pillar_rows),
         "status_counts": [(value, label, by_status.get(value, 0)) for value, label in Deliverable.Status.choices],
         "deliverable_total": sum(by_status.values()),

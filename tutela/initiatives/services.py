@@ -4,18 +4,19 @@ from datetime import date
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from tutela.core import audit
+from tutela.core import access, audit
 from tutela.core.access import Actor
 from tutela.core.services import repoint, repoint_m2m, save_audited
 from tutela.partners.models import Organisation
 
-from .models import Appointment, Deliverable, Initiative, Person, Pillar
+from .models import Appointment, Deliverable, Initiative, MandateVersion, Person, Pillar
 
-INITIATIVE_FIELDS = ["short_name", "phase", "launched_on", "launch_place", "mandate", "description", "lead_organisation"]
+INITIATIVE_FIELDS = ["short_name", "phase", "launched_on", "launch_place", "description", "lead_organisation"]
 DELIVERABLE_FIELDS = ["title", "description", "status", "target_date", "lead_organisation", "is_published"]
 PERSON_FIELDS = [
     "honorific", "full_name", "position", "organisation", "country", "is_public_figure",
@@ -24,17 +25,69 @@ PERSON_FIELDS = [
 
 
 @transaction.atomic
-def initiative_create(*, actor: Actor, name: str, **fields: Any) -> Initiative:
+def initiative_create(*, actor: Actor, name: str, mandate: str = "", mandate_from: date | None = None,
+                      **fields: Any) -> Initiative:
+    """Record an initiative; ``mandate`` (with ``mandate_from`` when known) is the first version of its mandate."""
+
+    def first_version(initiative: Initiative) -> dict[str, Any]:
+        if not (mandate or "").strip():
+            return {}
+        version = _mandate_version(initiative, citation=mandate, in_force_from=mandate_from)
+        return {"mandate": [None, version.citation]}
+
     return save_audited(Initiative(name=name.strip()), actor=actor, action="initiative.created",
-                        fields=fields, allowed=INITIATIVE_FIELDS)
+                        fields=fields, allowed=INITIATIVE_FIELDS, after=first_version)
 
 
 @transaction.atomic
 def initiative_update(*, actor: Actor, initiative: Initiative, **fields: Any) -> Initiative:
+    if "mandate" in fields and (fields["mandate"] or "") != initiative.mandate:
+        raise ValidationError({"mandate": _(
+            "The mandate is kept with its history: add the new version, with the day it is in force from, "
+            "rather than changing the text (a report cites the version in force on its meeting date).")})
+    fields.pop("mandate", None)
     if "name" in fields:
         fields["name"] = (fields["name"] or "").strip()
     return save_audited(initiative, actor=actor, action="initiative.updated",
                         fields=fields, allowed=["name", *INITIATIVE_FIELDS])
+
+
+def _mandate_version(initiative: Initiative, *, citation: str, in_force_from: date | None,
+                     adopted_by: str = "") -> MandateVersion:
+    citation = " ".join((citation or "").split())
+    if not citation:
+        raise ValidationError({"citation": _("Write the mandate as a report cites it, e.g. "
+                                             "“Plenipotentiary Resolution 179 (Rev. Busan, 2014)”.")})
+    versions = initiative.mandate_versions.all()
+    if in_force_from is None and versions.exists():
+        raise ValidationError({"in_force_from": _(
+            "Say from which day this version is in force: only a first version may be undated.")})
+    if in_force_from is not None and versions.filter(in_force_from=in_force_from).exists():
+        raise ValidationError({"in_force_from": _(
+            "A version of this mandate is already in force from %(day)s: choose the day the new one took effect.")
+            % {"day": date_format(in_force_from, "j F Y")}})
+    version = MandateVersion(initiative=initiative, citation=citation, in_force_from=in_force_from,
+                             adopted_by=(adopted_by or "").strip())
+    version.full_clean()
+    version.save()
+    return version
+
+
+@transaction.atomic
+def mandate_version_add(*, actor: Actor, initiative: Initiative, citation: str, in_force_from: date | None,
+                        adopted_by: str = "") -> MandateVersion:
+    """Record a (revised) version of the initiative's mandate, in force from ``in_force_from``.
+
+    Earlier versions stay: a report cites the version in force on its meeting date, and a signed-off report
+    keeps the text it was signed with. Secretariat only.
+    """
+    if actor is not None and not access.is_secretariat(actor):
+        raise PermissionDenied(_("Only the secretariat records the initiative's mandate."))
+    version = _mandate_version(initiative, citation=citation, in_force_from=in_force_from, adopted_by=adopted_by)
+    audit.record(actor=actor, action="initiative.mandate_version_added", target=initiative,
+                 changes={"mandate": [None, {"citation": version.citation, "adopted_by": version.adopted_by,
+                                             "in_force_from": str(version.in_force_from or "")}]})
+    return version
 
 
 def _check_pillars(pillars: list[Pillar] | None, required: bool) -> None:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.initiative_home, name="home"),
     path("<int:pk>/", views.initiative_detail, name="initiative_detail"),
     path("<int:pk>/edit/", views.initiative_edit, name="initiative_edit"),
+    path("<int:pk>/mandate/new/", views.mandate_version_add, name="mandate_version_add"),
     path("pillars/<slug:slug>/", views.pillar_detail, name="pillar_detail"),
     path("deliverables/", views.deliverable_list, name="deliverable_list"),
     path("deliverables/new/", views.deliverable_create, name="deliverable_create"),

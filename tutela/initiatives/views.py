@@ -18,7 +18,7 @@ from tutela.core.views import form_view
 from tutela.partners.models import Organisation
 
 from . import selectors, services
-from .forms import AppointmentForm, DeliverableForm, InitiativeForm, PersonForm
+from .forms import AppointmentForm, DeliverableForm, InitiativeForm, MandateVersionForm, PersonForm
 from .models import Appointment, Deliverable, Initiative, Person, Pillar
 
 PAGE_SIZE = 25
@@ -52,6 +52,20 @@ def initiative_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         save=lambda data: services.initiative_update(actor=request.user, initiative=initiative, **data),
         template="initiatives/simple_form.html", success_url=reverse("initiatives:initiative_detail", args=[initiative.pk]),
         context={"title": _("Edit the initiative"), "back": initiative, "back_url": "initiatives:initiative_detail"},
+    )
+
+
+@login_required
+def mandate_version_add(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The secretariat records a revised version of the mandate, with the day it is in force from."""
+    access.require_secretariat(request.user)
+    initiative = access.get_for_user(request.user, Initiative, pk, write=True)
+    return form_view(
+        request, MandateVersionForm(request.POST or None),
+        save=lambda data: services.mandate_version_add(actor=request.user, initiative=initiative, **data),
+        template="initiatives/simple_form.html", success_url=reverse("initiatives:initiative_detail", args=[initiative.pk]),
+        context={"title": _("Add a version of the mandate"), "back": initiative,
+                 "back_url": "initiatives:initiative_detail"},
     )
 
 

@@ -981,12 +981,18 @@ def render_opening(template: str, values: dict[str, str]) -> str:
     return re.sub(r"\s+([,.])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
 
 
+def mandate_day(report: Report) -> date:
+    """The day whose mandate a report cites: its meeting date (else the document's date, else the period's end)."""
+    return report.meeting_date or report.document_date or report.period_end
+
+
 def _opening(report: Report, lead: str) -> Draft | None:
     initiative = report.initiative
     if not report.opening_template.strip():
         return None
     patron = (Appointment.objects.on(initiative).filter(role=Appointment.Role.PATRON)
               .select_related("person").order_by("starts_on").first())
+    mandate = initiative.mandate_on(mandate_day(report))
     values = {
         "lead": lead,
         "phase": initiative.phase or "new phase",
@@ -994,14 +1000,15 @@ def _opening(report: Report, lead: str) -> Draft | None:
         "initiative": initiative.name,
         "launcher": f"{lead} Secretary-General",
         "launched_month": prose.month(initiative.launched_on) if initiative.launched_on else "",
-        "mandate": initiative.mandate,
+        "mandate": mandate.citation if mandate else "",
         "patron": (f"{patron.person}, {patron.person.position}" if patron and patron.person.position
                    else str(patron.person) if patron else ""),
         "pillar_count": {5: "five"}.get(Pillar.objects.count(), str(Pillar.objects.count())),
     }
     text = render_opening(report.opening_template, values)
     draft = Draft(key="opening", on=None, order_hint=-2)
-    records = [initiative] + ([patron.person] if patron else [])
+    records = ([initiative] + ([mandate] if mandate and "{mandate}" in report.opening_template else [])
+               + ([patron.person] if patron else []))
     for s in _split_sentences(text):
         draft.say(s, *records)
     return draft
