@@ -1,11 +1,13 @@
 """Reads for strategies: what each user may see, scores by pillar, gaps, country profiles, comparison."""
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
+from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
 from django_countries import countries
 
@@ -189,14 +191,17 @@ def latest_published() -> QuerySet[Assessment]:
 
 @dataclass(frozen=True)
 class ComparisonRow:
-    """One country on the comparison page, ready to print (the page has 194 of them)."""
+    """One country on the comparison page, ready to print (the page has 194 of them): ``held`` and
+    ``cells`` are already in the active language's formats, so the table needs no filter per cell."""
 
     assessment: Assessment
     code: str
     name: str
     url: str
     stage_label: str
-    scores: list[float | None]
+    held: str  # the round's month, e.g. "Jun 2015"
+    scores: list[float | None]  # mean level per pillar, one decimal
+    cells: list[str]  # the same, as printed: "2.5" ("2,5" in French), "—" for a pillar without a rated criterion
 
 
 def comparison() -> dict[str, Any]:
@@ -211,12 +216,28 @@ def comparison() -> dict[str, Any]:
     rows = []
     for a in latest:
         code = str(a.country)
+        means = [_one_decimal(scores.get(a.pk, {}).get(p.number)) for p in pillars]
         rows.append(ComparisonRow(
             assessment=a, code=code, name=names.get(code, code), url=url.format(code),
-            stage_label=stages.get(a.strategy_stage, a.strategy_stage),
-            scores=[_one_decimal(scores.get(a.pk, {}).get(p.number)) for p in pillars]))
+            stage_label=stages.get(a.strategy_stage, a.strategy_stage), held=date_format(a.held_on, "M Y"),
+            scores=means, cells=["—" if m is None else number_format(m, 1) for m in means]))
     rows.sort(key=lambda r: r.name)
     return {"pillars": pillars, "rows": rows}
+
+
+def comparison_key() -> str:
+    """What the comparison page's rendered table and map are kept under (``views.country_list``).
+
+    The page shows published rounds only, the same to everyone. A round enters it only by being
+    published (``services.assessment_publish`` sets ``published_at``) and is never changed after
+    validation, so the number of published rounds and the newest publication time, with the
+    pillars' headings and the language, name one state of the page: a new publication gives a new
+    key and is shown at once. Two small queries."""
+    published = Assessment.objects.filter(status=Assessment.Status.PUBLISHED).aggregate(
+        n=Count("pk"), newest=Max("published_at"))
+    newest = published["newest"].isoformat() if published["newest"] else "-"
+    pillars = hashlib.sha256("|".join(f"{p.number}={p.short_name}" for p in _pillars()).encode()).hexdigest()[:16]
+    return f"strategies:comparison:{published['n']}:{newest}:{get_language()}:{pillars}"
 
 
 def _one_decimal(value: float | None) -> float | None:

@@ -9,11 +9,13 @@ from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import ModelChoiceField
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -45,12 +47,26 @@ def _may_open_rounds(user: Actor) -> bool:
 
 # --- Public: comparison, map, country profiles ----------------------------------------------------
 
+# How long a rendered comparison is kept. Its key names the newest publication, so a new one is shown
+# at once; this only bounds the memory that earlier states' bodies take.
+COMPARISON_BODY_SECONDS = 3600
+
+
 def country_list(request: HttpRequest) -> HttpResponse:
     """Every country with a published round: stage and mean level per pillar, in alphabetical order
-    (never a ranking), with the world map coloured by stage."""
-    map_svg = mark_safe(worldmap.svg(selectors.stages_by_country(), standalone=False))  # noqa: S308 (escaped in worldmap)
-    context = {**selectors.comparison(), "legend": worldmap.legend(), "map_svg": map_svg}
-    return render(request, "strategies/country_list.html", context)
+    (never a ranking), with the world map coloured by stage.
+
+    The map and table are the same for everyone until the next publication, so their HTML is
+    rendered once per publication and language and kept in the cache (per process), as the
+    figures dashboard does; a request then runs the two small queries of the key."""
+    key = selectors.comparison_key()
+    body = cache.get(key)
+    if body is None:
+        map_svg = mark_safe(worldmap.svg(selectors.stages_by_country(), standalone=False))  # noqa: S308 (escaped in worldmap)
+        body = render_to_string("strategies/_comparison.html",
+                                {**selectors.comparison(), "legend": worldmap.legend(), "map_svg": map_svg})
+        cache.set(key, body, COMPARISON_BODY_SECONDS)
+    return render(request, "strategies/country_list.html", {"body": body})
 
 
 def world_map(request: HttpRequest) -> HttpResponse:

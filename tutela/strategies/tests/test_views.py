@@ -1,6 +1,7 @@
 """Pages through the test client: the permission ladder with national focal points, the round's
 journey through the forms, bad input, and the public country page and map."""
 
+import re
 from datetime import date
 
 import pytest
@@ -179,3 +180,68 @@ def test_framework_import_page_refuses_duplicates(client, secretariat):
     assert response.status_code == 422 and "used twice" in response.content.decode()
     response = client.post(reverse("strategies:framework_import"), {"file": SimpleUploadedFile("f.json", b"{nope")})
     assert response.status_code == 422 and "not JSON" in response.content.decode()
+
+
+def _comparison_row(page: str, code: str) -> str | None:
+    """The comparison table's row of ``code`` (from its link to the end of the row), or None."""
+    table = page[page.index('<table id="comparison">'):]
+    start = table.find(f'href="/strategies/countries/{code}/"')
+    return None if start < 0 else table[start:table.index("</tr>", start)]
+
+
+def _cells(row: str) -> list[str]:
+    return re.findall(r'<td class="num">([^<]*)</td>', row)
+
+
+def test_the_comparison_shows_published_rounds_alike_to_every_role_and_a_new_publication_at_once(
+        client, personas, national_om, national_et, published_om, secretariat, django_assert_num_queries):
+    url = reverse("strategies:country_list")
+    # Ethiopia's round is validated, not published; Oman's newer round is still a draft.
+    ethiopia = services.assessment_create(actor=national_et, country="ET", framework=published_om.framework,
+                                          held_on=date(2014, 3, 1))
+    fill(ethiopia, national_et, [0] * 10)
+    services.assessment_submit(actor=national_et, assessment=ethiopia)
+    services.assessment_validate(actor=secretariat, assessment=ethiopia)
+    newer = services.assessment_create(actor=national_om, country="OM", framework=published_om.framework,
+                                       held_on=date(2015, 6, 30))
+    fill(newer, national_om, [4] * 10)
+    people = {**personas, "national": national_om, "other_national": national_et}
+    pages = {}
+    for name in ("secretariat", "national", "other_national", "focal_point", "stakeholder", "anonymous"):
+        client.logout()
+        if people[name] is not None:
+            client.force_login(people[name])
+        pages[name] = client.get(url).content.decode()
+    client.logout()
+    for name, page in pages.items():
+        oman = _comparison_row(page, "OM")
+        assert oman is not None and "Oct 2013" in oman, name
+        assert _cells(oman) == ["2.0", "3.0", "1.5", "2.0", "2.5"], name  # pairs (1,3) (2,4) (0,3) (2,2) (1,4)
+        assert _comparison_row(page, "ET") is None, name  # validated is not published
+        assert "Ethiopia: no published round" in page, name
+    # The secretariat rendered the table first; everyone got the same table.
+    tables = {page[page.index("<figure"):page.index("</table>")] for page in pages.values()}
+    assert len(tables) == 1
+    with django_assert_num_queries(2):  # the key; the table and map come from the cache
+        client.get(url)
+
+    services.assessment_publish(actor=secretariat, assessment=ethiopia, summary="Ethiopia starts.")
+    page = client.get(url).content.decode()
+    assert _cells(_comparison_row(page, "ET")) == ["0.0"] * 5
+    assert "Ethiopia: No national strategy" in page  # the map too
+    services.assessment_submit(actor=national_om, assessment=newer)
+    services.assessment_validate(actor=secretariat, assessment=newer)
+    services.assessment_publish(actor=secretariat, assessment=newer, summary="Better.")
+    oman = _comparison_row(client.get(url).content.decode(), "OM")
+    assert "Jun 2015" in oman and _cells(oman) == ["4.0"] * 5
+
+
+def test_the_comparison_is_printed_in_the_readers_language(client, published_om):
+    url = reverse("strategies:country_list")
+    english = client.get(url).content.decode()
+    french = client.get(url, headers={"accept-language": "fr"}).content.decode()
+    assert _cells(_comparison_row(english, "OM")) == ["2.0", "3.0", "1.5", "2.0", "2.5"]
+    oman = _comparison_row(french, "OM")
+    assert _cells(oman) == ["2,0", "3,0", "1,5", "2,0", "2,5"]
+    assert "Éthiopie" in french and "Ethiopia" not in french
+    assert _comparison_row(client.get(url).content.decode(), "OM") == _comparison_row(english, "OM")
