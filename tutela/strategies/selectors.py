@@ -207,7 +207,8 @@ class ComparisonRow:
 def comparison() -> dict[str, Any]:
     """Every country's newest published round with its mean level per pillar, and its stage."""
     pillars = _pillars()
-    latest = list(latest_published())
+    # What the rows print, and no more (the framework's texts are long and nobody reads them here).
+    latest = list(latest_published().select_related(None).only("country", "held_on", "strategy_stage", "pillar_means"))
     scores = pillar_scores(latest)
     names = country_names()
     stages = {value: str(label) for value, label in StrategyStage.choices}
