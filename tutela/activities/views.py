@@ -297,7 +297,8 @@ def occasion_create(request: SignedInRequest) -> HttpResponse:
     return form_view(
         request, OccasionForm(request.POST or None, user=request.user),
         save=lambda data: services.occasion_create(actor=request.user, **data),
-        template="activities/occasion_form.html", context={"occasion": None}, message=_("Occasion recorded."),
+        template="components/form_page.html", message=_("Occasion recorded."),
+        context={"heading": _("New occasion"), "back_url": reverse("activities:occasion_list"), "back_label": _("Occasions")},
         success_url=lambda occasion: reverse("activities:occasion_detail", args=[occasion.pk]),
     )
 
@@ -309,7 +310,9 @@ def occasion_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     return form_view(
         request, OccasionForm(request.POST or None, user=request.user, instance=occasion),
         save=lambda data: services.occasion_update(actor=request.user, occasion=occasion, **data),
-        template="activities/occasion_form.html", context={"occasion": occasion},
+        template="components/form_page.html",
+        context={"heading": _("Edit occasion"), "title": _("Edit %(name)s") % {"name": occasion.name},
+                 "back_url": reverse("activities:occasion_detail", args=[occasion.pk]), "back_label": occasion.name},
         success_url=reverse("activities:occasion_detail", args=[occasion.pk]),
     )
 
@@ -329,7 +332,8 @@ def project_create(request: SignedInRequest) -> HttpResponse:
     form = ProjectForm(request.POST or None, user=request.user)
     return form_view(
         request, form, save=lambda data: services.project_create(actor=request.user, **_project_data(request.user, form)),
-        template="activities/project_form.html", context={"project": None}, message=_("Project recorded."),
+        template="components/form_page.html", message=_("Project recorded."),
+        context={"heading": _("New project"), "back_url": reverse("activities:project_list"), "back_label": _("Projects")},
         success_url=lambda project: reverse("activities:project_detail", args=[project.pk]),
     )
 
@@ -342,7 +346,9 @@ def project_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         request, form,
         save=lambda data: services.project_update(actor=request.user, project=project,
                                                   **_project_data(request.user, form)),
-        template="activities/project_form.html", context={"project": project},
+        template="components/form_page.html",
+        context={"heading": _("Edit project"), "title": _("Edit %(name)s") % {"name": project.name},
+                 "back_url": reverse("activities:project_detail", args=[project.pk]), "back_label": project.name},
         success_url=reverse("activities:project_detail", args=[project.pk]),
     )
 

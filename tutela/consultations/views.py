@@ -588,8 +588,8 @@ def document_create(request: SignedInRequest) -> HttpResponse:
     return form_view(
         request, DocumentForm(request.POST or None, organisations=organisations),
         save=lambda data: services.document_create(actor=request.user, **data),
-        template="consultations/setup_form.html", message=_("Guideline document created: import its first version."),
-        context={"heading": _("New guideline document"), "back_url": reverse("consultations:consultation_list"),
+        template="components/form_page.html", message=_("Guideline document created: import its first version."),
+        context={"heading": _("New guideline document"), "stylesheet": "consultations.css", "back_url": reverse("consultations:consultation_list"),
                  "back_label": _("Consultations")},
         success_url=lambda document: reverse("consultations:document", args=[document.pk]),
     )
@@ -609,8 +609,8 @@ def consultation_create(request: SignedInRequest) -> HttpResponse:
     form = ConsultationForm(request.POST or None, initial=initial, versions=versions, organisations=organisations)
     return form_view(
         request, form, save=lambda data: services.consultation_create(actor=request.user, **data),
-        template="consultations/setup_form.html", message=_("Consultation created."),
-        context={"heading": _("Open a consultation"), "back_url": reverse("consultations:consultation_list"),
+        template="components/form_page.html", message=_("Consultation created."),
+        context={"heading": _("Open a consultation"), "stylesheet": "consultations.css", "back_url": reverse("consultations:consultation_list"),
                  "back_label": _("Consultations")},
         success_url=lambda consultation: reverse("consultations:consultation_detail", args=[consultation.pk]),
     )
@@ -622,8 +622,8 @@ def consultation_extend(request: SignedInRequest, pk: int) -> HttpResponse:
     return form_view(
         request, ExtendForm(request.POST or None, zone_name=consultation.time_zone),
         save=lambda data: services.consultation_extend(actor=request.user, consultation=consultation, **data),
-        template="consultations/setup_form.html", message=_("The consultation is extended."),
-        context={"heading": _("Extend: %(title)s") % {"title": consultation.title},
+        template="components/form_page.html", message=_("The consultation is extended."),
+        context={"heading": _("Extend: %(title)s") % {"title": consultation.title}, "stylesheet": "consultations.css",
                  "back_url": reverse("consultations:consultation_detail", args=[consultation.pk]),
                  "back_label": consultation.title,
                  "lede": _("It closes on %(closes)s now.") % {

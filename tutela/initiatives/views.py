@@ -26,6 +26,12 @@ PAGE_SIZE = 25
 
 # --- The initiative and its pillars ---------------------------------------------------------
 
+def _form_page(heading: str, back_url: str, back: object = None) -> dict:
+    """``components/form_page.html``'s context: the link back names the record, else the list."""
+    return {"heading": heading, "back_url": back_url, "back_label": str(back) if back else _("Back to the list"),
+            "stylesheet": "partners/partners.css"}
+
+
 def initiative_home(request: HttpRequest) -> HttpResponse:
     initiatives = list(Initiative.objects.select_related("lead_organisation").order_by("launched_on", "pk"))
     if len(initiatives) == 1:
@@ -50,8 +56,8 @@ def initiative_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     return form_view(
         request, InitiativeForm(request.POST or None, instance=initiative),
         save=lambda data: services.initiative_update(actor=request.user, initiative=initiative, **data),
-        template="initiatives/simple_form.html", success_url=reverse("initiatives:initiative_detail", args=[initiative.pk]),
-        context={"title": _("Edit the initiative"), "back": initiative, "back_url": "initiatives:initiative_detail"},
+        template="components/form_page.html", success_url=reverse("initiatives:initiative_detail", args=[initiative.pk]),
+        context=_form_page(_("Edit the initiative"), reverse("initiatives:initiative_detail", args=[initiative.pk]), initiative),
     )
 
 
@@ -132,8 +138,8 @@ def deliverable_create(request: SignedInRequest) -> HttpResponse:
     return form_view(
         request, DeliverableForm(request.POST or None, organisations=access.readable(request.user, Organisation.objects.all())),
         save=lambda data: services.deliverable_create(actor=request.user, **_deliverable_data(request, data)),
-        template="initiatives/simple_form.html", success_url=lambda d: reverse("initiatives:deliverable_detail", args=[d.pk]),
-        message=_("Deliverable created."), context={"title": _("New deliverable"), "back_url": "initiatives:deliverable_list"},
+        template="components/form_page.html", success_url=lambda d: reverse("initiatives:deliverable_detail", args=[d.pk]),
+        message=_("Deliverable created."), context=_form_page(_("New deliverable"), reverse("initiatives:deliverable_list")),
     )
 
 
@@ -150,8 +156,8 @@ def deliverable_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     return form_view(
         request, DeliverableForm(request.POST or None, instance=deliverable,
                                  organisations=access.readable(request.user, Organisation.objects.all())),
-        save=save, template="initiatives/simple_form.html", success_url=reverse("initiatives:deliverable_detail", args=[deliverable.pk]),
-        context={"title": _("Edit deliverable"), "back": deliverable, "back_url": "initiatives:deliverable_detail"},
+        save=save, template="components/form_page.html", success_url=reverse("initiatives:deliverable_detail", args=[deliverable.pk]),
+        context=_form_page(_("Edit deliverable"), reverse("initiatives:deliverable_detail", args=[deliverable.pk]), deliverable),
     )
 
 
@@ -205,8 +211,8 @@ def person_create(request: SignedInRequest) -> HttpResponse:
     return form_view(
         request, PersonForm(request.POST or None, organisations=_person_orgs(request.user), require_organisation=not secretariat),
         save=lambda data: services.person_create(actor=request.user, **data),
-        template="initiatives/simple_form.html", success_url=lambda p: reverse("initiatives:person_detail", args=[p.pk]),
-        message=_("Person recorded."), context={"title": _("New person"), "back_url": "initiatives:person_list"},
+        template="components/form_page.html", success_url=lambda p: reverse("initiatives:person_detail", args=[p.pk]),
+        message=_("Person recorded."), context=_form_page(_("New person"), reverse("initiatives:person_list")),
     )
 
 
@@ -218,8 +224,8 @@ def person_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         request, PersonForm(request.POST or None, instance=person, organisations=_person_orgs(request.user),
                             require_organisation=not secretariat),
         save=lambda data: services.person_update(actor=request.user, person=person, **data),
-        template="initiatives/simple_form.html", success_url=reverse("initiatives:person_detail", args=[person.pk]),
-        context={"title": _("Edit person"), "back": person, "back_url": "initiatives:person_detail"},
+        template="components/form_page.html", success_url=reverse("initiatives:person_detail", args=[person.pk]),
+        context=_form_page(_("Edit person"), reverse("initiatives:person_detail", args=[person.pk]), person),
     )
 
 
@@ -236,11 +242,10 @@ def appointment_create(request: SignedInRequest, pk: int) -> HttpResponse:
     return form_view(
         request, AppointmentForm(request.POST or None, organisations=organisations, initiatives=initiatives),
         save=lambda data: services.appointment_create(actor=request.user, person=person, **data),
-        template="initiatives/simple_form.html", success_url=reverse("initiatives:person_detail", args=[person.pk]),
-        message=_("Appointment recorded."), context={
-            "title": _("New appointment for %(person)s") % {"person": person}, "back": person,
-            "back_url": "initiatives:person_detail",
-        },
+        template="components/form_page.html", success_url=reverse("initiatives:person_detail", args=[person.pk]),
+        message=_("Appointment recorded."),
+        context=_form_page(_("New appointment for %(person)s") % {"person": person},
+                           reverse("initiatives:person_detail", args=[person.pk]), person),
     )
 
 
@@ -254,6 +259,7 @@ def appointment_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         request, AppointmentForm(request.POST or None, instance=appointment, organisations=organisations,
                                  initiatives=initiatives),
         save=lambda data: services.appointment_update(actor=request.user, appointment=appointment, **data),
-        template="initiatives/simple_form.html", success_url=reverse("initiatives:person_detail", args=[appointment.person_id]),
-        context={"title": _("Edit appointment"), "back": appointment.person, "back_url": "initiatives:person_detail"},
+        template="components/form_page.html", success_url=reverse("initiatives:person_detail", args=[appointment.person_id]),
+        context=_form_page(_("Edit appointment"), reverse("initiatives:person_detail", args=[appointment.person_id]),
+                           appointment.person),
     )

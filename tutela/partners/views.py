@@ -58,7 +58,9 @@ def organisation_create(request: SignedInRequest) -> HttpResponse:
     return form_view(
         request, OrganisationForm(request.POST or None, parents=Organisation.objects.all()),
         save=lambda data: services.organisation_create(actor=request.user, **data),
-        template="partners/organisation_form.html", context={"organisation": None},
+        template="components/form_page.html",
+        context={"heading": _("New organisation"), "back_url": reverse("partners:organisation_list"),
+                 "back_label": _("Partner organisations"), "stylesheet": "partners/partners.css"},
         success_url=lambda org: reverse("partners:organisation_detail", args=[org.pk]),
         message=lambda org: _("Organisation “%(name)s” created.") % {"name": org.name},
     )
@@ -71,7 +73,10 @@ def organisation_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     return form_view(
         request, OrganisationForm(request.POST or None, instance=organisation, parents=parents),
         save=lambda data: services.organisation_update(actor=request.user, organisation=organisation, **data),
-        template="partners/organisation_form.html", context={"organisation": organisation},
+        template="components/form_page.html",
+        context={"heading": _("Edit organisation"), "title": _("Edit %(name)s") % {"name": organisation.name},
+                 "back_url": reverse("partners:organisation_detail", args=[organisation.pk]),
+                 "back_label": organisation.name, "stylesheet": "partners/partners.css"},
         success_url=reverse("partners:organisation_detail", args=[organisation.pk]),
     )
 
@@ -208,7 +213,9 @@ def agreement_create(request: SignedInRequest) -> HttpResponse:
     return form_view(
         request, AgreementForm(request.POST or None, parties=_party_choices(request.user)),
         save=lambda data: services.agreement_create(actor=request.user, **_agreement_data(request, data)),
-        template="partners/agreement_form.html", context={"agreement": None}, message=_("Agreement recorded."),
+        template="components/form_page.html", message=_("Agreement recorded."),
+        context={"heading": _("New agreement"), "back_url": reverse("partners:agreement_list"),
+                 "back_label": _("Agreements")},
         success_url=lambda agreement: reverse("partners:agreement_detail", args=[agreement.pk]),
     )
 
@@ -220,7 +227,9 @@ def agreement_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         request, AgreementForm(request.POST or None, instance=agreement, parties=_party_choices(request.user)),
         save=lambda data: services.agreement_update(actor=request.user, agreement=agreement,
                                                     **_agreement_data(request, data)),
-        template="partners/agreement_form.html", context={"agreement": agreement},
+        template="components/form_page.html",
+        context={"heading": _("Edit agreement"), "title": _("Edit %(name)s") % {"name": agreement.title},
+                 "back_url": reverse("partners:agreement_detail", args=[agreement.pk]), "back_label": agreement.title},
         success_url=reverse("partners:agreement_detail", args=[agreement.pk]),
     )
 
@@ -236,6 +245,11 @@ def agreement_publish(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect("partners:agreement_detail", agreement.pk)
 
 
+def _commitment_page(agreement: Agreement, heading: str) -> dict:
+    return {"heading": heading, "title": _("Commitment · %(agreement)s") % {"agreement": agreement.title},
+            "back_url": reverse("partners:agreement_detail", args=[agreement.pk]), "back_label": agreement.title}
+
+
 @login_required
 def commitment_create(request: SignedInRequest, pk: int) -> HttpResponse:
     agreement = access.get_for_user(request.user, Agreement, pk, write=True)
@@ -243,7 +257,7 @@ def commitment_create(request: SignedInRequest, pk: int) -> HttpResponse:
         request, CommitmentForm(request.POST or None, agreement=agreement),
         save=lambda data: services.commitment_add(actor=request.user, agreement=agreement,
                                                   **{**data, "responsible": list(data["responsible"])}),
-        template="partners/commitment_form.html", context={"agreement": agreement, "commitment": None},
+        template="components/form_page.html", context=_commitment_page(agreement, _("Add a commitment")),
         message=_("Commitment added."), success_url=reverse("partners:agreement_detail", args=[agreement.pk]),
     )
 
@@ -256,7 +270,7 @@ def commitment_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         request, CommitmentForm(request.POST or None, instance=commitment, agreement=agreement),
         save=lambda data: services.commitment_update(actor=request.user, commitment=commitment,
                                                      **{**data, "responsible": list(data["responsible"])}),
-        template="partners/commitment_form.html", context={"agreement": agreement, "commitment": commitment},
+        template="components/form_page.html", context=_commitment_page(agreement, _("Edit commitment")),
         success_url=reverse("partners:agreement_detail", args=[agreement.pk]),
     )
 
