@@ -211,6 +211,8 @@ entry("consultations:resolution_export", "get", lambda: [_first("consultations.C
 entry("consultations:version", "get", lambda: [_first("consultations.GuidelineVersion")], (200, 200, 200, 200, 200))
 entry("consultations:version_export", "get", lambda: [_first("consultations.GuidelineVersion"), "md"], (200, 200, 200, 200, 200))
 entry("consultations:version_publish", "post", lambda: [_first("consultations.GuidelineVersion")], (302, 403, 403, 403, 302))
+entry("consultations:version_move", "post", lambda: [_first("consultations.GuidelineVersion")], (302, 403, 403, 403, 302))
+entry("consultations:document_move", "post", lambda: [_first("consultations.GuidelineDocument")], (302, 403, 403, 403, 302))
 entry("coordination:body_create", "get", [], SECRETARIAT_ONLY)  # /coordination/bodies/new/
 entry("coordination:action_item_add", "get", _meeting, (302, 403, 403, 403, 200))
 entry("coordination:action_item_close", "post", _action, (302, 403, 403, 403, 302))

@@ -47,6 +47,9 @@ class GuidelineDocument(models.Model):
         related_name="guideline_documents", verbose_name=_("deliverable"),
     )
     is_published = models.BooleanField(_("published"), default=True)
+    # Set when the document is withdrawn (DOCUMENT_LIFECYCLE): it stays readable, marked as withdrawn,
+    # and no new consultation opens on it.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -65,6 +68,24 @@ class GuidelineDocument(models.Model):
 
     def owner_organisation_ids(self) -> set[int]:
         return {self.owner_organisation_id} if self.owner_organisation_id else set()
+
+    @property
+    def state(self) -> str:
+        """Where it stands in DOCUMENT_LIFECYCLE, read from its fields: draft, published or withdrawn."""
+        if self.withdrawn_at is not None:
+            return "withdrawn"
+        return "published" if self.is_published else "draft"
+
+
+# A guideline document: a draft (not public) is published, and a published one may be withdrawn
+# (it stays readable, marked so; no consultation opens on it again). Withdrawing cannot be undone.
+DOCUMENT_LIFECYCLE = Lifecycle(
+    name=_("guideline document"),
+    labels={"draft": _("Draft (not public)"), "published": _("Published"), "withdrawn": _("Withdrawn")},
+    transitions={"draft": {"published": _("Publish")}, "published": {"withdrawn": _("Withdraw")}},
+    irreversible=frozenset({"withdrawn"}),
+    field_name="state",
+)
 
 
 class VersionQuerySet(PublishableQuerySet):
@@ -109,6 +130,28 @@ class GuidelineVersion(models.Model):
 
     def owner_organisation_ids(self) -> set[int]:
         return self.document.owner_organisation_ids()
+
+    @property
+    def state(self) -> str:
+        """Where it stands in VERSION_LIFECYCLE: unpublished, published (a public draft) or final (published)."""
+        if not self.is_published:
+            return "unpublished"
+        return "final" if self.stage == self.Stage.FINAL else "published"
+
+
+# A guideline version: an unpublished text is published as a draft for comment or as the final text;
+# a published draft may be adopted as final. A published version stays public (people have read and
+# commented on it), and a final one is the adopted text: adopting cannot be undone.
+VERSION_LIFECYCLE = Lifecycle(
+    name=_("guideline version"),
+    labels={"unpublished": _("Not published"), "published": _("Published draft"), "final": _("Final")},
+    transitions={
+        "unpublished": {"published": _("Publish as a draft"), "final": _("Publish as the final text")},
+        "published": {"final": _("Adopt as the final text")},
+    },
+    irreversible=frozenset({"final"}),
+    field_name="state",
+)
 
 
 class GuidelineImport(LeasedJob):

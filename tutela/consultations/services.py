@@ -34,6 +34,8 @@ from tutela.partners.models import Organisation
 from . import similarity, structure, tasks
 from .models import (
     CONSULTATION_LIFECYCLE,
+    DOCUMENT_LIFECYCLE,
+    VERSION_LIFECYCLE,
     Anchor,
     Answer,
     Comment,
@@ -350,6 +352,58 @@ def version_publish(*, actor: Actor | None, version: GuidelineVersion, change_lo
     return version
 
 
+@transaction.atomic
+def version_move(*, actor: Actor | None, version: GuidelineVersion, state: str, change_log: str = "") -> GuidelineVersion:
+    """Move a version as VERSION_LIFECYCLE allows (not published → published draft or final; published draft →
+    final); any other move is refused with the reason on ``state``. Publishing writes the change log as
+    ``version_publish`` does; becoming final calls the higher apps' ``guideline_version_published`` (the
+    library's resource). Audited as guideline_version.moved."""
+    _require_write(actor, version)
+    version = GuidelineVersion.objects.select_for_update().select_related("document").get(pk=version.pk)
+    current = version.state
+    VERSION_LIFECYCLE.check(current, state)
+    if state == current:
+        return version
+    before = audit.snapshot(version, ["stage", "is_published", "published_at", "change_log"])
+    version.stage = GuidelineVersion.Stage.FINAL if state == "final" else GuidelineVersion.Stage.DRAFT
+    version.is_published = True
+    version.published_at = version.published_at or timezone.now()
+    version.change_log = _clean_text(change_log) or version.change_log or change_log_for(version)
+    version.save(update_fields=["stage", "is_published", "published_at", "change_log"])
+    audit.record(actor=actor, action="guideline_version.moved", target=version, before=before)
+    for handler in version_published_handlers():
+        handler(actor=actor, version=version)
+    return version
+
+
+@transaction.atomic
+def document_move(*, actor: Actor | None, document: GuidelineDocument, state: str) -> GuidelineDocument:
+    """Publish a draft document or withdraw a published one, as DOCUMENT_LIFECYCLE allows; any other move is
+    refused with the reason on ``state``. A withdrawn document stays readable and takes no new consultation;
+    an open consultation on it must be closed first. Audited as guideline_document.moved."""
+    _require_write(actor, document)
+    document = GuidelineDocument.objects.select_for_update().get(pk=document.pk)
+    current = document.state
+    DOCUMENT_LIFECYCLE.check(current, state)
+    if state == current:
+        return document
+    if state == "withdrawn":
+        now = timezone.now()
+        still_open = [c for c in Consultation.objects.filter(version__document=document).order_by("opens_at")
+                      if c.status_at(now) in (Consultation.Status.OPEN, Consultation.Status.SCHEDULED)]
+        if still_open:
+            raise ValidationError({"state": _("“%(c)s” is still open or scheduled on this document: close it before "
+                                              "withdrawing the document.") % {"c": still_open[0].title}})
+    before = audit.snapshot(document, ["is_published", "withdrawn_at"])
+    if state == "published":
+        document.is_published = True
+    else:
+        document.withdrawn_at = timezone.now()
+    document.save(update_fields=["is_published", "withdrawn_at"])
+    audit.record(actor=actor, action="guideline_document.moved", target=document, before=before)
+    return document
+
+
 def version_published_handlers() -> tuple:
     """Every higher app's ``guideline_version_published(*, actor, version)``, named on its AppConfig like
     ``organisation_replaced`` (the library turns a final version into a resource version), called in layer
@@ -370,6 +424,8 @@ def consultation_create(
     """Open a consultation on one version, with its window, channels and questionnaire."""
     _require_write(actor, version)
     errors: dict[str, str] = {}
+    if version.document.withdrawn_at is not None:
+        errors["version"] = _("“%(doc)s” is withdrawn: no consultation opens on it again.") % {"doc": version.document}
     try:
         zoneinfo.ZoneInfo(time_zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -28,6 +28,8 @@ urlpatterns = [
     path("documents/<int:pk>/imports/<int:job>/retry/", views.import_retry, name="import_retry"),
     path("versions/<int:pk>/", views.version_detail, name="version"),
     path("versions/<int:pk>/publish/", views.version_publish, name="version_publish"),
+    path("versions/<int:pk>/move/", views.version_move, name="version_move"),
+    path("documents/<int:pk>/move/", views.document_move, name="document_move"),
     path("versions/<int:pk>/export.<str:fmt>", views.version_export, name="version_export"),
     path("versions/<int:pk>/diff/<int:other>/", views.version_diff, name="diff"),
 ]

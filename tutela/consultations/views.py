@@ -2,6 +2,7 @@
 needed), receipts, the moderator dashboard, the disposition workspace, reports and exports."""
 
 import uuid
+from collections.abc import Callable
 from typing import cast
 
 from django import forms
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tutela.core import access, ratelimit
+from tutela.core.lifecycle import Lifecycle
 from tutela.core.pagination import keyset_page
 from tutela.core.requests import Request, SignedInRequest
 from tutela.core.text import query_id
@@ -36,6 +38,8 @@ from .forms import (
 )
 from .models import (
     CONSULTATION_LIFECYCLE,
+    DOCUMENT_LIFECYCLE,
+    VERSION_LIFECYCLE,
     Comment,
     CommentAttachment,
     CommentGroup,
@@ -378,6 +382,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 # The worker reads and imports it; the job's page follows it.
                 return redirect("consultations:import_job", pk=document.pk, job=job.pk)
     context = {"document": document, "versions": versions.order_by("number"), "form": form, "can_write": can_write,
+               "state_label": DOCUMENT_LIFECYCLE.label(document.state),
+               "moves": DOCUMENT_LIFECYCLE.moves(document.state) if can_write else [],
                "consultations": selectors.consultations_for(request.user).filter(version__document=document)}
     return render(request, "consultations/document_detail.html", context, status=422 if form and form.errors else 200)
 
@@ -415,8 +421,10 @@ def import_retry(request: SignedInRequest, pk: int, job: int) -> HttpResponse:
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), pk)
     others = access.readable(request.user, version.document.versions.exclude(pk=version.pk)).order_by("number")
+    can_write = access.can_write(request.user, version)
     context = {"version": version, "paragraphs": version.paragraphs.order_by("position"), "others": others,
-               "can_write": access.can_write(request.user, version)}
+               "can_write": can_write, "state_label": VERSION_LIFECYCLE.label(version.state),
+               "moves": VERSION_LIFECYCLE.moves(version.state) if can_write else []}
     return render(request, "consultations/version_detail.html", context)
 
 
@@ -658,3 +666,52 @@ def consultation_move(request: SignedInRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The consultation is now %(status)s.") % {
             "status": CONSULTATION_LIFECYCLE.label(target)})
     return redirect(back)
+
+
+# --- Lifecycles of guideline documents and versions (core.lifecycle) ---------------------------
+
+def _move(request: SignedInRequest, obj: GuidelineDocument | GuidelineVersion, lifecycle: Lifecycle, *, back: str,
+          action_url: str, move: Callable[[str], object], consequence: str = "") -> HttpResponse:
+    """The buttons' POST: ``state`` names the target; an irreversible move asks for confirmation first
+    (``confirm=1``); a refused one comes back as a message saying why."""
+    if request.method != "POST":
+        return redirect(back)
+    target = request.POST.get("state", "").strip()
+    current = obj.state
+    if (lifecycle.refusal(current, target) is None and target != current and lifecycle.is_irreversible(target)
+            and request.POST.get("confirm") != "1"):
+        verbs = {m.target: m.verb for m in lifecycle.moves(current)}
+        return render(request, "components/confirm_move.html", {
+            "object": obj, "back_url": back, "action_url": action_url, "field": "state", "target": target,
+            "verb": verbs[target], "current_label": lifecycle.label(current), "target_label": lifecycle.label(target),
+            "consequence": consequence,
+        })
+    try:
+        move(target)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.message_dict.get("state", exc.messages)))
+    else:
+        messages.success(request, _("It is now %(state)s.") % {"state": lifecycle.label(target)})
+    return redirect(back)
+
+
+@login_required
+def version_move(request: SignedInRequest, pk: int) -> HttpResponse:
+    version = access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), pk, write=True)
+    return _move(
+        request, version, VERSION_LIFECYCLE, back=reverse("consultations:version", args=[version.pk]),
+        action_url=reverse("consultations:version_move", args=[version.pk]),
+        move=lambda state: services.version_move(actor=request.user, version=version, state=state,
+                                                 change_log=request.POST.get("change_log", "")),
+        consequence=_("The final text is the adopted guideline: it is published as such (and in the library) "
+                      "and cannot return to being a draft."))
+
+
+@login_required
+def document_move(request: SignedInRequest, pk: int) -> HttpResponse:
+    document = access.get_for_user(request.user, GuidelineDocument, pk, write=True)
+    return _move(
+        request, document, DOCUMENT_LIFECYCLE, back=reverse("consultations:document", args=[document.pk]),
+        action_url=reverse("consultations:document_move", args=[document.pk]),
+        move=lambda state: services.document_move(actor=request.user, document=document, state=state),
+        consequence=_("It stays readable, marked as withdrawn, and no consultation can be opened on it again."))
