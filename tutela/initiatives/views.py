@@ -69,9 +69,9 @@ def mandate_version_add(request: SignedInRequest, pk: int) -> HttpResponse:
     return form_view(
         request, MandateVersionForm(request.POST or None),
         save=lambda data: services.mandate_version_add(actor=request.user, initiative=initiative, **data),
-        template="initiatives/simple_form.html", success_url=reverse("initiatives:initiative_detail", args=[initiative.pk]),
-        context={"title": _("Add a version of the mandate"), "back": initiative,
-                 "back_url": "initiatives:initiative_detail"},
+        template="components/form_page.html", success_url=reverse("initiatives:initiative_detail", args=[initiative.pk]),
+        context=_form_page(_("Add a version of the mandate"),
+                           reverse("initiatives:initiative_detail", args=[initiative.pk]), initiative),
     )
 
 

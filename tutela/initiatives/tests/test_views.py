@@ -144,3 +144,12 @@ def test_creating_and_editing_a_deliverable_audits_fields_and_pillars(client, se
     assert updated.changes["status"] == ["planned", "in_progress"]
     assert "title" not in updated.changes
     assert len(updated.changes["pillars"][1]) == 1
+
+
+def test_the_mandate_version_page_renders_with_its_heading_and_link_back(client, initiative, secretariat):
+    client.force_login(secretariat)
+    response = client.get(reverse("initiatives:mandate_version_add", args=[initiative.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1><bdi>Add a version of the mandate</bdi></h1>" in page
+    assert f'href="{reverse("initiatives:initiative_detail", args=[initiative.pk])}"><bdi>{initiative}</bdi>' in page
