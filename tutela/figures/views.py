@@ -214,10 +214,10 @@ def indicator_create(request: SignedInRequest) -> HttpResponse:
     return form_view(
         request, IndicatorForm(request.POST or None),
         save=lambda data: services.indicator_create(actor=request.user, **data),
-        template="figures/indicator_form.html", success_url=reverse("figures:indicator_list"),
+        template="components/form_page.html", success_url=reverse("figures:indicator_list"),
         message=lambda indicator: _("Indicator “%(name)s” added: figures can now be recorded against it.")
         % {"name": indicator.name},
-        context={"indicator": None})
+        context=_indicator_page(_("New indicator")))
 
 
 @login_required
@@ -227,8 +227,14 @@ def indicator_edit(request: SignedInRequest, pk: int) -> HttpResponse:
     return form_view(
         request, IndicatorForm(request.POST or None, instance=indicator),
         save=lambda data: services.indicator_update(actor=request.user, indicator=indicator, **data),
-        template="figures/indicator_form.html", success_url=reverse("figures:indicator_list"),
-        context={"indicator": indicator})
+        template="components/form_page.html", success_url=reverse("figures:indicator_list"),
+        context=_indicator_page(_("Edit indicator: %(name)s") % {"name": indicator.name}))
+
+
+def _indicator_page(heading: str) -> dict:
+    return {"heading": heading, "back_url": reverse("figures:indicator_list"), "back_label": _("Indicators"),
+            "lede": _("An indicator says what a figure measures and in which unit. Each figure recorded against it "
+                      "still says whether it was counted, estimated or modelled, and its source.")}
 
 
 def _indicator(pk: int) -> Indicator:
