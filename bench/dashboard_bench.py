@@ -20,6 +20,7 @@ import argparse
 import cProfile
 import json
 import os
+import resource
 import statistics
 import sys
 import time
@@ -66,6 +67,15 @@ def raw(statements: list[str] = RAW) -> None:
             cursor.fetchall()
 
 
+def _temp_written() -> tuple[int, int]:
+    """Temporary files and bytes PostgreSQL has written for this database so far (sorts and hashes
+    that did not fit in work_mem); every session's, so other work on the database counts too."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT temp_files, temp_bytes FROM pg_stat_database WHERE datname = current_database()")
+        files, size = cursor.fetchone()
+    return files, size
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=50, help="requests (and raw SQL rounds) measured")
@@ -75,6 +85,7 @@ def main() -> None:
     result: dict = {"activities": Activity.objects.count(), "figures": Figure.objects.count(),
                     "load_before": os.getloadavg()}
     if not args.no_refresh:
+        temp_before = _temp_written()
         t, cpu = time.perf_counter(), time.process_time()
         if args.profile:
             cProfile.runctx("services.dashboard_refresh()", globals(), locals(), args.profile)
@@ -83,6 +94,10 @@ def main() -> None:
         result["refresh_s"] = round(time.perf_counter() - t, 1)
         result["refresh_python_cpu_s"] = round(time.process_time() - cpu, 1)
         result["load_after_refresh"] = os.getloadavg()
+        temp_after = _temp_written()  # the statistics are sent when a statement ends: read after it
+        result["refresh_temp_files"] = temp_after[0] - temp_before[0]
+        result["refresh_temp_mb"] = round((temp_after[1] - temp_before[1]) / 2**20, 1)
+        result["refresh_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     row = DashboardSummary.objects.get(scope="public")
     result["summary_bytes"] = len(json.dumps(row.data))
     result["summary_activities_total"] = row.data["grid"]["total"]

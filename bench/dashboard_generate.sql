@@ -34,12 +34,12 @@ FROM generate_series(1, :organisations) g CROSS JOIN bench_codes cc;
 
 INSERT INTO activities_activity (id, title, kind, status, starts_on, ends_on, date_is_approximate, city, country, venue,
                                  online, summary, objective, follows_up, audiences, is_published, is_illustrative, source,
-                                 created_at, updated_at, awaiting_review, review_flags)
+                                 created_at, updated_at, awaiting_review, review_flags, focus)
 SELECT g, 'Bench activity #' || g, k.kind,
        CASE WHEN d > current_date THEN 'planned' WHEN random() < 0.03 THEN 'cancelled' ELSE 'held' END,
        d, d + (ARRAY[0,0,0,1,2,4])[1 + floor(random() * 6)::int], false, '',
        CASE WHEN random() < 0.12 THEN '' ELSE cc.codes[1 + pg_temp.zipf(194)] END,
-       '', false, '', '', '', '[]', random() < 0.9, true, 'synth', now(), now(), false, '[]'
+       '', false, '', '', '', '[]', random() < 0.9, true, 'synth', now(), now(), false, '[]', ''
 FROM (SELECT g, date '2010-01-01' + floor(power(random(), 0.7) * 365 * 17)::int AS d FROM generate_series(1, :activities) g) s,
      LATERAL (SELECT (ARRAY['workshop','workshop','training','training','session','meeting','educational_event',
                             'regional_forum','pilot','publication'])[1 + floor(random() * 10 + 0 * g)::int] AS kind) k
@@ -60,14 +60,14 @@ INSERT INTO activities_activity_pillars (activity_id, pillar_id)
 SELECT a.id, p.id FROM activities_activity a JOIN initiatives_pillar p ON p.number = 1 + ((a.id + 2) % 5)
 WHERE random() < 0.35;
 
-INSERT INTO activities_participation ("group", min_age, max_age, count, kind, description, activity_id)
+INSERT INTO activities_participation ("group", min_age, max_age, count, kind, description, activity_id, unit)
 SELECT 'children', lo, lo + 3, greatest(1, exp(4 + random() * 2 - 1)::int),
-       CASE WHEN random() < 0.4 THEN 'estimated' ELSE 'counted' END, '', id
+       CASE WHEN random() < 0.4 THEN 'estimated' ELSE 'counted' END, '', id, 'people'
 FROM (SELECT id, (ARRAY[6,9,12,13])[1 + floor(random() * 4)::int] AS lo FROM activities_activity
       WHERE status = 'held' AND random() < 0.28) s;
-INSERT INTO activities_participation ("group", min_age, max_age, count, kind, description, activity_id)
+INSERT INTO activities_participation ("group", min_age, max_age, count, kind, description, activity_id, unit)
 SELECT (ARRAY['educators','parents','government','industry','civil_society'])[1 + floor(random() * 5)::int],
-       NULL, NULL, greatest(1, exp(3 + random() * 1.6 - 0.8)::int), 'counted', '', id
+       NULL, NULL, greatest(1, exp(3 + random() * 1.6 - 0.8)::int), 'counted', '', id, 'people'
 FROM activities_activity WHERE status = 'held' AND random() < 0.7;
 
 INSERT INTO figures_indicator (code, name, unit, definition) VALUES

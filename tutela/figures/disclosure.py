@@ -5,7 +5,7 @@ docs/architecture.md "Layers"). Every page, export and report that shows figures
 ``withhold_figures`` before it shows them.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db.models import Q
@@ -37,6 +37,37 @@ _DECIDED_ON = ("id", "value", "indicator_id", "measure", "kind", "subject_type_i
                "period_end", "group", "owner_organisation_id", "indicator__unit")
 
 
+# Subjects a query names at most (a long OR, or a long IN list on SQLite, is slow or refused).
+_SUBJECTS_A_QUERY = 500
+
+
+def _subject_filters(subjects: set[tuple[Any, Any, Any]]) -> Iterator[Q]:
+    """Filters that together select the figures of these (indicator, subject type, subject id): one
+    OR of a few, or for an export batch or the dashboard's refresh (thousands) the subjects of one
+    type a chunk at a time, each a lookup of ``figure_subject_idx``."""
+    if len(subjects) <= 50:
+        q = Q()
+        for indicator_id, type_id, subject_id in subjects:
+            q |= Q(indicator_id=indicator_id, subject_type_id=type_id, subject_id=subject_id)
+        yield q
+        return
+    by_type: dict[Any, set[Any]] = {}
+    indicators: dict[Any, set[Any]] = {}
+    for indicator_id, type_id, subject_id in subjects:
+        by_type.setdefault(type_id, set()).add(subject_id)
+        indicators.setdefault(type_id, set()).add(indicator_id)
+    for type_id, ids in by_type.items():
+        if type_id is None:  # about no record (initiative-wide)
+            yield Q(subject_type__isnull=True, indicator_id__in=indicators[type_id])
+            continue
+        ordered = sorted(i for i in ids if i is not None)
+        for start in range(0, len(ordered), _SUBJECTS_A_QUERY):
+            yield Q(subject_type_id=type_id, subject_id__in=ordered[start:start + _SUBJECTS_A_QUERY],
+                    indicator_id__in=indicators[type_id])
+        if None in ids:
+            yield Q(subject_type_id=type_id, subject_id__isnull=True, indicator_id__in=indicators[type_id])
+
+
 def withhold_figures(user: Actor, items: Sequence[Any]) -> None:
     """Withhold, on these Figure instances (never saved), what ``user`` may not see.
 
@@ -51,16 +82,12 @@ def withhold_figures(user: Actor, items: Sequence[Any]) -> None:
     if not items or access.is_secretariat(user):
         return
     wanted = {_figure_group_key(f) for f in items}
-    subjects = {(k[0], k[3], k[4]) for k in wanted}
-    if len(subjects) <= 50:
-        q = Q()
-        for indicator_id, type_id, subject_id in subjects:
-            q |= Q(indicator_id=indicator_id, subject_type_id=type_id, subject_id=subject_id)
-    else:  # an export batch: every published figure of these indicators (one simple filter, not 2,000 ORs)
-        q = Q(indicator_id__in={k[0] for k in subjects})
     siblings: dict[tuple, list[Any]] = {}
-    for s in Figure.objects.public().filter(q).select_related("indicator").only(*_DECIDED_ON).order_by("pk"):
-        siblings.setdefault(_figure_group_key(s), []).append(s)
+    for q in _subject_filters({(k[0], k[3], k[4]) for k in wanted}):
+        for s in Figure.objects.public().filter(q).select_related("indicator").only(*_DECIDED_ON).order_by("pk"):
+            key = _figure_group_key(s)
+            if key in wanted:
+                siblings.setdefault(key, []).append(s)
     decided: dict[int, str] = {}
     for key in wanted:
         group = siblings.get(key, [])

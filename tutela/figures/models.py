@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -95,6 +96,11 @@ class Figure(Reviewable, models.Model):
             models.Index(fields=["subject_type", "subject_id"], name="figure_subject_idx"),
             models.Index(fields=["indicator", "kind", "measure"], name="figure_indicator_idx"),
             models.Index(fields=["-as_of", "-id"], name="figure_keyset_idx"),
+            # The figures that may be breakdowns of one another (``selectors.breakdown_parents``, the
+            # disclosure groups): the subject as the rule compares it, null as 0, so a lookup of one
+            # figure's family is one index probe, not a scan of its indicator.
+            models.Index(Coalesce("subject_type_id", 0), Coalesce("subject_id", 0), "indicator", "measure", "kind",
+                         name="figure_family_idx"),
         ]
         constraints = [
             models.CheckConstraint(name="figure_value_not_negative", condition=Q(value__gte=0)),

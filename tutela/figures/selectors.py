@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.lookups import IsNull
 from django.utils.translation import get_language
 from django_countries import countries
 
@@ -265,6 +266,24 @@ CHILDREN_FIELDS = ("id", "value", "low", "high", "indicator_id", "measure", "kin
                    "indicator__unit")
 
 
+def about_children() -> Q:
+    """Figures about children, as ``disclosure.figure_is_about_children`` decides it, as a filter."""
+    return Q(group=StakeholderGroup.CHILDREN) | Q(indicator__unit__istartswith="child")
+
+
+def _same_group_as_a_small_childrens_figure() -> Exists:
+    """Does a published children's figure under the threshold share this figure's disclosure group
+    (``disclosure._figure_group_key``)? ``protect`` withholds nothing in a group without one, so the
+    disclosure decision only needs the figures for which this holds."""
+    small = Figure.objects.public().filter(about_children(), value__gt=0, value__lt=disclosure.threshold())
+    same = small.annotate(_stid=Coalesce("subject_type_id", 0), _sid=Coalesce("subject_id", 0)).filter(
+        _stid=Coalesce(OuterRef("subject_type_id"), 0), _sid=Coalesce(OuterRef("subject_id"), 0),
+        indicator=OuterRef("indicator"), measure=OuterRef("measure"), kind=OuterRef("kind"))
+    for name in ("period_start", "period_end"):
+        same = same.filter(Q(**{name: OuterRef(name)}) | Q(IsNull(OuterRef(name), True), **{f"{name}__isnull": True}))
+    return Exists(same)
+
+
 def indicator_totals(user: Actor) -> list[dict]:
     """Per indicator: sums per (target/actual, kind), never across kinds or across target and actual.
 
@@ -273,26 +292,31 @@ def indicator_totals(user: Actor) -> list[dict]:
     added either, and such totals are rounded, so no total can be differenced against the list.
     """
     base = top_level(user, figure_queryset(user))
-    rows = base.order_by().values("indicator", "measure", "kind").annotate(total=Sum("value"), n=Count("id"))
+    rows = list(base.order_by().values("indicator", "measure", "kind").annotate(
+        total=Sum("value"), n=Count("id"), children=Count("id", filter=about_children())))
     by_indicator: dict[int, dict] = {}
     indicators = {i.pk: i for i in Indicator.objects.filter(pk__in={r["indicator"] for r in rows})}
-    withheld: dict[tuple, list[Figure]] = defaultdict(list)
-    if disclosure.controlled(user):
-        children = list(base.filter(Q(group=StakeholderGroup.CHILDREN) | Q(indicator__unit__istartswith="child"))
-                        .select_related("indicator").only(*CHILDREN_FIELDS))
-        original = {f.pk: f.value for f in children}
-        withhold_figures(user, children)
-        for f in children:
-            withheld[(f.indicator_id, f.measure, f.kind)].append(f)
+    hidden: dict[tuple, list[Figure]] = defaultdict(list)
+    original: dict[int, Any] = {}
+    control = disclosure.controlled(user)
+    if control:
+        # Only a figure in a group with a small published children's figure can be withheld (a
+        # reader's own unpublished figure never is: they may change it), so only those are decided.
+        candidates = list(base.filter(about_children()).filter(_same_group_as_a_small_childrens_figure())
+                          .select_related("indicator").only(*CHILDREN_FIELDS))
+        original = {f.pk: f.value for f in candidates}
+        withhold_figures(user, candidates)
+        for f in candidates:
+            if f.withheld:
+                hidden[(f.indicator_id, f.measure, f.kind)].append(f)
     for r in rows:
         entry = by_indicator.setdefault(r["indicator"], {"indicator": indicators[r["indicator"]], "actual": [], "target": []})
         cell = {"kind": r["kind"], "total": r["total"], "n": r["n"], "withheld": 0, "rounded": False}
-        about_children = withheld.get((r["indicator"], r["measure"], r["kind"]))
-        if about_children is not None:
-            hidden = [f for f in about_children if f.withheld]
-            visible_sum = r["total"] - sum((original[f.pk] for f in hidden), 0)
+        if control and r["children"]:
+            withheld = hidden.get((r["indicator"], r["measure"], r["kind"]), [])
+            visible_sum = r["total"] - sum((original[f.pk] for f in withheld), 0)
             total = disclosure.public_total([disclosure.Shown(visible_sum)])
-            cell.update(total=total.value, withheld=len(hidden), rounded=total.rounded, n=r["n"] - len(hidden))
+            cell.update(total=total.value, withheld=len(withheld), rounded=total.rounded, n=r["n"] - len(withheld))
         entry[r["measure"]].append(cell)
     order = {code: i for i, code in enumerate(HEADLINE_CODES)}
     kinds = {k: i for i, k in enumerate(FigureKind.values)}
