@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -9,9 +10,14 @@ handler403 = "tutela.core.views.permission_denied"
 handler404 = "tutela.core.views.page_not_found"
 handler500 = "tutela.core.views.server_error"
 
-# The API comes first: it is the hottest prefix, and Django tries patterns in order.
+# The API comes first: it is the hottest prefix, and Django tries patterns in order. It and the
+# admin have no language prefix; every page does: /fr/…, /ar/…, and English without one
+# (docs/i18n.md), so a shared link keeps its language and no cookie is needed.
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
     path("", include("tutela.core.urls")),
     path("accounts/", include("tutela.accounts.urls")),
     path("partners/", include("tutela.partners.urls")),
@@ -28,8 +34,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("library/", include("tutela.library.urls")),
     path("hub/", include("tutela.hub.urls")),
     path("", include("tutela.home.urls")),
-    path("admin/", admin.site.urls),
-]
+    prefix_default_language=False,
+)
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -20,6 +20,8 @@ echo "→ Installing Python packages into .venv (uv sync)"
 "$UV" sync --locked --quiet
 export TUTELA_TASKS=db
 PY=(.venv/bin/python manage.py)
+echo "→ Compiling the interface's translations (locale/*.po)"
+"${PY[@]}" compilemessages --ignore '.venv/*' --ignore '.uv-boot/*' -v 0
 echo "→ Migrating the database var/tutela.sqlite3"
 "${PY[@]}" migrate --no-input -v 0
 echo "→ Loading the demo (the seed report's story) unless the database holds records already"

@@ -9,6 +9,7 @@ ensure_system_packages() {
       missing+=(fontconfig fonts-noto-core fonts-noto-cjk); break
     fi
   done
+  command -v msgfmt >/dev/null || missing+=(gettext)  # compiles the interface's translations (locale/)
   if [ "$purpose" = test ]; then
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     command -v pdftotext >/dev/null || missing+=(poppler-utils)
@@ -17,7 +18,7 @@ ensure_system_packages() {
   local sudo=()
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo=(sudo); else
-      echo "Missing system packages: ${missing[*]} (report PDFs are set in Noto fonts; browser tests use Chromium; PDF tests read PDFs with pdftotext)." >&2
+      echo "Missing system packages: ${missing[*]} (report PDFs are set in Noto fonts; translations are compiled with gettext; browser tests use Chromium; PDF tests read PDFs with pdftotext)." >&2
       echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
       return 1
     fi

@@ -2,18 +2,24 @@ from functools import cache
 
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 
 from . import access
 
 
-@cache
 def _nav_items() -> tuple[tuple[str, str, str, int], ...]:
+    return _nav_items_in(get_language())
+
+
+@cache
+def _nav_items_in(language: str) -> tuple[tuple[str, str, str, int], ...]:
     """Navigation entries declared by apps as ``nav = [(label, url_name, audience, order)]``.
 
     ``audience`` is "public" (everyone, in the header), "explore" (everyone, on the home page
     and the workspace but not in the header), "staff" (secretariat and focal points, on the
     workspace), "secretariat", or "account" (anyone signed in, on the workspace). Each app
     declares its own entries on its AppConfig, so adding an app never edits base.html.
+    Kept once per language: the addresses carry the language prefix (/fr/…).
     """
     items = []
     for config in apps.get_app_configs():

@@ -1,4 +1,5 @@
 import logging
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from . import access, review
 from .forms import add_service_errors
+from .languages import language_links
 from .models import AuditEntry, WorkerHeartbeat
 from .pagination import keyset_page
 from .requests import SignedInRequest
@@ -152,11 +155,12 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(request: HttpRequest, status: int, code: str, message: str, template: str) -> HttpResponse:
+def error_response(request: HttpRequest, status: int, code: str, message: str, template: str,
+                   context: dict[str, Any] | None = None) -> HttpResponse:
     """An error as JSON under /api/ (the API's error shape) and as a friendly page elsewhere."""
     if _wants_json(request):
         return JsonResponse({"error": {"code": code, "message": message, "fields": {}}}, status=status)
-    return render(request, template, {"message": message}, status=status)
+    return render(request, template, {"message": message, **(context or {})}, status=status)
 
 
 
@@ -177,7 +181,31 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return error_response(request, 403, "forbidden", _("You do not have permission to do this."), "403.html")
 
 
+LANGUAGE_LIKE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?")
+
+
+def _unknown_language(path: str) -> list[dict[str, object]] | None:
+    """When the address starts with what looks like a language Tutela does not have (/de/…, /pt-br/…),
+    the same page in each language it has; else None."""
+    first, _slash, rest = path.lstrip("/").partition("/")
+    known = {code for code, _name in settings.LANGUAGES}
+    if not LANGUAGE_LIKE.fullmatch(first) or first.lower() in known:
+        return None
+    try:
+        resolve("/" + rest)
+    except Resolver404:
+        if len(first) != 2:  # /hub/nothing is an unknown page, not an unknown language
+            return None
+        rest = ""
+    return language_links("/" + rest)
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    languages = _unknown_language(request.path)
+    if languages:
+        return error_response(request, 404, "not_found",
+                              _("Tutela is not available in the language this address asks for."), "404.html",
+                              {"languages": languages})
     return error_response(request, 404, "not_found", _("There is nothing at this address."), "404.html")
 
 
