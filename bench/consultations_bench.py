@@ -21,16 +21,12 @@ transaction that is rolled back, so the data stay as filled.
 
 import argparse
 import io
-import os
 import random
 import resource
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+import common
 
 WORDS = ("child online safety report platform parent teacher school abuse material hotline privacy default "
          "setting age rating content service operator network filter consent data account user youth panel "
@@ -47,17 +43,6 @@ CAMPAIGNS = [
     "We ask that companies never store the personal data of children for advertising or profiling of any kind.",
     "Broadcasters should be required to moderate every comment on programmes for young audiences before it appears.",
 ]
-
-
-def ensure_database(url: str) -> None:
-    import dj_database_url
-    import psycopg
-
-    cfg = dj_database_url.parse(url)
-    with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"],
-                         dbname="postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone():
-            conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
 
 
 def pct(values: list[float], p: float) -> float:
@@ -172,20 +157,13 @@ def main() -> None:
     parser.add_argument("--reset-groups", action="store_true", help="remove every group before grouping")
     parser.add_argument("--phases", action="store_true", help="also time grouping's read and clustering alone")
     args = parser.parse_args()
-    ensure_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    common.setup(test_environment=True, skip_checks=True)
     from django.db import connection, transaction
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from tutela.consultations import selectors, services, similarity
     from tutela.core.models import AuditEntry
 
-    call_command("migrate", verbosity=0, skip_checks=True)
-    setup_test_environment()
     actor, consultation = setup(args.comments)
     paragraph_ids = list(consultation.version.paragraphs.values_list("pk", flat=True))
     client = Client()

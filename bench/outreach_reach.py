@@ -17,31 +17,17 @@ the ratio, and Python memory (tracemalloc peak) per call.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
 import tracemalloc
 from datetime import date
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+import common
 
 COUNTRIES = ["ET", "KE", "NG", "GH", "RW", "TZ", "UG", "SN", "CM", "ZA"]
 PROGRAMMES = 50
 GENERATION_SHARES = [0.01, 0.03, 0.07, 0.15, 0.29, 0.45]  # six generations, widening
-
-
-def ensure_database(url: str) -> None:
-    import dj_database_url
-    import psycopg
-
-    cfg = dj_database_url.parse(url)
-    with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"],
-                         dbname="postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone():
-            conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
 
 
 def populate(institutions: int, trainees: int, sessions: int) -> None:
@@ -231,17 +217,9 @@ def main() -> None:
     parser.add_argument("--refill-sessions", action="store_true", help="replace the sessions, keep the rest")
     parser.add_argument("--vacuum", action="store_true", help="VACUUM ANALYZE the sessions before measuring")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database of your own.")
-    ensure_database(url)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    common.setup()
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
     populate(args.institutions, args.trainees, args.sessions)
     if args.refill_sessions:
         with connection.cursor() as c:

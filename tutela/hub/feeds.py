@@ -25,6 +25,14 @@ def tag(kind: str, pk: int) -> str:
     return f"tag:tutela,2026:{kind}/{pk}"
 
 
+def _label(choices, value: str) -> str:
+    """A stored choice's label; a value no longer among the choices is shown as stored."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 def _midnight(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
@@ -60,7 +68,8 @@ class ActivityFeed(_AtomFeed):
         return reverse("activities:activity_detail", args=[item.pk])
 
     def item_categories(self, item: Activity) -> list[str]:
-        return [str(item.get_kind_display())]
+        # The label from the choices themselves: get_kind_display() hashes every lazy label on each call.
+        return [str(_label(Activity.Kind, item.kind))]
 
     def item_pubdate(self, item: Activity):
         return item.created_at
@@ -86,7 +95,8 @@ class DocumentFeed(_AtomFeed):
         return f"{item.label}: {item.title}"
 
     def item_description(self, item: Document) -> str:
-        return f"{item.body.name}. {item.get_kind_display()}, {item.document_date:%Y-%m-%d}. Source: {item.source}."
+        kind = _label(Document.Kind, item.kind)
+        return f"{item.body.name}. {kind}, {item.document_date:%Y-%m-%d}. Source: {item.source}."
 
     def item_link(self, item: Document) -> str:
         return reverse("coordination:document_detail", args=[item.pk])

@@ -28,6 +28,8 @@ from tutela.figures.models import Figure
 from tutela.initiatives.models import Initiative
 from tutela.partners.models import Organisation
 
+from .selectors import Paths
+
 VERSION = "2.03"
 CHUNK = 1000
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -140,7 +142,7 @@ def _chunks(chunk: int = CHUNK) -> Iterator[_Chunk]:
         yield _Chunk(activities, pillars, partners, figures)
 
 
-def problems(activity: Activity, pillars: list[int], partners: list) -> list[str]:
+def problems(activity: Activity, pillars: list[int], partners: list, *, sectors: dict[int, str] | None = None) -> list[str]:
     """Why this activity cannot be an IATI activity (empty when it can)."""
     reasons = []
     if activity.is_illustrative:
@@ -151,7 +153,7 @@ def problems(activity: Activity, pillars: list[int], partners: list) -> list[str
         reasons.append("no description: IATI requires one (give a summary or an objective)")
     if not partners:
         reasons.append("no participating organisation with an IATI role (organiser, co-organiser, host, funder or trainer)")
-    sectors = _sectors()
+    sectors = sectors if sectors is not None else _sectors()
     if not any(n in sectors for n in pillars):
         reasons.append("no pillar with a DAC sector code")
     if not activity.country:
@@ -214,29 +216,44 @@ def _results(activity: Activity, figures: list[Figure]) -> list[etree._Element]:
     return results
 
 
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    el = etree.SubElement(parent, tag, attrs)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def _narrated(parent: etree._Element, tag: str, text: str, **attrs: str) -> etree._Element:
+    el = etree.SubElement(parent, tag, attrs)
+    etree.SubElement(el, "narrative").text = text
+    return el
+
+
 def activity_element(activity: Activity, pillars: list[int], partners: list, figures: list[Figure],
-                     org: dict[str, str]) -> etree._Element:
+                     org: dict[str, str], *, sectors: dict[int, str] | None = None, url: str = "") -> etree._Element:
+    """One ``iati-activity``. ``sectors`` and ``url`` are given by the export (read once per file); alone,
+    they are read here."""
+    sectors = sectors if sectors is not None else _sectors()
     held = activity.status == Activity.Status.HELD and activity.ends_on <= timezone.localdate()
-    el = E("iati-activity", **{"last-updated-datetime": activity.updated_at.isoformat(timespec="seconds"),
-                               XML_LANG: "en", "hierarchy": "1"})
-    el.append(E("iati-identifier", f"{org['ref']}-{activity.pk}"))
-    el.append(E("reporting-org", _narrative(org["name"]), ref=org["ref"], type=org["type"]))
-    el.append(E.title(_narrative(activity.title)))
+    el = etree.Element("iati-activity", {"last-updated-datetime": activity.updated_at.isoformat(timespec="seconds"),
+                                         XML_LANG: "en", "hierarchy": "1"})
+    _sub(el, "iati-identifier", f"{org['ref']}-{activity.pk}")
+    _narrated(el, "reporting-org", org["name"], ref=org["ref"], type=org["type"])
+    _narrated(el, "title", activity.title)
     if activity.summary.strip():
-        el.append(E.description(_narrative(activity.summary.strip()), type="1"))
+        _narrated(el, "description", activity.summary.strip(), type="1")
     if activity.objective.strip():
-        el.append(E.description(_narrative(activity.objective.strip()), type="2"))
+        _narrated(el, "description", activity.objective.strip(), type="2")
     for role, name, kind in partners:
         attrs = {"role": role}
         if kind:
             attrs["type"] = kind
-        el.append(E("participating-org", _narrative(name), **attrs))
-    el.append(E("activity-status", code=STATUSES.get(activity.status, "2")))
-    el.append(E("activity-date", type="2" if held else "1", **{"iso-date": _iso(activity.starts_on)}))
-    el.append(E("activity-date", type="4" if held else "3", **{"iso-date": _iso(activity.ends_on)}))
-    el.append(E("activity-scope", code="4"))  # national: one recipient country
-    el.append(E("recipient-country", code=str(activity.country)))
-    sectors = _sectors()
+        _narrated(el, "participating-org", name, **attrs)
+    _sub(el, "activity-status", code=STATUSES.get(activity.status, "2"))
+    _sub(el, "activity-date", type="2" if held else "1", **{"iso-date": _iso(activity.starts_on)})
+    _sub(el, "activity-date", type="4" if held else "3", **{"iso-date": _iso(activity.ends_on)})
+    _sub(el, "activity-scope", code="4")  # national: one recipient country
+    _sub(el, "recipient-country", code=str(activity.country))
     codes = list(dict.fromkeys(sectors[n] for n in pillars if n in sectors))
     shares = [Decimal(100) / len(codes)] * len(codes)
     shares = [s.quantize(Decimal("0.01")) for s in shares]
@@ -246,10 +263,12 @@ def activity_element(activity: Activity, pillars: list[int], partners: list, fig
         attrs = {"vocabulary": "1", "code": code}
         if len(codes) > 1:
             attrs["percentage"] = _decimal(share)
-        el.append(E.sector(**attrs))
-    url = settings.SITE_URL + reverse("activities:activity_detail", args=[activity.pk])
-    el.append(E("document-link", E.title(_narrative(activity.title)), E.category(code="A01"),
-                E.language(code="en"), url=url, format="text/html"))
+        _sub(el, "sector", **attrs)
+    url = url or settings.SITE_URL + reverse("activities:activity_detail", args=[activity.pk])
+    link = _sub(el, "document-link", url=url, format="text/html")
+    _narrated(link, "title", activity.title)
+    _sub(link, "category", code="A01")
+    _sub(link, "language", code="en")
     el.extend(_results(activity, figures))
     return el
 
@@ -265,16 +284,18 @@ def activities_xml(report: Report | None = None, *, chunk: int = CHUNK) -> Itera
     now = timezone.now().isoformat(timespec="seconds")
     header = (f'<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="{VERSION}" '
               f'generated-datetime="{now}">\n').encode()
+    sectors, paths = _sectors(), Paths()
     for c in _chunks(chunk):
         parts = []
         for a in c.activities:
             pillars, partners = c.pillars.get(a.pk, []), c.partners.get(a.pk, [])
-            reasons = problems(a, pillars, partners)
+            reasons = problems(a, pillars, partners, sectors=sectors)
             if reasons:
                 report.skip(a.pk, a.title, reasons)
                 continue
-            parts.append(etree.tostring(activity_element(a, pillars, partners, c.figures.get(a.pk, []), org),
-                                        encoding="unicode"))
+            url = settings.SITE_URL + paths("activities:activity_detail", a.pk)
+            element = activity_element(a, pillars, partners, c.figures.get(a.pk, []), org, sectors=sectors, url=url)
+            parts.append(etree.tostring(element, encoding="unicode"))
             report.written += 1
         if parts:
             yield header + ("\n".join(parts) + "\n").encode()
@@ -286,10 +307,10 @@ def activities_xml(report: Report | None = None, *, chunk: int = CHUNK) -> Itera
 
 def report() -> Report:
     """Which published activities the activity file writes and which it skips, with the reasons."""
-    result = Report()
+    result, sectors = Report(), _sectors()
     for c in _chunks():
         for a in c.activities:
-            reasons = problems(a, c.pillars.get(a.pk, []), c.partners.get(a.pk, []))
+            reasons = problems(a, c.pillars.get(a.pk, []), c.partners.get(a.pk, []), sectors=sectors)
             if reasons:
                 result.skip(a.pk, a.title, reasons)
             else:

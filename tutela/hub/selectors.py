@@ -58,7 +58,7 @@ class Entry:
             categories=tuple(self.pillars))
 
 
-class _Paths:
+class Paths:
     """Addresses of many events: each URL name is reversed once (with a marker for the last argument),
     then filled in per event; a list of 500 events costs two ``reverse`` calls, not 1,000."""
 
@@ -150,7 +150,7 @@ def _entries(activities: list[Activity], occasions: list[Occasion]) -> list[Entr
     pillars = _pillar_names([a.pk for a in activities])
     entries = [_activity_entry(a, pillars) for a in activities] + [_occasion_entry(o) for o in occasions]
     entries.sort(key=lambda e: (e.starts_on, e.ends_on, e.title, e.kind, e.pk))
-    paths, names = _Paths(), dict(countries)  # once per list: dict(countries) costs about 1 ms
+    paths, names = Paths(), dict(countries)  # once per list: dict(countries) costs about 1 ms
     for e in entries:
         detail = "activities:activity_detail" if e.kind == "activity" else "activities:occasion_detail"
         e.path = paths(detail, e.pk)
