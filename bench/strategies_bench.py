@@ -20,24 +20,10 @@ import argparse
 import os
 import random
 import statistics
-import sys
 import time
 from datetime import date
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-
-def ensure_database(url: str) -> None:
-    import dj_database_url
-    import psycopg
-
-    cfg = dj_database_url.parse(url)
-    with psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"], password=cfg["PASSWORD"],
-                         dbname="postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone():
-            conn.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+import common
 
 
 def fill(countries: int, rounds: int, per_pillar: int) -> None:
@@ -110,20 +96,11 @@ def main() -> None:
                         help="requests of /strategies/ with the cache emptied before each (the first reader after a publication)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of 10 requests first (and of 10 cold ones)")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database of your own.")
-    ensure_database(url)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    common.setup(test_environment=True)  # the test client's host, as in the other benches
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
 
-    setup_test_environment()  # the test client's host, as in the other benches
-    call_command("migrate", verbosity=0)
     fill(args.countries, args.rounds, args.per_pillar)
     client = Client()
     with CaptureQueriesContext(connection) as queries:
