@@ -280,29 +280,30 @@ def manage_link_mail(*, subscriber_id: int) -> None:
 def subscriptions_manage(*, token: str, language: str, topics: Iterable[str], keep: Iterable[int], source: str) -> Subscriber:
     """The no-account page: change language and topics, leave lists (consent withdrawn), join public lists."""
     subscriber = _manage_subscriber(token)
-    before = audit.snapshot(subscriber, ["language", "topics"])
-    subscriber.language = _language(language)
-    subscriber.topics = _topics(topics)
-    subscriber.save(update_fields=["language", "topics"])
     wanted = {int(pk) for pk in keep}
-    current = {s.mailing_list_id: s for s in subscriber.subscriptions.select_related("mailing_list")}
-    for list_id, subscription in current.items():
-        if subscription.status != Subscription.Status.UNSUBSCRIBED and list_id not in wanted:
-            _withdraw(subscription, ConsentRecord.Method.MANAGE, source)
-    for mailing_list in MailingList.objects.filter(pk__in=wanted, public_signup=True):
-        existing = current.get(mailing_list.pk)
-        if existing is not None and existing.status == Subscription.Status.ACTIVE:
-            continue
-        if existing is None:
-            subscription = Subscription.objects.create(subscriber=subscriber, mailing_list=mailing_list,
-                                                       status=Subscription.Status.ACTIVE)
-        else:
-            subscription = existing
-            Subscription.objects.filter(pk=subscription.pk).update(status=Subscription.Status.ACTIVE, changed_at=timezone.now())
-        # The link came to this mailbox, so the address is confirmed: consent is given here, once.
-        _consent(subscription, ConsentRecord.Action.GIVEN, ConsentRecord.Method.MANAGE, mailing_list.consent_text, source)
-    audit.record(actor=None, action="subscriber.manage", target=subscriber, before=before)
-    return subscriber
+
+    def lists(subscriber: Subscriber) -> None:
+        current = {s.mailing_list_id: s for s in subscriber.subscriptions.select_related("mailing_list")}
+        for list_id, subscription in current.items():
+            if subscription.status != Subscription.Status.UNSUBSCRIBED and list_id not in wanted:
+                _withdraw(subscription, ConsentRecord.Method.MANAGE, source)
+        for mailing_list in MailingList.objects.filter(pk__in=wanted, public_signup=True):
+            existing = current.get(mailing_list.pk)
+            if existing is not None and existing.status == Subscription.Status.ACTIVE:
+                continue
+            if existing is None:
+                subscription = Subscription.objects.create(subscriber=subscriber, mailing_list=mailing_list,
+                                                           status=Subscription.Status.ACTIVE)
+            else:
+                subscription = existing
+                Subscription.objects.filter(pk=subscription.pk).update(status=Subscription.Status.ACTIVE,
+                                                                       changed_at=timezone.now())
+            # The link came to this mailbox, so the address is confirmed: consent is given here, once.
+            _consent(subscription, ConsentRecord.Action.GIVEN, ConsentRecord.Method.MANAGE, mailing_list.consent_text,
+                     source)
+
+    return save_audited(subscriber, actor=None, action="subscriber.manage", allowed=["language", "topics"],
+                        fields={"language": _language(language), "topics": _topics(topics)}, after=lists)
 
 
 def _withdraw(subscription: Subscription, method: str, source: str) -> None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from tutela.bulletins import services, tokens
 from tutela.bulletins.models import ConsentRecord, Delivery, Subscriber, SubscriberImport, Subscription
+from tutela.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +162,14 @@ def test_the_manage_link_changes_language_and_lists_without_an_account(client, s
     states = dict(subscriber.subscriptions.values_list("mailing_list__slug", "status"))
     assert states == {"member-states": "unsubscribed", "cop-news": "active"}
     assert ConsentRecord.objects.filter(subscription__mailing_list=public_list, method="manage", action="given").exists()
+    [entry] = AuditEntry.objects.filter(action="subscriber.manage", target_id=str(subscriber.pk))
+    assert entry.changes["language"] == ["en", "ar"] and entry.changes["topics"] == [[], ["figures"]]
+    assert entry.actor is None
+    # An unknown language is refused with the reason, and nothing of the request is kept.
+    assert client.post(path, {"language": "xx", "topics": ["events"], "lists": []}).status_code == 422
+    subscriber.refresh_from_db()
+    assert subscriber.topics == ["figures"] and AuditEntry.objects.filter(action="subscriber.manage").count() == 1
+    assert subscriber.subscriptions.get(mailing_list=public_list).status == "active"
     assert client.get(path[:-3] + "xx/").status_code == 400
 
 
