@@ -221,6 +221,7 @@ entry("coordination:attendance_history", "get", _body, (200, 200, 200, 200, 200)
 entry("coordination:attendance_record", "get", _meeting, (302, 403, 403, 403, 200))
 entry("coordination:body_calendar", "get", _body, (200, 200, 200, 200, 200))
 entry("coordination:body_detail", "get", _body, (200, 200, 200, 200, 200))  # /coordination/bodies/jca-cop/
+entry("coordination:body_edit", "get", _body, (302, 403, 403, 403, 200))  # /coordination/bodies/jca-cop/edit/
 entry("coordination:body_list", "get", [], (200, 200, 200, 200, 200))  # /coordination/
 entry("coordination:chair_appoint", "get", _body, (302, 403, 403, 403, 200))  # /coordination/bodies/jca-cop/chairs/new/
 entry("coordination:dashboard", "get", [], (302, 200, 200, 200, 200))  # /coordination/dashboard/
@@ -231,6 +232,8 @@ entry("coordination:document_register", "get", _body, (302, 403, 403, 403, 200))
 entry("coordination:document_revise", "get", lambda: [_first("coordination.Document")], (302, 403, 403, 403, 200))
 entry("coordination:document_withdraw", "post", lambda: [_first("coordination.Document")], (302, 403, 403, 403, 302))
 entry("coordination:liaison_create", "get", _body, (302, 403, 403, 403, 200))
+entry("coordination:liaison_delivery_retry", "post", lambda: [_first("coordination.LiaisonStatement"),
+      _first("coordination.LiaisonRecipient")], (302, 403, 403, 403, 302))  # not failed: refused with the reason
 entry("coordination:liaison_detail", "get", lambda: [_first("coordination.LiaisonStatement")], (200, 200, 200, 200, 200))
 entry("coordination:liaison_list", "get", [], (200, 200, 200, 200, 200))  # /coordination/liaisons/
 entry("coordination:liaison_send", "post", lambda: [_first("coordination.LiaisonStatement")], (302, 403, 403, 403, 302))

@@ -14,3 +14,10 @@ class CoordinationConfig(AppConfig):
     ]
     # A merge of organisations repoints this app's rows through its own service (partners.services).
     organisation_replaced = "tutela.coordination.services.organisation_replaced"
+
+    def ready(self) -> None:
+        from tutela.core import jobs
+
+        from .services import deliveries_sweep
+
+        jobs.register_sweeper(deliveries_sweep)  # liaison e-mails whose next try is due

@@ -43,6 +43,10 @@ ILLUSTRATIVE_DOCS_4TH = [
 ]
 
 
+# The bodies' addresses for liaison statements are placeholders (.invalid never reaches anyone): a liaison
+# sent from the demo goes through the worker to the configured mail backend and nowhere else.
+
+
 def load(context: dict) -> None:
     actor: User = context["actor"]
     orgs = context.get("organisations", {})
@@ -56,15 +60,17 @@ def load(context: dict) -> None:
     bodies["itu_t"] = body_create(
         actor=actor, short_name="ITU-T", name="ITU Telecommunication Standardization Sector", kind=Body.Kind.SECTOR,
         number_prefix="ITU-T DOC", website="https://www.itu.int/ITU-T/", source="domain.md §4",
+        contact_email="itu-t@tutela.invalid",
     )
     bodies["sg17"] = body_create(
         actor=actor, short_name="SG17", name="ITU-T Study Group 17 (Security)", kind=Body.Kind.STUDY_GROUP,
         parent=bodies["itu_t"], number_prefix="SG17-TD", number_padding=0, source="domain.md §4",
+        contact_email="sg17@tutela.invalid",
     )
     bodies["tsag"] = body_create(
         actor=actor, short_name="TSAG", name="Telecommunication Standardization Advisory Group",
         kind=Body.Kind.ADVISORY_GROUP, parent=bodies["itu_t"], number_prefix="TSAG-TD", number_padding=0,
-        source="domain.md §4",
+        source="domain.md §4", contact_email="tsag@tutela.invalid",
     )
     jca = bodies["jca_cop"] = body_create(
         actor=actor, short_name="JCA-COP", name="Joint Coordination Activity on Child Online Protection",
@@ -76,14 +82,14 @@ def load(context: dict) -> None:
         ),
         established_on=date(2012, 4, 1), established_date_is_approximate=True, ends_on=date(2014, 1, 31),
         number_prefix="JCA-COP DOC", number_padding=3, document_start=40, meetings_before_registry=3,
-        website="https://www.itu.int/en/ITU-T/jca/Pages/default.aspx",
+        website="https://www.itu.int/en/ITU-T/jca/Pages/default.aspx", contact_email="jca-cop@tutela.invalid",
         source="domain.md §4; " + SEED,
     )
     cwg = bodies["cwg_cop"] = body_create(
         actor=actor, short_name="CWG-COP", name="Council Working Group on Child Online Protection",
         kind=Body.Kind.COUNCIL_WORKING_GROUP, mandate="Council Resolution 1306 (2009)",
         number_style=Body.NumberStyle.MEETING, number_prefix="CWG-COP", number_padding=0, meetings_before_registry=6,
-        source="domain.md §4",
+        source="domain.md §4", contact_email="cwg-cop@tutela.invalid",
     )
 
     if "itu" in orgs:
@@ -160,6 +166,7 @@ def load(context: dict) -> None:
         recipients=[{"body": bodies["tsag"], "purpose": LiaisonRecipient.Purpose.ACTION, "deadline": date(2014, 6, 2)}],
         contact_person=people.get("heineman"), contact_email="" if people.get("heineman") else "tsb@tutela.invalid",
         approval="ITU-T SG17", attachments=[doc047], send=True, sent_on=date(2014, 1, 24), is_illustrative=True,
+        deliver=False,  # sent in 2014, outside Tutela: recorded, not e-mailed
         source=SEED + ": SG17 “will submit” the liaison; its reference, dates and deadline here are illustrative.",
     )
 

@@ -73,6 +73,24 @@ class ExtensionForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["decided_by"]).queryset = Body.objects.order_by("short_name")
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe); each is checked by the service."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
 class LiaisonForm(forms.Form):
     """A liaison with up to four recipients, each with its own purpose and deadline."""
 
@@ -85,10 +103,25 @@ class LiaisonForm(forms.Form):
     body_text = forms.CharField(label=_("Text"), widget=forms.Textarea, required=False)
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
     approval = forms.CharField(label=_("Approval"), max_length=200, required=False, help_text=_("e.g. “SG17 plenary”"))
+    uploads = MultipleFileField(
+        label=_("Attach files"), required=False,
+        help_text=_("PDF, DOCX, XLSX, PPTX or ODT, up to %(mb)s MB each. Each is registered as a document of this body "
+                    "and e-mailed with the liaison."))
+    attachment_access = forms.ChoiceField(label=_("Who may read the attached files here"), choices=Document.Access.choices,
+                                          initial=Document.Access.PUBLIC, required=False)
+    documents = forms.TypedMultipleChoiceField(label=_("Attach registered documents"), coerce=int, required=False,
+                                               help_text=_("The body's 50 latest documents."))
     send = forms.BooleanField(label=_("Send now (otherwise it stays a draft)"), required=False)
 
     def __init__(self, *args, body: Body, replyable=(), **kwargs):
         super().__init__(*args, **kwargs)
+        from .files import max_bytes
+
+        self.fields["uploads"].help_text = self.fields["uploads"].help_text % {"mb": f"{max_bytes() / 1048576:.0f}"}
+        self.registered = {d.pk: d for d in Document.objects.filter(body=body, is_withdrawn=False)
+                           .order_by("-registered_at", "-pk")[:50]}
+        cast(forms.ChoiceField, self.fields["documents"]).choices = [
+            (d.pk, f"{d.label} — {d.title}"[:120]) for d in self.registered.values()]
         cast(forms.ChoiceField, self.fields["from_meeting"]).choices = [("", _("— none —"))] + [(m.ordinal, str(m)) for m in body.meetings.order_by("-ordinal")[:50]]
         cast(forms.ChoiceField, self.fields["reply_to"]).choices = [("", _("— not a reply —"))] + [(ls.pk, str(ls)[:80]) for ls in replyable]
         bodies = [("", _("— choose —"))] + [(b.pk, f"{b.short_name} — {b.name}") for b in Body.objects.exclude(pk=body.pk).order_by("short_name")]
@@ -99,6 +132,9 @@ class LiaisonForm(forms.Form):
                                                             choices=[("", "—"), *LiaisonRecipient.Purpose.choices])
             self.fields[f"deadline_{i}"] = forms.DateField(label=_("Deadline %(n)s") % {"n": i}, required=False, widget=DATE,
                                                            help_text=_("Required for action.") if i == 1 else "")
+
+    def attachments(self) -> list[Document]:
+        return [self.registered[pk] for pk in self.cleaned_data.get("documents") or [] if pk in self.registered]
 
     def recipient_rows(self):
         return [(self[f"recipient_{i}"], self[f"purpose_{i}"], self[f"deadline_{i}"]) for i in range(1, self.ROWS + 1)]
@@ -289,9 +325,21 @@ class BodyForm(forms.Form):
     ends_on = forms.DateField(label=_("Lifetime ends on"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    contact_email = forms.EmailField(label=_("Address for liaison statements"), required=False,
+                                     help_text=_("Liaison statements sent to this body are e-mailed here."))
     document_start = forms.IntegerField(label=_("First document number"), min_value=1, initial=1,
                                         help_text=_("The registry's next number, e.g. 48 when DOC047 already exists."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["parent"]).queryset = Body.objects.order_by("short_name")
+
+
+class BodyEditForm(BodyForm):
+    """A body's details; its short name, registry numbering and lifetime (extensions) change elsewhere."""
+
+    def __init__(self, *args: Any, body: Body, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("short_name", "document_start", "ends_on"):
+            del self.fields[name]
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = Body.objects.exclude(pk=body.pk).order_by("short_name")

@@ -71,6 +71,10 @@ class Body(models.Model):
         _("lifetime ends on"), null=True, blank=True, help_text=_("Empty for a standing body. Changed by extensions.")
     )
     website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(
+        _("address for liaison statements"), blank=True,
+        help_text=_("Liaison statements sent to this body are e-mailed here, with their documents attached."),
+    )
     # Document numbering, configurable per body.
     number_style = models.CharField(_("numbering"), max_length=10, choices=NumberStyle, default=NumberStyle.SEQUENCE)
     number_prefix = models.CharField(_("number prefix"), max_length=40, help_text=_("e.g. “JCA-COP DOC” or “WG-CP”"))
@@ -636,6 +640,12 @@ class LiaisonStatement(models.Model):
 class LiaisonRecipient(models.Model):
     """One recipient of a liaison statement, with its own purpose and (for action) deadline."""
 
+    class Delivery(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RETRYING = "retrying", _("Failed, will try again")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
     class Purpose(models.TextChoices):
         ACTION = "action", _("For action")
         COMMENT = "comment", _("For comment")
@@ -646,6 +656,14 @@ class LiaisonRecipient(models.Model):
     purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     reminder_sent_on = models.DateField(_("reminder sent on"), null=True, blank=True)
+    # The e-mail to the body's address, sent by the worker (``services.liaison_delivery_send``).
+    delivery_status = models.CharField(_("delivery"), max_length=10, choices=Delivery, blank=True)
+    delivery_attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    delivery_error = models.CharField(_("last error"), max_length=500, blank=True)
+    delivered_to = models.EmailField(_("sent to"), blank=True)
+    delivery_queued_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
 
     class Meta:
         ordering = ["liaison", "pk"]
@@ -660,6 +678,9 @@ class LiaisonRecipient(models.Model):
             # The dashboards' "awaiting reply" and "we owe a reply" lists: soonest deadline first, across many bodies.
             models.Index(fields=["deadline", "id"], name="liaison_reply_due_idx",
                          condition=Q(purpose__in=["action", "comment"])),
+            # The worker's sweep: deliveries waiting for their next attempt.
+            models.Index(fields=["next_attempt_at"], name="liaison_delivery_retry_idx",
+                         condition=Q(delivery_status="retrying")),
         ]
 
     def __str__(self) -> str:

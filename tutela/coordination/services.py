@@ -11,12 +11,15 @@ meetings ever get the same number. A registration checks everything and writes i
 taking the number, then inserts its rows with the ORM and commits: see ``document_register``.
 """
 
-from datetime import date
+import smtplib
+from datetime import date, datetime, timedelta
+from email.utils import parseaddr
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
@@ -51,7 +54,7 @@ from .models import (
 
 BODY_FIELDS = [
     "kind", "name", "parent", "status", "mandate", "description", "established_on", "established_date_is_approximate",
-    "ends_on", "website", "number_style", "number_prefix", "number_padding", "meetings_before_registry",
+    "ends_on", "website", "contact_email", "number_style", "number_prefix", "number_padding", "meetings_before_registry",
     "is_published", "is_illustrative", "source",
 ]
 BODY_UPDATE_FIELDS = [f for f in BODY_FIELDS if f != "ends_on"]  # the lifetime changes only by extension
@@ -661,15 +664,46 @@ def _check_recipients(from_body: Body, recipients: list[dict], reference_day: da
     return messages
 
 
+def _mail_max_bytes() -> int:
+    """The most a liaison's attachments may weigh together: mail servers refuse big messages, and base64 adds a third."""
+    return int(getattr(settings, "COORDINATION_LIAISON_MAIL_MAX_BYTES", 18 * 1024 * 1024))
+
+
+def _max_attempts() -> int:
+    return max(1, int(getattr(settings, "COORDINATION_LIAISON_ATTEMPTS", 4)))
+
+
+def _delivery_backoff(attempts: int) -> timedelta:
+    """The wait before the next try: ``COORDINATION_LIAISON_RETRY_SECONDS`` [60], doubling, at most 6 hours."""
+    base = int(getattr(settings, "COORDINATION_LIAISON_RETRY_SECONDS", 60))
+    return timedelta(seconds=min(base * 2 ** max(0, attempts - 1), 6 * 3600))
+
+
+def _too_heavy(total: int) -> str:
+    return _("The attachments come to %(size).1f MB together; a liaison can carry at most %(limit).0f MB by e-mail. "
+             "Attach fewer or smaller files, or link to the documents in the text.") % {
+        "size": total / 1048576, "limit": _mail_max_bytes() / 1048576}
+
+
+def _current_files(documents: list[Document]) -> list[DocumentFile]:
+    """The files of each document's current revision: what a liaison's e-mail carries."""
+    revision = {d.pk: d.revision for d in documents}
+    return [f for f in DocumentFile.objects.filter(document__in=list(revision)).order_by("document_id", "pk")
+            if f.revision == revision[f.document_id]]
+
+
 @transaction.atomic
 def liaison_create(
     *, actor: User | None, from_body: Body, subject: str, recipients: list[dict], from_meeting: Meeting | None = None,
     reply_to: LiaisonStatement | None = None, attachments: list[Document] | None = None,
-    send: bool = False, sent_on: date | None = None, **fields: Any,
+    uploads: list[Any] | None = None, attachment_access: str = Document.Access.PUBLIC,
+    send: bool = False, sent_on: date | None = None, deliver: bool = True, **fields: Any,
 ) -> LiaisonStatement:
     """Draft (or draft and send) a liaison to one or more bodies, each with its purpose and deadline.
 
     ``recipients``: ``[{"body": Body, "purpose": "action"|"comment"|"information", "deadline": date|None}]``.
+    ``uploads`` (files from the form) are checked by their content, registered in the sender's registry as
+    liaison documents (``attachment_access``) and attached, with any registered ``attachments``.
     """
     _require_manage(actor, from_body)
     errors: dict[str, Any] = {}
@@ -684,10 +718,35 @@ def liaison_create(
         errors["recipients"] = recipient_errors
     if not fields.get("contact_person") and not fields.get("contact_email"):
         errors["contact_email"] = _("Give a contact person or a contact e-mail address.")
+    uploads = [u for u in uploads or [] if u is not None]
+    if uploads:
+        file_errors = []
+        for upload in uploads:  # every file checked before anything is registered: a refusal spends no number
+            try:
+                files.check_upload(upload)
+            except ValidationError as exc:
+                file_errors.extend(exc.messages)
+        if file_errors:
+            errors["uploads"] = file_errors
+        if from_body.number_style == Body.NumberStyle.MEETING and from_meeting is None:
+            errors["from_meeting"] = _("%(b)s numbers its documents per meeting: choose the meeting that agreed the "
+                                       "liaison, so its files can be registered.") % {"b": from_body}
+        if attachment_access not in Document.Access.values:
+            errors["attachment_access"] = _("Choose who may read the attached files: everyone or members only.")
+        total = sum(u.size for u in uploads) + sum(f.size for f in _current_files(list(attachments or [])))
+        if total > _mail_max_bytes() and "uploads" not in errors:
+            errors["uploads"] = [_too_heavy(total)]
     if errors:
         raise ValidationError(errors)
     if reply_to is not None and not subject.lower().startswith("reply to"):
         subject = f"{_('Reply to')} {reply_to.reference or reply_to.subject}: {subject}"[:300]
+    documents = list(attachments or [])
+    for upload in uploads:
+        stem = files.check_upload(upload).original_name.rsplit(".", 1)[0]
+        documents.append(document_register(
+            actor=actor, body=from_body, meeting=from_meeting, kind=Document.Kind.LIAISON,
+            title=(_("%(subject)s (attachment: %(name)s)") % {"subject": subject, "name": stem})[:400],
+            source=from_body.short_name, access_level=attachment_access, upload=upload))
 
     def write_recipients(liaison: LiaisonStatement) -> None:
         for r in recipients:
@@ -698,15 +757,22 @@ def liaison_create(
     liaison = save_audited(LiaisonStatement(from_body=from_body, from_meeting=from_meeting, subject=subject,
                                             reply_to=reply_to, created_by=actor),
                            actor=actor, action="liaison.created", fields=fields, allowed=LIAISON_FIELDS,
-                           m2m={"attachments": attachments or None}, after=write_recipients)
+                           m2m={"attachments": documents or None}, after=write_recipients)
     if send:
-        liaison_send(actor=actor, liaison=liaison, sent_on=sent_on)
+        liaison_send(actor=actor, liaison=liaison, sent_on=sent_on, deliver=deliver)
     return liaison
 
 
 @transaction.atomic
-def liaison_send(*, actor: User | None, liaison: LiaisonStatement, sent_on: date | None = None) -> LiaisonStatement:
-    """Send a draft. It awaits a reply when a recipient is asked for action or comment."""
+def liaison_send(*, actor: User | None, liaison: LiaisonStatement, sent_on: date | None = None,
+                 deliver: bool = True) -> LiaisonStatement:
+    """Send a draft. It awaits a reply when a recipient is asked for action or comment.
+
+    Each recipient body is e-mailed at its address for liaison statements, with the attached
+    documents, by the worker (``tasks.deliver_liaison`` after the commit; its delivery status is on the
+    recipient row). A body without an address refuses the sending. ``deliver=False`` records a liaison
+    that was sent some other way (older liaisons, the demo): nothing is mailed.
+    """
     _require_manage(actor, liaison.from_body)
     if liaison.status != LiaisonStatement.Status.DRAFT:
         raise ValidationError({"status": _("Only a draft can be sent; this liaison is %(s)s.") % {"s": liaison.get_status_display()}})
@@ -714,6 +780,14 @@ def liaison_send(*, actor: User | None, liaison: LiaisonStatement, sent_on: date
     recipients = list(liaison.recipients.select_related("body"))
     problems = _check_recipients(liaison.from_body,
                                  [{"body": r.body, "purpose": r.purpose, "deadline": r.deadline} for r in recipients], sent_on)
+    if deliver:
+        for r in recipients:
+            if not r.body.contact_email:
+                problems.append(_("%(b)s has no address for liaison statements, so it cannot be e-mailed: add one on "
+                                  "%(b)s's page (Edit the body) and send again.") % {"b": r.body.short_name})
+        total = sum(f.size for f in _current_files(list(liaison.attachments.all())))
+        if total > _mail_max_bytes():
+            problems.append(_too_heavy(total))
     if problems:
         raise ValidationError({"recipients": problems})
     before = audit.snapshot(liaison, ["status", "sent_on"])
@@ -727,8 +801,181 @@ def liaison_send(*, actor: User | None, liaison: LiaisonStatement, sent_on: date
         original.status = LiaisonStatement.Status.ANSWERED
         original.save(update_fields=["status"])
         audit.record(actor=actor, action="liaison.answered", target=original, before=original_before)
-    audit.record(actor=actor, action="liaison.sent", target=liaison, before=before)
+    changes = audit.diff(before, audit.snapshot(liaison, ["status", "sent_on"]))
+    if deliver:
+        now = timezone.now()
+        for r in recipients:
+            _queue_delivery(r, now)
+        changes["e-mailed to"] = [None, {r.body.short_name: r.body.contact_email for r in recipients}]
+    audit.record(actor=actor, action="liaison.sent", target=liaison, changes=changes)
     return liaison
+
+
+def _queue_delivery(recipient: LiaisonRecipient, now: datetime) -> None:
+    from . import tasks
+
+    LiaisonRecipient.objects.filter(pk=recipient.pk).update(
+        delivery_status=LiaisonRecipient.Delivery.QUEUED, delivery_error="", delivered_to=recipient.body.contact_email,
+        delivery_queued_at=now, delivered_at=None, next_attempt_at=None)
+    transaction.on_commit(partial(tasks.deliver_liaison.enqueue, recipient_id=recipient.pk))
+
+
+@transaction.atomic
+def liaison_delivery_retry(*, actor: User | None, recipient: LiaisonRecipient) -> LiaisonRecipient:
+    """Try a failed e-mail again (after the address was corrected, say): queued anew, with a fresh round of attempts."""
+    recipient = LiaisonRecipient.objects.select_for_update(of=("self",)).select_related(
+        "liaison", "liaison__from_body", "body").get(pk=recipient.pk)
+    _require_manage(actor, recipient.liaison.from_body)
+    if recipient.delivery_status != LiaisonRecipient.Delivery.FAILED:
+        raise ValidationError({"delivery": _("Only a failed e-mail can be tried again; this one is %(s)s.") % {
+            "s": recipient.get_delivery_status_display() or _("not e-mailed")}})
+    if not recipient.body.contact_email:
+        raise ValidationError({"delivery": _("%(b)s has no address for liaison statements: add one on its page first.")
+                               % {"b": recipient.body.short_name}})
+    attempts = recipient.delivery_attempts
+    _queue_delivery(recipient, timezone.now())
+    LiaisonRecipient.objects.filter(pk=recipient.pk).update(delivery_attempts=0)
+    recipient.refresh_from_db()
+    audit.record(actor=actor, action="liaison.delivery_retried", target=recipient.liaison,
+                 changes={"recipient": [None, recipient.body.short_name], "delivery": ["failed", "queued"],
+                          "attempts before": [attempts, 0]})
+    return recipient
+
+
+def _mail_domain() -> str:
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return address.rsplit("@", 1)[-1] if "@" in address else "tutela.invalid"
+
+
+def liaison_message(recipient: LiaisonRecipient) -> EmailMessage:
+    """The e-mail one recipient body gets: who sends what for which purpose, the text, the documents attached."""
+    liaison = recipient.liaison
+    documents = list(liaison.attachments.order_by("number"))
+    attached = _current_files(documents)
+    purpose = recipient.get_purpose_display().lower()
+    subject = _("Liaison statement from %(sender)s: %(subject)s") % {"sender": liaison.from_body.short_name,
+                                                                      "subject": liaison.subject}
+    if liaison.reference:
+        subject = f"{liaison.reference} — {subject}"
+    lines = [_("%(sender)s sends %(body)s this liaison statement %(purpose)s.") % {
+        "sender": liaison.from_body.name, "body": recipient.body.name, "purpose": purpose}]
+    if recipient.deadline:
+        lines.append(_("A reply is asked for by %(deadline)s.") % {"deadline": recipient.deadline.isoformat()})
+    facts = [(_("Subject"), liaison.subject), (_("Reference"), liaison.reference),
+             (_("Agreed at"), str(liaison.from_meeting) if liaison.from_meeting else ""),
+             (_("In reply to"), (liaison.reply_to.reference or liaison.reply_to.subject) if liaison.reply_to else ""),
+             (_("Approval"), liaison.approval),
+             (_("Contact"), ", ".join(a for a in [liaison.contact_person.public_label() if liaison.contact_person else "",
+                                                  liaison.contact_email] if a))]
+    lines.append("")
+    lines.extend(f"{label}: {value}" for label, value in facts if value)
+    if liaison.body_text:
+        lines.extend(["", liaison.body_text])
+    if documents:
+        names = {f.document_id: f.original_name for f in attached}
+        lines.extend(["", _("Documents:")])
+        for d in documents:
+            lines.append(f"- {d.label} — {d.title}" + (f" ({names[d.pk]})" if d.pk in names else
+                                                       " " + _("(no file registered)")))
+    lines.extend(["", _("On the web: %(url)s") % {"url": _absolute(f"/coordination/liaisons/{liaison.pk}/")}])
+    reply_to = [a for a in [liaison.contact_email,
+                            liaison.contact_person.email if liaison.contact_person else ""] if a]
+    message = EmailMessage(subject=subject, body="\n".join(lines) + "\n", to=[recipient.delivered_to or recipient.body.contact_email],
+                           reply_to=reply_to or None,
+                           headers={"Message-ID": f"<liaison-{liaison.pk}.{recipient.pk}@{_mail_domain()}>"})
+    for f in attached:
+        with f.file.open("rb") as fh:
+            message.attach(f.original_name, fh.read(), f.content_type)
+    return message
+
+
+def _permanent(exc: Exception) -> bool:
+    """A 5xx answer: the server will refuse this message again (no such mailbox, too big)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    return isinstance(exc, smtplib.SMTPResponseException) and 500 <= exc.smtp_code < 600
+
+
+def _smtp_error(exc: Exception) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, reason = next(iter(exc.recipients.values()), (0, b""))
+        return f"{code} {reason.decode(errors='replace') if isinstance(reason, bytes) else reason}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        error = exc.smtp_error
+        return f"{exc.smtp_code} {error.decode(errors='replace') if isinstance(error, bytes) else error}"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def liaison_delivery_send(*, recipient_id: int) -> LiaisonRecipient | None:
+    """The worker's half: e-mail one recipient body, once, and record the outcome on its row.
+
+    A refusal for good (5xx) fails at once; anything else (server down, 4xx) is tried again after
+    ``_delivery_backoff`` (deferred task where the backend can defer, else the worker's sweep,
+    ``deliveries_sweep``), at most ``COORDINATION_LIAISON_ATTEMPTS`` [4] times, then fails with the
+    error and the number of attempts. The row is locked while the mail goes out, so two workers
+    never both send it; the Message-ID is fixed per recipient, so a copy sent twice (a worker killed
+    between the server's answer and the commit) is recognisable as one.
+    """
+    retry_at = None
+    with transaction.atomic():
+        recipient = (LiaisonRecipient.objects.select_for_update(of=("self",))
+                     .select_related("liaison", "liaison__from_body", "liaison__from_meeting", "liaison__reply_to",
+                                     "liaison__contact_person", "body").filter(pk=recipient_id).first())
+        Delivery = LiaisonRecipient.Delivery
+        if recipient is None or recipient.delivery_status not in (Delivery.QUEUED, Delivery.RETRYING):
+            return recipient
+        now = timezone.now()
+        if recipient.delivery_status == Delivery.RETRYING and recipient.next_attempt_at and recipient.next_attempt_at > now:
+            return recipient  # not due yet: the deferred task or the sweep brings it back
+        was = recipient.delivery_status
+        recipient.delivery_attempts += 1
+        try:
+            liaison_message(recipient).send()
+        except (OSError, smtplib.SMTPException) as exc:
+            recipient.delivery_error = _smtp_error(exc)[:500]
+            if _permanent(exc) or recipient.delivery_attempts >= _max_attempts():
+                recipient.delivery_status, recipient.next_attempt_at = Delivery.FAILED, None
+            else:
+                recipient.delivery_status = Delivery.RETRYING
+                recipient.next_attempt_at = retry_at = now + _delivery_backoff(recipient.delivery_attempts)
+            action = "liaison.delivery_failed"
+        else:
+            recipient.delivery_status, recipient.delivered_at = Delivery.SENT, timezone.now()
+            recipient.delivery_error, recipient.next_attempt_at = "", None
+            action = "liaison.delivered"
+        recipient.save(update_fields=["delivery_status", "delivery_attempts", "delivery_error", "delivered_at",
+                                      "next_attempt_at"])
+        changes = {"recipient": [None, f"{recipient.body.short_name} <{recipient.delivered_to}>"],
+                   "delivery": [was, recipient.delivery_status], "attempt": [None, recipient.delivery_attempts]}
+        if recipient.delivery_error:
+            changes["error"] = [None, recipient.delivery_error]
+        audit.record(actor=None, action=action, target=recipient.liaison, changes=changes)
+    if retry_at is not None:
+        _enqueue_delivery_at(recipient.pk, retry_at)
+    return recipient
+
+
+def _enqueue_delivery_at(recipient_id: int, when: datetime) -> None:
+    """Queue the next try for later where the task backend can defer; otherwise the worker's sweep
+    (``deliveries_sweep``, every few heartbeats) starts it when it is due."""
+    from django.tasks import default_task_backend
+
+    from . import tasks
+
+    if default_task_backend.supports_defer:
+        tasks.deliver_liaison.using(run_after=when).enqueue(recipient_id=recipient_id)
+
+
+def deliveries_sweep() -> int:
+    """E-mails whose next try is due (the task backend could not defer them, or their task was lost): queued again."""
+    from . import tasks
+
+    due = list(LiaisonRecipient.objects.filter(delivery_status=LiaisonRecipient.Delivery.RETRYING,
+                                               next_attempt_at__lte=timezone.now()).values_list("pk", flat=True)[:500])
+    for pk in due:
+        tasks.deliver_liaison.enqueue(recipient_id=pk)
+    return len(due)
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""Background work for coordination: liaison deadline reminders. Arguments are ids."""
+"""Background work for coordination: liaison e-mails and deadline reminders. Arguments are ids."""
 
 from django.tasks import task
 
@@ -25,3 +25,13 @@ def schedule_liaison_reminders() -> int:
     from . import services
 
     return services.liaison_reminders_schedule()
+
+
+@jobs.resumable
+@task
+def deliver_liaison(*, recipient_id: int) -> str:
+    """E-mail a sent liaison to one recipient body; the row records the outcome (a second run sends nothing more)."""
+    from . import services
+
+    recipient = services.liaison_delivery_send(recipient_id=recipient_id)
+    return recipient.delivery_status if recipient is not None else ""

@@ -24,7 +24,7 @@ from tutela.core.requests import SignedInRequest
 from tutela.core.views import form_view
 
 from . import forms, ical, selectors, services
-from .models import Body, LiaisonStatement, Meeting
+from .models import Body, Document, LiaisonStatement, Meeting
 
 ICS = "text/calendar; charset=utf-8"
 
@@ -70,6 +70,23 @@ def body_create(request: SignedInRequest) -> HttpResponse:
         success_url=lambda body: reverse("coordination:body_detail", args=[body.slug]),
         context={"title": _("New coordination body"), "submit": _("Save"), "back": reverse("coordination:body_list"),
                  "intro": _("Add its terms of reference, members and chairs on its page afterwards.")},
+    )
+
+
+@login_required
+def body_edit(request: SignedInRequest, slug: str) -> HttpResponse:
+    """A body's details, among them its address for liaison statements (secretariat and the body's chairs)."""
+    body = selectors.body_for(request.user, slug)
+    if not selectors.can_manage(request.user, body):
+        raise PermissionDenied
+    fields = ["name", "kind", "parent", "mandate", "description", "established_on", "website", "contact_email"]
+    form = forms.BodyEditForm(request.POST or None, body=body, initial={f: getattr(body, f) for f in fields})
+    return form_view(
+        request, form, save=lambda data: services.body_update(actor=request.user, body=body, **data),
+        template="coordination/form_page.html", message=lambda body: _("%(body)s is updated.") % {"body": body.short_name},
+        success_url=lambda body: reverse("coordination:body_detail", args=[body.slug]),
+        context={"title": _("Edit %(body)s") % {"body": body.short_name}, "submit": _("Save"), "body": body,
+                 "back": reverse("coordination:body_detail", args=[body.slug])},
     )
 
 
@@ -342,7 +359,7 @@ def liaison_create(request: SignedInRequest, slug: str) -> HttpResponse:
         if original is not None:
             initial = {"reply_to": original.pk, "recipient_1": original.from_body_id, "purpose_1": "information",
                        "subject": original.subject}
-    form = forms.LiaisonForm(request.POST or None, body=body, replyable=replyable, initial=initial)
+    form = forms.LiaisonForm(request.POST or None, request.FILES or None, body=body, replyable=replyable, initial=initial)
 
     def save(data: dict) -> LiaisonStatement:
         return services.liaison_create(
@@ -350,13 +367,30 @@ def liaison_create(request: SignedInRequest, slug: str) -> HttpResponse:
             from_meeting=_meeting_or_404(body, data["from_meeting"]),
             reply_to=next((ls for ls in replyable if ls.pk == data["reply_to"]), None),
             reference=data["reference"], body_text=data["body_text"], contact_email=data["contact_email"],
-            approval=data["approval"], send=data["send"],
+            approval=data["approval"], send=data["send"], attachments=form.attachments(), uploads=data["uploads"],
+            attachment_access=data["attachment_access"] or Document.Access.PUBLIC,
         )
 
     return form_view(request, form, save=save, template="coordination/liaison_form.html", context={"body": body},
                      success_url=lambda liaison: reverse("coordination:liaison_detail", args=[liaison.pk]),
                      message=lambda liaison: _("Liaison statement saved (%(status)s).") % {
                          "status": liaison.get_status_display()})
+
+
+@require_POST
+@login_required
+def liaison_delivery_retry(request: SignedInRequest, pk: int, recipient_pk: int) -> HttpResponse:
+    liaison = selectors.liaison_for(request.user, pk)
+    recipient = get_object_or_404(liaison.recipients.all(), pk=recipient_pk)
+    if not selectors.can_manage(request.user, liaison.from_body):
+        raise PermissionDenied
+    try:
+        services.liaison_delivery_retry(actor=request.user, recipient=recipient)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The e-mail to %(b)s is queued again.") % {"b": recipient.body.short_name})
+    return redirect("coordination:liaison_detail", liaison.pk)
 
 
 @require_POST
@@ -370,7 +404,7 @@ def liaison_send(request: SignedInRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Sent."))
+        messages.success(request, _("Sent. The worker e-mails each recipient body; this page shows how far it got."))
     return redirect("coordination:liaison_detail", liaison.pk)
 
 

@@ -43,19 +43,20 @@ def _media(settings, tmp_path):
 @pytest.fixture
 def itu_t(db):
     return services.body_create(actor=None, short_name="ITU-T", name="ITU Telecommunication Standardization Sector",
-                                kind=Body.Kind.SECTOR)
+                                kind=Body.Kind.SECTOR, contact_email="itu-t@example.org")
 
 
 @pytest.fixture
 def sg17(itu_t):
     return services.body_create(actor=None, short_name="SG17", name="ITU-T Study Group 17 (Security)",
-                                kind=Body.Kind.STUDY_GROUP, parent=itu_t, number_prefix="SG17-TD")
+                                kind=Body.Kind.STUDY_GROUP, parent=itu_t, number_prefix="SG17-TD",
+                                contact_email="sg17@example.org")
 
 
 @pytest.fixture
 def tsag(itu_t):
     return services.body_create(actor=None, short_name="TSAG", name="Telecommunication Standardization Advisory Group",
-                                kind=Body.Kind.ADVISORY_GROUP, parent=itu_t)
+                                kind=Body.Kind.ADVISORY_GROUP, parent=itu_t, contact_email="tsag@example.org")
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def jca(sg17, org_a):
     body = services.body_create(
         actor=None, short_name="JCA-COP", name="Joint Coordination Activity on Child Online Protection",
         kind=Body.Kind.JOINT_COORDINATION_ACTIVITY, parent=sg17, established_on=date(2012, 4, 1),
-        ends_on=date(2014, 1, 31), number_prefix="JCA-COP DOC", number_padding=3,
+        ends_on=date(2014, 1, 31), number_prefix="JCA-COP DOC", number_padding=3, contact_email="jca-cop@example.org",
     )
     services.membership_add(actor=None, body=body, organisation=org_a)
     return body
