@@ -250,6 +250,8 @@ entry("core:audit_log", "get", [], (302, 403, 403, 403, 200))  # /workspace/audi
 entry("core:review_queue", "get", [], (302, 403, 403, 403, 200))  # /workspace/review/
 entry("core:review_publish", "post", lambda: ["activities.activity", _first("activities.Activity")],
       (302, 403, 403, 403, 302))
+entry("core:review_return", "post", lambda: ["activities.activity", _first("activities.Activity")],
+      (302, 403, 403, 403, 302))
 entry("core:review_clear_flags", "post", lambda: ["activities.activity", _first("activities.Activity")],
       (302, 403, 403, 403, 302))
 entry("core:csp_report", "post", [], (400, 400, 400, 400, 400))  # /csp-report

@@ -62,3 +62,31 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_seen:%H:%M:%S}"
+
+
+class ReviewDecision(models.Model):
+    """The secretariat's decision on a submitted record (``core.review``): published, or returned with a reason.
+
+    The latest decision on a record says who validated it (shown on the published record) or why it was
+    returned (shown to its organisation until they change it, which submits it again)."""
+
+    class Decision(models.TextChoices):
+        PUBLISHED = "published", _("published")
+        RETURNED = "returned", _("returned")
+
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    target_id = models.CharField(_("target id"), max_length=64)
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Kept as text, so the decision still says who made it after the account is gone.
+    by_label = models.CharField(_("decided by"), max_length=254, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("review decision")
+        verbose_name_plural = _("review decisions")
+        indexes = [models.Index(fields=["target_type", "target_id", "-id"], name="review_decision_target_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.decision} {self.by_label}"

@@ -21,6 +21,7 @@ access rules (``core.access``) hide them in every door: pages, API, exports, fig
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -29,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from . import access, childtext
 from .access import Actor
+from .models import ReviewDecision
 
 # label ("activities.activity") -> (model, detail url name, audit action prefix)
 REGISTRY: dict[str, tuple[type["Reviewable"], str, str]] = {}
@@ -143,7 +145,71 @@ def publish[R: Reviewable](*, actor: Actor | None, obj: R) -> R:
     obj.awaiting_review = False
     _save(obj, ["is_published", "awaiting_review"])
     audit.record(actor=actor, action=f"{_action(obj)}.published", target=obj, before=before)
+    _decide(obj, actor, ReviewDecision.Decision.PUBLISHED)
     return obj
+
+
+MAX_REASON = 2000
+
+
+@transaction.atomic
+def return_for_changes[R: Reviewable](*, actor: Actor | None, obj: R, reason: str) -> R:
+    """The secretariat sends a submitted record back to its organisation with the reason (what to change).
+
+    The record stays unpublished and leaves the queue; the reason is shown on it and in its organisation's
+    workspace. When they change it, its service's ``prepare`` submits it again."""
+    from . import audit
+
+    if actor is not None:
+        access.require_secretariat(actor)
+    reason = (reason or "").strip()
+    if not obj.awaiting_review:
+        raise ValidationError(_("Only a record waiting for review can be returned; this one is not waiting."))
+    if not reason:
+        raise ValidationError({"reason": _("Say why the record is returned, so its organisation knows what to change.")})
+    if len(reason) > MAX_REASON:
+        raise ValidationError({"reason": _("Keep the reason to %(n)s characters; it has %(got)s.")
+                               % {"n": MAX_REASON, "got": len(reason)}})
+    before = audit.snapshot(obj, ["is_published", "awaiting_review"])
+    obj.is_published = False  # type: ignore[attr-defined]
+    obj.awaiting_review = False
+    _save(obj, ["is_published", "awaiting_review"])
+    changes = {**audit.diff(before, audit.snapshot(obj, ["is_published", "awaiting_review"])), "reason": reason}
+    audit.record(actor=actor, action=f"{_action(obj)}.returned", target=obj, changes=changes)
+    _decide(obj, actor, ReviewDecision.Decision.RETURNED, reason)
+    return obj
+
+
+def _decide(obj: models.Model, actor: Actor | None, decision: str, reason: str = "") -> None:
+    user = access.signed_in(actor)
+    ReviewDecision.objects.create(
+        target_type=ContentType.objects.get_for_model(obj), target_id=str(obj.pk), decision=decision, reason=reason,
+        by=user, by_label=(user.full_name or "") if user is not None else "")
+
+
+def latest_decisions(objs: Iterable[models.Model]) -> dict[Any, ReviewDecision]:
+    """``{pk: latest decision}`` for records of one model (one query; records never decided are absent)."""
+    objs = list(objs)
+    if not objs:
+        return {}
+    found: dict[Any, ReviewDecision] = {}
+    rows = ReviewDecision.objects.filter(target_type=ContentType.objects.get_for_model(objs[0]),
+                                         target_id__in=[str(o.pk) for o in objs]).order_by("target_id", "-id")
+    for row in rows:
+        found.setdefault(row.target_id, row)
+    return {o.pk: found[str(o.pk)] for o in objs if str(o.pk) in found}
+
+
+def current_decision(obj: models.Model) -> ReviewDecision | None:
+    """What the secretariat last decided on ``obj``, if it still holds: "published" while the record is
+    public, "returned" while it is neither public nor submitted again."""
+    decision = latest_decisions([obj]).get(obj.pk)
+    if decision is None or getattr(obj, "awaiting_review", False):
+        return None
+    published = bool(getattr(obj, "is_published", False))
+    if (decision.decision == ReviewDecision.Decision.PUBLISHED) != published:
+        return None
+    return decision
 
 
 @transaction.atomic

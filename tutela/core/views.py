@@ -250,6 +250,22 @@ def review_publish(request: SignedInRequest, label: str, pk: int) -> HttpRespons
 
 @require_POST
 @login_required
+def review_return(request: SignedInRequest, label: str, pk: int) -> HttpResponse:
+    """Send a submitted record back to its organisation with the reason; a missing reason says so."""
+    access.require_secretariat(request.user)
+    obj = review.get(label, pk)
+    try:
+        review.return_for_changes(actor=request.user, obj=obj, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, _("Returned to its organisation: “%(obj)s”.") % {"obj": obj})
+    return redirect("core:review_queue")
+
+
+@require_POST
+@login_required
 def review_clear_flags(request: SignedInRequest, label: str, pk: int) -> HttpResponse:
     access.require_secretariat(request.user)
     obj = review.get(label, pk)

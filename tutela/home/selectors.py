@@ -196,6 +196,15 @@ def secretariat_work(user: User, *, today: date) -> list[Section]:
     return sections
 
 
+def _review_note(obj: Any, decision: Any) -> str:
+    """Where a record of one's own stands: submitted, returned (with the secretariat's reason), or a draft."""
+    if obj.awaiting_review:
+        return _("submitted: waiting for review")
+    if decision is not None and decision.decision == "returned":
+        return _("returned: %(reason)s") % {"reason": decision.reason[:200]}
+    return _("draft")
+
+
 def focal_point_work(user: User, *, today: date) -> list[Section]:
     org = user.organisation
     sections = []
@@ -217,10 +226,11 @@ def focal_point_work(user: User, *, today: date) -> list[Section]:
     figure_drafts = figures.unpublished_editable(user).select_related("indicator")
     a_count, a_rows = _capped(activity_drafts)
     f_count, f_rows = _capped(figure_drafts)
+    a_decisions, f_decisions = review.latest_decisions(a_rows), review.latest_decisions(f_rows)
     rows = [Item(a.title, reverse("activities:activity_detail", args=[a.pk]), a.starts_on,
-                 note=_("waiting for review") if a.awaiting_review else _("draft")) for a in a_rows]
+                 note=_review_note(a, a_decisions.get(a.pk))) for a in a_rows]
     rows += [Item(str(f.indicator), reverse("figures:figure_detail", args=[f.pk]), f.as_of,
-                  note=_("waiting for review") if f.awaiting_review else _("draft")) for f in f_rows]
+                  note=_review_note(f, f_decisions.get(f.pk))) for f in f_rows]
     sections.append(Section("drafts", _("Drafts and submissions"), a_count + f_count,
                             reverse("activities:activity_editable"), _("Open the activities you can edit"),
                             rows[:ROWS], _("Nothing of yours waits: every record is published.")))
