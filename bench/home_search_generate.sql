@@ -38,10 +38,10 @@ FROM generate_series(1, :organisations) g;
 
 INSERT INTO activities_activity (id, title, kind, status, starts_on, ends_on, date_is_approximate, city, country, venue,
                                  online, summary, objective, follows_up, audiences, is_published, is_illustrative, source,
-                                 created_at, updated_at, awaiting_review, review_flags)
+                                 created_at, updated_at, awaiting_review, review_flags, focus)
 SELECT 1000000 + g, initcap(pg_temp.phrase(v.words, v.n, 3 + (g % 4))) || ' #' || g, 'workshop', 'held', d, d, false, '', 'ET',
        '', false, pg_temp.phrase(v.words, v.n, 12 + (g % 20)), '', '', '[]', r >= 0.1, true, 'bench', now(), now(),
-       r < 0.01, '[]'
+       r < 0.01, '[]', ''
 FROM (SELECT g, random() AS r, date '2010-01-01' + floor(random() * 365 * 17)::int AS d
       FROM generate_series(1, :activities) g) s CROSS JOIN bench_words v;
 

@@ -14,6 +14,12 @@ class PublishableQuerySet(models.QuerySet):
             return self.filter(is_published=True, awaiting_review=False)
         return self.filter(is_published=True)
 
+    def not_public(self):
+        """The rows ``public()`` leaves out: drafts, and (models that are reviewed) rows waiting for review."""
+        if _has_field(self.model, "awaiting_review"):
+            return self.filter(models.Q(is_published=False) | models.Q(awaiting_review=True))
+        return self.filter(is_published=False)
+
     def awaiting_review(self):
         return self.filter(awaiting_review=True)
 
