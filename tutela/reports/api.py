@@ -28,7 +28,9 @@ class ReportIn(Schema):
     meeting_place: str = ""
     meeting_date: date | None = None
     document_number: str = ""
+    document_date: date | None = None
     author: str = ""
+    language: str = "en"
     include_ongoing: bool = True
     structure: str = "chronological"
     includes: list[str] = []

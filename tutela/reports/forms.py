@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from tutela.initiatives.models import Initiative
@@ -16,14 +17,32 @@ class ReportForm(forms.ModelForm):
     class Meta:
         model = Report
         fields = ["title", "initiative", "presented_to", "meeting", "meeting_place", "meeting_date", "document_number",
-                  "document_date", "author", "period_start", "period_end", "include_ongoing", "structure", "includes", "opening_template"]
+                  "document_date", "author", "language", "period_start", "period_end", "include_ongoing", "structure",
+                  "includes", "opening_template"]
+        error_messages = {
+            "title": {"required": _("Give the report a title.")},
+            "period_start": {"required": _("Say the day the period starts."),
+                             "invalid": _("Write the first day of the period as a date, e.g. 2019-01-01.")},
+            "period_end": {"required": _("Say the day the period ends."),
+                           "invalid": _("Write the last day of the period as a date, e.g. 2019-12-31.")},
+            "meeting_date": {"invalid": _("Write the meeting date as a date, e.g. 2019-10-14.")},
+            "document_date": {"invalid": _("Write the document's date as a date, e.g. 2019-10-02.")},
+        }
         widgets = {
+            "language": forms.Select(choices=settings.LANGUAGES),
             "meeting_date": forms.DateInput(attrs={"type": "date"}),
             "document_date": forms.DateInput(attrs={"type": "date"}),
             "period_start": forms.DateInput(attrs={"type": "date"}),
             "period_end": forms.DateInput(attrs={"type": "date"}),
             "opening_template": forms.Textarea(attrs={"rows": 5}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].required = False  # a form that does not send it keeps the report's (English first)
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or self.instance.language or "en"
 
     def clean(self):
         data = super().clean()

@@ -46,6 +46,9 @@ def _check(report: Report) -> None:
     if report.period_start and report.period_end and report.period_end < report.period_start:
         raise ValidationError({"period_end": _("The period ends (%(end)s) before it starts (%(start)s).")
                                % {"end": report.period_end, "start": report.period_start}})
+    if report.language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose the document's original language among %(l)s.")
+                               % {"l": ", ".join(str(name) for _code, name in settings.LANGUAGES)}})
     unknown = set(report.includes or []) - set(Report.Include.values)
     if unknown:
         raise ValidationError({"includes": _("Unknown kinds of record: %(k)s.") % {"k": ", ".join(sorted(unknown))}})
@@ -83,8 +86,37 @@ def report_update(*, actor: Actor, report: Report, **fields: Any) -> Report:
     _check(report)
     report.full_clean()
     report.save()
+    if before.get("structure") != report.structure:
+        _regroup(report)
     audit.record(actor=actor, action="report.updated", target=report, before=before)
     return report
+
+
+def _regroup(report: Report) -> None:
+    """Put the drafted paragraphs in the order of the report's (new) grouping: chronological, or by pillar.
+
+    Each generated paragraph takes the place its drafted group has in the new order; a paragraph without one
+    (written by an editor, or whose records left the period) travels with the paragraph before it. Moves made by
+    hand under the old grouping give way to the new one; the texts and edits are untouched.
+    """
+    paragraphs = list(report.paragraphs.order_by("order", "pk").only("pk", "order", "keys"))
+    if not paragraphs:
+        return
+    rank = {d.key: i for i, d in enumerate(drafting.build(report))}
+    chunks: list[tuple[int, int, list[ReportParagraph]]] = []
+    for seq, p in enumerate(paragraphs):
+        ranks = [rank[k] for k in p.keys if k in rank]
+        if not ranks and chunks:
+            chunks[-1][2].append(p)
+        else:
+            chunks.append((min(ranks, default=-1), seq, [p]))
+    chunks.sort(key=lambda c: (c[0], c[1]))
+    moved = []
+    for number, p in enumerate((p for _r, _s, ps in chunks for p in ps), start=1):
+        if p.order != number:
+            p.order = number
+            moved.append(p)
+    ReportParagraph.objects.bulk_update(moved, ["order"], batch_size=1000)
 
 
 @transaction.atomic

@@ -57,7 +57,7 @@ def report_edit(request: SignedInRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Saved. Redraft from the records if the period or the grouping changed."))
+            messages.success(request, _("Saved. Redraft from the records if the period or the records included changed."))
             return redirect("reports:report_detail", report.pk)
     return render(request, "reports/report_form.html", {"form": form, "report": report},
                   status=422 if form.errors else 200)

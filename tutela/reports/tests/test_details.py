@@ -67,3 +67,57 @@ def test_title_number_dates_period_opening_and_grouping_can_be_changed_until_sig
                                                               period_start="2019-02-01", period_end="2019-09-30"))
     assert frozen.status_code == 422 and "signed off" in frozen.content.decode()
     assert Report.objects.get(pk=report.pk).title == "Update on the initiative, 2019"
+
+
+def test_language_is_editable_and_every_refusal_is_a_sentence(client, secretariat, report):
+    client.force_login(secretariat)
+    assert client.post(f"/reports/{report.pk}/edit/", _form(report, language="fr")).status_code == 302
+    report.refresh_from_db()
+    assert report.language == "fr" and "Original: French" in client.get(report.get_absolute_url()).content.decode()
+    response = client.post(f"/reports/{report.pk}/edit/", _form(report, title="", period_start="", period_end="1 May",
+                                                                document_date="tomorrow", language="xx"))
+    page = response.content.decode()
+    assert response.status_code == 422
+    for sentence in ("Give the report a title.", "Say the day the period starts.",
+                     "Write the last day of the period as a date", "Write the document&#x27;s date as a date"):
+        assert sentence in page, sentence
+    assert "This field is required" not in page and "Enter a valid date" not in page
+    from django.core.exceptions import ValidationError
+
+    from tutela.reports.services import report_update
+
+    with pytest.raises(ValidationError) as unknown:
+        report_update(actor=secretariat, report=report, language="xx")
+    assert "Choose the document's original language" in " ".join(unknown.value.messages)
+
+
+def test_a_new_grouping_puts_the_drafted_paragraphs_in_its_order(client, secretariat, report):
+    from tutela.activities.services import activity_create
+    from tutela.initiatives.models import Pillar
+    from tutela.reports.services import paragraph_add
+
+    pillars = {p.number: p for p in Pillar.objects.all()}
+    for title, month, pillar in [("Judges' seminar", 2, 1), ("Engineers' workshop", 3, 2), ("Lawyers' workshop", 4, 1),
+                                 ("Teachers' workshop", 5, 4), ("Network operators' workshop", 6, 2)]:
+        activity_create(actor=None, title=title, kind="workshop", status="held", starts_on=date(2019, month, 3),
+                        ends_on=date(2019, month, 3), city="Quito", country="EC", pillars=[pillars[pillar]],
+                        partners=[(report.initiative.lead_organisation, "organiser")])
+    Report.objects.filter(pk=report.pk).update(opening_template="")
+    report.refresh_from_db()
+    report_draft(actor=secretariat, report=report)
+    engineers = next(p for p in report.paragraphs.all() if "engineers" in p.text)
+    paragraph_add(actor=secretariat, report=report, text="The engineers asked for a second round.",
+                  after=engineers.order)
+
+    def order():
+        return [next(w for w in ("second round", "judges", "engineers", "lawyers", "teachers", "network operators",
+                                 "awareness") if w in p.text.lower()) for p in report.paragraphs.order_by("order")]
+
+    assert order() == ["awareness", "judges", "engineers", "second round", "lawyers", "teachers", "network operators"]
+    client.force_login(secretariat)
+    assert client.post(f"/reports/{report.pk}/edit/", _form(report, structure="by_pillar")).status_code == 302
+    assert order() == ["awareness", "judges", "lawyers", "engineers", "second round", "network operators", "teachers"]
+    numbers = [p.order for p in report.paragraphs.order_by("order")]
+    assert numbers == list(range(1, 8))
+    assert client.post(f"/reports/{report.pk}/edit/", _form(report, structure="chronological")).status_code == 302
+    assert order() == ["awareness", "judges", "engineers", "second round", "lawyers", "teachers", "network operators"]
