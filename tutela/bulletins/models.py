@@ -228,3 +228,42 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bulletin} → {self.email}"
+
+
+class CommitmentDelivery(models.Model):
+    """What fulfilled a commitment once: exactly one activity, bulletin or coordination document.
+
+    It lives here, not in partners: partners sits below activities, coordination and bulletins, and a
+    relation points down the layers only (docs/partners.md, "What fulfilled a commitment"). The
+    commitment's cadence is compared with these rows by ``selectors.cadence_against_deliveries``.
+    """
+
+    commitment = models.ForeignKey("partners.Commitment", on_delete=models.CASCADE, related_name="deliveries",
+                                   verbose_name=_("commitment"))
+    activity = models.ForeignKey("activities.Activity", null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="+", verbose_name=_("activity"))
+    bulletin = models.ForeignKey(Bulletin, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("bulletin"))
+    document = models.ForeignKey("coordination.Document", null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="+", verbose_name=_("document"))
+    delivered_on = models.DateField(_("delivered on"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("commitment delivery")
+        ordering = ["commitment", "delivered_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="bulletins_delivery_exactly_one_record",
+                condition=(models.Q(activity__isnull=False, bulletin__isnull=True, document__isnull=True)
+                           | models.Q(activity__isnull=True, bulletin__isnull=False, document__isnull=True)
+                           | models.Q(activity__isnull=True, bulletin__isnull=True, document__isnull=False))),
+        ]
+        indexes = [models.Index(fields=["commitment", "delivered_on"], name="bulletins_delivery_when_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} @ {self.delivered_on}"
+
+    @property
+    def record(self) -> models.Model:
+        return self.activity or self.bulletin or self.document  # type: ignore[return-value]  # one is set

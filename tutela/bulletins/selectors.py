@@ -118,3 +118,95 @@ def commitment_cadence(commitment: Commitment, *, today: date | None = None) -> 
         "next_due": (sent[-1] + timedelta(days=every)) if (sent and every) else None,
         "overdue": bool(every and (not sent or (today - sent[-1]).days > every)),
     }
+
+
+# --- A commitment's cadence against what was delivered ----------------------------------------
+
+# Deliveries a cadence asks for in a calendar year (None: no number can be expected).
+PER_YEAR: dict[str, int | None] = {Commitment.Cadence.MONTHLY: 12, Commitment.Cadence.QUARTERLY: 4,
+                                   Commitment.Cadence.YEARLY: 1, Commitment.Cadence.ONCE: None,
+                                   Commitment.Cadence.REGULAR: None}
+
+
+@dataclass(frozen=True)
+class CadenceCheck:
+    """A commitment's deliveries in ``year`` against its cadence: ``expected`` in the whole year, ``due`` by
+    ``today`` (the periods already ended or begun), ``delivered``; ``behind`` when fewer than due. A once-only
+    commitment expects one delivery ever; a "regular" one expects no number, so it is never behind."""
+
+    cadence: str
+    cadence_label: str
+    year: int
+    expected: int | None
+    due: int | None
+    delivered: int
+    delivered_ever: int
+
+    @property
+    def behind(self) -> bool:
+        if self.cadence == Commitment.Cadence.ONCE:
+            return False if self.due is None else self.delivered_ever < self.due
+        return self.due is not None and self.delivered < self.due
+
+    @property
+    def sentence(self) -> str:
+        from django.utils.translation import gettext as _
+
+        if self.cadence == Commitment.Cadence.ONCE:
+            return (_("once: delivered") if self.delivered_ever else _("once: not delivered yet"))
+        if self.expected is None:
+            return _("%(cadence)s: %(n)s delivered this year") % {"cadence": self.cadence_label.lower(),
+                                                                  "n": self.delivered}
+        return _("%(cadence)s: %(n)s of %(expected)s delivered this year") % {
+            "cadence": self.cadence_label.lower(), "n": self.delivered, "expected": self.expected}
+
+
+def _due_by(cadence: str, today: date) -> int | None:
+    """How many deliveries a cadence asks for from 1 January to ``today``: a period counts once it has begun
+    (a quarterly commitment owes its first delivery during January–March)."""
+    if cadence == Commitment.Cadence.MONTHLY:
+        return today.month
+    if cadence == Commitment.Cadence.QUARTERLY:
+        return (today.month - 1) // 3 + 1
+    if cadence == Commitment.Cadence.YEARLY:
+        return 1
+    return None
+
+
+def cadence_against_deliveries(commitment: Commitment, *, today: date | None = None) -> CadenceCheck:
+    """The one rule that compares a commitment's cadence with what was delivered (its page, the chart and
+    the secretariat's workspace count "commitments behind their cadence" all read it)."""
+    from django.utils import timezone
+
+    from .models import CommitmentDelivery
+
+    today = today or timezone.localdate()
+    # Delivery rows, and sent bulletins naming the commitment (Bulletin.commitment) not also linked by a row.
+    rows = CommitmentDelivery.objects.filter(commitment=commitment)
+    dates = list(rows.values_list("delivered_on", flat=True))
+    linked = rows.exclude(bulletin=None).values("bulletin")
+    dates += [timezone.localdate(sent) for sent in Bulletin.objects.filter(
+        commitment=commitment, status=Bulletin.Status.SENT, sent_at__isnull=False).exclude(pk__in=linked)
+        .values_list("sent_at", flat=True)]
+    delivered = sum(1 for d in dates if d.year == today.year and d <= today)
+    ever = sum(1 for d in dates if d <= today)
+    cadence = commitment.cadence
+    once_due = 1 if cadence == Commitment.Cadence.ONCE and commitment.next_due_on and commitment.next_due_on <= today else None
+    return CadenceCheck(cadence=cadence, cadence_label=str(commitment.get_cadence_display()), year=today.year,
+                        expected=PER_YEAR.get(cadence), due=once_due if cadence == Commitment.Cadence.ONCE
+                        else _due_by(cadence, today), delivered=delivered, delivered_ever=ever)
+
+
+def commitments_behind_cadence(*, user: Actor, today: date | None = None) -> list[tuple[Commitment, CadenceCheck]]:
+    """Commitments on agreements ``user`` may change that are not done and are behind their cadence, each
+    with its check; the secretariat's workspace counts these."""
+    from django.utils import timezone
+
+    from tutela.partners.models import Agreement
+
+    today = today or timezone.localdate()
+    agreements = access.writable(user, Agreement.objects.all()).values("pk")
+    candidates = (Commitment.objects.filter(agreement__in=agreements)
+                  .exclude(follow_up_status=Commitment.FollowUp.DONE).select_related("agreement").order_by("pk"))
+    checks = [(c, cadence_against_deliveries(c, today=today)) for c in candidates]
+    return [(c, check) for c, check in checks if check.behind]

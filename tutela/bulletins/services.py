@@ -49,6 +49,7 @@ from .models import (
     LANGUAGES,
     Bulletin,
     BulletinVersion,
+    CommitmentDelivery,
     ConsentRecord,
     Delivery,
     MailingList,
@@ -1049,3 +1050,40 @@ def organisation_replaced(*, actor: Actor, old: Any, new: Any) -> dict[str, int]
     moved = repoint_m2m(actor=actor, owners=Bulletin.objects.all(), name="organisations", old=old, new=new,
                         action="bulletin.organisation_replaced")
     return {"bulletins.Bulletin.organisations": moved} if moved else {}
+
+
+# --- What fulfilled a commitment (partners sits below: the link lives here) -----------------------
+
+@transaction.atomic
+def commitment_delivery_add(*, actor: Actor | None, commitment: Any, activity: Any = None, bulletin: Any = None,
+                            document: Any = None, delivered_on: Any = None) -> CommitmentDelivery:
+    """Record that one activity, sent bulletin or coordination document fulfilled ``commitment`` once.
+    Whoever may change the commitment (its agreement's parties, the secretariat) may record it; the record
+    must be readable to them. ``delivered_on`` defaults to the record's own date. Audited as
+    commitment_delivery.added."""
+    if actor is not None and not access.can_write(actor, commitment):
+        raise PermissionDenied
+    given = [r for r in (activity, bulletin, document) if r is not None]
+    if len(given) != 1:
+        raise ValidationError({"activity": _("Name exactly one record that fulfilled the commitment: an activity, "
+                                             "a bulletin or a document.")})
+    record = given[0]
+    if actor is not None and not access.can_read(actor, record):
+        raise ValidationError({"activity": _("That record does not exist.")})
+    if bulletin is not None and bulletin.status != Bulletin.Status.SENT:
+        raise ValidationError({"bulletin": _("Only a sent bulletin fulfils a commitment; this one is %(s)s.")
+                               % {"s": bulletin.get_status_display()}})
+    if delivered_on is None:
+        if activity is not None:
+            delivered_on = activity.starts_on
+        elif document is not None:
+            delivered_on = document.document_date
+        else:
+            delivered_on = timezone.localdate(bulletin.sent_at) if bulletin.sent_at else timezone.localdate()
+    taken = CommitmentDelivery.objects.filter(commitment=commitment, activity=activity, bulletin=bulletin,
+                                              document=document)
+    if taken.exists():
+        raise ValidationError({"activity": _("This record is already linked to the commitment.")})
+    return save_audited(CommitmentDelivery(commitment=commitment, activity=activity, bulletin=bulletin,
+                                           document=document, delivered_on=delivered_on),
+                        actor=actor, action="commitment_delivery.added")
