@@ -61,6 +61,10 @@ def test_a_round_from_the_national_team_to_the_public_country_page(page, live_se
     round_ = Assessment.objects.get(country="OM")
     assert round_.status == "submitted"
 
+    page.context.clear_cookies()
+    page.goto(base + "/strategies/")  # the comparison is rendered and kept before the publication
+    assert page.get_by_role("link", name="Oman").count() == 0
+
     _sign_in(page, base, secretariat)
     page.goto(base + f"/strategies/assessments/{round_.pk}/")
     page.get_by_role("button", name="Validate").click()
@@ -77,8 +81,10 @@ def test_a_round_from_the_national_team_to_the_public_country_page(page, live_se
     page.screenshot(path=output_path("4_public_country.png"), full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the country page scrolls sideways on a phone ({width}px)"
-    page.goto(base + "/strategies/")
+    page.goto(base + "/strategies/")  # the publication shows at once
     assert page.locator("svg.world-map path.stage-preparing").count() == 1
     assert page.get_by_role("link", name="Oman").is_visible()
     page.screenshot(path=output_path("5_public_map.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    box = page.locator(".table-wrap:has(#comparison)").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360  # the table scrolls in its own box
