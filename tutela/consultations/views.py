@@ -24,7 +24,7 @@ from tutela.core.text import query_id
 from tutela.core.views import form_view
 from tutela.partners.models import Organisation
 
-from . import outputs, selectors, services
+from . import charts, outputs, selectors, services
 from .forms import (
     CommentForm,
     ConsultationForm,
@@ -311,6 +311,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The report is published."))
                 return redirect("consultations:report", pk=consultation.pk)
     context = {"consultation": consultation, "report": published, "synopsis": data, "form": form,
+               "paragraph_chart": charts.paragraph_decisions(consultation),
                "undecided": services.undecided(consultation).count() if can_write else None}
     return render(request, "consultations/report.html", context,
                   status=422 if form is not None and form.errors else 200)
