@@ -108,14 +108,19 @@ def scope(country: str = "", pillar: str = "", *, strict: bool = False) -> Scope
     return Scope(country=code, pillar=found)
 
 
+# What an event needs, read as plain rows (``values``): a feed of 500 events builds no model instances.
+ACTIVITY_FIELDS = ("pk", "title", "starts_on", "ends_on", "country", "city", "venue", "online", "status",
+                   "date_is_approximate", "summary")
+OCCASION_FIELDS = ("pk", "name", "starts_on", "ends_on", "country", "city", "venue", "theme")
+
+
 def _activities(s: Scope) -> QuerySet[Activity]:
     qs = Activity.objects.public()
     if s.country:
         qs = qs.filter(country=s.country)
     if s.pillar is not None:
         qs = qs.filter(pillars=s.pillar)
-    return qs.only("pk", "title", "starts_on", "ends_on", "country", "city", "venue", "online", "status",
-                   "date_is_approximate", "summary")
+    return qs.only(*ACTIVITY_FIELDS)
 
 
 def _occasions(s: Scope) -> QuerySet[Occasion]:
@@ -124,18 +129,19 @@ def _occasions(s: Scope) -> QuerySet[Occasion]:
     qs = Occasion.objects.public()
     if s.country:
         qs = qs.filter(country=s.country)
-    return qs.only("pk", "name", "short_name", "starts_on", "ends_on", "country", "city", "venue", "theme")
+    return qs.only(*OCCASION_FIELDS)
 
 
-def _activity_entry(a: Activity, pillars: dict[int, list[str]]) -> Entry:
-    place = ", ".join(p for p in (a.venue, a.city) if p) or ("Online" if a.online else "")
-    return Entry("activity", a.pk, a.title, a.starts_on, a.ends_on, str(a.country or ""), place, a.status,
-                 a.date_is_approximate, a.summary, pillars.get(a.pk, []))
+def _activity_entry(a: dict, pillars: dict[int, list[str]]) -> Entry:
+    place = ", ".join(p for p in (a["venue"], a["city"]) if p) or ("Online" if a["online"] else "")
+    return Entry("activity", a["pk"], a["title"], a["starts_on"], a["ends_on"], str(a["country"] or ""), place,
+                 a["status"], a["date_is_approximate"], a["summary"], pillars.get(a["pk"], []))
 
 
-def _occasion_entry(o: Occasion) -> Entry:
-    place = ", ".join(p for p in (o.venue, o.city) if p)
-    return Entry("occasion", o.pk, o.name, o.starts_on, o.ends_on, str(o.country or ""), place, summary=o.theme)
+def _occasion_entry(o: dict) -> Entry:
+    place = ", ".join(p for p in (o["venue"], o["city"]) if p)
+    return Entry("occasion", o["pk"], o["name"], o["starts_on"], o["ends_on"], str(o["country"] or ""), place,
+                 summary=o["theme"])
 
 
 def _pillar_names(activity_ids: list[int]) -> dict[int, list[str]]:
@@ -146,10 +152,17 @@ def _pillar_names(activity_ids: list[int]) -> dict[int, list[str]]:
     return names
 
 
-def _entries(activities: list[Activity], occasions: list[Occasion]) -> list[Entry]:
-    pillars = _pillar_names([a.pk for a in activities])
-    entries = [_activity_entry(a, pillars) for a in activities] + [_occasion_entry(o) for o in occasions]
+def _entries(activities: QuerySet[Activity], occasions: QuerySet[Occasion], *, keep: slice = slice(None)) -> list[Entry]:
+    """The events of both querysets as rows, in date order, ``keep`` of them with their pillars, addresses
+    and country names."""
+    rows = list(activities.values(*ACTIVITY_FIELDS))
+    entries = [_activity_entry(a, {}) for a in rows] + [_occasion_entry(o) for o in occasions.values(*OCCASION_FIELDS)]
     entries.sort(key=lambda e: (e.starts_on, e.ends_on, e.title, e.kind, e.pk))
+    entries = entries[keep]
+    pillars = _pillar_names([e.pk for e in entries if e.kind == "activity"])
+    for e in entries:
+        if e.kind == "activity":
+            e.pillars = pillars.get(e.pk, [])
     paths, names = Paths(), dict(countries)  # once per list: dict(countries) costs about 1 ms
     for e in entries:
         detail = "activities:activity_detail" if e.kind == "activity" else "activities:occasion_detail"
@@ -162,29 +175,28 @@ def _entries(activities: list[Activity], occasions: list[Occasion]) -> list[Entr
 def between(s: Scope, first: date, last: date, *, limit: int) -> list[Entry]:
     """Events overlapping the days ``first``…``last``, in date order."""
     overlap = Q(starts_on__lte=last, ends_on__gte=first)
-    activities = list(_activities(s).filter(overlap).order_by("starts_on", "pk")[:limit])
-    occasions = list(_occasions(s).filter(overlap).order_by("starts_on", "pk")[:limit])
-    return _entries(activities, occasions)[:limit]
+    activities = _activities(s).filter(overlap).order_by("starts_on", "pk")[:limit]
+    occasions = _occasions(s).filter(overlap).order_by("starts_on", "pk")[:limit]
+    return _entries(activities, occasions, keep=slice(limit))
 
 
 def newest(s: Scope, *, limit: int = FEED_LIMIT) -> list[Entry]:
     """The ``limit`` latest-starting events (a feed's window), in date order."""
-    activities = list(_activities(s).order_by("-starts_on", "-pk")[:limit])
-    occasions = list(_occasions(s).order_by("-starts_on", "-pk")[:limit])
-    entries = _entries(activities, occasions)
-    return entries[-limit:]
+    activities = _activities(s).order_by("-starts_on", "-pk")[:limit]
+    occasions = _occasions(s).order_by("-starts_on", "-pk")[:limit]
+    return _entries(activities, occasions, keep=slice(-limit, None))
 
 
 def event(kind: str, pk: int) -> Entry:
     if kind == "activity":
-        a = _activities(Scope()).filter(pk=pk).first()
-        if a is not None:
-            return _entries([a], [])[0]
+        found = _entries(_activities(Scope()).filter(pk=pk), Occasion.objects.none())
     elif kind == "occasion":
-        o = _occasions(Scope()).filter(pk=pk).first()
-        if o is not None:
-            return _entries([], [o])[0]
-    raise Http404
+        found = _entries(Activity.objects.none(), _occasions(Scope()).filter(pk=pk))
+    else:
+        found = []
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def month_grid(first: date, entries: list[Entry]) -> list[list[tuple[date, list[Entry]]]]:
