@@ -224,6 +224,9 @@ class Activity(Reviewable, models.Model):
             models.Index(fields=["country", "-starts_on"], name="activity_country_idx"),
             models.Index(fields=["kind", "-starts_on"], name="activity_kind_idx"),
             models.Index(fields=["-created_at", "-id"], name="activity_created_idx"),  # hub's Atom feed, newest first
+            # The secretariat's workspace counts what waits for review on every visit (core.review.waiting_counts):
+            # a few rows among many, so a partial index (at 1 M activities the count was a 0.4 s sequential scan).
+            models.Index(fields=["awaiting_review"], condition=Q(awaiting_review=True), name="activity_awaiting_review_idx"),
         ]
         constraints = [
             models.CheckConstraint(name="activity_ends_after_it_starts", condition=Q(ends_on__gte=F("starts_on"))),
