@@ -5,7 +5,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django_countries import countries
 from ninja import Field, Query, Router, Schema, Status
 
 from tutela.core import access
@@ -18,7 +17,7 @@ from tutela.partners.models import Organisation
 
 from . import selectors, services
 from .forms import ActivityFilterForm
-from .models import Activity, ActivityPartner, Occasion, Project
+from .models import Activity, ActivityPartner, Occasion, Participation, Project
 
 router = Router(tags=["activities"])
 
@@ -45,6 +44,7 @@ class CountOut(Schema):
     max_age: int | None
     count: int | None = Field(description="null when unknown, or when a public child count under 5 is suppressed")
     suppressed: bool = Field(description="true when a child count under 5 is hidden from the public")
+    unit: str = Field(description="What the count counts: people, countries or member_states")
     kind: str
     description: str
 
@@ -53,7 +53,9 @@ class OutcomeOut(Schema):
     kind: str
     text: str
     points: list[str]
-    made_by_id: int | None
+    made_by_id: int | None = Field(description="The person who made it (one who may be named), or null")
+    made_by_organisation_id: int | None = Field(description="The organisation that made it, or null")
+    made_by_group: str = Field(description="The named group that made it, e.g. the administrations of the region")
     addressed_to: str
 
 
@@ -88,6 +90,7 @@ class ActivityOut(ActivityItem):
     parent_id: int | None
     summary: str
     objective: str
+    focus: str
     follows_up: str
     source: str
     topics: list[str]
@@ -109,9 +112,11 @@ class PartnerIn(Schema):
 
 class CountIn(Schema):
     group: str
-    count: DbInt | None = Field(None, description="A whole number of people, 0 or more; null when unknown.")
+    count: DbInt | None = Field(None, description="A whole number, 0 or more, of what `unit` counts; null when unknown.")
     min_age: DbInt | None = None
     max_age: DbInt | None = None
+    unit: str = Field(Participation.Unit.PEOPLE, description="people, countries or member_states; children are "
+                                                             "always counted as people")
     kind: str = FigureKind.COUNTED
     description: str = ""
 
@@ -120,7 +125,9 @@ class OutcomeIn(Schema):
     kind: str
     text: str
     points: list[str] = []
-    made_by_id: Id | None = None
+    made_by_id: Id | None = Field(None, description="A person who may be named")
+    made_by_organisation_id: Id | None = Field(None, description="Or an organisation")
+    made_by_group: str = Field("", description="Or a named group; one maker at most")
     addressed_to: str = ""
 
 
@@ -139,6 +146,7 @@ class ActivityPatch(Schema):
     project_id: Id | None = None
     summary: str | None = None
     objective: str | None = None
+    focus: str | None = Field(None, description="What it focused on, when the source says so")
     follows_up: str | None = None
     source: str | None = None
     pillars: list[Id] | None = Field(None, description="Pillar ids (see `pillars[].id`)")
@@ -188,10 +196,11 @@ def _full(user: Actor, a: Activity) -> dict[str, Any]:
     suppress = selectors.suppress_small_cells(user, a)
     return {
         **_item(a), "venue": a.venue, "parent_id": a.parent_id, "summary": a.summary, "objective": a.objective,
-        "follows_up": a.follows_up, "source": a.source,
+        "focus": a.focus, "follows_up": a.follows_up, "source": a.source,
         "topics": [t.name for t in a.topics.all()], "deliverables": [d.pk for d in a.deliverables.all()],
         "participation": selectors.participation_rows(a, suppress=suppress),
         "outcomes": [{"kind": o.kind, "text": o.text, "points": o.points, "made_by_id": o.made_by_id,
+                      "made_by_organisation_id": o.made_by_organisation_id, "made_by_group": o.made_by_group,
                       "addressed_to": o.addressed_to} for o in a.outcomes.all()],
         "review_flags": [{"cleared": False, **f} for f in a.review_flags or []],
     }
@@ -223,7 +232,7 @@ def _service_args(user: Actor, payload: ActivityPatch) -> dict[str, Any]:
     data = payload.dict(exclude_unset=True)
     args: dict[str, Any] = {}
     for name in ("title", "kind", "status", "starts_on", "ends_on", "date_is_approximate", "city", "country", "venue",
-                 "online", "summary", "objective", "follows_up", "source", "pillars", "topics"):
+                 "online", "summary", "objective", "focus", "follows_up", "source", "pillars", "topics"):
         if name in data:
             value = data[name]
             if value is None and name not in ("ends_on",):
@@ -242,8 +251,10 @@ def _service_args(user: Actor, payload: ActivityPatch) -> dict[str, Any]:
         args["participation"] = [services.Count(**row) for row in data["participation"]]
     if data.get("outcomes") is not None:
         args["outcomes"] = [
-            {**{k: v for k, v in o.items() if k != "made_by_id"},
-             "made_by": _one(user, Person, o.get("made_by_id"), "outcomes", "Person")}
+            {**{k: v for k, v in o.items() if k not in ("made_by_id", "made_by_organisation_id")},
+             "made_by": _one(user, Person, o.get("made_by_id"), "outcomes", "Person"),
+             "made_by_organisation": _one(user, Organisation, o.get("made_by_organisation_id"), "outcomes",
+                                          "Organisation")}
             for o in data["outcomes"]
         ]
     return args
@@ -468,10 +479,6 @@ def _project_args(user: Actor, payload: ProjectPatch) -> dict[str, Any]:
         data["partners"] = [_one(user, Organisation, pk, "partners", "Organisation") for pk in data["partners"]]
     if "follows_id" in data:
         data["follows"] = _one(user, Activity, data.pop("follows_id"), "follows_id", "Activity")
-    if data.get("countries") is not None:
-        unknown = [c for c in data["countries"] if c not in countries]
-        if unknown:
-            raise ValidationError({"countries": f"Unknown ISO 3166 country code(s): {', '.join(unknown)}."})
     return data
 
 

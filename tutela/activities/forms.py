@@ -22,7 +22,7 @@ from tutela.initiatives.models import Deliverable, Person, Pillar
 from tutela.partners.forms import OrganisationPicker
 from tutela.partners.models import Organisation
 
-from .models import Activity, ActivityPartner, Occasion, Outcome, Project
+from .models import Activity, ActivityPartner, Occasion, Outcome, Participation, Project
 from .selectors import ActivityFilters
 
 COUNTRY_ERRORS = {"invalid_choice": _("“%(value)s” is not a known ISO 3166 country code (e.g. ET, OM, ID).")}
@@ -32,7 +32,7 @@ PILLAR_ERRORS = {
     "required": _("Choose at least one of the five pillars."),
 }
 COUNT_ERRORS = {
-    "invalid": _("Enter a whole number of people (0, 1, 2…), not text or decimals."),
+    "invalid": _("Enter a whole number (0, 1, 2…), not text or decimals."),
     "min_value": _("A count cannot be negative."),
 }
 AGE_ERRORS = {"invalid": _("Enter an age in whole years."), "min_value": _("An age cannot be negative.")}
@@ -150,6 +150,9 @@ class ActivityForm(forms.Form):
                                                   help_text=_("The deliverables this activity is evidence for."))
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     objective = forms.CharField(label=_("Objective"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    focus = forms.CharField(label=_("Focus"), max_length=300, required=False,
+                            help_text=_("What it focused on, only when the source says so (e.g. issues related to "
+                                        "child online safety). Reports say “It focused on …” only from this field."))
     source = forms.CharField(label=_("Source"), max_length=300, required=False,
                              help_text=_("The document or page this record rests on."))
 
@@ -176,7 +179,7 @@ class ActivityForm(forms.Form):
             "city": d["city"], "country": d["country"], "venue": d["venue"], "online": d["online"],
             "occasion": d["occasion"], "project": d["project"], "pillars": list(d["pillars"]), "topics": topics,
             "deliverables": list(d["deliverables"]), "summary": d["summary"], "objective": d["objective"],
-            "source": d["source"],
+            "focus": d["focus"], "source": d["source"],
         }
 
     @staticmethod
@@ -190,7 +193,8 @@ class ActivityForm(forms.Form):
             "pillars": [p.pk for p in activity.pillars.all()],
             "topics": ", ".join(t.name for t in activity.topics.all()),
             "deliverables": [d.pk for d in activity.deliverables.all()],
-            "summary": activity.summary, "objective": activity.objective, "source": activity.source,
+            "summary": activity.summary, "objective": activity.objective, "focus": activity.focus,
+            "source": activity.source,
         }
 
 
@@ -217,6 +221,9 @@ class ParticipationRowForm(forms.Form):
                                  error_messages=AGE_ERRORS, widget=forms.NumberInput(attrs={"class": "w-5"}))
     count = forms.IntegerField(label=_("How many"), required=False, min_value=0, error_messages=COUNT_ERRORS,
                                widget=forms.NumberInput(attrs={"class": "w-7"}))
+    unit = forms.ChoiceField(label=_("Counted in"), choices=Participation.Unit.choices, required=False,
+                             initial=Participation.Unit.PEOPLE,
+                             help_text=_("People, or the countries or Member States taking part (e.g. 14 Member States)."))
     kind = forms.ChoiceField(label=_("Counted or estimated"), choices=FigureKind.choices, initial=FigureKind.COUNTED)
     description = forms.CharField(label=_("Description of the group"), required=False, max_length=200)
 
@@ -245,9 +252,20 @@ class OutcomeRowForm(forms.Form):
     text = forms.CharField(label=_("Statement"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     points = forms.CharField(label=_("Numbered points"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("One point per line; they are numbered in order."))
-    made_by = forms.ModelChoiceField(Person.objects.public(), label=_("Made by"), required=False,
-                                     help_text=_("Only people who may be named publicly."))
+    made_by = forms.ModelChoiceField(Person.objects.public(), label=_("Made by a person"), required=False,
+                                     help_text=_("Only people who may be named publicly."),
+                                     error_messages={"invalid_choice": _("Unknown person, or one who may not be named.")})
+    made_by_organisation = forms.ModelChoiceField(Organisation.objects.none(), label=_("or an organisation"),
+                                                  required=False, widget=OrganisationPicker,
+                                                  error_messages={"invalid_choice": _("Unknown organisation.")})
+    made_by_group = forms.CharField(label=_("or a named group"), required=False, max_length=200,
+                                    help_text=_("e.g. the administrations of the Arab region"))
     addressed_to = forms.CharField(label=_("Addressed to"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, user: Actor | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["made_by_organisation"]).queryset = (
+            access.readable(user, Organisation.objects.all()).order_by("name"))
 
     def has_changed(self) -> bool:
         return any(self[name].value() for name in ("text", "points"))
@@ -266,7 +284,7 @@ class _RowFormSet(forms.BaseFormSet):
 
     def get_form_kwargs(self, index: int | None) -> dict:
         kwargs = super().get_form_kwargs(index)
-        if self.form is PartnerRowForm:
+        if self.form in (PartnerRowForm, OutcomeRowForm):
             kwargs["user"] = self.user
         return kwargs
 

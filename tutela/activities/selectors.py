@@ -90,7 +90,7 @@ def activity_detail(user: Actor, pk: Any) -> Activity:
     qs = Activity.objects.select_related("occasion", "project", "parent").prefetch_related(
         "pillars", "topics", "deliverables", "links", "parts",
         Prefetch("partner_roles", queryset=ActivityPartner.objects.select_related("organisation")),
-        "participation", "outcomes__made_by", "people__person",
+        "participation", "outcomes__made_by", "outcomes__made_by_organisation", "people__person",
     )
     return access.get_for_user(user, qs, pk)
 
@@ -109,6 +109,7 @@ def participation_rows(activity: Activity, *, suppress: bool) -> list[dict]:
             "group": p.group, "group_label": p.get_group_display(), "min_age": p.min_age, "max_age": p.max_age,
             "age_band": p.age_band, "count": shown.value, "suppressed": shown.suppressed,
             "shown": shown.display(), "kind": p.kind, "description": p.description,
+            "unit": p.unit, "unit_label": p.get_unit_display(),
         })
     return rows
 

@@ -64,6 +64,16 @@ def _check_country(obj: Any) -> None:
                                % {"code": code}})
 
 
+def _check_countries(obj: Any) -> None:
+    """The countries a record covers (a project's): each a known ISO 3166 code. The one check of them; the
+    form and the API leave it to this."""
+    unknown = [code for c in obj.countries or [] if (code := str(getattr(c, "code", c))) not in countries]
+    if unknown:
+        raise ValidationError({"countries": _(
+            "Unknown ISO 3166 country code(s): %(codes)s. Use two-letter codes such as ET, KE or OM.")
+            % {"codes": ", ".join(unknown)}})
+
+
 def _dates(obj: Any) -> None:
     if obj.starts_on and obj.ends_on and obj.ends_on < obj.starts_on:
         raise ValidationError({"ends_on": _("The end date (%(end)s) is before the start date (%(start)s).")
@@ -135,9 +145,10 @@ def _check_counts(counts: list[Count] | None) -> None:
         if row.unit not in Participation.Unit.values:
             raise ValidationError({"participation": f"{where}: " + _("count people, countries or Member States.")})
         if row.unit != Participation.Unit.PEOPLE and row.group == StakeholderGroup.CHILDREN:
-            raise ValidationError({"participation": f"{where}: " + _("children are counted as people, by age band.")})
+            raise ValidationError({"participation": f"{where}: " + _(
+                "children are counted as people, by age band: choose “people” for this row.")})
         if row.count is not None and (isinstance(row.count, bool) or not isinstance(row.count, int) or row.count < 0):
-            raise ValidationError({"participation": f"{where}: " + _("a count must be a whole number of people, 0 or more.")})
+            raise ValidationError({"participation": f"{where}: " + _("a count must be a whole number, 0 or more.")})
         if row.kind not in FigureKind.values:
             raise ValidationError({"participation": f"{where}: " + _("say whether the count was counted, estimated or modelled.")})
         for bound in (row.min_age, row.max_age):
@@ -150,6 +161,24 @@ def _check_counts(counts: list[Count] | None) -> None:
                 raise ValidationError({"participation": f"{where}: " + _("a child age band must lie within 0–17; count people aged 18 or more in an adult group.")})
         if row.min_age is not None and row.max_age is not None and row.max_age < row.min_age:
             raise ValidationError({"participation": f"{where}: " + _("the age band ends before it starts.")})
+
+
+def _check_outcomes(outcomes: list[dict] | None) -> None:
+    """Each outcome has a known kind and says at most once who made it: a person who may be named, an
+    organisation or a named group (a report names one maker)."""
+    for i, o in enumerate(outcomes or [], start=1):
+        where = _("Outcome %(n)s") % {"n": i}
+        if o.get("kind") not in Outcome.Kind.values:
+            raise ValidationError({"outcomes": f"{where}: " + _("choose its kind (%(kinds)s).")
+                                   % {"kinds": ", ".join(str(label).lower() for label in Outcome.Kind.labels)}})
+        person = o.get("made_by")
+        if person is not None and not person.may_be_named:
+            raise ValidationError({"outcomes": f"{where}: " + _("%(p)s has not consented to be named.")
+                                   % {"p": person.full_name}})
+        makers = [person, o.get("made_by_organisation"), str(o.get("made_by_group") or "").strip()]
+        if sum(1 for m in makers if m) > 1:
+            raise ValidationError({"outcomes": f"{where}: " + _(
+                "say who made it once: a person, an organisation or a named group, not more than one.")})
 
 
 def _check_pillars(pillars: list | None) -> None:
@@ -203,7 +232,7 @@ def _write_relations(activity: Activity, *, partners, counts, outcomes, links, p
             Outcome.objects.create(activity=activity, order=i, kind=o["kind"], text=o["text"].strip(),
                                    points=list(o.get("points", [])), made_by=o.get("made_by"),
                                    made_by_organisation=o.get("made_by_organisation"),
-                                   made_by_group=o.get("made_by_group", ""),
+                                   made_by_group=str(o.get("made_by_group") or "").strip(),
                                    addressed_to=o.get("addressed_to", ""))
         changes["outcomes"] = [None, len(outcomes)]
     if links is not None:
@@ -230,9 +259,11 @@ def _review_texts(activity: Activity, *, fields: dict, counts: list[Count] | Non
     else:
         rows = [(c.group, c.description) for c in counts]
     if outcomes is None:
-        outcome_texts = [t for o in activity.outcomes.all() for t in (o.text, *o.points, o.addressed_to)] if existing else []
+        outcome_texts = ([t for o in activity.outcomes.all() for t in (o.text, *o.points, o.addressed_to, o.made_by_group)]
+                         if existing else [])
     else:
-        outcome_texts = [str(t) for o in outcomes for t in (o.get("text", ""), *o.get("points", []), o.get("addressed_to", ""))]
+        outcome_texts = [str(t) for o in outcomes for t in (o.get("text", ""), *o.get("points", []),
+                                                            o.get("addressed_to", ""), o.get("made_by_group", ""))]
     if links is None:
         link_texts = [t for lk in activity.links.all() for t in (lk.title, lk.url)] if existing else []
     else:
@@ -264,6 +295,7 @@ def activity_create(
     _check_pillars(pillars)
     _check_partners(partners)
     _check_counts(participation)
+    _check_outcomes(outcomes)
 
     def check(activity: Activity) -> None:
         _dates(activity)
@@ -294,6 +326,7 @@ def activity_update(
     _check_pillars(pillars)
     _check_partners(partners)
     _check_counts(participation)
+    _check_outcomes(outcomes)
 
     def check(activity: Activity) -> None:
         _dates(activity)
@@ -371,6 +404,7 @@ def project_move(*, actor: Actor, project: Project, stage: str) -> Project:
 def _project_check(actor: Actor, fields: dict) -> Callable[[Project], None]:
     def check(project: Project) -> None:
         _dates(project)
+        _check_countries(project)
         review.prepare(project, actor=actor, texts={"description": project.description},
                        publish_requested=fields.get("is_published"))
     return check

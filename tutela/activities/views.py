@@ -27,7 +27,7 @@ from .forms import (
     PartnerRows,
     ProjectForm,
 )
-from .models import PROJECT_LIFECYCLE, Activity, Occasion, Project
+from .models import PROJECT_LIFECYCLE, Activity, Occasion, Participation, Project
 from .selectors import ActivityFilters
 
 PAGE_SIZE = 25
@@ -116,9 +116,10 @@ def _initial_rows(activity: Activity | None, user: Actor) -> tuple[list, list, l
         partners = [{"organisation": mine[0], "role": "organiser"}] if mine else []
         return partners, [], []
     partners = [{"organisation": p.organisation_id, "role": p.role} for p in activity.partner_roles.all()]
-    counts = [{"group": p.group, "min_age": p.min_age, "max_age": p.max_age, "count": p.count, "kind": p.kind,
-               "description": p.description} for p in activity.participation.all()]
+    counts = [{"group": p.group, "min_age": p.min_age, "max_age": p.max_age, "count": p.count, "unit": p.unit,
+               "kind": p.kind, "description": p.description} for p in activity.participation.all()]
     outcomes = [{"kind": o.kind, "text": o.text, "points": "\n".join(o.points), "made_by": o.made_by_id,
+                 "made_by_organisation": o.made_by_organisation_id, "made_by_group": o.made_by_group,
                  "addressed_to": o.addressed_to} for o in activity.outcomes.all()]
     return partners, counts, outcomes
 
@@ -184,12 +185,13 @@ def _save(user, activity, form, partner_rows, count_rows, outcome_rows) -> Activ
     partners = [(row["organisation"], row["role"]) for row in partner_rows.filled()]
     participation = [
         services.Count(group=r["group"], count=r["count"], min_age=r["min_age"], max_age=r["max_age"], kind=r["kind"],
-                       description=r["description"])
+                       description=r["description"], unit=r["unit"] or Participation.Unit.PEOPLE)
         for r in count_rows.filled()
     ]
     outcomes = [
         {"kind": r["kind"], "text": r["text"], "points": [p.strip() for p in r["points"].splitlines() if p.strip()],
-         "made_by": r["made_by"], "addressed_to": r["addressed_to"]}
+         "made_by": r["made_by"], "made_by_organisation": r["made_by_organisation"],
+         "made_by_group": r["made_by_group"], "addressed_to": r["addressed_to"]}
         for r in outcome_rows.filled()
     ]
     if activity is None:

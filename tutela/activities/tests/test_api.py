@@ -2,28 +2,12 @@ from datetime import date
 
 import pytest
 
-from tutela.accounts.services import api_token_create
 from tutela.activities import services
 from tutela.activities.models import Activity, Project
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-
-
-@pytest.fixture
-def as_user(client):
-    def call(user, method, path, payload=None):
-        headers = {}
-        if user is not None:
-            _token, key = api_token_create(actor=user, name="test")
-            headers["Authorization"] = f"Bearer {key}"
-        kwargs = {"headers": headers}
-        if payload is not None:
-            kwargs.update(data=payload, content_type="application/json")
-        return getattr(client, method)(API + path, **kwargs)
-
-    return call
 
 
 def _payload(org, pillar_map, **overrides):
