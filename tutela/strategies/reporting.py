@@ -126,12 +126,15 @@ def _workshops(activity_ids: list[int]) -> list[tuple[Activity, list[str]]]:
     """The covered activities serving an action of a published round, each with the countries served."""
     if not activity_ids:
         return []
-    links = (Action.objects.filter(activities__in=activity_ids, assessment__status=Assessment.Status.PUBLISHED,
+    # The links of published plans are few; the covered activities may be 10,000: read the links and keep those
+    # of covered activities here, rather than send every id as a parameter (psycopg parses each one).
+    covered = set(activity_ids)
+    links = (Action.objects.filter(activities__isnull=False, assessment__status=Assessment.Status.PUBLISHED,
                                    assessment__is_illustrative=False)
              .values_list("activities", "assessment__country").distinct())
     countries: dict[int, set[str]] = defaultdict(set)
     for activity_id, code in links:
-        if activity_id in activity_ids:
+        if activity_id in covered:
             countries[activity_id].add(str(code))
     activities = Activity.objects.filter(pk__in=list(countries)).order_by("starts_on", "pk")
     return [(a, sorted({prose.country_name(c) for c in countries[a.pk]})) for a in activities]
