@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("activities", "0008_activity_created_index"),
+        ("activities", "0009_activity_unpublished_search_indexes"),
     ]
 
     operations = [
