@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tutela.activities import selectors as activities
+from tutela.bulletins import selectors as bulletins
 from tutela.consultations import selectors as consultations
 from tutela.consultations.services import format_instant
 from tutela.coordination import selectors as coordination
@@ -191,8 +192,13 @@ def secretariat_work(user: User, *, today: date) -> list[Section]:
         "imports", _("Imports that failed"), count, reverse("exchange:index"), _("Open import / export"),
         [Item(j.original_name or _("Import %(n)s") % {"n": j.pk}, reverse("exchange:job", args=[j.pk]),
               j.created_at.date(), note=j.get_kind_display()) for j in rows], _("No import failed.")))
-    sections.append(_commitments_section(user, by=today, title=_("Commitments behind their cadence"),
-                                         empty=_("No commitment is overdue.")))
+    behind = bulletins.commitments_behind_cadence(user=user, today=today)  # the rule the commitment's page shows
+    sections.append(Section(
+        "commitments", _("Commitments behind their cadence"), len(behind), reverse("partners:agreement_list"),
+        _("Open the agreements"),
+        [Item(c.text[:120], reverse("partners:agreement_detail", args=[c.agreement_id]), c.next_due_on,
+              note=f"{check.sentence} · {c.agreement.title}") for c, check in behind[:ROWS]],
+        _("No commitment is behind its cadence.")))
     return sections
 
 
