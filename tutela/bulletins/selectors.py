@@ -173,40 +173,60 @@ def _due_by(cadence: str, today: date) -> int | None:
     return None
 
 
+def _delivery_dates(commitment_ids: list[int]) -> dict[int, list[date]]:
+    """Each commitment's delivery dates in two queries: its rows, and sent bulletins naming it through
+    ``Bulletin.commitment`` that no row links already."""
+    from django.utils import timezone
+
+    from .models import CommitmentDelivery
+
+    dates: dict[int, list[date]] = {pk: [] for pk in commitment_ids}
+    linked: set[int] = set()
+    for commitment_id, delivered_on, bulletin_id in CommitmentDelivery.objects.filter(
+            commitment__in=commitment_ids).values_list("commitment", "delivered_on", "bulletin"):
+        dates[commitment_id].append(delivered_on)
+        if bulletin_id:
+            linked.add(bulletin_id)
+    for pk, commitment_id, sent in Bulletin.objects.filter(
+            commitment__in=commitment_ids, status=Bulletin.Status.SENT, sent_at__isnull=False).values_list(
+            "pk", "commitment", "sent_at"):
+        if pk not in linked:
+            dates[commitment_id].append(timezone.localdate(sent))
+    return dates
+
+
+def _check(commitment: Commitment, dates: list[date], today: date) -> CadenceCheck:
+    cadence = commitment.cadence
+    if cadence == Commitment.Cadence.ONCE:
+        due = 1 if commitment.next_due_on and commitment.next_due_on <= today else None
+    else:
+        due = _due_by(cadence, today)
+    return CadenceCheck(cadence=cadence, cadence_label=str(commitment.get_cadence_display()), year=today.year,
+                        expected=PER_YEAR.get(cadence), due=due,
+                        delivered=sum(1 for d in dates if d.year == today.year and d <= today),
+                        delivered_ever=sum(1 for d in dates if d <= today))
+
+
 def cadence_against_deliveries(commitment: Commitment, *, today: date | None = None) -> CadenceCheck:
     """The one rule that compares a commitment's cadence with what was delivered (its page, the chart and
     the secretariat's workspace count "commitments behind their cadence" all read it)."""
     from django.utils import timezone
 
-    from .models import CommitmentDelivery
-
     today = today or timezone.localdate()
-    # Delivery rows, and sent bulletins naming the commitment (Bulletin.commitment) not also linked by a row.
-    rows = CommitmentDelivery.objects.filter(commitment=commitment)
-    dates = list(rows.values_list("delivered_on", flat=True))
-    linked = rows.exclude(bulletin=None).values("bulletin")
-    dates += [timezone.localdate(sent) for sent in Bulletin.objects.filter(
-        commitment=commitment, status=Bulletin.Status.SENT, sent_at__isnull=False).exclude(pk__in=linked)
-        .values_list("sent_at", flat=True)]
-    delivered = sum(1 for d in dates if d.year == today.year and d <= today)
-    ever = sum(1 for d in dates if d <= today)
-    cadence = commitment.cadence
-    once_due = 1 if cadence == Commitment.Cadence.ONCE and commitment.next_due_on and commitment.next_due_on <= today else None
-    return CadenceCheck(cadence=cadence, cadence_label=str(commitment.get_cadence_display()), year=today.year,
-                        expected=PER_YEAR.get(cadence), due=once_due if cadence == Commitment.Cadence.ONCE
-                        else _due_by(cadence, today), delivered=delivered, delivered_ever=ever)
+    return _check(commitment, _delivery_dates([commitment.pk])[commitment.pk], today)
 
 
 def commitments_behind_cadence(*, user: Actor, today: date | None = None) -> list[tuple[Commitment, CadenceCheck]]:
     """Commitments on agreements ``user`` may change that are not done and are behind their cadence, each
-    with its check; the secretariat's workspace counts these."""
+    with its check, in three queries whatever their number; the secretariat's workspace counts these."""
     from django.utils import timezone
 
     from tutela.partners.models import Agreement
 
     today = today or timezone.localdate()
     agreements = access.writable(user, Agreement.objects.all()).values("pk")
-    candidates = (Commitment.objects.filter(agreement__in=agreements)
-                  .exclude(follow_up_status=Commitment.FollowUp.DONE).select_related("agreement").order_by("pk"))
-    checks = [(c, cadence_against_deliveries(c, today=today)) for c in candidates]
+    candidates = list(Commitment.objects.filter(agreement__in=agreements)
+                      .exclude(follow_up_status=Commitment.FollowUp.DONE).select_related("agreement").order_by("pk"))
+    dates = _delivery_dates([c.pk for c in candidates])
+    checks = [(c, _check(c, dates[c.pk], today)) for c in candidates]
     return [(c, check) for c, check in checks if check.behind]

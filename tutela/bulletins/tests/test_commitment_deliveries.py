@@ -85,3 +85,23 @@ def test_a_regular_commitment_is_never_behind(secretariat, commitment):
     commitment.refresh_from_db()
     check = selectors.cadence_against_deliveries(commitment, today=date(2015, 12, 1))
     assert not check.behind and check.sentence == "on a regular basis (unspecified): 0 delivered this year"
+
+
+def test_the_secretariats_workspace_counts_commitments_behind_by_the_same_rule(client, secretariat, org_a, commitment):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    quarters = [date(today.year, month, 1) for month in (1, 4, 7, 10) if date(today.year, month, 1) <= today]
+    for on in quarters[:-1]:
+        services.commitment_delivery_add(actor=secretariat, commitment=commitment, activity=_workshop(org_a, on))
+    client.force_login(secretariat)
+    html = client.get(reverse("home:workspace")).content.decode()
+    section = html[html.index('id="work-commitments"'):]
+    section = section[:section.index("</section>")]
+    expected = selectors.cadence_against_deliveries(commitment).sentence
+    assert f"quarterly: {len(quarters) - 1} of 4 delivered this year" == expected
+    assert ">1</span>" in section and expected in section
+    services.commitment_delivery_add(actor=secretariat, commitment=commitment, activity=_workshop(org_a, quarters[-1]))
+    html = client.get(reverse("home:workspace")).content.decode()
+    assert "No commitment is behind its cadence." in html
