@@ -771,6 +771,20 @@ def _split_sentences(text: str) -> list[str]:
 
 
 NEUTRAL_VERB = {K.CONSULTATION: "was launched", K.PUBLICATION: "was published"}
+_HEAD_ENDS = {"for", "on", "of", "in", "at", "to", "with", "about", "against", "from", "by", "and", "&", "–", "-"}
+_NOT_PLURAL = {"news", "series", "means", "species", "us", "this", "its"}
+
+
+def _plural_title(title: str) -> bool:
+    """Whether a title's head noun (its last word before "for", "on", "of"…) is plural: "Guidelines for
+    Teachers …", "school safety workshops" (the verb agrees: "were published"); "Helplines Day" is not."""
+    head = ""
+    for word in re.findall(r"[\w'’&–-]+", title):
+        if word.lower() in _HEAD_ENDS:
+            break
+        head = word.lower()
+    return (len(head) > 3 and head.endswith("s") and not head.endswith(("ss", "us", "is", "'s", "’s"))
+            and head not in _NOT_PLURAL)
 
 
 def _done(a: ActivityRow, names: Names, organisers: list[Organisation], co: list[Organisation], verb: str,
@@ -791,7 +805,8 @@ def _done(a: ActivityRow, names: Names, organisers: list[Organisation], co: list
         together = f", together with {names.many(co)}," if co else ""
         return f"{names.many(organisers)}{together} {verb} {what}"
     else:
-        return f"{what} {NEUTRAL_VERB.get(a.kind, 'took place')}"
+        verb = NEUTRAL_VERB.get(a.kind, "took place")
+        return f"{what} {verb.replace('was ', 'were ') if _plural_title(a.title) else verb}"
     if organisers:
         together = f", together with {names.many(co)}" if co else ""
         text += f", {verb} by {names.many(organisers)}{together}"

@@ -177,3 +177,163 @@ def test_an_unknown_format_is_a_404_and_only_the_internal_copy_says_who_signed_o
     client.logout()
     public = client.get(f"/reports/{report.pk}/").content.decode()
     assert "Final, signed off on" in public and "Signed off by" not in public
+
+
+# --- Two editions of a Pacific series: another region, other partners, plural titles, a missing organiser, ---
+# --- and the mandate revised between the two reports. -----------------------------------------------------
+
+PACIFIC_OPENING = "In line with {mandate}, {lead} continued its work under the {initiative}."
+
+
+@pytest.fixture
+def pacific(secretariat, secretariat_org):
+    from tutela.initiatives.services import mandate_version_add
+
+    pillars = {p.number: p for p in Pillar.objects.all()}
+    o = {
+        "itu": secretariat_org,
+        "pif": organisation_create(actor=None, name="Pacific Islands Forum", acronym="PIF", kind="intergovernmental"),
+        "meha": organisation_create(actor=None, name="Ministry of Education, Heritage and Arts", acronym="MEHA",
+                                    kind="government", country="FJ"),
+        "ssn": organisation_create(actor=None, name="Samoa Schools Network", acronym="SSN", kind="civil_society",
+                                   country="WS"),
+        "tbt": organisation_create(actor=None, name="Tonga Broadband Trust", acronym="TBT", kind="private_sector",
+                                   country="TO"),
+    }
+    initiative = initiative_create(actor=None, name="Pacific Safe Schools Programme", phase="First phase",
+                                   lead_organisation=secretariat_org, launched_on=date(2019, 9, 2),
+                                   mandate="Resolution 12 (Suva, 2019)", mandate_from=date(2019, 5, 1))
+    mandate_version_add(actor=secretariat, initiative=initiative, citation="Resolution 12 (Rev. Apia, 2022)",
+                        in_force_from=date(2022, 9, 14), adopted_by="Pacific ICT Ministers' Meeting, Apia")
+    agreement_create(actor=None, kind="mou", title="MoU between ITU and SSN", parties=[o["itu"], o["ssn"]],
+                     signed_on=date(2014, 2, 3), objectives="Work together on school connectivity.")
+    agreement_create(actor=None, kind="partnership", title="Pacific safe schools partnership",
+                     parties=[o["itu"], o["pif"]], signed_on=date(2021, 9, 1), countries=["FJ", "WS", "TO"],
+                     objectives="Bring online safety lessons to every secondary school of the three countries.")
+
+    def act(title, kind, starts, ends, city, country, pillar, partners=(), **more):
+        return activity_create(actor=None, title=title, kind=kind, status=more.pop("status", "held"),
+                               starts_on=starts, ends_on=ends, city=city, country=country,
+                               pillars=[pillars[pillar]], partners=list(partners), **more)
+
+    a = {
+        "course": act("Teachers' online safety course", "training", date(2020, 12, 7), date(2021, 1, 29), "Suva",
+                      "FJ", 4, [(o["meha"], "organiser"), (o["itu"], "funder")]),
+        "summit": act("Pacific Digital Safety Summit", "summit", date(2021, 4, 20), date(2021, 4, 22), "Apia", "WS",
+                      5, [(o["pif"], "organiser"), (o["itu"], "participant")]),
+        "guidelines": act("Guidelines for Teachers on Online Safety", "publication", date(2021, 6, 30),
+                          date(2021, 6, 30), "", "", 4),
+        "workshops": act("school safety workshops", "workshop", date(2021, 8, 10), date(2021, 8, 11), "Nuku'alofa",
+                         "TO", 3, [(o["itu"], "organiser"), (o["tbt"], "host")],
+                         participation=[Count(group="government", count=3, unit="countries")]),
+        "before_2021": act("Principals' briefing", "meeting", date(2020, 11, 10), date(2020, 11, 10), "Suva", "FJ",
+                           3, [(o["itu"], "organiser")]),
+        "evenings": act("Parents' evenings on gaming", "educational_event", date(2022, 1, 20), date(2022, 1, 21),
+                        "Apia", "WS", 4, [(o["ssn"], "organiser"), (o["itu"], "speaker")]),
+        "design": act("Regional Workshop on Age-Appropriate Design", "workshop", date(2022, 5, 3), date(2022, 5, 4),
+                      "Nadi", "FJ", 2, [(o["itu"], "organiser"), (o["pif"], "co_organiser"), (o["meha"], "auspices")],
+                      outcomes=[{"kind": "agreement", "text": "To adopt one age-appropriate design code by 2024.",
+                                 "made_by_organisation": o["pif"]}]),
+        "cancelled": act("Cyber-safety roadshow", "educational_event", date(2022, 7, 12), date(2022, 7, 14), "Lautoka",
+                         "FJ", 4, [(o["itu"], "organiser")], status="cancelled"),
+        "after_2022": act("Teachers' summer school", "training", date(2023, 1, 16), date(2023, 1, 20), "Suva", "FJ",
+                          4, [(o["meha"], "organiser")]),
+    }
+
+    def report(year, meeting):
+        made = report_create(actor=secretariat, title=f"Progress of the Pacific Safe Schools Programme in {year}",
+                             initiative=initiative, presented_to="Pacific ICT Officials' Meeting (PICTO)",
+                             meeting=f"{year - 2015}th meeting", meeting_place="Suva", meeting_date=meeting,
+                             document_number=f"PICTO/{year - 2015}/7", document_date=meeting.replace(day=1),
+                             author="ITU Regional Office for Asia and the Pacific",
+                             period_start=date(year, 1, 1), period_end=date(year, 12, 31),
+                             opening_template=PACIFIC_OPENING)
+        report_draft(actor=secretariat, report=made)
+        return made
+
+    return {"sec": secretariat, "o": o, "report": report, "act": act, **a}
+
+
+def _text(report) -> str:
+    return " ".join(p["text"] for p in rendering.document(report)["paragraphs"])
+
+
+def _edit_delete_and_redraft_twice(report, sec, deleted_key, edited_key, edited_text) -> None:
+    paragraph_delete(actor=sec, paragraph=report.paragraphs.get(keys=[deleted_key]))
+    edited = paragraph_edit(actor=sec, paragraph=report.paragraphs.get(keys=[edited_key]), text=edited_text)
+    before = [(p["number"], p["text"]) for p in rendering.document(report)["paragraphs"]]
+    for _ in range(2):
+        summary = report_draft(actor=sec, report=report)
+        assert summary["added"] == 0 and summary["updated"] == 0 and summary["deleted"] == 1, summary
+        assert [(p["number"], p["text"]) for p in rendering.document(report)["paragraphs"]] == before
+    edited.refresh_from_db()
+    assert edited.is_edited and edited.text == edited_text and edited.pending_sentences is None
+
+
+def test_pacific_2021_reads_as_signed(pacific, client, tmp_path, settings):
+    report, sec = pacific["report"](2021, date(2022, 3, 10)), pacific["sec"]
+    text = _text(report)
+    assert text.startswith("In line with Resolution 12 (Suva, 2019), ITU continued its work")
+    # verbs by recorded role; a missing organiser gives a neutral sentence that agrees with a plural title
+    assert "ITU took part in the “Pacific Digital Safety Summit”, held by Pacific Islands Forum (PIF)" in text
+    assert "the “Guidelines for Teachers on Online Safety” were published" in text
+    assert "ITU published" not in text and "ITU held" not in text
+    assert "ITU organized school safety workshops in Nuku'alofa, Tonga, hosted by Tonga Broadband Trust (TBT)" in text
+    assert ("the Ministry of Education, Heritage and Arts (MEHA) organized a teachers' online safety course in Suva, "
+            "Fiji, with funding from ITU") in text
+    assert "ITU signed a partnership agreement with PIF on 1 September 2021, covering Fiji, Samoa and Tonga" in text
+    # the period: the course begun in December 2020 is in; the briefing before, the 2014 MoU and 2022 are out
+    assert "From 7 December 2020 to 29 January 2021" in text
+    assert "briefing" not in text.lower() and "school connectivity" not in text and "gaming" not in text
+    summary = report.paragraphs.get(keys=["awareness"]).text
+    assert "through the organization of a workshop" in summary and "summit" not in summary, summary
+    client.force_login(sec)
+    settings.SITE_URL = "https://tutela.example.org"
+    md = client.get(f"/reports/{report.pk}/export.md").content.decode()
+    links = re.findall(r"\]\(([^)]*)\)", md)
+    assert links and all(u.startswith("https://tutela.example.org/") for u in links), links
+    for fmt in ("md", "html"):
+        assert "127.0.0.1" not in client.get(f"/reports/{report.pk}/export.{fmt}").content.decode()
+    _golden("pacific_2021", md)
+
+    _edit_delete_and_redraft_twice(
+        report, sec, f"activity:{pacific['guidelines'].pk}", f"activity:{pacific['summit'].pk}",
+        "ITU took part in the Pacific Digital Safety Summit held by PIF in Apia on 20–22 April 2021.")
+    _assert_one_numbering(client, report, tmp_path)
+
+
+def test_pacific_2022_cites_the_revised_mandate_and_a_new_record_joins_in_order(pacific, client, tmp_path):
+    earlier = pacific["report"](2021, date(2022, 3, 10))
+    report, sec = pacific["report"](2022, date(2023, 3, 9)), pacific["sec"]
+    # the mandate was revised between the two reports: each cites the version in force on its meeting date
+    assert _text(earlier).startswith("In line with Resolution 12 (Suva, 2019)")
+    assert _text(report).startswith("In line with Resolution 12 (Rev. Apia, 2022), ITU continued its work")
+    # a record entered after the first draft becomes a paragraph where the order puts it
+    pacific["act"]("Safer Internet Day assembly", "educational_event", date(2022, 2, 8), date(2022, 2, 8), "Apia",
+                   "WS", 4, [(pacific["o"]["ssn"], "organiser")])
+    assert report_draft(actor=sec, report=report)["added"] == 1
+    texts = [p["text"] for p in rendering.document(report)["paragraphs"]]
+    at = [next(i for i, t in enumerate(texts) if w in t) for w in ("gaming", "Safer Internet Day", "Age-Appropriate")]
+    assert at == sorted(at), texts
+    text = " ".join(texts)
+    assert "ITU spoke at an educational event on “Parents' evenings on gaming”, organized by Samoa Schools Network" in text
+    assert ("ITU, together with Pacific Islands Forum (PIF), organized the “Regional Workshop on Age-Appropriate "
+            "Design” in Nadi, Fiji, under the auspices of the Ministry of Education, Heritage and Arts (MEHA)") in text
+    assert "PIF agreed to adopt one age-appropriate design code by 2024" in text
+    assert "SSN organized an educational event on “Safer Internet Day assembly”" in text
+    # in and out of the period, with the preview's reasons
+    from tutela.reports import drafting
+
+    reasons = {c.label: (c.proposed, c.reason) for c in drafting.preview(report)}
+    assert reasons["Cyber-safety roadshow"] == (False, "cancelled (12–14 July 2022)")
+    assert reasons["Teachers' summer school"] == (False, "starts 16 January 2023, after the period")
+    assert reasons["MoU between ITU and SSN"] == (False, "signed 2014, nothing dated in the period")
+    assert reasons["Pacific safe schools partnership"] == (False, "signed 2021, nothing dated in the period")
+    assert "roadshow" not in text and "summer school" not in text and "partnership agreement" not in text
+    client.force_login(sec)
+    _golden("pacific_2022", client.get(f"/reports/{report.pk}/export.md").content.decode())
+
+    _edit_delete_and_redraft_twice(
+        report, sec, f"activity:{pacific['evenings'].pk}", f"activity:{pacific['design'].pk}",
+        "ITU and PIF organized the regional workshop on age-appropriate design in Nadi on 3–4 May 2022.")
+    _assert_one_numbering(client, report, tmp_path)

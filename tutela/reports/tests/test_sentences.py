@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 KINDS = {  # kind: (title without the owner's name, verb when organised, neutral verb)
     "workshop": ("Regional Workshop on Safer Schools", "organized", "took place"),
     "summit": ("Summit on Children's Rights Online", "held", "took place"),
-    "publication": ("Updated Guidelines for Parents", "published", "was published"),
+    "publication": ("Updated Guidelines for Parents", "published", "were published"),  # a plural title: the verb agrees
 }
 ROLES = ["owner organises", "co-organiser only", "owner attends, other organises", "owner attends, none organises",
          "no organiser", "owner speaks, another attends, other organises", "owner organises under auspices"]
