@@ -1,0 +1,88 @@
+"""Issue 15 item 11: children reached by age band, counted and estimated drawn apart, small cells withheld
+from the public in the chart and in its table alike."""
+
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from tutela.outreach import services
+
+pytestmark = pytest.mark.django_db
+
+
+def _table(html):
+    start = html.index('id="reach-age-table"')
+    body = html[start : html.index("</table>", start)]
+    rows = re.findall(
+        r'<th scope="row">(.*?)</th>\s*<td class="num">(.*?)</td>\s*<td class="num">(.*?)</td>', body
+    )
+    return {band: (counted, estimated) for band, counted, estimated in rows}
+
+
+@pytest.fixture
+def reached(programme, ambassador, school, other_school):
+    for lo, hi, n, where in ((7, 9, 3, school), (10, 14, 60, school), (15, 17, 45, other_school)):
+        services.session_record(
+            actor=None,
+            programme=programme,
+            ambassador=ambassador,
+            institution=where,
+            held_on=date(2013, 10, 1),
+            min_age=lo,
+            max_age=hi,
+            count=n,
+        )
+    for key, values in (
+        ("ambassadors", (10, 12, 14)),
+        ("sessions_per_ambassador", (2, 3, 4)),
+        ("mean_class_size", (30, 40, 50)),
+        ("share_delivering", ("0.5", "0.6", "0.7")),
+    ):
+        services.parameter_set(
+            actor=None,
+            programme=programme,
+            key=key,
+            low=values[0],
+            central=values[1],
+            high=values[2],
+            is_assumption=True,
+        )
+    return programme
+
+
+def test_the_owner_sees_every_count_and_the_estimate_drawn_as_a_range(client, focal_point, reached):
+    client.force_login(focal_point)
+    html = client.get(reverse("outreach:programme_detail", args=[reached.pk])).content.decode()
+    assert 'class="chart reach-age-chart" viewBox="0 0 360 ' in html
+    assert "<title>Children reached by age band, counted and estimated</title>" in html
+    table = _table(html)
+    assert table["7–9"][0] == "3" and table["10–14"][0] == "60" and table["15–17"][0] == "45"
+    # 10 × 2 × 30 × 0.5 = 300; 12 × 3 × 40 × 0.6 = 864; 14 × 4 × 50 × 0.7 = 1,960 (the programme's band 7–17).
+    assert table["7–17"] == ("—", "300 – 864 – 1,960")
+    chart = html[
+        html.index('class="chart reach-age-chart"') : html.index(
+            "</svg>", html.index('class="chart reach-age-chart"')
+        )
+    ]
+    assert chart.count('class="counted"') == 3 and chart.count('class="estimated"') == 1
+    assert (
+        'fill="url(#reach-hatch)"' in chart and 'stroke-dasharray="3 2"' in chart
+    )  # a different shape, not a colour
+    assert "7–9: counted 3" in chart  # the text alternative
+
+
+def test_the_public_chart_and_table_withhold_small_counts(client, reached):
+    html = client.get(reverse("outreach:programme_detail", args=[reached.pk])).content.decode()
+    table = _table(html)
+    assert table["7–9"][0] == "&lt;5"  # primary suppression
+    assert table["15–17"][0] == "withheld"  # complementary: 3 alone could be read from the total
+    assert table["10–14"][0] == "60"
+    chart = html[
+        html.index('class="chart reach-age-chart"') : html.index(
+            "</svg>", html.index('class="chart reach-age-chart"')
+        )
+    ]
+    assert chart.count('class="counted"') == 1 and chart.count('class="withheld"') == 2
+    assert ">3<" not in chart and "counted 3" not in chart and "counted 45" not in chart
