@@ -11,6 +11,8 @@ class BulletinsConfig(AppConfig):
     nav = [(_("Bulletins"), "bulletins:archive_index", "public", 70),
            (_("Mailing"), "bulletins:index", "secretariat", 71)]
     organisation_replaced = "tutela.bulletins.services.organisation_replaced"
+    # Each commitment's cadence against what was delivered, on its agreement's page (partners sits below).
+    panels = [("partners:agreement_detail", "tutela.bulletins.panels.commitment_deliveries")]
 
     def ready(self) -> None:
         from tutela.core import jobs

@@ -230,3 +230,13 @@ def commitments_behind_cadence(*, user: Actor, today: date | None = None) -> lis
     dates = _delivery_dates([c.pk for c in candidates])
     checks = [(c, _check(c, dates[c.pk], today)) for c in candidates]
     return [(c, check) for c, check in checks if check.behind]
+
+
+def agreement_cadences(agreement: Any, *, today: date | None = None) -> list[tuple[Commitment, CadenceCheck]]:
+    """Every commitment of ``agreement`` with its cadence check (the agreement's page; two queries)."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    commitments = list(agreement.commitments.order_by("order", "pk"))
+    dates = _delivery_dates([c.pk for c in commitments])
+    return [(c, _check(c, dates[c.pk], today)) for c in commitments]

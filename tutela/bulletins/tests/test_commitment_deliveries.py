@@ -105,3 +105,15 @@ def test_the_secretariats_workspace_counts_commitments_behind_by_the_same_rule(c
     services.commitment_delivery_add(actor=secretariat, commitment=commitment, activity=_workshop(org_a, quarters[-1]))
     html = client.get(reverse("home:workspace")).content.decode()
     assert "No commitment is behind its cadence." in html
+
+
+def test_the_agreement_page_shows_each_commitments_cadence_against_deliveries(client, secretariat, org_a, commitment):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    services.commitment_delivery_add(actor=secretariat, commitment=commitment, activity=_workshop(org_a, date(today.year, 1, 15)))
+    client.force_login(secretariat)
+    page = client.get(reverse("partners:agreement_detail", args=[commitment.agreement_id])).content.decode()
+    assert "Commitments against their cadence" in page
+    assert selectors.cadence_against_deliveries(commitment).sentence in page and "quarterly: 1 of 4 delivered this year" in page
