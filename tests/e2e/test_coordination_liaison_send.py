@@ -99,6 +99,7 @@ def test_the_secretariat_sends_a_liaison_with_an_attachment_and_the_smtp_peer_re
 
     page.get_by_role("button", name="Send").click()
     expect(page.locator("#recipients")).to_contain_text("Queued")
+    expect(page.locator("#liaison-progress")).to_contain_text("Waiting for the worker to start.")
     assert smtp_peer.messages == []  # the web request only queued the e-mail
     liaison = LiaisonStatement.objects.get()
     assert (
@@ -120,6 +121,9 @@ def test_the_secretariat_sends_a_liaison_with_an_attachment_and_the_smtp_peer_re
     text = message.get_body(("plain",)).get_content()
     assert f"{live_server.url}/coordination/liaisons/{liaison.pk}/" in text
 
+    # The progress on the open page updates by itself (htmx polls it): no reload.
+    expect(page.locator("#liaison-progress")).to_contain_text("Finished at", timeout=20_000)
+    expect(page.locator("#liaison-progress")).to_contain_text("1 of 1 e-mails")
     page.reload()
     expect(page.locator("#recipients")).to_contain_text("Sent")
     expect(page.locator("#recipients")).to_contain_text("to tsag.ls@example.org")

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from tutela.core import access
 from tutela.core.access import Actor
+from tutela.core.progress import Progress
 from tutela.partners.models import Commitment
 
 from .models import Bulletin, Delivery, MailingList, Subscription
@@ -66,6 +67,30 @@ def list_for(user: Actor, pk: int) -> MailingList:
     if found is None:
         raise Http404
     return found
+
+
+def send_progress(bulletin: Bulletin, poll_url: str = "", counts: dict[str, int] | None = None) -> Progress | None:
+    """How far the sending got: deliveries no longer queued of all listed (None for a draft or a scheduled one)."""
+    from django.utils.translation import gettext as _
+
+    from tutela.core.progress import DONE, QUEUED, RUNNING
+
+    if bulletin.status in (Bulletin.Status.DRAFT, Bulletin.Status.SCHEDULED):
+        return None
+    counts = counts if counts is not None else delivery_counts(bulletin)
+    total = sum(counts.values())
+    done = total - counts.get(Delivery.Status.QUEUED, 0)
+    states: dict[str, str] = {Bulletin.Status.SENT: DONE, Bulletin.Status.RUNNING: RUNNING}
+    state = states.get(bulletin.status, QUEUED)
+    outcome = ""
+    if state == QUEUED and bulletin.last_error:
+        outcome = _("The mail server stopped the sending (%(error)s); the worker goes on from where it stopped, "
+                    "after a growing wait.") % {"error": bulletin.last_error}
+    elif state == DONE and counts.get(Delivery.Status.BOUNCED):
+        outcome = _("%(n)s of them bounced.") % {"n": counts[Delivery.Status.BOUNCED]}
+    return Progress(key="send-progress", title=_("Sending to the list"), state=state, done=done, total=total,
+                    unit=_("e-mails"), started_at=bulletin.scheduled_at, finished_at=bulletin.sent_at,
+                    outcome=outcome, poll_url=poll_url)
 
 
 def delivery_counts(bulletin: Bulletin) -> dict[str, int]:

@@ -277,9 +277,13 @@ def bulletin_version(request: SignedInRequest, pk: int) -> HttpResponse:
 def bulletin_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     bulletin = selectors.bulletin_for(request.user, pk)
     editable = bulletin.status in {Bulletin.Status.DRAFT, Bulletin.Status.SCHEDULED}
+    counts = selectors.delivery_counts(bulletin)
+    progress = selectors.send_progress(bulletin, request.path, counts)
+    if request.headers.get("HX-Request") and progress is not None:  # the progress polling itself
+        return render(request, "components/progress.html", {"progress": progress})
     return render(request, "bulletins/bulletin_detail.html", {
         "bulletin": bulletin, "problems": services.bulletin_problems(bulletin) if editable else [],
-        "counts": selectors.delivery_counts(bulletin), "send_form": SendForm(), "editable": editable,
+        "counts": counts, "send_form": SendForm(), "editable": editable, "progress": progress,
         "versions": bulletin.versions.all(), "languages": LANGUAGES,
         "cadence": selectors.commitment_cadence(bulletin.commitment) if bulletin.commitment else None})
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from tutela.core import access
 from tutela.core.access import Actor
+from tutela.core.progress import Progress
 from tutela.initiatives.models import Appointment
 
 from .models import (
@@ -452,3 +453,37 @@ def replies_due(user: Actor, *, today: date | None = None) -> QuerySet[LiaisonRe
             purpose__in=[LiaisonRecipient.Purpose.ACTION, LiaisonRecipient.Purpose.COMMENT],
         ).select_related("liaison", "liaison__from_body", "body").order_by(F("deadline").asc(nulls_last=True), "pk")
     )
+
+
+def liaison_progress(liaison: LiaisonStatement, poll_url: str = "") -> Progress | None:
+    """How far the e-mails of a sent liaison got (None when nothing was e-mailed): one per recipient body."""
+    from django.db.models import Max, Min
+    from django.utils.translation import gettext as _
+
+    from tutela.core.progress import DONE, FAILED, QUEUED, RUNNING
+
+    Delivery = LiaisonRecipient.Delivery
+    rows = LiaisonRecipient.objects.filter(liaison=liaison).exclude(delivery_status="").aggregate(
+        total=Count("pk"), sent=Count("pk", filter=Q(delivery_status=Delivery.SENT)),
+        failed=Count("pk", filter=Q(delivery_status=Delivery.FAILED)),
+        retrying=Count("pk", filter=Q(delivery_status=Delivery.RETRYING)),
+        started=Min("delivery_queued_at"), finished=Max("delivered_at"))
+    total, sent, failed = rows["total"], rows["sent"], rows["failed"]
+    if not total:
+        return None
+    done = sent + failed
+    if done == total:
+        state = FAILED if failed else DONE
+    else:
+        state = RUNNING if done or rows["retrying"] else QUEUED
+    error = ""
+    if failed:
+        error = _("%(n)s of %(total)s e-mails failed; each recipient's error is in the table, with Try again.") % {
+            "n": failed, "total": total}
+    elif rows["retrying"]:
+        error = _("The mail server refused for now; the worker tries again with a growing wait.")
+    return Progress(key="liaison-progress", title=_("E-mailing the recipient bodies"), state=state, done=done,
+                    total=total, unit=_("e-mails"), started_at=rows["started"],
+                    finished_at=rows["finished"] if state in (DONE, FAILED) else None,
+                    error=error if state == FAILED else "", outcome=error if state != FAILED else "",
+                    poll_url=poll_url)

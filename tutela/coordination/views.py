@@ -335,12 +335,17 @@ def liaison_list(request: HttpRequest) -> HttpResponse:
 
 def liaison_detail(request: HttpRequest, pk: int) -> HttpResponse:
     liaison = selectors.liaison_for(request.user, pk)
+    can_manage = selectors.can_manage(request.user, liaison.from_body)
+    progress = selectors.liaison_progress(liaison, request.path) if can_manage else None
+    if request.headers.get("HX-Request") and progress is not None:  # the progress polling itself
+        return render(request, "components/progress.html", {"progress": progress})
     return render(request, "coordination/liaison_detail.html", {
+        "progress": progress,
         "liaison": liaison,
         "recipients": liaison.recipients.select_related("body"),
         "attachments": selectors.readable_documents(request.user).filter(liaisons=liaison).select_related("body"),
         "replies": selectors.readable_liaisons(request.user).filter(reply_to=liaison).select_related("from_body"),
-        "can_manage": selectors.can_manage(request.user, liaison.from_body),
+        "can_manage": can_manage,
         "can_reply": any(selectors.can_manage(request.user, r.body) for r in liaison.recipients.select_related("body")),
         "today": timezone.localdate(),
     })

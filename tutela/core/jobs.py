@@ -15,6 +15,7 @@ drafting, mail whose service records what it sent) and at most ``MAX_ATTEMPTS`` 
 marked failed with the reason.
 """
 
+import contextvars
 import datetime
 import logging
 import os
@@ -271,12 +272,20 @@ class ImportReport:
         return all(not r["errors"] for r in self.rows)
 
 
+PROGRESS_EVERY = 50  # rows between two progress reports of a file import
+# The progress callback of the file import this worker thread is running (set by ``run_file_import``,
+# read by ``import_rows``), so the apps' own apply functions need not pass it along.
+_current_progress: contextvars.ContextVar[Callable[[int, int], Any] | None] = contextvars.ContextVar(
+    "file_import_progress", default=None)
+
+
 class _Rollback(Exception):
     """A dry run, or a row refused: undo every row of the import."""
 
 
 def import_rows(rows: list[dict[str, Any]], apply_row: Callable[[int, dict[str, Any]], str | None], *, dry_run: bool,
-                label: Callable[[dict[str, Any]], str], done: Callable[[ImportReport], Any]) -> ImportReport:
+                label: Callable[[dict[str, Any]], str], done: Callable[[ImportReport], Any],
+                progress: Callable[[int, int], Any] | None = None) -> ImportReport:
     """Import ``rows`` (the file's line 2 onwards) all or nothing, checking every one.
 
     ``apply_row(line, row)`` writes one row through the app's service, in its own savepoint, and
@@ -284,11 +293,15 @@ def import_rows(rows: list[dict[str, Any]], apply_row: Callable[[int, dict[str, 
     is the line's errors, and the other rows go on being checked. When every row passed and this is
     not a dry run, ``done(report)`` (the app's audit entry for the whole file) runs in the same
     transaction; otherwise everything is rolled back, and ``created`` says what a real run would add
-    (a dry run) or 0 (a refused file)."""
+    (a dry run) or 0 (a refused file). ``progress(done, total)``, when given, hears how many rows are
+    through, every ``PROGRESS_EVERY`` rows (``run_file_import`` passes ``progress.write_rows``)."""
     report = ImportReport(dry_run=dry_run)
+    progress = progress or _current_progress.get(None)
     try:
         with transaction.atomic():
             for line, row in enumerate(rows, start=2):
+                if progress is not None and (line - 2) % PROGRESS_EVERY == 0:
+                    progress(line - 2, len(rows))
                 entry: dict[str, Any] = {"line": line, "errors": [], "label": label(row)}
                 report.rows.append(entry)
                 try:
@@ -347,12 +360,15 @@ def run_file_import[J: FileImportJob](
     on a dry run or a bad row) and write the outcome, all in one transaction: a killed worker leaves
     neither rows nor outcome. A file that cannot be read, or a refusal (``refused`` is the sentence
     for PermissionDenied), fails the job with the reason. ``keep_rows`` caps the error lines kept."""
+    from . import progress
     from .files import FileProblem
 
     job = model._default_manager.select_related(*related).get(pk=job_id)
     if not claim(model, job.pk, from_status=model.Status.QUEUED):
         return job
     Status = model.Status
+    progress.write_rows(job, 0, 0, started=timezone.now())
+    token = _current_progress.set(lambda done, total: progress.write_rows(job, done, total))
     try:
         with transaction.atomic():
             outcome: dict[str, Any] = {"rows": [], "created": 0, "file_error": ""}
@@ -377,6 +393,8 @@ def run_file_import[J: FileImportJob](
     except _Superseded:
         pass
     finally:
+        _current_progress.reset(token)
+        progress.clear_rows(job)
         release(model, job.pk)
     job.refresh_from_db()
     return job

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from tutela.activities.models import Activity
 from tutela.core import access
 from tutela.core.access import Actor
+from tutela.core.progress import Progress
 from tutela.core.text import query_id
 from tutela.figures.models import Figure
 from tutela.partners.models import Organisation
@@ -64,3 +65,22 @@ def jobs_for_user(user: Actor) -> QuerySet[ImportJob]:
 def failed_imports(user: Actor) -> QuerySet[ImportJob]:
     """Import jobs ``user`` may read that failed (nothing imported), newest first."""
     return jobs_for_user(user).filter(status=ImportJob.Status.FAILED).order_by("-id")
+
+
+def import_progress(job: ImportJob, processed: int, poll_url: str = "") -> Progress:
+    """How far an import (or its dry run) got: rows read of the rows counted when the worker began."""
+    from django.utils.translation import gettext as _
+
+    from tutela.core.progress import DONE, FAILED, QUEUED, RUNNING
+
+    from . import services
+
+    states: dict[str, str] = {ImportJob.Status.QUEUED: QUEUED, ImportJob.Status.RUNNING: RUNNING,
+             ImportJob.Status.FAILED: FAILED}
+
+    state = states.get(job.status, DONE)
+    title = _("Checking every row") if job.mode == ImportJob.Mode.CHECK else _("Importing")
+    return Progress(key="import-progress", title=title, state=state,
+                    done=job.total_rows if state in (DONE, FAILED) else processed, total=job.total_rows,
+                    unit=_("rows"), started_at=services.progress_started(job) if state == RUNNING else None,
+                    finished_at=job.finished_at, error=(job.report or {}).get("file_error", ""), poll_url=poll_url)

@@ -6,6 +6,7 @@ import would (including duplicates *within* the file), and is then rolled back. 
 ``all`` is rolled back too if any row is bad; in mode ``valid`` only the bad rows' savepoints are.
 """
 
+import datetime
 import hashlib
 import json
 import logging
@@ -113,11 +114,24 @@ def read_progress(job: ImportJob) -> int:
         return job.processed_rows
 
 
-def _write_progress(job_id: int, processed: int) -> None:
+def progress_started(job: ImportJob) -> datetime.datetime | None:
+    """When the worker began this run (for the time-left estimate); None when unknown."""
+    try:
+        return datetime.datetime.fromisoformat(json.loads(progress_path(job.pk).read_text())["started"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_progress(job_id: int, processed: int, started: str | None = None) -> None:
     path = progress_path(job_id)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if started is None:
+        try:
+            started = json.loads(path.read_text()).get("started")
+        except (OSError, ValueError):
+            started = None
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"processed": processed}))
+    tmp.write_text(json.dumps({"processed": processed, "started": started}))
     tmp.replace(path)
 
 
@@ -294,6 +308,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
     bulk = spec.bulk and total >= bulk_min_rows()
     if not jobs.claim(ImportJob, job.pk, from_status=ImportJob.Status.QUEUED, total_rows=total, processed_rows=0):
         return job  # another worker took it
+    _write_progress(job.pk, 0, started=timezone.now().isoformat())
     try:
         with transaction.atomic():  # the rows AND the job's final status: a killed worker leaves neither
             _import_job_work(job, spec, bulk)

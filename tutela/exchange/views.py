@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tutela.core import access
 from tutela.core.requests import SignedInRequest
 
-from . import services
+from . import selectors, services
 from .exports import export_response, template_response
 from .files import FileProblem, max_upload_bytes
 from .forms import ApplyForm, UploadForm
@@ -67,10 +67,12 @@ def upload(request: SignedInRequest) -> HttpResponse:
 
 def _job_context(request: HttpRequest, job: ImportJob, **extra) -> dict:
     report = job.report or {}
+    processed = services.read_progress(job)
     return {
         "job": job,
         "spec": KINDS[job.kind],
-        "processed": services.read_progress(job),
+        "processed": processed,
+        "progress": selectors.import_progress(job, processed),
         "problems": report.get("problems", []),
         "file_error": report.get("file_error", ""),
         "may_import": access.can_write(request.user, job),

@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from tutela.activities.models import Activity
+from tutela.core.progress import Progress
 
-from .models import DraftStatus, Report
+from .models import DraftStatus, Report, ReportFile
 
 # Above this many activities in the period, drafting runs as a background task.
 BACKGROUND_THRESHOLD = 2000
@@ -85,3 +86,31 @@ def period_preview(report: Report) -> list:
     from . import drafting
 
     return drafting.preview(report)
+
+
+def draft_progress(report: Report, job: DraftJob, poll_url: str = "") -> Progress:
+    """The background draft as the shared progress component shows it (drafting reports 0 % until it is written)."""
+    from tutela.core.progress import DONE, FAILED, QUEUED, RUNNING
+
+    states: dict[str, str] = {DraftStatus.QUEUED: QUEUED, DraftStatus.RUNNING: RUNNING, DraftStatus.FAILED: FAILED}
+
+    state = states.get(job.state, DONE)
+    return Progress(key="drafting", title=_("Drafting from the records"), state=state, done=job.progress, total=100,
+                    finished_at=report.drafted_at if state == DONE else None, error=job.reason, poll_url=poll_url,
+                    outcome=_("The worker drafting this report stopped; the draft is queued to run again.")
+                    if job.requeued else "")
+
+
+def file_progress(file: ReportFile, poll_url: str = "") -> Progress:
+    """A PDF made by the worker: WeasyPrint's steps as a percentage, timed from when it was asked for."""
+    from tutela.core.progress import DONE, FAILED, QUEUED, RUNNING
+
+    states: dict[str, str] = {ReportFile.Status.QUEUED: QUEUED, ReportFile.Status.RUNNING: RUNNING,
+             ReportFile.Status.FAILED: FAILED}
+
+    state = states.get(file.status, DONE)
+    return Progress(key="file-progress", title=_("Making the %(fmt)s") % {"fmt": file.get_format_display()},
+                    state=state, done=file.progress, total=100, started_at=file.created_at,
+                    finished_at=file.finished_at, poll_url=poll_url,
+                    error=_("The file could not be made. The error was logged; try again from the report's page.")
+                    if state == FAILED else "")

@@ -127,7 +127,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "report": report, "doc": doc, "can_edit": can_edit, "total": total,
         "internal": access.is_secretariat(request.user),  # the internal copy: it alone says who signed off
-        "job": _draft_job(report) if report.draft_status else None, "poll_seconds": DRAFT_POLL_SECONDS,
+        "job": (job := _draft_job(report) if report.draft_status else None), "poll_seconds": DRAFT_POLL_SECONDS,
+        "progress": selectors.draft_progress(report, job) if job else None,
         "pager": {"page": page, "pages": pages, "first": first, "last": last, "sections": section_menu,
                   "previous": page - 1 if page > 1 else None, "next": page + 1 if page < pages else None,
                   "near": [n for n in range(max(1, page - 2), min(pages, page + 2) + 1)]} if pages > 1 else None,
@@ -204,7 +205,8 @@ def report_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
     report = access.get_for_user(request.user, Report, pk)
     file = get_object_or_404(report.files.defer("content"), pk=file_pk)
     template = "reports/report_file.html#progress" if request.headers.get("HX-Request") else "reports/report_file.html"
-    return render(request, template, {"report": report, "file": file, "poll_seconds": 3})
+    return render(request, template, {"report": report, "file": file, "poll_seconds": 3,
+                                      "progress": selectors.file_progress(file)})
 
 
 def report_file_download(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
@@ -255,7 +257,8 @@ def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
     job = _draft_job(report)
     if request.headers.get("HX-Request"):
         response = render(request, "reports/report_detail.html#drafting",
-                          {"report": report, "job": job, "can_edit": access.is_secretariat(request.user)
+                          {"report": report, "job": job, "progress": selectors.draft_progress(report, job),
+                           "can_edit": access.is_secretariat(request.user)
                            and not report.is_final, "poll_seconds": DRAFT_POLL_SECONDS})
         if job.state == DraftStatus.DONE:
             response["HX-Refresh"] = "true"  # show the drafted paragraphs

@@ -44,14 +44,14 @@ def test_a_draft_whose_worker_died_shows_failed_with_the_reason_and_try_again(cl
               traceback="The worker w1 stopped (no heartbeat since …) while it ran this task; it was not run again.")
     client.force_login(secretariat)
     page = client.get(report.get_absolute_url()).content.decode()
-    assert "Drafting failed." in page
+    assert "job-progress job-failed" in page and "Drafting from the records" in page
     assert "stopped before it finished" in page and "Nothing in the report was changed." in page
     assert "WorkerDied" not in page  # plain words, not the exception
     assert f'action="/reports/{report.pk}/draft/retry/"' in page and "Try again" in page
     assert "hx-trigger" not in page  # a failed draft is not polled
 
     fragment = client.get(f"/reports/{report.pk}/progress/", headers={"HX-Request": "true"}).content.decode()
-    assert "Drafting failed." in fragment and "Try again" in fragment and "hx-trigger" not in fragment
+    assert "job-progress job-failed" in fragment and "Try again" in fragment and "hx-trigger" not in fragment
     state = client.get(f"/reports/{report.pk}/progress/").json()
     assert state["state"] == "failed" and state["finished"] and state["failed"] and "stopped" in state["reason"]
 
@@ -68,7 +68,7 @@ def test_try_again_queues_the_draft_anew_and_is_audited(client, secretariat, rep
     assert len(callbacks) == 1  # the task was enqueued on commit (tests run it inline)
     report.refresh_from_db()
     assert report.draft_status == DraftStatus.DONE and report.drafted_at is not None and not report.draft_error
-    assert "Drafting failed." not in response.content.decode()
+    assert "job-failed" not in response.content.decode()
     entry = AuditEntry.objects.get(action="report.draft_retried")
     assert entry.actor == secretariat and "stopped before it finished" in str(entry.changes)
 
@@ -84,7 +84,7 @@ def test_a_running_draft_is_polled_and_the_poll_stops_when_it_is_done(client, se
     row = _task_row(report, "RUNNING")
     client.force_login(secretariat)
     page = client.get(report.get_absolute_url()).content.decode()
-    assert f'hx-get="/reports/{report.pk}/progress/"' in page and "in the background" in page
+    assert f'hx-get="/reports/{report.pk}/progress/"' in page and "Drafting from the records" in page
     row.status = "SUCCESSFUL"
     row.save()
     Report.objects.filter(pk=report.pk).update(draft_status=DraftStatus.DONE, draft_progress=100)
