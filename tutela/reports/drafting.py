@@ -17,11 +17,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, Model, OuterRef, Prefetch, Q
+from django.db.models import Exists, Field, Model, OuterRef, Prefetch, Q
 
 from tutela.activities.models import (
     Activity,
@@ -45,7 +45,7 @@ from . import prose
 from .models import Report
 
 K = Activity.Kind
-KIND_NOUN = {
+KIND_NOUN: dict[str, str] = {
     K.STRATEGIC_DIALOGUE: "high-level strategic dialogue",
     K.REGIONAL_FORUM: "regional forum",
     K.WORKSHOP: "workshop",
@@ -62,14 +62,14 @@ KIND_NOUN = {
     K.OTHER: "activity",
 }
 # If the title already names the kind, the title is used as the noun phrase ("a ... workshop for Oman").
-KIND_WORD = {
+KIND_WORD: dict[str, tuple[str, ...]] = {
     K.STRATEGIC_DIALOGUE: ("dialogue",), K.REGIONAL_FORUM: ("forum",), K.WORKSHOP: ("workshop", "seminar"),
     K.OPEN_FORUM: ("forum",), K.SESSION: ("session", "panel"), K.WORLD_CAFE: ("world café",),
     K.TRAINING: ("training", "course"), K.EDUCATIONAL_EVENT: ("event",), K.PILOT: ("pilot",),
     K.SUMMIT: ("summit",), K.MEETING: ("meeting",), K.CONSULTATION: ("consultation",),
     K.PUBLICATION: ("publication", "guidelines", "guide", "toolkit", "report"),
 }
-VERB = {K.CONSULTATION: "launched", K.PUBLICATION: "published", K.MEETING: "held", K.SUMMIT: "held"}
+VERB: dict[str, str] = {K.CONSULTATION: "launched", K.PUBLICATION: "published", K.MEETING: "held", K.SUMMIT: "held"}
 MEETING_SERIES = re.compile(r"^(\d+)(?:st|nd|rd|th) meeting of (?:the )?(.+)$", re.IGNORECASE)
 
 
@@ -136,7 +136,9 @@ def _display(model: type[Model], field: str, value: str) -> str:
     """What ``get_<field>_display()`` gives, without a model instance (labels cached per language)."""
     key = (model, field, prose.language())
     if key not in _CHOICES:
-        _CHOICES[key] = {k: str(v) for k, v in model._meta.get_field(field).flatchoices}
+        model_field = model._meta.get_field(field)
+        choices = model_field.flatchoices if isinstance(model_field, Field) else []
+        _CHOICES[key] = {k: str(v) for k, v in choices}
     return _CHOICES[key].get(value, value)
 
 
@@ -217,7 +219,7 @@ class FigureRow:
     high: Any
     assumptions: str
     period_end: date | None
-    as_of: date | None
+    as_of: date
     indicator: Indicator
     # "" when the public may see the value; else why disclosure control withholds it (its value is then never read).
     withheld: str = ""
@@ -246,13 +248,23 @@ class FigureRow:
 _ACTIVITY, _FIGURE = Activity._meta.label_lower, Figure._meta.label_lower
 
 
+class _InPeriod(TypedDict):
+    delivered_in_period: bool  # a commitment under it was delivered in the report's period
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    AgreementInPeriod = WithAnnotations[Agreement, _InPeriod]
+
+
 @dataclass
 class Records:
     activities: list[ActivityRow]
     parts: dict[int, list[ActivityRow]]
     figures: dict[int, list[FigureRow]]
     projects: dict[int, list[Project]]
-    agreements: list[Agreement]
+    agreements: list[AgreementInPeriod]
     roles: dict[int, list[Appointment]]
 
 
@@ -351,13 +363,16 @@ def _load(report: Report) -> Records:
                           .select_related("indicator"))
     withhold_figures(AnonymousUser(), about_children)
     withheld = {f.pk: f.withheld for f in about_children if f.withheld}
-    for row in figure_rows.values_list(*FigureRow.FIELDS):
-        f = FigureRow(*row, indicator=indicators[row[2]], withheld=withheld.get(row[0], ""))
+    for pk, subject_id, indicator_id, value, kind, measure, source, low, high, assumptions, period_end, as_of in (
+            figure_rows.values_list(*FigureRow.FIELDS)):
+        f = FigureRow(pk, subject_id, indicator_id, value, kind, measure, source, low, high, assumptions, period_end,
+                      as_of, indicator=indicators[indicator_id], withheld=withheld.get(pk, ""))
         figures[f.subject_id].append(f)
     projects: dict[int, list[Project]] = defaultdict(list)
     for p in Project.objects.filter(follows__in=ids_in_period).prefetch_related("partners").order_by("pk"):
-        projects[p.follows_id].append(p)
-    agreements = []
+        if p.follows_id is not None:
+            projects[p.follows_id].append(p)
+    agreements: list[AgreementInPeriod] = []
     if report.included(Report.Include.AGREEMENTS):
         agreements_in, agreements_out = report.chosen("agreement")
         dated = Q(signed_on__gte=start, signed_on__lte=end) | Q(pk__in=sorted(agreements_in))
@@ -640,7 +655,8 @@ def _figures(draft: Draft, a: ActivityRow, figures: list[FigureRow]) -> None:
     if not figures:
         return
     noun = KIND_NOUN.get(a.kind, "activity")
-    actual_counted, estimates = [], []
+    actual_counted: list[FigureRow] = []
+    estimates: list[FigureRow] = []
     targets = {f.indicator_id: f for f in figures if f.measure == _TARGET}
     for f in figures:
         if f.measure == _TARGET:
@@ -673,7 +689,7 @@ def _figures(draft: Draft, a: ActivityRow, figures: list[FigureRow]) -> None:
 
 
 # What a named maker did, by the kind of outcome: "the administrations of the Arab region agreed that …".
-OUTCOME_VERB = {Outcome.Kind.RECOMMENDATION: "recommended", Outcome.Kind.AGREEMENT: "agreed",
+OUTCOME_VERB: dict[str, str] = {Outcome.Kind.RECOMMENDATION: "recommended", Outcome.Kind.AGREEMENT: "agreed",
                 Outcome.Kind.DECISION: "decided", Outcome.Kind.STATEMENT: "stated", Outcome.Kind.FINDING: "found",
                 Outcome.Kind.CALL_FOR_ACTION: "called"}
 
@@ -770,7 +786,7 @@ def _split_sentences(text: str) -> list[str]:
     return out
 
 
-NEUTRAL_VERB = {K.CONSULTATION: "was launched", K.PUBLICATION: "was published"}
+NEUTRAL_VERB: dict[str, str] = {K.CONSULTATION: "was launched", K.PUBLICATION: "was published"}
 _HEAD_ENDS = {"for", "on", "of", "in", "at", "to", "with", "about", "against", "from", "by", "and", "&", "–", "-"}
 _NOT_PLURAL = {"news", "series", "means", "species", "us", "this", "its"}
 
@@ -827,7 +843,7 @@ def _opener(a: ActivityRow, names: Names, *, also: bool = False, agreement: Agre
     verb = VERB.get(a.kind, "organized")
     when = prose.when(a.starts_on, a.ends_on, a.date_is_approximate)
     where = _where(a)
-    if agreement is not None:
+    if agreement is not None and agreement.signed_on is not None:
         lead = [o for o in agreement.parties.all() if o in organisers] or organisers
         others = [o for o in agreement.parties.all() if o not in lead]
         period = prose.when(a.starts_on, a.ends_on, a.date_is_approximate)
@@ -839,11 +855,11 @@ def _opener(a: ActivityRow, names: Names, *, also: bool = False, agreement: Agre
             text = f"{names.many(organisers + co)} also {verb} {_what(a, by=organisers + co)} ({span})"
         else:
             text = f"{_done(a, names, [], [], verb, _what(a))} as well ({span})"
-    elif a.occasion_id:
+    elif a.occasion_id and a.occasion is not None:
         occ = a.occasion
         occ_where = (" " + prose.place(occ.city, occ.country)) if occ.city or occ.country else ""
         org = ""
-        if occ.organiser_id and occ.organiser not in organisers:
+        if occ.organiser is not None and occ.organiser not in organisers:
             org_name = occ.organiser.name
             org = f", organized by {'the ' if org_name.startswith('Government') else ''}{org_name},"
         occ_name = _occasion_name(occ)
@@ -899,7 +915,7 @@ def _bullet_for_part(draft: Draft, part: ActivityRow, recs: Records, names: Name
 def _series_paragraph(series: str, meetings: list[ActivityRow], recs: Records, names: Names, lead: str) -> Draft:
     first = meetings[0]
     draft = Draft(key="series:" + "+".join(str(m.pk) for m in meetings), on=first.starts_on)
-    numbers = [int(MEETING_SERIES.match(m.title).group(1)) for m in meetings]
+    numbers = [int(match.group(1)) for match in (MEETING_SERIES.match(m.title) for m in meetings) if match]
     ordinals = prose.join([prose.ordinal(n) for n in numbers])
     dates = prose.join([prose.day(m.starts_on) for m in meetings])
     if len(meetings) > 1:
@@ -942,7 +958,7 @@ def _agreement_paragraph(ag: Agreement, names: Names, lead_org: Organisation | N
     return draft
 
 
-AWARENESS_KINDS = [K.STRATEGIC_DIALOGUE, K.REGIONAL_FORUM, K.WORKSHOP, K.OPEN_FORUM, K.SESSION, K.WORLD_CAFE,
+AWARENESS_KINDS: list[str] = [K.STRATEGIC_DIALOGUE, K.REGIONAL_FORUM, K.WORKSHOP, K.OPEN_FORUM, K.SESSION, K.WORLD_CAFE,
                    K.EDUCATIONAL_EVENT, K.TRAINING, K.SUMMIT]
 
 
