@@ -19,24 +19,15 @@ PDF = b"%PDF-1.4\n% the liaison statement itself\n%%EOF\n"
 
 
 @pytest.fixture
-def database_tasks(settings, monkeypatch):
+def database_tasks(settings):
     """Tasks go to the database queue, as with ``make run``: nothing runs until a worker does.
 
-    The page's requests are served by other threads, each of which builds its task backend from the
-    handler's settings; the test's own thread gets the same backend directly."""
-    from django.tasks import task_backends
-    from django_tasks_db.backend import DatabaseBackend
-
-    config = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    settings.TASKS = config
+    Setting ``TASKS`` resets Django's task backends (its ``setting_changed`` handler), and the live
+    server's request threads build theirs from it; restoring it afterwards resets them again. Patching
+    the backends by hand as well would be undone in the wrong order (a monkeypatch torn down after the
+    settings put the database backend back) and leave every later test's tasks queued, never run."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     settings.TASKS_MODE = "db"
-    monkeypatch.setattr(task_backends, "settings", config)
-    monkeypatch.setattr(
-        task_backends._connections,
-        "default",
-        DatabaseBackend(alias="default", params={"QUEUES": ["default"]}),
-        raising=False,
-    )
 
 
 def test_the_secretariat_sends_a_liaison_with_an_attachment_and_the_smtp_peer_receives_it(

@@ -220,13 +220,16 @@ def test_postgresql_serves_a_readers_own_part_from_the_small_non_public_indexes(
     own = Activity.objects.not_public()
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
-        cursor.execute("SET enable_indexscan = off")
-        gin = search.matching(own, search.ACTIVITY_FIELDS, "helpline", vector=search.ACTIVITY_VECTOR).order_by().explain()
-        cursor.execute("SET enable_indexscan = on")
         cursor.execute("SET enable_bitmapscan = off")
         walk = search.matching(own, search.ACTIVITY_FIELDS, "helpline", vector=search.ACTIVITY_VECTOR).order_by(
             "-starts_on", "-id")[:11].explain()
-        cursor.execute("SET enable_seqscan = on")
         cursor.execute("SET enable_bitmapscan = on")
+        cursor.execute("SET enable_indexscan = off")
+        # On a near-empty table a bitmap scan of the date-order index costs the same as the GIN index's:
+        # without it (dropped inside the test's transaction, rolled back after), the GIN index must serve.
+        cursor.execute("DROP INDEX activity_unpublished_idx")
+        gin = search.matching(own, search.ACTIVITY_FIELDS, "helpline", vector=search.ACTIVITY_VECTOR).order_by().explain()
+        cursor.execute("SET enable_seqscan = on")
+        cursor.execute("SET enable_indexscan = on")
     assert "activity_unpublished_search_gin" in gin
     assert "activity_unpublished_idx" in walk
