@@ -8,7 +8,6 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from tutela.accounts.services import api_token_create
 from tutela.activities import services
 from tutela.activities.models import Activity
 from tutela.activities.services import Count
@@ -18,23 +17,13 @@ from tutela.figures import selectors as figure_selectors
 
 pytestmark = pytest.mark.django_db
 
-API = "/api/v1"
 NAMED = "Two girls spoke: Abebe, 11, and Marta (12 years old)."
 
 
 @pytest.fixture
-def api(client):
-    def call(user, method, path, payload=None):
-        headers = {}
-        if user is not None:
-            _token, key = api_token_create(actor=user, name="test")
-            headers["Authorization"] = f"Bearer {key}"
-        kwargs = {"headers": headers}
-        if payload is not None:
-            kwargs.update(data=payload, content_type="application/json")
-        return getattr(client, method)(API + path, **kwargs)
-
-    return call
+def api(as_user):
+    """The API as a given user: the activities tests' one helper (conftest.py)."""
+    return as_user
 
 
 def _create(actor, org, pillars, **fields):
