@@ -345,7 +345,7 @@ entry("reports:report_export", "get", lambda: [_first("reports.Report"), "md"], 
 entry("reports:report_file", "get", lambda: [_first("reports.Report"), _first("reports.ReportFile")], (404, 404, 404, 404, 404))
 entry("reports:report_file_download", "get", lambda: [_first("reports.Report"), _first("reports.ReportFile")],
       (404, 404, 404, 404, 404))
-entry("reports:report_finalise", "post", lambda: [_first("reports.Report")], (302, 404, 404, 404, 302))
+entry("reports:report_move", "post", lambda: [_first("reports.Report")], (302, 404, 404, 404, 302))
 entry("reports:report_list", "get", [], (200, 200, 200, 200, 200))  # /reports/
 entry("reports:report_progress", "get", lambda: [_first("reports.Report")], (404, 404, 404, 404, 200))
 entry("reports:report_period", "get", lambda: [_first("reports.Report")], (302, 403, 403, 403, 200))

@@ -1,4 +1,4 @@
-"""Real Chromium: the demo secretariat finds the drafted report, edits a paragraph and signs off."""
+"""Real Chromium: the demo secretariat finds the drafted report, edits a paragraph and signs off (confirmed)."""
 
 import os
 
@@ -25,7 +25,10 @@ def test_secretariat_opens_the_demo_report_edits_and_signs_off(page, live_server
     page.get_by_label("Paragraph text").fill("ITU organized a World Café on Child Online Protection in Baku.")
     page.get_by_role("button", name="Save paragraph").click()
     assert page.locator("li.paragraph.edited").count() == 1
-    page.get_by_role("button", name="Sign off").click()
+    page.get_by_role("button", name="Sign off").click()  # an irreversible move: a confirmation page first
+    assert page.get_by_text("cannot return to draft").is_visible()
+    page.screenshot(path=output_path("confirm.png"), full_page=False)
+    page.get_by_role("button", name="Yes: Sign off").click()
     assert page.get_by_text("This text is frozen").is_visible()
     assert page.get_by_role("button", name="Sign off").count() == 0
     page.screenshot(path=output_path("signed.png"), full_page=False)

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from tutela.core.lifecycle import Lifecycle
+
 # Placeholders are filled from the records; a [bracketed clause] is left out when one of its
 # placeholders has no value (e.g. no patron appointed yet).
 DEFAULT_OPENING = (
@@ -133,6 +135,17 @@ class Report(models.Model):
 
     def included(self, kind: str) -> bool:
         return not self.includes or kind in self.includes
+
+
+# A report's lifecycle: a draft is signed off, which freezes its text and stores its files once. There is no
+# way back: a signed-off report is a published document (define a new report to start another draft).
+REPORT_LIFECYCLE = Lifecycle(
+    name=_("report"),
+    labels=dict(Report.Status.choices),
+    transitions={Report.Status.DRAFT: {Report.Status.FINAL: _("Sign off")}},
+    irreversible=frozenset({Report.Status.FINAL}),
+    field_name="status",
+)
 
 
 class ReportParagraph(models.Model):

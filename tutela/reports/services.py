@@ -21,7 +21,7 @@ from tutela.core.access import Actor
 from tutela.core.services import apply_fields
 
 from . import drafting, rendering
-from .models import DraftStatus, Report, ReportFile, ReportParagraph
+from .models import REPORT_LIFECYCLE, DraftStatus, Report, ReportFile, ReportParagraph
 from .rendering import snapshot_of
 
 logger = logging.getLogger(__name__)
@@ -523,16 +523,34 @@ def paragraph_delete(*, actor: Actor, paragraph: ReportParagraph) -> None:
 
 
 @transaction.atomic
+def report_move(*, actor: Actor, report: Report, status: str) -> Report:
+    """Move a report as ``REPORT_LIFECYCLE`` allows: a draft is signed off (final), which cannot be undone; any
+    other move is refused with a sentence saying why, on the ``status`` field. Audited as report.finalised."""
+    if actor is None or not access.is_secretariat(actor):
+        raise PermissionDenied(_("Only the secretariat can sign off a report."))
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    REPORT_LIFECYCLE.check(report.status, status)
+    if status == report.status:
+        return report
+    return _sign_off(actor, report)
+
+
+@transaction.atomic
 def report_finalise(*, actor: Actor, report: Report) -> Report:
     """Sign off: freeze a snapshot of the text and sources. Later record changes do not alter it."""
     if actor is None or not access.is_secretariat(actor):
         raise PermissionDenied(_("Only the secretariat can sign off a report."))
     _not_final(report)
-    report = Report.objects.select_for_update().get(pk=report.pk)
+    return report_move(actor=actor, report=report, status=Report.Status.FINAL)
+
+
+def _sign_off(actor: Actor, report: Report) -> Report:
+    """The move draft → final (``report`` locked by the caller)."""
     if not report.paragraphs.exists():
-        raise ValidationError(_("Draft the report before signing it off."))
+        raise ValidationError({"status": _("Draft the report before signing it off.")})
     if report.paragraphs.filter(pending_sentences__isnull=False).exists():
-        raise ValidationError(_("Some paragraphs have redrafted text waiting: accept or dismiss it before signing off."))
+        raise ValidationError({"status": _(
+            "Some paragraphs have redrafted text waiting: accept or dismiss it before signing off.")})
     report.finalised_at = timezone.now()
     report.finalised_by = access.signed_in(actor)
     report.status = Report.Status.FINAL

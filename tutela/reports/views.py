@@ -16,7 +16,7 @@ from tutela.core.requests import SignedInRequest
 
 from . import rendering, selectors, services
 from .forms import ParagraphForm, ReportEditForm, ReportForm
-from .models import DraftStatus, Report, ReportFile, ReportParagraph
+from .models import REPORT_LIFECYCLE, DraftStatus, Report, ReportFile, ReportParagraph
 
 
 def report_list(request: HttpRequest) -> HttpResponse:
@@ -126,6 +126,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     section_menu = [(n, name, n == current) for n, name in sections]
     context = {
         "report": report, "doc": doc, "can_edit": can_edit, "total": total,
+        "moves": REPORT_LIFECYCLE.moves(report.status) if access.is_secretariat(request.user) else [],
         "internal": access.is_secretariat(request.user),  # the internal copy: it alone says who signed off
         "job": (job := _draft_job(report) if report.draft_status else None), "poll_seconds": DRAFT_POLL_SECONDS,
         "progress": selectors.draft_progress(report, job) if job else None,
@@ -282,18 +283,35 @@ def report_draft_retry(request: SignedInRequest, pk: int) -> HttpResponse:
     return redirect("reports:report_detail", report.pk)
 
 
-@require_POST
 @login_required
-def report_finalise(request: SignedInRequest, pk: int) -> HttpResponse:
+def report_move(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The lifecycle's buttons (``REPORT_LIFECYCLE``): ``status`` names the target. Signing off cannot be undone,
+    so it asks for confirmation first (``confirm=1``); a refused move comes back as a message saying why."""
     report = access.get_for_user(request.user, Report, pk)
     access.require_secretariat(request.user)
+    back = reverse("reports:report_detail", args=[report.pk])
+    if request.method != "POST":
+        return redirect(back)
+    target = request.POST.get("status", "").strip()
+    if (REPORT_LIFECYCLE.refusal(report.status, target) is None and target != report.status
+            and REPORT_LIFECYCLE.is_irreversible(target) and request.POST.get("confirm") != "1"):
+        verbs = {m.target: m.verb for m in REPORT_LIFECYCLE.moves(report.status)}
+        return render(request, "components/confirm_move.html", {
+            "object": report, "back_url": back, "action_url": reverse("reports:report_move", args=[report.pk]),
+            "field": "status", "target": target, "verb": verbs[target],
+            "current_label": REPORT_LIFECYCLE.label(report.status), "target_label": REPORT_LIFECYCLE.label(target),
+            "consequence": _("The text and its sources are frozen, and the PDF and DOCX are stored as signed off: "
+                             "later changes to the records will not alter them. The report becomes public and "
+                             "cannot return to draft."),
+        })
     try:
-        services.report_finalise(actor=request.user, report=report)
+        services.report_move(actor=request.user, report=report, status=target)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, " ".join(exc.message_dict.get("status", exc.messages)))
     else:
-        messages.success(request, _("Signed off. The text is frozen; later changes to the records will not alter it."))
-    return redirect("reports:report_detail", report.pk)
+        if target == Report.Status.FINAL:
+            messages.success(request, _("Signed off. The text is frozen; later changes to the records will not alter it."))
+    return redirect(back)
 
 
 def _paragraph_for(request: HttpRequest, pk: int) -> ReportParagraph:

@@ -262,7 +262,7 @@ def test_only_the_demo_sec_signs_off(demo_report, demo_focal, client):
     with pytest.raises(PermissionDenied):
         report_finalise(actor=demo_focal, report=demo_report)
     client.force_login(demo_focal)
-    response = client.post(f"/reports/{demo_report.pk}/sign-off/")
+    response = client.post(f"/reports/{demo_report.pk}/move/", {"status": "final", "confirm": "1"})
     assert response.status_code in (403, 404)
     demo_report.refresh_from_db()
     assert demo_report.status == Report.Status.DRAFT
