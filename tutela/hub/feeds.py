@@ -5,11 +5,8 @@ never changes when a title or the site's address does. The resources feed is lib
 bulletins' archive feeds are bulletins'; the hub's feeds page lists them with these.
 """
 
-from datetime import datetime, time
-
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -31,10 +28,6 @@ def _label(choices, value: str) -> str:
         return str(choices(value).label)
     except ValueError:
         return value
-
-
-def _midnight(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())
 
 
 class _AtomFeed(Feed):
