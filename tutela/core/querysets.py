@@ -1,4 +1,6 @@
-"""Querysets that the access rules understand."""
+"""Querysets that the access rules understand, and the date-span condition the calendars filter with."""
+
+from datetime import date
 
 from django.db import models
 
@@ -50,3 +52,35 @@ def _has_field(model, name: str) -> bool:
     except Exception:  # FieldDoesNotExist
         return False
     return True
+
+
+class DaysOverlap(models.Func):
+    """The condition "the days ``start``…``end`` of a row (both inclusive, two date fields) share at least one
+    day with ``first``…``last``": ``start <= last AND end >= first``.
+
+    One rule, written in SQL per database as Django's ``as_<vendor>`` methods allow. Everywhere it is the two
+    comparisons above. On PostgreSQL it is the same condition as ranges, ``daterange(start, end, '[]') &&
+    daterange(first, last, '[]')``, so that a GiST index on that range expression (a migration creates one
+    where a calendar needs it, e.g. ``activities`` 0011) finds the rows of a month directly: a B-tree on
+    either date alone reads every row that starts before the month and discards those that ended before it
+    (half of the table for a month in the middle). The range form requires ``end >= start`` (PostgreSQL
+    refuses an inverted range): use it only on models whose check constraint ensures that.
+    """
+
+    output_field = models.BooleanField()
+    conditional = True  # usable in filter() on its own
+
+    def __init__(self, start: str, end: str, first: date, last: date) -> None:
+        super().__init__(models.F(start), models.F(end), models.Value(first), models.Value(last))
+
+    def _parts(self, compiler, connection) -> list[tuple[str, list]]:
+        return [compiler.compile(e) for e in self.get_source_expressions()]
+
+    def as_sql(self, compiler, connection, **extra):
+        (start, p_start), (end, p_end), (first, p_first), (last, p_last) = self._parts(compiler, connection)
+        return f"({start} <= {last} AND {end} >= {first})", (*p_start, *p_last, *p_end, *p_first)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        (start, p_start), (end, p_end), (first, p_first), (last, p_last) = self._parts(compiler, connection)
+        return (f"(DATERANGE({start}, {end}, '[]') && DATERANGE({first}, {last}, '[]'))",
+                (*p_start, *p_end, *p_first, *p_last))

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django_countries import countries
 
 from tutela.activities.models import Activity, Occasion
 from tutela.core.ical import CalendarEvent
+from tutela.core.querysets import DaysOverlap
 from tutela.initiatives.models import Pillar
 
 FEED_LIMIT = 500  # iCalendar feeds: the newest events by start date
@@ -174,7 +175,7 @@ def _entries(activities: QuerySet[Activity], occasions: QuerySet[Occasion], *, k
 
 def between(s: Scope, first: date, last: date, *, limit: int) -> list[Entry]:
     """Events overlapping the days ``first``…``last``, in date order."""
-    overlap = Q(starts_on__lte=last, ends_on__gte=first)
+    overlap = DaysOverlap("starts_on", "ends_on", first, last)  # a GiST range index answers it on PostgreSQL
     activities = _activities(s).filter(overlap).order_by("starts_on", "pk")[:limit]
     occasions = _occasions(s).filter(overlap).order_by("starts_on", "pk")[:limit]
     return _entries(activities, occasions, keep=slice(limit))

@@ -146,3 +146,41 @@ def test_month_grid_puts_long_and_overlapping_events_on_every_day_they_cover(cli
     text = page.content.decode()
     assert text.count(f'href="/activities/{long.pk}/"') == len(days)
     assert f'href="/activities/{edge.pk}/"' in text
+
+
+def test_a_month_holds_the_events_touching_its_first_or_last_day_and_none_beside(client, org_a):
+    """``core.querysets.DaysOverlap`` on this database (two comparisons, or ranges on PostgreSQL): both ends inclusive."""
+    p = Pillar.objects.order_by("number").first()
+    spans = {"Ends on the 1st": (date(2031, 8, 25), date(2031, 9, 1)), "Starts on the 30th": (date(2031, 9, 30), date(2031, 10, 2)),
+             "Ends the day before": (date(2031, 8, 20), date(2031, 8, 31)), "Starts the day after": (date(2031, 10, 1), date(2031, 10, 1)),
+             "Covers the month": (date(2031, 1, 1), date(2031, 12, 31)), "One day inside": (date(2031, 9, 15), date(2031, 9, 15))}
+    for title, (starts, ends) in spans.items():
+        activities.activity_create(actor=None, title=title, kind="workshop", starts_on=starts, ends_on=ends, country="GH",
+                                   pillars=[p], partners=[(org_a, "organiser")])
+    activities.occasion_create(actor=None, name="Occasion ending on the 1st", starts_on=date(2031, 8, 30),
+                               ends_on=date(2031, 9, 1), country="GH")
+    activities.occasion_create(actor=None, name="Occasion ending the day before", starts_on=date(2031, 8, 30),
+                               ends_on=date(2031, 8, 31), country="GH")
+    entries = client.get("/hub/calendar/", {"month": "2031-09"}).context["entries"]
+    assert [e.title for e in entries] == ["Covers the month", "Ends on the 1st", "Occasion ending on the 1st",
+                                          "One day inside", "Starts on the 30th"]
+
+
+@pytest.mark.skipif("not __import__('django.db').db.connection.vendor == 'postgresql'")
+def test_postgresql_answers_the_month_from_the_days_range_index():
+    """The overlap's PostgreSQL form is the expression the GiST indexes of activities 0011 are built on."""
+    from django.db import connection
+
+    from tutela.activities.models import Activity, Occasion
+    from tutela.core.querysets import DaysOverlap
+
+    with connection.cursor() as cursor:
+        # On a near-empty table the planner may prefer another plan; with plain and B-tree scans off, only
+        # an index on the range expression can answer the condition.
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_indexscan = off")
+        plans = [m.objects.filter(DaysOverlap("starts_on", "ends_on", date(2031, 9, 1), date(2031, 9, 30))).order_by().explain()
+                 for m in (Activity, Occasion)]
+        cursor.execute("SET enable_seqscan = on")
+        cursor.execute("SET enable_indexscan = on")
+    assert "activity_days_gist" in plans[0] and "occasion_days_gist" in plans[1]
