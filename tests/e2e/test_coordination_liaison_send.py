@@ -18,18 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PDF = b"%PDF-1.4\n% the liaison statement itself\n%%EOF\n"
 
 
-@pytest.fixture
-def database_tasks(settings):
-    """Tasks go to the database queue, as with ``make run``: nothing runs until a worker does.
-
-    Setting ``TASKS`` resets Django's task backends (its ``setting_changed`` handler), and the live
-    server's request threads build theirs from it; restoring it afterwards resets them again. Patching
-    the backends by hand as well would be undone in the wrong order (a monkeypatch torn down after the
-    settings put the database backend back) and leave every later test's tasks queued, never run."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    settings.TASKS_MODE = "db"
-
-
 def test_the_secretariat_sends_a_liaison_with_an_attachment_and_the_smtp_peer_receives_it(
     page, live_server, secretariat, smtp_peer, database_tasks, settings, output_path, tmp_path
 ):

@@ -241,13 +241,9 @@ def test_a_receipt_collision_retries_the_whole_submission_and_stores_it_once(sub
 
 
 @pytest.mark.django_db(transaction=True)
-def test_with_the_database_task_backend_the_receipt_task_commits_with_the_comment(submit, monkeypatch):
-    from django.tasks import task_backends
-    from django_tasks_db.backend import DatabaseBackend
+def test_with_the_database_task_backend_the_receipt_task_commits_with_the_comment(submit, database_tasks):
     from django_tasks_db.models import DBTaskResult
 
-    backend = DatabaseBackend(alias="default", params={"QUEUES": ["default"]})
-    monkeypatch.setattr(task_backends._connections, "default", backend, raising=False)
     comment = submit("Queued with its receipt.", submission_key="db")
     row = DBTaskResult.objects.get(task_path="tutela.consultations.tasks.send_comment_receipt")
     assert row.args_kwargs["kwargs"] == {"comment_id": comment.pk} and row.status == "READY"
@@ -257,16 +253,12 @@ def test_with_the_database_task_backend_the_receipt_task_commits_with_the_commen
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_usual_comment_writes_what_the_orm_and_the_task_backend_would(submit, monkeypatch, stakeholder):
+def test_the_usual_comment_writes_what_the_orm_and_the_task_backend_would(submit, database_tasks, stakeholder):
     """An account's next comment with unchanged details: the comment and its audit entry by the ORM
     and ``audit.record``, the receipt task by ``enqueue`` after the commit."""
     from django.contrib.contenttypes.models import ContentType
-    from django.tasks import task_backends
-    from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult, get_date_max
 
-    backend = DatabaseBackend(alias="default", params={"QUEUES": ["default"]})
-    monkeypatch.setattr(task_backends._connections, "default", backend, raising=False)
     submit("First, which makes the respondent.", submission_key="one")
     comment = submit("Second, the usual case.", submission_key="two", comment_type="editorial")
     twice = submit("Second, the usual case.", submission_key="two", comment_type="editorial")  # a double click
@@ -291,16 +283,12 @@ def test_the_usual_comment_writes_what_the_orm_and_the_task_backend_would(submit
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_receipt_task_is_enqueued_only_once_the_comment_has_committed(submit, monkeypatch):
+def test_the_receipt_task_is_enqueued_only_once_the_comment_has_committed(submit, database_tasks):
     """Through the public ``enqueue`` in ``on_commit``: a worker never sees a task whose comment
     may still roll back, and a rolled-back submission leaves no task."""
     from django.db import transaction
-    from django.tasks import task_backends
-    from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
-    backend = DatabaseBackend(alias="default", params={"QUEUES": ["default"]})
-    monkeypatch.setattr(task_backends._connections, "default", backend, raising=False)
     with transaction.atomic():
         comment = submit("Inside a caller's transaction.", submission_key="tx")
         assert not DBTaskResult.objects.exists()

@@ -277,20 +277,11 @@ def test_a_registered_document_is_attached_from_the_form(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_delivers_what_send_queued(sg17, tsag, smtp_peer, settings, monkeypatch):
+def test_the_worker_delivers_what_send_queued(sg17, tsag, smtp_peer, database_tasks):
     """The real path: the task is enqueued on commit into the database backend, and ``run_worker`` sends it."""
     from django.core.management import call_command
-    from django.tasks import task_backends
-    from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
-    monkeypatch.setattr(
-        task_backends._connections,
-        "default",
-        DatabaseBackend(alias="default", params={"QUEUES": ["default"]}),
-        raising=False,
-    )
-    settings.TASKS_MODE = "db"
     liaison = _draft(sg17, [{"body": tsag, "purpose": "information"}])
     services.liaison_send(actor=None, liaison=liaison)
     row = DBTaskResult.objects.get(task_path="tutela.coordination.tasks.deliver_liaison")

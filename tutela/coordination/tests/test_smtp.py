@@ -1,40 +1,14 @@
-"""The reminder task delivers to a real SMTP peer (aiosmtpd on a free local port)."""
+"""The reminder task delivers to a real SMTP peer (the root conftest's aiosmtpd ``smtp_peer``)."""
 
-import socket
 from datetime import timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from tutela.coordination import services, tasks
 from tutela.initiatives.services import person_create
 
 pytestmark = pytest.mark.django_db
-
-
-class Sink:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_peer(settings):
-    # aiosmtpd 1.4.6 cannot bind port 0 (its readiness probe dials the port): find a free one first.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                                    "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5}}}
-    yield sink
-    controller.stop()
 
 
 def test_a_reminder_reaches_the_smtp_peer(smtp_peer, sg17, tsag):
