@@ -166,6 +166,7 @@ entry("accounts:user_active", "post", lambda: [_first("accounts.User", email="ad
 entry("activities:activity_create", "get", [], (302, 403, 200, 200, 200))  # /activities/new/
 entry("activities:activity_detail", "get", lambda: [_first("activities.Activity")], (200, 200, 200, 200, 200))
 entry("activities:activity_edit", "get", lambda: [_first("activities.Activity")], (302, 403, 200, 403, 200))
+entry("activities:activity_translate", "get", lambda: [_first("activities.Activity"), "fr"], (302, 403, 403, 403, 200))
 entry("activities:activity_editable", "get", [], (302, 403, 200, 200, 200))  # /activities/mine/
 entry("activities:activity_list", "get", [], (200, 200, 200, 200, 200))  # /activities/
 entry("activities:activity_publish", "post", lambda: [_first("activities.Activity")], (302, 403, 403, 403, 302))

@@ -1,15 +1,15 @@
 """API for activities, occasions and projects: the same filters, access rules and services as the web UI."""
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Body, Field, Query, Router, Schema, Status
 
 from tutela.core import access
 from tutela.core.access import Actor
-from tutela.core.api import ERRORS, SIGNED_IN, ApiRequest, DbInt, Id, SignedInApiRequest, Year
+from tutela.core.api import ERRORS, SIGNED_IN, ApiRequest, DbInt, Id, SignedInApiRequest, Translations, Year
 from tutela.core.choices import FigureKind
 from tutela.core.pagination import keyset_page
 from tutela.initiatives.models import Deliverable, Person
@@ -76,6 +76,7 @@ class ActivityItem(Schema):
     partners: list[PartnerOut]
     is_published: bool
     awaiting_review: bool = Field(description="Entered by a focal point or flagged: waits for the secretariat to publish it.")
+    translations: Translations
 
 
 class ActivityReviewFlag(Schema):
@@ -186,6 +187,7 @@ def _item(a: Activity) -> dict[str, Any]:
         "ends_on": a.ends_on, "date_is_approximate": a.date_is_approximate, "city": a.city,
         "country": str(a.country), "online": a.online, "occasion_id": a.occasion_id,
         "project_id": a.project_id, "is_published": a.is_published, "awaiting_review": a.awaiting_review,
+        "translations": a.translations or {},
         "pillars": [{"id": p.pk, "number": p.number, "short_name": p.short_name} for p in a.pillars.all()],
         "partners": [{"organisation_id": r.organisation_id, "organisation": str(r.organisation), "role": r.role}
                      for r in a.partner_roles.all()],
@@ -304,6 +306,20 @@ def activity_update(request: SignedInApiRequest, activity_id: Id, payload: Activ
     user = request.auth
     activity = access.get_for_user(user, Activity, activity_id, write=True)
     services.activity_update(actor=user, activity=activity, **_service_args(user, payload))
+    return _full(user, access.get_for_user(user, _detail_qs(), activity_id))
+
+
+TRANSLATION_BODY = '{"title": …, "summary": …}; an empty text removes that translation'
+
+
+@router.put("/activities/{activity_id}/translations/{language}", response={200: ActivityOut, **ERRORS},
+            auth=SIGNED_IN, summary="Translate an activity's title and summary (secretariat)")
+def activity_translate(request: SignedInApiRequest, activity_id: Id, language: str,
+                       payload: Annotated[dict[str, str | None], Body(description=TRANSLATION_BODY)]):
+    """The body's texts become the activity's `title`/`summary` in `language` (fr, es, ar, ru, zh-hans)."""
+    user = request.user
+    activity = access.get_for_user(user, Activity, activity_id, write=True)
+    services.activity_translate(actor=user, activity=activity, language=language, values=payload)
     return _full(user, access.get_for_user(user, _detail_qs(), activity_id))
 
 

@@ -9,6 +9,7 @@ from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
 from tutela.core.lifecycle import Lifecycle
 from tutela.core.querysets import PublishableQuerySet
 from tutela.core.review import Reviewable, review_constraint, reviewable
+from tutela.core.translations import translations_field
 
 
 class OccasionQuerySet(PublishableQuerySet):
@@ -172,6 +173,8 @@ class Activity(Reviewable, models.Model):
         HELD = "held", _("Held")
         CANCELLED = "cancelled", _("Cancelled")
 
+    TRANSLATED_FIELDS = ("title", "summary")  # core.translations: English here, the other languages in translations
+
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLANNED)
@@ -195,6 +198,7 @@ class Activity(Reviewable, models.Model):
         verbose_name=_("part of"), help_text=_("e.g. one of two sessions of the same event"),
     )
     summary = models.TextField(_("summary"), blank=True)
+    translations = translations_field()
     objective = models.TextField(_("objective"), blank=True)
     focus = models.CharField(_("focus"), max_length=300, blank=True,
                              help_text=_("What it focused on, when that was recorded (e.g. issues related to child online safety)."))

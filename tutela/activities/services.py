@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from tutela.core import access, audit, review
+from tutela.core import access, audit, review, translations
 from tutela.core.access import Actor
 from tutela.core.choices import CHILD_MAX_AGE, FigureKind, StakeholderGroup
 from tutela.core.services import repoint, repoint_m2m, save_audited
@@ -340,6 +340,13 @@ def activity_update(
         after=lambda activity: _write_relations(activity, partners=partners, counts=participation, outcomes=outcomes,
                                                 links=links, people=people),
     )
+
+
+@transaction.atomic
+def activity_translate(*, actor: Actor | None, activity: Activity, language: str, values: dict[str, Any]) -> Activity:
+    """Write the activity's title and summary in ``language`` (secretariat; an empty text removes it,
+    so the English shows again with its note). Audited as ``activity.translated``."""
+    return translations.save(activity, actor=actor, action="activity.translated", language=language, values=values)
 
 
 def activity_set_published(*, actor: Actor, activity: Activity, published: bool) -> Activity:

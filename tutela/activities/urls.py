@@ -10,6 +10,7 @@ urlpatterns = [
     path("timeline/", views.timeline, name="timeline"),
     path("<int:pk>/", views.activity_detail, name="activity_detail"),
     path("<int:pk>/edit/", views.activity_edit, name="activity_edit"),
+    path("<int:pk>/translations/<str:language>/", views.activity_translate, name="activity_translate"),
     path("<int:pk>/publish/", views.activity_publish, name="activity_publish"),
     path("<int:pk>/submit/", views.activity_submit, name="activity_submit"),
     path("<int:pk>/clear-flags/", views.activity_clear_flags, name="activity_clear_flags"),

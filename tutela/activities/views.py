@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from tutela.core import access, review
 from tutela.core.access import Actor
 from tutela.core.requests import Request, SignedInRequest
+from tutela.core.translation_views import translation_form_view
 from tutela.core.views import form_view
 
 from . import selectors, services
@@ -89,6 +90,17 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_secretariat": access.is_secretariat(request.user),
     }
     return render(request, "activities/activity_detail.html", context)
+
+
+@login_required
+def activity_translate(request: SignedInRequest, pk: int, language: str) -> HttpResponse:
+    """The activity's title and summary in one language (secretariat), from the activity's page."""
+    access.require_secretariat(request.user)
+    activity = access.get_for_user(request.user, Activity, pk, write=True)
+    return translation_form_view(
+        request, activity, language, back_url=reverse("activities:activity_detail", args=[pk]), back_label=activity.title,
+        save=lambda data: services.activity_translate(actor=request.user, activity=activity, language=language,
+                                                      values=data))
 
 
 # --- Create and edit --------------------------------------------------------------------------

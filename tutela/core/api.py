@@ -280,3 +280,9 @@ def guard(run):
 
 def install_guard(api) -> None:
     api.add_decorator(guard, mode="view")
+
+
+# A record's text in the other languages (core.translations): {language: {field: text}}; English is the record's own.
+Translations = Annotated[dict[str, dict[str, str]], Field(
+    description="The record's text in other languages: {language: {field: text}} (fr, es, ar, ru, zh-hans); "
+                "the fields above are English. A language or field missing here is shown in English.")]
