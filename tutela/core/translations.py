@@ -9,7 +9,7 @@ through ``save(...)``, called by each app's ``<entity>_translate`` service: it c
 and the text, writes the one field and audits the change.
 """
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,30 +71,36 @@ def translated_fields(model: type[models.Model] | models.Model) -> tuple[str, ..
     return tuple(getattr(model, "TRANSLATED_FIELDS", ()))
 
 
-def shown(obj: models.Model, field: str, language: str | None = None) -> Shown:
-    """``obj.field`` in ``language`` (the active one by default), falling back to English."""
+def shown(obj: models.Model, field: str, language: str | None = None,
+          offered: Collection[str] | None = None) -> Shown:
+    """``obj.field`` in ``language`` (the active one by default), falling back to English. With
+    ``offered`` (a consultation's languages), a language not in it falls back too."""
     wanted = (language or active()).lower()
     original = getattr(obj, field) or ""
     if wanted not in languages():  # English, or a language Tutela does not speak
         return Shown(original, DEFAULT, DEFAULT)
     text = ((getattr(obj, "translations", None) or {}).get(wanted) or {}).get(field) or ""
-    if text:
+    if text and (offered is None or wanted in offered):
         return Shown(text, wanted, wanted)
     return Shown(original, DEFAULT, wanted)
 
 
-def missing(obj: models.Model, language: str | None = None) -> bool:
+def missing(obj: models.Model, language: str | None = None, offered: Collection[str] | None = None) -> bool:
     """Whether any translatable text of ``obj`` is shown in English in ``language``."""
-    return any(shown(obj, f, language).fallback for f in translated_fields(obj))
+    return any(shown(obj, f, language, offered).fallback for f in translated_fields(obj))
 
 
-def note(obj: models.Model, language: str | None = None) -> SafeString:
-    """The visible note a page shows above a record's text when part of it falls back to English."""
+def note(*objs: models.Model, language: str | None = None, offered: Collection[str] | None = None) -> SafeString:
+    """The visible note a page shows above records' text when part of it falls back to English."""
     wanted = (language or active()).lower()
-    if not missing(obj, wanted):
+    if not any(missing(obj, wanted, offered) for obj in objs):
         return mark_safe("")
+    return note_html(wanted)
+
+
+def note_html(language: str) -> SafeString:
     message = _("This text is not yet available in %(language)s; shown in English.") % {
-        "language": language_name(wanted)}
+        "language": language_name(language)}
     return format_html('<p class="notice translation-note" role="note">{}</p>', message)
 
 

@@ -6,6 +6,8 @@ so in a visible note; ``{% translation_links activity "activities:activity_trans
 languages with a link to each one's form (for those who may edit the record).
 """
 
+from collections.abc import Collection
+
 from django import template
 from django.db import models
 from django.urls import reverse
@@ -17,13 +19,14 @@ register = template.Library()
 
 
 @register.simple_tag
-def translated(obj: models.Model, field: str) -> translations.Shown:
-    return translations.shown(obj, field)
+def translated(obj: models.Model, field: str, offered: Collection[str] | None = None) -> translations.Shown:
+    """``offered``: only these languages' translations are used (a consultation's languages)."""
+    return translations.shown(obj, field, offered=offered)
 
 
 @register.simple_tag
-def translation_note(obj: models.Model) -> SafeString:
-    return translations.note(obj)
+def translation_note(*objs: models.Model, offered: Collection[str] | None = None) -> SafeString:
+    return translations.note(*objs, offered=offered)
 
 
 @register.inclusion_tag("core/_translation_links.html")
