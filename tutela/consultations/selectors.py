@@ -1,12 +1,14 @@
 """Reads for consultations: visibility through ``tutela.core.access``, counts in few queries."""
 
 from collections import Counter, defaultdict
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django_countries import countries
 
 from tutela.core import access
+from tutela.core import progress as job_progress
 from tutela.core.access import Actor
 
 from . import structure
@@ -16,6 +18,7 @@ from .models import (
     Consultation,
     Disposition,
     GuidelineDocument,
+    GuidelineImport,
     GuidelineVersion,
     Paragraph,
     StakeholderType,
@@ -321,3 +324,23 @@ def comments_by(user: Actor):
         return Comment.objects.none()
     return (Comment.objects.filter(respondent__user=user).select_related("consultation", "paragraph", "disposition")
             .order_by("-received_at", "-id"))
+
+
+def import_progress(job: GuidelineImport) -> job_progress.Progress:
+    """A guideline import's live progress (components/progress.html): waiting for the worker, then the paragraphs
+    read that have been matched to the previous version's (counted by the worker while its transaction is open),
+    then imported or failed with the reason."""
+    from django.utils.translation import gettext as _
+
+    state = job_progress.state_of(job.status, failed=(GuidelineImport.Status.FAILED,))
+    live = job_progress.read_rows(job) if state == job_progress.RUNNING else None
+    done = total = 0
+    started = None
+    if live:
+        done, total = int(live.get("done") or 0), int(live.get("total") or 0)
+        started = datetime.fromisoformat(live["started"]) if live.get("started") else None
+    title = (_("Reading %(name)s") % {"name": job.original_name} if job.original_name
+             else _("Reading the Markdown text"))
+    return job_progress.Progress(key="import-progress", title=title, state=state, done=done, total=total,
+                                 unit=_("paragraphs"), started_at=started, finished_at=job.finished_at,
+                                 error=job.error)

@@ -8,7 +8,7 @@ import secrets
 import time
 import uuid
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import cache, partial
 from typing import Any, NamedTuple, cast
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from tutela.core import access, audit, files, jobs, panels, ratelimit
+from tutela.core import progress as job_progress
 from tutela.core.access import Actor
 from tutela.core.files import MIME_TYPES, sniff
 from tutela.core.services import repoint, save_audited
@@ -129,12 +130,13 @@ def _new_key(document: GuidelineDocument, taken: set[str]) -> str:
 def version_import(
     *, actor: Actor | None, document: GuidelineDocument, label: str, source: str | bytes, fmt: str = "markdown",
     stage: str = GuidelineVersion.Stage.DRAFT, based_on: GuidelineVersion | None = None, publish: bool = False,
-    change_log: str = "",
+    change_log: str = "", progress: Callable[[int, int], None] | None = None,
 ) -> GuidelineVersion:
     """Import a new version from Markdown or DOCX; headings become sections.
 
     Paragraphs keep the identity (anchor) of the previous version's paragraph they continue:
-    by an explicit ``{#key}``, by identical text, or by the most similar text.
+    by an explicit ``{#key}``, by identical text, or by the most similar text. ``progress(done, total)``,
+    if given, is told how many of the paragraphs read have been matched (the worker's job page shows it).
     """
     _require_write(actor, document)
     label = _clean_text(label)
@@ -166,7 +168,8 @@ def version_import(
             (p.anchor_id, p.anchor.key, p.kind, p.text)
             for p in based_on.paragraphs.select_related("anchor").order_by("position")
         ]
-    structure.match_anchors(blocks, previous)
+    structure.match_anchors(blocks, previous,
+                            compared=(lambda n: progress(n, len(blocks))) if progress is not None else None)
     taken = set(document.anchors.values_list("key", flat=True))
     new_anchors = []
     for block in blocks:
@@ -259,6 +262,18 @@ def guideline_import_run(*, job_id: int) -> GuidelineImport:
     job = GuidelineImport.objects.select_related("document", "created_by").get(pk=job_id)
     if not jobs.claim(GuidelineImport, job.pk, from_status=GuidelineImport.Status.QUEUED):
         return job
+    job_progress.clear_rows(job)  # a count left by a run whose worker died
+    started, last = timezone.now(), 0.0
+
+    def counted(done: int, total: int) -> None:
+        # The version is written inside the transaction below, so the count goes to a small file beside the
+        # database (core.progress, as the file imports do): at most twice a second, and the last one.
+        nonlocal last
+        if done < total and time.monotonic() - last < 0.5:
+            return
+        last = time.monotonic()
+        job_progress.write_rows(job, done, total, started=started)
+
     try:
         with transaction.atomic():
             version, error = None, ""
@@ -268,7 +283,7 @@ def guideline_import_run(*, job_id: int) -> GuidelineImport:
                 version = version_import(
                     actor=job.created_by, document=job.document, label=job.label, stage=job.stage,
                     source=data if job.source_format == GuidelineImport.Format.DOCX else data.decode("utf-8", "replace"),
-                    fmt=job.source_format)
+                    fmt=job.source_format, progress=counted)
                 delay = float(getattr(settings, "CONSULTATIONS_TEST_IMPORT_DELAY", 0))
                 if delay:
                     time.sleep(delay)  # tests: an import slow enough to kill its worker mid-way
@@ -287,6 +302,7 @@ def guideline_import_run(*, job_id: int) -> GuidelineImport:
         pass
     finally:
         jobs.release(GuidelineImport, job.pk)
+        job_progress.clear_rows(job)
     job.refresh_from_db()
     return job
 

@@ -7,6 +7,7 @@ import html
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -169,12 +170,15 @@ def normalised(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def match_anchors(blocks: list[Block], previous: list[tuple[int, str, str, str]]) -> None:
+def match_anchors(blocks: list[Block], previous: list[tuple[int, str, str, str]],
+                  compared: Callable[[int], None] | None = None) -> None:
     """Give each block the anchor id of the previous version's paragraph it continues.
 
     ``previous`` is ``[(anchor_id, key, kind, text)]``. Order of preference: an explicit
     ``{#key}``; the same text; the most similar text of the same kind (ratio ≥ 0.6). Blocks
     left over are new (``anchor_id`` None); previous paragraphs left over were deleted.
+    ``compared(n)``, if given, is told after each block how many blocks have been through the
+    similarity pass (the slow part: a job's progress).
     """
     by_key = {key: (aid, kind) for aid, key, kind, _t in previous}
     used: set[int] = set()
@@ -196,6 +200,8 @@ def match_anchors(blocks: list[Block], previous: list[tuple[int, str, str, str]]
     left = [(aid, kind, text.split()) for aid, _key, kind, text in previous if aid not in used]
     pairs: list[tuple[float, int, int]] = []
     for i, block in enumerate(blocks):
+        if compared is not None:
+            compared(i)
         if block.anchor_id is not None:
             continue
         words = block.text.split()
@@ -213,6 +219,8 @@ def match_anchors(blocks: list[Block], previous: list[tuple[int, str, str, str]]
             score = max(ratio, 0.9 * coverage if coverage >= 0.8 else 0.0)
             if score >= 0.6:
                 pairs.append((score, i, aid))
+    if compared is not None:
+        compared(len(blocks))
     for _ratio, i, aid in sorted(pairs, key=lambda p: (-p[0], p[1])):
         if blocks[i].anchor_id is None and aid not in used:
             blocks[i].anchor_id = aid

@@ -405,7 +405,8 @@ def import_job(request: SignedInRequest, pk: int, job: int) -> HttpResponse:
         services.guideline_imports_sweep(job_id=found.pk)
         found.refresh_from_db()
     template = "consultations/import_job.html#job" if request.htmx else "consultations/import_job.html"
-    return render(request, template, {"document": document, "job": found})
+    return render(request, template, {"document": document, "job": found,
+                                      "progress": selectors.import_progress(found)})
 
 
 @require_POST
