@@ -8,7 +8,8 @@ the hits and where each hit links. ``matching`` is the only function that knows 
   configuration (no stemming: the records are in several languages): every word must occur, the
   last one also as the start of a longer word ("consult" finds "consultation") once it has
   ``PREFIX_MIN`` letters. Activities, the large table, are served by a GIN index on the same
-  expression (``activities`` migration ``0006``; ``ACTIVITY_VECTOR`` must stay identical to it);
+  expression (``activities`` migration ``0006``; ``ACTIVITY_VECTOR`` must stay identical to it), and
+  organisations by one on theirs (``partners`` migration ``0006``, ``ORGANISATION_VECTOR``);
 * anywhere else (SQLite), every word must occur somewhere in one of the fields
   (case-insensitive substring, ``icontains``).
 
@@ -50,6 +51,9 @@ CONFIG = "simple"
 # use the same one, or PostgreSQL reads every row.
 ACTIVITY_FIELDS = ("title", "summary")
 ACTIVITY_VECTOR = SearchVector(*ACTIVITY_FIELDS, config=CONFIG)
+# Likewise for organisations (migration partners 0006): every search page asks them.
+ORGANISATION_FIELDS = ("name", "acronym")
+ORGANISATION_VECTOR = SearchVector(*ORGANISATION_FIELDS, config=CONFIG)
 
 WORD = re.compile(r"[^\W_]+")
 
@@ -145,8 +149,8 @@ SOURCES: tuple[Source, ...] = (
            lambda a: _date(a.starts_on), vector=ACTIVITY_VECTOR, parts=activities.activity_search_parts),
     Source("organisations", gettext_lazy("Organisations"),
            lambda user: partners.organisation_list(user=user, filters=partners.OrganisationFilters()),
-           ("name", "acronym"), ("name_key", "id"), lambda o: reverse("partners:organisation_detail", args=[o.pk]),
-           lambda o: o.acronym),
+           ORGANISATION_FIELDS, ("name_key", "id"), lambda o: reverse("partners:organisation_detail", args=[o.pk]),
+           lambda o: o.acronym, vector=ORGANISATION_VECTOR),
     Source("documents", gettext_lazy("Documents"), coordination.readable_documents,
            ("number", "title", "source"), ("-document_date", "-id"),
            lambda d: reverse("coordination:document_detail", args=[d.pk]), lambda d: f"{d.number} · {_date(d.document_date)}"),

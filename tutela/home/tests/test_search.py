@@ -156,6 +156,24 @@ def test_postgresql_uses_the_activity_search_index():
     assert "activity_search_gin" in plan
 
 
+@pytest.mark.skipif("not __import__('django.db').db.connection.vendor == 'postgresql'")
+def test_postgresql_uses_the_organisation_search_index(org_a):
+    """The organisations source queries the expression the GIN index of partners 0006 is built on, so a search
+    page does not compute the text vector of every organisation."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connection
+
+    source = next(s for s in search.SOURCES if s.key == "organisations")
+    assert source.vector is search.ORGANISATION_VECTOR and source.fields == search.ORGANISATION_FIELDS
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_indexscan = off")
+        plan = search.matching(source.records(AnonymousUser()), source.fields, "alpha", vector=source.vector).explain()
+        cursor.execute("SET enable_seqscan = on")
+        cursor.execute("SET enable_indexscan = on")
+    assert "organisation_search_gin" in plan
+
+
 def test_a_focal_points_own_drafts_and_the_public_records_merge_newest_first(client, secretariat, focal_point, org_a):
     pillar = Pillar.objects.first()
     for day in range(1, 13):
