@@ -5,17 +5,34 @@ never changes when a title or the site's address does. The resources feed is lib
 bulletins' archive feeds are bulletins'; the hub's feeds page lists them with these.
 """
 
+from collections.abc import Callable
+
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import conditional_page
+from django.views.decorators.vary import vary_on_cookie
 
 from tutela.activities.models import Activity
 from tutela.consultations.models import Consultation
 from tutela.coordination.models import Document
 
 LIMIT = 50
+MAX_AGE = 15 * 60  # seconds a reader may keep a feed or a calendar before asking again
+
+
+def subscription(view: Callable) -> Callable:
+    """What a feed or a calendar subscription answers with besides its body, through Django's decorators:
+    ``Cache-Control: max-age`` (readers poll; a record published now shows within ``MAX_AGE``),
+    ``Vary: Cookie`` (the language may come from a cookie; ``LocaleMiddleware`` adds ``Accept-Language``),
+    and, for a body that is the same from one request to the next (an Atom feed), an ``ETag`` of the body
+    with ``304 Not Modified`` to a reader that sends it back (``conditional_page``). An iCalendar body
+    changes every second (``DTSTAMP`` is the time it was written, RFC 5545 3.8.7.2 with ``METHOD``), so
+    its ETag would never match: the calendars take only the first two."""
+    return conditional_page(cache_control(max_age=MAX_AGE)(vary_on_cookie(view)))
 
 
 def tag(kind: str, pk: int) -> str:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .feeds import ActivityFeed, ConsultationFeed, DocumentFeed
+from .feeds import ActivityFeed, ConsultationFeed, DocumentFeed, subscription
 
 app_name = "hub"
 
@@ -13,9 +13,9 @@ urlpatterns = [
     path("calendar/pillars/<slug:slug>.ics", views.pillar_ics, name="pillar_ics"),
     path("calendar/<str:kind>/<int:pk>.ics", views.event_ics, name="event_ics"),
     path("feeds/", views.feeds, name="feeds"),
-    path("feeds/activities.atom", ActivityFeed(), name="activity_feed"),
-    path("feeds/documents.atom", DocumentFeed(), name="document_feed"),
-    path("feeds/consultations.atom", ConsultationFeed(), name="consultation_feed"),
+    path("feeds/activities.atom", subscription(ActivityFeed()), name="activity_feed"),
+    path("feeds/documents.atom", subscription(DocumentFeed()), name="document_feed"),
+    path("feeds/consultations.atom", subscription(ConsultationFeed()), name="consultation_feed"),
     path("iati/", views.iati, name="iati"),
     path("iati/activities.xml", views.iati_activities, name="iati_activities"),
     path("iati/organisation.xml", views.iati_organisation, name="iati_organisation"),

@@ -6,7 +6,9 @@ from datetime import date
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_cookie
 
 from tutela.bulletins import selectors as bulletins
 from tutela.core import ical
@@ -15,6 +17,7 @@ from tutela.initiatives.models import Pillar
 
 from . import iati as iati_export
 from . import opendata, selectors
+from .feeds import MAX_AGE
 from .selectors import Scope
 
 
@@ -99,11 +102,15 @@ def _ics(entries: list[selectors.Entry], name: str, filename: str) -> HttpRespon
 
 
 @require_GET
+@cache_control(max_age=MAX_AGE)  # see feeds.subscription
+@vary_on_cookie
 def calendar_ics(request: HttpRequest) -> HttpResponse:
     return _ics(selectors.newest(Scope()), _("Tutela events"), "tutela-events.ics")
 
 
 @require_GET
+@cache_control(max_age=MAX_AGE)  # see feeds.subscription
+@vary_on_cookie
 def country_ics(request: HttpRequest, code: str) -> HttpResponse:
     s = selectors.scope(country=code, strict=True)
     if not s.country:
@@ -112,12 +119,16 @@ def country_ics(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
+@cache_control(max_age=MAX_AGE)  # see feeds.subscription
+@vary_on_cookie
 def pillar_ics(request: HttpRequest, slug: str) -> HttpResponse:
     s = selectors.scope(pillar=slug, strict=True)
     return _ics(selectors.newest(s), _("Tutela events: %(p)s") % {"p": s.name}, f"tutela-events-{slug}.ics")
 
 
 @require_GET
+@cache_control(max_age=MAX_AGE)  # see feeds.subscription
+@vary_on_cookie
 def event_ics(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     entry = selectors.event(kind, pk)
     return _ics([entry], entry.title, f"{kind}-{pk}.ics")

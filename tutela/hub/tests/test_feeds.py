@@ -88,3 +88,20 @@ def test_feeds_page_lists_every_feed(client, db):
     for url in ("/hub/feeds/activities.atom", "/hub/feeds/documents.atom", "/hub/feeds/consultations.atom",
                 "/library/feed.atom", "/hub/calendar.ics"):
         assert url in text
+
+
+def test_a_feed_answers_a_reader_that_has_it_with_304_and_says_how_long_to_keep_it(client, org_a):
+    p = Pillar.objects.order_by("number").first()
+    activities.activity_create(actor=None, title="Helpline launch", kind="workshop", starts_on=date(2031, 2, 3),
+                               country="GH", pillars=[p], partners=[(org_a, "organiser")])
+    first = client.get("/hub/feeds/activities.atom")
+    assert first.status_code == 200 and first["ETag"]
+    assert "max-age=900" in first["Cache-Control"] and "Cookie" in first["Vary"]
+    again = client.get("/hub/feeds/activities.atom", headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+    activities.activity_create(actor=None, title="Parents' evening", kind="workshop", starts_on=date(2031, 2, 4),
+                               country="GH", pillars=[p], partners=[(org_a, "organiser")])
+    changed = client.get("/hub/feeds/activities.atom", headers={"if-none-match": first["ETag"]})
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"] and "Parents" in changed.content.decode()
+    calendar = client.get("/hub/calendar.ics")
+    assert "max-age=900" in calendar["Cache-Control"] and "Cookie" in calendar["Vary"]
