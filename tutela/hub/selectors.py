@@ -44,6 +44,7 @@ class Entry:
     path: str = ""
     ics_path: str = ""
     country_name: str = ""
+    cell: str = ""  # the month view's list item, rendered once however many days the event covers
 
     @property
     def uid(self) -> str:
