@@ -1,5 +1,8 @@
 """Progress reports drafted from the records, edited by people, and frozen at sign-off."""
 
+import json
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -15,6 +18,25 @@ DEFAULT_OPENING = (
     "Through this Initiative, high-level deliverables are designed, based on the {pillar_count} GCA/COP strategic "
     "pillars, to be achieved by {lead} in collaboration with COP partners."
 )
+
+
+class Encoded(list):
+    """A paragraph's sentences (or bullets) with their JSON text, made once by drafting for the content hash.
+
+    ``ParagraphJSONEncoder`` writes that text as it is instead of encoding the list a second time."""
+
+    def __init__(self, items: list, text: str):
+        super().__init__(items)
+        self.json = text
+
+
+class ParagraphJSONEncoder(json.JSONEncoder):
+    """The encoder of the paragraphs' JSON columns: an ``Encoded`` list is written as the text it carries."""
+
+    def encode(self, o: Any) -> str:
+        if isinstance(o, Encoded):
+            return o.json
+        return super().encode(o)
 
 
 class DraftStatus(models.TextChoices):
@@ -164,15 +186,15 @@ class ReportParagraph(models.Model):
     section = models.CharField(max_length=100, blank=True)
     # Generated text as sentences, each with the records it came from:
     # [{"text": "...", "sources": [{"model": "activities.activity", "id": 3, "label": "..."}]}]
-    sentences = models.JSONField(default=list)
-    bullets = models.JSONField(default=list)
+    sentences = models.JSONField(default=list, encoder=ParagraphJSONEncoder)
+    bullets = models.JSONField(default=list, encoder=ParagraphJSONEncoder)
     generated_hash = models.CharField(max_length=64, blank=True)
     # An editor's version; when set it is what the report shows.
     edited_text = models.TextField(blank=True)
     is_edited = models.BooleanField(default=False)
     # A redraft found different generated text for an edited paragraph: kept here, never applied silently.
-    pending_sentences = models.JSONField(null=True, blank=True)
-    pending_bullets = models.JSONField(null=True, blank=True)
+    pending_sentences = models.JSONField(null=True, blank=True, encoder=ParagraphJSONEncoder)
+    pending_bullets = models.JSONField(null=True, blank=True, encoder=ParagraphJSONEncoder)
     is_stale = models.BooleanField(default=False, help_text=_("Its records are no longer in the period."))
 
     class Meta:

@@ -21,7 +21,7 @@ from tutela.core.access import Actor
 from tutela.core.services import apply_fields
 
 from . import drafting, rendering
-from .models import REPORT_LIFECYCLE, DraftStatus, Report, ReportFile, ReportParagraph
+from .models import REPORT_LIFECYCLE, DraftStatus, Encoded, Report, ReportFile, ReportParagraph
 from .rendering import snapshot_of
 
 logger = logging.getLogger(__name__)
@@ -257,11 +257,12 @@ def report_draft(*, actor: Actor | None, report: Report) -> dict[str, int]:
             if p.generated_hash == encoded[2] and not p.is_stale:
                 summary["unchanged"] += 1
                 continue
+            sentences, bullets = Encoded(draft.sentences, encoded[0]), Encoded(draft.bullets, encoded[1])
             if p.is_edited or len(p.keys) > 1:
-                p.pending_sentences, p.pending_bullets = draft.sentences, draft.bullets
+                p.pending_sentences, p.pending_bullets = sentences, bullets
                 summary["pending"] += 1
             else:
-                p.sentences, p.bullets = draft.sentences, draft.bullets
+                p.sentences, p.bullets = sentences, bullets
                 summary["updated"] += 1
             p.generated_hash = encoded[2]
             p.is_stale = False
@@ -353,11 +354,16 @@ def _placed(report: Report, paragraphs: list[ReportParagraph], drafts: list[draf
 
 
 def _insert_paragraphs(report: Report, new: list[tuple[int, "drafting.Draft"]]) -> None:
-    """Write the new paragraphs with one ``bulk_create`` (batches of 1,000 rows)."""
-    ReportParagraph.objects.bulk_create([
-        ReportParagraph(report=report, order=order, keys=[d.key], section=d.section, sentences=d.sentences,
-                        bullets=d.bullets, generated_hash=d.hash)
-        for order, d in new], batch_size=1000)
+    """Write the new paragraphs with one ``bulk_create`` (batches of 1,000 rows).
+
+    Each paragraph's sentences are encoded once: the JSON made for its hash is the JSON written."""
+    rows = []
+    for order, d in new:
+        sentences, bullets, digest = d.encoded()
+        rows.append(ReportParagraph(report_id=report.pk, order=order, keys=[d.key], section=d.section,
+                                    sentences=Encoded(d.sentences, sentences), bullets=Encoded(d.bullets, bullets),
+                                    generated_hash=digest))
+    ReportParagraph.objects.bulk_create(rows, batch_size=1000)
 
 
 def _paragraph(report: Report, paragraph: ReportParagraph) -> None:
