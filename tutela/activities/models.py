@@ -258,6 +258,7 @@ class ActivityPartner(models.Model):
     class Role(models.TextChoices):
         ORGANISER = "organiser", _("Organiser")
         CO_ORGANISER = "co_organiser", _("Co-organiser")
+        LAUNCHER = "launcher", _("Launched it (a course, a campaign, a publication…)")
         HOST = "host", _("Host")
         FUNDER = "funder", _("Funder")
         TRAINER = "trainer", _("Trainer")

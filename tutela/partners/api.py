@@ -54,6 +54,7 @@ class OrganisationOut(Schema):
     id: int
     name: str
     acronym: str
+    named_with_the: bool = Field(description="Prose names it with “the”: “the Pacific Islands Forum”.")
     kind: str
     country: str = Field(description="ISO 3166-1 alpha-2; empty for an international organisation.")
     parent_id: int | None
@@ -75,6 +76,8 @@ class OrganisationPage(Schema):
 class OrganisationIn(Schema):
     name: str
     acronym: str = ""
+    named_with_the: bool | None = Field(None, description="Prose names it with “the”; suggested from the name "
+                                        "when left out.")
     kind: str = Organisation.Kind.OTHER
     country: str = Field("", description="ISO 3166-1 alpha-2; empty for an international organisation.")
     parent_id: Id | None = None
@@ -87,6 +90,7 @@ class OrganisationIn(Schema):
 class OrganisationPatch(Schema):
     name: str | None = None
     acronym: str | None = None
+    named_with_the: bool | None = None
     kind: str | None = None
     country: str | None = None
     parent_id: Id | None = None

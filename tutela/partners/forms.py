@@ -74,7 +74,8 @@ class ModelFieldsForm(forms.Form):
 
 class OrganisationForm(ModelFieldsForm):
     model = Organisation
-    field_names = ["name", "acronym", "kind", "country", "parent", "website", "is_itu_member_state", "is_itu_sector_member"]
+    field_names = ["name", "acronym", "named_with_the", "kind", "country", "parent", "website", "is_itu_member_state",
+                   "is_itu_sector_member"]
 
     def __init__(self, *args: Any, parents: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -16,6 +16,25 @@ class OrganisationQuerySet(PublishableQuerySet):
         return self.filter(pk__in=list(org_ids))
 
 
+# First words of names read with "the" ("the African Union Commission", "the Ministry of …"): the suggestion for a new
+# organisation whose "the" is not given, and what prose did before an organisation could say it (migration 0006).
+THE_WORDS = {"african", "international", "united", "national", "global", "european", "joint", "council", "east", "west",
+             "north", "south", "arab", "asian", "commonwealth", "ministry", "office", "department"}
+
+
+def suggested_the(name: str, acronym: str, kind: str) -> bool:
+    """Whether a new organisation is named with "the", when its editor did not say: what report prose did before the
+    choice existed ("the Government of …" organising an occasion; names written in full beside an acronym starting
+    with one of ``THE_WORDS``)."""
+    first = name.split()[0].lower() if name.split() else ""
+    if first == "government":
+        return True
+    country_like = kind == Organisation.Kind.GOVERNMENT and not (
+        " " not in acronym and sum(map(str.isupper, acronym)) >= 2)
+    return (bool(acronym) and acronym != name and not acronym.startswith("(") and not country_like
+            and first in THE_WORDS)
+
+
 class Organisation(models.Model):
     """An organisation taking part in the initiative: ministry, agency, company, NGO, school…"""
 
@@ -36,6 +55,12 @@ class Organisation(models.Model):
     # "Ministère de l'Éducation" vs "ministere de l'education".
     name_key = models.CharField(max_length=200, unique=True, editable=False)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    # How prose names it: "held by the Pacific Islands Forum", "The African Union Commission signed …".
+    named_with_the = models.BooleanField(
+        _("“the” before its name in a sentence"), default=False,
+        help_text=_("Tick when the name is read with “the” in running text (the Pacific Islands Forum, the "
+                    "Ministry of Education); leave it for names that are not (Save the Children, Oman, Microsoft). "
+                    "An acronym is always written as it is."))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
     country = CountryField(_("country"), blank=True, help_text=_("Leave empty for an international organisation."))
     parent = models.ForeignKey(
@@ -61,6 +86,11 @@ class Organisation(models.Model):
     @property
     def is_public(self) -> bool:
         return self.is_published
+
+    @property
+    def name_in_text(self) -> str:
+        """Its full name as a sentence reads it: "the Pacific Islands Forum", "Save the Children"."""
+        return f"the {self.name}" if self.named_with_the else self.name
 
     def owner_organisation_ids(self) -> set[int]:
         return {self.pk} if self.pk else set()

@@ -15,10 +15,17 @@ from tutela.core.services import repoint, repoint_m2m, save_audited
 from tutela.core.text import fold
 
 from . import selectors
-from .models import AGREEMENT_LIFECYCLE, Agreement, Commitment, Organisation, agreement_stage_from_dates
+from .models import (
+    AGREEMENT_LIFECYCLE,
+    Agreement,
+    Commitment,
+    Organisation,
+    agreement_stage_from_dates,
+    suggested_the,
+)
 
 ORGANISATION_FIELDS = [
-    "name", "acronym", "kind", "country", "parent", "parent_id", "website",
+    "name", "acronym", "named_with_the", "kind", "country", "parent", "parent_id", "website",
     "is_itu_member_state", "is_itu_sector_member", "is_published",
 ]
 AGREEMENT_FIELDS = [
@@ -53,8 +60,13 @@ def _check_parent(org: Organisation) -> None:
 
 @transaction.atomic
 def organisation_create(*, actor: Actor | None, name: str, **fields: Any) -> Organisation:
-    """Create an organisation. Raises ValidationError on a duplicate name (case/accent-insensitive)."""
+    """Create an organisation. Raises ValidationError on a duplicate name (case/accent-insensitive).
+
+    Whether prose names it with "the", when not given, is suggested from the name (``suggested_the``)."""
     name = " ".join((name or "").split())
+    if fields.get("named_with_the") is None:
+        fields["named_with_the"] = suggested_the(name, fields.get("acronym") or "",
+                                                 fields.get("kind") or Organisation.Kind.OTHER)
     return save_audited(Organisation(name=name, name_key=_check_duplicate(name)), actor=actor,
                         action="organisation.created", fields=fields, allowed=ORGANISATION_FIELDS, exclude=["name_key"])
 
