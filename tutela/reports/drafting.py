@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -408,6 +409,7 @@ class Candidate:
     proposed: bool
     reason: str
     choice: str = ""  # "in" / "out" when the editor chose; "" when the proposal stands
+    code: str = ""  # the reason's kind, the preview's group: "in_period", "ended_before", "nothing_dated"…
 
     @property
     def key(self) -> str:
@@ -437,21 +439,22 @@ def preview(report: Report) -> list[Candidate]:
         for pk, title, starts, ends, status in rows:
             dates = prose.span(starts, ends)
             if status == Activity.Status.CANCELLED:
-                proposed, reason = False, f"cancelled ({dates})"
+                proposed, reason, code = False, f"cancelled ({dates})", "cancelled"
             elif start <= starts <= end:
-                proposed, reason = True, f"dated in the period ({dates})"
+                proposed, reason, code = True, f"dated in the period ({dates})", "in_period"
             elif starts < start and start <= ends <= end:
                 proposed, reason = True, f"started {prose.day(starts)}, before the period, and ended in it"
+                code = "ended_in"
             elif starts < start and ends > end:
-                proposed = report.include_ongoing
+                proposed, code = report.include_ongoing, "ongoing"
                 reason = (f"started {prose.day(starts)} and ran on past the period's end"
                           + ("" if proposed else "; earlier items still running are not included"))
             elif ends < start:
-                proposed, reason = False, f"ended {prose.day(ends)}, before the period"
+                proposed, reason, code = False, f"ended {prose.day(ends)}, before the period", "ended_before"
             else:
-                proposed, reason = False, f"starts {prose.day(starts)}, after the period"
+                proposed, reason, code = False, f"starts {prose.day(starts)}, after the period", "starts_after"
             choice = "" if status == Activity.Status.CANCELLED else selection.get(f"activity:{pk}", "")
-            out.append(Candidate("activity", pk, title, starts, proposed, reason, choice))
+            out.append(Candidate("activity", pk, title, starts, proposed, reason, choice, code))
     if report.included(Report.Include.AGREEMENTS):
         delivered = Commitment.objects.filter(agreement=OuterRef("pk"), last_done_on__gte=start, last_done_on__lte=end)
         agreements = (Agreement.objects.filter(Q(signed_on__isnull=True) | Q(signed_on__lte=end))
@@ -462,18 +465,20 @@ def preview(report: Report) -> list[Candidate]:
         made_for = _agreements_made_for_activities(report, old) if old else {}
         for pk, title, _kind, signed, delivered_in in agreements:
             if signed is None:
-                proposed = report.include_ongoing
+                proposed, code = report.include_ongoing, "undated"
                 reason = "undated" + ("" if proposed else "; earlier items still running are not included")
             elif signed >= start:
-                proposed, reason = True, f"signed in the period ({prose.day(signed)})"
+                proposed, reason, code = True, f"signed in the period ({prose.day(signed)})", "signed_in"
             elif delivered_in and report.include_ongoing:
-                proposed, reason = True, f"signed {signed.year}; a commitment under it was delivered in the period"
+                proposed, code = True, "delivered"
+                reason = f"signed {signed.year}; a commitment under it was delivered in the period"
             elif pk in made_for and report.include_ongoing:
-                proposed, reason = True, f"signed {signed.year}; made for the “{made_for[pk]}”, in the period"
+                proposed, code = True, "made_for"
+                reason = f"signed {signed.year}; made for the “{made_for[pk]}”, in the period"
             else:
-                proposed, reason = False, f"signed {signed.year}, nothing dated in the period"
+                proposed, reason, code = False, f"signed {signed.year}, nothing dated in the period", "nothing_dated"
             out.append(Candidate("agreement", pk, title, signed, proposed, reason,
-                                 selection.get(f"agreement:{pk}", "")))
+                                 selection.get(f"agreement:{pk}", ""), code))
     return out
 
 
@@ -509,14 +514,15 @@ def _agreements_made_for_activities(report: Report, agreements: list[tuple]) -> 
 # --- Naming -------------------------------------------------------------------------------------
 
 class Names:
-    """Organisation names: in full with the acronym at first mention, the acronym afterwards."""
+    """Organisation names: in full with the acronym at first mention, the acronym afterwards; a full name as the
+    organisation says it is read ("the Pacific Islands Forum": ``Organisation.named_with_the``)."""
 
     def __init__(self, lead: Organisation | None):
         self.lead_id = lead.pk if lead else None
         self.seen: set[int] = set()
 
     def __call__(self, org: Organisation) -> str:
-        short = org.acronym or org.name
+        short = org.acronym or org.name_in_text
         # A government's short name is usually its country ("Oman"); a ministry's acronym ("MoES") is not, and
         # gets its full name at first mention like any other organisation.
         country_like = org.kind == Organisation.Kind.GOVERNMENT and not _looks_like_acronym(org.acronym)
@@ -527,7 +533,7 @@ class Names:
         if org.pk in self.seen:
             return short
         self.seen.add(org.pk)
-        return f"the {org.name} ({org.acronym})" if _needs_the(org.name) else f"{org.name} ({org.acronym})"
+        return f"{org.name_in_text} ({org.acronym})"
 
     def many(self, orgs: list[Organisation]) -> str:
         return prose.join([self(o) for o in orgs])
@@ -536,13 +542,6 @@ class Names:
 def _looks_like_acronym(short: str) -> bool:
     """'MoES', 'ITU-T', 'SUBTEL': no space and two capitals or more ('Oman', 'Costa Rica' are names)."""
     return bool(short) and " " not in short and sum(map(str.isupper, short)) >= 2
-
-
-def _needs_the(name: str) -> bool:
-    first = name.split()[0].lower() if name.split() else ""
-    return first in {"african", "international", "united", "national", "global", "european", "joint", "council",
-                     "east", "west", "north", "south", "arab", "asian", "commonwealth",
-                     "ministry", "office", "department"}
 
 
 def _person(person: Person, roles: list[Appointment], lead: str) -> str:
@@ -779,7 +778,8 @@ def _split_sentences(text: str) -> list[str]:
     """Sentences of a recorded text; never split after "H.E.", "Rev.", "Dr." or an initial."""
     out: list[str] = []
     for piece in _SENTENCE_BREAK.split(text.strip()):
-        if out and _ABBREVIATION.search(out[-1]):
+        # the pattern ends at the end of the text and spans no space: its last word is all it needs to read
+        if out and _ABBREVIATION.search(out[-1].rsplit(None, 1)[-1]):
             out[-1] = f"{out[-1]} {piece}"
         elif piece:
             out.append(piece)
@@ -803,26 +803,41 @@ def _plural_title(title: str) -> bool:
             and head not in _NOT_PLURAL)
 
 
+LAUNCHED = "launched"  # the verb of the organisations recorded as having launched an activity
+
+
 def _done(a: ActivityRow, names: Names, organisers: list[Organisation], co: list[Organisation], verb: str,
           what: str) -> str:
-    """Who did the activity, by their recorded part: "ITU, together with X, organized …", "ITU took part in …,
-    organized by Y", "ITU spoke at …", or, with no organiser recorded, "… took place" (never credited to the
-    initiative's owner)."""
-    named = {o.pk for o in organisers + co}
+    """Who did the activity, by their recorded part: "ITU, together with X, organized …", "X launched …,
+    organized by ITU", "ITU took part in …, organized by Y", "ITU spoke at …", or, with no organiser recorded,
+    "… took place" (never credited to the initiative's owner). Each part has its verb; the first recorded of
+    launching, organising, speaking and taking part is the sentence's subject, the others follow it."""
+    launchers = _orgs(a, ActivityPartner.Role.LAUNCHER)
+    named = {o.pk for o in organisers + co + launchers}
     speakers = [o for o in _orgs(a, ActivityPartner.Role.SPEAKER) if o.pk not in named]
     attended = [o for o in _orgs(a, ActivityPartner.Role.PARTICIPANT) if o.pk not in named and o not in speakers]
+    launched = {o.pk for o in launchers}
+    organisers = [o for o in organisers if o.pk not in launched]
+    co = [o for o in co if o.pk not in launched]
+    if not organisers:
+        organisers, co = co, []
     if speakers and attended:
         text = f"{names.many(speakers)} spoke at and {names.many(attended)} took part in {what}"
     elif speakers:
         text = f"{names.many(speakers)} spoke at {what}"
     elif attended:
         text = f"{names.many(attended)} took part in {what}"
+    elif launchers:
+        text = f"{names.many(launchers)} {LAUNCHED} {what}"
+        launchers = []
     elif organisers:
         together = f", together with {names.many(co)}," if co else ""
         return f"{names.many(organisers)}{together} {verb} {what}"
     else:
         verb = NEUTRAL_VERB.get(a.kind, "took place")
         return f"{what} {verb.replace('was ', 'were ') if _plural_title(a.title) else verb}"
+    if launchers:
+        text += f", {LAUNCHED} by {names.many(launchers)}"
     if organisers:
         together = f", together with {names.many(co)}" if co else ""
         text += f", {verb} by {names.many(organisers)}{together}"
@@ -835,7 +850,8 @@ def _opener(a: ActivityRow, names: Names, *, also: bool = False, agreement: Agre
     if not organisers:  # co-organisers alone organised it
         organisers, co = co, []
     # the sentence names them already
-    named = organisers + co + _orgs(a, ActivityPartner.Role.PARTICIPANT, ActivityPartner.Role.SPEAKER)
+    named = organisers + co + _orgs(a, ActivityPartner.Role.LAUNCHER, ActivityPartner.Role.PARTICIPANT,
+                                    ActivityPartner.Role.SPEAKER)
     hosts = [o for o in _orgs(a, ActivityPartner.Role.HOST) if o not in organisers]
     funders = _orgs(a, ActivityPartner.Role.FUNDER)
     auspices = _orgs(a, ActivityPartner.Role.AUSPICES)
@@ -851,17 +867,16 @@ def _opener(a: ActivityRow, names: Names, *, also: bool = False, agreement: Agre
                 f"{names.many(others)} to run {_what(a)} {where}, {period[0].lower() + period[1:]}")
     elif also:
         span = prose.span(a.starts_on, a.ends_on, a.date_is_approximate)
-        if organisers:
+        if organisers and not _orgs(a, ActivityPartner.Role.LAUNCHER):
             text = f"{names.many(organisers + co)} also {verb} {_what(a, by=organisers + co)} ({span})"
         else:
-            text = f"{_done(a, names, [], [], verb, _what(a))} as well ({span})"
+            text = f"{_done(a, names, organisers, co, verb, _what(a))} as well ({span})"
     elif a.occasion_id and a.occasion is not None:
         occ = a.occasion
         occ_where = (" " + prose.place(occ.city, occ.country)) if occ.city or occ.country else ""
         org = ""
         if occ.organiser is not None and occ.organiser not in organisers:
-            org_name = occ.organiser.name
-            org = f", organized by {'the ' if org_name.startswith('Government') else ''}{org_name},"
+            org = f", organized by {occ.organiser.name_in_text},"
         occ_name = _occasion_name(occ)
         dates = prose.span(occ.starts_on, occ.ends_on)
         hosts = [h for h in hosts if h.pk != occ.organiser_id]
@@ -1047,15 +1062,21 @@ def _opening(report: Report, lead: str) -> Draft | None:
 
 # --- Assembling -------------------------------------------------------------------------------
 
-def build(report: Report) -> list[Draft]:
-    """All paragraphs for ``report``, in reading order. Pure: writes nothing."""
+# How often composing reports how far it is (activities composed): cheap, and often enough for a large report.
+PROGRESS_EVERY = 500
+
+
+def build(report: Report, progress: Callable[[int, int], None] | None = None) -> list[Draft]:
+    """All paragraphs for ``report``, in reading order. Pure: writes nothing.
+
+    ``progress(done, total)`` is told every ``PROGRESS_EVERY`` activities composed (and at the end)."""
     with prose.one_language():
-        return _build(report)
+        return _build(report, progress)
 
 
-def _build(report: Report) -> list[Draft]:
+def _build(report: Report, progress: Callable[[int, int], None] | None = None) -> list[Draft]:
     lead_org = report.initiative.lead_organisation
-    lead = (lead_org.acronym or lead_org.name) if lead_org else "ITU"
+    lead = (lead_org.acronym or lead_org.name_in_text) if lead_org else "ITU"
     names = Names(lead_org)
     recs = _load(report)
     if not report.included(Report.Include.ACTIVITIES):
@@ -1109,7 +1130,10 @@ def _build(report: Report) -> list[Draft]:
             joined[host.pk].append(a)
             joined_ids.add(a.pk)
 
-    for a in recs.activities:
+    total = len(recs.activities)
+    for done, a in enumerate(recs.activities, start=1):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, total)
         if a.pk in in_series or a.pk in joined_ids:
             continue
         draft = _activity_paragraph(a, recs, names, lead, opening_agreement.get(a.pk))
@@ -1119,6 +1143,8 @@ def _build(report: Report) -> list[Draft]:
             draft.key += f"+activity:{extra.pk}"
         draft.section = _section(a)
         drafts.append(draft)
+    if progress is not None:
+        progress(total, total)
     for name, meetings in series.items():
         draft = _series_paragraph(name, meetings, recs, names, lead)
         draft.section = _section(meetings[0])

@@ -93,7 +93,7 @@ def _last_day(d: date) -> bool:
     return d.day == monthrange(d.year, d.month)[1]
 
 
-_COUNTRY_NAMES: dict[tuple[str, str], str] = {}
+_COUNTRY_NAMES: dict[str, dict[str, str]] = {}  # language -> code -> name
 _language: str | None = None  # set while drafting: one language for the whole report
 
 
@@ -116,10 +116,12 @@ def country_name(code: str) -> str:
     """The country's name in the active language (looked up once per code and language)."""
     if not code:
         return ""
-    key = (str(code), language())
-    name = _COUNTRY_NAMES.get(key)
+    names = _COUNTRY_NAMES.get(_language or get_language())
+    if names is None:
+        names = _COUNTRY_NAMES[_language or get_language()] = {}
+    name = names.get(code)
     if name is None:
-        name = _COUNTRY_NAMES[key] = str(countries.name(code))
+        name = names[str(code)] = str(countries.name(code))
     return name
 
 

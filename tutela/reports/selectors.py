@@ -1,3 +1,4 @@
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -89,13 +90,20 @@ def period_preview(report: Report) -> list:
 
 
 def draft_progress(report: Report, job: DraftJob, poll_url: str = "") -> Progress:
-    """The background draft as the shared progress component shows it (drafting reports 0 % until it is written)."""
-    from tutela.core.progress import DONE, FAILED, QUEUED, RUNNING
+    """The background draft as the shared progress component shows it: while it runs, the share done and the
+    time left from the job-progress file the worker writes as it composes and writes (``services.report_draft_run``)."""
+    from tutela.core.progress import DONE, FAILED, QUEUED, RUNNING, read_rows
 
     states: dict[str, str] = {DraftStatus.QUEUED: QUEUED, DraftStatus.RUNNING: RUNNING, DraftStatus.FAILED: FAILED}
 
     state = states.get(job.state, DONE)
-    return Progress(key="drafting", title=_("Drafting from the records"), state=state, done=job.progress, total=100,
+    done, started = job.progress, None
+    live = read_rows(report) if state == RUNNING else None
+    if live:
+        done = int(live.get("done") or 0)
+        started = datetime.datetime.fromisoformat(live["started"]) if live.get("started") else None
+    return Progress(key="drafting", title=_("Drafting from the records"), state=state, done=done, total=100,
+                    started_at=started,
                     finished_at=report.drafted_at if state == DONE else None, error=job.reason, poll_url=poll_url,
                     outcome=_("The worker drafting this report stopped; the draft is queued to run again.")
                     if job.requeued else "")
@@ -114,3 +122,79 @@ def file_progress(file: ReportFile, poll_url: str = "") -> Progress:
                     finished_at=file.finished_at, poll_url=poll_url,
                     error=_("The file could not be made. The error was logged; try again from the report's page.")
                     if state == FAILED else "")
+
+
+# --- The period preview, grouped (``/reports/<pk>/period/``) ---------------------------------------------------------
+
+# Up to this many candidates the page lists them all, every group open (a report of a few months); above it each group
+# shows its count and one page of its records at a time, folded unless it is the group being looked at.
+PREVIEW_ALL = 300
+PREVIEW_PAGE = 50
+
+
+def _group_labels() -> dict[str, str]:
+    return {
+        "activity:in_period": _("Activities dated in the period"),
+        "activity:ended_in": _("Activities that began before the period and ended in it"),
+        "activity:ongoing": _("Activities that began before the period and ran on past its end"),
+        "activity:ended_before": _("Activities that ended just before the period"),
+        "activity:starts_after": _("Activities that start just after the period"),
+        "activity:cancelled": _("Cancelled activities"),
+        "agreement:signed_in": _("Agreements signed in the period"),
+        "agreement:delivered": _("Earlier agreements with a commitment delivered in the period"),
+        "agreement:made_for": _("Earlier agreements made for an activity of the period"),
+        "agreement:undated": _("Undated agreements"),
+        "agreement:nothing_dated": _("Earlier agreements with nothing dated in the period"),
+    }
+
+
+@dataclass
+class CandidateGroup:
+    """The candidates of one kind and one reason: how many, how many are in, and the page of them shown."""
+
+    key: str  # "activity:in_period"
+    label: str
+    count: int
+    included: int
+    chosen: int  # records of the group the editor included or excluded by hand
+    rows: list
+    page: int
+    pages: int
+    open: bool
+
+    @property
+    def left_out(self) -> int:
+        return self.count - self.included
+
+
+def period_groups(candidates: list, *, group: str = "", page: int = 1) -> list[CandidateGroup]:
+    """The period preview in groups by kind and reason, in the order of ``_group_labels``. A small preview lists
+    every record; a large one pages each group (``PREVIEW_PAGE``) and opens only ``group``, on ``page``."""
+    labels = _group_labels()
+    members: dict[str, list] = {key: [] for key in labels}
+    for c in candidates:
+        members.setdefault(f"{c.kind}:{c.code}", []).append(c)
+    everything = len(candidates) <= PREVIEW_ALL
+    out = []
+    for key, rows in members.items():
+        if not rows:
+            continue
+        pages = 1 if everything else -(-len(rows) // PREVIEW_PAGE)
+        shown = min(max(page, 1), pages) if key == group else 1
+        out.append(CandidateGroup(
+            key=key, label=labels.get(key, key), count=len(rows), included=sum(c.included for c in rows),
+            chosen=sum(bool(c.choice) for c in rows),
+            rows=rows if everything else rows[(shown - 1) * PREVIEW_PAGE:shown * PREVIEW_PAGE],
+            page=shown, pages=pages, open=everything or key == group))
+    return out
+
+
+def candidate_place(candidates: list, key: str) -> tuple[str, int]:
+    """The group and page of the preview on which the record ``key`` ("activity:12") is listed."""
+    position: dict[str, int] = {}
+    for c in candidates:
+        group = f"{c.kind}:{c.code}"
+        position[group] = position.get(group, 0) + 1
+        if c.key == key:
+            return group, (position[group] - 1) // PREVIEW_PAGE + 1
+    return "", 1

@@ -6,6 +6,7 @@ import json
 import logging
 import re
 import time
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tutela.core import access, audit
+from tutela.core import progress as job_progress
 from tutela.core.access import Actor
 from tutela.core.services import apply_fields
 
@@ -210,27 +212,46 @@ def report_draft_run(*, report_id: int, actor: Actor | None) -> dict[str, int]:
     page reads that from the task row (``selectors.draft_job``).
     """
     Report.objects.filter(pk=report_id).update(draft_status=DraftStatus.RUNNING, draft_error="")
+    report = None
     try:
         report = Report.objects.get(pk=report_id)
-        return report_draft(actor=actor, report=report)
+        return report_draft(actor=actor, report=report, progress=_progress_file(report))
     except Exception as exc:
         logger.exception("drafting report %s failed", report_id)
         Report.objects.filter(pk=report_id).update(draft_status=DraftStatus.FAILED, draft_error=draft_failure_reason(exc))
         raise
+    finally:
+        if report is not None:
+            job_progress.clear_rows(report)
+
+
+def _progress_file(report: Report) -> Callable[[int], None]:
+    """Where the worker's draft says how far it is while its transaction is open: the job-progress file
+    (``core.progress.write_rows``) the report's page reads (``selectors.draft_progress``)."""
+    started = timezone.now()
+    job_progress.write_rows(report, 0, 100, started=started)
+
+    def tell(percent: int) -> None:
+        job_progress.write_rows(report, percent, 100, started=started)
+
+    return tell
 
 
 @transaction.atomic
-def report_draft(*, actor: Actor | None, report: Report) -> dict[str, int]:
+def report_draft(*, actor: Actor | None, report: Report,
+                 progress: Callable[[int], None] | None = None) -> dict[str, int]:
     """Draft (or redraft) the paragraphs from the records. Never overwrites an edit.
 
     An unedited paragraph takes the new text. An edited one keeps its text and receives the
     new generated text as *pending*, for the editor to accept or dismiss. Paragraphs whose
     records left the period are marked stale, not deleted. Returns counts of what happened.
+    ``progress(percent)`` is told how far it is as it goes: composing is the first half, writing the second.
     """
     _editor(actor)
     _not_final(report)
     report = Report.objects.select_for_update().get(pk=report.pk)
-    drafts = drafting.build(report)
+    tell = progress or (lambda percent: None)
+    drafts = drafting.build(report, progress=lambda done, total: tell(50 * done // max(total, 1)))
     # The texts are not needed to match drafts to paragraphs; they are written only where they change.
     paragraphs = list(report.paragraphs.defer("sentences", "bullets", "pending_sentences", "pending_bullets",
                                               "edited_text"))
@@ -268,7 +289,7 @@ def report_draft(*, actor: Actor | None, report: Report) -> dict[str, int]:
             p.is_stale = False
             p.section = draft.section
             p.save()
-    _insert_paragraphs(report, _placed(report, paragraphs, drafts, new))
+    _insert_paragraphs(report, _placed(report, paragraphs, drafts, new), tell)
     drafted_keys = {d.key for d in drafts}
     for p in paragraphs:
         if p.pk not in seen and p.origin == ReportParagraph.Origin.GENERATED and not p.is_stale:
@@ -353,17 +374,25 @@ def _placed(report: Report, paragraphs: list[ReportParagraph], drafts: list[draf
     return placed
 
 
-def _insert_paragraphs(report: Report, new: list[tuple[int, "drafting.Draft"]]) -> None:
-    """Write the new paragraphs with one ``bulk_create`` (batches of 1,000 rows).
+INSERT_BATCH = 1000
+
+
+def _insert_paragraphs(report: Report, new: list[tuple[int, "drafting.Draft"]],
+                       progress: Callable[[int], None] | None = None) -> None:
+    """Write the new paragraphs with ``bulk_create``, 1,000 rows at a time, telling ``progress`` (50–100 %)
+    after each batch.
 
     Each paragraph's sentences are encoded once: the JSON made for its hash is the JSON written."""
-    rows = []
-    for order, d in new:
-        sentences, bullets, digest = d.encoded()
-        rows.append(ReportParagraph(report_id=report.pk, order=order, keys=[d.key], section=d.section,
-                                    sentences=Encoded(d.sentences, sentences), bullets=Encoded(d.bullets, bullets),
-                                    generated_hash=digest))
-    ReportParagraph.objects.bulk_create(rows, batch_size=1000)
+    for start in range(0, len(new), INSERT_BATCH):
+        rows = []
+        for order, d in new[start:start + INSERT_BATCH]:
+            sentences, bullets, digest = d.encoded()
+            rows.append(ReportParagraph(report_id=report.pk, order=order, keys=[d.key], section=d.section,
+                                        sentences=Encoded(d.sentences, sentences),
+                                        bullets=Encoded(d.bullets, bullets), generated_hash=digest))
+        ReportParagraph.objects.bulk_create(rows)
+        if progress is not None:
+            progress(50 + 50 * (start + len(rows)) // len(new))
 
 
 def _paragraph(report: Report, paragraph: ReportParagraph) -> None:

@@ -152,12 +152,16 @@ def report_period(request: SignedInRequest, pk: int) -> HttpResponse:
             status = 422
         else:
             messages.success(request, _("Saved. Redraft from the records to apply it."))
-            return redirect(f"{reverse('reports:report_period', args=[report.pk])}#c-{key.replace(':', '-')}")
+            group, page = selectors.candidate_place(selectors.period_preview(report), key)
+            return redirect(f"{reverse('reports:report_period', args=[report.pk])}?group={group}&page={page}"
+                            f"#c-{key.replace(':', '-')}")
         report.refresh_from_db()
     candidates = selectors.period_preview(report)
     return render(request, "reports/report_period.html", {
         "report": report, "candidates": candidates, "can_edit": not report.is_final,
         "included": sum(c.included for c in candidates),
+        "groups": selectors.period_groups(candidates, group=request.GET.get("group", ""),
+                                          page=_int(request.GET.get("page")) or 1),
     }, status=status)
 
 
@@ -264,7 +268,8 @@ def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
         if job.state == DraftStatus.DONE:
             response["HX-Refresh"] = "true"  # show the drafted paragraphs
         return response
-    return JsonResponse({"progress": report.draft_progress, "drafted_at": report.drafted_at, "state": job.state,
+    return JsonResponse({"progress": selectors.draft_progress(report, job).done, "drafted_at": report.drafted_at,
+                         "state": job.state,
                          "finished": not job.active, "failed": job.failed, "reason": job.reason})
 
 

@@ -104,3 +104,43 @@ def test_the_period_page_includes_and_excludes_and_refuses_what_is_not_a_candida
         assert response.status_code == 422, (key, response.status_code)
     report.refresh_from_db()
     assert report.selection == {f"activity:{world['running'].pk}": "in"}
+
+
+def test_a_large_period_page_counts_by_kind_and_reason_and_pages_each_group(client, world, monkeypatch):
+    from tutela.reports import selectors
+
+    # the thresholds of a large preview (300 candidates, 50 a page), made small so that a few records page
+    monkeypatch.setattr(selectors, "PREVIEW_ALL", 5)
+    monkeypatch.setattr(selectors, "PREVIEW_PAGE", 2)
+    more = [activity_create(actor=None, title=f"School visit no. {n}", kind="educational_event", status="held",
+                            starts_on=date(2018, 2, n), ends_on=date(2018, 2, n), country="KE",
+                            partners=[(world["in"].partner_roles.first().organisation, "organiser")], pillars=[Pillar.objects.first()])
+            for n in range(1, 5)]
+    report = _report(world, include_ongoing=False)
+    client.force_login(world["sec"])
+    url = f"/reports/{report.pk}/period/"
+    page = client.get(url).content.decode()
+    summary = page.split('class="period-summary"')[1].split("</table>")[0]
+    # counts per kind and reason, each with how many are in and left out (in the period: 4 visits + the forum + the
+    # training that ended in it)
+    assert '<tr data-group="activity:in_period">' in summary
+    in_period = summary.split('data-group="activity:in_period"')[1].split("</tr>")[0]
+    assert "<td>5</td><td>5</td><td>0</td><td>0</td>" in in_period
+    ended = summary.split('data-group="activity:ended_before"')[1].split("</tr>")[0]
+    assert "<td>1</td><td>0</td><td>1</td>" in ended
+    # folded groups, one page of each: the first two visits of the period, not the others
+    assert page.count('<tr id="c-activity-') == 2 + 1 + 1 + 1  # in period (page 1), ended in, ended before, running
+    assert f'id="c-activity-{more[0].pk}"' in page and f'id="c-activity-{more[3].pk}"' not in page
+    assert "Page 1 of 3 of this group." in page and 'details class="period-group" id="g-activityin_period">' in page
+    # left-out records stay listed with their reason
+    assert "ended 14 December 2017, before the period" in page and "signed 2011, nothing dated in the period" in page
+    # a group's later page, opened
+    page3 = client.get(url, {"group": "activity:in_period", "page": 3}).content.decode()
+    assert 'id="g-activityin_period" open' in page3 and "Page 3 of 3 of this group." in page3
+    assert f'id="c-activity-{world["in"].pk}"' in page3 and f'id="c-activity-{more[0].pk}"' not in page3
+    # a choice brings the editor back to the record's group and page
+    response = client.post(url, {"key": f"activity:{world['in'].pk}", "choice": "out"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?group=activity:in_period&page=3#c-activity-{world['in'].pk}"
+    again = client.get(response["Location"].split("#")[0]).content.decode()
+    assert "your choice" in again.split(f'id="c-activity-{world["in"].pk}"')[1].split("</tr>")[0]
