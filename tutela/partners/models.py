@@ -17,7 +17,7 @@ class OrganisationQuerySet(PublishableQuerySet):
 
 
 # First words of names read with "the" ("the African Union Commission", "the Ministry of …"): the suggestion for a new
-# organisation whose "the" is not given, and what prose did before an organisation could say it (migration 0006).
+# organisation whose "the" is not given, and what prose did before an organisation could say it (migration 0007).
 THE_WORDS = {"african", "international", "united", "national", "global", "european", "joint", "council", "east", "west",
              "north", "south", "arab", "asian", "commonwealth", "ministry", "office", "department"}
 

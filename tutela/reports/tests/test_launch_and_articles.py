@@ -108,7 +108,7 @@ def test_the_choice_is_made_in_the_form_and_the_api_and_the_draft_follows_it(cli
 
 
 def test_the_migration_leaves_the_prose_of_existing_organisations_as_it_was(world):
-    migration = importlib.import_module("tutela.partners.migrations.0006_organisation_named_with_the")
+    migration = importlib.import_module("tutela.partners.migrations.0007_organisation_named_with_the")
     Organisation.objects.update(named_with_the=False)
     gov = organisation_create(actor=None, name="Government of Fiji", acronym="Fiji", kind="government",
                               named_with_the=False)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0010_activity_awaiting_review_idx'),
+        ('activities', '0012_activity_translations'),
     ]
 
     operations = [

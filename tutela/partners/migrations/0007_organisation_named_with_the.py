@@ -26,7 +26,7 @@ def _as_before(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0005_agreement_stage'),
+        ('partners', '0006_organisation_search_index'),
     ]
 
     operations = [
