@@ -559,9 +559,10 @@ def _person(person: Person, roles: list[Appointment], lead: str) -> str:
 # --- Activities -------------------------------------------------------------------------------
 
 def _orgs(a: ActivityRow, *roles: str) -> list[Organisation]:
-    """The organisations in these roles, each once, in the order they were recorded."""
+    """The organisations in these roles, each once, in the order they were recorded (the row's own list for one
+    role: callers read it, never change it)."""
     if len(roles) == 1:
-        return list(a.by_role.get(roles[0], ()))
+        return a.by_role.get(roles[0]) or []
     out, seen = [], set()
     for role, org in a.partner_roles:
         if role in roles and org.pk not in seen:

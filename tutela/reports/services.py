@@ -262,6 +262,8 @@ def report_draft(*, actor: Actor | None, report: Report,
     summary = {"added": 0, "updated": 0, "unchanged": 0, "pending": 0, "stale": 0, "deleted": 0}
     seen: set[int] = set()
     new: list[int] = []  # positions in ``drafts`` of the groups that get a new paragraph
+    updated: dict[int, ReportParagraph] = {}  # changed paragraphs, written together (``bulk_update``) below
+    pending: dict[int, ReportParagraph] = {}
     deleted = set(report.deleted_keys or [])
     for index, draft in enumerate(drafts):
         matches = by_key.get(draft.key, [])
@@ -281,22 +283,25 @@ def report_draft(*, actor: Actor | None, report: Report,
             sentences, bullets = Encoded(draft.sentences, encoded[0]), Encoded(draft.bullets, encoded[1])
             if p.is_edited or len(p.keys) > 1:
                 p.pending_sentences, p.pending_bullets = sentences, bullets
+                pending[p.pk] = p
                 summary["pending"] += 1
             else:
                 p.sentences, p.bullets = sentences, bullets
+                updated[p.pk] = p
                 summary["updated"] += 1
             p.generated_hash = encoded[2]
             p.is_stale = False
             p.section = draft.section
-            p.save()
+    kept = ["generated_hash", "is_stale", "section"]
+    ReportParagraph.objects.bulk_update(updated.values(), ["sentences", "bullets", *kept], batch_size=500)
+    ReportParagraph.objects.bulk_update(pending.values(), ["pending_sentences", "pending_bullets", *kept],
+                                        batch_size=500)
     _insert_paragraphs(report, _placed(report, paragraphs, drafts, new), tell)
     drafted_keys = {d.key for d in drafts}
-    for p in paragraphs:
-        if p.pk not in seen and p.origin == ReportParagraph.Origin.GENERATED and not p.is_stale:
-            if not any(k in drafted_keys for k in p.keys):
-                p.is_stale = True
-                p.save(update_fields=["is_stale"])
-                summary["stale"] += 1
+    stale = [p.pk for p in paragraphs if p.pk not in seen and p.origin == ReportParagraph.Origin.GENERATED
+             and not p.is_stale and not any(k in drafted_keys for k in p.keys)]
+    ReportParagraph.objects.filter(pk__in=stale).update(is_stale=True)
+    summary["stale"] = len(stale)
     # A first draft numbers its paragraphs 1..n as it writes them: nothing to renumber (or to read back).
     report.drafted_at = timezone.now()
     report.draft_progress = 100

@@ -103,7 +103,7 @@ def test_a_draft_queued_again_after_its_worker_died_says_so(client, secretariat,
 def test_a_draft_that_raises_in_the_worker_says_why(secretariat, report, monkeypatch):
     from tutela.reports import drafting, tasks
 
-    def broken(_report):
+    def broken(_report, progress=None):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(drafting, "build", broken)
