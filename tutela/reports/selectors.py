@@ -190,7 +190,10 @@ def period_groups(candidates: list, *, group: str = "", page: int = 1) -> list[C
 
 
 def candidate_place(candidates: list, key: str) -> tuple[str, int]:
-    """The group and page of the preview on which the record ``key`` ("activity:12") is listed."""
+    """The group and page of the preview on which the record ``key`` ("activity:12") is listed; ("", 1) when the
+    preview lists every record on one page."""
+    if len(candidates) <= PREVIEW_ALL:
+        return "", 1
     position: dict[str, int] = {}
     for c in candidates:
         group = f"{c.kind}:{c.code}"

@@ -153,8 +153,8 @@ def report_period(request: SignedInRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved. Redraft from the records to apply it."))
             group, page = selectors.candidate_place(selectors.period_preview(report), key)
-            return redirect(f"{reverse('reports:report_period', args=[report.pk])}?group={group}&page={page}"
-                            f"#c-{key.replace(':', '-')}")
+            where = f"?group={group}&page={page}" if group else ""
+            return redirect(f"{reverse('reports:report_period', args=[report.pk])}{where}#c-{key.replace(':', '-')}")
         report.refresh_from_db()
     candidates = selectors.period_preview(report)
     return render(request, "reports/report_period.html", {

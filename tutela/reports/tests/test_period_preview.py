@@ -96,6 +96,7 @@ def test_the_period_page_includes_and_excludes_and_refuses_what_is_not_a_candida
     assert "signed 2011, nothing dated in the period" in page and "Kisumu parents" in page
     response = client.post(url, {"key": f"activity:{world['running'].pk}", "choice": "in"})
     assert response.status_code == 302
+    assert response["Location"] == f"{url}#c-activity-{world['running'].pk}"  # one page: back to the record
     report.refresh_from_db()
     assert report.selection == {f"activity:{world['running'].pk}": "in"}
     for key, choice in [("activity:99999999999999999999", "in"), ("activity:\x00", "in"), ("nonsense", "out"),
