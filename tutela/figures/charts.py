@@ -1,8 +1,9 @@
 """Server-rendered SVG charts: pure functions returning safe SVG strings. No JS, no external assets.
 
 Every label is escaped here, so a hostile organisation or country name cannot inject markup.
-Each chart carries a <title> and a text table equivalent is always rendered next to it by the
-page (charts are decoration for sighted readers, the table is the record).
+Each chart is an image (``role="img"``, named by its title) and holds no link: a text table equivalent,
+with the links, is always rendered next to it by the page (charts are decoration for sighted readers,
+the table is the record; a link inside an image would be one no assistive technology can reach).
 """
 
 from collections.abc import Sequence
@@ -23,25 +24,17 @@ GRID = "#d5dbe3"
 class Bar:
     label: str
     value: float | int | Decimal
-    href: str = ""
 
 
 @dataclass(frozen=True)
 class Series:
     label: str
     values: Sequence[float | int | Decimal]
-    hrefs: Sequence[str] = ()
 
 
 def _num(value: float | int | Decimal) -> str:
     v = float(value)
     return f"{v:,.0f}" if v == int(v) else f"{v:,.1f}"
-
-
-def _link(svg: str, href: str, label: str) -> str:
-    if not href:
-        return svg
-    return f'<a href="{escape(href)}" aria-label="{escape(label)}">{svg}</a>'
 
 
 def _ticks(value: float, wanted: int = 4) -> tuple[float, int]:
@@ -81,7 +74,7 @@ def bar_chart(bars: Sequence[Bar], *, title: str, width: int = 640, bar_height: 
             f'<text x="{label_width + w + 6:.1f}" y="{y + bar_height * 0.7:.1f}" font-size="13" '
             f'fill="{INK}">{_num(bar.value)}</text>'
         )
-        parts.append(_link(f"<g>{row}</g>", bar.href, f"{bar.label}: {_num(bar.value)}"))
+        parts.append(f"<g>{row}</g>")
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 — every interpolated label is escaped above
 
@@ -123,11 +116,9 @@ def stacked_column_chart(categories: Sequence[str], series: Sequence[Series], *,
                 continue
             h = plot_h * v / top_value
             base -= h
-            href = s.hrefs[i] if i < len(s.hrefs) else ""
-            rect = (f'<rect x="{x:.1f}" y="{base:.1f}" width="{col_w:.1f}" height="{h:.1f}" '
-                    f'fill="{PALETTE[j % len(PALETTE)]}" stroke="#fff" stroke-width="1">'
-                    f"<title>{escape(category)} · {escape(s.label)}: {_num(v)}</title></rect>")
-            parts.append(_link(rect, href, f"{category} · {s.label}: {_num(v)}"))
+            parts.append(f'<rect x="{x:.1f}" y="{base:.1f}" width="{col_w:.1f}" height="{h:.1f}" '
+                         f'fill="{PALETTE[j % len(PALETTE)]}" stroke="#fff" stroke-width="1">'
+                         f"<title>{escape(category)} · {escape(s.label)}: {_num(v)}</title></rect>")
         parts.append(f'<text x="{x + col_w / 2:.1f}" y="{top + plot_h + 18}" text-anchor="middle" font-size="12" '
                      f'fill="{INK}">{escape(category)}</text>')
         if show_totals and totals[i]:

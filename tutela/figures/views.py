@@ -86,7 +86,7 @@ def _body_context(numbers: dict) -> dict:
             label = _("No pillar")
         else:
             label = f"{key.number}. {key.short_name}"
-        series.append(charts.Series(label=label, values=counts, hrefs=year_links))
+        series.append(charts.Series(label=label, values=counts))
     pillar_chart = charts.stacked_column_chart(
         [str(y) for y in grid["years"]], series,
         title=_("Activities by year, each counted once (by its pillar, or under “several pillars”)"), show_totals=True,
@@ -96,7 +96,7 @@ def _body_context(numbers: dict) -> dict:
     for c in countries:
         c["href"] = _activities_url(country=c["code"])
     country_chart = charts.bar_chart(
-        [charts.Bar(label=c["name"], value=c["n"], href=c["href"]) for c in countries[:20]],
+        [charts.Bar(label=c["name"], value=c["n"]) for c in countries[:20]],
         title=_("Activities by country"), color=charts.PALETTE[2], width=440, label_width=175,
     )
 
@@ -105,7 +105,7 @@ def _body_context(numbers: dict) -> dict:
     for p in partners:
         p["href"] = f"{org_list}?{urlencode({'kind': p['kind'], 'in_activities': 1})}" if org_list else ""
     partner_chart = charts.bar_chart(
-        [charts.Bar(label=str(p["label"]), value=p["n"], href=p["href"]) for p in partners],
+        [charts.Bar(label=str(p["label"]), value=p["n"]) for p in partners],
         title=_("Partner organisations by kind"), color=charts.PALETTE[0], width=440, label_width=175,
     )
 
