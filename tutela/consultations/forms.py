@@ -4,7 +4,6 @@ import zoneinfo
 
 from django import forms
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -27,15 +26,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, (list, tuple)):
             return [single(d, initial) for d in data if d]
         return [single(data, initial)] if data else []
-
-
-def mark_required(form: forms.Form) -> None:
-    """A required field shows a visible "*" after its label (the page's legend explains it) and says
-    so to assistive technology (``required``, which Django renders, and ``aria-required``)."""
-    for field in form.fields.values():
-        if field.required and not field.widget.is_hidden:
-            field.label = format_html('{} <span class="required-mark" aria-hidden="true">*</span>', field.label)
-            field.widget.attrs["aria-required"] = "true"
 
 
 class CommentForm(forms.Form):
@@ -79,7 +69,6 @@ class CommentForm(forms.Form):
                     label=label, required=False, choices=[("", "—"), *[(c, c) for c in q.choices]])
             else:
                 self.fields[f"q{q.pk}"] = forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-        mark_required(self)
 
     def details(self) -> dict:
         keys = ["stakeholder_type", "industry_sector", "organisation_name", "country", "is_anonymous",
@@ -96,10 +85,6 @@ class EmailForm(forms.Form):
                              help_text=_("We send a link to confirm it. It is never published."))
     # The paragraph the person was reading: the confirmation link brings them back to it.
     paragraph = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        mark_required(self)
 
 
 class ModerationForm(forms.Form):
