@@ -225,9 +225,3 @@ def unpublished_editable(user: Actor) -> QuerySet[Activity]:
 def editable_activities(user: Actor) -> QuerySet[Activity]:
     """Every activity ``user`` may change (all for the secretariat, their organisation's for a focal point)."""
     return access.writable(user, Activity.objects.all())
-
-
-def activity_search_parts(user: Actor) -> list[QuerySet[Activity]]:
-    """The activities ``user`` may read, as ``core.access.readable_parts``: public, then their own (the site
-    search merges the parts' first hits, so each keeps an index-friendly plan over a million rows)."""
-    return access.readable_parts(user, Activity.objects.all())

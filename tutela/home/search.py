@@ -112,26 +112,13 @@ class Source:
     url: Callable[[Any], str]
     note: Callable[[Any], str]
     vector: SearchVector | None = None
-    # For a large table: the owning app's selector giving what ``user`` may read as parts whose union it
-    # is (``core.access.readable_parts``); each part is searched on its own and the first hits merged.
-    parts: Callable[[Actor], list[QuerySet]] | None = None
 
     def search(self, user: Actor, query: str, *, limit: int = PER_SOURCE) -> tuple[list[Any], bool]:
-        """The first ``limit`` hits ``user`` may read, and whether there are more (one query per part)."""
-        found: dict[Any, Any] = {}
-        for qs in (self.parts(user) if self.parts is not None else [self.records(user)]):
-            for row in matching(qs, self.fields, query, vector=self.vector).order_by(*self.ordering)[: limit + 1]:
-                found.setdefault(row.pk, row)
-        rows = _ordered(list(found.values()), self.ordering)
+        """The first ``limit`` hits ``user`` may read, and whether there are more (one query: ``limit + 1`` rows,
+        never a count)."""
+        rows = list(matching(self.records(user), self.fields, query, vector=self.vector)
+                    .order_by(*self.ordering)[: limit + 1])
         return rows[:limit], len(rows) > limit
-
-
-def _ordered(rows: list[Any], ordering: tuple[str, ...]) -> list[Any]:
-    """``rows`` sorted as ``order_by(*ordering)`` sorts them (stable sorts, last key first)."""
-    for name in reversed(ordering):
-        field = name.lstrip("-")
-        rows.sort(key=lambda row: getattr(row, field), reverse=name.startswith("-"))
-    return rows
 
 
 def _date(value: Any) -> str:
@@ -146,7 +133,7 @@ def _title(obj: Any) -> str:
 SOURCES: tuple[Source, ...] = (
     Source("activities", gettext_lazy("Activities"), lambda user: activities.activity_queryset(user),
            ACTIVITY_FIELDS, ("-starts_on", "-id"), lambda a: reverse("activities:activity_detail", args=[a.pk]),
-           lambda a: _date(a.starts_on), vector=ACTIVITY_VECTOR, parts=activities.activity_search_parts),
+           lambda a: _date(a.starts_on), vector=ACTIVITY_VECTOR),
     Source("organisations", gettext_lazy("Organisations"),
            lambda user: partners.organisation_list(user=user, filters=partners.OrganisationFilters()),
            ORGANISATION_FIELDS, ("name_key", "id"), lambda o: reverse("partners:organisation_detail", args=[o.pk]),

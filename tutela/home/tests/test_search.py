@@ -187,19 +187,18 @@ def test_a_focal_points_own_drafts_and_the_public_records_merge_newest_first(cli
     assert len({r.pk for r in rows}) == len(rows)  # a published record of one's own is listed once
 
 
-def test_the_access_parts_do_not_overlap_and_add_up_to_what_the_reader_may_read(secretariat, focal_point,
-                                                                               other_focal_point, org_a, org_b):
-    """``readable_parts``: the public rows, then the reader's own rows that are not public (their drafts and
-    submissions); together exactly ``readable``, for each kind of reader."""
+def test_one_access_rule_the_search_finds_exactly_what_the_reader_may_read_once(secretariat, focal_point,
+                                                                             other_focal_point, org_a, org_b):
+    """The activities source searches ``core.access.readable`` itself (public OR own, the owner rows as a
+    semi-join): each record once, exactly the readable ones, for each kind of reader."""
     from django.contrib.auth.models import AnonymousUser
 
-    from tutela.activities import selectors
     from tutela.activities.models import Activity
     from tutela.core import access
 
     pillar = Pillar.objects.first()
     activity_create(actor=secretariat, title="Public alpha", kind="workshop", starts_on=date(2026, 1, 1), pillars=[pillar],
-                    partners=[(org_a, "organiser")])
+                    partners=[(org_a, "organiser"), (org_a, "co_organiser")])
     activity_create(actor=secretariat, title="Public bravo", kind="workshop", starts_on=date(2026, 1, 2), pillars=[pillar],
                     partners=[(org_b, "organiser")])
     activity_create(actor=focal_point, title="Submitted alpha", kind="workshop", starts_on=date(2026, 1, 3),
@@ -207,47 +206,39 @@ def test_the_access_parts_do_not_overlap_and_add_up_to_what_the_reader_may_read(
     activity_create(actor=other_focal_point, title="Submitted bravo", kind="workshop", starts_on=date(2026, 1, 4),
                     pillars=[pillar], partners=[(org_b, "organiser"), (org_a, "co_organiser")])
     activity_create(actor=secretariat, title="Draft bravo", kind="workshop", starts_on=date(2026, 1, 5), pillars=[pillar],
-                    partners=[(org_b, "organiser")], is_published=False)
+                    partners=[(org_b, "organiser"), (org_b, "co_organiser")], is_published=False)
     expected = {"anonymous": {"Public alpha", "Public bravo"}, "secretariat": {"Public alpha", "Public bravo", "Submitted alpha",
                                                                        "Submitted bravo", "Draft bravo"},
                 "focal_a": {"Public alpha", "Public bravo", "Submitted alpha", "Submitted bravo"},
                 "focal_b": {"Public alpha", "Public bravo", "Submitted bravo", "Draft bravo"}}  # a "partner" does not own
     for name, user in {"anonymous": AnonymousUser(), "secretariat": secretariat, "focal_a": focal_point,
                        "focal_b": other_focal_point}.items():
-        parts = [list(p.values_list("title", flat=True)) for p in selectors.activity_search_parts(user)]
-        flat = [t for part in parts for t in part]
-        assert len(flat) == len(set(flat)), (name, parts)  # no row in two parts
-        assert set(flat) == expected[name] == set(access.readable(user, Activity.objects.all()).values_list(
-            "title", flat=True)), name
+        readable = list(access.readable(user, Activity.objects.all()).values_list("title", flat=True))
+        assert len(readable) == len(set(readable)) and set(readable) == expected[name], name  # once each, no DISTINCT
+        assert not access.readable(user, Activity.objects.all()).query.distinct
         rows, _more = search.SOURCES[0].search(user, "submitted draft public")
         assert not rows  # every word must match
-        assert {r.title for r in search.SOURCES[0].search(user, "bravo")[0]} == {t for t in expected[name] if t.endswith("bravo")}
+        found = [r.title for r in search.SOURCES[0].search(user, "bravo")[0]]
+        assert len(found) == len(set(found)) and set(found) == {t for t in expected[name] if t.endswith("bravo")}
+        assert [r.title for r in search.SOURCES[0].search(user, "alpha")[0]] == sorted(
+            (t for t in expected[name] if t.endswith("alpha")), reverse=True)  # newest first: Submitted (3rd) before Public
 
 
 @pytest.mark.skipif("not __import__('django.db').db.connection.vendor == 'postgresql'")
-def test_postgresql_serves_a_readers_own_part_from_the_small_non_public_indexes(focal_point):
-    """The own part's predicate is the one the partial indexes of activities 0009 are built on."""
+def test_postgresql_reads_a_readers_own_rows_from_the_owner_index_as_one_hashed_set(focal_point):
+    """A focal point's search is one query: "public OR own", the owner rows read from the partial index of
+    activities 0013 alone (an index-only scan) and hashed once, with no DISTINCT."""
     from django.db import connection
 
-    from tutela.activities import selectors
-    from tutela.activities.models import Activity
-
-    # The own part is ``not_public()`` narrowed to the reader's rows; on a near-empty table the planner
-    # starts from the reader's few rows, so the predicate is checked alone: the indexes must match it.
-    assert "NOT" in str(selectors.activity_search_parts(focal_point)[1].query)
-    own = Activity.objects.not_public()
+    source = search.SOURCES[0]
+    qs = search.matching(source.records(focal_point), source.fields, "helpline", vector=source.vector).order_by(
+        *source.ordering)[:11]
+    assert "DISTINCT" not in str(qs.query)
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         cursor.execute("SET enable_bitmapscan = off")
-        walk = search.matching(own, search.ACTIVITY_FIELDS, "helpline", vector=search.ACTIVITY_VECTOR).order_by(
-            "-starts_on", "-id")[:11].explain()
-        cursor.execute("SET enable_bitmapscan = on")
-        cursor.execute("SET enable_indexscan = off")
-        # On a near-empty table a bitmap scan of the date-order index costs the same as the GIN index's:
-        # without it (dropped inside the test's transaction, rolled back after), the GIN index must serve.
-        cursor.execute("DROP INDEX activity_unpublished_idx")
-        gin = search.matching(own, search.ACTIVITY_FIELDS, "helpline", vector=search.ACTIVITY_VECTOR).order_by().explain()
+        plan = qs.explain()
         cursor.execute("SET enable_seqscan = on")
-        cursor.execute("SET enable_indexscan = on")
-    assert "activity_unpublished_search_gin" in gin
-    assert "activity_unpublished_idx" in walk
+        cursor.execute("SET enable_bitmapscan = on")
+    assert "hashed SubPlan" in plan and "activity_partner_owner_idx" in plan
+
