@@ -187,6 +187,13 @@ entry("activities:timeline", "get", [], (200, 200, 200, 200, 200))  # /activitie
 entry("consultations:consultation_create", "get", [], SECRETARIAT_ONLY)  # the demo's documents: no focal point writes one
 entry("consultations:document_create", "get", [], (302, 403, 200, 200, 200))  # /consultations/documents/new/
 entry("consultations:consultation_extend", "get", lambda: [_first("consultations.Consultation")], SECRETARIAT_ONLY)
+entry("consultations:consultation_languages", "get", lambda: [_first("consultations.Consultation")], SECRETARIAT_ONLY)
+entry("consultations:consultation_translate", "get", lambda: [_first("consultations.Consultation"), "fr"],
+      SECRETARIAT_ONLY)
+entry("consultations:document_translate", "get", lambda: [_first("consultations.GuidelineDocument"), "ar"],
+      SECRETARIAT_ONLY)
+entry("consultations:version_translate", "get", lambda: [_first("consultations.GuidelineVersion"), "zh-hans"],
+      SECRETARIAT_ONLY)
 entry("consultations:consultation_move", "post", lambda: [_first("consultations.Consultation")], (302, 403, 403, 403, 302))
 entry("consultations:answers_export", "get", lambda: [_first("consultations.Consultation"), "csv"], (404, 404, 404, 404, 200))
 entry("consultations:attachment", "get", lambda: [_first("consultations.CommentAttachment")], (404, 404, 404, 404, 404))

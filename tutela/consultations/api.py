@@ -2,16 +2,16 @@
 read published), dispositions and reports. Writes go through the services."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import F
 from django.http import Http404
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import Body, Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from tutela.core import access
 from tutela.core.access import Actor
-from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN, ApiRequest, DbInt, Id, SignedInApiRequest
+from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN, ApiRequest, DbInt, Id, SignedInApiRequest, Translations
 from tutela.core.pagination import keyset_page
 
 from . import selectors, services
@@ -34,6 +34,7 @@ class GuidelineDocumentOut(Schema):
     edition: str
     summary: str
     is_illustrative: bool
+    translations: Translations
 
 
 class GuidelineDocumentPage(Schema):
@@ -85,6 +86,7 @@ class GuidelineParagraphOut(Schema):
     number: str
     section_id: int | None
     text: str
+    translations: Translations
 
 
 class ParagraphPage(Schema):
@@ -116,6 +118,10 @@ class ConsultationOut(Schema):
     allow_public: bool
     in_person_session_ids: list[int]
     is_illustrative: bool
+    summary: str
+    translations: Translations
+    languages: list[str] = Field(description="The languages besides English the consultation is held in: the "
+                                             "paragraphs' `translations` in each are its text, comments are taken in each")
 
 
 class ConsultationPage(Schema):
@@ -127,6 +133,8 @@ class CommentIn(Schema):
     paragraph_id: Id | None = Field(None, description="A paragraph or section of the version under consultation; none for the whole document")
     quote: str = Field("", description="A passage of the paragraph, copied exactly")
     comment_type: str = "general"
+    language: str = Field("en", description="The language you read the text in and write: en or one of the "
+                                            "consultation's `languages`")
     text: str
     proposed_change: str = ""
     stakeholder_type: str
@@ -161,6 +169,7 @@ class CommentOut(Schema):
     country: str
     received_at: datetime
     group_id: int | None
+    language: str = Field(description="The language the commenter read the text in and wrote (en, fr, …)")
 
 
 class CommentPage(Schema):
@@ -203,13 +212,14 @@ class ConsultationReportOut(Schema):
 
 def _consultation_out(c: Consultation) -> dict:
     return {**{f: getattr(c, f) for f in ["id", "title", "code", "version_id", "opens_at", "closes_at", "time_zone",
-                                         "online_form", "allow_public", "is_illustrative"]},
+                                         "online_form", "allow_public", "is_illustrative", "summary",
+                                         "translations", "languages"]},
             "status": c.status, "in_person_session_ids": [a.pk for a in c.in_person_sessions.all()]}
 
 
 def _paragraph_out(p: Paragraph) -> dict:
     return {"id": p.pk, "key": p.anchor.key, "kind": p.kind, "level": p.level, "number": p.number,
-            "section_id": p.section_id, "text": p.text}
+            "section_id": p.section_id, "text": p.text, "translations": p.translations}
 
 
 def _comment_out(c: Comment) -> dict:
@@ -217,7 +227,7 @@ def _comment_out(c: Comment) -> dict:
     return {"id": c.pk, "paragraph_id": c.paragraph_id, "target": c.target, "quote": c.quote,
             "comment_type": c.comment_type, "text": c.text, "proposed_change": c.proposed_change,
             "respondent": r.public_label, "country": "" if r.is_anonymous else str(r.country),
-            "received_at": c.received_at, "group_id": getattr(c, "group_id", None)}  # annotated by comment_list
+            "language": c.language, "received_at": c.received_at, "group_id": getattr(c, "group_id", None)}  # annotated by comment_list
 
 
 def _report_visible(user: Actor, c: Consultation) -> bool:
@@ -394,3 +404,46 @@ def report_get(request: ApiRequest, pk: Id):
             "summary": report.summary if report and published else "",
             "final_version_id": report.final_version_id if report and published else None,
             "synopsis": selectors.synopsis(consultation)}
+
+
+# --- Languages (issue 18 item 4) ----------------------------------------------------------------
+
+TextsBody = Annotated[dict[str, str | None], Body(description='{"title": …, "summary": …}; an empty text removes that '
+                                                                'translation')]
+
+
+class LanguagesIn(Schema):
+    languages: list[str] = Field(description="Besides English: fr, es, ar, ru, zh-hans (each needs the whole "
+                                             "guideline text translated)")
+
+
+@router.put("/documents/{pk}/translations/{language}", response={200: GuidelineDocumentOut, **ERRORS}, auth=SIGNED_IN,
+            summary="Translate a guideline document's title and summary (secretariat)")
+def document_translate(request: SignedInApiRequest, pk: Id, language: str, payload: TextsBody):
+    document = access.get_for_user(request.user, GuidelineDocument, pk, write=True)
+    return services.document_translate(actor=request.user, document=document, language=language, values=payload)
+
+
+@router.put("/versions/{pk}/translations/{language}", response={200: dict[str, int], **ERRORS}, auth=SIGNED_IN,
+            summary="Translate a version's paragraphs (secretariat)")
+def version_translate(request: SignedInApiRequest, pk: Id, language: str,
+                      payload: Annotated[dict[str, str | None], Body(description="{paragraph id: text}; an empty "
+                                                                                 "text removes that translation")]):
+    version = access.get_for_user(request.user, GuidelineVersion, pk, write=True)
+    return {"changed": services.version_translate(actor=request.user, version=version, language=language, texts=payload)}
+
+
+@router.put("/{pk}/translations/{language}", response={200: ConsultationOut, **ERRORS}, auth=SIGNED_IN,
+            summary="Translate a consultation's title and summary (secretariat)")
+def consultation_translate(request: SignedInApiRequest, pk: Id, language: str, payload: TextsBody):
+    consultation = access.get_for_user(request.user, Consultation, pk, write=True)
+    services.consultation_translate(actor=request.user, consultation=consultation, language=language, values=payload)
+    return _consultation_out(consultation)
+
+
+@router.put("/{pk}/languages", response={200: ConsultationOut, **ERRORS}, auth=SIGNED_IN,
+            summary="The languages besides English a consultation is held in")
+def consultation_languages(request: SignedInApiRequest, pk: Id, payload: LanguagesIn):
+    consultation = access.get_for_user(request.user, Consultation, pk, write=True)
+    services.consultation_set_languages(actor=request.user, consultation=consultation, languages=payload.languages)
+    return _consultation_out(consultation)

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from tutela.core import translations
+from tutela.core.languages import bcp47
 from tutela.partners.models import Organisation
 
 from .models import Audience, Comment, Disposition, GuidelineVersion, IndustrySector, StakeholderType
@@ -209,3 +211,27 @@ class ExtendForm(forms.Form):
         data = super().clean() or {}
         data["closes_at"] = _in_zone(data.get("closes_at"), self.zone_name)
         return data
+
+
+class ConsultationLanguagesForm(forms.Form):
+    """The languages besides English a consultation is held in (the service checks each is translated)."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages besides English"), required=False, widget=forms.CheckboxSelectMultiple,
+        choices=lambda: [(code, translations.language_name(code)) for code in translations.languages()])
+
+
+class VersionTranslationForm(forms.Form):
+    """One field per paragraph of a version: its text in one language, the English as its help."""
+
+    def __init__(self, *args, paragraphs: list, language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        for p in paragraphs:
+            if not p.text:
+                continue
+            have = ((p.translations or {}).get(language) or {}).get("text", "")
+            widget = (forms.TextInput if p.kind == "section" else forms.Textarea(attrs={"rows": 3}))
+            field = forms.CharField(label=p.label, required=False, initial=have, widget=widget,
+                                    help_text=_("In English: %(text)s") % {"text": p.text})
+            field.widget.attrs.update({"lang": bcp47(language), "dir": "auto"})
+            self.fields[f"p{p.pk}"] = field

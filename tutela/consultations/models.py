@@ -19,6 +19,7 @@ from django_countries.fields import CountryField
 from tutela.core.jobs import LeasedJob
 from tutela.core.lifecycle import Lifecycle
 from tutela.core.querysets import PublishableQuerySet
+from tutela.core.translations import translations_field
 
 if TYPE_CHECKING:
     from django.forms import BaseForm
@@ -34,10 +35,13 @@ class Audience(models.TextChoices):
 class GuidelineDocument(models.Model):
     """One edition of a guideline set (e.g. the 2014 Guidelines for Industry), with its versions."""
 
+    TRANSLATED_FIELDS = ("title", "summary")  # core.translations
+
     title = models.CharField(_("title"), max_length=300)
     audience = models.CharField(_("audience"), max_length=30, choices=Audience)
     edition = models.CharField(_("edition"), max_length=40, help_text=_("e.g. 2014"))
     summary = models.TextField(_("summary"), blank=True)
+    translations = translations_field()
     owner_organisation = models.ForeignKey(
         "partners.Organisation", null=True, blank=True, on_delete=models.PROTECT,
         related_name="guideline_documents", verbose_name=_("lead organisation"),
@@ -229,6 +233,9 @@ class Paragraph(models.Model):
         help_text=_("The section this paragraph or sub-section belongs to."),
     )
     text = models.TextField(_("text"))
+    translations = translations_field()  # the text in the other languages, written by version_translate
+
+    TRANSLATED_FIELDS = ("text",)
 
     class Meta:
         ordering = ["version", "position"]
@@ -258,12 +265,19 @@ class Consultation(models.Model):
         CLOSED = "closed", _("Closed")
         REPORT_PUBLISHED = "report_published", _("Report published")
 
+    TRANSLATED_FIELDS = ("title", "summary")  # core.translations
+
     title = models.CharField(_("title"), max_length=300)
     code = models.CharField(
         _("code"), max_length=8, unique=True, help_text=_("Short prefix of receipt numbers, e.g. IG14 (letters and digits).")
     )
     version = models.ForeignKey(GuidelineVersion, on_delete=models.PROTECT, related_name="consultations")
     summary = models.TextField(_("summary"), blank=True)
+    translations = translations_field()
+    languages = models.JSONField(
+        _("languages"), default=list, blank=True,
+        help_text=_("The languages besides English the consultation is held in: its text is offered, and comments "
+                    "taken, in each."))
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     time_zone = models.CharField(
@@ -551,6 +565,8 @@ class Comment(models.Model):
     comment_type = models.CharField(_("type"), max_length=10, choices=Type, default=Type.GENERAL)
     text = models.TextField(_("comment"))
     proposed_change = models.TextField(_("proposed change"), blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en",
+                                help_text=_("The language the commenter read the text in and wrote."))
     channel = models.CharField(max_length=10, choices=Channel, default=Channel.ONLINE)
     session = models.ForeignKey(
         "activities.Activity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",

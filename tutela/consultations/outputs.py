@@ -18,6 +18,7 @@ RESOLUTION_COLUMNS = [
     ("receipt", "Receipt"), ("paragraph", "Paragraph"), ("quote", "Passage"), ("comment", "Comment"),
     ("proposed_change", "Proposed change"), ("type", "Type"), ("stakeholder_type", "Stakeholder type"),
     ("decision", "Decision"), ("rationale", "Rationale"), ("resulting", "Led to"),
+    ("language", "Language"),  # the language the comment was written in (en, fr, …): last, so older columns keep their place
 ]
 
 
@@ -97,7 +98,7 @@ def resolution_xlsx(rows: list[dict], title: str) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([_cell(row[key]) for key, _label in RESOLUTION_COLUMNS])
-    widths = [16, 10, 30, 60, 40, 12, 22, 22, 50, 14]
+    widths = [16, 10, 30, 60, 40, 12, 22, 22, 50, 14, 10]
     for i, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + i)].width = width
     for cells in sheet.iter_rows(min_row=2):

@@ -142,6 +142,7 @@ def resolution_rows(consultation: Consultation) -> list[dict]:
             "comment": c.text if c.status == Comment.Status.PUBLISHED else f"[{c.get_status_display()}: {c.moderation_reason}]",
             "proposed_change": c.proposed_change if c.status == Comment.Status.PUBLISHED else "",
             "type": c.get_comment_type_display(),
+            "language": c.language,
             "stakeholder_type": StakeholderType(c.respondent.stakeholder_type).label if c.respondent.stakeholder_type else "",
             "decision": d.get_decision_display() if d else "",
             "rationale": d.rationale if d else "",

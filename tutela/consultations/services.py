@@ -8,7 +8,7 @@ import secrets
 import time
 import uuid
 import zoneinfo
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import cache, partial
 from typing import Any, NamedTuple, cast
@@ -25,7 +25,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from tutela.core import access, audit, files, jobs, panels, ratelimit
+from tutela.core import access, audit, files, jobs, panels, ratelimit, translations
 from tutela.core import progress as job_progress
 from tutela.core.access import Actor
 from tutela.core.files import MIME_TYPES, sniff
@@ -733,7 +733,13 @@ def _receipt(consultation: Consultation) -> str:
     return f"{consultation.code}-{body[:4]}-{body[4:]}"
 
 
-def _resolve_target(consultation: Consultation, target: str | None, paragraph_id: Any, quote: str) -> tuple[str, Paragraph | None]:
+def read_text(consultation: Consultation, paragraph: Paragraph, language: str) -> str:
+    """The paragraph's text as the commenter read it: in ``language`` when the consultation is held in it."""
+    return translations.shown(paragraph, "text", language, offered=consultation.languages).text
+
+
+def _resolve_target(consultation: Consultation, target: str | None, paragraph_id: Any, quote: str,
+                    language: str = translations.DEFAULT) -> tuple[str, Paragraph | None]:
     if paragraph_id in (None, ""):
         if target not in (None, "", Comment.Target.DOCUMENT):
             raise ValidationError({"paragraph": _("Say which paragraph or section you comment on.")})
@@ -756,7 +762,7 @@ def _resolve_target(consultation: Consultation, target: str | None, paragraph_id
             raise ValidationError({"quote": _("Quote a passage of a paragraph, not of a heading.")})
         return Comment.Target.SECTION, paragraph
     if quote:
-        if passage_in(paragraph.text, quote) is None:
+        if passage_in(read_text(consultation, paragraph, language), quote) is None:
             raise ValidationError({"quote": _(
                 "The passage you quoted is not in %(label)s: copy the words exactly, or leave the passage empty."
             ) % {"label": paragraph.label}})
@@ -776,6 +782,96 @@ def passage_in(text: str, quote: str) -> str | None:
         return None
     found = re.search(r"\s+".join(re.escape(w) for w in words), text, flags=re.IGNORECASE)
     return found.group(0) if found else None
+
+
+# --- Languages (issue 18 item 4; core.translations) ---------------------------------------------
+
+@transaction.atomic
+def document_translate(*, actor: Actor | None, document: GuidelineDocument, language: str,
+                       values: dict[str, Any]) -> GuidelineDocument:
+    """The document's title and summary in ``language`` (secretariat), audited as ``document.translated``."""
+    return translations.save(document, actor=actor, action="document.translated", language=language, values=values)
+
+
+@transaction.atomic
+def consultation_translate(*, actor: Actor | None, consultation: Consultation, language: str,
+                           values: dict[str, Any]) -> Consultation:
+    """The consultation's title and summary in ``language`` (secretariat), audited as ``consultation.translated``."""
+    return translations.save(consultation, actor=actor, action="consultation.translated", language=language,
+                             values=values)
+
+
+@transaction.atomic
+def version_translate(*, actor: Actor | None, version: GuidelineVersion, language: str,
+                      texts: Mapping[Any, str | None]) -> int:
+    """The version's paragraphs in ``language`` (secretariat): ``texts`` maps a paragraph's id to its
+    text (an empty one removes it). Every text is checked before any is written; each paragraph changed
+    is one ``paragraph.translated`` entry. Returns how many changed."""
+    paragraphs = {p.pk: p for p in version.paragraphs.all()}
+    ids: dict[int, str | None] = {}
+    for key, value in texts.items():
+        try:
+            pk = int(key)
+        except (TypeError, ValueError):
+            pk = 0
+        if pk not in paragraphs:
+            raise ValidationError({"__all__": _("“%(key)s” is not a paragraph of %(version)s.") % {
+                "key": str(key)[:20], "version": version}})
+        ids[pk] = value
+    errors: dict[str, list[str]] = {}
+    for pk, value in ids.items():
+        try:
+            translations.clean(Paragraph, language, {"text": value})
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                key = "language" if field == "language" else f"p{pk}"
+                errors.setdefault(key, []).extend(
+                    messages if key == "language" else [f"{paragraphs[pk].label}: {m}" for m in messages])
+    if errors:
+        raise ValidationError({k: list(dict.fromkeys(v)) for k, v in errors.items()})
+    changed = 0
+    for pk, value in ids.items():
+        before = paragraphs[pk].translations
+        translations.save(paragraphs[pk], actor=actor, action="paragraph.translated", language=language,
+                          values={"text": value})
+        changed += paragraphs[pk].translations != before
+    return changed
+
+
+def untranslated_paragraphs(version: GuidelineVersion, language: str) -> list[Paragraph]:
+    """The paragraphs of ``version`` with text but none in ``language``."""
+    return [p for p in version.paragraphs.order_by("position")
+            if p.text and not ((p.translations or {}).get(language) or {}).get("text")]
+
+
+@transaction.atomic
+def consultation_set_languages(*, actor: Actor | None, consultation: Consultation,
+                               languages: Sequence[str]) -> Consultation:
+    """Hold the consultation in English and ``languages``: the guideline text is offered, and comments
+    taken, in each. A language is accepted once every paragraph of the version is translated into it."""
+    _require_write(actor, consultation)
+    codes = list(dict.fromkeys((code or "").strip().lower() for code in languages))
+    supported = translations.languages()
+    errors: list[str] = []
+    for code in codes:
+        if code not in supported:
+            errors.append(_("“%(code)s” is not a language a consultation can be held in (%(languages)s; English "
+                            "always).") % {"code": code[:20], "languages": ", ".join(supported)})
+            continue
+        lacking = untranslated_paragraphs(consultation.version, code)
+        if lacking:
+            errors.append(_("The guideline text is not yet in %(language)s: %(n)s of its paragraphs lack a "
+                            "translation (the first: %(first)s). Translate the version first.") % {
+                "language": translations.language_name(code), "n": len(lacking), "first": lacking[0].label})
+    if errors:
+        raise ValidationError({"languages": errors})
+    return save_audited(consultation, actor=actor, action="consultation.languages_changed",
+                        fields={"languages": [c for c in supported if c in codes]}, allowed=["languages"])
+
+
+def comment_languages(consultation: Consultation) -> list[str]:
+    """The languages a comment on ``consultation`` may be in: English and the consultation's own."""
+    return [translations.DEFAULT, *consultation.languages]
 
 
 def comment_submit(**kwargs: Any) -> Comment:
@@ -803,6 +899,7 @@ def _comment_submit(
     attachments: Sequence[UploadedFile] = (), submission_key: str = "", channel: str = Comment.Channel.ONLINE,
     time_zone: str | None = None, answers: dict[int, str] | None = None, now: datetime | None = None,
     session: Any = None, is_illustrative: bool = False, notify: bool = True, ip: str | None = None,
+    language: str = translations.DEFAULT,
 ) -> Comment:
     """Store one comment and return it with its receipt number; the receipt is e-mailed after commit.
 
@@ -810,6 +907,9 @@ def _comment_submit(
     ``respondent``. The same ``submission_key`` from the same respondent stores the comment
     once (a double click or a retry returns the first one). Public comments are rate-limited
     per respondent and per client ``ip`` (``CommentLimitReached``, a 429 in the views).
+
+    ``language`` is the one the commenter read the text in and wrote: English or one of the
+    consultation's languages (``comment_languages``).
 
     Checks and reads come first; the writes (comment, respondent details if they changed,
     attachments, answers, audit entry) commit together, and the receipt e-mail is enqueued on
@@ -851,11 +951,16 @@ def _comment_submit(
         errors["quote"] = _("Quote at most 2,000 characters of the paragraph.")
     if comment_type not in Comment.Type.values:
         errors["comment_type"] = _("Choose general, technical or editorial.")
+    language = (language or "").strip().lower()
+    if language not in comment_languages(consultation):
+        errors["language"] = _("This consultation takes comments in %(languages)s; “%(code)s” is not one of them.") % {
+            "languages": ", ".join(translations.language_name(c) for c in comment_languages(consultation)),
+            "code": language[:20]}
     if errors:
         raise ValidationError(errors)
-    target, paragraph = _resolve_target(consultation, target, paragraph_id, quote)
+    target, paragraph = _resolve_target(consultation, target, paragraph_id, quote, language)
     if target == Comment.Target.PASSAGE and paragraph is not None:  # a passage is always in a paragraph
-        quote = passage_in(paragraph.text, quote) or quote  # stored as the paragraph has it
+        quote = passage_in(read_text(consultation, paragraph, language), quote) or quote  # as the paragraph has it
     checked = _check_attachments(consultation, attachments)
     question_answers = []
     if answers:
@@ -884,7 +989,8 @@ def _comment_submit(
             _comment_limit_check(respondent, ip, zone or consultation.time_zone, now)
     comment = Comment.objects.create(
         consultation=consultation, respondent=respondent, target=target, paragraph=paragraph, quote=quote,
-        comment_type=comment_type, text=text, proposed_change=proposed_change, channel=channel, session=session,
+        comment_type=comment_type, text=text, proposed_change=proposed_change, language=language,
+        channel=channel, session=session,
         submission_key=submission_key, received_at=now, receipt=_receipt(consultation),
         text_hash=similarity.text_hash(text), signature=similarity.signature(text), is_illustrative=is_illustrative,
     )
@@ -907,7 +1013,7 @@ def _comment_submit(
                       "choice": value if question.kind == question.Kind.CHOICE else ""},
         )
     audit.record(actor=actor, action="comment.submitted", target=comment, changes={
-        "receipt": [None, comment.receipt], "target": [None, target],
+        "receipt": [None, comment.receipt], "target": [None, target], "language": [None, language],
         "paragraph": [None, paragraph.number if paragraph else None]})
     if notify and (respondent.user_id or respondent.email):
         transaction.on_commit(partial(tasks.send_comment_receipt.enqueue, comment_id=comment.pk))

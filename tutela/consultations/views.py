@@ -16,11 +16,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tutela.core import access, ratelimit
+from tutela.core import access, ratelimit, translations
 from tutela.core.lifecycle import Lifecycle
 from tutela.core.pagination import keyset_page
 from tutela.core.requests import Request, SignedInRequest
 from tutela.core.text import query_id
+from tutela.core.translation_views import translation_form_view
 from tutela.core.views import form_view
 from tutela.partners.models import Organisation
 
@@ -28,6 +29,7 @@ from . import charts, outputs, selectors, services
 from .forms import (
     CommentForm,
     ConsultationForm,
+    ConsultationLanguagesForm,
     DispositionForm,
     DocumentForm,
     EmailForm,
@@ -35,6 +37,7 @@ from .forms import (
     ImportForm,
     ModerationForm,
     ReportForm,
+    VersionTranslationForm,
 )
 from .models import (
     CONSULTATION_LIFECYCLE,
@@ -95,6 +98,77 @@ def _consultation(request: HttpRequest, pk: int, *, write: bool = False) -> Cons
     return access.get_for_user(request.user, qs, pk, write=write)
 
 
+# --- Languages (issue 18 item 4) ----------------------------------------------------------------
+
+def _reading_language(consultation: Consultation) -> str:
+    """The language a reader of this page reads the guideline in: the page's, when the consultation
+    is held in it, else English (the page then says so)."""
+    code = translations.active()
+    return code if code in services.comment_languages(consultation) else translations.DEFAULT
+
+
+@login_required
+def consultation_translate(request: SignedInRequest, pk: int, language: str) -> HttpResponse:
+    """The consultation's title and summary in one language (secretariat)."""
+    access.require_secretariat(request.user)
+    consultation = _consultation(request, pk, write=True)
+    return translation_form_view(
+        request, consultation, language, back_url=reverse("consultations:consultation_detail", args=[pk]),
+        back_label=consultation.title,
+        save=lambda data: services.consultation_translate(actor=request.user, consultation=consultation,
+                                                          language=language, values=data))
+
+
+@login_required
+def document_translate(request: SignedInRequest, pk: int, language: str) -> HttpResponse:
+    """The guideline document's title and summary in one language (secretariat)."""
+    access.require_secretariat(request.user)
+    document = access.get_for_user(request.user, GuidelineDocument, pk, write=True)
+    return translation_form_view(
+        request, document, language, back_url=reverse("consultations:document", args=[pk]), back_label=document.title,
+        save=lambda data: services.document_translate(actor=request.user, document=document, language=language,
+                                                      values=data))
+
+
+@login_required
+def version_translate(request: SignedInRequest, pk: int, language: str) -> HttpResponse:
+    """Every paragraph of a version in one language, on one form (secretariat)."""
+    access.require_secretariat(request.user)
+    version = access.get_for_user(request.user, GuidelineVersion.objects.select_related("document"), pk, write=True)
+    if language not in translations.languages():
+        raise Http404
+    paragraphs = list(version.paragraphs.order_by("position"))
+    form = VersionTranslationForm(request.POST if request.method == "POST" else None, paragraphs=paragraphs,
+                                  language=language)
+    name = translations.language_name(language)
+    back = reverse("consultations:version", args=[pk])
+    return form_view(
+        request, form, template="components/form_page.html", success_url=back,
+        save=lambda data: services.version_translate(actor=request.user, version=version, language=language,
+                                                     texts={int(k[1:]): v for k, v in data.items()}),
+        message=_("Translation into %(language)s saved.") % {"language": name},
+        context={"heading": _("%(record)s in %(language)s") % {"record": version, "language": name},
+                 "back_url": back, "back_label": str(version),
+                 "lede": _("Leave a paragraph empty to show the English one. A consultation can be held in "
+                           "a language once every paragraph is translated.")})
+
+
+@login_required
+def consultation_languages(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The languages besides English a consultation is held in."""
+    consultation = _consultation(request, pk, write=True)
+    form = ConsultationLanguagesForm(request.POST or None, initial={"languages": consultation.languages})
+    back = reverse("consultations:consultation_detail", args=[pk])
+    return form_view(
+        request, form, template="components/form_page.html", success_url=back,
+        save=lambda data: services.consultation_set_languages(actor=request.user, consultation=consultation,
+                                                              languages=data["languages"]),
+        context={"heading": _("Languages of %(record)s") % {"record": consultation.title}, "back_url": back,
+                 "back_label": consultation.title,
+                 "lede": _("The guideline text is offered, and comments taken, in English and each language "
+                           "chosen here.")})
+
+
 # --- Public pages ----------------------------------------------------------------------------
 
 
@@ -113,6 +187,9 @@ def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = getattr(consultation, "report", None)
     context = {
         "consultation": consultation, "window": _window(request, consultation),
+        "languages": [(code, translations.language_name(code)) for code in services.comment_languages(consultation)],
+        "is_secretariat": access.is_secretariat(request.user),
+        "translate_version": [(code, translations.language_name(code)) for code in translations.languages()],
         "sessions": consultation.in_person_sessions.all(), "questions": consultation.questions.all(),
         "report": report if report and report.published_at else None,
         "can_write": access.can_write(request.user, consultation),
@@ -129,7 +206,11 @@ def consultation_read(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = _consultation(request, pk)
     paragraphs = selectors.paragraphs_with_counts(consultation.version, consultation)
     document_count = selectors.published_comments(consultation, document_level=True).count()
+    reading = translations.active()
+    held = reading in services.comment_languages(consultation)
     context = {
+        "translation_note": translations.note_html(reading) if reading != translations.DEFAULT and (
+            not held or any(translations.missing(p, reading) for p in paragraphs)) else "",
         "consultation": consultation, "paragraphs": paragraphs, "window": _window(request, consultation),
         "document_count": document_count, "may_comment": _may_comment(request, consultation),
     }
@@ -164,7 +245,7 @@ def _comment_page(request: Request, consultation: Consultation, paragraph: Parag
                         text=form.cleaned_data["text"], proposed_change=form.cleaned_data["proposed_change"],
                         attachments=form.cleaned_data["attachments"],
                         submission_key=form.cleaned_data["submission_key"], time_zone=_zone(request, consultation),
-                        answers=form.answers(), ip=client_ip(request),
+                        answers=form.answers(), ip=client_ip(request), language=_reading_language(consultation),
                     )
                 except ratelimit.LimitReached as exc:
                     form.add_error(None, exc.text)
@@ -188,7 +269,8 @@ def _comment_page(request: Request, consultation: Consultation, paragraph: Parag
             initial["country"] = str(last.country)
         if paragraph is not None and request.GET.get("quote"):
             # From the select-to-quote helper of the reading view; offered only if it is in the paragraph.
-            initial["quote"] = services.passage_in(paragraph.text, request.GET["quote"][:2000]) or ""
+            read = services.read_text(consultation, paragraph, _reading_language(consultation))
+            initial["quote"] = services.passage_in(read, request.GET["quote"][:2000]) or ""
         form = CommentForm(initial=initial, questions=questions)
     comments = selectors.published_comments(consultation, paragraph, document_level=paragraph is None)
     page = keyset_page(comments, ordering=["id"], cursor=request.GET.get("after"), size=20)
@@ -383,6 +465,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 # The worker reads and imports it; the job's page follows it.
                 return redirect("consultations:import_job", pk=document.pk, job=job.pk)
     context = {"document": document, "versions": versions.order_by("number"), "form": form, "can_write": can_write,
+               "is_secretariat": access.is_secretariat(request.user),
                "state_label": DOCUMENT_LIFECYCLE.label(document.state),
                "moves": DOCUMENT_LIFECYCLE.moves(document.state) if can_write else [],
                "consultations": selectors.consultations_for(request.user).filter(version__document=document)}
@@ -425,6 +508,8 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     others = access.readable(request.user, version.document.versions.exclude(pk=version.pk)).order_by("number")
     can_write = access.can_write(request.user, version)
     context = {"version": version, "paragraphs": version.paragraphs.order_by("position"), "others": others,
+               "translate_version": [(code, translations.language_name(code)) for code in translations.languages()]
+               if access.is_secretariat(request.user) else [],
                "can_write": can_write, "state_label": VERSION_LIFECYCLE.label(version.state),
                "moves": VERSION_LIFECYCLE.moves(version.state) if can_write else []}
     return render(request, "consultations/version_detail.html", context)
