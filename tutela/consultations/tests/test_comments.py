@@ -270,7 +270,8 @@ def test_the_usual_comment_writes_what_the_orm_and_the_task_backend_would(submit
     entry = AuditEntry.objects.get(action="comment.submitted", target_id=str(comment.pk))
     assert (entry.actor, entry.actor_label, entry.target_type, entry.target_label) == (
         stakeholder, stakeholder.email, ContentType.objects.get_for_model(Comment), comment.receipt)
-    assert entry.changes == {"receipt": [None, comment.receipt], "target": [None, "paragraph"], "paragraph": [None, "1"]}
+    assert entry.changes == {"receipt": [None, comment.receipt], "target": [None, "paragraph"], "paragraph": [None, "1"],
+                             "language": [None, "en"]}
     assert AuditEntry.objects.filter(action="comment.submitted").count() == 2  # the double click wrote nothing
     rows = DBTaskResult.objects.filter(task_path="tutela.consultations.tasks.send_comment_receipt")
     assert rows.count() == 2
