@@ -227,7 +227,7 @@ def test_one_access_rule_the_search_finds_exactly_what_the_reader_may_read_once(
 @pytest.mark.skipif("not __import__('django.db').db.connection.vendor == 'postgresql'")
 def test_postgresql_reads_a_readers_own_rows_from_the_owner_index_as_one_hashed_set(focal_point):
     """A focal point's search is one query: "public OR own", the owner rows read from the partial index of
-    activities 0013 alone (an index-only scan) and hashed once, with no DISTINCT."""
+    activities 0014 alone (an index-only scan) and hashed once, with no DISTINCT."""
     from django.db import connection
 
     source = search.SOURCES[0]

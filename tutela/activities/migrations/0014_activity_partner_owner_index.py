@@ -6,8 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0012_activity_translations'),
-        ('partners', '0006_organisation_search_index'),
+        ('activities', '0013_partner_role_launcher'),
     ]
 
     operations = [
