@@ -23,6 +23,7 @@ from django.utils import timezone
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_TEXT_UNSAFE = re.compile(r"[\x00-\x1f\x7f\\;,]")
 _TEXT_SPECIALS = {ord("\\"): "\\\\", ord(";"): "\\;", ord(","): "\\,"}
 
 
@@ -44,7 +45,10 @@ class CalendarEvent:
 
 def text(value: str) -> str:
     """A TEXT value (RFC 5545 3.3.11): escaped, line breaks as ``\\n``, other control characters dropped."""
-    value = str(value).replace("\r\n", "\n").replace("\r", "\n").translate(_TEXT_SPECIALS)
+    value = str(value)
+    if not _TEXT_UNSAFE.search(value):  # most values: nothing to escape or drop
+        return value
+    value = value.replace("\r\n", "\n").replace("\r", "\n").translate(_TEXT_SPECIALS)
     return _CONTROL.sub("", value.replace("\n", "\\n"))
 
 
@@ -111,4 +115,6 @@ def calendar(events: Iterable[CalendarEvent], name: str, *, prodid: str = "-//Tu
     for item in events:
         lines.extend(_event(item, stamp_text))
     lines.append("END:VCALENDAR")
-    return b"".join(fold(line) for line in lines)
+    # A short ASCII line needs no folding: kept as text and encoded with the rest at once.
+    return "".join(line + "\r\n" if len(line) <= 75 and line.isascii() else fold(line).decode()
+                   for line in lines).encode()
