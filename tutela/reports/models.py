@@ -242,6 +242,8 @@ class ReportFile(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="files")
     format = models.CharField(max_length=4, choices=Format)
     signed_off = models.BooleanField(default=False)
+    # The language its labels, dates and direction are in (one of settings.LANGUAGES): the text is the report's.
+    language = models.CharField(max_length=10, default="en")
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     # SHA-256 of the document data it was made from: a draft's file is served again only for the same text.
@@ -255,12 +257,12 @@ class ReportFile(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["report", "format"], condition=Q(signed_off=True),
-                                    name="report_file_signed_off_once"),
+            models.UniqueConstraint(fields=["report", "format", "language"], condition=Q(signed_off=True),
+                                    name="report_file_signed_off_once_per_language"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.report} ({self.format})"
+        return f"{self.report} ({self.format}, {self.language})"
 
     @property
     def is_done(self) -> bool:

@@ -10,6 +10,7 @@ import io
 import logging
 import re
 import threading
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -20,8 +21,12 @@ from django.apps import apps
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, get_language_bidi, get_language_info
+from django.utils.translation import gettext as _
 
+from tutela.core.languages import bcp47
 from tutela.core.text import strip_control_characters
 
 from . import prose
@@ -96,12 +101,9 @@ def _head(report, paragraphs: list[dict]) -> dict[str, Any]:
         "meeting": report.meeting,
         "meeting_place": report.meeting_place,
         "meeting_date": report.meeting_date.isoformat() if report.meeting_date else "",
-        "meeting_date_text": prose.day(report.meeting_date) if report.meeting_date else "",
+        **_labels(report),
         "document_number": report.document_number,
-        "document_date_text": prose.day(report.document_date) if report.document_date else "",
         "author": report.author,
-        "language_line": language_line(report.language),
-        "period": prose.span(report.period_start, report.period_end),
         "structure": report.structure,
         "status": report.status,
         "finalised_at": report.finalised_at.isoformat() if report.finalised_at else "",
@@ -110,15 +112,59 @@ def _head(report, paragraphs: list[dict]) -> dict[str, Any]:
     }
 
 
+def _labels(report) -> dict[str, str]:
+    """The header's dates and language line in the active language (the language of the export).
+
+    Made at every rendering, also for a signed-off report: its snapshot froze them in the language it was
+    signed off in, and the fields they come from cannot change after sign-off.
+    """
+    return {
+        "meeting_date_text": day_text(report.meeting_date) if report.meeting_date else "",
+        "document_date_text": day_text(report.document_date) if report.document_date else "",
+        "language_line": language_line(report.language),
+        "period": period_text(report.period_start, report.period_end),
+        "language": get_language() or settings.LANGUAGE_CODE,
+    }
+
+
+def day_text(d) -> str:
+    """A date in the active language's one date style ("6 December 2026", "2026年12月6日")."""
+    return formats.date_format(d, "DATE_FORMAT")
+
+
+def period_text(start, end) -> str:
+    """The period covered: English keeps the drafting's ranges ("2–3 December 2013"); other languages write
+    both ends in their date style."""
+    if (get_language() or "en") == "en":
+        return prose.span(start, end)
+    if end is None or end == start:
+        return day_text(start)
+    return _("%(start)s – %(end)s") % {"start": day_text(start), "end": day_text(end)}
+
+
 def language_line(code: str) -> str:
     """The header's language line, as a Council working-group document has it: "Original: English"."""
-    from django.utils.translation import get_language_info
-
     try:
-        name = get_language_info(code or "en")["name"]
+        name = get_language_info(code or "en")["name_translated"]
     except KeyError:
         name = code
-    return f"Original: {name}" if name else ""
+    return _("Original: %(language)s") % {"language": name} if name else ""
+
+
+def text_direction(text: str, default: str = "ltr") -> str:
+    """"rtl" or "ltr" by the first strongly directional character of ``text`` (HTML's ``dir=auto``);
+    ``default`` when it has none (digits, punctuation)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return default
+
+
+def document_direction() -> str:
+    return "rtl" if get_language_bidi() else "ltr"
 
 
 def document(report, *, links: bool = True, numbers: tuple[int, int] | None = None) -> dict[str, Any]:
@@ -131,6 +177,7 @@ def document(report, *, links: bool = True, numbers: tuple[int, int] | None = No
         data = report.snapshot
         if numbers is not None:
             data = {**data, "paragraphs": [p for p in data["paragraphs"] if numbers[0] <= p["number"] <= numbers[1]]}
+        data = {**data, **_labels(report)}
     else:
         data = snapshot_of(report, numbers=numbers)
     if links:
@@ -218,17 +265,18 @@ def to_markdown(data: dict[str, Any], *, site_url: str = "") -> str:
     if meeting:
         lines.append(md_escape(meeting) + "  ")
     if data["document_number"]:
-        lines.append(f"Document {md_escape(data['document_number'])}  ")
+        lines.append(md_escape(f"{_('Document')} {data['document_number']}") + "  ")
     if data.get("document_date_text"):
         lines.append(f"{md_escape(data['document_date_text'])}  ")
     if data.get("language_line"):
         lines.append(f"{md_escape(data['language_line'])}  ")
     if data["author"]:
-        lines.append(f"Source: {md_escape(data['author'])}  ")
+        lines.append(md_escape(f"{_('Source')}: {data['author']}") + "  ")
     if lines:
         lines[-1] = lines[-1].rstrip()
         lines.append("")
-    lines += [f"# {md_escape(data['title'])}", "", f"Period covered: {md_escape(data['period'])}", ""]
+    lines += [f"# {md_escape(data['title'])}", "",
+              md_escape(f"{_('Period covered')}: {data['period']}"), ""]
     section = None
     for p in data["paragraphs"]:
         if data["structure"] == "by_pillar" and p["section"] and p["section"] != section:
@@ -238,7 +286,7 @@ def to_markdown(data: dict[str, Any], *, site_url: str = "") -> str:
         for b in p["bullets"]:
             lines.append(f"   - {md_escape(b)}")
         lines.append("")
-    lines += ["## Sources", ""]
+    lines += [f"## {md_escape(_('Sources'))}", ""]
     for p in data["paragraphs"]:
         if not p["sources"]:
             continue
@@ -246,7 +294,7 @@ def to_markdown(data: dict[str, Any], *, site_url: str = "") -> str:
         for s in p["sources"]:
             label = md_escape(s["label"])
             if s.get("deleted"):
-                refs.append(f"{label} (record deleted since sign-off)")
+                refs.append(label + " " + md_escape(_("(record deleted since sign-off)")))
             elif s.get("url"):
                 refs.append(f"[{label}]({site_url}{s['url']})")
             else:
@@ -262,18 +310,27 @@ def paragraphs_html(data: dict[str, Any]) -> SafeString:
 
     Written here rather than by a template loop: the loop cost 0.15–0.2 s of CPU for 10,000
     paragraphs, this a few hundredths. Same markup as before (``_document.html`` puts it in place).
+    A text written the other way from the document (an English paragraph in an Arabic export) carries
+    its own ``dir``, found from its first letter as ``dir=auto`` would (WeasyPrint has no ``auto``).
     """
     esc = html.escape  # & < > " ' — what the template's autoescape escapes
     by_pillar = data["structure"] == "by_pillar"
+    direction = document_direction()
+
+    def dir_of(text: str) -> str:
+        own = text_direction(text, direction)
+        return "" if own == direction else f' dir="{own}"'
+
     out = ['<ol class="report">\n']
     section = None
     for p in data["paragraphs"]:
         if p["section"] != section:
             section = p["section"]
             if by_pillar and section:
-                out.append(f'<li class="section-heading" role="presentation"><h2>{esc(section)}</h2></li>\n')
-        bullets = "".join(f"<li>{esc(b)}</li>" for b in p["bullets"])
-        out.append(f'<li value="{int(p["number"])}"><p>{esc(p["text"])}</p>'
+                out.append(f'<li class="section-heading" role="presentation"><h2{dir_of(section)}>{esc(section)}</h2>'
+                           '</li>\n')
+        bullets = "".join(f"<li{dir_of(b)}>{esc(b)}</li>" for b in p["bullets"])
+        out.append(f'<li value="{int(p["number"])}"><p{dir_of(p["text"])}>{esc(p["text"])}</p>'
                    f'{f"<ul>{bullets}</ul>" if bullets else ""}</li>\n')
     out.append("</ol>")
     return mark_safe("".join(out))  # noqa: S308 — every piece of text above is escaped
@@ -281,7 +338,10 @@ def paragraphs_html(data: dict[str, Any]) -> SafeString:
 
 def to_html(data: dict[str, Any], template: str = "reports/report_print.html") -> str:
     """The report as one HTML document (``report_pdf.html``: the page WeasyPrint sets)."""
+    direction = document_direction()
     return render_to_string(template, {"doc": data, "paragraphs_html": paragraphs_html(data),
+                                       "lang": bcp47(get_language() or settings.LANGUAGE_CODE), "dir": direction,
+                                       "title_dir": text_direction(data["title"], direction),
                                        "fonts": ", ".join(f'"{family}"' for family in pdf_fonts())})
 
 
@@ -307,7 +367,8 @@ class Pdf:
 
 
 def to_pdf(data: dict[str, Any], *, progress: Callable[[int], None] | None = None) -> Pdf:
-    """The report as a tagged PDF, set by WeasyPrint from ``report_pdf.html``.
+    """The report as a tagged PDF (WeasyPrint's PDF/UA-1 variant), set by WeasyPrint from ``report_pdf.html`` in
+    the active language: its labels, dates, ``lang`` and direction (Arabic right to left, shaped by the font).
 
     ``progress(percent)`` is called as WeasyPrint reports its steps on its documented
     ``weasyprint.progress`` logger: the layout of each page, then writing the PDF. The number
@@ -318,7 +379,7 @@ def to_pdf(data: dict[str, Any], *, progress: Callable[[int], None] | None = Non
     html = to_html(data, "reports/report_pdf.html")
     with _progress_reported(progress, _estimated_pages(data)):
         document = HTML(string=html).render(pdf_tags=True, presentational_hints=True)
-        content = document.write_pdf(pdf_tags=True, presentational_hints=True)
+        content = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, presentational_hints=True)
     return Pdf(content=content, pages=len(document.pages))
 
 
@@ -372,18 +433,42 @@ def _progress_reported(progress: Callable[[int], None] | None, pages: int):
 
 # --- DOCX -------------------------------------------------------------------------------------
 
-def _w_run(text: str) -> str:
+def _w_run(text: str, rtl: bool = False) -> str:
     """A WordprocessingML run holding ``text`` as text: escaped, line breaks and tabs as Word's own."""
     text = strip_control_characters(text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("\t", '</w:t><w:tab/><w:t xml:space="preserve">')
     text = text.replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
-    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+    return f'<w:r>{"<w:rPr><w:rtl/></w:rPr>" if rtl else ""}<w:t xml:space="preserve">{text}</w:t></w:r>'
 
 
-def _w_paragraph(text: str, style_id: str = "") -> str:
-    style = f'<w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>' if style_id else ""
-    return f"<w:p>{style}{_w_run(text)}</w:p>"
+def _w_paragraph(text: str, style_id: str = "", direction: str = "ltr") -> str:
+    """A paragraph; right to left (``w:bidi``, its run ``w:rtl``) when its text reads so, as ``dir=auto``
+    would decide, ``direction`` (the document's) when its text has no letter."""
+    rtl = text_direction(text, direction) == "rtl"
+    style = f'<w:pStyle w:val="{style_id}"/>' if style_id else ""
+    props = f"<w:pPr>{style}{'<w:bidi/>' if rtl else ''}</w:pPr>" if style or rtl else ""
+    return f"<w:p>{props}{_w_run(text, rtl)}</w:p>"
+
+
+# What follows w:bidi in a paragraph's properties, and w:rtl in a run's (the schema's order).
+_AFTER_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+               "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+               "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+_AFTER_RTL = ("w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+
+
+def _right_to_left(paragraph, direction: str) -> None:
+    """Make a paragraph python-docx wrote right to left when its text reads so."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    if text_direction(paragraph.text, direction) != "rtl":
+        return
+    p = paragraph._p
+    p.get_or_add_pPr().insert_element_before(OxmlElement("w:bidi"), *_AFTER_BIDI)
+    for run in p.iter(qn("w:r")):
+        run.get_or_add_rPr().insert_element_before(OxmlElement("w:rtl"), *_AFTER_RTL)
 
 
 def to_docx(data: dict[str, Any]) -> bytes:
@@ -394,11 +479,13 @@ def to_docx(data: dict[str, Any]) -> bytes:
     piece, which is the same markup ``add_paragraph`` makes, at a fraction of the cost.
     """
     from docx import Document
+    from docx.enum.table import WD_TABLE_DIRECTION
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import parse_xml
+    from docx.oxml import OxmlElement, parse_xml
     from docx.oxml.ns import nsdecls
     from docx.shared import Pt
 
+    direction = document_direction()
     doc = Document()
     style = doc.styles["Normal"]
     style.font.name = "Calibri"
@@ -409,29 +496,37 @@ def to_docx(data: dict[str, Any]) -> bytes:
         x for x in (data["meeting"], ", ".join(x for x in (data["meeting_place"], data["meeting_date_text"]) if x))
         if x)) if x))
     right.text = strip_control_characters("\n".join(x for x in (
-        f"Document {data['document_number']}" if data["document_number"] else "",
+        f"{_('Document')} {data['document_number']}" if data["document_number"] else "",
         data.get("document_date_text") or data["meeting_date_text"], data.get("language_line", "")) if x))
-    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if direction == "rtl":  # the header's cells and the pages run right to left; the number block ends on the left
+        table.table_direction = WD_TABLE_DIRECTION.RTL
+        doc.sections[0]._sectPr.insert_element_before(
+            OxmlElement("w:bidi"), "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+    else:
+        right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if data["author"]:
-        doc.add_paragraph(strip_control_characters(f"Source: {data['author']}"))
+        doc.add_paragraph(strip_control_characters(f"{_('Source')}: {data['author']}"))
     heading = doc.add_heading(strip_control_characters(data["title"]), level=1)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph(f"Period covered: {data['period']}")
+    doc.add_paragraph(f"{_('Period covered')}: {data['period']}")
+    for paragraph in (*left.paragraphs, *right.paragraphs, *doc.paragraphs):
+        _right_to_left(paragraph, direction)
     h2, bullet = doc.styles["Heading 2"].style_id, doc.styles["List Bullet"].style_id
     parts: list[str] = []
     section = None
     for p in data["paragraphs"]:
         if data["structure"] == "by_pillar" and p["section"] and p["section"] != section:
             section = p["section"]
-            parts.append(_w_paragraph(section, h2))
-        parts.append(_w_paragraph(f"{p['number']}. {p['text']}"))
+            parts.append(_w_paragraph(section, h2, direction))
+        parts.append(_w_paragraph(f"{p['number']}. {p['text']}", "", direction))
         for b in p["bullets"]:
-            parts.append(_w_paragraph(b, bullet))
-    parts.append(_w_paragraph("Sources", h2))
+            parts.append(_w_paragraph(b, bullet, direction))
+    parts.append(_w_paragraph(_("Sources"), h2, direction))
+    deleted = f" ({_('deleted since sign-off')})"
     for p in data["paragraphs"]:
         if p["sources"]:
-            labels = [s["label"] + (" (deleted since sign-off)" if s.get("deleted") else "") for s in p["sources"]]
-            parts.append(_w_paragraph(f"¶{p['number']}: " + "; ".join(labels)))
+            labels = [s["label"] + (deleted if s.get("deleted") else "") for s in p["sources"]]
+            parts.append(_w_paragraph(f"¶{p['number']}: " + "; ".join(labels), "", direction))
     body = doc.element.body
     sect_pr = body.sectPr
     for element in parse_xml(f"<w:body {nsdecls('w')}>{''.join(parts)}</w:body>"):

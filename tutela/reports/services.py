@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from tutela.core import access, audit
@@ -596,7 +596,7 @@ def _sign_off(actor: Actor, report: Report) -> Report:
     report.status = Report.Status.FINAL
     report.snapshot = snapshot_of(report)
     report.save()
-    files = {fmt: _store_signed_off(report, fmt) for fmt in ReportFile.Format.values}
+    files = {fmt: _store_signed_off(report, fmt, report.language) for fmt in ReportFile.Format.values}
     audit.record(actor=actor, action="report.finalised", target=report,
                  changes={"status": [Report.Status.DRAFT, Report.Status.FINAL],
                           "files": [None, {fmt: f.sha256 or f.status for fmt, f in files.items()}]})
@@ -630,14 +630,19 @@ def _queue(file: ReportFile) -> ReportFile:
     return file
 
 
-def _store_signed_off(report: Report, fmt: str) -> ReportFile:
-    """Make (or queue, for a long PDF) the signed-off report's file, stored once with its SHA-256."""
-    data = rendering.document(report, links=fmt == ReportFile.Format.DOCX)
-    file = ReportFile(report=report, format=fmt, signed_off=True, document_hash=_document_hash(data))
-    if _in_worker(fmt, data):
-        file.save()
-        return _queue(file)
-    file.content, file.pages = _render(fmt, data)
+def _store_signed_off(report: Report, fmt: str, language: str) -> ReportFile:
+    """Make (or queue, for a long PDF) the signed-off report's file in ``language``, stored once with its SHA-256.
+
+    At sign-off, in the report's original language; in another language when it is first asked for.
+    """
+    with translation.override(language):
+        data = rendering.document(report, links=fmt == ReportFile.Format.DOCX)
+        file = ReportFile(report=report, format=fmt, signed_off=True, language=language,
+                          document_hash=_document_hash(data))
+        if _in_worker(fmt, data):
+            file.save()
+            return _queue(file)
+        file.content, file.pages = _render(fmt, data)
     file.sha256 = hashlib.sha256(file.content).hexdigest()
     file.status, file.progress, file.finished_at = ReportFile.Status.DONE, 100, timezone.now()
     file.save()
@@ -645,32 +650,38 @@ def _store_signed_off(report: Report, fmt: str) -> ReportFile:
 
 
 @transaction.atomic
-def report_file_get(*, actor: Actor, report: Report, fmt: str) -> ReportFile | bytes:
-    """The PDF or DOCX of a report, for whoever may read it.
+def report_file_get(*, actor: Actor, report: Report, fmt: str, language: str | None = None) -> ReportFile | bytes:
+    """The PDF or DOCX of a report, for whoever may read it, with its labels, dates and direction in
+    ``language`` (default: the active one, i.e. the page's); the report's text is as written.
 
-    A signed-off report: its stored file (stored now if it was signed off before files were kept).
+    A signed-off report: its stored file in that language (stored now if it was not yet).
     A draft: the bytes, made now; for a long PDF (``rendering.PDF_IN_WORKER_FROM`` paragraphs or
     more) the file the worker makes, with its progress: the one already made or being made for the
-    same text, else a new one (the draft's older files are dropped).
+    same text and language, else a new one (the draft's older files in that language are dropped).
     """
     if fmt not in ReportFile.Format.values:
         raise ValidationError({"format": _("Unknown format: use pdf or docx.")})
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose the export's language among %(l)s.")
+                               % {"l": ", ".join(code for code, _name in settings.LANGUAGES)}})
     if report.is_final:
         report = Report.objects.select_for_update().get(pk=report.pk)
-        stored = report.files.filter(signed_off=True, format=fmt).first()
-        return stored or _store_signed_off(report, fmt)
-    data = rendering.document(report, links=fmt == ReportFile.Format.DOCX)
-    if not _in_worker(fmt, data):
-        return _render(fmt, data)[0]
+        stored = report.files.filter(signed_off=True, format=fmt, language=language).first()
+        return stored or _store_signed_off(report, fmt, language)
+    with translation.override(language):
+        data = rendering.document(report, links=fmt == ReportFile.Format.DOCX)
+        if not _in_worker(fmt, data):
+            return _render(fmt, data)[0]
     digest = _document_hash(data)
     report = Report.objects.select_for_update().get(pk=report.pk)  # one request makes the file, the others find it
-    made = (report.files.filter(signed_off=False, format=fmt, document_hash=digest)
+    made = (report.files.filter(signed_off=False, format=fmt, language=language, document_hash=digest)
             .exclude(status=ReportFile.Status.FAILED).defer("content").first())
     if made is not None:
         return made
-    report.files.filter(signed_off=False).delete()
-    file = ReportFile.objects.create(report=report, format=fmt, document_hash=digest)
-    audit.record(actor=actor, action="report.file_requested", target=report, changes={"format": [None, fmt]})
+    report.files.filter(signed_off=False, language=language).delete()
+    file = ReportFile.objects.create(report=report, format=fmt, language=language, document_hash=digest)
+    audit.record(actor=actor, action="report.file_requested", target=report, changes={"format": [None, fmt], "language": [None, language]})
     return _queue(file)
 
 
@@ -684,7 +695,8 @@ def report_file_make(*, file_id: int) -> ReportFile | None:
             status=ReportFile.Status.RUNNING, progress=1):
         return None
     file = ReportFile.objects.select_related("report").defer("content").get(pk=file_id)
-    data = rendering.document(file.report, links=file.format == ReportFile.Format.DOCX)
+    with translation.override(file.language):  # the worker renders in the language the file was asked in
+        data = rendering.document(file.report, links=file.format == ReportFile.Format.DOCX)
     reported = {"percent": 1, "at": time.monotonic()}
 
     def progress(percent: int) -> None:  # at most one write a second (and the last steps)
@@ -693,7 +705,8 @@ def report_file_make(*, file_id: int) -> ReportFile | None:
             reported.update(percent=percent, at=time.monotonic())
 
     try:
-        content, pages = _render(file.format, data, progress)
+        with translation.override(file.language):
+            content, pages = _render(file.format, data, progress)
     except Exception as exc:
         logger.exception("report file %s failed", file_id)
         ReportFile.objects.filter(pk=file_id).update(status=ReportFile.Status.FAILED, error=str(exc)[:1000],

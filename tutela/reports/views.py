@@ -6,6 +6,7 @@ from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -170,12 +171,21 @@ def report_sources(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/report_sources.html", {"report": report, "doc": rendering.document(report)})
 
 
+def export_language(request: HttpRequest) -> str:
+    """The language of an export: ``?language=`` (the export form's choice), else the page's (/fr/…)."""
+    language = request.GET.get("language") or translation.get_language() or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        raise Http404(_("No such language: choose among %(l)s.") % {"l": ", ".join(code for code, _name in settings.LANGUAGES)})
+    return language
+
+
 def report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = access.get_for_user(request.user, Report, pk)
     name = slugify(f"{report.title} {report.meeting}")[:80] or "report"
+    language = export_language(request)
     if fmt in ReportFile.Format.values:
         try:
-            result = services.report_file_get(actor=request.user, report=report, fmt=fmt)
+            result = services.report_file_get(actor=request.user, report=report, fmt=fmt, language=language)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(report.get_absolute_url())
@@ -186,11 +196,13 @@ def report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         else:  # a long PDF: the worker makes it; its page shows the progress
             return redirect("reports:report_file", report.pk, result.pk)
     elif fmt == "md":
-        doc = rendering.document(report)
-        response = HttpResponse(rendering.to_markdown(doc, site_url=settings.SITE_URL),
-                                content_type="text/markdown; charset=utf-8")
+        with translation.override(language):
+            doc = rendering.document(report)
+            response = HttpResponse(rendering.to_markdown(doc, site_url=settings.SITE_URL),
+                                    content_type="text/markdown; charset=utf-8")
     elif fmt == "html":
-        return HttpResponse(rendering.to_html(rendering.document(report, links=False)))  # the document cites no sources
+        with translation.override(language):  # the document cites no sources
+            return HttpResponse(rendering.to_html(rendering.document(report, links=False)))
     else:
         raise Http404(_("No such format: HTML, PDF, DOCX or Markdown (md)."))
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
