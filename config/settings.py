@@ -222,6 +222,8 @@ LANGUAGES = [
     ("zh-hans", _("Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date style per language (docs/i18n.md): DATE_FORMAT, DATETIME_FORMAT… per language.
+FORMAT_MODULE_PATH = ["tutela.core.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

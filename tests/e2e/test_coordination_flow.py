@@ -50,7 +50,7 @@ def test_register_a_document_and_find_it_in_the_registry(page, live_server, demo
     page.screenshot(path=output_path("bodies.png"), full_page=True)
     page.get_by_role("link", name="JCA-COP").click()
     assert page.get_by_role("heading", name="Terms of reference").is_visible()
-    assert "JCA-COP DOC047" in page.content() and "30 Sep 2015" in page.content()
+    assert "JCA-COP DOC047" in page.content() and "30 September 2015" in page.content()
     page.screenshot(path=output_path("jca_cop.png"), full_page=True)
 
     _sign_in(page, live_server.url, "secretariat@tutela.test", DEMO_PASSWORD)

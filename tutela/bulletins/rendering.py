@@ -18,6 +18,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -143,26 +144,26 @@ def block(kind: str, since: date | None) -> Block:
     if kind == "activities":
         for a in Activity.objects.public().filter(created_at__gte=start).order_by("starts_on", "pk")[:20]:
             result.items.append(Item(a.title, _url("activities:activity_detail", a.pk),
-                                     f"{a.get_kind_display()} · {a.starts_on:%d %b %Y}"))
+                                     f"{a.get_kind_display()} · {date_format(a.starts_on, 'DATE_FORMAT')}"))
     elif kind == "documents":
         versions = GuidelineVersion.objects.public().filter(published_at__gte=start).select_related("document")
         for v in versions.order_by("published_at", "pk")[:20]:
             result.items.append(Item(f"{v.document.title} — {v.label}", _url("consultations:version", v.pk),
-                                     f"{v.published_at:%d %b %Y}"))
+                                     date_format(v.published_at, "DATE_FORMAT")))
     elif kind == "consultations":
         now = timezone.now()
         public = Consultation.objects.public()
         opening = public.filter(opens_at__gte=start, opens_at__lte=now + timedelta(days=30))
         closing = public.filter(closes_at__gte=now, closes_at__lte=now + timedelta(days=30))
         for c in (opening | closing).distinct().order_by("closes_at", "pk")[:20]:
-            state = _("opens %(d)s") % {"d": f"{c.opens_at:%d %b %Y}"} if c.opens_at > now else \
-                _("closes %(d)s") % {"d": f"{c.closes_at:%d %b %Y}"}
+            state = _("opens %(d)s") % {"d": date_format(c.opens_at, "DATE_FORMAT")} if c.opens_at > now else \
+                _("closes %(d)s") % {"d": date_format(c.closes_at, "DATE_FORMAT")}
             result.items.append(Item(c.title, _url("consultations:consultation_detail", c.pk), state))
     elif kind == "figures":
         for f in Figure.objects.public().filter(created_at__gte=start).select_related("indicator").order_by("as_of", "pk")[:20]:
-            result.items.append(Item(f"{f.indicator.name}: {f.value.normalize():,f} {f.indicator.unit}",
+            result.items.append(Item(f"{f.indicator.name}: {number_format(f.value.normalize(), force_grouping=True)} {f.indicator.unit}",
                                      _url("figures:figure_detail", f.pk),
-                                     f"{f.get_kind_display()} · {f.get_measure_display()} · {f.as_of:%d %b %Y}"))
+                                     f"{f.get_kind_display()} · {f.get_measure_display()} · {date_format(f.as_of, 'DATE_FORMAT')}"))
     return result
 
 

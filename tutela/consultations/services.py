@@ -97,7 +97,7 @@ def format_instant(when: datetime, zone_name: str | None) -> str:
     """``1 December 2013, 09:00 (Europe/Zurich)`` in the given zone."""
     zone = _zone(zone_name)
     local = timezone.localtime(when, zone)
-    return f"{date_format(local, 'j F Y, H:i')} ({zone.key})"
+    return f"{date_format(local, 'DATETIME_FORMAT')} ({zone.key})"
 
 
 # --- Documents and versions ------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -252,7 +253,11 @@ class Meeting(models.Model):
 
 
 def ordinal_label(n: int) -> str:
-    """4 -> '4th', 1 -> '1st', 12 -> '12th', 22 -> '22nd'."""
+    """A meeting's number as the active language writes it: English 4 -> '4th', 1 -> '1st', 12 -> '12th',
+    22 -> '22nd'; every other language through its own pattern (French "7e", Chinese "第7次"…), never English's
+    suffixes."""
+    if (get_language() or "en").split("-")[0] != "en":
+        return pgettext("a meeting's number, in any language but English", "no. %(n)d") % {"n": n}
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -538,7 +539,7 @@ def terms_of_reference_add(request: SignedInRequest, slug: str) -> HttpResponse:
             approved_by=data["approved_by"], approved_by_label=data["approved_by_label"],
             meeting=_meeting_or_404(body, data["meeting"]), note=data["note"])
 
-    existing = [f"{t.document.label} — {t.approver}, {t.approved_on:%d %b %Y}"
+    existing = [f"{t.document.label} — {t.approver}, {date_format(t.approved_on, 'DATE_FORMAT')}"
                 for t in body.terms_of_reference.select_related("document", "approved_by")]
     return _form_page(request, form, save=save, success_url=_body_back(body, "tor"),
                       message=lambda tor: _("%(doc)s is recorded as terms of reference of %(body)s.") % {

@@ -65,7 +65,7 @@ def _mandate_version(initiative: Initiative, *, citation: str, in_force_from: da
     if in_force_from is not None and versions.filter(in_force_from=in_force_from).exists():
         raise ValidationError({"in_force_from": _(
             "A version of this mandate is already in force from %(day)s: choose the day the new one took effect.")
-            % {"day": date_format(in_force_from, "j F Y")}})
+            % {"day": date_format(in_force_from, "DATE_FORMAT")}})
     version = MandateVersion(initiative=initiative, citation=citation, in_force_from=in_force_from,
                              adopted_by=(adopted_by or "").strip())
     version.full_clean()

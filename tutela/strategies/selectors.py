@@ -199,7 +199,7 @@ class ComparisonRow:
     name: str
     url: str
     stage_label: str
-    held: str  # the round's month, e.g. "Jun 2015"
+    held: str  # the round's month, e.g. "June 2015"
     scores: list[float | None]  # mean level per pillar, one decimal
     cells: list[str]  # the same, as printed: "2.5" ("2,5" in French), "—" for a pillar without a rated criterion
 
@@ -220,7 +220,7 @@ def comparison() -> dict[str, Any]:
         means = [_one_decimal(scores.get(a.pk, {}).get(p.number)) for p in pillars]
         rows.append(ComparisonRow(
             assessment=a, code=code, name=names.get(code, code), url=url.format(code),
-            stage_label=stages.get(a.strategy_stage, a.strategy_stage), held=date_format(a.held_on, "M Y"),
+            stage_label=stages.get(a.strategy_stage, a.strategy_stage), held=date_format(a.held_on, "YEAR_MONTH_FORMAT"),
             scores=means, cells=["—" if m is None else number_format(m, 1) for m in means]))
     rows.sort(key=lambda r: r.name)
     return {"pillars": pillars, "rows": rows}
