@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from tutela.core import access, review
 from tutela.core.access import Actor
 from tutela.core.requests import Request, SignedInRequest
+from tutela.core.text import isolate
 from tutela.core.translation_views import translation_form_view
 from tutela.core.views import form_view
 
@@ -164,7 +165,7 @@ def _activity_form(request: SignedInRequest, activity: Activity | None) -> HttpR
             except ValidationError as exc:
                 relation_errors = _attach_errors(exc, form)
             else:
-                messages.success(request, _("Activity “%(title)s” saved.") % {"title": activity.title})
+                messages.success(request, _("Activity “%(title)s” saved.") % {"title": isolate(activity.title)})
                 if activity.active_flags:
                     messages.warning(request, _("Not public until the secretariat has reviewed it: %(flags)s.")
                                      % {"flags": review.flag_message(activity)})
