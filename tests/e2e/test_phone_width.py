@@ -1,0 +1,58 @@
+"""Real Chromium on a 360 px phone: no page of the catalogue scrolls sideways, for any persona, in
+English and in Arabic (right to left). A failure names the page and the elements that stick out."""
+
+import time
+
+import pytest
+
+from tests.e2e.page_catalogue import PERSONAS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+PHONE = {"width": 360, "height": 740}
+
+# The page is wider than the phone when the root's scroll width exceeds its client width. (With a
+# phone's emulation Chromium widens innerWidth to the content, which would hide the fault.)
+# The innermost elements past either edge of the phone (a scrolling box clips its content, so
+# what is inside one is not counted), to name what to fix.
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return null;
+  const out = [];
+  const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+    + (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
+  const walk = (element) => {
+    let found = false;
+    for (const child of element.children) {
+      if (!child.checkVisibility()) continue;  // hidden, or folded in a closed <details>
+      const style = getComputedStyle(child);
+      const clips = ['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX);
+      const inner = clips ? false : walk(child);
+      const box = child.getBoundingClientRect();
+      if (!inner && (box.width > width + 0.5 || box.right > width + 0.5 || box.left < -0.5) && box.width && style.visibility !== 'hidden') {
+        out.push(`${name(element)} > ${name(child)} [${Math.round(box.left)}..${Math.round(box.right)}]`);
+      }
+      found = found || inner || (box.width > 0 && (box.right > width + 0.5 || box.left < -0.5));
+    }
+    return found;
+  };
+  walk(document.body);
+  return {scrollWidth: document.documentElement.scrollWidth, elements: out.slice(0, 6)};
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_no_page_scrolls_sideways_on_a_phone(catalogue_site, browser, persona, language):
+    started = time.monotonic()
+    problems = []
+    urls = catalogue_site.urls(persona, language)
+    with catalogue_site.context(browser, persona, viewport=PHONE, is_mobile=True, has_touch=True) as context:
+        page = context.new_page()
+        for url in urls:
+            page.goto(catalogue_site.url + url)
+            overflow = page.evaluate(OVERFLOW)
+            if overflow:
+                problems.append(f"{url}: {overflow['scrollWidth']} px wide; {', '.join(overflow['elements'])}")
+    print(f"{persona} {language}: {len(urls)} pages at 360 px in {time.monotonic() - started:.1f} s")
+    assert not problems, f"{len(problems)} of {len(urls)} pages scroll sideways at 360 px:\n" + "\n".join(problems)
