@@ -35,7 +35,8 @@ def test_a_focal_point_records_an_estimate_from_the_activity_page(page, live_ser
     page.get_by_label("From age").fill("6")
     page.get_by_label("To age").fill("17")
     page.get_by_role("button", name="Save figure").click()
-    page.get_by_text("Say how the number was estimated").wait_for()
+    page.locator("#id_method_error").get_by_text("Say how the number was estimated").wait_for()
+    assert page.get_by_role("alert").get_by_role("link", name="Method").is_visible()  # the summary links the field
     page.screenshot(path=output_path("figure-form-error.png"), full_page=True)
     assert not Figure.objects.exists()
     page.locator("#id_method").fill("25 schools × about 600 pupils reached by the ambassadors")

@@ -49,7 +49,7 @@ def test_the_secretariat_opens_a_consultation_and_finds_it_listed(page, live_ser
     page.get_by_label("Opens at").fill((now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Closes at").fill((now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("The consultation must close after it opens.").is_visible()  # refused, nothing lost
+    assert page.locator("#id_closes_at_error").get_by_text("The consultation must close after it opens.").is_visible()  # refused, nothing lost
     assert page.get_by_label("Code").input_value() == "GE16"
     page.get_by_label("Closes at").fill((now + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Save").click()
@@ -120,7 +120,7 @@ def test_an_invited_user_signs_in_through_the_link_from_the_smtp_peer(
     page.get_by_label("Full name").fill("Amara Diallo")
     page.get_by_label("Role").select_option("focal_point")
     page.get_by_role("button", name="Send the invitation").click()
-    assert page.get_by_text("A partner focal point must belong to an organisation.").is_visible()
+    assert page.locator("#id_organisation_error").get_by_text("A partner focal point must belong to an organisation.").is_visible()
     page.locator("#id_organisation").select_option(str(org_a.pk))
     page.get_by_role("button", name="Send the invitation").click()
     page.wait_for_url(re.compile(r"/accounts/users/\d+/$"))
