@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tutela.figures.charts import INK, MUTED, PALETTE
+from tutela.core.charts import INK, MUTED, PALETTE, svg_open
 
 from .models import Comment, Consultation, Disposition
 
@@ -83,11 +83,7 @@ def _svg(rows: list[dict], decisions: list[tuple[str, str]], *, title: str, summ
     largest = max(row["total"] for row in rows) or 1
     legend_top = top + len(rows) * (bar_h + gap) + 8
     height = legend_top + len(decisions) * 18 + 4
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart paragraph-chart" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" role="img" aria-label="{escape(title)}: {escape(summary)}" '
-        f'preserveAspectRatio="xMinYMin meet"><title>{escape(title)}</title><desc>{escape(summary)}</desc>'
-    ]
+    parts = [svg_open(css_class="paragraph-chart", width=WIDTH, height=height, title=title, summary=summary)]
     for i, row in enumerate(rows):
         y = top + i * (bar_h + gap)
         parts.append(

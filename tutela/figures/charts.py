@@ -13,11 +13,10 @@ from decimal import Decimal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-INK = "#1b1f24"
-MUTED = "#55606e"
-GRID = "#d5dbe3"
+# The palette and inks every chart shares (Okabe–Ito: told apart with the common colour-vision deficiencies).
+from tutela.core.charts import GRID, INK, MUTED, PALETTE
+
+__all__ = ["GRID", "INK", "MUTED", "PALETTE", "Bar", "Series", "bar_chart", "stacked_column_chart"]
 
 
 @dataclass(frozen=True)

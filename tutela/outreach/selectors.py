@@ -1,12 +1,15 @@
 """Reads for outreach pages and the API. Visibility always through ``tutela.core.access``."""
 
 import dataclasses
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
 from django.db.models.query import QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tutela.activities.models import Activity
 from tutela.core import access, disclosure
@@ -14,7 +17,7 @@ from tutela.core.access import Actor
 from tutela.figures.disclosure import withhold_figures
 from tutela.figures.models import Figure
 
-from . import reach
+from . import charts, reach
 from .models import (
     Campaign,
     Certificate,
@@ -144,3 +147,54 @@ def countries_with_outreach(user: Actor) -> list[str]:
 
 def depth(programme: TrainingProgramme) -> int:
     return programme.trainees.aggregate(depth=Max("generation"))["depth"] or 0
+
+
+# --- Reach over time -----------------------------------------------------------------------------
+
+QUARTERS_SHOWN = 8  # the latest quarters a reach-over-time chart shows (each is one reach computation)
+
+
+def quarters(start: date, end: date, *, last: int = QUARTERS_SHOWN) -> list[tuple[charts.Period, date, date]]:
+    """The calendar quarters from the one holding ``start`` to the one holding ``end`` (the ``last`` latest),
+    each with its label and first and last day. Whole months, so a public query passes ``check_period``."""
+    out: list[tuple[charts.Period, date, date]] = []
+    year, q = start.year, (start.month - 1) // 3
+    while (year, q) <= (end.year, (end.month - 1) // 3):
+        first = date(year, 3 * q + 1, 1)
+        after = date(year + 1, 1, 1) if q == 3 else date(year, 3 * q + 4, 1)
+        short = _("Q%(n)s") % {"n": q + 1}
+        period = charts.Period(label=_("%(year)s Q%(n)s") % {"year": year, "n": q + 1}, short=short,
+                               group=str(year) if q == 0 or not out else "")
+        out.append((period, first, after - timedelta(days=1)))
+        year, q = (year + 1, 0) if q == 3 else (year, q + 1)
+    if len(out) > last:
+        out = out[-last:]
+        first_period = out[0][0]
+        out[0] = (dataclasses.replace(first_period, group=str(out[0][1].year)), out[0][1], out[0][2])
+    return out
+
+
+def reach_over_time(user: Actor, scope: reach.Scope, start: date | None, end: date | None, *,
+                    subject: TrainingProgramme | Campaign | None = None) -> charts.Chart:
+    """Reach per quarter from ``start`` to ``end`` (today at latest), each quarter computed by the one reach rule
+    and protected as its page protects reach: a programme's or campaign's page as ``stored_reach`` does
+    (``subject``), any other scope as ``live_reach`` does. Without dates, the span of the scope's sessions."""
+    today = timezone.localdate()
+    if start is None or end is None:
+        seen = scope if subject is not None or access.is_secretariat(user) else dataclasses.replace(
+            scope, published_only=True)  # as live_reach: the public's span is the published records'
+        span = reach.sessions_in(seen).aggregate(first=Min("held_on"), last=Max("held_on"))
+        start, end = start or span["first"], end or span["last"]
+    if start is None or end is None:
+        return charts.over_time([])
+    end = min(end, today)
+    periods = []
+    for period, first, last in quarters(start, end) if start <= end else []:
+        within = dataclasses.replace(scope, start=first, end=last)
+        if subject is not None:
+            result = reach.compute(within)
+            result = reach.for_public(result) if disclosure.controlled(user, subject) else result
+        else:
+            result = live_reach(user, within)
+        periods.append((period, result))
+    return charts.over_time(periods)

@@ -66,6 +66,8 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tree": selectors.cascade(programme),
         "parameter_keys": [(k, ReachParameter.Key(k).label, params.get(k)) for k in ReachParameter.CASCADE_KEYS],
         "campaigns": selectors.campaigns_for(request.user).filter(programme=programme),
+        "reach_over_time": selectors.reach_over_time(request.user, reach.Scope(programme_id=programme.pk),
+                                                     programme.starts_on, programme.ends_on, subject=programme),
         **_reach_context(result),
     })
 
@@ -180,6 +182,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "messages_list": campaign.messages.prefetch_related("placements"),
         "parameter_keys": [(k, ReachParameter.Key(k).label, params.get(k)) for k in ReachParameter.PLACEMENT_KEYS],
         **_reach_context(selectors.stored_reach(request.user, campaign=campaign)),
+        "reach_over_time": selectors.reach_over_time(request.user, reach.Scope(campaign_id=campaign.pk),
+                                                     campaign.starts_on, campaign.ends_on, subject=campaign),
     })
 
 
@@ -199,6 +203,7 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
             start = end = None
     return render(request, "outreach/country.html", {
         "code": code, "name": countries.name(code), "start": start, "end": end, "period_errors": period_errors,
+        "reach_over_time": selectors.reach_over_time(request.user, reach.Scope(country=code), start, end),
         **overview, **_reach_context(overview["reach"]),
     }, status=status)
 
