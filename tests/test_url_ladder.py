@@ -147,6 +147,8 @@ entry("bulletins:bulletin_test", "post", lambda: [_first("bulletins.Bulletin")],
 # the demo's bulletin was sent: sending again or unscheduling it is refused with a message
 entry("bulletins:bulletin_send", "post", lambda: [_first("bulletins.Bulletin")], (302, 403, 403, 403, 422))
 entry("bulletins:bulletin_unschedule", "post", lambda: [_first("bulletins.Bulletin")], (302, 403, 403, 403, 422))
+entry("bulletins:commitment_delivery_create", "get", lambda: [_first("partners.Commitment")], (302, 403, 403, 200, 200))
+entry("bulletins:commitment_delivery_remove", "post", lambda: [_first("partners.Commitment")], (302, 403, 403, 422, 422))
 entry("accounts:login", "get", [], (200, 302, 302, 302, 302))  # /accounts/login/
 entry("accounts:logout", "post", [], (302, 302, 302, 302, 302))  # /accounts/logout/
 entry("accounts:password_reset", "get", [], (200, 200, 200, 200, 200))  # /accounts/password-reset/

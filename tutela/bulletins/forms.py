@@ -1,3 +1,4 @@
+from datetime import datetime
 from typing import Any, cast
 
 from django import forms
@@ -129,3 +130,35 @@ def read_rows(upload: Any, *, name: str) -> list[dict[str, Any]]:
     if unknown:
         raise ValueError(_("unknown columns %(c)s") % {"c": ", ".join(sorted(unknown))})
     return [r for r in rows if any(v not in (None, "") for v in r.values())]
+
+
+class _Dated(forms.ModelChoiceField):
+    """A record in a choice list with its date, so the right occurrence can be told from the others."""
+
+    def __init__(self, *args: Any, date_attr: str, **kwargs: Any) -> None:
+        self.date_attr = date_attr
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        when: Any = getattr(obj, self.date_attr, None)
+        if isinstance(when, datetime):
+            when = when.date()
+        return f"{when.isoformat() if when else '—'} · {obj}"
+
+
+class CommitmentDeliveryForm(forms.Form):
+    """Which one record delivered the commitment (the service refuses none or several, with a sentence)."""
+
+    activity = _Dated(label=_("Activity"), queryset=None, required=False, date_attr="starts_on",
+                      help_text=_("Activities an agreement party took part in, newest first."))
+    document = _Dated(label=_("Coordination document"), queryset=None, required=False, date_attr="document_date")
+    bulletin = _Dated(label=_("Bulletin sent"), queryset=None, required=False, date_attr="sent_at")
+    delivered_on = forms.DateField(label=_("Delivered on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                   help_text=_("Leave empty for the record's own date."))
+
+    def __init__(self, *args: Any, candidates: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in candidates.items():
+            cast(forms.ModelChoiceField, self.fields[name]).queryset = queryset
+        if not candidates["bulletin"].exists():
+            del self.fields["bulletin"]

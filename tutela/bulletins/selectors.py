@@ -14,8 +14,6 @@ from tutela.partners.models import Commitment
 
 from .models import Bulletin, Delivery, MailingList, Subscription
 
-CADENCE_DAYS = {"monthly": 31, "quarterly": 92, "yearly": 366, "regular": 92}
-
 
 def public_lists() -> QuerySet[MailingList]:
     return MailingList.objects.filter(is_private=False).annotate(
@@ -126,25 +124,6 @@ def sent_in_period(start: date, end: date, *, commitment: Commitment | None = No
                         deliveries=received.count(), lists=lists, commitments=commitments)
 
 
-def commitment_cadence(commitment: Commitment, *, today: date | None = None) -> dict[str, Any]:
-    """How the bulletins linked to a commitment keep its cadence: sent dates, the longest gap, overdue."""
-    from django.utils import timezone
-
-    today = today or timezone.localdate()
-    sent = [timezone.localdate(b) for b in Bulletin.objects.filter(commitment=commitment, status=Bulletin.Status.SENT)
-            .order_by("sent_at").values_list("sent_at", flat=True)]
-    every = CADENCE_DAYS.get(commitment.cadence)
-    gaps = [(b - a).days for a, b in zip(sent, sent[1:], strict=False)]
-    return {
-        "sent": len(sent), "dates": sent, "expected_every_days": every,
-        "last": sent[-1] if sent else None,
-        "longest_gap_days": max(gaps) if gaps else None,
-        "late_gaps": sum(1 for g in gaps if every and g > every),
-        "next_due": (sent[-1] + timedelta(days=every)) if (sent and every) else None,
-        "overdue": bool(every and (not sent or (today - sent[-1]).days > every)),
-    }
-
-
 # --- A commitment's cadence against what was delivered ----------------------------------------
 
 # Deliveries a cadence asks for in a calendar year (None: no number can be expected).
@@ -166,6 +145,7 @@ class CadenceCheck:
     due: int | None
     delivered: int
     delivered_ever: int
+    periods: tuple["CadencePeriod", ...] = ()  # this year's periods (once-only: one, ever), what each holds
 
     @property
     def behind(self) -> bool:
@@ -184,6 +164,39 @@ class CadenceCheck:
                                                                   "n": self.delivered}
         return _("%(cadence)s: %(n)s of %(expected)s delivered this year") % {
             "cadence": self.cadence_label.lower(), "n": self.delivered, "expected": self.expected}
+
+
+@dataclass(frozen=True)
+class CadencePeriod:
+    """One period of a commitment's year (a month, a quarter, the year; once-only: ever): the deliveries dated
+    in it, and whether it has begun by ``today`` (``state``: "delivered", "none" — begun, nothing yet — or
+    "ahead" — not begun). The picture of ``CadenceCheck``; its sentence and ``behind`` are the rule."""
+
+    label: str
+    delivered: int
+    state: str
+
+
+def _periods(cadence: str, dates: list[date], today: date) -> tuple[CadencePeriod, ...]:
+    from django.utils.dates import MONTHS_3
+    from django.utils.translation import gettext as _
+
+    def period(label: str, start: date, end: date) -> CadencePeriod:
+        n = sum(1 for d in dates if start <= d <= end and d <= today)
+        return CadencePeriod(label=label, delivered=n,
+                             state="delivered" if n else ("none" if start <= today else "ahead"))
+
+    year = today.year
+    if cadence == Commitment.Cadence.MONTHLY:
+        ends = [date(year, m + 1, 1) - timedelta(days=1) for m in range(1, 12)] + [date(year, 12, 31)]
+        return tuple(period(str(MONTHS_3[m]).title(), date(year, m, 1), ends[m - 1]) for m in range(1, 13))
+    if cadence in (Commitment.Cadence.QUARTERLY, Commitment.Cadence.REGULAR):
+        return tuple(period(_("Q%(n)s") % {"n": q}, date(year, 3 * q - 2, 1),
+                            date(year, 3 * q + 1, 1) - timedelta(days=1) if q < 4 else date(year, 12, 31))
+                     for q in range(1, 5))
+    if cadence == Commitment.Cadence.YEARLY:
+        return (period(str(year), date(year, 1, 1), date(year, 12, 31)),)
+    return (period(_("once"), date.min, date.max),)
 
 
 def _due_by(cadence: str, today: date) -> int | None:
@@ -229,7 +242,8 @@ def _check(commitment: Commitment, dates: list[date], today: date) -> CadenceChe
     return CadenceCheck(cadence=cadence, cadence_label=str(commitment.get_cadence_display()), year=today.year,
                         expected=PER_YEAR.get(cadence), due=due,
                         delivered=sum(1 for d in dates if d.year == today.year and d <= today),
-                        delivered_ever=sum(1 for d in dates if d <= today))
+                        delivered_ever=sum(1 for d in dates if d <= today),
+                        periods=_periods(cadence, dates, today))
 
 
 def cadence_against_deliveries(commitment: Commitment, *, today: date | None = None) -> CadenceCheck:
@@ -265,3 +279,73 @@ def agreement_cadences(agreement: Any, *, today: date | None = None) -> list[tup
     commitments = list(agreement.commitments.order_by("order", "pk"))
     dates = _delivery_dates([c.pk for c in commitments])
     return [(c, _check(c, dates[c.pk], today)) for c in commitments]
+
+
+# --- Recording what delivered a commitment ------------------------------------------------------
+
+CANDIDATES = 200  # records offered in each list of the delivery form, newest first
+
+
+def commitment_for(user: Actor, pk: int, *, write: bool = False) -> Commitment:
+    """The commitment, if ``user`` may read it (404) and, with ``write``, change it (403)."""
+    return access.get_for_user(user, Commitment.objects.select_related("agreement"), pk, write=write)
+
+
+def delivery_candidates(user: Actor, commitment: Commitment) -> dict[str, QuerySet[Any]]:
+    """What ``user`` may name as having delivered ``commitment``, newest first (``CANDIDATES`` each):
+    activities an agreement party took part in, coordination documents, and (the secretariat only: bulletins
+    have no public side here) sent bulletins. Each list is readable to ``user``; the service checks again."""
+    from tutela.activities.models import Activity
+    from tutela.coordination.models import Document
+
+    parties = list(commitment.agreement.parties.values_list("pk", flat=True))
+    activities = access.readable(user, Activity.objects.filter(partner_roles__organisation__in=parties))
+    documents = access.readable(user, Document.objects.filter(is_withdrawn=False))
+    bulletins = (Bulletin.objects.filter(status=Bulletin.Status.SENT) if access.is_secretariat(user)
+                 else Bulletin.objects.none())
+
+    def newest(qs: QuerySet[Any], *order: str) -> QuerySet[Any]:
+        ids = list(qs.order_by(*order).values_list("pk", flat=True).distinct()[:CANDIDATES])
+        return qs.model.objects.filter(pk__in=ids).order_by(*order)
+
+    return {"activity": newest(activities, "-starts_on", "-pk"),
+            "bulletin": newest(bulletins, "-sent_at", "-pk"),
+            "document": newest(documents, "-document_date", "-pk").select_related("body")}
+
+
+def commitment_deliveries(commitment_ids: list[int]) -> dict[int, list[Any]]:
+    """Each commitment's deliveries, oldest first, as the cadence rule counts them (``_delivery_dates``): its
+    rows, with their record, and the sent bulletins naming it (``Bulletin.commitment``) that no row links —
+    these last marked ``implicit`` (they stop counting only if the bulletin stops naming the commitment)."""
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from .models import CommitmentDelivery
+
+    out: dict[int, list[Any]] = {pk: [] for pk in commitment_ids}
+    linked: set[int] = set()
+    for row in CommitmentDelivery.objects.filter(commitment__in=commitment_ids).select_related(
+            "activity", "bulletin", "document__body").order_by("delivered_on", "pk"):
+        out[row.commitment_id].append(row)
+        if row.bulletin_id:
+            linked.add(row.bulletin_id)
+    for bulletin in Bulletin.objects.filter(commitment__in=commitment_ids, status=Bulletin.Status.SENT,
+                                            sent_at__isnull=False).exclude(pk__in=linked).order_by("sent_at"):
+        assert bulletin.commitment_id is not None and bulletin.sent_at is not None  # the filter above
+        out[bulletin.commitment_id].append(SimpleNamespace(
+            pk=None, implicit=True, activity=None, document=None, bulletin=bulletin,
+            delivered_on=timezone.localdate(bulletin.sent_at)))
+    for rows in out.values():
+        rows.sort(key=lambda d: d.delivered_on)
+    return out
+
+
+def delivery_of(commitment: Commitment, pk: Any) -> Any:
+    """One recorded delivery of ``commitment`` (404 if it is not one of its rows)."""
+    from .models import CommitmentDelivery
+
+    found = CommitmentDelivery.objects.filter(commitment=commitment, pk=pk).first() if str(pk).isdigit() else None
+    if found is None:
+        raise Http404
+    return found

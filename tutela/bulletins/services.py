@@ -1087,3 +1087,15 @@ def commitment_delivery_add(*, actor: Actor | None, commitment: Any, activity: A
     return save_audited(CommitmentDelivery(commitment=commitment, activity=activity, bulletin=bulletin,
                                            document=document, delivered_on=delivered_on),
                         actor=actor, action="commitment_delivery.added")
+
+
+@transaction.atomic
+def commitment_delivery_remove(*, actor: Actor | None, delivery: CommitmentDelivery) -> None:
+    """Undo a wrong link: the record no longer counts as a delivery of the commitment. Whoever may change the
+    commitment may remove it (as they may add it). Audited as commitment_delivery.removed, with what it named."""
+    commitment = delivery.commitment
+    if actor is not None and not access.can_write(actor, commitment):
+        raise PermissionDenied
+    audit.record(actor=actor, action="commitment_delivery.removed", target=delivery,
+                 changes={k: [v, None] for k, v in audit.snapshot(delivery).items() if v not in (None, "")})
+    delivery.delete()

@@ -26,4 +26,7 @@ urlpatterns = [
     path("workspace/<int:pk>/test/", views.bulletin_test, name="bulletin_test"),
     path("workspace/<int:pk>/send/", views.bulletin_send, name="bulletin_send"),
     path("workspace/<int:pk>/unschedule/", views.bulletin_unschedule, name="bulletin_unschedule"),
+    path("commitments/<int:pk>/deliveries/new/", views.commitment_delivery_create, name="commitment_delivery_create"),
+    path("commitments/<int:pk>/deliveries/remove/", views.commitment_delivery_remove,
+         name="commitment_delivery_remove"),
 ]

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,6 +24,7 @@ from tutela.core.views import form_view
 from . import rendering, selectors, services, tokens
 from .forms import (
     BulletinForm,
+    CommitmentDeliveryForm,
     ImportForm,
     ListForm,
     ManageForm,
@@ -285,7 +287,7 @@ def bulletin_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         "bulletin": bulletin, "problems": services.bulletin_problems(bulletin) if editable else [],
         "counts": counts, "send_form": SendForm(), "editable": editable, "progress": progress,
         "versions": bulletin.versions.all(), "languages": LANGUAGES,
-        "cadence": selectors.commitment_cadence(bulletin.commitment) if bulletin.commitment else None})
+        "cadence": selectors.cadence_against_deliveries(bulletin.commitment) if bulletin.commitment else None})
 
 
 @login_required
@@ -336,3 +338,40 @@ def bulletin_unschedule(request: SignedInRequest, pk: int) -> HttpResponse:
         return render(request, "bulletins/message.html", {"title": _("Not changed"), "message": " ".join(exc.messages)},
                       status=422)
     return redirect("bulletins:bulletin_detail", pk=bulletin.pk)
+
+
+# --- What delivered a commitment (reached from its agreement's page) -----------------------------
+
+def _agreement_url(commitment: Any) -> str:
+    return reverse("partners:agreement_detail", args=[commitment.agreement_id]) + "#commitment-deliveries"
+
+
+@login_required
+def commitment_delivery_create(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Name the activity, document or bulletin that delivered a commitment once (its parties, the secretariat)."""
+    commitment = selectors.commitment_for(request.user, pk, write=True)
+    form = CommitmentDeliveryForm(request.POST or None,
+                                  candidates=selectors.delivery_candidates(request.user, commitment))
+    return form_view(
+        request, form,
+        save=lambda data: services.commitment_delivery_add(actor=request.user, commitment=commitment, **data),
+        template="components/form_page.html", message=_("Delivery recorded."), success_url=_agreement_url(commitment),
+        context={"heading": _("Record a delivery"), "back_url": _agreement_url(commitment),
+                 "back_label": commitment.agreement.title,
+                 "lede": _("Which record fulfilled “%(commitment)s” (%(cadence)s)? Name one.") % {
+                     "commitment": commitment.text, "cadence": commitment.get_cadence_display().lower()}},
+    )
+
+
+@require_POST
+@login_required
+def commitment_delivery_remove(request: SignedInRequest, pk: int) -> HttpResponse:
+    """Remove a wrong link (the ``delivery`` named in the form) from the commitment."""
+    commitment = selectors.commitment_for(request.user, pk, write=True)
+    if not request.POST.get("delivery", "").isdigit():
+        return render(request, "bulletins/message.html", {"title": _("Not changed"),
+                                                          "message": _("Name the delivery to remove.")}, status=422)
+    services.commitment_delivery_remove(actor=request.user,
+                                        delivery=selectors.delivery_of(commitment, request.POST["delivery"]))
+    messages.success(request, _("The link was removed: that record no longer counts as a delivery."))
+    return redirect(_agreement_url(commitment))

@@ -88,10 +88,11 @@ def test_a_private_list_has_no_public_archive(client, sent, members):
     assert members.name.encode() not in client.get("/bulletins/").content
 
 
-def test_a_sent_bulletin_counts_for_its_commitment_and_the_period(secretariat, members, add, run_on_commit, smtp_peer,
-                                                                 org_b):
+def test_a_sent_bulletin_counts_for_its_commitment_and_the_period(client, secretariat, members, add, run_on_commit,
+                                                                 smtp_peer, org_b):
     from datetime import timedelta
 
+    from django.urls import reverse
     from django.utils import timezone
 
     from tutela.bulletins import selectors
@@ -108,9 +109,15 @@ def test_a_sent_bulletin_counts_for_its_commitment_and_the_period(secretariat, m
     run_on_commit(services.bulletin_send, actor=secretariat, bulletin=bulletin)
     commitment.refresh_from_db()
     assert commitment.last_done_on == timezone.localdate()
-    cadence = selectors.commitment_cadence(commitment)
-    assert cadence["sent"] == 1 and cadence["expected_every_days"] == 31 and not cadence["overdue"]
-    assert selectors.commitment_cadence(commitment, today=timezone.localdate() + timedelta(days=40))["overdue"]
+    # The one cadence rule (``cadence_against_deliveries``) counts the sent bulletin naming the commitment.
+    cadence = selectors.cadence_against_deliveries(commitment)
+    assert (cadence.delivered, cadence.expected) == (1, 12)
+    assert cadence.sentence == "monthly: 1 of 12 delivered this year"
+    # 40 days on, another month has begun (or a new year, with nothing delivered yet): behind.
+    assert selectors.cadence_against_deliveries(commitment, today=timezone.localdate() + timedelta(days=40)).behind
+    client.force_login(secretariat)
+    page = client.get(reverse("bulletins:bulletin_detail", args=[bulletin.pk])).content.decode()
+    assert "monthly: 1 of 12 delivered this year" in page
     today = timezone.localdate()
     period = selectors.sent_in_period(today - timedelta(days=1), today)
     assert (period.bulletins, period.subscribers, period.deliveries) == (1, 2, 2)
