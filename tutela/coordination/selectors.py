@@ -487,3 +487,33 @@ def liaison_progress(liaison: LiaisonStatement, poll_url: str = "") -> Progress 
                     finished_at=rows["finished"] if state in (DONE, FAILED) else None,
                     error=error if state == FAILED else "", outcome=error if state != FAILED else "",
                     poll_url=poll_url)
+
+
+TIMELINE_MEETINGS = 12  # the most recent meetings on a body's timeline, and every meeting still to come
+
+
+def timeline_events(user: Actor, body: Body, *, today: date | None = None) -> list[Any]:
+    """A body's meetings and the deadlines of the liaison statements ``user`` may read that it received (a reply
+    it owes) or sent (a reply owed to it), for ``charts.timeline``: the ``TIMELINE_MEETINGS`` latest meetings
+    held and every one to come; the deadlines from the earliest of those meetings on. Three queries."""
+    from .charts import MEETING, OWED_BY, OWED_TO, Event
+
+    today = today or timezone.localdate()
+    meetings = list(body.meetings.filter(starts_on__lt=today).order_by("-starts_on", "-pk")[:TIMELINE_MEETINGS])
+    meetings += list(body.meetings.filter(starts_on__gte=today).order_by("starts_on", "pk"))
+    events = [Event(lane=MEETING, starts_on=m.starts_on, ends_on=m.ends_on or m.starts_on, label=str(m),
+                    detail=m.place or "") for m in meetings]
+    since = min((m.starts_on for m in meetings), default=None)
+    recipients = LiaisonRecipient.objects.filter(
+        Q(body=body) | Q(liaison__from_body=body), deadline__isnull=False,
+        liaison__in=readable_liaisons(user).values("pk")).select_related("liaison__from_body", "body")
+    if since is not None:
+        recipients = recipients.filter(deadline__gte=since)
+    for r in recipients.order_by("deadline", "pk"):
+        assert r.deadline is not None  # filtered above
+        owed_by = r.body_id == body.pk
+        other = r.liaison.from_body.short_name if owed_by else r.body.short_name
+        events.append(Event(lane=OWED_BY if owed_by else OWED_TO, starts_on=r.deadline, ends_on=r.deadline,
+                            label=r.liaison.subject,
+                            detail=f"{other} · {r.get_purpose_display()}"))
+    return events

@@ -24,7 +24,7 @@ from tutela.core.redirects import safe_next
 from tutela.core.requests import SignedInRequest
 from tutela.core.views import form_view
 
-from . import forms, ical, selectors, services
+from . import charts, forms, ical, selectors, services
 from .models import Body, Document, LiaisonStatement, Meeting
 
 ICS = "text/calendar; charset=utf-8"
@@ -110,6 +110,8 @@ def body_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "is_member": selectors.is_member(request.user, body),
         "is_secretariat": access.is_secretariat(request.user),
         "example_number": services.format_number(body, 47, 6),
+        "timeline": charts.timeline(selectors.timeline_events(request.user, body), today=timezone.localdate(),
+                                    body_name=body.short_name),
     }
     return render(request, "coordination/body_detail.html", context)
 
