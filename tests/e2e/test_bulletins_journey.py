@@ -29,7 +29,7 @@ def test_subscribe_confirm_receive_and_unsubscribe_in_one_click(page, live_serve
     page.get_by_label("E-mail address").fill("Reader@Example.org")
     page.get_by_label("COP news").check()
     page.get_by_role("button", name="Subscribe").click()  # consent not ticked: refused with the reason
-    page.get_by_text("Tick the box").wait_for()
+    page.locator("#id_consent_error").get_by_text("Tick the box").wait_for()
     assert not Subscription.objects.exists() and not smtp_peer.messages
     page.get_by_label("E-mail address").fill("Reader@Example.org")
     page.get_by_label("COP news").check()

@@ -63,7 +63,7 @@ def test_register_a_document_and_find_it_in_the_registry(page, live_server, demo
     page.get_by_label("Source").fill("Co-chairs")
     page.get_by_label("File").set_input_files(str(lying))
     page.get_by_role("button", name="Register").click()
-    assert page.get_by_text("its content is not a PDF file").is_visible()
+    assert page.locator(".field-error").get_by_text("its content is not a PDF file").is_visible()
     page.screenshot(path=output_path("register_refused.png"), full_page=True)
     real = tmp_path / "workplan.pdf"
     real.write_bytes(b"%PDF-1.4\n%%EOF\n")

@@ -55,7 +55,7 @@ def test_focal_point_registers_records_certifies_and_the_public_verifies(page, l
     page.locator("#id_full_name").fill("Almaz Tesfaye")  # no consent ticked: refused
     page.get_by_label("Sector").select_option("educator")
     page.get_by_role("button", name="Register").click()
-    assert page.get_by_text("only when the person consented to be named").is_visible()
+    assert page.locator("#id_full_name_error").get_by_text("only when the person consented to be named").is_visible()
     page.screenshot(path=output_path("register-refused.png"), full_page=True)
     page.get_by_label("They consented to be named").check()
     page.get_by_label("Status").select_option("completed")
