@@ -84,7 +84,9 @@ def _svg(rows: list[tuple[Any, CadenceCheck]], *, title: str, summary: str) -> A
             else:
                 parts.append(rect(x + 0.5, cy + 0.5, w - 1, cell_h - 1, fill=PAPER, stroke=MUTED, dashed=True,
                                   css_class="ahead", tooltip=tip, rx=2))
-            parts.append(text(x + w / 2, cy + cell_h + 12, p.label, size=10, fill=MUTED, anchor="middle"))
+            # Twelve month names do not fit a phone (nor do Arabic ones): their numbers then; the table names them.
+            short = p.label if w >= 34 else str(j + 1)
+            parts.append(text(x + w / 2, cy + cell_h + 12, short, size=10, fill=MUTED, anchor="middle"))
         sentence = check.sentence + (" — " + _("behind") if check.behind else "")
         parts.append(text(left, cy + cell_h + 30, sentence, size=12, css_class="behind" if check.behind else "",
                           weight="bold" if check.behind else ""))

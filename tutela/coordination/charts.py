@@ -96,7 +96,8 @@ def _svg(events: list[Event], lanes: dict[str, str], today: date, title: str, su
     for year in range(first.year + (0 if first == date(first.year, 1, 1) else 1), last.year + 1):
         x = x_of(date(year, 1, 1))
         parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{axis_y}" stroke="{GRID}"/>')
-        parts.append(text(x, axis_y + 14, str(year), size=11, fill=MUTED, anchor="middle"))
+        anchor = "start" if x < left + 16 else "end" if x > WIDTH - right - 16 else "middle"  # never cut off
+        parts.append(text(x, axis_y + 14, str(year), size=11, fill=MUTED, anchor=anchor))
     parts.append(f'<line x1="{left}" x2="{WIDTH - right}" y1="{axis_y}" y2="{axis_y}" stroke="{MUTED}"/>')
     for i, lane in enumerate(used):
         y = top + i * lane_h

@@ -304,7 +304,7 @@ def _columns(rows: list[dict[str, Any]], *, title: str, summary: str) -> SafeStr
                 parts.append(text(x + col / 2, y - 3, number(r["counted"]), size=10, anchor="middle"))
         if r["has_estimate"]:
             lo, hi = r["low"] or 0, r["high"] or r["central"] or 0
-            y1, y2 = y_of(hi), min(y_of(lo), y_of(hi) - 2)
+            y1, y2 = y_of(hi), max(y_of(lo), y_of(hi) + 2)  # at least 2 units tall
             xe = x + col + 2
             parts.append(rect(xe, y1, col, y2 - y1, fill=f"url(#{HATCH}-time)", stroke=ESTIMATED, dashed=True,
                               css_class="estimated",
