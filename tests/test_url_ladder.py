@@ -311,7 +311,7 @@ entry("outreach:programme_edit", "get", lambda: [_first("outreach.TrainingProgra
 entry("outreach:cohort_create", "get", lambda: [_first("outreach.TrainingProgramme")], (302, 403, 200, 403, 200))
 entry("outreach:certificate_issue", "post", lambda: [_first("outreach.Trainee")], (302, 403, 302, 403, 302))
 entry("outreach:certificate_pdf", "get", _certificate, (302, 403, 200, 403, 200))
-entry("outreach:certificate_revoke", "post", _certificate, (302, 403, 200, 403, 200))
+entry("outreach:certificate_revoke", "post", _certificate, (302, 403, 422, 403, 422))  # an empty POST: the reason is required
 entry("outreach:country", "get", ["ET"], (200, 200, 200, 200, 200))  # /outreach/countries/ET/
 entry("outreach:index", "get", [], (200, 200, 200, 200, 200))  # /outreach/
 entry("outreach:programme_detail", "get", lambda: [_first("outreach.TrainingProgramme")], (200, 200, 200, 200, 200))

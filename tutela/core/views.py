@@ -49,7 +49,13 @@ def form_view(
     On success: ``message`` (default "Saved.", or a function of what ``save`` returned) and a
     redirect to ``success_url`` (or a function of what ``save`` returned). Otherwise the page is
     rendered with ``{"form": form, **context}``, with status 422 when the form has errors.
+
+    A POST with no fields at all is checked like any other: views build their forms with
+    ``Form(request.POST or None)``, which leaves the form unbound for an empty POST (no errors, 200);
+    here it is bound to that empty POST, so it answers 422 with each required field's error.
     """
+    if request.method == "POST" and not form.is_bound:
+        form.is_bound, form.data, form.files = True, request.POST, request.FILES
     if request.method == "POST" and form.is_valid():
         try:
             saved = save(form.cleaned_data)
