@@ -404,6 +404,7 @@ entry("library:resource_list", "get", [], (200, 200, 200, 200, 200))  # /library
 entry("library:resource_feed", "get", [], (200, 200, 200, 200, 200))  # /library/feed.atom
 entry("library:resource_create", "get", [], (302, 403, 200, 200, 200))  # /library/new/
 entry("library:resource_detail", "get", _LEAFLET, (200, 200, 200, 200, 200))
+entry("library:resource_translate", "get", lambda: [*_LEAFLET(), "es"], SECRETARIAT_ONLY)
 entry("library:language_version_add", "get", _LEAFLET, (302, 403, 403, 403, 200))
 # A link language version counts the download and redirects to the link.
 entry("library:download", "get", lambda: [_first("library.LanguageVersion")], (302, 302, 302, 302, 302))

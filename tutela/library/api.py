@@ -1,12 +1,14 @@
 """API for the library: resources (read by anyone when published; created, given versions and published through
 the same services as the pages) and the session plans with their disclosure-controlled feedback."""
 
+from typing import Annotated
+
 from django.db import transaction
 from django.urls import reverse
-from ninja import Field, Router, Schema, Status
+from ninja import Body, Field, Router, Schema, Status
 
 from tutela.core import access
-from tutela.core.api import ERRORS, SIGNED_IN, ApiRequest, DbInt, Id, SignedInApiRequest
+from tutela.core.api import ERRORS, SIGNED_IN, ApiRequest, DbInt, Id, SignedInApiRequest, Translations
 from tutela.core.pagination import keyset_page
 
 from . import selectors, services
@@ -47,6 +49,7 @@ class LibraryResourceItem(Schema):
     licence: str
     countries: list[str]
     is_published: bool
+    translations: Translations
 
 
 class LibraryResourceOut(LibraryResourceItem):
@@ -83,7 +86,8 @@ class LibraryLinkIn(Schema):
 def _item(r: Resource) -> dict:
     return {"id": r.pk, "title": r.title, "kind": r.kind, "audience": r.audience, "min_age": r.min_age,
             "max_age": r.max_age, "pillar": r.pillar.slug if r.pillar else None, "format": r.format,
-            "licence": r.licence, "countries": [str(c) for c in r.countries], "is_published": r.is_published}
+            "licence": r.licence, "countries": [str(c) for c in r.countries], "is_published": r.is_published,
+            "translations": r.translations or {}}
 
 
 def _detail(r: Resource) -> dict:
@@ -142,3 +146,14 @@ def resource_publish(request: SignedInApiRequest, pk: Id):
     resource = selectors.resource(request.auth, pk, write=True)
     services.resource_publish(actor=request.auth, resource=resource)
     return _detail(selectors.resource(request.auth, pk))
+
+
+@router.put("/resources/{pk}/translations/{language}", response={200: LibraryResourceOut, **ERRORS}, auth=SIGNED_IN,
+            summary="Translate a resource's title and summary (secretariat)")
+def resource_translate(request: SignedInApiRequest, pk: Id, language: str,
+                       payload: Annotated[dict[str, str | None], Body(description='{"title": …, "summary": …}; an '
+                                                                                  'empty text removes it')]):
+    user = request.auth
+    resource = access.get_for_user(user, Resource, pk, write=True)
+    services.resource_translate(actor=user, resource=resource, language=language, values=payload)
+    return _detail(selectors.resource(user, pk))

@@ -9,6 +9,7 @@ from django_countries.fields import CountryField
 
 from tutela.consultations.models import Audience
 from tutela.core.querysets import PublishableQuerySet
+from tutela.core.translations import translations_field
 
 MAX_CHILD_AGE = 17
 
@@ -40,9 +41,12 @@ class Resource(models.Model):
         CC_BY_NC_ND = "cc-by-nc-nd-4.0", _("Creative Commons Attribution-NonCommercial-NoDerivatives 4.0")
         ALL_RIGHTS = "all-rights-reserved", _("All rights reserved")
 
+    TRANSLATED_FIELDS = ("title", "summary")  # core.translations
+
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     summary = models.TextField(_("summary"), blank=True)
+    translations = translations_field()
     audience = models.CharField(_("audience"), max_length=30, choices=Audience)
     min_age = models.PositiveSmallIntegerField(_("from age"), null=True, blank=True,
                                                validators=[MaxValueValidator(MAX_CHILD_AGE)])

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from tutela.consultations.models import GuidelineVersion
-from tutela.core import access, audit, files
+from tutela.core import access, audit, files, translations
 from tutela.core.access import Actor
 from tutela.partners.models import Organisation
 
@@ -133,6 +133,13 @@ def language_version_add(*, actor: Actor, version: ResourceVersion, language: st
 
 
 @transaction.atomic
+@transaction.atomic
+def resource_translate(*, actor: Actor | None, resource: Resource, language: str, values: dict[str, Any]) -> Resource:
+    """The resource's title and summary in ``language`` (secretariat), audited as ``resource.translated``. The
+    files in each language are language versions (``language_version_add``); this is the page's own text."""
+    return translations.save(resource, actor=actor, action="resource.translated", language=language, values=values)
+
+
 def resource_publish(*, actor: Actor, resource: Resource) -> Resource:
     """Publish a resource; it must have at least one version in at least one language."""
     _require_write(actor, resource)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("feed.atom", ResourceFeed(), name="resource_feed"),
     path("new/", views.resource_create, name="resource_create"),
     path("<int:pk>/", views.resource_detail, name="resource_detail"),
+    path("<int:pk>/translations/<str:language>/", views.resource_translate, name="resource_translate"),
     path("<int:pk>/add-language/", views.language_version_add, name="language_version_add"),
     path("<int:pk>/publish/", views.resource_publish, name="resource_publish"),
     path("files/<int:pk>/", views.download, name="download"),

@@ -17,6 +17,7 @@ from tutela.core import access
 from tutela.core.files import MIME_TYPES
 from tutela.core.forms import add_service_errors
 from tutela.core.requests import SignedInRequest
+from tutela.core.translation_views import translation_form_view
 from tutela.core.views import form_view
 
 from . import selectors, services
@@ -41,7 +42,19 @@ def resource_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "library/resource_detail.html", {
         "resource": resource, "languages": selectors.languages_of(resource),
         "downloads": selectors.downloads(resource), "can_write": access.can_write(request.user, resource),
+        "is_secretariat": access.is_secretariat(request.user),
     })
+
+
+@login_required
+def resource_translate(request: SignedInRequest, pk: int, language: str) -> HttpResponse:
+    """The resource's title and summary in one language (secretariat), from the resource's page."""
+    access.require_secretariat(request.user)
+    resource = access.get_for_user(request.user, Resource, pk, write=True)
+    return translation_form_view(
+        request, resource, language, back_url=reverse("library:resource_detail", args=[pk]), back_label=resource.title,
+        save=lambda data: services.resource_translate(actor=request.user, resource=resource, language=language,
+                                                      values=data))
 
 
 @login_required
