@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def leaflet(secretariat):
     return services.resource_create(actor=secretariat, title="Tips for parents", kind="leaflet",
-                                    audience="parents", summary="What to ask your child.")
+                                    audience="children", min_age=10, max_age=14,
+                                    summary="What to ask your child.")
 
 
 def test_the_spanish_page_shows_the_spanish_title_and_the_note_for_the_missing_summary(client, leaflet, secretariat):
