@@ -18,7 +18,7 @@ def test_secretariat_publishes_a_resource_in_two_languages(page, live_server, se
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.goto(live_server.url + "/library/new/")
-    page.get_by_label(re.compile(r"^Title:?$")).fill("Keeping children safe online: a guide for parents")
+    page.get_by_label(re.compile(r"^Title:?( \*)?$")).fill("Keeping children safe online: a guide for parents")  # * marks it required
     page.get_by_label("Kind").select_option("leaflet")
     page.get_by_label("Audience").select_option("parents_educators")
     page.get_by_label("Format").select_option(index=0)
@@ -28,7 +28,7 @@ def test_secretariat_publishes_a_resource_in_two_languages(page, live_server, se
     detail = page.url
     for language, link in (("en", "https://example.org/guide-en"), ("fr", "https://example.org/guide-fr")):
         page.get_by_role("link", name="Add a language version").click()
-        page.get_by_label(re.compile(r"^Language:?$")).select_option(language)
+        page.get_by_label(re.compile(r"^Language:?( \*)?$")).select_option(language)
         page.get_by_label("Or a link (video, online course)").fill(link)
         page.get_by_role("button", name="Save").click()
         page.get_by_text("Language version added.").wait_for()
