@@ -226,7 +226,8 @@ class ReportFile(models.Model):
 
     Made by the worker, with its progress, when the PDF is long (``rendering.PDF_IN_WORKER_FROM``).
     At sign-off the report's PDF and DOCX are stored once (``signed_off``) with their SHA-256 and
-    served from then on: never made again, whatever happens to the records later.
+    served from then on: never made again, whatever happens to the records later. Once per language
+    (``language``: its labels, dates and direction): the original one at sign-off, another when first asked.
     """
 
     class Format(models.TextChoices):
