@@ -73,8 +73,11 @@ def test_only_the_secretariat_translates(workshop, focal_point):
 
 
 def test_hostile_text_is_shown_as_text(client, workshop, secretariat):
+    with pytest.raises(ValidationError, match="U\\+202E"):  # an unclosed right-to-left override is refused
+        services.activity_translate(actor=secretariat, activity=workshop, language="fr",
+                                    values={"title": "\u202eAtelier"})
     services.activity_translate(actor=secretariat, activity=workshop, language="fr",
-                                values={"title": "<script>alert(1)</script> \u202eAtelier"})
+                                values={"title": "<script>alert(1)</script> Atelier"})
     page = client.get(f"/fr/activities/{workshop.pk}/").content.decode()
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
