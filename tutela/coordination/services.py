@@ -23,6 +23,7 @@ from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -860,7 +861,7 @@ def liaison_message(recipient: LiaisonRecipient) -> EmailMessage:
     lines = [_("%(sender)s sends %(body)s this liaison statement %(purpose)s.") % {
         "sender": liaison.from_body.name, "body": recipient.body.name, "purpose": purpose}]
     if recipient.deadline:
-        lines.append(_("A reply is asked for by %(deadline)s.") % {"deadline": recipient.deadline.isoformat()})
+        lines.append(_("A reply is asked for by %(deadline)s.") % {"deadline": date_format(recipient.deadline, "DATE_FORMAT")})
     facts = [(_("Subject"), liaison.subject), (_("Reference"), liaison.reference),
              (_("Agreed at"), str(liaison.from_meeting) if liaison.from_meeting else ""),
              (_("In reply to"), (liaison.reply_to.reference or liaison.reply_to.subject) if liaison.reply_to else ""),

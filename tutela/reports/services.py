@@ -41,7 +41,8 @@ def _editor(actor: Actor | None) -> None:
 
 def _not_final(report: Report) -> None:
     if report.is_final:
-        raise ValidationError(_("This report has been signed off and is frozen. Copy it to start a new draft."))
+        raise ValidationError(_("This report has been signed off and is frozen: its text and sources no longer change. "
+                                "Create a new report for a later period or a corrected edition."))
 
 
 def _check(report: Report) -> None:
