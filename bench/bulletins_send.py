@@ -117,8 +117,7 @@ def setup(n: int, var: str) -> None:
     for k in (1, 2):
         bulletin = services.bulletin_create(actor=user, mailing_list=mailing_list, subject=f"Bench bulletin {k}",
                                             body="# News\n\nThe **guidelines** are [online](/consultations/).\n\n- one\n- two")
-        services.bulletin_version_set(actor=user, bulletin=bulletin, language="fr", subject=f"Bulletin {k}",
-                                      body="Les **lignes directrices** sont [en ligne](/consultations/).")
+        services.bulletin_translate(actor=user, bulletin=bulletin, language="fr", values={"subject": f"Bulletin {k}", "body": "Les **lignes directrices** sont [en ligne](/consultations/)."})
         services.bulletin_send(actor=user, bulletin=bulletin)
         print(bulletin.pk, flush=True)
 

@@ -141,7 +141,7 @@ entry("bulletins:import_job", "get", lambda: [_first("bulletins.SubscriberImport
 entry("bulletins:bulletin_create", "get", [], SECRETARIAT_ONLY)
 entry("bulletins:bulletin_detail", "get", lambda: [_first("bulletins.Bulletin")], SECRETARIAT_ONLY)
 entry("bulletins:bulletin_edit", "get", lambda: [_first("bulletins.Bulletin")], SECRETARIAT_ONLY)
-entry("bulletins:bulletin_version", "get", lambda: [_first("bulletins.Bulletin")], SECRETARIAT_ONLY)
+entry("bulletins:bulletin_translate", "get", lambda: [_first("bulletins.Bulletin"), "fr"], SECRETARIAT_ONLY)
 entry("bulletins:bulletin_preview", "get", lambda: [_first("bulletins.Bulletin")], SECRETARIAT_ONLY)
 entry("bulletins:bulletin_test", "post", lambda: [_first("bulletins.Bulletin")], (302, 403, 403, 403, 302))
 # the demo's bulletin was sent: sending again or unscheduling it is refused with a message

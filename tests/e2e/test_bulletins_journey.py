@@ -54,8 +54,7 @@ def test_subscribe_confirm_receive_and_unsubscribe_in_one_click(page, live_serve
 
     bulletin = services.bulletin_create(actor=secretariat, mailing_list=news, subject="COP news no. 1",
                                         body="# Hello\n\nThe guidelines are out.", topics=["events"])
-    services.bulletin_version_set(actor=secretariat, bulletin=bulletin, language="fr", subject="Nouvelles COP nº 1",
-                                  body="Les lignes directrices sont publiées.")
+    services.bulletin_translate(actor=secretariat, bulletin=bulletin, language="fr", values={"subject": "Nouvelles COP nº 1", "body": "Les lignes directrices sont publiées."})
     services.bulletin_send(actor=secretariat, bulletin=bulletin)  # the worker's task runs inline here
     bulletin.refresh_from_db()
     assert bulletin.status == "sent"

@@ -2,14 +2,14 @@
 Every write goes through the same services as the pages; people outside the secretariat get 403."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Body, Field, Router, Schema, Status
 
-from tutela.core.api import ERRORS, SIGNED_IN, DbInt, Id, SignedInApiRequest
+from tutela.core.api import ERRORS, SIGNED_IN, DbInt, Id, SignedInApiRequest, Translations
 from tutela.core.pagination import keyset_page
 from tutela.partners.models import Commitment, Organisation
 
@@ -94,16 +94,6 @@ class BulletinPatch(Schema):
     commitment_id: Id | None = None
 
 
-class BulletinVersionIn(Schema):
-    subject: str = Field(min_length=1, max_length=200)
-    body: str = ""
-
-
-class BulletinVersionOut(Schema):
-    language: str
-    subject: str
-
-
 class BulletinSendIn(Schema):
     send_at: datetime | None = Field(None, description="Empty or past: now")
 
@@ -124,7 +114,7 @@ class BulletinOut(BulletinItem):
     topics: list[str]
     organisation_ids: list[int]
     commitment_id: int | None
-    versions: list[BulletinVersionOut]
+    translations: Translations
     deliveries: dict[str, int] = Field(description="Recipients by status: queued, sent, bounced, complained, unsubscribed")
     problems: list[str] = Field(description="Why it cannot be sent yet (empty once sent or when it can be)")
     last_error: str
@@ -178,7 +168,7 @@ def _detail(bulletin: Bulletin) -> dict:
     return {**_item(bulletin), "body": bulletin.body, "blocks": list(bulletin.blocks), "blocks_since": bulletin.blocks_since,
             "topics": list(bulletin.topics or []), "organisation_ids": [o.pk for o in bulletin.organisations.all()],
             "commitment_id": bulletin.commitment_id,
-            "versions": [{"language": v.language, "subject": v.subject} for v in bulletin.versions.order_by("language")],
+            "translations": bulletin.translations or {},
             "deliveries": selectors.delivery_counts(bulletin),
             "problems": services.bulletin_problems(bulletin) if editable else [], "last_error": bulletin.last_error}
 
@@ -290,12 +280,13 @@ def bulletin_update(request: SignedInApiRequest, pk: Id, payload: BulletinPatch)
     return _detail(selectors.bulletin_for(request.auth, pk))
 
 
-@router.put("/bulletins/{pk}/versions/{language}", response={200: BulletinOut, **ERRORS}, auth=SIGNED_IN,
-            summary="The bulletin in another language (English is the bulletin itself)")
-def bulletin_version_set(request: SignedInApiRequest, pk: Id, language: str, payload: BulletinVersionIn):
+@router.put("/bulletins/{pk}/translations/{language}", response={200: BulletinOut, **ERRORS}, auth=SIGNED_IN,
+            summary="Translate a bulletin's subject and text (secretariat; English is the bulletin itself)")
+def bulletin_translate(request: SignedInApiRequest, pk: Id, language: str,
+                       payload: Annotated[dict[str, str | None], Body(description='{"subject": …, "body": …}; an '
+                                                                                  'empty text removes it')]):
     bulletin = selectors.bulletin_for(request.auth, pk)
-    services.bulletin_version_set(actor=request.auth, bulletin=bulletin, language=language[:20], subject=payload.subject,
-                                  body=payload.body)
+    services.bulletin_translate(actor=request.auth, bulletin=bulletin, language=language, values=payload)
     return _detail(selectors.bulletin_for(request.auth, pk))
 
 

@@ -80,12 +80,6 @@ class BulletinForm(forms.Form):
 
 
 
-class VersionForm(forms.Form):
-    language = forms.ChoiceField(label=_("Language"), choices=[c for c in LANGUAGES if c[0] != "en"])
-    subject = forms.CharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(label=_("Text (Markdown)"), widget=forms.Textarea(attrs={"rows": 14}), required=False)
-
-
 class SendForm(forms.Form):
     send_at = forms.DateTimeField(label=_("Send at (empty: now)"), required=False,
                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))

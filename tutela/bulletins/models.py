@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from tutela.core.jobs import FileImportJob, LeasedJob
+from tutela.core.translations import translations_field
 
 LANGUAGES = [(code, name) for code, name in settings.LANGUAGES]
 
@@ -138,7 +139,7 @@ class SubscriberImport(FileImportJob):
 
 
 class Bulletin(LeasedJob):
-    """One issue of a list: Markdown in English (and other languages), blocks drawn from the records."""
+    """One issue of a list: Markdown in English (its translations in ``translations``), blocks drawn from the records."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -153,9 +154,12 @@ class Bulletin(LeasedJob):
         CONSULTATIONS = "consultations", _("Consultations opening or closing")
         FIGURES = "figures", _("New figures")
 
+    TRANSLATED_FIELDS = ("subject", "body")  # core.translations; subscribers of a language without one get English
+
     mailing_list = models.ForeignKey(MailingList, on_delete=models.PROTECT, related_name="bulletins")
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("text (Markdown)"), blank=True)
+    translations = translations_field()
     blocks = models.JSONField(_("blocks"), default=list, blank=True)
     blocks_since = models.DateField(_("records since"), null=True, blank=True)
     # Empty: everyone on the list. Otherwise subscribers who chose one of these topics, and those who chose none.
@@ -182,22 +186,6 @@ class Bulletin(LeasedJob):
 
     def __str__(self) -> str:
         return self.subject
-
-
-class BulletinVersion(models.Model):
-    """The bulletin in one more language; subscribers of other languages get English."""
-
-    bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="versions")
-    language = models.CharField(_("language"), max_length=10, choices=LANGUAGES)
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("text (Markdown)"), blank=True)
-
-    class Meta:
-        verbose_name = _("language version")
-        constraints = [models.UniqueConstraint(fields=["bulletin", "language"], name="bulletins_one_version_per_language")]
-
-    def __str__(self) -> str:
-        return f"{self.bulletin} · {self.language}"
 
 
 class Delivery(models.Model):

@@ -22,6 +22,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from tutela.core import translations
 from tutela.core.markdown import escape_html, is_unsafe_url
 
 LINK = re.compile(r"\[((?:\\.|[^\[\]\\])*)\]\(\s*([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\s*\)")
@@ -177,30 +178,35 @@ def _block_labels():
 
 @dataclass
 class Content:
-    """What one language version looks like, before the recipient's links are added."""
+    """What one language version looks like, before the recipient's links are added. ``english``: the
+    texts shown in English because they are not translated into ``language`` (pages note them)."""
 
     language: str
     subject: str
     html: str
     text: str
     fragment: str
+    english: tuple[str, ...] = ()
 
 
 def content(bulletin: Any, language: str) -> Content:
-    """The bulletin in ``language`` (its version, or English), with its blocks."""
-    version = next((v for v in bulletin.versions.all() if v.language == language), None)
-    subject, body, used = (version.subject, version.body, language) if version else (bulletin.subject, bulletin.body, "en")
+    """The bulletin in ``language`` when it is translated into it (``core.translations``; a text not
+    translated stays English, marked ``lang="en"``), otherwise in English; with its blocks."""
+    used = language if language in (bulletin.translations or {}) else "en"
+    subject, body = translations.shown(bulletin, "subject", used), translations.shown(bulletin, "body", used)
     with override(used):
         blocks = [block(kind, bulletin.blocks_since) for kind in bulletin.blocks]
         senders = [o.acronym or o.name for o in bulletin.organisations.all()]
-        context = {"subject": subject, "body_html": to_html(body), "blocks": blocks, "senders": senders,
+        context = {"subject": subject.text, "subject_attrs": subject.attrs, "body_html": to_html(body.text),
+                   "body_attrs": body.attrs, "blocks": blocks, "senders": senders,
                    "list": bulletin.mailing_list, "language": used, "site_url": settings.SITE_URL}
         fragment = render_to_string("bulletins/_content.html", context)
         page = render_to_string("bulletins/mail_body.html", {**context, "fragment": fragment})
-        text = render_to_string("bulletins/mail_body.txt", {**context, "body_text": to_text(body)})
+        text = render_to_string("bulletins/mail_body.txt", {**context, "body_text": to_text(body.text)})
     # Plain strings: the text part must be escaped wherever a page shows it.
-    return Content(language=used, subject=subject, html="".join([page]), text="".join([text]),
-                   fragment="".join([fragment]))
+    return Content(language=used, subject=subject.text, html="".join([page]), text="".join([text]),
+                   fragment="".join([fragment]), english=tuple(s for s, shown in (("subject", subject), ("body", body))
+                                                               if shown.fallback))
 
 
 def mail_domain() -> str:

@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from tutela.core import access, audit, jobs
+from tutela.core import access, audit, jobs, translations
 from tutela.core.access import Actor
 from tutela.core.jobs import ImportReport
 from tutela.core.services import save_audited
@@ -48,7 +48,6 @@ from . import rendering, tasks, tokens
 from .models import (
     LANGUAGES,
     Bulletin,
-    BulletinVersion,
     CommitmentDelivery,
     ConsentRecord,
     Delivery,
@@ -457,26 +456,32 @@ def bulletin_update(*, actor: Actor, bulletin: Bulletin, organisations: Iterable
 
 
 @transaction.atomic
-def bulletin_version_set(*, actor: Actor, bulletin: Bulletin, language: str, subject: str, body: str) -> BulletinVersion:
-    """The bulletin in another language (English is the bulletin itself)."""
+def bulletin_translate(*, actor: Actor, bulletin: Bulletin, language: str, values: dict[str, Any]) -> Bulletin:
+    """The bulletin's subject and text in ``language`` (``core.translations``; English is the bulletin
+    itself), while it can still be edited: what was sent is frozen. Audited as ``bulletin.translated``;
+    the same checks as the English text (a template error, the length) besides the translation's own."""
     _editable(actor, bulletin)
-    code = _language(language)
-    if code == "en":
-        raise ValidationError({"language": _("English is the bulletin's own text; edit the bulletin.")})
-    probe = Bulletin(subject=subject, body=body, blocks=[])
-    _check_bulletin(probe)
-    version, created = BulletinVersion.objects.update_or_create(
-        bulletin=bulletin, language=code, defaults={"subject": subject.strip(), "body": body})
-    audit.record(actor=actor, action="bulletin.version_set", target=bulletin,
-                 changes={"language": [None, code], "created": [None, created]})
-    return version
+    texts = translations.clean(Bulletin, language, values)
+    have = (bulletin.translations or {}).get(language.strip().lower()) or {}
+    merged = {**have, **texts}
+    _check_bulletin(Bulletin(subject=merged.get("subject") or bulletin.subject, body=merged.get("body", ""), blocks=[]))
+    return translations.save(bulletin, actor=actor, action="bulletin.translated", language=language, values=values)
+
+
+def _texts(bulletin: Bulletin) -> list[tuple[str, str, str]]:
+    """(language, subject, body) of the English text and of each language it is translated into, as sent."""
+    texts = [("en", bulletin.subject, bulletin.body)]
+    for code in sorted(bulletin.translations or {}):
+        texts.append((code, str(translations.shown(bulletin, "subject", code)),
+                      str(translations.shown(bulletin, "body", code))))
+    return texts
 
 
 def bulletin_problems(bulletin: Bulletin) -> list[str]:
     """Why the bulletin cannot be sent now; empty when it can. Every link to this site must open for
     the public, and every block must have something in it."""
     problems: list[str] = []
-    texts = [("en", bulletin.subject, bulletin.body)] + [(v.language, v.subject, v.body) for v in bulletin.versions.all()]
+    texts = _texts(bulletin)
     for language, subject, body in texts:
         try:
             _check_bulletin(Bulletin(subject=subject, body=body, blocks=list(bulletin.blocks)))
@@ -563,13 +568,13 @@ def _enqueue_at(bulletin_id: int, when: datetime | None) -> None:
         tasks.deliver_bulletin.using(run_after=when).enqueue(bulletin_id=bulletin_id)
 
 
-def _freeze(bulletin: Bulletin) -> dict[str, dict[str, str]]:
-    languages = {"en"} | {v.language for v in bulletin.versions.all()}
+def _freeze(bulletin: Bulletin) -> dict[str, dict[str, Any]]:
+    languages = {"en"} | set(bulletin.translations or {})
     frozen = {}
     for language in sorted(languages):
         content = rendering.content(bulletin, language)
         frozen[language] = {"subject": content.subject, "html": content.html, "text": content.text,
-                            "fragment": content.fragment}
+                            "fragment": content.fragment, "english": list(content.english)}
     return frozen
 
 

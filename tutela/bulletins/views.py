@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from tutela.core import ratelimit
+from tutela.core import ratelimit, translations
 from tutela.core.forms import add_service_errors
 from tutela.core.requests import SignedInRequest
+from tutela.core.translation_views import translation_form_view
 from tutela.core.views import form_view
 
 from . import rendering, selectors, services, tokens
@@ -31,7 +32,6 @@ from .forms import (
     ManageRequestForm,
     SendForm,
     SubscribeForm,
-    VersionForm,
 )
 from .models import LANGUAGES, Bulletin
 
@@ -154,7 +154,16 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 def archive(request: HttpRequest, slug: str) -> HttpResponse:
     mailing_list = selectors.archive_list(slug)
-    return render(request, "bulletins/archive.html", {"list": mailing_list, "bulletins": selectors.archived(mailing_list)[:200]})
+    wanted = translations.active()
+    rows = []
+    for bulletin in selectors.archived(mailing_list)[:200]:
+        frozen = bulletin.rendered.get(wanted) or {}
+        english = not frozen or "subject" in frozen.get("english", [])
+        rows.append({"bulletin": bulletin, "subject": frozen.get("subject") or bulletin.rendered.get("en", {}).get(
+            "subject", bulletin.subject), "english": english and wanted != "en"})
+    return render(request, "bulletins/archive.html", {
+        "list": mailing_list, "rows": rows,
+        "note": translations.note_html(wanted) if any(r["english"] for r in rows) else ""})
 
 
 def _language(request: HttpRequest, bulletin: Bulletin) -> str:
@@ -163,12 +172,17 @@ def _language(request: HttpRequest, bulletin: Bulletin) -> str:
 
 
 def archive_bulletin(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The bulletin as sent, in the page's language (or ``?lang=``) when it was sent in it; otherwise
+    the English, marked ``lang="en"`` with the note (as are texts left untranslated in that language)."""
     bulletin = selectors.archived_bulletin(slug, pk)
+    wanted = (request.GET.get("lang") or translations.active()).lower()
     language = _language(request, bulletin)
     frozen = bulletin.rendered.get(language) or {}
+    english = language != wanted or bool(frozen.get("english"))
     names = dict(LANGUAGES)
     return render(request, "bulletins/archive_bulletin.html", {
         "bulletin": bulletin, "frozen": frozen, "language": language,
+        "note": translations.note_html(wanted) if english and wanted in translations.languages() else "",
         "languages": [(code, names.get(code, code)) for code in sorted(bulletin.rendered)]})
 
 
@@ -267,12 +281,13 @@ def bulletin_edit(request: SignedInRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def bulletin_version(request: SignedInRequest, pk: int) -> HttpResponse:
-    bulletin = selectors.bulletin_for(request.user, pk)
-    form = VersionForm(request.POST or None, initial={"language": request.GET.get("lang", "fr")})
-    return form_view(request, form, template="bulletins/form_page.html", context={"title": _("Language version")},
-                     save=lambda data: services.bulletin_version_set(actor=request.user, bulletin=bulletin, **data),
-                     success_url=reverse("bulletins:bulletin_detail", args=[bulletin.pk]))
+def bulletin_translate(request: SignedInRequest, pk: int, language: str) -> HttpResponse:
+    """The bulletin's subject and text in one language (secretariat), from the bulletin's page."""
+    bulletin = selectors.bulletin_for(request.user, pk)  # secretariat only
+    return translation_form_view(
+        request, bulletin, language, back_url=reverse("bulletins:bulletin_detail", args=[pk]), back_label=bulletin.subject,
+        save=lambda data: services.bulletin_translate(actor=request.user, bulletin=bulletin, language=language,
+                                                      values=data))
 
 
 @login_required
@@ -283,10 +298,12 @@ def bulletin_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     progress = selectors.send_progress(bulletin, request.path, counts)
     if request.headers.get("HX-Request") and progress is not None:  # the progress polling itself
         return render(request, "components/progress.html", {"progress": progress})
+    names = dict(LANGUAGES)
     return render(request, "bulletins/bulletin_detail.html", {
         "bulletin": bulletin, "problems": services.bulletin_problems(bulletin) if editable else [],
         "counts": counts, "send_form": SendForm(), "editable": editable, "progress": progress,
-        "versions": bulletin.versions.all(), "languages": LANGUAGES,
+        "versions": [(code, names[code]) for code in sorted(bulletin.translations or {}) if code in names],
+        "languages": LANGUAGES,
         "cadence": selectors.cadence_against_deliveries(bulletin.commitment) if bulletin.commitment else None})
 
 

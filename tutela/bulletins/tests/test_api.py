@@ -40,9 +40,9 @@ def test_the_secretariat_runs_a_list_and_sends_a_bulletin_through_the_api(client
     assert bulletin.status_code == 201, bulletin.content
     pk = bulletin.json()["id"]
     assert bulletin.json()["status"] == "draft" and bulletin.json()["problems"] == []
-    version = client.put(f"/api/v1/bulletins/bulletins/{pk}/versions/fr", {"subject": "Événements", "body": "Voir."},
+    version = client.put(f"/api/v1/bulletins/bulletins/{pk}/translations/fr", {"subject": "Événements", "body": "Voir."},
                          content_type=JSON)
-    assert version.status_code == 200 and version.json()["versions"] == [{"language": "fr", "subject": "Événements"}]
+    assert version.status_code == 200 and version.json()["translations"] == {"fr": {"subject": "Événements", "body": "Voir."}}
     broken = client.patch(f"/api/v1/bulletins/bulletins/{pk}", {"body": "A [dead link](/no/such/page/)."}, content_type=JSON)
     assert broken.status_code == 200 and any("no such page" in p for p in broken.json()["problems"])
     refused = client.post(f"/api/v1/bulletins/bulletins/{pk}/send", {}, content_type=JSON)
@@ -84,7 +84,7 @@ OPERATIONS = [("get", "/api/v1/bulletins/lists"), ("post", "/api/v1/bulletins/li
               ("get", "/api/v1/bulletins/lists/{list}"), ("get", "/api/v1/bulletins/lists/{list}/subscribers"),
               ("post", "/api/v1/bulletins/lists/{list}/subscribers"), ("get", "/api/v1/bulletins/bulletins"),
               ("post", "/api/v1/bulletins/bulletins"), ("get", "/api/v1/bulletins/bulletins/{bulletin}"),
-              ("patch", "/api/v1/bulletins/bulletins/{bulletin}"), ("put", "/api/v1/bulletins/bulletins/{bulletin}/versions/fr"),
+              ("patch", "/api/v1/bulletins/bulletins/{bulletin}"), ("put", "/api/v1/bulletins/bulletins/{bulletin}/translations/fr"),
               ("post", "/api/v1/bulletins/bulletins/{bulletin}/send"),
               ("post", "/api/v1/bulletins/bulletins/{bulletin}/unschedule"),
               ("get", "/api/v1/bulletins/bulletins/{bulletin}/deliveries")]
@@ -99,6 +99,8 @@ def test_only_the_secretariat_reaches_an_operation(client, secretariat, focal_po
     url = path.format(list=mailing_list.pk, bulletin=bulletin.pk)
     body = {"name": "X", "email": "a@example.org", "consent_text": "c", "consent_source": "s", "mailing_list_id":
             mailing_list.pk, "subject": "S", "body": "B"}
+    if "/translations/" in path:  # a translation's body is only its texts
+        body = {"subject": "S", "body": "B"}
 
     def call():
         return getattr(client, method)(url, body, content_type=JSON) if method != "get" else client.get(url)

@@ -16,7 +16,7 @@ def sent(secretariat, members, add, run_on_commit, smtp_peer):
     add(members, "hard@example.org")
     add(members, "soft@example.org", "fr")
     bulletin = services.bulletin_create(actor=secretariat, mailing_list=members, subject="Issue 1", body="Hello")
-    services.bulletin_version_set(actor=secretariat, bulletin=bulletin, language="fr", subject="Numéro 1", body="Bonjour")
+    services.bulletin_translate(actor=secretariat, bulletin=bulletin, language="fr", values={"subject": "Numéro 1", "body": "Bonjour"})
     run_on_commit(services.bulletin_send, actor=secretariat, bulletin=bulletin)
     return {d.email: d for d in Delivery.objects.filter(bulletin=bulletin)}
 

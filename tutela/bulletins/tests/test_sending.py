@@ -34,10 +34,8 @@ def test_a_bulletin_reaches_each_subscriber_once_in_their_language_with_list_hea
         body="# Hello\n\nThe **guidelines** are [online](/consultations/).\n\n<script>alert(1)</script> & <b>x</b>\n\n"
              "- one\n- two",
         organisations=[secretariat_org, org_b])
-    services.bulletin_version_set(actor=secretariat, bulletin=bulletin, language="fr", subject="Bulletin COP nº 1",
-                                  body="Les **lignes directrices** sont [en ligne](/consultations/).")
-    services.bulletin_version_set(actor=secretariat, bulletin=bulletin, language="ar", subject="نشرة",
-                                  body="مرحبا [هنا](/consultations/)")
+    services.bulletin_translate(actor=secretariat, bulletin=bulletin, language="fr", values={"subject": "Bulletin COP nº 1", "body": "Les **lignes directrices** sont [en ligne](/consultations/)."})
+    services.bulletin_translate(actor=secretariat, bulletin=bulletin, language="ar", values={"subject": "نشرة", "body": "مرحبا [هنا](/consultations/)"})
     run_on_commit(services.bulletin_send, actor=secretariat, bulletin=bulletin)
 
     bulletin.refresh_from_db()
@@ -219,7 +217,7 @@ def test_a_scheduled_bulletin_waits_until_it_is_due(smtp_peer, secretariat, memb
 def test_a_test_send_goes_only_to_the_person_asking(smtp_peer, secretariat, members, add, run_on_commit):
     add(members, "member@example.org")
     bulletin = services.bulletin_create(actor=secretariat, mailing_list=members, subject="Draft", body="Hi")
-    services.bulletin_version_set(actor=secretariat, bulletin=bulletin, language="es", subject="Borrador", body="Hola")
+    services.bulletin_translate(actor=secretariat, bulletin=bulletin, language="es", values={"subject": "Borrador", "body": "Hola"})
     run_on_commit(services.bulletin_test_send, actor=secretariat, bulletin=bulletin, language="es")
     assert [e.rcpt_tos[0] for e in smtp_peer.messages] == [secretariat.email]
     assert parsed(smtp_peer.messages[0])["Subject"] == "[Test] Borrador"
