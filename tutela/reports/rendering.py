@@ -342,7 +342,7 @@ def to_html(data: dict[str, Any], template: str = "reports/report_print.html") -
     return render_to_string(template, {"doc": data, "paragraphs_html": paragraphs_html(data),
                                        "lang": bcp47(get_language() or settings.LANGUAGE_CODE), "dir": direction,
                                        "title_dir": text_direction(data["title"], direction),
-                                       "fonts": ", ".join(f'"{family}"' for family in pdf_fonts())})
+                                       "fonts": ", ".join(f'"{family}"' for family in pdf_fonts(get_language()))})
 
 
 # The font families the PDF is set in, in order of preference: together they cover Latin, Greek,
@@ -350,9 +350,21 @@ def to_html(data: dict[str, Any], template: str = "reports/report_print.html") -
 # system check ``reports.E001`` refuses to start when fontconfig cannot find one of them.
 PDF_FONTS = ("Noto Sans", "Noto Sans Arabic", "Noto Sans CJK SC")
 
+# The family put first for a document in these languages. Pango sets each character in the first family of the
+# list that has it: in Arabic text set "Noto Sans" first, every space WeasyPrint stretches to justify a line (a run
+# of its own), every digit and full stop went to "Noto Sans" and back, two font changes a word (in the layout and as
+# PDF operators: 2,983 font changes on 25 pages against 347). "Noto Sans Arabic" has those characters and no Latin
+# letters, so Latin words in an Arabic document are still set in "Noto Sans".
+PDF_FIRST_FONT = {"ar": "Noto Sans Arabic"}
 
-def pdf_fonts() -> tuple[str, ...]:
-    return tuple(getattr(settings, "REPORTS_PDF_FONTS", PDF_FONTS))
+
+def pdf_fonts(language: str | None = None) -> tuple[str, ...]:
+    """The families, in order, for a document in ``language`` (its script's family first, see ``PDF_FIRST_FONT``)."""
+    families = tuple(getattr(settings, "REPORTS_PDF_FONTS", PDF_FONTS))
+    first = PDF_FIRST_FONT.get((language or "").split("-")[0])
+    if first in families:
+        families = (first, *(family for family in families if family != first))
+    return families
 
 
 # A PDF of this many paragraphs or more is made by the worker, with a progress bar (``services.report_pdf``);

@@ -134,6 +134,9 @@ def test_the_arabic_pdf_is_right_to_left_shaped_and_tagged_and_the_chinese_one_e
     assert all(word in text for word in ("عقدت", "ورشة", "عمل", "إقليمية", "بشأن", "حماية")), text
     fonts = pdf_run("pdffonts", arabic, tmp_path)
     assert "Noto-Sans-Arabic" in fonts
+    # the English paragraph's Latin letters in Noto Sans; the page numbers too in the PDF's fonts (they were set in
+    # fontconfig's default, DejaVu Sans for Arabic): no font outside the configured families
+    assert re.search(r"\+Noto-Sans\s", fonts) and "DejaVu" not in fonts and "Serif" not in fonts, fonts
 
     chinese = client.get(f"/zh-hans/reports/{report.pk}/export.pdf").content
     assert CHINESE in " ".join(pdf_run("pdftotext", chinese, tmp_path).split())
