@@ -14,10 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth.models import AnonymousUser
@@ -520,20 +522,27 @@ class Names:
     def __init__(self, lead: Organisation | None):
         self.lead_id = lead.pk if lead else None
         self.seen: set[int] = set()
+        self.forms: dict[int, tuple[str, str]] = {}  # organisation -> (name afterwards, name at first mention)
 
     def __call__(self, org: Organisation) -> str:
+        pk = org.pk
+        forms = self.forms.get(pk)
+        if forms is None:
+            forms = self.forms[pk] = self._forms(org)
+        if pk in self.seen:
+            return forms[0]
+        self.seen.add(pk)
+        return forms[1]
+
+    def _forms(self, org: Organisation) -> tuple[str, str]:
         short = org.acronym or org.name_in_text
         # A government's short name is usually its country ("Oman"); a ministry's acronym ("MoES") is not, and
         # gets its full name at first mention like any other organisation.
         country_like = org.kind == Organisation.Kind.GOVERNMENT and not _looks_like_acronym(org.acronym)
         if (org.pk == self.lead_id or country_like or not org.acronym
                 or org.acronym == org.name or org.acronym.startswith("(")):
-            self.seen.add(org.pk)
-            return short
-        if org.pk in self.seen:
-            return short
-        self.seen.add(org.pk)
-        return f"{org.name_in_text} ({org.acronym})"
+            return short, short
+        return short, f"{org.name_in_text} ({org.acronym})"
 
     def many(self, orgs: list[Organisation]) -> str:
         return prose.join([self(o) for o in orgs])
@@ -1085,14 +1094,16 @@ def _build(report: Report, progress: Callable[[int, int], None] | None = None) -
     drafts: list[Draft] = []
 
     # Agreements that set up a pilot open that pilot's paragraph instead of standing alone.
+    # The activities are in date order (``_load``): only those begun by the day of signing may have been running.
     opening_agreement: dict[int, Agreement] = {}
     used_agreements: set[int] = set()
+    starts = [a.starts_on for a in recs.activities]
     for ag in recs.agreements:
         if ag.kind != Agreement.Kind.PARTNERSHIP or not ag.signed_on:
             continue
         party_ids = {p.pk for p in ag.parties.all()}
-        for a in recs.activities:
-            if not (a.starts_on <= ag.signed_on <= a.ends_on) or a.pk in opening_agreement:
+        for a in islice(recs.activities, bisect_right(starts, ag.signed_on)):
+            if a.ends_on < ag.signed_on or a.pk in opening_agreement:
                 continue
             owners = {o.pk for o in _orgs(a, *ActivityPartner.OWNER_ROLES)}
             if party_ids <= owners:
