@@ -174,6 +174,18 @@ def _reference_data(request):
 
 
 @pytest.fixture(autouse=True)
+def _english_between_tests():
+    """Each test starts, and leaves the next one, in the default language: a request to a prefixed page
+    (``/zh-hans/…``) activates its language in the test's thread, and it would stay active for every
+    later test of the process (a demo loaded afterwards then met its own messages in Chinese)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache (the home page and menus are cached per process)."""
     from django.core.cache import cache
