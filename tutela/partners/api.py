@@ -183,7 +183,7 @@ class CommitmentOut(Schema):
 
 
 class Expiry(Schema):
-    state: str = Field(description="upcoming, in_force, expiring (within 90 days), expired or open_ended")
+    state: str = Field(description="not_signed (a draft with no date in force), upcoming, in_force, expiring (within 90 days), expired or open_ended")
     days: int | None = Field(description="Days until the start (upcoming), until the end, or since the end (expired).")
 
 

@@ -165,7 +165,8 @@ class AgreementStatus:
     EXPIRING = "expiring"
     EXPIRED = "expired"
     UPCOMING = "upcoming"
-    CHOICES = [IN_FORCE, EXPIRING, EXPIRED, UPCOMING]
+    NOT_SIGNED = "not_signed"
+    CHOICES = [IN_FORCE, EXPIRING, EXPIRED, UPCOMING, NOT_SIGNED]
 
 
 @dataclass
@@ -203,6 +204,12 @@ def agreement_list(*, user: Actor, filters: AgreementFilters, today: date | None
     if filters.q:
         qs = qs.filter(Q(title__icontains=filters.q) | Q(objectives__icontains=filters.q))
     started = Q(in_force_from__isnull=True) | Q(in_force_from__lte=today)
+    # A draft with no date in force is not in force, whatever else it lacks (agreement_expiry's first rule).
+    unsigned = Q(stage=Agreement.Stage.DRAFT, in_force_from__isnull=True, in_force_to__isnull=True)
+    if filters.status == AgreementStatus.NOT_SIGNED:
+        return qs.filter(unsigned)
+    if filters.status:
+        qs = qs.exclude(unsigned)
     if filters.status == AgreementStatus.IN_FORCE:
         qs = qs.filter(started, Q(in_force_to__isnull=True) | Q(in_force_to__gte=today))
     elif filters.status == AgreementStatus.EXPIRING:
@@ -224,10 +231,12 @@ def agreements_serving(*, user: Actor, country: str) -> QuerySet[Agreement]:
 def agreement_expiry(agreement: Agreement, today: date | None = None) -> dict[str, Any]:
     """How an agreement stands today: ``{"state", "days"}`` for badges and the API.
 
-    ``state`` is one of ``upcoming``, ``in_force``, ``expiring`` (ends within 90 days),
-    ``expired`` or ``open_ended``; ``days`` counts to the relevant date (or None).
+    ``state`` is one of ``not_signed`` (a draft with no date in force), ``upcoming``,
+    ``in_force``, ``expiring`` (ends within 90 days), ``expired`` or ``open_ended``; ``days`` counts to the relevant date (or None).
     """
     today = today or timezone.localdate()
+    if agreement.stage == Agreement.Stage.DRAFT and agreement.in_force_from is None and agreement.in_force_to is None:
+        return {"state": AgreementStatus.NOT_SIGNED, "days": None}
     if agreement.in_force_from and agreement.in_force_from > today:
         return {"state": AgreementStatus.UPCOMING, "days": (agreement.in_force_from - today).days}
     if agreement.in_force_to is None:

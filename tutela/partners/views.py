@@ -147,6 +147,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
             (selectors.AgreementStatus.EXPIRING, _("Expiring within %(days)s days") % {"days": filters.within}),
             (selectors.AgreementStatus.EXPIRED, _("Expired")),
             (selectors.AgreementStatus.UPCOMING, _("Not yet in force")),
+            (selectors.AgreementStatus.NOT_SIGNED, _("Not signed yet")),
         ],
         "can_create": access.can_create(request.user, access.user_organisation_ids(request.user) or None),
     }

@@ -19,7 +19,9 @@ def expiry_badge(agreement: Any) -> str:
     """A badge saying where an agreement stands, counting days ahead so expiry is seen in time."""
     info = agreement_expiry(agreement)
     state, days = info["state"], info["days"]
-    if state == "expiring":
+    if state == "not_signed":
+        text, css = _("not signed yet"), "badge"
+    elif state == "expiring":
         text = _("ends today") if days == 0 else ngettext("ends in %(n)d day", "ends in %(n)d days", days) % {"n": days}
         css = "badge expiring"
     elif state == "expired":

@@ -84,3 +84,21 @@ def test_the_page_shows_the_moves_and_asks_before_a_final_one(client, secretaria
     refused = client.post(url + "stage/", {"stage": "active", "confirm": "1"}, follow=True)
     assert "which is final: it cannot become Active" in refused.text
     assert Agreement.objects.get(pk=agreement.pk).stage == "renewed"
+
+
+def test_an_unsigned_agreement_is_never_called_in_force(client, secretariat, org_a, org_b):
+    """Dates alone do not put a draft in force: its badge says it is not signed, the status filter agrees,
+    and once it is signed the badge follows its dates again."""
+    draft = _mou(org_a, org_b)
+    signed = services.agreement_create(actor=None, title="Signed MoU", parties=[org_a, org_b],
+                                       signed_on=date(2013, 11, 19))
+    client.force_login(secretariat)
+    page = client.get(f"/partners/agreements/{draft.pk}/").content.decode()
+    assert 'data-state="not_signed"' in page and "not signed yet" in page and "in force, no end date" not in page
+    in_force = client.get("/partners/agreements/?status=in_force").content.decode()
+    assert "Signed MoU" in in_force and "MoU on COP" not in in_force
+    unsigned = client.get("/partners/agreements/?status=not_signed").content.decode()
+    assert "MoU on COP" in unsigned and "Signed MoU" not in unsigned
+    from tutela.partners.selectors import agreement_expiry
+
+    assert agreement_expiry(signed)["state"] == "open_ended" and agreement_expiry(draft)["state"] == "not_signed"
