@@ -6,6 +6,13 @@ from tutela.initiatives.services import deliverable_create
 
 pytestmark = pytest.mark.django_db
 
+def _pk(*numbers):
+    """The pillars' keys by their numbers (a flushed test database restores them under new keys)."""
+    from tutela.initiatives.models import Pillar
+
+    return [Pillar.objects.get(number=n).pk for n in numbers]
+
+
 
 def test_five_pillars_exist_in_order(db):
     assert list(Pillar.objects.values_list("number", flat=True)) == [1, 2, 3, 4, 5]
@@ -59,7 +66,7 @@ def test_secretariat_creates_a_deliverable_and_pillars_are_required(client, secr
     url = reverse("initiatives:deliverable_create")
     missing = client.post(url, {"initiative": initiative.pk, "title": "Hotlines", "status": "planned"})
     assert missing.status_code == 422
-    ok = client.post(url, {"initiative": initiative.pk, "title": "Hotlines", "status": "planned", "pillars": [2, 3],
+    ok = client.post(url, {"initiative": initiative.pk, "title": "Hotlines", "status": "planned", "pillars": _pk(2, 3),
                            "lead_organisation": org_a.pk})
     assert ok.status_code == 302
     assert Deliverable.objects.get(title="Hotlines").pillars.count() == 2
@@ -103,7 +110,7 @@ def test_appointment_end_before_start_is_refused(client, secretariat, patron, in
 
 
 def test_hostile_text_in_a_deliverable_is_escaped(client, initiative):
-    d = deliverable_create(actor=None, initiative=initiative, title='<img src=x onerror="alert(1)">', pillars=[1])
+    d = deliverable_create(actor=None, initiative=initiative, title='<img src=x onerror="alert(1)">', pillars=_pk(1))
     body = client.get(reverse("initiatives:deliverable_detail", args=[d.pk])).text
     assert "<img src=x" not in body
     assert "&lt;img src=x" in body
@@ -115,7 +122,7 @@ def test_a_deliverable_cannot_move_to_another_initiative_and_the_form_keeps_what
     other = initiative_create(actor=secretariat, name="Another initiative")
     client.force_login(secretariat)
     response = client.post(reverse("initiatives:deliverable_edit", args=[deliverable.pk]), {
-        "initiative": other.pk, "title": "Renamed", "status": "planned", "pillars": [2],
+        "initiative": other.pk, "title": "Renamed", "status": "planned", "pillars": _pk(2),
         "lead_organisation": deliverable.lead_organisation_id,
     })
     assert response.status_code == 422
@@ -130,14 +137,14 @@ def test_creating_and_editing_a_deliverable_audits_fields_and_pillars(client, se
 
     client.force_login(secretariat)
     client.post(reverse("initiatives:deliverable_create"), {
-        "initiative": initiative.pk, "title": "Helplines", "status": "planned", "pillars": [2, 3], "lead_organisation": org_a.pk,
+        "initiative": initiative.pk, "title": "Helplines", "status": "planned", "pillars": _pk(2, 3), "lead_organisation": org_a.pk,
     })
     deliverable = Deliverable.objects.get(title="Helplines")
     created = AuditEntry.objects.get(action="deliverable.created", target_id=str(deliverable.pk))
     assert created.changes["title"] == [None, "Helplines"]
     assert created.changes["pillars"] == [[], sorted(Pillar.objects.filter(number__in=[2, 3]).values_list("pk", flat=True))]
     response = client.post(reverse("initiatives:deliverable_edit", args=[deliverable.pk]), {
-        "initiative": initiative.pk, "title": "Helplines", "status": "in_progress", "pillars": [2], "lead_organisation": org_a.pk,
+        "initiative": initiative.pk, "title": "Helplines", "status": "in_progress", "pillars": _pk(2), "lead_organisation": org_a.pk,
     })
     assert response.status_code == 302
     updated = AuditEntry.objects.get(action="deliverable.updated", target_id=str(deliverable.pk))
