@@ -159,10 +159,10 @@ class Command(BaseCommand):
                 country = "" if kind in ("un_agency", "intergovernmental") or rng.random() < 0.03 else self._country()
                 place = self.country_names.get(country, "International")
                 name = f"{place} {ORG_WORDS[kind]} {marker}-{i + 1:05d}"
-                yield (first + i, name, fold(name), f"O{i + 1}", kind, country, None, "", kind == "government" and rng.random() < 0.3,
+                yield (first + i, name, fold(name), f"O{i + 1}", False, kind, country, None, "", kind == "government" and rng.random() < 0.3,
                        kind == "private_sector" and rng.random() < 0.2, True, self.now, self.now)
 
-        self._write(Organisation, ["id", "name", "name_key", "acronym", "kind", "country", "parent_id", "website",
+        self._write(Organisation, ["id", "name", "name_key", "acronym", "named_with_the", "kind", "country", "parent_id", "website",
                                    "is_itu_member_state", "is_itu_sector_member", "is_published", "created_at", "updated_at"], rows())
         return list(range(first, first + n))
 
@@ -204,7 +204,7 @@ class Command(BaseCommand):
                     online = rng.random() < 0.12
                     country = "" if online else self._country()
                     acts.append((pk, f"{kind.replace('_', ' ').capitalize()} on {rng.choice(TOPICS)} #{pk}", kind, status, starts,
-                                 ends, False, "", country, "", online, None, None, None, "", "", "", "", json.dumps([]),
+                                 ends, False, "", country, "", online, None, None, None, "", json.dumps({}), "", "", "", json.dumps([]),
                                  rng.random() < 0.9, True, "synth", self.now, self.now))
                     orgs = set()
                     for j in range(1 + int(rng.random() * rng.random() * 4)):
