@@ -147,30 +147,9 @@ def _reference_data(request):
         request.getfixturevalue("db")
     else:
         return
-    from django.core.cache import caches
+    from tests.reference_data import restore
 
-    # Rate-limit counts live in a database cache table that a transactional test's flush leaves alone.
-    caches["ratelimit"].clear()
-    from django.contrib.contenttypes.models import ContentType
-
-    if not ContentType.objects.exists():
-        # A serialized-rollback test's closing flush skips post_migrate, which leaves the content
-        # types empty until the next such test restores them; this process's cache still holds
-        # their ids, and an audit entry pointing at one fails its foreign key at COMMIT.
-        from django.apps import apps
-        from django.contrib.contenttypes.management import create_contenttypes
-
-        ContentType.objects.clear_cache()
-        for app_config in apps.get_app_configs():
-            create_contenttypes(app_config, verbosity=0)
-    from tutela.initiatives.models import Pillar
-
-    if Pillar.objects.count() != 5:
-        import importlib
-
-        from django.apps import apps
-
-        importlib.import_module("tutela.initiatives.migrations.0002_pillars").create(apps, None)
+    restore()
 
 
 @pytest.fixture(autouse=True)

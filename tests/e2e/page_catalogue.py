@@ -29,6 +29,8 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from tests.reference_data import restore
+
 PERSONAS = ("anonymous", "stakeholder", "focal_a", "focal_b", "secretariat")
 # The demo's accounts behind the ladder's personas (tutela/accounts/demo.py).
 EMAILS = {
@@ -39,37 +41,16 @@ EMAILS = {
 }
 
 
-def reference_data() -> None:
-    """Put back what migrations create (the five pillars) after a transactional test flushed the tables."""
-    import importlib
-
-    from django.apps import apps
-    from django.core.cache import caches
-
-    from tutela.initiatives.models import Pillar
-
-    caches["ratelimit"].clear()
-    if Pillar.objects.count() != 5:
-        importlib.import_module("tutela.initiatives.migrations.0002_pillars").create(apps, None)
-
-
 def seed() -> None:
-    """The demo, as the URL ladder seeds it (every app's demo module), plus focal point A's API token."""
-    import importlib
+    """The demo (``load_demo``, every app's demo module), plus focal point A's API token."""
+    import io
 
-    from django.apps import apps
     from django.contrib.auth import get_user_model
+    from django.core.management import call_command
 
     from tutela.accounts.services import api_token_create
 
-    ctx: dict = {}
-    for config in apps.get_app_configs():
-        if config.name.startswith("tutela."):
-            try:
-                module = importlib.import_module(f"{config.name}.demo")
-            except ModuleNotFoundError:
-                continue
-            module.load(ctx)
+    call_command("load_demo", stdout=io.StringIO())
     api_token_create(actor=get_user_model().objects.get(email=EMAILS["focal_a"]), name="catalogue")
 
 
@@ -169,7 +150,7 @@ def running_site(django_db_blocker) -> Iterator[Site]:
     with django_db_blocker.unblock(), tempfile.TemporaryDirectory() as media, override_settings(
         MEDIA_ROOT=media, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
     ):
-        reference_data()
+        restore()
         seed()
         catalogue = build()
         server = LiveServer("localhost")
@@ -180,4 +161,4 @@ def running_site(django_db_blocker) -> Iterator[Site]:
             server._live_server_modified_settings.disable()
             server.stop()
             call_command("flush", interactive=False, verbosity=0)
-            reference_data()
+            restore()
