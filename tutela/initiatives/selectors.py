@@ -29,12 +29,13 @@ def pillars() -> list[Pillar]:
 
 
 def pillar_by_key(key: Any) -> Pillar | None:
-    """A pillar by slug, number or id; None if unknown."""
+    """A pillar by slug or number (1–5), as the API documents; None if unknown. Never by database key:
+    keys and numbers coincide only until the pillars are restored after a flush."""
     if not key:
         return None
     key = str(key)
     if key.isdigit():
-        return Pillar.objects.filter(Q(pk=int(key)) | Q(number=int(key))).order_by("number").first()
+        return Pillar.objects.filter(number=int(key)).first()
     return Pillar.objects.filter(slug=key).first()
 
 
