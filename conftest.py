@@ -219,3 +219,21 @@ def database_tasks(settings):
     the backends by hand as well: a patch undone in the wrong order leaves every later test's tasks queued."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     settings.TASKS_MODE = "db"
+
+
+@pytest.fixture
+def as_user(client):
+    """Call the API (``/api/v1`` + path) as ``user`` (None: anonymous), with a JSON body when given."""
+    from tutela.accounts.services import api_token_create
+
+    def call(user, method, path, payload=None):
+        headers = {}
+        if user is not None:
+            _token, key = api_token_create(actor=user, name="test")
+            headers["Authorization"] = f"Bearer {key}"
+        kwargs = {"headers": headers}
+        if payload is not None:
+            kwargs.update(data=payload, content_type="application/json")
+        return getattr(client, method)("/api/v1" + path, **kwargs)
+
+    return call

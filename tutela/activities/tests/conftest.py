@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 
-from tutela.accounts.services import api_token_create
 from tutela.activities import services
 from tutela.activities.services import Count
 from tutela.initiatives.models import Pillar
@@ -44,19 +43,3 @@ def pilot(make_activity, org_b):
     services.activity_update(actor=None, activity=activity, partners=[
         (activity.partner_roles.get().organisation, "organiser"), (org_b, "funder")])
     return activity
-
-
-@pytest.fixture
-def as_user(client):
-    """Call the API (``/api/v1`` + path) as ``user`` (None: anonymous), with a JSON body when given."""
-    def call(user, method, path, payload=None):
-        headers = {}
-        if user is not None:
-            _token, key = api_token_create(actor=user, name="test")
-            headers["Authorization"] = f"Bearer {key}"
-        kwargs = {"headers": headers}
-        if payload is not None:
-            kwargs.update(data=payload, content_type="application/json")
-        return getattr(client, method)("/api/v1" + path, **kwargs)
-
-    return call

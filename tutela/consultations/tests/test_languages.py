@@ -21,24 +21,6 @@ pytestmark = pytest.mark.django_db
 NOTE_FR = re.compile(r"(pas encore disponible en|not yet available in) Français")
 
 
-@pytest.fixture
-def as_user(client):
-    """Call the API (``/api/v1`` + path) as ``user`` (None: anonymous) with a JSON body."""
-    from tutela.accounts.services import api_token_create
-
-    def call(user, method, path, payload=None):
-        headers = {}
-        if user is not None:
-            _token, key = api_token_create(actor=user, name="test")
-            headers["Authorization"] = f"Bearer {key}"
-        kwargs = {"headers": headers}
-        if payload is not None:
-            kwargs.update(data=payload, content_type="application/json")
-        return getattr(client, method)("/api/v1" + path, **kwargs)
-
-    return call
-
-
 def french(paragraphs):
     return {p.pk: f"[fr] {p.text}" for p in paragraphs.values()}
 
