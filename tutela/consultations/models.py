@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from tutela.core.jobs import LeasedJob
@@ -103,7 +104,7 @@ class GuidelineVersion(models.Model):
     """One version of a document (draft 1, draft 2, final): a structured text."""
 
     class Stage(models.TextChoices):
-        DRAFT = "draft", _("Draft")
+        DRAFT = "draft", pgettext_lazy("a version of a document, as against the final one", "Draft")
         FINAL = "final", _("Final")
 
     document = models.ForeignKey(GuidelineDocument, on_delete=models.CASCADE, related_name="versions")
