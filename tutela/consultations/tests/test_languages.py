@@ -151,3 +151,15 @@ def test_the_api_carries_languages_translations_and_comment_language(as_user, co
     assert bad.status_code == 422 and "takes comments in" in bad.json()["error"]["fields"]["language"][0]
     wrong = as_user(secretariat, "put", f"/consultations/{consultation.pk}/translations/xx", {"title": "x"})
     assert wrong.status_code == 422
+
+
+@pytest.mark.parametrize(("language", "state", "version"), [("fr", "Brouillon", "Projet"), ("ru", "Черновик", "Проект")])
+def test_a_draft_state_and_a_draft_version_are_two_words_where_the_language_has_two(language, state, version):
+    """French and Russian say "projet" / "проект" for a document's draft version but "brouillon" / "черновик" for
+    a record not yet final: one word had put a status "Projet" beside the "Projets" list (docs/glossary.md)."""
+    from tutela.consultations.models import GuidelineVersion
+    from tutela.reports.models import Report
+
+    with translation.override(language):
+        assert str(Report.Status.DRAFT.label) == state
+        assert str(GuidelineVersion.Stage.DRAFT.label) == version
