@@ -182,7 +182,18 @@ def document(report, *, links: bool = True, numbers: tuple[int, int] | None = No
         data = snapshot_of(report, numbers=numbers)
     if links:
         _resolve(data["paragraphs"])
+    data["dirs"] = _header_directions(data)
     return data
+
+
+HEADER_TEXTS = ("presented_to", "meeting", "meeting_place", "document_number", "author")
+
+
+def _header_directions(data: dict[str, Any]) -> dict[str, str]:
+    """Each user-written header text's own direction, for its ``<bdi dir>``: WeasyPrint ignores ``dir=auto``, so
+    without it "Council Working Group (CWG-COP)" in an Arabic PDF came out as "-Council … (CWG" / "(COP"."""
+    default = document_direction()
+    return {key: text_direction(data.get(key) or "", default) for key in HEADER_TEXTS}
 
 
 def _resolve(paragraphs: list[dict]) -> None:

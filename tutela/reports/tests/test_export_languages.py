@@ -23,6 +23,7 @@ from tutela.reports.services import (
     report_draft,
     report_file_make,
     report_finalise,
+    report_update,
 )
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +152,19 @@ def test_the_arabic_pdf_is_right_to_left_shaped_and_tagged_and_the_chinese_one_e
         tree = pdf_run("pdfinfo", pdf, tmp_path, "-struct")
         assert all(re.search(rf"^\s*{tag} \(block\)", tree, re.M) for tag in ("H1", "P", "L", "LI")), tree[:300]
         assert 'pdfuaid:part="1"' in pdf_run("pdfinfo", pdf, tmp_path, "-meta")
+
+
+def test_the_header_keeps_each_names_own_direction_in_an_arabic_pdf(report, secretariat, client, tmp_path):
+    """WeasyPrint ignores dir=auto: a Latin name ending in a parenthesis, set in an Arabic header, came out as
+    "-Council … (CWG" / "(COP" until each header text got its own direction."""
+    report_update(actor=secretariat, report=report, author="أمانة الاتحاد",
+                  presented_to="Council Working Group on Child Online Protection (CWG-COP)")
+    client.force_login(secretariat)
+    html = client.get(f"/ar/reports/{report.pk}/export.html").content.decode()
+    assert '<bdi dir="ltr">Council Working Group on Child Online Protection (CWG-COP)</bdi>' in html
+    assert '<bdi dir="ltr">CWG-COP/1/2</bdi>' in html and '<bdi dir="rtl">أمانة الاتحاد</bdi>' in html
+    text = pdf_run("pdftotext", client.get(f"/ar/reports/{report.pk}/export.pdf").content, tmp_path)
+    assert "Council Working Group on Child Online Protection (CWG" in text and "-Council" not in text, text[:400]
 
 
 def test_the_export_form_chooses_the_language_and_an_unknown_one_is_a_404(report, secretariat, client, tmp_path):
