@@ -67,3 +67,34 @@ class ReportEditForm(ReportForm):
 
 class ParagraphForm(forms.Form):
     text = forms.CharField(label=_("Paragraph text"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+
+
+def translation_form(paragraphs: list, language: str, data=None, *, disabled: bool = False) -> forms.Form:
+    """One field per paragraph of a page of the report (``p<id>``: its translation into ``language``), one for its
+    points when it has some (``p<id>_bullets``, one a line), and for a translation the paragraph's changes left out of
+    date a box saying it still fits (``p<id>_confirmed``)."""
+    from tutela.core.languages import bcp47
+
+    attrs = {"lang": bcp47(language), "dir": "auto"}
+    fields: dict[str, forms.Field] = {}
+    for p in paragraphs:
+        have = (p.translations or {}).get(language) or {}
+        fields[f"p{p.pk}"] = forms.CharField(
+            label=_("Paragraph %(n)s in translation") % {"n": p.order}, required=False, disabled=disabled,
+            initial=have.get("text", ""), widget=forms.Textarea(attrs={**attrs, "rows": 5}))
+        if p.bullet_texts:
+            fields[f"p{p.pk}_bullets"] = forms.CharField(
+                label=_("Its points, one a line"), required=False, disabled=disabled,
+                initial="\n".join(have.get("bullets") or []), widget=forms.Textarea(attrs={**attrs, "rows": 3}))
+        if p.translation_state(language) == "outdated":
+            fields[f"p{p.pk}_confirmed"] = forms.BooleanField(
+                label=_("The translation still fits the changed paragraph"), required=False, disabled=disabled)
+    return type("ParagraphTranslationForm", (forms.Form,), fields)(data)
+
+
+def translation_texts(form: forms.Form, paragraphs: list) -> dict[int, dict]:
+    """What ``services.report_translate`` takes, from a valid ``translation_form``."""
+    data = form.cleaned_data
+    return {p.pk: {"text": data.get(f"p{p.pk}", ""),
+                   "bullets": (data.get(f"p{p.pk}_bullets") or "").splitlines(),
+                   "confirmed": bool(data.get(f"p{p.pk}_confirmed"))} for p in paragraphs}

@@ -1,5 +1,6 @@
 """Progress reports drafted from the records, edited by people, and frozen at sign-off."""
 
+import hashlib
 import json
 from typing import Any
 
@@ -196,6 +197,11 @@ class ReportParagraph(models.Model):
     pending_sentences = models.JSONField(null=True, blank=True, encoder=ParagraphJSONEncoder)
     pending_bullets = models.JSONField(null=True, blank=True, encoder=ParagraphJSONEncoder)
     is_stale = models.BooleanField(default=False, help_text=_("Its records are no longer in the period."))
+    # The paragraph in other languages (issue 18 item 4), as records keep theirs (core.translations) but with what a
+    # paragraph's text is made of: {language: {"text": "...", "bullets": ["..."], "of": original_hash(...)}}. "of" is
+    # the hash of the text and bullets it translates: once the paragraph's own text changes (edited, redrafted,
+    # merged, split), the translation no longer matches it and is out of date (``translation_state``).
+    translations = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["report", "order"]
@@ -210,6 +216,17 @@ class ReportParagraph(models.Model):
         return " ".join(s["text"] for s in self.sentences)
 
     @property
+    def bullet_texts(self) -> list[str]:
+        return [b["text"] for b in self.bullets] if not self.is_edited or self.bullets else []
+
+    def translation_state(self, language: str) -> str:
+        """"current", "outdated" (the paragraph's text changed since it was translated) or "missing"."""
+        entry = (self.translations or {}).get(language)
+        if not entry or not entry.get("text"):
+            return "missing"
+        return "current" if entry.get("of") == original_hash(self.text, self.bullet_texts) else "outdated"
+
+    @property
     def sources(self) -> list[dict]:
         seen, out = set(), []
         for item in [*self.sentences, *self.bullets]:
@@ -219,6 +236,11 @@ class ReportParagraph(models.Model):
                     seen.add(ref)
                     out.append(src)
         return out
+
+
+def original_hash(text: str, bullets: list[str]) -> str:
+    """What a paragraph's translation is of: its text and bullets, hashed (a translation records it)."""
+    return hashlib.sha256(json.dumps([text, list(bullets)], ensure_ascii=False).encode()).hexdigest()[:32]
 
 
 class ReportFile(models.Model):

@@ -30,6 +30,7 @@ from tutela.core.languages import bcp47
 from tutela.core.text import strip_control_characters
 
 from . import prose
+from .models import original_hash
 
 URL_NAMES = {
     "activities.activity": "activities:activity_detail",
@@ -68,14 +69,16 @@ def snapshot_of(report, *, numbers: tuple[int, int] | None = None) -> dict[str, 
     paragraphs = []
     rows = _rows(report, numbers).values_list(
         "pk", "order", "section", "origin", "sentences", "bullets", "edited_text", "is_edited", "is_stale",
-        "pending_sentences")
-    for pk, order, section, origin, sentences, bullets, edited_text, is_edited, is_stale, pending in rows:
+        "pending_sentences", "translations")
+    for pk, order, section, origin, sentences, bullets, edited_text, is_edited, is_stale, pending, translated in rows:
+        text = edited_text if is_edited else " ".join(s["text"] for s in sentences)
+        bullet_texts = [b["text"] for b in bullets] if not is_edited or bullets else []
         paragraphs.append({
             "number": order,
             "section": section,
-            "text": edited_text if is_edited else " ".join(s["text"] for s in sentences),
+            "text": text,
             "sentences": [] if is_edited else sentences,
-            "bullets": [b["text"] for b in bullets] if not is_edited or bullets else [],
+            "bullets": bullet_texts,
             "edited": is_edited,
             "free": origin == "free",
             "stale": is_stale,
@@ -83,8 +86,19 @@ def snapshot_of(report, *, numbers: tuple[int, int] | None = None) -> dict[str, 
             "pending_text": " ".join(x["text"] for x in pending or []),
             "sources": _sources(sentences, bullets),
             "id": pk,
+            "translations": _current_translations(translated, text, bullet_texts),
         })
     return _head(report, paragraphs)
+
+
+def _current_translations(translated: dict | None, text: str, bullets: list[str]) -> dict[str, dict[str, Any]]:
+    """A paragraph's translations that translate its present text (an out-of-date one is left out: the export
+    shows the original instead, with its note), as ``{language: {"text", "bullets"}}``."""
+    if not translated:
+        return {}
+    of = original_hash(text, bullets)
+    return {code: {"text": entry["text"], "bullets": list(entry.get("bullets") or [])}
+            for code, entry in translated.items() if entry.get("text") and entry.get("of") == of}
 
 
 def _rows(report, numbers: tuple[int, int] | None):
@@ -142,13 +156,24 @@ def period_text(start, end) -> str:
     return _("%(start)s – %(end)s") % {"start": day_text(start), "end": day_text(end)}
 
 
-def language_line(code: str) -> str:
-    """The header's language line, as a Council working-group document has it: "Original: English"."""
+def language_name(code: str) -> str:
+    """A language's name in the active language ("English", "anglais")."""
     try:
-        name = get_language_info(code or "en")["name_translated"]
+        return str(get_language_info(code or "en")["name_translated"])
     except KeyError:
-        name = code
-    return _("Original: %(language)s") % {"language": name} if name else ""
+        return code
+
+
+def language_line(code: str, version: str | None = None) -> str:
+    """The header's language line, as a Council working-group document has it: "Original: English"; a translated
+    version also says which language it is in."""
+    name = language_name(code)
+    if not name:
+        return ""
+    if version and version != (code or "en"):
+        return _("Original: %(original)s; this version: %(language)s") % {
+            "original": name, "language": language_name(version)}
+    return _("Original: %(language)s") % {"language": name}
 
 
 def text_direction(text: str, default: str = "ltr") -> str:
@@ -167,11 +192,14 @@ def document_direction() -> str:
     return "rtl" if get_language_bidi() else "ltr"
 
 
-def document(report, *, links: bool = True, numbers: tuple[int, int] | None = None) -> dict[str, Any]:
+def document(report, *, links: bool = True, numbers: tuple[int, int] | None = None,
+             version: str | None = None) -> dict[str, Any]:
     """What to render: the frozen snapshot of a final report, else the live draft; with links resolved.
 
     ``links=False`` for renderings that show no sources (the HTML and PDF documents): the sources
     are then not looked up. ``numbers=(first, last)``: only the paragraphs numbered first..last.
+    ``version``: the language of the version exported (the exports pass theirs; the editor's page none, so it
+    shows the original): each paragraph translated into it, else the original with a note (``in_version``).
     """
     if report.is_final and report.snapshot:
         data = report.snapshot
@@ -180,6 +208,8 @@ def document(report, *, links: bool = True, numbers: tuple[int, int] | None = No
         data = {**data, **_labels(report)}
     else:
         data = snapshot_of(report, numbers=numbers)
+    if version is not None:
+        data = in_version(data, report.language or "en", version)
     if links:
         _resolve(data["paragraphs"])
     data["dirs"] = _header_directions(data)
@@ -194,6 +224,25 @@ def _header_directions(data: dict[str, Any]) -> dict[str, str]:
     without it "Council Working Group (CWG-COP)" in an Arabic PDF came out as "-Council … (CWG" / "(COP"."""
     default = document_direction()
     return {key: text_direction(data.get(key) or "", default) for key in HEADER_TEXTS}
+
+
+def in_version(data: dict[str, Any], original: str, version: str) -> dict[str, Any]:
+    """The document in ``version``: the report's own text when that is its original language; else each paragraph's
+    up-to-date translation, or its original text marked with the original's ``lang`` and a note saying so. The
+    numbers, sections and sources do not change, so every language numbers its paragraphs alike."""
+    version = version.lower()
+    if version == original.lower():
+        return data
+    note = _("This paragraph is not yet translated into %(language)s; shown in the original (%(original)s).") % {
+        "language": language_name(version), "original": language_name(original)}
+    paragraphs = []
+    for p in data["paragraphs"]:
+        entry = (p.get("translations") or {}).get(version)
+        if entry:
+            paragraphs.append({**p, "text": entry["text"], "bullets": entry["bullets"], "translated": True})
+        else:
+            paragraphs.append({**p, "lang": bcp47(original), "note": note})
+    return {**data, "paragraphs": paragraphs, "language_line": language_line(original, version), "version": version}
 
 
 def _resolve(paragraphs: list[dict]) -> None:
@@ -296,6 +345,8 @@ def to_markdown(data: dict[str, Any], *, site_url: str = "") -> str:
         lines.append(f"{p['number']}. {md_escape(p['text'])}")
         for b in p["bullets"]:
             lines.append(f"   - {md_escape(b)}")
+        if p.get("note"):
+            lines += ["", f"   *{md_escape(p['note'])}*"]
         lines.append("")
     lines += [f"## {md_escape(_('Sources'))}", ""]
     for p in data["paragraphs"]:
@@ -340,9 +391,11 @@ def paragraphs_html(data: dict[str, Any]) -> SafeString:
             if by_pillar and section:
                 out.append(f'<li class="section-heading" role="presentation"><h2{dir_of(section)}>{esc(section)}</h2>'
                            '</li>\n')
-        bullets = "".join(f"<li{dir_of(b)}>{esc(b)}</li>" for b in p["bullets"])
-        out.append(f'<li value="{int(p["number"])}"><p{dir_of(p["text"])}>{esc(p["text"])}</p>'
-                   f'{f"<ul>{bullets}</ul>" if bullets else ""}</li>\n')
+        lang = f' lang="{esc(p["lang"])}"' if p.get("lang") else ""
+        bullets = "".join(f"<li{lang}{dir_of(b)}>{esc(b)}</li>" for b in p["bullets"])
+        note = f'<p class="translation-note" role="note">{esc(p["note"])}</p>' if p.get("note") else ""
+        out.append(f'<li value="{int(p["number"])}"><p{lang}{dir_of(p["text"])}>{esc(p["text"])}</p>'
+                   f'{f"<ul>{bullets}</ul>" if bullets else ""}{note}</li>\n')
     out.append("</ol>")
     return mark_safe("".join(out))  # noqa: S308 — every piece of text above is escaped
 
@@ -544,6 +597,8 @@ def to_docx(data: dict[str, Any]) -> bytes:
         parts.append(_w_paragraph(f"{p['number']}. {p['text']}", "", direction))
         for b in p["bullets"]:
             parts.append(_w_paragraph(b, bullet, direction))
+        if p.get("note"):
+            parts.append(_w_paragraph(p["note"], "", direction))
     parts.append(_w_paragraph(_("Sources"), h2, direction))
     deleted = f" ({_('deleted since sign-off')})"
     for p in data["paragraphs"]:

@@ -201,3 +201,20 @@ def candidate_place(candidates: list, key: str) -> tuple[str, int]:
         if c.key == key:
             return group, (position[group] - 1) // PREVIEW_PAGE + 1
     return "", 1
+
+
+def translation_counts(report: Report, language: str) -> dict[str, int]:
+    """How many of the report's paragraphs are translated into ``language``, out of date, or not translated."""
+    counts = {"current": 0, "outdated": 0, "missing": 0}
+    for paragraph in report.paragraphs.only("sentences", "bullets", "edited_text", "is_edited", "translations"):
+        counts[paragraph.translation_state(language)] += 1
+    return counts
+
+
+def translation_languages(report: Report) -> list[tuple[str, str]]:
+    """The languages a report may be translated into: every one of ``settings.LANGUAGES`` but its own."""
+    from django.conf import settings
+
+    from tutela.core.translations import language_name
+
+    return [(code, language_name(code)) for code, _name in settings.LANGUAGES if code != report.language]

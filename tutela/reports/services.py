@@ -6,7 +6,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -21,9 +21,10 @@ from tutela.core import access, audit
 from tutela.core import progress as job_progress
 from tutela.core.access import Actor
 from tutela.core.services import apply_fields
+from tutela.core.text import control_character_message, find_control_character
 
 from . import drafting, rendering
-from .models import REPORT_LIFECYCLE, DraftStatus, Encoded, Report, ReportFile, ReportParagraph
+from .models import REPORT_LIFECYCLE, DraftStatus, Encoded, Report, ReportFile, ReportParagraph, original_hash
 from .rendering import snapshot_of
 
 logger = logging.getLogger(__name__)
@@ -563,6 +564,81 @@ def paragraph_delete(*, actor: Actor, paragraph: ReportParagraph) -> None:
     audit.record(actor=actor, action="report.paragraph_deleted", target=report, changes={f"¶{order}": [text, None]})
 
 
+# A paragraph's translation may be this long (an edited paragraph has no limit of its own; this keeps a form sane).
+TRANSLATION_MAX = 20000
+
+
+@transaction.atomic
+def report_translate(*, actor: Actor, report: Report, language: str,
+                     texts: Mapping[int, Mapping[str, Any]]) -> int:
+    """Save translations of a report's paragraphs into ``language`` (issue 18 item 4): ``texts`` maps a paragraph's
+    id to ``{"text": str, "bullets": [str], "confirmed": bool}``. The report's own text is its original, in
+    ``report.language``; a translation is into another of ``settings.LANGUAGES``. A translation records what it
+    translates (``original_hash``), so a later edit or redraft of the paragraph leaves it out of date; saving it
+    again unchanged with ``confirmed`` says it still fits the new text. An empty text removes the translation.
+    Secretariat only, until sign-off (sign-off freezes the text with its translations). One audit entry,
+    ``report.translated``, with ``{"¶n[fr]": [before, after]}``. Returns how many paragraphs changed."""
+    _editor(actor)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _not_final(report)
+    code = (language or "").strip().lower()
+    others = [c for c, _name in settings.LANGUAGES if c != report.language]
+    if code not in others:
+        raise ValidationError({"language": _(
+            "This report is written in %(original)s; translate it into %(languages)s.") % {
+                "original": rendering.language_name(report.language), "languages": ", ".join(others)}})
+    paragraphs = {p.pk: p for p in report.paragraphs.filter(pk__in=[int(k) for k in texts])}
+    if unknown := [k for k in texts if int(k) not in paragraphs]:
+        raise ValidationError(_("Paragraphs %(ids)s are not in this report.") % {
+            "ids": ", ".join(str(k) for k in unknown[:5])})
+    errors: dict[str, list[str]] = {}
+    changed: list[ReportParagraph] = []
+    changes: dict[str, list[Any]] = {}
+    for pk, values in texts.items():
+        paragraph = paragraphs[int(pk)]
+        field = f"p{paragraph.pk}"
+        text = (values.get("text") or "").strip()
+        bullets = [" ".join(str(b).split()) for b in values.get("bullets") or [] if str(b).strip()]
+        original_bullets = paragraph.bullet_texts
+        if (char := find_control_character(text + "".join(bullets))) is not None:
+            errors.setdefault(field, []).append(control_character_message(char))
+            continue
+        if len(text) > TRANSLATION_MAX:
+            errors.setdefault(field, []).append(_("Shorten this to %(limit)s characters at most (it has %(n)s).")
+                                                % {"limit": TRANSLATION_MAX, "n": len(text)})
+            continue
+        if text and original_bullets and len(bullets) != len(original_bullets):
+            errors.setdefault(f"{field}_bullets", []).append(_(
+                "Translate each of the %(n)s points, one a line (there are %(given)s).") % {
+                    "n": len(original_bullets), "given": len(bullets)})
+            continue
+        current = {k: dict(v) for k, v in (paragraph.translations or {}).items()}
+        before = current.get(code) or {}
+        if not text:
+            if not before:
+                continue
+            current.pop(code)
+            after: dict[str, Any] = {}
+        else:
+            after = {"text": text, "bullets": bullets if original_bullets else []}
+            same = before.get("text") == text and list(before.get("bullets") or []) == after["bullets"]
+            if same and not values.get("confirmed"):
+                continue  # unchanged (and, when out of date, not confirmed): left as it was
+            after["of"] = original_hash(paragraph.text, original_bullets)
+            if same and before.get("of") == after["of"]:
+                continue
+            current[code] = after
+        paragraph.translations = current
+        changed.append(paragraph)
+        changes[f"¶{paragraph.order}[{code}]"] = [before.get("text"), after.get("text")]
+    if errors:
+        raise ValidationError(errors)
+    if changed:
+        ReportParagraph.objects.bulk_update(changed, ["translations"])
+        audit.record(actor=actor, action="report.translated", target=report, changes=changes)
+    return len(changed)
+
+
 @transaction.atomic
 def report_move(*, actor: Actor, report: Report, status: str) -> Report:
     """Move a report as ``REPORT_LIFECYCLE`` allows: a draft is signed off (final), which cannot be undone; any
@@ -637,7 +713,7 @@ def _store_signed_off(report: Report, fmt: str, language: str) -> ReportFile:
     At sign-off, in the report's original language; in another language when it is first asked for.
     """
     with translation.override(language):
-        data = rendering.document(report, links=fmt == ReportFile.Format.DOCX)
+        data = rendering.document(report, links=fmt == ReportFile.Format.DOCX, version=language)
         file = ReportFile(report=report, format=fmt, signed_off=True, language=language,
                           document_hash=_document_hash(data))
         if _in_worker(fmt, data):
@@ -671,7 +747,7 @@ def report_file_get(*, actor: Actor, report: Report, fmt: str, language: str | N
         stored = report.files.filter(signed_off=True, format=fmt, language=language).first()
         return stored or _store_signed_off(report, fmt, language)
     with translation.override(language):
-        data = rendering.document(report, links=fmt == ReportFile.Format.DOCX)
+        data = rendering.document(report, links=fmt == ReportFile.Format.DOCX, version=language)
         if not _in_worker(fmt, data):
             return _render(fmt, data)[0]
     digest = _document_hash(data)
@@ -697,7 +773,7 @@ def report_file_make(*, file_id: int) -> ReportFile | None:
         return None
     file = ReportFile.objects.select_related("report").defer("content").get(pk=file_id)
     with translation.override(file.language):  # the worker renders in the language the file was asked in
-        data = rendering.document(file.report, links=file.format == ReportFile.Format.DOCX)
+        data = rendering.document(file.report, links=file.format == ReportFile.Format.DOCX, version=file.language)
     reported = {"percent": 1, "at": time.monotonic()}
 
     def progress(percent: int) -> None:  # at most one write a second (and the last steps)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/progress/", views.report_progress, name="report_progress"),
     path("<int:pk>/move/", views.report_move, name="report_move"),
     path("<int:pk>/paragraphs/add/", views.paragraph_add, name="paragraph_add"),
+    path("<int:pk>/translations/<str:language>/", views.report_translations, name="report_translations"),
     path("<int:pk>/export.<str:fmt>", views.report_export, name="report_export"),
     path("<int:pk>/files/<int:file_pk>/", views.report_file, name="report_file"),
     path("<int:pk>/files/<int:file_pk>/download", views.report_file_download, name="report_file_download"),

@@ -16,7 +16,7 @@ from tutela.core.forms import add_service_errors
 from tutela.core.requests import SignedInRequest
 
 from . import rendering, selectors, services
-from .forms import ParagraphForm, ReportEditForm, ReportForm
+from .forms import ParagraphForm, ReportEditForm, ReportForm, translation_form, translation_texts
 from .models import REPORT_LIFECYCLE, DraftStatus, Report, ReportFile, ReportParagraph
 
 
@@ -129,6 +129,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report": report, "doc": doc, "can_edit": can_edit, "total": total,
         "moves": REPORT_LIFECYCLE.moves(report.status) if access.is_secretariat(request.user) else [],
         "internal": access.is_secretariat(request.user),  # the internal copy: it alone says who signed off
+        "translation_languages": selectors.translation_languages(report) if access.is_secretariat(request.user) else [],
         "job": (job := _draft_job(report) if report.draft_status else None), "poll_seconds": DRAFT_POLL_SECONDS,
         "progress": selectors.draft_progress(report, job) if job else None,
         "pager": {"page": page, "pages": pages, "first": first, "last": last, "sections": section_menu,
@@ -171,6 +172,53 @@ def report_sources(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/report_sources.html", {"report": report, "doc": rendering.document(report)})
 
 
+@login_required
+def report_translations(request: SignedInRequest, pk: int, language: str) -> HttpResponse:
+    """A report's paragraphs beside their translation into ``language``, a page of ``PAGE_SIZE`` at a time, saved
+    through ``services.report_translate``. After sign-off the page shows them, no longer editable."""
+    access.require_secretariat(request.user)
+    report = get_object_or_404(Report, pk=pk)
+    names = dict(selectors.translation_languages(report))
+    if language not in names:
+        raise Http404(_("Translations of this report are into %(languages)s.") % {"languages": ", ".join(names)})
+    base = reverse("reports:report_translations", args=[report.pk, language])
+    total = report.paragraphs.count()
+    pages = _page_of(total)
+    jump = _int(request.GET.get("p"))
+    if jump is not None and total:
+        jump = min(max(jump, 1), total)
+        return redirect(f"{base}?page={_page_of(jump)}#n{jump}")
+    page = min(_int(request.GET.get("page")) or 1, pages)
+    first, last = (page - 1) * PAGE_SIZE + 1, min(page * PAGE_SIZE, total)
+    paragraphs = list(report.paragraphs.filter(order__gte=first, order__lte=last).order_by("order"))
+    form = translation_form(paragraphs, language, request.POST if request.method == "POST" else None,
+                            disabled=report.is_final)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.report_translate(actor=request.user, report=report, language=language,
+                                              texts=translation_texts(form, paragraphs))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Translation saved: %(n)s paragraphs changed.") % {"n": saved})
+            return redirect(f"{base}?page={page}" if page > 1 else base)
+    if form.errors:
+        status = 422
+    rows = [{"paragraph": p, "state": p.translation_state(language), "field": form[f"p{p.pk}"],
+             "bullets": form[f"p{p.pk}_bullets"] if f"p{p.pk}_bullets" in form.fields else None,
+             "confirmed": form[f"p{p.pk}_confirmed"] if f"p{p.pk}_confirmed" in form.fields else None}
+            for p in paragraphs]
+    return render(request, "reports/report_translations.html", {
+        "report": report, "form": form, "rows": rows, "language": language, "language_name": names[language],
+        "original_name": rendering.language_name(report.language), "counts": selectors.translation_counts(report, language),
+        "total": total, "can_edit": not report.is_final,
+        "pager": {"page": page, "pages": pages, "first": first, "last": last, "sections": [],
+                  "previous": page - 1 if page > 1 else None, "next": page + 1 if page < pages else None,
+                  "near": [n for n in range(max(1, page - 2), min(pages, page + 2) + 1)]} if pages > 1 else None,
+    }, status=status)
+
+
 def export_language(request: HttpRequest) -> str:
     """The language of an export: ``?language=`` (the export form's choice), else the page's (/fr/…)."""
     language = request.GET.get("language") or translation.get_language() or settings.LANGUAGE_CODE
@@ -197,12 +245,12 @@ def report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             return redirect("reports:report_file", report.pk, result.pk)
     elif fmt == "md":
         with translation.override(language):
-            doc = rendering.document(report)
+            doc = rendering.document(report, version=language)
             response = HttpResponse(rendering.to_markdown(doc, site_url=settings.SITE_URL),
                                     content_type="text/markdown; charset=utf-8")
     elif fmt == "html":
         with translation.override(language):  # the document cites no sources
-            return HttpResponse(rendering.to_html(rendering.document(report, links=False)))
+            return HttpResponse(rendering.to_html(rendering.document(report, links=False, version=language)))
     else:
         raise Http404(_("No such format: HTML, PDF, DOCX or Markdown (md)."))
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'

@@ -127,8 +127,8 @@ def test_the_arabic_pdf_is_right_to_left_shaped_and_tagged_and_the_chinese_one_e
     client.force_login(secretariat)
     html = client.get(f"/ar/reports/{report.pk}/export.html").content.decode()
     assert '<html lang="ar" dir="rtl">' in html
-    assert re.search(r'<p dir="ltr">1\. |<p dir="ltr">[^<]*Regional Workshop', html)  # English text keeps LTR
-    assert f"<p>{ARABIC}</p>" in html  # Arabic text takes the document's direction
+    assert re.search(r'<p lang="en" dir="ltr">1\. |<p lang="en" dir="ltr">[^<]*Regional Workshop', html)  # English text keeps LTR, marked English
+    assert f"<p lang=\"en\">{ARABIC}</p>" in html  # Arabic text takes the document's direction (no dir; lang: the original's)
     arabic = client.get(f"/ar/reports/{report.pk}/export.pdf").content
     text = " ".join(pdf_run("pdftotext", arabic, tmp_path).split())
     # shaped (joined) glyphs map back to their letters; pdftotext splits lam-alef ligatures, so words without one
