@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tutela.core import access, jobs
@@ -201,7 +202,8 @@ def report_translations(request: SignedInRequest, pk: int, language: str) -> Htt
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Translation saved: %(n)s paragraphs changed.") % {"n": saved})
+            messages.success(request, ngettext("Translation saved: %(n)s paragraph changed.",
+                                                       "Translation saved: %(n)s paragraphs changed.", saved) % {"n": saved})
             return redirect(f"{base}?page={page}" if page > 1 else base)
     if form.errors:
         status = 422
