@@ -2,10 +2,12 @@
 
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.urls import reverse
-from ninja import Field, Router, Schema, Status
+from django.utils import translation
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from tutela.core import access
@@ -143,22 +145,42 @@ def finalise_report(request: SignedInApiRequest, report_id: Id):
     return _out(services.report_finalise(actor=request.auth, report=report))
 
 
+LANGUAGE_HELP = ("The language of the export's labels, header dates and direction, one of "
+                 + ", ".join(code for code, _name in settings.LANGUAGES)
+                 + " (ar: right to left). The report's own text stays as written.")
+
+
+def _export_language(code: str) -> str:
+    """``?language=`` checked as the HTML export checks it: one of ``settings.LANGUAGES``."""
+    codes = [c for c, _name in settings.LANGUAGES]
+    if code not in codes:
+        raise ValidationError({"language": [f"Unknown language '{code[:20]}': use one of {', '.join(codes)}."]})
+    return code
+
+
 @router.get("/{report_id}/export.{fmt}", auth=PUBLIC, response={200: None, 202: ReportFileOut, **ERRORS},
-            summary="Export as md, html, pdf or docx (a long PDF: 202 while the worker makes it)")
-def export_report(request: ApiRequest, report_id: Id, fmt: str):
+            summary="Export as md, html, pdf or docx (a long PDF: 202 while the worker makes it)",
+            description="`?language=fr` sets the labels, dates and direction (default English); an unknown "
+                        "language is a 422.")
+def export_report(request: ApiRequest, report_id: Id, fmt: str,
+                  language: str = Query("en", description=LANGUAGE_HELP)):
     report = access.get_for_user(request.user, Report, report_id)
+    language = _export_language(language)
     if fmt in ReportFile.Format.values:
-        result = services.report_file_get(actor=request.user, report=report, fmt=fmt)
+        result = services.report_file_get(actor=request.user, report=report, fmt=fmt, language=language)
         if isinstance(result, bytes):
             return HttpResponse(result, content_type=ReportFile(format=fmt).content_type)
         if not result.is_done:
-            return Status(202, {"status": result.status, "progress": result.progress,
-                                "url": reverse("reports:report_file", args=[report.pk, result.pk])})
+            with translation.override(language):  # the progress page in the export's language (/fr/…)
+                url = reverse("reports:report_file", args=[report.pk, result.pk])
+            return Status(202, {"status": result.status, "progress": result.progress, "url": url})
         response = HttpResponse(bytes(result.content or b""), content_type=result.content_type)
         response["Repr-Digest"] = services.repr_digest(result)
         return response
-    if fmt == "md":
-        return HttpResponse(rendering.to_markdown(rendering.document(report)), content_type="text/markdown; charset=utf-8")
-    if fmt == "html":
-        return HttpResponse(rendering.to_html(rendering.document(report, links=False)))  # the document cites no sources
+    with translation.override(language):
+        if fmt == "md":
+            return HttpResponse(rendering.to_markdown(rendering.document(report)),
+                                content_type="text/markdown; charset=utf-8")
+        if fmt == "html":  # the document cites no sources
+            return HttpResponse(rendering.to_html(rendering.document(report, links=False)))
     raise HttpError(404, "Unknown format: use md, html, pdf or docx.")

@@ -210,3 +210,50 @@ def test_a_signed_off_report_stores_its_files_in_its_language_and_others_once_as
     assert "المشمولة" in pdf_run("pdftotext", first.content, tmp_path)
     md = client.get(f"/zh-hans/reports/{report.pk}/export.md").content.decode()
     assert "涵盖期间: 2012年1月1日" in md  # a signed-off report's header follows the language too
+
+
+@pytest.mark.parametrize("language", ["ar", "zh-hans", "fr"])
+def test_the_api_export_takes_the_language_as_the_pages_do(report, secretariat, as_user, tmp_path, language):
+    period, sources, source, document = LABELS[language]
+    url = f"/reports/{report.pk}/export"
+    md = as_user(secretariat, "get", f"{url}.md?language={language}").content.decode()
+    assert f"{period}: {PERIOD[language]}" in md and f"## {sources}" in md and "Period covered" not in md
+    html = as_user(secretariat, "get", f"{url}.html?language={language}").content.decode()
+    assert f'dir="{"rtl" if language == "ar" else "ltr"}"' in html.split(">", 2)[1]
+    docx = Document(BytesIO(as_user(secretariat, "get", f"{url}.docx?language={language}").content))
+    text = "\n".join(p.text for p in docx.paragraphs)
+    assert f"{period}: {PERIOD[language]}" in text and f"{source}: ITU Secretariat" in text
+    if language == "ar":  # the same right-to-left DOCX as the page's export
+        assert docx.element.body.find(f"{qn('w:sectPr')}/{qn('w:bidi')}") is not None
+    pdf = as_user(secretariat, "get", f"{url}.pdf?language={language}")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    if language != "ar":  # pdftotext gives Arabic lines in visual order (checked above)
+        assert f"{period}: {PERIOD[language]}" in " ".join(pdf_run("pdftotext", pdf.content, tmp_path).split())
+
+
+def test_the_api_export_is_english_by_default_and_refuses_an_unknown_language(report, secretariat, as_user):
+    md = as_user(secretariat, "get", f"/reports/{report.pk}/export.md").content.decode()
+    assert "Period covered: 1 January – 31 December 2012" in md
+    for fmt in ("md", "html", "pdf", "docx"):
+        response = as_user(secretariat, "get", f"/reports/{report.pk}/export.{fmt}?language=de")
+        assert response.status_code == 422, fmt
+        error = response.json()["error"]
+        assert error["code"] == "invalid" and "de" in error["fields"]["language"][0]
+        assert "zh-hans" in error["message"] and "ar" in error["message"]
+    assert not ReportFile.objects.filter(report=report).exists()
+
+
+def test_the_api_schema_documents_the_export_language(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    operation = next(ops["get"] for path, ops in schema["paths"].items() if path.endswith("/export.{fmt}")
+                     and "/reports/" in path)
+    language = next(p for p in operation["parameters"] if p["name"] == "language")
+    assert language["in"] == "query" and language["schema"]["default"] == "en"
+    assert "zh-hans" in language["description"] and "ar" in language["description"]
+
+
+def test_a_long_pdf_asked_through_the_api_in_arabic_is_made_in_arabic(report, secretariat, as_user, monkeypatch):
+    monkeypatch.setattr(rendering, "PDF_IN_WORKER_FROM", 1)
+    response = as_user(secretariat, "get", f"/reports/{report.pk}/export.pdf?language=ar")
+    assert response.status_code == 202 and response.json()["url"].startswith(f"/ar/reports/{report.pk}/files/")
+    assert ReportFile.objects.get(report=report).language == "ar"
