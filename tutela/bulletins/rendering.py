@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -109,9 +110,17 @@ def to_text(markdown: str) -> str:
 
 @dataclass
 class Item:
+    """One record in a block. ``english``: its title is shown in English in a bulletin of another language
+    (not translated yet), so the line is marked ``lang="en" dir="ltr"``."""
+
     title: str
     url: str
     meta: str = ""
+    english: bool = False
+
+    @property
+    def attrs(self) -> SafeString:
+        return mark_safe(' lang="en" dir="ltr"') if self.english else mark_safe("")
 
 
 @dataclass
@@ -134,7 +143,8 @@ def _url(name: str, *args: Any) -> str:
 
 
 def block(kind: str, since: date | None) -> Block:
-    """The public records of one kind since a date (what anonymous readers can see)."""
+    """The public records of one kind since a date (what anonymous readers can see), their titles in the
+    active language (the bulletin's: ``core.translations``), or in English where not translated."""
     from tutela.activities.models import Activity
     from tutela.consultations.models import Consultation, GuidelineVersion
     from tutela.figures.models import Figure
@@ -144,13 +154,16 @@ def block(kind: str, since: date | None) -> Block:
     result = Block(kind=kind, heading=labels.get(kind, kind))
     if kind == "activities":
         for a in Activity.objects.public().filter(created_at__gte=start).order_by("starts_on", "pk")[:20]:
-            result.items.append(Item(a.title, _url("activities:activity_detail", a.pk),
-                                     f"{a.get_kind_display()} · {date_format(a.starts_on, 'DATE_FORMAT')}"))
+            title = translations.shown(a, "title")
+            result.items.append(Item(title.text, _url("activities:activity_detail", a.pk),
+                                     f"{a.get_kind_display()} · {date_format(a.starts_on, 'DATE_FORMAT')}",
+                                     english=title.fallback))
     elif kind == "documents":
         versions = GuidelineVersion.objects.public().filter(published_at__gte=start).select_related("document")
         for v in versions.order_by("published_at", "pk")[:20]:
-            result.items.append(Item(f"{v.document.title} — {v.label}", _url("consultations:version", v.pk),
-                                     date_format(v.published_at, "DATE_FORMAT")))
+            title = translations.shown(v.document, "title")
+            result.items.append(Item(f"{title.text} — {v.label}", _url("consultations:version", v.pk),
+                                     date_format(v.published_at, "DATE_FORMAT"), english=title.fallback))
     elif kind == "consultations":
         now = timezone.now()
         public = Consultation.objects.public()
@@ -159,7 +172,9 @@ def block(kind: str, since: date | None) -> Block:
         for c in (opening | closing).distinct().order_by("closes_at", "pk")[:20]:
             state = _("opens %(d)s") % {"d": date_format(c.opens_at, "DATE_FORMAT")} if c.opens_at > now else \
                 _("closes %(d)s") % {"d": date_format(c.closes_at, "DATE_FORMAT")}
-            result.items.append(Item(c.title, _url("consultations:consultation_detail", c.pk), state))
+            title = translations.shown(c, "title")
+            result.items.append(Item(title.text, _url("consultations:consultation_detail", c.pk), state,
+                                     english=title.fallback))
     elif kind == "figures":
         for f in Figure.objects.public().filter(created_at__gte=start).select_related("indicator").order_by("as_of", "pk")[:20]:
             result.items.append(Item(f"{f.indicator.name}: {number_format(f.value.normalize(), force_grouping=True)} {f.indicator.unit}",
