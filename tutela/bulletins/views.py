@@ -12,12 +12,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from tutela.core import ratelimit, translations
 from tutela.core.forms import add_service_errors
+from tutela.core.languages import bcp47
 from tutela.core.requests import SignedInRequest
 from tutela.core.translation_views import translation_form_view
 from tutela.core.views import form_view
@@ -186,15 +189,38 @@ def archive_bulletin(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "languages": [(code, names.get(code, code)) for code in sorted(bulletin.rendered)]})
 
 
+class ArchiveFeed(Atom1Feed):
+    """Atom whose entries may say their own language: ``xml:lang`` on an entry whose subject is shown in
+    English in a feed of another language (RFC 4287 2: any element may carry it)."""
+
+    def item_attributes(self, item: dict[str, Any]) -> dict[str, str]:
+        attributes = super().item_attributes(item)
+        if item.get("lang"):
+            attributes["xml:lang"] = item["lang"]
+        return attributes
+
+
 def archive_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The archive as Atom in the page's language (``/fr/bulletins/archive/<slug>/feed.atom``): each bulletin as
+    sent in that language, else its English, the entry then marked ``xml:lang="en"`` and its content opened
+    by the note "This text is not yet available in …; shown in English." (as the archive's pages show it)."""
     mailing_list = selectors.archive_list(slug)
+    wanted = translations.active()
     link = settings.SITE_URL + reverse("bulletins:archive", args=[slug])
-    feed = Atom1Feed(title=mailing_list.name, link=link, description=mailing_list.description,
-                     feed_url=settings.SITE_URL + request.path, language="en")
+    feed = ArchiveFeed(title=mailing_list.name, link=link, description=mailing_list.description,
+                       feed_url=settings.SITE_URL + request.path, language=bcp47(wanted))
     for bulletin in selectors.archived(mailing_list)[:50]:
+        frozen = bulletin.rendered.get(wanted) or {}
+        shown = frozen or bulletin.rendered.get("en") or {}
+        language = wanted if frozen else "en"
+        english = set(frozen.get("english", [])) if frozen else {"subject", "body"}
+        note = translations.note_html(wanted) if english and wanted != "en" else ""
+        direction = "rtl" if language == "ar" else "ltr"
+        content = format_html('{}<div lang="{}" dir="{}">{}</div>', note, bcp47(language), direction,
+                              mark_safe(shown.get("fragment", "")))  # noqa: S308 — rendered and escaped at sending
         url = settings.SITE_URL + reverse("bulletins:archive_bulletin", args=[slug, bulletin.pk])
-        feed.add_item(title=bulletin.rendered.get("en", {}).get("subject", bulletin.subject), link=url,
-                      description=rendering.to_html(bulletin.body)[:2000], pubdate=bulletin.sent_at, unique_id=url)
+        feed.add_item(title=shown.get("subject", bulletin.subject), link=url, description=content,
+                      pubdate=bulletin.sent_at, unique_id=url, lang="en" if "subject" in english and wanted != "en" else "")
     return HttpResponse(feed.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8")
 
 

@@ -5,14 +5,18 @@ with the note, marked ``lang="en"``."""
 
 import email
 import email.policy
+import xml.etree.ElementTree as ET
+from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tutela.accounts.services import api_token_create
+from tutela.activities.services import activity_create, activity_translate
 from tutela.bulletins import services
 from tutela.bulletins.models import Bulletin
 from tutela.core.models import AuditEntry
+from tutela.initiatives.models import Pillar
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +151,96 @@ def test_the_api_shows_and_takes_translations(client, secretariat, focal_point, 
     assert put(focal_point, "fr", {"subject": "Nouvelles"}).status_code == 403
     assert client.put(f"/api/v1/bulletins/bulletins/{bulletin.pk}/translations/fr", {"subject": "x"},
                       content_type="application/json").status_code == 401
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _feed(client, path):
+    response = client.get(path)
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/atom+xml")
+    assert not response.cookies
+    root = ET.fromstring(response.content)
+    return root, root.findall(f"{ATOM}entry")
+
+
+def test_the_archive_feed_under_a_language_prefix_is_in_that_language_or_english_with_the_note(client, sent, members):
+    root, [entry] = _feed(client, f"/fr/bulletins/archive/{members.slug}/feed.atom")
+    assert root.get(XML_LANG) == "fr" and XML_LANG not in entry.attrib
+    assert entry.findtext(f"{ATOM}title") == "Nouvelles COP nº 1"
+    assert entry.find(f"{ATOM}link").get("href").endswith(f"/fr/bulletins/archive/{members.slug}/{sent.pk}/")
+    content = entry.findtext(f"{ATOM}summary")
+    assert '<div lang="fr" dir="ltr">' in content and "Les <strong>lignes directrices</strong>" in content
+    assert "translation-note" not in content
+    assert root.find(f"{ATOM}link").get("href").endswith(f"/fr/bulletins/archive/{members.slug}/")
+
+    # Russian: not sent in Russian, so the English, the entry marked as English and its content noted
+    root, [entry] = _feed(client, f"/ru/bulletins/archive/{members.slug}/feed.atom")
+    assert root.get(XML_LANG) == "ru" and entry.get(XML_LANG) == "en"
+    assert entry.findtext(f"{ATOM}title") == "COP news no. 1"
+    content = entry.findtext(f"{ATOM}summary")
+    assert "translation-note" in content and "Русский" in content and '<div lang="en" dir="ltr">' in content
+    assert content.index("translation-note") < content.index("The <strong>guidelines</strong>")
+
+    # Spanish: the subject was translated, the text was not: the entry is Spanish, its text noted and marked English
+    _root, [entry] = _feed(client, f"/es/bulletins/archive/{members.slug}/feed.atom")
+    assert entry.findtext(f"{ATOM}title") == "Noticias COP n.º 1" and XML_LANG not in entry.attrib
+    assert "translation-note" in entry.findtext(f"{ATOM}summary")
+
+    root, [entry] = _feed(client, f"/zh-hans/bulletins/archive/{members.slug}/feed.atom")
+    assert root.get(XML_LANG) == "zh-Hans" and entry.get(XML_LANG) == "en"
+    root, [entry] = _feed(client, f"/bulletins/archive/{members.slug}/feed.atom")
+    assert root.get(XML_LANG) == "en" and XML_LANG not in entry.attrib
+    assert entry.findtext(f"{ATOM}id").endswith(f"/bulletins/archive/{members.slug}/{sent.pk}/")
+    assert "/fr/" not in entry.findtext(f"{ATOM}id") and "translation-note" not in entry.findtext(f"{ATOM}summary")
+
+
+def test_the_archive_page_under_a_prefix_links_the_feed_in_its_language(client, sent, members):
+    page = client.get(f"/ar/bulletins/archive/{members.slug}/").content.decode()
+    assert f'href="/ar/bulletins/archive/{members.slug}/feed.atom"' in page
+
+
+def test_the_records_listed_in_a_bulletin_take_its_language_or_stay_english_marked(
+        client, secretariat, members, add, org_a, run_on_commit, smtp_peer):
+    pillars = list(Pillar.objects.all()[:1])
+    translated = activity_create(actor=None, title="Online safety workshop", kind="workshop", starts_on=date(2026, 1, 5),
+                                 pillars=pillars, partners=[(org_a, "organiser")], is_published=True)
+    activity_translate(actor=secretariat, activity=translated, language="fr",
+                       values={"title": "Atelier sur la sécurité en ligne"})
+    activity_translate(actor=secretariat, activity=translated, language="ar", values={"title": "ورشة عمل عن السلامة"})
+    untranslated = activity_create(actor=None, title="Safer Internet Day", kind="workshop", starts_on=date(2026, 2, 10),
+                                   pillars=pillars, partners=[(org_a, "organiser")], is_published=True)
+    bulletin = services.bulletin_create(actor=secretariat, mailing_list=members, subject="COP news", body="Hello.",
+                                        blocks=["activities"])
+    services.bulletin_translate(actor=secretariat, bulletin=bulletin, language="fr",
+                                values={"subject": "Nouvelles COP", "body": "Bonjour."})
+    services.bulletin_translate(actor=secretariat, bulletin=bulletin, language="ar", values={"subject": "أخبار"})
+
+    client.force_login(secretariat)
+    french = client.get(f"/bulletins/workspace/{bulletin.pk}/preview/?lang=fr").content.decode()
+    assert f'/fr/activities/{translated.pk}/"><bdi>Atelier sur la sécurité en ligne</bdi></a>' in french
+    assert f'/fr/activities/{untranslated.pk}/" lang="en" dir="ltr"><bdi>Safer Internet Day</bdi></a>' in french
+    assert "Online safety workshop" not in french.split('<article class="bulletin">')[1]
+    english = client.get(f"/bulletins/workspace/{bulletin.pk}/preview/").content.decode()
+    assert f'/activities/{translated.pk}/"><bdi>Online safety workshop</bdi></a>' in english
+    assert "Atelier" not in english and 'lang="en" dir="ltr"><bdi>' not in english
+    # a language the bulletin is not translated into: the English bulletin, titles in English too
+    spanish = client.get(f"/bulletins/workspace/{bulletin.pk}/preview/?lang=es").content.decode()
+    assert "<bdi>Online safety workshop</bdi>" in spanish and "Atelier" not in spanish
+
+    add(members, "fr@example.org", "fr")
+    add(members, "ar@example.org", "ar")
+    run_on_commit(services.bulletin_send, actor=secretariat, bulletin=bulletin)
+    received = {env.rcpt_tos[0]: email.message_from_bytes(env.original_content, policy=email.policy.default)
+                for env in smtp_peer.messages}
+    html = received["fr@example.org"].get_body(("html",)).get_content()
+    assert "<bdi>Atelier sur la sécurité en ligne</bdi>" in html and 'lang="en" dir="ltr"><bdi>Safer Internet Day' in html
+    text = received["fr@example.org"].get_body(("plain",)).get_content()
+    assert "- Atelier sur la sécurité en ligne" in text and "- Safer Internet Day" in text
+    assert "<bdi>ورشة عمل عن السلامة</bdi>" in received["ar@example.org"].get_body(("html",)).get_content()
+    # what was sent is what the archive and its feed show, in each language
+    page = client.get(f"/fr/bulletins/archive/{members.slug}/{bulletin.pk}/").content.decode()
+    assert "<bdi>Atelier sur la sécurité en ligne</bdi>" in page
+    _root, [entry] = _feed(client, f"/ar/bulletins/archive/{members.slug}/feed.atom")
+    assert "<bdi>ورشة عمل عن السلامة</bdi>" in entry.findtext(f"{ATOM}summary")
