@@ -19,6 +19,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.http import Http404, HttpRequest
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
@@ -186,6 +187,16 @@ def text_direction(text: str, default: str = "ltr") -> str:
         if kind in ("R", "AL"):
             return "rtl"
     return default
+
+
+def export_language(request: HttpRequest) -> str:
+    """The language of an export asked from a page: ``?language=`` (an export form's choice), else the page's
+    (/fr/…); another app's exports ask it the same way (strategies' round report). Not one of
+    ``settings.LANGUAGES``: a 404 that lists them."""
+    language = request.GET.get("language") or get_language() or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        raise Http404(_("No such language: choose among %(l)s.") % {"l": ", ".join(code for code, _name in settings.LANGUAGES)})
+    return language
 
 
 def document_direction() -> str:
@@ -534,8 +545,9 @@ _AFTER_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:cont
 _AFTER_RTL = ("w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
 
 
-def _right_to_left(paragraph, direction: str) -> None:
-    """Make a paragraph python-docx wrote right to left when its text reads so."""
+def docx_right_to_left(paragraph, direction: str) -> None:
+    """Make a paragraph python-docx wrote right to left when its text reads so (``w:bidi``, its runs ``w:rtl``),
+    as ``dir=auto`` would decide; ``direction`` (the document's) when its text has no letter."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -547,6 +559,39 @@ def _right_to_left(paragraph, direction: str) -> None:
         run.get_or_add_rPr().insert_element_before(OxmlElement("w:rtl"), *_AFTER_RTL)
 
 
+def docx_document(direction: str):
+    """A new python-docx document as the report's: Normal text in Calibri 11 pt; in a right-to-left language
+    (``direction`` "rtl") its pages run right to left (``w:bidi`` on the section)."""
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.shared import Pt
+
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(11)
+    if direction == "rtl":
+        doc.sections[0]._sectPr.insert_element_before(
+            OxmlElement("w:bidi"), "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+    return doc
+
+
+def docx_directions(doc, direction: str) -> None:
+    """Once the document is written: its tables' cells run right to left in a right-to-left document
+    (``bidiVisual``), and each paragraph, in the body and in the tables, takes the direction of its text."""
+    from docx.enum.table import WD_TABLE_DIRECTION
+
+    for table in doc.tables:
+        if direction == "rtl":
+            table.table_direction = WD_TABLE_DIRECTION.RTL
+        for row in table.rows:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    docx_right_to_left(paragraph, direction)
+    for paragraph in doc.paragraphs:
+        docx_right_to_left(paragraph, direction)
+
+
 def to_docx(data: dict[str, Any]) -> bytes:
     """The report as a Word document.
 
@@ -554,18 +599,12 @@ def to_docx(data: dict[str, Any]) -> bytes:
     bullets and sources (thousands in a large report) are written as WordprocessingML in one
     piece, which is the same markup ``add_paragraph`` makes, at a fraction of the cost.
     """
-    from docx import Document
-    from docx.enum.table import WD_TABLE_DIRECTION
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement, parse_xml
+    from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
-    from docx.shared import Pt
 
     direction = document_direction()
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "Calibri"
-    style.font.size = Pt(11)
+    doc = docx_document(direction)
     table = doc.add_table(rows=1, cols=2)
     left, right = table.rows[0].cells
     left.text = strip_control_characters("\n".join(x for x in (data["presented_to"], " – ".join(
@@ -574,19 +613,14 @@ def to_docx(data: dict[str, Any]) -> bytes:
     right.text = strip_control_characters("\n".join(x for x in (
         f"{_('Document')} {data['document_number']}" if data["document_number"] else "",
         data.get("document_date_text") or data["meeting_date_text"], data.get("language_line", "")) if x))
-    if direction == "rtl":  # the header's cells and the pages run right to left; the number block ends on the left
-        table.table_direction = WD_TABLE_DIRECTION.RTL
-        doc.sections[0]._sectPr.insert_element_before(
-            OxmlElement("w:bidi"), "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
-    else:
+    if direction != "rtl":  # right to left, the cells' order turns round and the number block ends on the left
         right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if data["author"]:
         doc.add_paragraph(strip_control_characters(f"{_('Source')}: {data['author']}"))
     heading = doc.add_heading(strip_control_characters(data["title"]), level=1)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     doc.add_paragraph(f"{_('Period covered')}: {data['period']}")
-    for paragraph in (*left.paragraphs, *right.paragraphs, *doc.paragraphs):
-        _right_to_left(paragraph, direction)
+    docx_directions(doc, direction)
     h2, bullet = doc.styles["Heading 2"].style_id, doc.styles["List Bullet"].style_id
     parts: list[str] = []
     section = None

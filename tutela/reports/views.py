@@ -221,18 +221,10 @@ def report_translations(request: SignedInRequest, pk: int, language: str) -> Htt
     }, status=status)
 
 
-def export_language(request: HttpRequest) -> str:
-    """The language of an export: ``?language=`` (the export form's choice), else the page's (/fr/…)."""
-    language = request.GET.get("language") or translation.get_language() or settings.LANGUAGE_CODE
-    if language not in dict(settings.LANGUAGES):
-        raise Http404(_("No such language: choose among %(l)s.") % {"l": ", ".join(code for code, _name in settings.LANGUAGES)})
-    return language
-
-
 def report_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = access.get_for_user(request.user, Report, pk)
     name = slugify(f"{report.title} {report.meeting}")[:80] or "report"
-    language = export_language(request)
+    language = rendering.export_language(request)
     if fmt in ReportFile.Format.values:
         try:
             result = services.report_file_get(actor=request.user, report=report, fmt=fmt, language=language)
