@@ -1,5 +1,11 @@
 """A round as a report (PDF, DOCX) and its scores (CSV, XLSX).
 
+The report speaks the language it is asked in, as the progress reports' exports do (``reports.rendering``):
+the page's (``/fr/strategies/…/export.docx``) or ``?language=``; its labels, dates, numbers, ``lang`` and
+direction (Arabic right to left: ``dir="rtl"`` in the PDF, ``w:bidi`` in the DOCX) and the PDF's fonts follow
+it. The round's own text (summary, comments, criteria) stays as written. CSV and XLSX are data: their column
+names are fixed.
+
 ``full`` (the national team and the secretariat): every criterion's level, target and comments and
 the evidence list. Otherwise (the public, for a published round): the summary and the mean level per
 pillar only, as the country page shows it.
@@ -10,9 +16,14 @@ from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
+from django.utils import formats, translation
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from tutela.core.languages import bcp47
 from tutela.core.text import strip_control_characters
 from tutela.exchange.files import csv_stream, xlsx_file
+from tutela.reports import rendering
 
 from . import selectors
 from .models import Assessment
@@ -52,7 +63,9 @@ def score_rows(assessment: Assessment, *, full: bool) -> tuple[list[str], list[l
                      assessment.framework.version, p["name"], p["score"]] for p in d["pillars"]]
 
 
-def response(assessment: Assessment, fmt: str, *, full: bool) -> HttpResponse | StreamingHttpResponse:
+def response(assessment: Assessment, fmt: str, *, full: bool,
+             language: str | None = None) -> HttpResponse | StreamingHttpResponse:
+    """The file in ``fmt``; the PDF and DOCX in ``language`` (default: the active one)."""
     name = f"assessment-{str(assessment.country)}-{assessment.held_on.isoformat()}.{fmt}"
     disposition = f'attachment; filename="{name}"'
     if fmt == "csv":
@@ -61,56 +74,66 @@ def response(assessment: Assessment, fmt: str, *, full: bool) -> HttpResponse | 
     elif fmt == "xlsx":
         header, rows = score_rows(assessment, full=full)
         out = HttpResponse(xlsx_file(header, rows, "Scores").read(), content_type=CONTENT_TYPES[fmt])
-    elif fmt == "pdf":
-        out = HttpResponse(to_pdf(data(assessment, full=full)), content_type=CONTENT_TYPES[fmt])
     else:
-        out = HttpResponse(to_docx(data(assessment, full=full)), content_type=CONTENT_TYPES[fmt])
+        with translation.override(language or get_language()):
+            doc = data(assessment, full=full)
+            out = HttpResponse(to_pdf(doc) if fmt == "pdf" else to_docx(doc), content_type=CONTENT_TYPES[fmt])
+            out["Content-Language"] = bcp47(get_language())
     out["Content-Disposition"] = disposition
     return out
 
 
 def to_pdf(doc: dict[str, Any]) -> bytes:
+    """The round report in the active language, set in the report's fonts for it (``rendering.pdf_fonts``)."""
     from weasyprint import HTML
 
-    from tutela.reports.rendering import pdf_fonts
-
-    html = render_to_string("strategies/assessment_print.html",
-                            {"doc": doc, "fonts": ", ".join(f'"{f}"' for f in pdf_fonts())})
+    html = render_to_string("strategies/assessment_print.html", {
+        "doc": doc, "lang": bcp47(get_language()), "dir": rendering.document_direction(),
+        "fonts": ", ".join(f'"{f}"' for f in rendering.pdf_fonts(get_language()))})
     return HTML(string=html).write_pdf(pdf_tags=True)
 
 
-def to_docx(doc: dict[str, Any]) -> bytes:
-    from docx import Document
+def _score(score: float | None) -> str:
+    return "—" if score is None else formats.number_format(score, 2)
 
+
+def to_docx(doc: dict[str, Any]) -> bytes:
+    """The round report as a Word document in the active language: the same labels as the PDF, through the
+    report's DOCX helpers (``rendering.docx_document``, ``docx_directions``: right to left in Arabic)."""
     a: Assessment = doc["assessment"]
-    document = Document()
-    document.add_heading(strip_control_characters(f"{doc['country']}: national COP self-assessment, {a.held_on:%d %B %Y}"), 1)
+    direction = rendering.document_direction()
+    document = rendering.docx_document(direction)
+    document.add_heading(strip_control_characters(
+        f"{doc['country']}: {_('national COP self-assessment')}, {rendering.day_text(a.held_on)}"), 1)
     document.add_paragraph(strip_control_characters(
-        f"Framework: {a.framework}. Status: {a.get_status_display()}. Strategy stage: {a.get_strategy_stage_display()}."))
+        f"{_('Framework')}: {a.framework} · {_('Status')}: {a.get_status_display()} · "
+        f"{_('Strategy stage')}: {a.get_strategy_stage_display()}"))
     if a.team and doc["full"]:
-        document.add_paragraph(strip_control_characters(f"National team: {a.team}"))
+        document.add_paragraph(strip_control_characters(f"{_('National team')}: {a.team}"))
     if a.summary:
-        document.add_heading("Summary", 2)
+        document.add_heading(_("Summary"), 2)
         document.add_paragraph(strip_control_characters(a.summary))
-    document.add_heading("Mean level by pillar (0–4)", 2)
+    document.add_heading(_("Mean level by pillar (0–4)"), 2)
     table = document.add_table(rows=1, cols=2)
-    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Pillar", "Mean level"
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = _("Pillar"), _("Mean level")
     for p in doc["pillars"]:
         cells = table.add_row().cells
-        cells[0].text, cells[1].text = p["name"], "—" if p["score"] is None else f"{p['score']:.2f}"
+        cells[0].text, cells[1].text = strip_control_characters(str(p["name"])), _score(p["score"])
     if doc["full"]:
-        document.add_heading("Criteria", 2)
+        document.add_heading(_("Criteria"), 2)
+        criteria = document.add_table(rows=1, cols=5)
+        for cell, label in zip(criteria.rows[0].cells, (_("Criterion"), _("Level"), _("Target"), _("Gap"),
+                                                        _("Comments and evidence")), strict=True):
+            cell.text = label
         for r in doc["ratings"]:
-            level = "not rated" if r.level is None else str(r.level)
-            document.add_paragraph(strip_control_characters(
-                f"{r.criterion.code} {r.criterion.title}: level {level}, target {r.target_level}"
-                f"{' (gap)' if r.is_gap else ''}."), style="List Bullet")
-            if r.comments:
-                document.add_paragraph(strip_control_characters(r.comments))
-            for e in r.evidence.all():
-                document.add_paragraph(strip_control_characters(f"Evidence: {e.title} {e.url}".strip()))
+            cells = criteria.add_row().cells
+            cells[0].text = strip_control_characters(f"{r.criterion.code} {r.criterion.title}")
+            cells[1].text = _("not rated") if r.level is None else formats.localize(r.level)
+            cells[2].text = formats.localize(r.target_level)
+            cells[3].text = _("yes") if r.is_gap else ""
+            cells[4].text = strip_control_characters("\n".join(
+                [r.comments, *(f"{e.title} {e.url}".strip() for e in r.evidence.all())]).strip())
+    rendering.docx_directions(document, direction)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-

@@ -27,6 +27,7 @@ from tutela.core.access import Actor
 from tutela.core.forms import add_service_errors
 from tutela.core.requests import SignedInRequest
 from tutela.core.views import form_view
+from tutela.reports import rendering
 
 from . import exports, selectors, services, worldmap
 from .forms import (
@@ -301,7 +302,8 @@ def assessment_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse |
     assessment = access.get_for_user(request.user, Assessment.objects.select_related("framework"), pk)
     if fmt not in exports.FORMATS:
         raise Http404
-    return exports.response(assessment, fmt, full=access.can_write(request.user, assessment))
+    return exports.response(assessment, fmt, full=access.can_write(request.user, assessment),
+                            language=rendering.export_language(request))
 
 
 # --- Action plans ------------------------------------------------------------------------------------
