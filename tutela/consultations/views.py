@@ -20,7 +20,7 @@ from tutela.core import access, ratelimit, translations
 from tutela.core.lifecycle import Lifecycle
 from tutela.core.pagination import keyset_page
 from tutela.core.requests import Request, SignedInRequest
-from tutela.core.text import query_id
+from tutela.core.text import isolate, query_id
 from tutela.core.translation_views import translation_form_view
 from tutela.core.views import form_view
 from tutela.partners.models import Organisation
@@ -583,7 +583,7 @@ def moderation(request: SignedInRequest, pk: int) -> HttpResponse:
                     comment = get_object_or_404(Comment, pk=request.POST.get("comment"), consultation=consultation)
                     services.comment_moderate(actor=request.user, comment=comment, action=action, reason=reason)
                     messages.success(request, _("Comment %(r)s: %(a)s.") % {
-                        "r": comment.receipt, "a": Comment.Status(action).label})
+                        "r": isolate(comment.receipt), "a": Comment.Status(action).label})
             else:
                 messages.error(request, _("Choose publish, hide or spam."))
         except ValidationError as exc:

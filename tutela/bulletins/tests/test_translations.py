@@ -244,3 +244,15 @@ def test_the_records_listed_in_a_bulletin_take_its_language_or_stay_english_mark
     assert "<bdi>Atelier sur la sécurité en ligne</bdi>" in page
     _root, [entry] = _feed(client, f"/ar/bulletins/archive/{members.slug}/feed.atom")
     assert "<bdi>ورشة عمل عن السلامة</bdi>" in entry.findtext(f"{ATOM}summary")
+
+
+def test_the_preview_and_the_archive_isolate_the_subject_and_the_list_name(client, secretariat, sent, members):
+    client.force_login(secretariat)
+    preview = client.get(f"/ar/bulletins/workspace/{sent.pk}/preview/?lang=fr").content.decode()
+    assert f'/ar/bulletins/workspace/{sent.pk}/"><bdi>COP news no. 1</bdi></a> · ' in preview
+    assert "\u2068COP news no. 1\u2069" in preview.split("</title>")[0]
+    detail = client.get(f"/ar/bulletins/workspace/{sent.pk}/").content.decode()
+    assert f"· <bdi>{members.name}</bdi></p>" in detail
+    client.logout()
+    archived = client.get(f"/ar/bulletins/archive/{members.slug}/{sent.pk}/").content.decode()
+    assert f'/ar/bulletins/archive/{members.slug}/"><bdi>{members.name}</bdi></a> · ' in archived

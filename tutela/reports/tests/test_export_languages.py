@@ -257,3 +257,14 @@ def test_a_long_pdf_asked_through_the_api_in_arabic_is_made_in_arabic(report, se
     response = as_user(secretariat, "get", f"/reports/{report.pk}/export.pdf?language=ar")
     assert response.status_code == 202 and response.json()["url"].startswith(f"/ar/reports/{report.pk}/files/")
     assert ReportFile.objects.get(report=report).language == "ar"
+
+
+def test_the_report_preview_isolates_names_titles_and_record_labels(report, secretariat, client):
+    report_finalise(actor=secretariat, report=Report.objects.get(pk=report.pk))
+    client.force_login(secretariat)
+    page = client.get(f"/ar/reports/{report.pk}/").content.decode()
+    assert f"<bdi>{secretariat}</bdi>" in page  # "Signed off by …"
+    assert "<bdi>Regional Workshop on Child Online Protection" in page  # the records behind a paragraph
+    sources = client.get(f"/ar/reports/{report.pk}/sources/").content.decode()
+    assert '<span class="dir-arrow" aria-hidden="true">←</span> <bdi>Progress report</bdi></a>' in sources
+    assert "\u2068Progress report\u2069" in sources.split("</title>")[0]
