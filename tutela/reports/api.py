@@ -179,8 +179,8 @@ def export_report(request: ApiRequest, report_id: Id, fmt: str,
         return response
     with translation.override(language):
         if fmt == "md":
-            return HttpResponse(rendering.to_markdown(rendering.document(report)),
+            return HttpResponse(rendering.to_markdown(rendering.document(report, version=language)),
                                 content_type="text/markdown; charset=utf-8")
         if fmt == "html":  # the document cites no sources
-            return HttpResponse(rendering.to_html(rendering.document(report, links=False)))
+            return HttpResponse(rendering.to_html(rendering.document(report, links=False, version=language)))
     raise HttpError(404, "Unknown format: use md, html, pdf or docx.")

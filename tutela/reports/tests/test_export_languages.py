@@ -231,6 +231,19 @@ def test_the_api_export_takes_the_language_as_the_pages_do(report, secretariat, 
         assert f"{period}: {PERIOD[language]}" in " ".join(pdf_run("pdftotext", pdf.content, tmp_path).split())
 
 
+def test_the_api_export_in_a_language_uses_the_paragraphs_translated_into_it(report, secretariat, as_user):
+    from tutela.reports.services import report_translate
+
+    first = report.paragraphs.order_by("order").first()
+    report_translate(actor=secretariat, report=report, language="fr",
+                     texts={first.pk: {"text": "Le secrétariat a tenu un atelier régional.", "bullets": []}})
+    for fmt in ("md", "html"):
+        french = as_user(secretariat, "get", f"/reports/{report.pk}/export.{fmt}?language=fr").content.decode()
+        assert "Le secrétariat a tenu un atelier régional." in french, fmt
+        english = as_user(secretariat, "get", f"/reports/{report.pk}/export.{fmt}").content.decode()
+        assert "Le secrétariat" not in english, fmt
+
+
 def test_the_api_export_is_english_by_default_and_refuses_an_unknown_language(report, secretariat, as_user):
     md = as_user(secretariat, "get", f"/reports/{report.pk}/export.md").content.decode()
     assert "Period covered: 1 January – 31 December 2012" in md
