@@ -31,6 +31,12 @@ def archived(mailing_list: MailingList) -> QuerySet[Bulletin]:
     return mailing_list.bulletins.filter(status=Bulletin.Status.SENT).order_by("-sent_at", "-pk")
 
 
+def archived_everywhere() -> QuerySet[Bulletin]:
+    """Every bulletin of the public archive (sent, on a public list), with its list: what site search finds."""
+    return Bulletin.objects.filter(status=Bulletin.Status.SENT, mailing_list__is_private=False).select_related(
+        "mailing_list")
+
+
 def archived_bulletin(slug: str, pk: int) -> Bulletin:
     mailing_list = archive_list(slug)
     bulletin = archived(mailing_list).filter(pk=pk).first()

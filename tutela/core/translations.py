@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Func
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, get_language_info
@@ -193,3 +195,14 @@ def translations_field() -> models.JSONField:
     return models.JSONField(
         default=dict, blank=True, editable=False,
         help_text="{language: {field: text}} for the fields in TRANSLATED_FIELDS; English is the record's own text.")
+
+
+class AllTranslationsVector(Func):
+    """PostgreSQL's full-text vector of every text in a ``translations`` field, all languages together
+    (``jsonb_to_tsvector``, ``simple`` configuration). Site search asks it first, through a GIN index on this very
+    expression (activities migration 0015), and then checks the one language it searches in on the few rows it
+    finds: a word present only in another language's translation is not a hit. Constants are written into the SQL,
+    not passed as parameters, so the query's expression is the index's."""
+
+    template = "jsonb_to_tsvector('simple'::regconfig, %(expressions)s, '[\"string\"]'::jsonb)"
+    output_field = SearchVectorField()

@@ -17,6 +17,13 @@ A query is cleaned first (``clean_query``): Unicode normalised (NFKC), invisible
 characters and over-long queries refused with a sentence that says why (``QueryRefused``). Only
 letters and digits make words, so no character of a query ever reaches the database as syntax:
 the words are passed as parameters in both cases.
+
+Translated text (issue 18 item 4, ``core.translations``) is searched in the page's language: under ``/fr/`` a record
+is found by its English text or by its French translation of the fields the source names in ``translated``. In
+English the query is exactly the English one. In another language PostgreSQL adds one alternative: every word in
+the record's translations of any language (``AllTranslationsVector``, GIN-indexed for activities, migration
+``activities/0015``) *and* in its translation into that language (checked on the rows the index found); elsewhere
+each word may also be a substring of the translation. A hit is listed by its title in the page's language.
 """
 
 import re
@@ -28,13 +35,16 @@ from typing import Any
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tutela.activities import selectors as activities
+from tutela.bulletins import selectors as bulletins
 from tutela.consultations import selectors as consultations
 from tutela.coordination import selectors as coordination
+from tutela.core import translations
 from tutela.core.access import Actor
 from tutela.core.text import control_character_message, find_control_character
 from tutela.library import selectors as library
@@ -83,21 +93,35 @@ def uses_full_text() -> bool:
 
 
 def matching[M: Any](qs: QuerySet[M], fields: tuple[str, ...], query: str, *,
-                     vector: SearchVector | None = None) -> QuerySet[M]:
-    """``qs`` narrowed to the rows whose ``fields`` contain every word of ``query``."""
+                     vector: SearchVector | None = None, translated: tuple[str, ...] = (),
+                     language: str | None = None) -> QuerySet[M]:
+    """``qs`` narrowed to the rows whose ``fields`` contain every word of ``query``, or (``translated``: the
+    translatable fields among them) whose translation into ``language`` (default: the page's) does."""
     found = words(query)
     if not found:
         return qs.none()
+    language = (language or translations.active()).lower()
+    if language not in translations.languages():
+        translated = ()  # English: the record's own columns only
     if uses_full_text():
         terms = [*found[:-1], f"{found[-1]}:*" if len(found[-1]) >= PREFIX_MIN else found[-1]]
         # Each word is letters and digits only (``WORD``): nothing in it is tsquery syntax.
         tsquery = SearchQuery(" & ".join(terms), config=CONFIG, search_type="raw")
-        return qs.alias(search_document=vector or SearchVector(*fields, config=CONFIG)).filter(search_document=tsquery)
+        qs = qs.alias(search_document=vector or SearchVector(*fields, config=CONFIG))
+        if not translated:
+            return qs.filter(search_document=tsquery)
+        qs = qs.alias(
+            any_translation=translations.AllTranslationsVector("translations"),
+            in_language=SearchVector(*(KeyTextTransform(f, KeyTransform(language, "translations")) for f in translated),
+                                     config=CONFIG))
+        return qs.filter(Q(search_document=tsquery) | Q(any_translation=tsquery, in_language=tsquery))
     condition = Q()
     for word in found:
         anywhere = Q()
         for field in fields:
             anywhere |= Q(**{f"{field}__icontains": word})
+        for field in translated:
+            anywhere |= Q(**{f"translations__{language}__{field}__icontains": word})
         condition &= anywhere
     return qs.filter(condition)
 
@@ -112,11 +136,12 @@ class Source:
     url: Callable[[Any], str]
     note: Callable[[Any], str]
     vector: SearchVector | None = None
+    translated: tuple[str, ...] = ()  # the fields also searched in their translation into the page's language
 
     def search(self, user: Actor, query: str, *, limit: int = PER_SOURCE) -> tuple[list[Any], bool]:
         """The first ``limit`` hits ``user`` may read, and whether there are more (one query: ``limit + 1`` rows,
         never a count)."""
-        rows = list(matching(self.records(user), self.fields, query, vector=self.vector)
+        rows = list(matching(self.records(user), self.fields, query, vector=self.vector, translated=self.translated)
                     .order_by(*self.ordering)[: limit + 1])
         return rows[:limit], len(rows) > limit
 
@@ -126,14 +151,18 @@ def _date(value: Any) -> str:
 
 
 def _title(obj: Any) -> str:
-    """What a hit is called: its title or name (never ``str()``, which may read related rows)."""
+    """What a hit is called: its title, subject or name (never ``str()``, which may read related rows), in the page's
+    language when it is translated."""
+    for field in ("title", "subject"):
+        if field in translations.translated_fields(obj):
+            return translations.shown(obj, field).text
     return str(getattr(obj, "title", None) or getattr(obj, "name", ""))
 
 
 SOURCES: tuple[Source, ...] = (
     Source("activities", gettext_lazy("Activities"), lambda user: activities.activity_queryset(user),
            ACTIVITY_FIELDS, ("-starts_on", "-id"), lambda a: reverse("activities:activity_detail", args=[a.pk]),
-           lambda a: _date(a.starts_on), vector=ACTIVITY_VECTOR),
+           lambda a: _date(a.starts_on), vector=ACTIVITY_VECTOR, translated=ACTIVITY_FIELDS),
     Source("organisations", gettext_lazy("Organisations"),
            lambda user: partners.organisation_list(user=user, filters=partners.OrganisationFilters()),
            ORGANISATION_FIELDS, ("name_key", "id"), lambda o: reverse("partners:organisation_detail", args=[o.pk]),
@@ -143,16 +172,21 @@ SOURCES: tuple[Source, ...] = (
            lambda d: reverse("coordination:document_detail", args=[d.pk]), lambda d: f"{d.number} · {_date(d.document_date)}"),
     Source("resources", gettext_lazy("Resources"), lambda user: library.resources(user),
            ("title", "summary"), ("-created_at", "-pk"), lambda r: reverse("library:resource_detail", args=[r.pk]),
-           lambda r: r.get_kind_display()),
+           lambda r: r.get_kind_display(), translated=("title", "summary")),
     Source("guidelines", gettext_lazy("Guidelines"), consultations.documents_for,
            ("title", "summary", "edition"), ("title", "id"), lambda g: reverse("consultations:document", args=[g.pk]),
-           lambda g: g.edition),
+           lambda g: g.edition, translated=("title", "summary")),
     Source("consultations", gettext_lazy("Consultations"), consultations.consultations_for,
            ("title", "summary", "code"), ("-closes_at", "-id"),
-           lambda c: reverse("consultations:consultation_detail", args=[c.pk]), lambda c: _date(c.closes_at.date())),
+           lambda c: reverse("consultations:consultation_detail", args=[c.pk]), lambda c: _date(c.closes_at.date()),
+           translated=("title", "summary")),
     Source("reports", gettext_lazy("Reports"), reports.reports_for,
            ("title", "document_number", "meeting"), ("-period_end", "-id"),
            lambda r: reverse("reports:report_detail", args=[r.pk]), lambda r: r.get_status_display()),
+    Source("bulletins", gettext_lazy("Bulletins"), lambda user: bulletins.archived_everywhere(),
+           ("subject", "body"), ("-sent_at", "-pk"),
+           lambda b: reverse("bulletins:archive_bulletin", args=[b.mailing_list.slug, b.pk]),
+           lambda b: _date(b.sent_at.date() if b.sent_at else None), translated=("subject", "body")),
 )
 
 
