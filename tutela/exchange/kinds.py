@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from tutela.activities.models import Activity, ActivityPartner, Occasion
-from tutela.activities.services import Count, activity_create
-from tutela.core import access, disclosure
+from tutela.activities.services import Count, activity_create, activity_translate
+from tutela.core import access, disclosure, translations
 from tutela.core.access import Actor
 from tutela.core.choices import FigureKind, StakeholderGroup
 from tutela.core.text import fold
@@ -35,6 +35,33 @@ from tutela.partners.models import Organisation
 from tutela.partners.services import organisation_create
 
 LIST_SEPARATOR = ";"
+# A column holding a translation: ``title[fr]`` (the header is lower-cased first).
+TRANSLATION_COLUMN = re.compile(r"([a-z_]+)\[([a-z-]+)\]")
+
+
+def translation_columns(fields: tuple[str, ...]) -> list["Column"]:
+    """The optional ``field[language]`` columns of a kind's translatable ``fields``, language by language."""
+    return [Column(f"{name}[{code}]", False, gettext_lazy("Its translation (secretariat only; optional)."), "")
+            for code in translations.languages() for name in fields]
+
+
+def translation_cells(row: dict, fields: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """The translations a row holds, ``{language: {field: text}}`` (empty cells left out)."""
+    found: dict[str, dict[str, str]] = {}
+    for code in translations.languages():
+        for name in fields:
+            text = (row.get(f"{name}[{code}]") or "").strip()
+            if text:
+                found.setdefault(code, {})[name] = text
+    return found
+
+
+def translation_problems(exc: ValidationError, language: str) -> list[tuple[str, str]]:
+    """A translation's refusal (``core.translations``), each message on its ``field[language]`` column."""
+    if hasattr(exc, "error_dict"):
+        return [(f"{k}[{language}]" if k not in ("__all__", "language") else f"[{language}]", str(m))
+                for k, msgs in exc.message_dict.items() for m in msgs]
+    return [(f"[{language}]", str(m)) for m in exc.messages]
 
 
 class RowProblems(Exception):
@@ -208,6 +235,9 @@ class Kind:
     label: Any = ""
     columns: list[Column] = []
     field_columns: dict[str, str] = {}
+    # The record's translatable fields (``core.translations``): each has an optional column per other language,
+    # named ``field[language]`` (``title[fr]``, ``summary[zh-hans]``), after the others.
+    translated_fields: tuple[str, ...] = ()
     default_column = ""
     forbidden_column = ""
 
@@ -223,10 +253,18 @@ class Kind:
         while names and names[-1] == "":
             names.pop()
         known = set(self.column_names) | {"id"}
-        unknown = [h or _("(empty)") for h in names if h not in known]
+        messages = []
+        translated = [h for h in names if h not in known and TRANSLATION_COLUMN.fullmatch(h)]
+        for name in translated:  # a translation column for a language or field there is none for: say which
+            match = TRANSLATION_COLUMN.fullmatch(name)
+            assert match is not None
+            messages.append(_("Column %(c)s: translations are of %(fields)s into %(languages)s (the English text is "
+                              "the column without brackets).") % {
+                "c": name, "fields": ", ".join(self.translated_fields) or _("no column of this file"),
+                "languages": ", ".join(translations.languages())})
+        unknown = [h or _("(empty)") for h in names if h not in known and h not in translated]
         repeated = sorted({h for h in names if h and names.count(h) > 1})
         missing = [c.name for c in self.columns if c.required and c.name not in names]
-        messages = []
         if not names:
             raise FileProblem(_("The first row must hold the column names. Download the template to see them."))
         if missing:
@@ -397,9 +435,11 @@ class ActivityKind(Kind):
         Column("summary", False, "", ""),
         Column("source", False, gettext_lazy("Document or page the record rests on."), ""),
         Column("published", False, gettext_lazy("yes (default) or no."), "yes"),
+        *translation_columns(Activity.TRANSLATED_FIELDS),
     ]
     field_columns = {"starts_on": "starts_on", "ends_on": "ends_on", "partners": "organisers", "is_published": "published",
                      "participation": "participation", "pillars": "pillars", "occasion": "occasion"}
+    translated_fields = Activity.TRANSLATED_FIELDS
 
     def _pillar_map(self, ctx: Context) -> dict[str, Pillar]:
         if ctx.pillars is None:
@@ -463,12 +503,33 @@ class ActivityKind(Kind):
             "topics": _list(row, "topics"), "audiences": audiences, "participation": counts,
             "summary": _text(row, "summary"), "source": _text(row, "source"),
             "is_published": _bool(row, "published", problems, True),
+            "translations": self._translations(row, ctx, problems),
         }
+
+    def _translations(self, row: dict, ctx: Context, problems: list) -> dict[str, dict[str, str]]:
+        found = translation_cells(row, self.translated_fields)
+        if found and ctx.actor is not None and not access.is_secretariat(ctx.actor):
+            for code, values in found.items():
+                for name in values:
+                    problems.append((f"{name}[{code}]", _(
+                        "Only the secretariat adds translations (they are shown without review): leave this column "
+                        "empty.")))
+        return found
 
     def create(self, ctx, kwargs):
         if not kwargs["kind"]:
             raise ValidationError({"kind": _("Say what kind of activity it is: one of %s.") % ", ".join(Activity.Kind.values)})
-        return activity_create(actor=ctx.actor, **kwargs)
+        texts = kwargs.pop("translations", {})
+        activity = activity_create(actor=ctx.actor, **kwargs)
+        problems: list[tuple[str, str]] = []
+        for code, values in texts.items():
+            try:
+                activity_translate(actor=ctx.actor, activity=activity, language=code, values=values)
+            except ValidationError as exc:
+                problems += translation_problems(exc, code)
+        if problems:
+            raise RowProblems(problems)
+        return activity
 
     def forbidden_message(self):
         return _("You may only import activities your organisation organises or co-organises.")
@@ -497,6 +558,8 @@ class ActivityKind(Kind):
             *(LIST_SEPARATOR.join(roles.get(role, [])) for role in ROLE_COLUMNS.values()),
             LIST_SEPARATOR.join(t.name for t in a.topics.all()), LIST_SEPARATOR.join(a.audiences or []),
             participation, a.summary, a.source, _yn(a.is_published),
+            *(((a.translations or {}).get(code) or {}).get(name, "")
+              for code in translations.languages() for name in self.translated_fields),
         ]
 
 
