@@ -31,17 +31,21 @@ CREATE FUNCTION pg_temp.phrase(words text[], n int, len int) RETURNS text LANGUA
 $$ SELECT string_agg(words[1 + pg_temp.zipf(n)], ' ') FROM generate_series(1, len) $$;
 
 INSERT INTO partners_organisation (id, name, name_key, acronym, kind, country, website, is_itu_member_state,
-                                   is_itu_sector_member, is_published, created_at, updated_at)
+                                   is_itu_sector_member, is_published, created_at, updated_at, named_with_the)
 SELECT 100000 + g, 'Search organisation ' || g, 'search organisation ' || g, 'S' || g, 'civil_society', 'ET', '',
-       false, false, true, now(), now()
+       false, false, true, now(), now(), false
 FROM generate_series(1, :organisations) g;
 
 INSERT INTO activities_activity (id, title, kind, status, starts_on, ends_on, date_is_approximate, city, country, venue,
                                  online, summary, objective, follows_up, audiences, is_published, is_illustrative, source,
-                                 created_at, updated_at, awaiting_review, review_flags, focus)
+                                 created_at, updated_at, awaiting_review, review_flags, focus, translations)
 SELECT 1000000 + g, initcap(pg_temp.phrase(v.words, v.n, 3 + (g % 4))) || ' #' || g, 'workshop', 'held', d, d, false, '', 'ET',
        '', false, pg_temp.phrase(v.words, v.n, 12 + (g % 20)), '', '', '[]', r >= 0.1, true, 'bench', now(), now(),
-       r < 0.01, '[]', ''
+       r < 0.01, '[]', '',
+       -- 1 % have a French title (issue 18: searched under /fr/ through the translations' GIN index, activities 0015)
+       CASE WHEN g % 100 = 0 THEN jsonb_build_object('fr', jsonb_build_object(
+         'title', 'Atelier ' || (CASE WHEN g % 700 = 0 THEN 'rare ' ELSE '' END) || pg_temp.phrase(v.words, v.n, 3)))
+       ELSE '{}'::jsonb END
 FROM (SELECT g, random() AS r, date '2010-01-01' + floor(random() * 365 * 17)::int AS d
       FROM generate_series(1, :activities) g) s CROSS JOIN bench_words v;
 
