@@ -221,7 +221,8 @@ def test_the_records_listed_in_a_bulletin_take_its_language_or_stay_english_mark
     french = client.get(f"/bulletins/workspace/{bulletin.pk}/preview/?lang=fr").content.decode()
     assert f'/fr/activities/{translated.pk}/"><bdi>Atelier sur la sécurité en ligne</bdi></a>' in french
     assert f'/fr/activities/{untranslated.pk}/" lang="en" dir="ltr"><bdi>Safer Internet Day</bdi></a>' in french
-    assert "Online safety workshop" not in french.split('<article class="bulletin">')[1]
+    assert '<article class="bulletin" lang="fr" dir="ltr">' in french
+    assert "Online safety workshop" not in french.split('<article class="bulletin"')[1]
     english = client.get(f"/bulletins/workspace/{bulletin.pk}/preview/").content.decode()
     assert f'/activities/{translated.pk}/"><bdi>Online safety workshop</bdi></a>' in english
     assert "Atelier" not in english and 'lang="en" dir="ltr"><bdi>' not in english
