@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from conftest import PASSWORD
+from tests.e2e import axe
 from tutela.initiatives.services import initiative_create
 from tutela.reports.services import paragraph_add, paragraph_edit, report_create, report_translate
 
@@ -26,6 +27,7 @@ def test_the_translations_page_in_arabic_on_a_phone(page, live_server, output_pa
     paragraph_edit(actor=secretariat, paragraph=second, text="A national helpline was launched in Kigali in March.")
 
     page.set_viewport_size({"width": 360, "height": 800})
+    axe.install(page)
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("E-mail address").fill(secretariat.email)
     page.get_by_label("Password").fill(PASSWORD)
@@ -39,6 +41,7 @@ def test_the_translations_page_in_arabic_on_a_phone(page, live_server, output_pa
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, width
     page.screenshot(path=output_path("report-translations-ar-360.png"), full_page=True)
+    axe.assert_no_violations(page)
     page.locator("form button.primary").click()
     page.wait_for_url(f"**/ar/reports/{report.pk}/translations/ar/")
     assert page.locator(f"textarea[name='p{first.pk}']").input_value() == ARABIC
