@@ -378,13 +378,24 @@ def to_markdown(data: dict[str, Any], *, site_url: str = "") -> str:
 
 # --- HTML and PDF -----------------------------------------------------------------------------
 
-def paragraphs_html(data: dict[str, Any]) -> SafeString:
+def paragraphs_html(data: dict[str, Any], *, rtl_lines: bool = False) -> SafeString:
     """The numbered paragraphs (with pillar headings and bullets) as HTML, every text escaped.
 
     Written here rather than by a template loop: the loop cost 0.15–0.2 s of CPU for 10,000
     paragraphs, this a few hundredths. Same markup as before (``_document.html`` puts it in place).
     A text written the other way from the document (an English paragraph in an Arabic export) carries
     its own ``dir``, found from its first letter as ``dir=auto`` would (WeasyPrint has no ``auto``).
+
+    ``rtl_lines`` (the PDF): a paragraph whose text reads right to left is written
+    ``<p class="rtl-lines"><span dir="rtl">…</span></p>``, which ``report_pdf.html`` lays out as a left-to-right
+    block around a right-to-left span. WeasyPrint 70 lays out every line of a block whose direction is rtl twice
+    (``layout/inline.py``, ``get_next_linebox``: its loop stops for rtl only when the line's right edge equals the
+    previous pass's, and the first pass has none); for an ltr block it stops after one pass. The span keeps the
+    text's direction, so Pango still orders and shapes each line right to left; ``text-align: justify`` fills the
+    lines and ``text-align-last: right`` puts the last one on the right. The pages are the same to the pixel and the
+    Arabic PDF's layout takes about a fifth less CPU (bench/RESULTS.md, issue 18 session 9;
+    ``tests/test_pdf_right_to_left.py``). Headings, bullets, translation notes and the header stay rtl blocks: a few
+    lines a page.
     """
     esc = html.escape  # & < > " ' — what the template's autoescape escapes
     by_pillar = data["structure"] == "by_pillar"
@@ -405,16 +416,21 @@ def paragraphs_html(data: dict[str, Any]) -> SafeString:
         lang = f' lang="{esc(p["lang"])}"' if p.get("lang") else ""
         bullets = "".join(f"<li{lang}{dir_of(b)}>{esc(b)}</li>" for b in p["bullets"])
         note = f'<p class="translation-note" role="note">{esc(p["note"])}</p>' if p.get("note") else ""
-        out.append(f'<li value="{int(p["number"])}"><p{lang}{dir_of(p["text"])}>{esc(p["text"])}</p>'
-                   f'{f"<ul>{bullets}</ul>" if bullets else ""}{note}</li>\n')
+        text, own = p["text"], text_direction(p["text"], direction)
+        attrs = lang + ("" if own == direction else f' dir="{own}"')
+        if rtl_lines and own == "rtl":
+            paragraph = f'<p{attrs} class="rtl-lines"><span dir="rtl">{esc(text)}</span></p>'
+        else:
+            paragraph = f"<p{attrs}>{esc(text)}</p>"
+        out.append(f'<li value="{int(p["number"])}">{paragraph}{f"<ul>{bullets}</ul>" if bullets else ""}{note}</li>\n')
     out.append("</ol>")
     return mark_safe("".join(out))  # noqa: S308 — every piece of text above is escaped
 
 
-def to_html(data: dict[str, Any], template: str = "reports/report_print.html") -> str:
-    """The report as one HTML document (``report_pdf.html``: the page WeasyPrint sets)."""
+def to_html(data: dict[str, Any], template: str = "reports/report_print.html", *, rtl_lines: bool = False) -> str:
+    """The report as one HTML document (``report_pdf.html``: the page WeasyPrint sets, with ``rtl_lines``)."""
     direction = document_direction()
-    return render_to_string(template, {"doc": data, "paragraphs_html": paragraphs_html(data),
+    return render_to_string(template, {"doc": data, "paragraphs_html": paragraphs_html(data, rtl_lines=rtl_lines),
                                        "lang": bcp47(get_language() or settings.LANGUAGE_CODE), "dir": direction,
                                        "title_dir": text_direction(data["title"], direction),
                                        "fonts": ", ".join(f'"{family}"' for family in pdf_fonts(get_language()))})
@@ -463,7 +479,7 @@ def to_pdf(data: dict[str, Any], *, progress: Callable[[int], None] | None = Non
     """
     from weasyprint import HTML
 
-    html = to_html(data, "reports/report_pdf.html")
+    html = to_html(data, "reports/report_pdf.html", rtl_lines=True)  # one layout pass per Arabic line
     with _progress_reported(progress, _estimated_pages(data)):
         document = HTML(string=html).render(pdf_tags=True, presentational_hints=True)
         content = document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, presentational_hints=True)
