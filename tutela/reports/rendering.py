@@ -393,9 +393,9 @@ def paragraphs_html(data: dict[str, Any], *, rtl_lines: bool = False) -> SafeStr
     previous pass's, and the first pass has none); for an ltr block it stops after one pass. The span keeps the
     text's direction, so Pango still orders and shapes each line right to left; ``text-align: justify`` fills the
     lines and ``text-align-last: right`` puts the last one on the right. The pages are the same to the pixel and the
-    Arabic PDF's layout takes about a fifth less CPU (bench/RESULTS.md, issue 18 session 9;
-    ``tests/test_pdf_right_to_left.py``). Headings, bullets, translation notes and the header stay rtl blocks: a few
-    lines a page.
+    Arabic PDF's layout takes about a fifth less CPU (bench/RESULTS.md, issue 18 session 9; the test is
+    ``tests/test_pdf_right_to_left.py`` here). Headings, bullets, translation notes and the header stay rtl blocks:
+    a few lines a page.
     """
     esc = html.escape  # & < > " ' — what the template's autoescape escapes
     by_pillar = data["structure"] == "by_pillar"
