@@ -12,7 +12,6 @@ Queries are a fixed handful per report, whatever the number of records (see ``_l
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from bisect import bisect_right
 from collections import defaultdict
@@ -45,7 +44,7 @@ from tutela.initiatives.models import Appointment, Person, Pillar
 from tutela.partners.models import Agreement, Commitment, Organisation
 
 from . import prose
-from .models import Report
+from .models import Report, pack
 
 K = Activity.Kind
 KIND_NOUN: dict[str, str] = {
@@ -102,18 +101,15 @@ class Draft:
         return self.encoded()[2]
 
     def encoded(self) -> tuple[str, str, str]:
-        """The sentences and bullets as JSON, and the content hash: one encoding serves both."""
+        """The sentences and bullets as stored (``models.pack``), and the content hash: one pass serves both."""
         return _encode(self.sentences, self.bullets)
 
 
-_dumps = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
-
-
 def _encode(sentences: list, bullets: list) -> tuple[str, str, str]:
-    s, b = _dumps(sentences), _dumps(bullets)
+    (s, stored_s), (b, stored_b) = pack(sentences), pack(bullets)
     # json.dumps([sentences, bullets], sort_keys=True, ensure_ascii=False), the payload hashed since the
     # first drafts (a redraft compares hashes), written out of the two parts.
-    return s, b, hashlib.sha256(f"[{s}, {b}]".encode()).hexdigest()
+    return stored_s, stored_b, hashlib.sha256(f"[{s}, {b}]".encode()).hexdigest()
 
 
 def ref(obj: Any) -> dict:

@@ -22,7 +22,7 @@ DEFAULT_OPENING = (
 
 
 class Encoded(list):
-    """A paragraph's sentences (or bullets) with their JSON text, made once by drafting for the content hash.
+    """A paragraph's sentences (or bullets) with the JSON text to store, made once by drafting with its content hash.
 
     ``ParagraphJSONEncoder`` writes that text as it is instead of encoding the list a second time."""
 
@@ -31,13 +31,78 @@ class Encoded(list):
         self.json = text
 
 
+_sorted_json = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
+_FLAT = (str, int, float, bool, type(None))
+
+
+def pack(items: list) -> tuple[str, str]:
+    """A paragraph's sentences (or bullets) as JSON: ``(plain, stored)``.
+
+    ``plain`` is ``json.dumps(items, sort_keys=True, ensure_ascii=False)``, the text the content hash has read
+    since the first drafts. ``stored`` is what the column holds: each distinct list of sources once, each
+    sentence its text and the position of its list, ``{"items": [[text, k], …], "sources": [[{…}], …]}``
+    (most sentences of a paragraph cite the same records: written out in full, the sources were three
+    quarters of the text). Items of another shape than ``{"text": str, "sources": [flat dicts]}`` are stored
+    as they are, plain. ``ParagraphJSONDecoder`` gives back the plain list either way."""
+    if not items:
+        return "[]", "[]"
+    encoded_lists: dict[tuple[int, ...], str] = {}  # the sources lists of this paragraph, by identity
+    position: dict[str, int] = {}
+    distinct: list[str] = []
+    plain: list[str] = []
+    packed: list[str] = []
+    for item in items:
+        if type(item) is not dict or len(item) != 2:
+            return _plain(items)
+        text, sources = item.get("text"), item.get("sources")
+        if type(text) is not str or type(sources) is not list:
+            return _plain(items)
+        ids = tuple(map(id, sources))
+        listed = encoded_lists.get(ids)
+        if listed is None:
+            if not all(type(s) is dict and all(isinstance(v, _FLAT) for v in s.values()) for s in sources):
+                return _plain(items)
+            listed = encoded_lists[ids] = _sorted_json(sources)
+        k = position.get(listed)
+        if k is None:
+            k = position[listed] = len(distinct)
+            distinct.append(listed)
+        quoted = _sorted_json(text)
+        plain.append(f'{{"sources": {listed}, "text": {quoted}}}')
+        packed.append(f"[{quoted}, {k}]")
+    return f"[{', '.join(plain)}]", f'{{"items": [{", ".join(packed)}], "sources": [{", ".join(distinct)}]}}'
+
+
+def _plain(items: list) -> tuple[str, str]:
+    text = _sorted_json(items)
+    return text, text
+
+
+def unpack(value: Any) -> Any:
+    """The plain list of a stored value (``pack``): every sentence with its own copy of its sources."""
+    if type(value) is dict and "items" in value and "sources" in value:
+        sources = value["sources"]
+        return [{"text": text, "sources": [dict(s) for s in sources[k]]} for text, k in value["items"]]
+    return value
+
+
 class ParagraphJSONEncoder(json.JSONEncoder):
-    """The encoder of the paragraphs' JSON columns: an ``Encoded`` list is written as the text it carries."""
+    """The encoder of the paragraphs' JSON columns: a list of sentences is stored packed (``pack``); an
+    ``Encoded`` list is written as the text it carries (drafting packed it already)."""
 
     def encode(self, o: Any) -> str:
         if isinstance(o, Encoded):
             return o.json
+        if type(o) is list:
+            return pack(o)[1]
         return super().encode(o)
+
+
+class ParagraphJSONDecoder(json.JSONDecoder):
+    """The decoder of the paragraphs' JSON columns: every reader gets ``[{"text", "sources"}, …]`` (``unpack``)."""
+
+    def decode(self, s: str, *args: Any, **kwargs: Any) -> Any:
+        return unpack(super().decode(s, *args, **kwargs))
 
 
 class DraftStatus(models.TextChoices):
@@ -185,17 +250,20 @@ class ReportParagraph(models.Model):
     # paragraph; a merged paragraph carries several, the halves of a split one share theirs).
     keys = models.JSONField(default=list, blank=True)
     section = models.CharField(max_length=100, blank=True)
-    # Generated text as sentences, each with the records it came from:
+    # Generated text as sentences, each with the records it came from, as every reader gets it:
     # [{"text": "...", "sources": [{"model": "activities.activity", "id": 3, "label": "..."}]}]
-    sentences = models.JSONField(default=list, encoder=ParagraphJSONEncoder)
-    bullets = models.JSONField(default=list, encoder=ParagraphJSONEncoder)
+    # (stored packed, each distinct list of sources once: ``pack``/``unpack``).
+    sentences = models.JSONField(default=list, encoder=ParagraphJSONEncoder, decoder=ParagraphJSONDecoder)
+    bullets = models.JSONField(default=list, encoder=ParagraphJSONEncoder, decoder=ParagraphJSONDecoder)
     generated_hash = models.CharField(max_length=64, blank=True)
     # An editor's version; when set it is what the report shows.
     edited_text = models.TextField(blank=True)
     is_edited = models.BooleanField(default=False)
     # A redraft found different generated text for an edited paragraph: kept here, never applied silently.
-    pending_sentences = models.JSONField(null=True, blank=True, encoder=ParagraphJSONEncoder)
-    pending_bullets = models.JSONField(null=True, blank=True, encoder=ParagraphJSONEncoder)
+    pending_sentences = models.JSONField(null=True, blank=True, encoder=ParagraphJSONEncoder,
+                                         decoder=ParagraphJSONDecoder)
+    pending_bullets = models.JSONField(null=True, blank=True, encoder=ParagraphJSONEncoder,
+                                         decoder=ParagraphJSONDecoder)
     is_stale = models.BooleanField(default=False, help_text=_("Its records are no longer in the period."))
     # The paragraph in other languages (issue 18 item 4), as records keep theirs (core.translations) but with what a
     # paragraph's text is made of: {language: {"text": "...", "bullets": ["..."], "of": original_hash(...)}}. "of" is

@@ -389,7 +389,8 @@ def _insert_paragraphs(report: Report, new: list[tuple[int, "drafting.Draft"]],
     """Write the new paragraphs with ``bulk_create``, 1,000 rows at a time, telling ``progress`` (50–100 %)
     after each batch.
 
-    Each paragraph's sentences are encoded once: the JSON made for its hash is the JSON written."""
+    Each paragraph's sentences are encoded once: one pass makes the JSON for its hash and the packed JSON written
+    (``models.pack``)."""
     for start in range(0, len(new), INSERT_BATCH):
         rows = []
         for order, d in new[start:start + INSERT_BATCH]:

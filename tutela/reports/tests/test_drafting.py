@@ -1,5 +1,7 @@
 """Drafting a progress report from the records: faithful, traceable, never overwriting an edit."""
 
+import hashlib
+import json
 import os
 import re
 import subprocess
@@ -10,6 +12,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.test.utils import CaptureQueriesContext
 
 from tutela.activities.models import Activity, Outcome
@@ -20,7 +24,7 @@ from tutela.initiatives.models import Initiative, Pillar
 from tutela.initiatives.services import initiative_create
 from tutela.partners.services import agreement_create, commitment_add, organisation_create
 from tutela.reports import drafting, rendering
-from tutela.reports.models import Report
+from tutela.reports.models import Encoded, Report, ReportParagraph
 from tutela.reports.services import (
     paragraph_accept_pending,
     paragraph_add,
@@ -216,6 +220,26 @@ def test_an_edit_survives_a_redraft_and_new_text_waits_beside_it(demo_report, de
     paragraph_accept_pending(actor=demo_sec, paragraph=cafe_par)
     cafe_par.refresh_from_db()
     assert not cafe_par.is_edited and "gather ideas from young people" in cafe_par.text
+
+
+def test_paragraphs_store_each_list_of_sources_once_and_read_and_hash_as_before(demo_report, demo_sec):
+    """The columns hold a paragraph's sources once per distinct list (``models.pack``); every reader still gets
+    ``[{"text", "sources"}]``, and the content hash is that of the sentences as drafts have always hashed them, so
+    a redraft of a report drafted before finds its paragraphs unchanged."""
+    paragraphs = list(demo_report.paragraphs.all())
+    stored = dict(demo_report.paragraphs.annotate(raw=Cast("sentences", TextField())).values_list("pk", "raw"))
+    for p in paragraphs:
+        assert all(set(s) == {"text", "sources"} for s in [*p.sentences, *p.bullets])
+        plain = json.dumps([p.sentences, p.bullets], sort_keys=True, ensure_ascii=False)
+        assert p.generated_hash == hashlib.sha256(plain.encode()).hexdigest()
+    many = [p for p in paragraphs if len(p.sentences) > 2]
+    assert many and all(len(stored[p.pk]) < len(json.dumps(p.sentences)) for p in many)
+    # A paragraph written in the plain shape (before the packed one) reads the same and is kept on redraft.
+    first = paragraphs[1]
+    ReportParagraph.objects.filter(pk=first.pk).update(
+        sentences=Encoded(first.sentences, json.dumps(first.sentences, sort_keys=True, ensure_ascii=False)))
+    assert ReportParagraph.objects.get(pk=first.pk).sentences == first.sentences
+    assert report_draft(actor=demo_sec, report=demo_report)["unchanged"] == len(paragraphs)
 
 
 def test_an_unedited_paragraph_follows_the_records(demo_report, demo_sec):
