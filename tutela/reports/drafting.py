@@ -75,7 +75,7 @@ VERB: dict[str, str] = {K.CONSULTATION: "launched", K.PUBLICATION: "published", 
 MEETING_SERIES = re.compile(r"^(\d+)(?:st|nd|rd|th) meeting of (?:the )?(.+)$", re.IGNORECASE)
 
 
-@dataclass
+@dataclass(slots=True)
 class Draft:
     """One paragraph-to-be: its key, where it sorts, and its sentences with sources."""
 
@@ -85,16 +85,27 @@ class Draft:
     bullets: list[dict] = field(default_factory=list)
     section: str = ""
     order_hint: int = 0
+    # The sources of the last sentence or bullet said: the next one citing the same records shares the list
+    # (most sentences of a paragraph cite its activity alone). Nothing changes a sentence's sources once said.
+    _cited: list[dict] | None = field(default=None, init=False, repr=False, compare=False)
 
     def say(self, text: str, *records: Any) -> None:
         text = prose.sentence(text)
         if text:
-            self.sentences.append({"text": text, "sources": [ref(r) for r in records if r is not None]})
+            self.sentences.append({"text": text, "sources": self._sources(records)})
 
     def bullet(self, text: str, *records: Any) -> None:
         text = prose.sentence(text)
         if text:
-            self.bullets.append({"text": text, "sources": [ref(r) for r in records if r is not None]})
+            self.bullets.append({"text": text, "sources": self._sources(records)})
+
+    def _sources(self, records: tuple) -> list[dict]:
+        refs = [ref(r) for r in records if r is not None]
+        last = self._cited
+        if last is not None and len(refs) == len(last) and all(a is b for a, b in zip(refs, last)):
+            return last
+        self._cited = refs
+        return refs
 
     @property
     def hash(self) -> str:

@@ -33,6 +33,7 @@ class Encoded(list):
 
 _sorted_json = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
 _FLAT = (str, int, float, bool, type(None))
+_UNSET = object()
 
 
 def pack(items: list) -> tuple[str, str]:
@@ -51,25 +52,30 @@ def pack(items: list) -> tuple[str, str]:
     distinct: list[str] = []
     plain: list[str] = []
     packed: list[str] = []
+    last: Any = _UNSET  # the previous item's sources list (drafting shares one list between sentences)
     for item in items:
         if type(item) is not dict or len(item) != 2:
             return _plain(items)
         text, sources = item.get("text"), item.get("sources")
-        if type(text) is not str or type(sources) is not list:
+        if type(text) is not str:
             return _plain(items)
-        ids = tuple(map(id, sources))
-        listed = encoded_lists.get(ids)
-        if listed is None:
-            if not all(type(s) is dict and all(isinstance(v, _FLAT) for v in s.values()) for s in sources):
+        if sources is not last:
+            if type(sources) is not list:
                 return _plain(items)
-            listed = encoded_lists[ids] = _sorted_json(sources)
-        k = position.get(listed)
-        if k is None:
-            k = position[listed] = len(distinct)
-            distinct.append(listed)
+            ids = tuple(map(id, sources))
+            listed = encoded_lists.get(ids)
+            if listed is None:
+                if not all(type(s) is dict and all(isinstance(v, _FLAT) for v in s.values()) for s in sources):
+                    return _plain(items)
+                listed = encoded_lists[ids] = _sorted_json(sources)
+            k = position.get(listed)
+            if k is None:
+                k = position[listed] = len(distinct)
+                distinct.append(listed)
+            last, head, tail = sources, f'{{"sources": {listed}, "text": ', f", {k}]"
         quoted = _sorted_json(text)
-        plain.append(f'{{"sources": {listed}, "text": {quoted}}}')
-        packed.append(f"[{quoted}, {k}]")
+        plain.append(head + quoted + "}")
+        packed.append("[" + quoted + tail)
     return f"[{', '.join(plain)}]", f'{{"items": [{", ".join(packed)}], "sources": [{", ".join(distinct)}]}}'
 
 
