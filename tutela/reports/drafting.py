@@ -102,7 +102,7 @@ class Draft:
     def _sources(self, records: tuple) -> list[dict]:
         refs = [ref(r) for r in records if r is not None]
         last = self._cited
-        if last is not None and len(refs) == len(last) and all(a is b for a, b in zip(refs, last)):
+        if last is not None and len(refs) == len(last) and all(a is b for a, b in zip(refs, last, strict=True)):
             return last
         self._cited = refs
         return refs
