@@ -104,7 +104,8 @@ def to_docx(doc: dict[str, Any]) -> bytes:
     direction = rendering.document_direction()
     document = rendering.docx_document(direction)
     document.add_heading(strip_control_characters(
-        f"{doc['country']}: {_('national COP self-assessment')}, {rendering.day_text(a.held_on)}"), 1)
+        _("%(country)s: national COP self-assessment, %(date)s") % {"country": doc["country"],
+                                                                     "date": rendering.day_text(a.held_on)}), 1)
     document.add_paragraph(strip_control_characters(
         f"{_('Framework')}: {a.framework} · {_('Status')}: {a.get_status_display()} · "
         f"{_('Strategy stage')}: {a.get_strategy_stage_display()}"))
