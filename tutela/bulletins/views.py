@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from tutela.core import ratelimit, translations
+from tutela.core.feeds import LanguageAtom1Feed
 from tutela.core.forms import add_service_errors
 from tutela.core.languages import bcp47
 from tutela.core.requests import SignedInRequest
@@ -189,17 +189,6 @@ def archive_bulletin(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "languages": [(code, names.get(code, code)) for code in sorted(bulletin.rendered)]})
 
 
-class ArchiveFeed(Atom1Feed):
-    """Atom whose entries may say their own language: ``xml:lang`` on an entry whose subject is shown in
-    English in a feed of another language (RFC 4287 2: any element may carry it)."""
-
-    def item_attributes(self, item: dict[str, Any]) -> dict[str, str]:
-        attributes = super().item_attributes(item)
-        if item.get("lang"):
-            attributes["xml:lang"] = item["lang"]
-        return attributes
-
-
 def archive_feed(request: HttpRequest, slug: str) -> HttpResponse:
     """The archive as Atom in the page's language (``/fr/bulletins/archive/<slug>/feed.atom``): each bulletin as
     sent in that language, else its English, the entry then marked ``xml:lang="en"`` and its content opened
@@ -207,7 +196,7 @@ def archive_feed(request: HttpRequest, slug: str) -> HttpResponse:
     mailing_list = selectors.archive_list(slug)
     wanted = translations.active()
     link = settings.SITE_URL + reverse("bulletins:archive", args=[slug])
-    feed = ArchiveFeed(title=mailing_list.name, link=link, description=mailing_list.description,
+    feed = LanguageAtom1Feed(title=mailing_list.name, link=link, description=mailing_list.description,
                        feed_url=settings.SITE_URL + request.path, language=bcp47(wanted))
     for bulletin in selectors.archived(mailing_list)[:50]:
         frozen = bulletin.rendered.get(wanted) or {}

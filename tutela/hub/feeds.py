@@ -19,6 +19,7 @@ from django.views.decorators.vary import vary_on_cookie
 from tutela.activities.models import Activity
 from tutela.consultations.models import Consultation
 from tutela.coordination.models import Document
+from tutela.core.feeds import TranslatedFeed
 
 LIMIT = 50
 MAX_AGE = 15 * 60  # seconds a reader may keep a feed or a calendar before asking again
@@ -56,7 +57,15 @@ class _AtomFeed(Feed):
         return tag(self.kind, item.pk)
 
 
-class ActivityFeed(_AtomFeed):
+class _TranslatedAtomFeed(TranslatedFeed):
+    item_guid_is_permalink = False
+    kind = ""
+
+    def item_guid(self, item) -> str:
+        return tag(self.kind, item.pk)
+
+
+class ActivityFeed(_TranslatedAtomFeed):
     title = _("Tutela: activities")
     subtitle = _("Published activities, newest first.")
     kind = "activities/activity"
@@ -65,14 +74,14 @@ class ActivityFeed(_AtomFeed):
         return reverse("activities:activity_list")
 
     def items(self):
-        return Activity.objects.public().only("pk", "title", "summary", "kind", "starts_on", "created_at",
-                                              "updated_at").order_by("-created_at", "-pk")[:LIMIT]
+        return Activity.objects.public().only("pk", "title", "summary", "translations", "kind", "starts_on",
+                                              "created_at", "updated_at").order_by("-created_at", "-pk")[:LIMIT]
 
     def item_title(self, item: Activity) -> str:
-        return f"{item.title} ({item.starts_on:%Y-%m-%d})"
+        return f"{self.shown(item, 'title')} ({item.starts_on:%Y-%m-%d})"
 
     def item_description(self, item: Activity) -> str:
-        return item.summary
+        return self.shown(item, "summary")
 
     def item_link(self, item: Activity) -> str:
         return reverse("activities:activity_detail", args=[item.pk])
@@ -118,7 +127,7 @@ class DocumentFeed(_AtomFeed):
         return item.registered_at
 
 
-class ConsultationFeed(_AtomFeed):
+class ConsultationFeed(_TranslatedAtomFeed):
     title = _("Tutela: consultations")
     subtitle = _("Public consultations on guidelines, newest first.")
     kind = "consultations/consultation"
@@ -130,10 +139,12 @@ class ConsultationFeed(_AtomFeed):
         return Consultation.objects.public().order_by("-opens_at", "-pk")[:LIMIT]
 
     def item_title(self, item: Consultation) -> str:
-        return item.title
+        return self.shown(item, "title")
 
     def item_description(self, item: Consultation) -> str:
-        return (f"{item.summary}\n\nOpen from {item.opens_at:%Y-%m-%d} to {item.closes_at:%Y-%m-%d}.").strip()
+        window = gettext("Open from %(start)s to %(end)s.") % {"start": f"{item.opens_at:%Y-%m-%d}",
+                                                               "end": f"{item.closes_at:%Y-%m-%d}"}
+        return f"{self.shown(item, 'summary')}\n\n{window}".strip()
 
     def item_link(self, item: Consultation) -> str:
         return reverse("consultations:consultation_detail", args=[item.pk])

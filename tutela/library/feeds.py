@@ -1,15 +1,14 @@
 """Atom (RFC 4287) feed of the published resources, through Django's syndication framework."""
 
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
+
+from tutela.core.feeds import TranslatedFeed
 
 from .models import Resource
 
 
-class ResourceFeed(Feed):
-    feed_type = Atom1Feed
+class ResourceFeed(TranslatedFeed):
     title = _("Tutela: resources")
     subtitle = _("Guidelines, kits, leaflets, videos and courses, newest first.")
 
@@ -21,10 +20,10 @@ class ResourceFeed(Feed):
         return Resource.objects.public().order_by("-created_at", "-pk")[:50]
 
     def item_title(self, item: Resource) -> str:
-        return item.title
+        return self.shown(item, "title")
 
     def item_description(self, item: Resource) -> str:
-        return item.summary
+        return self.shown(item, "summary")
 
     def item_link(self, item: Resource) -> str:
         return reverse("library:resource_detail", args=[item.pk])

@@ -105,3 +105,43 @@ def test_a_feed_answers_a_reader_that_has_it_with_304_and_says_how_long_to_keep_
     assert changed.status_code == 200 and changed["ETag"] != first["ETag"] and "Parents" in changed.content.decode()
     calendar = client.get("/hub/calendar.ics")
     assert "max-age=900" in calendar["Cache-Control"] and "Cookie" in calendar["Vary"]
+
+
+def test_a_feed_under_a_language_prefix_speaks_it_and_marks_what_falls_back_to_english(client, org_a, secretariat):
+    """/fr/hub/feeds/activities.atom: a translated activity in French; an untranslated one in English, its entry
+    marked xml:lang="en"; a consultation's title and its window sentence in Arabic under /ar/."""
+    p = Pillar.objects.order_by("number").first()
+    translated = activities.activity_create(actor=None, title="Parents evening", kind="workshop",
+                                            starts_on=date(2030, 5, 1), pillars=[p], partners=[(org_a, "organiser")],
+                                            summary="For parents.")
+    activities.activity_translate(actor=secretariat, activity=translated, language="fr",
+                                  values={"title": "Soirée des parents", "summary": "Pour les parents."})
+    activities.activity_create(actor=None, title="Teachers day", kind="workshop", starts_on=date(2030, 5, 2),
+                               pillars=[p], partners=[(org_a, "organiser")])
+    root, entries = _atom(client, "/fr/hub/feeds/activities.atom")
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
+    by_title = {e.findtext(f"{ATOM}title"): e for e in entries}
+    assert "Parents evening (2030-05-01)" not in by_title
+    french = by_title["Soirée des parents (2030-05-01)"]
+    assert french.get("{http://www.w3.org/XML/1998/namespace}lang") is None
+    assert "Pour les parents." in french.findtext(f"{ATOM}summary")
+    assert by_title["Teachers day (2030-05-02)"].get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    # English pages are as before: no language marks on the entries
+    _root, entries = _atom(client, "/hub/feeds/activities.atom")
+    assert {e.findtext(f"{ATOM}title") for e in entries} >= {"Parents evening (2030-05-01)", "Teachers day (2030-05-02)"}
+    assert all(e.get("{http://www.w3.org/XML/1998/namespace}lang") is None for e in entries)
+
+    from tutela.consultations.models import Consultation, GuidelineDocument, GuidelineVersion
+    from tutela.consultations.services import consultation_translate
+
+    doc = GuidelineDocument.objects.create(title="Guidelines for industry", audience="industry", edition="2030")
+    version = GuidelineVersion.objects.create(document=doc, number=1, label="Draft 1")
+    now = timezone.now()
+    consultation = Consultation.objects.create(title="Industry guidelines 2030", code="IND-2030", version=version,
+                                               opens_at=now, closes_at=now + timedelta(days=30))
+    consultation_translate(actor=secretariat, consultation=consultation, language="ar",
+                           values={"title": "مبادئ توجيهية للصناعة 2030"})
+    root, entries = _atom(client, "/ar/hub/feeds/consultations.atom")
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "ar"
+    assert [e.findtext(f"{ATOM}title") for e in entries] == ["مبادئ توجيهية للصناعة 2030"]
+    assert "Open from" not in entries[0].findtext(f"{ATOM}summary")
