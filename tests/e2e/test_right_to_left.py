@@ -45,7 +45,11 @@ def test_arabic_pages_are_mirrored_on_a_wide_screen(catalogue_site, browser, out
             first, last = links.first.bounding_box(), links.last.bounding_box()
             assert brand["x"] + brand["width"] > WIDE["width"] - 250, f"{name}: the brand is not at the right"
             assert first["x"] > last["x"], f"{name}: the header's links do not run from right to left"
-            assert languages["x"] < last["x"], f"{name}: the languages are not at the left end"
+            # the languages and the account share the brand's row, at its other (left) end; the links the row below
+            account = box(page, ".site-header .account")
+            assert abs(languages["y"] - brand["y"]) < brand["height"], f"{name}: the languages left the brand's row"
+            assert account["x"] < languages["x"] < brand["x"] - 300, f"{name}: the languages are not at the left end"
+            assert first["y"] > brand["y"] + brand["height"] / 2, f"{name}: the links are not below the brand's row"
             assert page.locator(".site-menu > summary").is_hidden()
         page.goto(catalogue_site.url + in_language(pages["form"], "ar"))
         label, field = box(page, "main form .field label"), box(page, "main form .field :is(input, select, textarea)")
