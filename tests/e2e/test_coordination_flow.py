@@ -2,6 +2,7 @@
 registry, and a members-only document stays hidden from the public."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import PASSWORD
 
@@ -80,7 +81,9 @@ def test_register_a_document_and_find_it_in_the_registry(page, live_server, demo
     page.goto(live_server.url + "/coordination/registry/")
     page.get_by_label("Number, title or source").fill("work plan")
     page.get_by_role("button", name="Search").click()
-    assert page.get_by_role("link", name="JCA-COP DOC049").is_visible()
+    # expect() waits for the search's page to load: is_visible() asked the page before it, and failed under load
+    expect(page.get_by_role("link", name="JCA-COP DOC049")).to_be_visible()
+    assert "q=work+plan" in page.url
     page.goto(live_server.url + "/coordination/registry/?q=representatives")
     assert "JCA-COP DOC044" not in page.content()  # members-only
     page.goto(live_server.url + f"/coordination/liaisons/{demo['liaisons']['sg17_to_tsag'].pk}/")
