@@ -57,12 +57,9 @@ class _AtomFeed(Feed):
         return tag(self.kind, item.pk)
 
 
-class _TranslatedAtomFeed(TranslatedFeed):
-    item_guid_is_permalink = False
-    kind = ""
-
-    def item_guid(self, item) -> str:
-        return tag(self.kind, item.pk)
+class _TranslatedAtomFeed(TranslatedFeed, _AtomFeed):
+    """An ``_AtomFeed`` (its ids) of translatable records, in the page's language (``TranslatedFeed`` first: its
+    generator writes each entry's ``xml:lang``)."""
 
 
 class ActivityFeed(_TranslatedAtomFeed):
