@@ -218,3 +218,37 @@ def translation_languages(report: Report) -> list[tuple[str, str]]:
     from tutela.core.translations import language_name
 
     return [(code, language_name(code)) for code, _name in settings.LANGUAGES if code != report.language]
+
+
+def translation_language(report: Report, language: str) -> str:
+    """``language`` as a language ``report`` may be translated into (``translation_languages``), or a
+    ``ValidationError`` on ``language`` that names the report's own language and the others."""
+    from django.conf import settings
+
+    from .rendering import language_name
+
+    code = (language or "").strip().lower()
+    others = [c for c, _name in settings.LANGUAGES if c != report.language]
+    if code not in others:
+        raise ValidationError({"language": _(
+            "This report is written in %(original)s; translate it into %(languages)s.") % {
+                "original": language_name(report.language), "languages": ", ".join(others)}})
+    return code
+
+
+def paragraph_translations(report: Report, language: str) -> list[dict]:
+    """Each paragraph of ``report`` beside its translation into ``language``, in the exports' order: its number,
+    id, section, original text and points, the translation (``None`` when there is none) and its state,
+    "current", "outdated" (the paragraph changed after it was translated) or "missing"."""
+    rows = []
+    for p in report.paragraphs.order_by("order").only(
+            "order", "section", "sentences", "bullets", "edited_text", "is_edited", "translations"):
+        entry = (p.translations or {}).get(language) or {}
+        state = p.translation_state(language)
+        rows.append({
+            "number": p.order, "id": p.pk, "section": p.section, "text": p.text, "bullets": p.bullet_texts,
+            "translation": {"text": entry["text"], "bullets": list(entry.get("bullets") or [])}
+            if state != "missing" else None,
+            "state": state, "outdated": state == "outdated",
+        })
+    return rows

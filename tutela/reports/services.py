@@ -579,19 +579,16 @@ def report_translate(*, actor: Actor, report: Report, language: str,
     again unchanged with ``confirmed`` says it still fits the new text. An empty text removes the translation.
     Secretariat only, until sign-off (sign-off freezes the text with its translations). One audit entry,
     ``report.translated``, with ``{"¶n[fr]": [before, after]}``. Returns how many paragraphs changed."""
+    from . import selectors
+
     _editor(actor)
     report = Report.objects.select_for_update().get(pk=report.pk)
     _not_final(report)
-    code = (language or "").strip().lower()
-    others = [c for c, _name in settings.LANGUAGES if c != report.language]
-    if code not in others:
-        raise ValidationError({"language": _(
-            "This report is written in %(original)s; translate it into %(languages)s.") % {
-                "original": rendering.language_name(report.language), "languages": ", ".join(others)}})
+    code = selectors.translation_language(report, language)
     paragraphs = {p.pk: p for p in report.paragraphs.filter(pk__in=[int(k) for k in texts])}
     if unknown := [k for k in texts if int(k) not in paragraphs]:
         raise ValidationError(_("Paragraphs %(ids)s are not in this report.") % {
-            "ids": ", ".join(str(k) for k in unknown[:5])})
+            "ids": ", ".join(str(k) for k in unknown[:5])}, code="unknown_paragraph")
     errors: dict[str, list[str]] = {}
     changed: list[ReportParagraph] = []
     changes: dict[str, list[Any]] = {}
@@ -607,6 +604,10 @@ def report_translate(*, actor: Actor, report: Report, language: str,
         if len(text) > TRANSLATION_MAX:
             errors.setdefault(field, []).append(_("Shorten this to %(limit)s characters at most (it has %(n)s).")
                                                 % {"limit": TRANSLATION_MAX, "n": len(text)})
+            continue
+        if (longest := max((len(b) for b in bullets), default=0)) > TRANSLATION_MAX:
+            errors.setdefault(f"{field}_bullets", []).append(_(
+                "Shorten this to %(limit)s characters at most (it has %(n)s).") % {"limit": TRANSLATION_MAX, "n": longest})
             continue
         if text and original_bullets and len(bullets) != len(original_bullets):
             errors.setdefault(f"{field}_bullets", []).append(_(
