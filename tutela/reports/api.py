@@ -1,4 +1,4 @@
-"""Reports API: define a report, draft it, read its paragraphs with their sources, export it."""
+"""Reports API: define a report, draft it, read its paragraphs with their sources, translate them, export it."""
 
 from datetime import date, datetime
 
@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -15,7 +16,7 @@ from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN, ApiRequest, Id, SignedInA
 from tutela.initiatives.models import Initiative
 
 from . import rendering, selectors, services
-from .models import Report, ReportFile
+from .models import Report, ReportFile, ReportParagraph
 
 router = Router(tags=["reports"])
 
@@ -184,3 +185,113 @@ def export_report(request: ApiRequest, report_id: Id, fmt: str,
         if fmt == "html":  # the document cites no sources
             return HttpResponse(rendering.to_html(rendering.document(report, links=False, version=language)))
     raise HttpError(404, "Unknown format: use md, html, pdf or docx.")
+
+
+# --- Translations of the paragraphs (issue 18 item 4) --------------------------------------------
+
+TRANSLATION_STATE = ('"current": translates the paragraph as it is now; "outdated": the paragraph changed after it '
+                     'was translated (the exports show the original instead until the translation is saved again, '
+                     'or confirmed); "missing": not translated')
+
+
+class ParagraphTranslationText(Schema):
+    text: str
+    bullets: list[str] = Field(description="The paragraph's points in translation, in its points' order")
+
+
+class ParagraphTranslationOut(Schema):
+    number: int = Field(description="The paragraph's number, as every export shows it")
+    id: int = Field(description="The paragraph's id: the key to send its translation under")
+    section: str
+    text: str = Field(description="The paragraph as the report has it now, in the report's own language")
+    bullets: list[str]
+    translation: ParagraphTranslationText | None = Field(description="null: not translated")
+    state: str = Field(description=TRANSLATION_STATE)
+    outdated: bool = Field(description='state == "outdated"')
+
+
+class ReportTranslationsOut(Schema):
+    report_id: int
+    language: str = Field(description="The language of the translations")
+    original_language: str = Field(description="The report's own language, that the paragraphs are written in")
+    languages: list[str] = Field(description="Every language the report may be translated into")
+    frozen: bool = Field(description="Signed off: the translations are read only")
+    counts: dict[str, int] = Field(description="How many paragraphs are current, outdated and missing")
+    paragraphs: list[ParagraphTranslationOut]
+
+
+class ReportTranslationsSavedOut(ReportTranslationsOut):
+    changed: int = Field(description="How many paragraphs' translations the request changed")
+
+
+class ParagraphTranslationIn(Schema):
+    text: str | None = Field("", description="The translation; empty (or null) removes it")
+    bullets: list[str] = Field([], description="A paragraph with points: each of them translated, in order")
+    confirmed: bool = Field(False, description="An outdated translation sent unchanged with true: it still fits "
+                                               "the changed paragraph (it is current again)")
+
+
+class ReportTranslationsIn(Schema):
+    paragraphs: dict[Id, ParagraphTranslationIn] = Field(description=(
+        "{paragraph id: translation} (ids from GET): only the paragraphs sent change. All or nothing: if one is "
+        "refused, none is saved, and the error's fields name each refused one as paragraphs.<id>.text or "
+        "paragraphs.<id>.bullets."))
+
+
+def _translations_out(report: Report, language: str) -> dict:
+    rows = selectors.paragraph_translations(report, language)
+    counts = {"current": 0, "outdated": 0, "missing": 0}
+    for row in rows:
+        counts[row["state"]] += 1
+    return {"report_id": report.pk, "language": language, "original_language": report.language,
+            "languages": [code for code, _name in selectors.translation_languages(report)],
+            "frozen": report.is_final, "counts": counts, "paragraphs": rows}
+
+
+def _paragraph_errors(report: Report, exc: ValidationError) -> ValidationError:
+    """The service's refusal with its fields named as the body names them (``p12`` -> ``paragraphs.12.text``,
+    ``p12_bullets`` -> ``paragraphs.12.bullets``, ids not in the report -> ``paragraphs``), each message about one
+    paragraph starting with its number."""
+    if not hasattr(exc, "error_dict"):
+        unknown = any(e.code == "unknown_paragraph" for e in exc.error_list)
+        return ValidationError({"paragraphs": exc.messages}) if unknown else exc
+    numbers = dict(ReportParagraph.objects.filter(report=report).values_list("pk", "order"))
+    fields: dict[str, list[str]] = {}
+    for key, messages in exc.message_dict.items():
+        pk, _sep, part = key.removeprefix("p").partition("_")
+        if not key.startswith("p") or not pk.isdigit() or int(pk) not in numbers:
+            fields[key] = messages
+            continue
+        fields[f"paragraphs.{pk}.{part or 'text'}"] = [
+            _("Paragraph %(n)s: %(error)s") % {"n": numbers[int(pk)], "error": m} for m in messages]
+    return ValidationError(fields)
+
+
+@router.get("/{report_id}/translations/{language}", response={200: ReportTranslationsOut, **ERRORS}, auth=SIGNED_IN,
+            summary="A report's paragraphs beside their translation into one language (secretariat)",
+            description="Every paragraph, numbered as the exports number them, with its translation into `language` "
+                        "(one of the languages but the report's own; another is a 422 listing them) and whether "
+                        "that translation is out of date. A report signed off still answers (`frozen`: true).")
+def report_translations(request: SignedInApiRequest, report_id: Id, language: str):
+    report = access.get_for_user(request.auth, Report, report_id, write=True)
+    return _translations_out(report, selectors.translation_language(report, language))
+
+
+@router.put("/{report_id}/translations/{language}", response={200: ReportTranslationsSavedOut, **ERRORS},
+            auth=SIGNED_IN, summary="Translate some of a report's paragraphs into one language (secretariat)",
+            description="Saves the paragraphs sent (the others stay as they are) through the same service as the "
+                        "report's Translations page, audited as report.translated. Refused with a 422: a report "
+                        "signed off, the report's own language or an unknown one (the message lists the others), "
+                        "a paragraph id not in this report, a text longer than 20,000 characters, points that do "
+                        "not match the paragraph's, a control character or an unclosed direction control; then "
+                        "nothing is saved. Answers the translations after the change, and how many changed.")
+def report_translations_save(request: SignedInApiRequest, report_id: Id, language: str,
+                             payload: ReportTranslationsIn):
+    report = access.get_for_user(request.auth, Report, report_id, write=True)
+    texts = {pk: item.dict() for pk, item in payload.paragraphs.items()}
+    try:
+        changed = services.report_translate(actor=request.auth, report=report, language=language, texts=texts)
+    except ValidationError as exc:
+        raise _paragraph_errors(report, exc) from exc
+    code = selectors.translation_language(report, language)
+    return {**_translations_out(report, code), "changed": changed}
