@@ -37,6 +37,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -147,16 +148,18 @@ class Source:
 
 
 def _date(value: Any) -> str:
-    return value.isoformat() if value else ""
+    """A hit's date in the page's language style, as every page shows dates (docs/i18n.md)."""
+    return date_format(value, "DATE_FORMAT") if value else ""
 
 
-def _title(obj: Any) -> str:
+def _title(obj: Any) -> translations.Shown:
     """What a hit is called: its title, subject or name (never ``str()``, which may read related rows), in the page's
-    language when it is translated."""
+    language when it is translated (``attrs`` mark an English fallback, as on the record's page)."""
     for field in ("title", "subject"):
         if field in translations.translated_fields(obj):
-            return translations.shown(obj, field).text
-    return str(getattr(obj, "title", None) or getattr(obj, "name", ""))
+            return translations.shown(obj, field)
+    language = translations.active()
+    return translations.Shown(str(getattr(obj, "title", None) or getattr(obj, "name", "")), language, language)
 
 
 SOURCES: tuple[Source, ...] = (

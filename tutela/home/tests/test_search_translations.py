@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from tutela.activities.models import Activity
 from tutela.activities.services import activity_create, activity_translate
 from tutela.bulletins.models import Bulletin
 from tutela.bulletins.services import bulletin_create, bulletin_translate, list_create
@@ -89,3 +90,16 @@ def test_the_english_query_is_unchanged_and_uses_the_search_expression(translate
     assert [r.pk for r in rows] == [translated.pk]
     if connection.vendor == "postgresql":  # the expression of the GIN index of activities/0015
         assert "jsonb_to_tsvector('simple'::regconfig" in french.captured_queries[-1]["sql"]
+
+
+def test_a_hit_is_isolated_its_english_fallback_marked_and_its_date_in_the_pages_style(client, secretariat, translated):
+    """A title is user text inside the list: an override it holds cannot reorder the date after it; a title not yet
+    translated is the English marked as such, as on the record's page; the date is the language's date style."""
+    Activity.objects.filter(pk=translated.pk).update(title="Mallory\u202e helpline workshop")  # as an old import left it
+    client.force_login(secretariat)
+    english = page(client, "en", "mallory")
+    assert "<bdi>Mallory\u202e helpline workshop\u202c</bdi></a> <span class=\"meta\">1 March 2026</span>" in english
+    activity_translate(actor=secretariat, activity=translated, language="fr", values={"title": ""})
+    french = page(client, "fr", "mallory")
+    assert ' lang="en" dir="ltr"><bdi>Mallory\u202e helpline workshop\u202c</bdi></a> <span class="meta">1 mars 2026</span>' in french
+    assert "2026-03-01" not in french
