@@ -209,8 +209,11 @@ def consultation_read(request: HttpRequest, pk: int) -> HttpResponse:
     reading = translations.active()
     held = reading in services.comment_languages(consultation)
     context = {
+        # The note covers the headings too: the consultation's title and the guideline's, translated on their own forms.
         "translation_note": translations.note_html(reading) if reading != translations.DEFAULT and (
-            not held or any(translations.missing(p, reading) for p in paragraphs)) else "",
+            not held or any(translations.missing(p, reading) for p in paragraphs)
+            or translations.shown(consultation, "title", reading).fallback
+            or translations.shown(consultation.version.document, "title", reading).fallback) else "",
         "consultation": consultation, "paragraphs": paragraphs, "window": _window(request, consultation),
         "document_count": document_count, "may_comment": _may_comment(request, consultation),
     }

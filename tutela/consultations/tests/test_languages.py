@@ -29,6 +29,8 @@ def in_french(consultation, paragraphs, secretariat):
     services.version_translate(actor=secretariat, version=consultation.version, language="fr", texts=french(paragraphs))
     services.consultation_translate(actor=secretariat, consultation=consultation, language="fr",
                                     values={"title": "Consultation sur le projet"})
+    services.document_translate(actor=secretariat, document=consultation.version.document, language="fr",
+                                values={"title": "Lignes directrices pour l'industrie"})
     return services.consultation_set_languages(actor=secretariat, consultation=consultation, languages=["fr"])
 
 
@@ -60,6 +62,25 @@ def test_the_french_reading_page_shows_the_french_text(client, in_french, paragr
     assert not NOTE_FR.search(page)
     detail = client.get(f"/fr/consultations/{in_french.pk}/").content.decode()
     assert "Consultation sur le projet" in detail
+
+
+def test_the_french_pages_of_the_text_head_it_with_the_translated_titles(client, in_french, paragraphs, stakeholder):
+    read = client.get(f"/fr/consultations/{in_french.pk}/read/").content.decode()
+    assert "<bdi>Consultation sur le projet</bdi></a>" in read
+    assert "<h1><bdi>Lignes directrices pour l&#x27;industrie: Draft 1</bdi></h1>" in read
+    assert "<title>\u2068Lignes directrices pour l&#x27;industrie: Draft 1\u2069" in read
+    client.force_login(stakeholder)
+    whole = client.get(f"/fr/consultations/{in_french.pk}/comment/").content.decode()
+    assert "<bdi>Lignes directrices pour l&#x27;industrie: Draft 1</bdi>" in whole
+    assert "· Consultation sur le projet\u2069 · Tutela</title>" in whole
+
+
+def test_an_untranslated_title_over_a_translated_text_is_the_english_with_the_note(client, in_french, secretariat):
+    services.document_translate(actor=secretariat, document=in_french.version.document, language="fr",
+                                values={"title": ""})
+    read = client.get(f"/fr/consultations/{in_french.pk}/read/").content.decode()
+    assert NOTE_FR.search(read)
+    assert f'<h1><bdi lang="en" dir="ltr">{in_french.version.document.title}: Draft 1</bdi>' in read
 
 
 def test_a_language_the_consultation_is_not_held_in_shows_the_english_with_the_note(client, consultation,
