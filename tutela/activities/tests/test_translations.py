@@ -121,3 +121,30 @@ def test_the_list_shows_each_title_in_the_page_language(client, workshop, make_a
     page = client.get("/fr/activities/").content.decode()
     assert f'href="/fr/activities/{workshop.pk}/">Atelier en ligne</a>' in page
     assert f'href="/fr/activities/{other.pk}/" lang="en" dir="ltr">Regional forum</a>' in page
+
+
+def test_an_activity_names_its_parent_and_parts_in_the_page_language_isolated(client, workshop, make_activity,
+                                                                              secretariat):
+    """"Part: <title> (date)": an override left open in a part's title (as an old import stored it) no longer turns
+    the date after it backwards, and the titles are the translated ones, an English fallback marked."""
+    from tutela.activities.models import Activity
+
+    part = make_activity(title="Session one", parent=workshop, is_published=True)
+    Activity.objects.filter(pk=part.pk).update(title="Mallory\u202e session")
+    services.activity_translate(actor=secretariat, activity=workshop, language="fr", values={"title": "Atelier en ligne"})
+    parent_page = client.get(f"/fr/activities/{workshop.pk}/").content.decode()
+    assert (f'<a href="/fr/activities/{part.pk}/" lang="en" dir="ltr"><bdi>Mallory\u202e session\u202c</bdi></a> '
+            "(22 octobre 2013)") in parent_page
+    part_page = client.get(f"/fr/activities/{part.pk}/").content.decode()
+    assert f'<a href="/fr/activities/{workshop.pk}/"><bdi>Atelier en ligne</bdi></a>' in part_page
+
+
+def test_the_timeline_shows_each_title_in_the_page_language_isolated(client, workshop, make_activity, secretariat):
+    from tutela.activities.models import Activity
+
+    other = make_activity(title="Regional forum", is_published=True)
+    Activity.objects.filter(pk=other.pk).update(title="Mallory\u202e forum")
+    services.activity_translate(actor=secretariat, activity=workshop, language="fr", values={"title": "Atelier en ligne"})
+    page = client.get("/fr/activities/timeline/").content.decode()
+    assert f'href="/fr/activities/{workshop.pk}/"><bdi>Atelier en ligne</bdi></a>' in page
+    assert f'href="/fr/activities/{other.pk}/" lang="en" dir="ltr"><bdi>Mallory\u202e forum\u202c</bdi></a>' in page
