@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -187,31 +187,41 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     return error_response(request, 403, "forbidden", _("You do not have permission to do this."), "403.html")
 
 
-LANGUAGE_LIKE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?")
+LANGUAGE_LIKE = re.compile(r"[a-z]{2,3}(?:[-_][a-z0-9]{2,8})?", re.IGNORECASE)
 
 
-def _unknown_language(path: str) -> list[dict[str, object]] | None:
-    """When the address starts with what looks like a language Tutela does not have (/de/…, /pt-br/…),
-    the same page in each language it has; else None."""
+def _unknown_language(path: str, query: str = "") -> tuple[list[dict[str, object]], bool] | None:
+    """When the address starts with what looks like a language prefix Tutela does not serve, the same page
+    (with its query) in each language it has, and whether the language itself is one Tutela has; else None.
+    Unknown: /de/…, /pt-br/…. Known but not a prefix: /en/… (English has none), /FR/…, /zh-cn/…."""
     first, _slash, rest = path.lstrip("/").partition("/")
-    known = {code for code, _name in settings.LANGUAGES}
-    if not LANGUAGE_LIKE.fullmatch(first) or first.lower() in known:
+    prefixes = {code for code, _name in settings.LANGUAGES} - {settings.LANGUAGE_CODE}
+    if not LANGUAGE_LIKE.fullmatch(first) or first in prefixes:  # /fr/nothing is a French page that does not exist
         return None
-    try:
-        resolve("/" + rest)
-    except Resolver404:
-        if len(first) != 2:  # /hub/nothing is an unknown page, not an unknown language
-            return None
-        rest = ""
-    return language_links("/" + rest)
+    # The rest is an address without a prefix, i.e. an English one, even where Django took /FR/ or /zh-cn/ for French
+    # or Chinese and speaks it on this page.
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            resolve("/" + rest)
+        except Resolver404:
+            if len(first) != 2:  # /hub/nothing is an unknown page, not an unknown language
+                return None
+            rest, query = "", ""
+        links = language_links("/" + rest)
+    known = {code for code, _name in settings.LANGUAGES} | {code.partition("-")[0] for code, _name in settings.LANGUAGES}
+    if query:
+        for link in links:
+            link["url"] = f"{link['url']}?{query}"
+    return links, first.lower().partition("-")[0].partition("_")[0] in known
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    languages = _unknown_language(request.path)
-    if languages:
-        return error_response(request, 404, "not_found",
-                              _("Tutela is not available in the language this address asks for."), "404.html",
-                              {"languages": languages})
+    found = _unknown_language(request.path, request.META.get("QUERY_STRING", ""))
+    if found:
+        languages, known = found
+        message = (_("There is nothing at this address.") if known
+                   else _("Tutela is not available in the language this address asks for."))
+        return error_response(request, 404, "not_found", message, "404.html", {"languages": languages})
     return error_response(request, 404, "not_found", _("There is nothing at this address."), "404.html")
 
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from tutela.core.languages import bcp47
 
@@ -70,7 +71,23 @@ def test_an_unknown_language_gets_a_404_listing_the_languages(client, path):
     for name in ["English", "Français", "Español", "العربيّة", "Русский", "简体中文"]:
         assert f">{name}</a>" in body, name
     if "search" in path:
-        assert 'href="/fr/search/"' in body
+        assert 'href="/fr/search/"' in body or 'href="/fr/search/?q=x"' in body
+    if "?q=x" in path:  # the same page means its query too
+        assert 'href="/fr/search/?q=x"' in body and 'href="/search/?q=x"' in body
+
+
+@pytest.mark.parametrize(("path", "language"), [("/en/search/", "en"), ("/FR/search/", "fr"),
+                                                ("/zh-cn/search/", "zh-hans")])
+def test_a_language_tutela_has_under_a_prefix_it_does_not_use_lists_the_languages_too(client, path, language):
+    """English has no prefix, and prefixes are lower case with Django's codes: /en/…, /FR/…, /zh-cn/… are not
+    pages, but the language is one Tutela has (Django speaks it on the 404), so the page does not say it lacks it."""
+    response = client.get(path)
+    assert response.status_code == 404
+    body = response.content.decode()
+    with translation.override(language):
+        assert escape(translation.gettext("There is nothing at this address.")) in body
+        assert escape(translation.gettext("Tutela is not available in the language this address asks for.")) not in body
+    assert 'href="/search/"' in body and 'href="/fr/search/"' in body and 'href="/zh-hans/search/"' in body
 
 
 def test_an_unknown_page_is_not_taken_for_a_language(client):
