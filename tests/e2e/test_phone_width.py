@@ -1,5 +1,6 @@
 """Real Chromium on a 360 px phone: no page of the catalogue scrolls sideways, for any persona, in
-English and in Arabic (right to left). A failure names the page and the elements that stick out."""
+English and in Arabic (right to left), and each shows the header's Menu legibly. A failure names the page and the
+elements that stick out."""
 
 import time
 
@@ -41,6 +42,24 @@ OVERFLOW = """() => {
 }"""
 
 
+# The header's Menu (the only way to the links, the languages and the account on a phone) against the header's
+# background: its contrast, and its height. An app's stylesheet once coloured every <summary> with the brand's blue,
+# the header's own colour, so the Menu vanished on the activities' pages.
+MENU = """() => {
+  const summary = document.querySelector('header .site-menu > summary');
+  if (!summary || !summary.checkVisibility()) return 'no Menu';
+  const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  let back = summary;
+  while (back && rgb(getComputedStyle(back).backgroundColor)[3] === 0) back = back.parentElement;
+  const [a, b] = [lum(rgb(getComputedStyle(summary).color)), lum(rgb(getComputedStyle(back).backgroundColor))];
+  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  const height = document.querySelector('header').getBoundingClientRect().height;
+  return ratio < 4.5 ? `Menu contrast ${ratio.toFixed(2)}:1` : height > 64 ? `header ${Math.round(height)} px high` : null;
+}"""
+
+
 @pytest.mark.parametrize("language", ["en", "ar"])
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_no_page_scrolls_sideways_on_a_phone(catalogue_site, browser, persona, language):
@@ -54,5 +73,8 @@ def test_no_page_scrolls_sideways_on_a_phone(catalogue_site, browser, persona, l
             overflow = page.evaluate(OVERFLOW)
             if overflow:
                 problems.append(f"{url}: {overflow['scrollWidth']} px wide; {', '.join(overflow['elements'])}")
+            menu = page.evaluate(MENU)
+            if menu:
+                problems.append(f"{url}: {menu}")
     print(f"{persona} {language}: {len(urls)} pages at 360 px in {time.monotonic() - started:.1f} s")
     assert not problems, f"{len(problems)} of {len(urls)} pages scroll sideways at 360 px:\n" + "\n".join(problems)
