@@ -386,24 +386,32 @@ def paragraphs_html(data: dict[str, Any], *, rtl_lines: bool = False) -> SafeStr
     A text written the other way from the document (an English paragraph in an Arabic export) carries
     its own ``dir``, found from its first letter as ``dir=auto`` would (WeasyPrint has no ``auto``).
 
-    ``rtl_lines`` (the PDF): a paragraph whose text reads right to left is written
-    ``<p class="rtl-lines"><span dir="rtl">…</span></p>``, which ``report_pdf.html`` lays out as a left-to-right
+    ``rtl_lines`` (the PDF): a paragraph, heading, bullet or translation note whose text reads right to left is
+    written ``<p class="rtl-lines"><span dir="rtl">…</span></p>``, which ``report_pdf.html`` lays out as a left-to-right
     block around a right-to-left span. WeasyPrint 70 lays out every line of a block whose direction is rtl twice
     (``layout/inline.py``, ``get_next_linebox``: its loop stops for rtl only when the line's right edge equals the
     previous pass's, and the first pass has none); for an ltr block it stops after one pass. The span keeps the
     text's direction, so Pango still orders and shapes each line right to left; ``text-align: justify`` fills the
     lines and ``text-align-last: right`` puts the last one on the right. The pages are the same to the pixel and the
     Arabic PDF's layout takes about a fifth less CPU (bench/RESULTS.md, issue 18 session 9; the test is
-    ``tests/test_pdf_right_to_left.py`` here). Headings, bullets, translation notes and the header stay rtl blocks:
-    a few lines a page.
+    ``tests/test_pdf_right_to_left.py`` here). A heading, bullet or note (not justified) is aligned right, as its
+    rtl start was; a bullet's marker keeps an rtl item's place (``::marker { direction: rtl }``). The header, the
+    title, the numbers' markers and the page numbers stay rtl (one line each, a few a page: session 10).
     """
     esc = html.escape  # & < > " ' — what the template's autoescape escapes
     by_pillar = data["structure"] == "by_pillar"
     direction = document_direction()
 
-    def dir_of(text: str) -> str:
+    def block(tag: str, text: str, attrs: str = "", css_class: str = "", role: str = "") -> str:
+        """``<tag>text</tag>`` with the text's own ``dir`` when it differs from the document's; with ``rtl_lines``,
+        right-to-left text as ``<tag class="rtl-lines"><span dir="rtl">…</span></tag>``."""
         own = text_direction(text, direction)
-        return "" if own == direction else f' dir="{own}"'
+        attrs += "" if own == direction else f' dir="{own}"'
+        content = esc(text)
+        if rtl_lines and own == "rtl":
+            css_class, content = f"{css_class} rtl-lines".strip(), f'<span dir="rtl">{content}</span>'
+        attrs += (f' class="{css_class}"' if css_class else "") + (f' role="{role}"' if role else "")
+        return f"<{tag}{attrs}>{content}</{tag}>"
 
     out = ['<ol class="report">\n']
     section = None
@@ -411,17 +419,11 @@ def paragraphs_html(data: dict[str, Any], *, rtl_lines: bool = False) -> SafeStr
         if p["section"] != section:
             section = p["section"]
             if by_pillar and section:
-                out.append(f'<li class="section-heading" role="presentation"><h2{dir_of(section)}>{esc(section)}</h2>'
-                           '</li>\n')
+                out.append(f'<li class="section-heading" role="presentation">{block("h2", section)}</li>\n')
         lang = f' lang="{esc(p["lang"])}"' if p.get("lang") else ""
-        bullets = "".join(f"<li{lang}{dir_of(b)}>{esc(b)}</li>" for b in p["bullets"])
-        note = f'<p class="translation-note" role="note">{esc(p["note"])}</p>' if p.get("note") else ""
-        text, own = p["text"], text_direction(p["text"], direction)
-        attrs = lang + ("" if own == direction else f' dir="{own}"')
-        if rtl_lines and own == "rtl":
-            paragraph = f'<p{attrs} class="rtl-lines"><span dir="rtl">{esc(text)}</span></p>'
-        else:
-            paragraph = f"<p{attrs}>{esc(text)}</p>"
+        bullets = "".join(block("li", b, lang) for b in p["bullets"])
+        note = block("p", p["note"], "", "translation-note", "note") if p.get("note") else ""
+        paragraph = block("p", p["text"], lang)
         out.append(f'<li value="{int(p["number"])}">{paragraph}{f"<ul>{bullets}</ul>" if bullets else ""}{note}</li>\n')
     out.append("</ol>")
     return mark_safe("".join(out))  # noqa: S308 — every piece of text above is escaped

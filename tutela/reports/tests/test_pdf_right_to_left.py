@@ -1,8 +1,8 @@
-"""A right-to-left paragraph of a report PDF is set as a left-to-right block around its text in a right-to-left span
-(``rendering.paragraphs_html``, ``report_pdf.html``'s ``p.rtl-lines``): WeasyPrint 70 lays out each line of an rtl
-block twice, of an ltr block once. The trick must not show: the pages are the pages plain rtl blocks make (compared
-as images), each line still reads right to left, justified, the last line on the right, the number on the right,
-and the text comes out of the PDF as before."""
+"""A right-to-left paragraph, heading, bullet or translation note of a report PDF is set as a left-to-right block
+around its text in a right-to-left span (``rendering.paragraphs_html``, ``report_pdf.html``'s ``.rtl-lines``):
+WeasyPrint 70 lays out each line of an rtl block twice, of an ltr block once. The trick must not show: the pages are
+the pages plain rtl blocks make (compared as images), each line still reads right to left, justified, the last line
+on the right, the number on the right, and the text comes out of the PDF as before."""
 
 import re
 import subprocess
@@ -61,7 +61,8 @@ def test_the_pdf_markup_wraps_right_to_left_paragraphs_only(report):
         print_html = rendering.to_html(data)
     assert pdf_html.count(f'<p class="rtl-lines"><span dir="rtl">{ARABIC}</span></p>') == 2
     assert f'<p dir="ltr">{ENGLISH}</p>' in pdf_html  # an English paragraph is an ordinary ltr block
-    assert re.search(r"ol\.report p\.rtl-lines \{ direction: ltr; text-align-last: right; \}", pdf_html)
+    assert re.search(r"ol\.report \.rtl-lines \{ direction: ltr; text-align: right; \}", pdf_html)
+    assert re.search(r"ol\.report p\.rtl-lines \{ text-align: justify; text-align-last: right; \}", pdf_html)
     assert "rtl-lines" not in print_html and f"<p>{ARABIC}</p>" in print_html  # the HTML export is as it was
     with translation.override("en"):  # Arabic text in an English document: the same, the p keeps its dir
         english = rendering.to_html(rendering.document(report, links=False, version="en"), "reports/report_pdf.html",
@@ -106,3 +107,42 @@ def test_each_arabic_line_is_justified_the_last_one_ends_on_the_right_and_the_nu
             assert abs(x0 - left) < 1 and abs(x1 - right) < 1, (x0, x1, words)
         assert abs(last[1] - right) < 1 and last[0] > left + 20, last  # the last line: short, on the right
         assert last[2][0].startswith("."), last  # …its full stop at the left end, where right-to-left text ends
+
+
+def document_of_every_block(language: str) -> dict:
+    """A by-pillar report with what else can read right to left: headings, bullets (Arabic, one long, and English),
+    a translation note, in the header a right-to-left body and meeting."""
+    with translation.override(language):
+        data = {"title": "تقرير مرحلي", "presented_to": "الفريق العامل التابع للمجلس", "meeting": "الاجتماع الثاني",
+                "meeting_place": "جنيف", "meeting_date_text": "12 أكتوبر 2013", "document_number": "CWG-COP/1/2",
+                "document_date_text": "1 أكتوبر 2013", "language_line": rendering.language_line("ar"),
+                "author": "الأمانة", "period": "2013", "structure": "by_pillar", "language": language,
+                "paragraphs": [
+                    {"number": 1, "section": "الركيزة الأولى: التدابير القانونية والتنظيمية في الدول الأعضاء", "text": ARABIC,
+                     "bullets": ["ورشة عمل إقليمية في مسقط (ITU)", ARABIC[:260], ENGLISH], "note": "", "sources": []},
+                    {"number": 2, "section": "الركيزة الأولى: التدابير القانونية والتنظيمية في الدول الأعضاء", "text": ENGLISH,
+                     "bullets": [], "lang": "en", "sources": [],
+                     "note": "لم تُترجم هذه الفقرة بعد إلى العربية؛ وهي معروضة بلغتها الأصلية (الإنكليزية). " * 3},
+                    {"number": 3, "section": "Pillar 2: Technical and procedural measures", "text": ARABIC,
+                     "bullets": ["بيان صحفي", "Trend Micro"], "note": "", "sources": []},
+                ]}
+        data["dirs"] = rendering._header_directions(data)
+        return data
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_headings_bullets_and_notes_look_as_with_plain_right_to_left_blocks(tmp_path, language):
+    from weasyprint import HTML
+
+    data = document_of_every_block(language)
+    with translation.override(language):
+        wrapped = rendering.to_html(data, "reports/report_pdf.html", rtl_lines=True)
+        plain = rendering.to_html(data, "reports/report_pdf.html")
+    assert re.search(r'<h2[^>]* class="rtl-lines"><span dir="rtl">الركيزة', wrapped)
+    assert re.search(r'<li[^>]* class="rtl-lines"><span dir="rtl">بيان صحفي</span></li>', wrapped)
+    assert re.search(r'<p[^>]* class="translation-note rtl-lines" role="note"><span dir="rtl">', wrapped)
+    pdfs = [HTML(string=h).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, presentational_hints=True)
+            for h in (wrapped, plain)]
+    pages = [run("pdftoppm", pdf, tmp_path, "-r", "100", "-gray") for pdf in pdfs]
+    assert pages[0] == pages[1]
+    assert run("pdftotext", pdfs[0], tmp_path) == run("pdftotext", pdfs[1], tmp_path)
