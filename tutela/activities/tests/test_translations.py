@@ -148,3 +148,13 @@ def test_the_timeline_shows_each_title_in_the_page_language_isolated(client, wor
     page = client.get("/fr/activities/timeline/").content.decode()
     assert f'href="/fr/activities/{workshop.pk}/"><bdi>Atelier en ligne</bdi></a>' in page
     assert f'href="/fr/activities/{other.pk}/" lang="en" dir="ltr"><bdi>Mallory\u202e forum\u202c</bdi></a>' in page
+
+
+def test_the_untranslated_texts_of_an_arabic_page_keep_their_own_direction(client, make_activity):
+    """The objective, focus, follow-up and source are the record's own text (not translated): on an Arabic page each
+    is isolated, so an English sentence keeps its full stop at its end instead of the line's left."""
+    activity = make_activity(title="Workshop", is_published=True, objective="Train teachers.", focus="Parents.",
+                             follows_up="The 2013 forum.", source="ITU, Update (2013–14), ¶3")
+    page = client.get(f"/ar/activities/{activity.pk}/").content.decode()
+    for text in ["Train teachers.", "Parents.", "The 2013 forum.", "ITU, Update (2013–14), ¶3"]:
+        assert f"<dd><bdi>{text}</bdi></dd>" in page, text
