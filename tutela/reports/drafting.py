@@ -337,7 +337,7 @@ def _load(report: Report) -> Records:
         Q(pk__in=ActivityPerson.objects.filter(activity__in=ids_in_period).values("person_id"))
         | Q(pk__in=Outcome.objects.filter(activity__in=ids_in_period, made_by__isnull=False).values("made_by_id")))}
     for activity_id, person_id, role in (ActivityPerson.objects.filter(activity__in=ids_in_period)
-                                         .order_by("activity", "pk").values_list("activity_id", "person_id", "role")):
+                                         .order_by("activity_id", "pk").values_list("activity_id", "person_id", "role")):
         by_id[activity_id].people.append(PersonRole(people[person_id], role))
     for activity_id, *row in (outcomes_in_period.order_by("order", "pk")
                               .values_list("activity_id", "kind", "text", "points", "made_by_id", "addressed_to",
@@ -348,7 +348,7 @@ def _load(report: Report) -> Records:
             outcome.made_by_organisation = orgs[outcome.made_by_organisation_id]
         by_id[activity_id].outcomes.append(outcome)
     for activity_id, group, description, unit, count in (
-            Participation.objects.filter(activity__in=ids_in_period).order_by("activity", "group", "min_age", "pk")
+            Participation.objects.filter(activity__in=ids_in_period).order_by("activity_id", "group", "min_age", "pk")
             .values_list("activity_id", "group", "description", "unit", "count")):
         if unit == Participation.Unit.PEOPLE:
             by_id[activity_id].participation.append(description or _display(Participation, "group", group))
