@@ -88,6 +88,8 @@ class Draft:
     # The sources of the last sentence or bullet said: the next one citing the same records shares the list
     # (most sentences of a paragraph cite its activity alone). Nothing changes a sentence's sources once said.
     _cited: list[dict] | None = field(default=None, init=False, repr=False, compare=False)
+    # The record of that sentence when it cited one alone: the next citing that same object takes the list as it is.
+    _cited_one: Any = field(default=None, init=False, repr=False, compare=False)
 
     def say(self, text: str, *records: Any) -> None:
         text = prose.sentence(text)
@@ -100,12 +102,15 @@ class Draft:
             self.bullets.append({"text": text, "sources": self._sources(records)})
 
     def _sources(self, records: tuple) -> list[dict]:
+        one = records[0] if len(records) == 1 else None
+        if one is not None and one is self._cited_one and self._cited is not None:
+            return self._cited
         refs = [ref(r) for r in records if r is not None]
         last = self._cited
-        if last is not None and len(refs) == len(last) and all(a is b for a, b in zip(refs, last, strict=True)):
-            return last
-        self._cited = refs
-        return refs
+        if last is None or len(refs) != len(last) or not all(a is b for a, b in zip(refs, last, strict=True)):
+            self._cited = last = refs
+        self._cited_one = one
+        return last
 
     @property
     def hash(self) -> str:
@@ -314,7 +319,7 @@ def _load(report: Report) -> Records:
         a, org = by_id[activity_id], orgs[org_id]
         a.partner_roles.append((role, org))
         same = a.by_role.setdefault(role, [])
-        if all(o.pk != org_id for o in same):
+        if org not in same:  # one instance per organisation (``orgs``)
             same.append(org)
     pillars = {p.pk: p for p in Pillar.objects.all()}
     through = Activity.pillars.through
