@@ -595,11 +595,18 @@ def _orgs(a: ActivityRow, *roles: str) -> list[Organisation]:
 _SMALL_WORDS = {"a", "an", "the", "and", "or", "of", "on", "for", "in", "at", "to", "by", "with", "from", "de", "la", "et"}
 
 
+_TITLE_WORD = re.compile(r"[^\s–—-]+")
+
+
 def _is_proper_title(title: str) -> bool:
-    """'Regional Workshop on Child Online Protection': every word but the small ones capitalised."""
-    words = [w for w in re.findall(r"[^\s–—-]+", title) if w[:1].isalpha()]
-    big = [w for w in words if w.lower() not in _SMALL_WORDS]
-    return len(big) >= 2 and all(w[:1].isupper() for w in big)
+    """'Regional Workshop on Child Online Protection': every word but the small ones capitalised (two or more)."""
+    big = 0
+    for w in _TITLE_WORD.findall(title):
+        if w[:1].isalpha() and w.lower() not in _SMALL_WORDS:
+            if not w[:1].isupper():
+                return False
+            big += 1
+    return big >= 2
 
 
 def _without_organiser(title: str, organisers: list[Organisation]) -> str:
@@ -835,12 +842,15 @@ def _done(a: ActivityRow, names: Names, organisers: list[Organisation], co: list
     "… took place" (never credited to the initiative's owner). Each part has its verb; the first recorded of
     launching, organising, speaking and taking part is the sentence's subject, the others follow it."""
     launchers = _orgs(a, ActivityPartner.Role.LAUNCHER)
-    named = {o.pk for o in organisers + co + launchers}
-    speakers = [o for o in _orgs(a, ActivityPartner.Role.SPEAKER) if o.pk not in named]
-    attended = [o for o in _orgs(a, ActivityPartner.Role.PARTICIPANT) if o.pk not in named and o not in speakers]
-    launched = {o.pk for o in launchers}
-    organisers = [o for o in organisers if o.pk not in launched]
-    co = [o for o in co if o.pk not in launched]
+    speakers, attended = _orgs(a, ActivityPartner.Role.SPEAKER), _orgs(a, ActivityPartner.Role.PARTICIPANT)
+    if speakers or attended:
+        named = {o.pk for o in organisers + co + launchers}
+        speakers = [o for o in speakers if o.pk not in named]
+        attended = [o for o in attended if o.pk not in named and o not in speakers]
+    if launchers:
+        launched = {o.pk for o in launchers}
+        organisers = [o for o in organisers if o.pk not in launched]
+        co = [o for o in co if o.pk not in launched]
     if not organisers:
         organisers, co = co, []
     if speakers and attended:
