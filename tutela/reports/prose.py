@@ -127,7 +127,8 @@ def country_name(code: str) -> str:
 
 def place(city: str = "", country: str = "", venue: str = "", online: bool = False) -> str:
     """'in Addis Ababa, Ethiopia', 'at the ICT Discovery museum, ITU, in Geneva, Switzerland', 'online'."""
-    where = ", ".join(p for p in (city, country_name(country)) if p)
+    name = country_name(country)
+    where = f"{city}, {name}" if city and name else city or name
     parts = []
     if venue:
         parts.append(f"at {venue}")
