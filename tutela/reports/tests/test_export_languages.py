@@ -164,7 +164,8 @@ def test_the_header_keeps_each_names_own_direction_in_an_arabic_pdf(report, secr
     assert '<bdi dir="ltr">Council Working Group on Child Online Protection (CWG-COP)</bdi>' in html
     assert '<bdi dir="ltr">CWG-COP/1/2</bdi>' in html and '<bdi dir="rtl">أمانة الاتحاد</bdi>' in html
     text = pdf_run("pdftotext", client.get(f"/ar/reports/{report.pk}/export.pdf").content, tmp_path)
-    assert "Council Working Group on Child Online Protection (CWG" in text and "-Council" not in text, text[:400]
+    words = " ".join(text.split())  # the name may wrap onto a second line
+    assert "Council Working Group on Child Online Protection (CWG-COP)" in words and "-Council" not in words, text[:400]
 
 
 def test_the_export_form_chooses_the_language_and_an_unknown_one_is_a_404(report, secretariat, client, tmp_path):
