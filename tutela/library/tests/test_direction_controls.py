@@ -47,3 +47,14 @@ def test_an_activity_page_isolates_the_plan_and_material_titles(client, resource
     page = client.get(reverse("activities:activity_detail", args=[activity.pk])).content.decode()
     assert f'/"><bdi>Safe{RLO} online{PDF}</bdi></a> <span class="meta">' in page
     assert f'/"><bdi>Tips{RLO} for parents{PDF}</bdi></a></li>' in page
+
+
+def test_the_plan_pages_isolate_plan_and_material_titles(client, resource, secretariat):
+    plan = services.plan_create(actor=secretariat, title="Safe", min_age=10, max_age=14, topics="cyberbullying",
+                                materials=[resource])
+    SessionPlan.objects.filter(pk=plan.pk).update(title=f"Safe{RLO} online")
+    client.force_login(secretariat)
+    listing = client.get(reverse("library:plan_list")).content.decode()
+    assert f'/"><bdi>Safe{RLO} online{PDF}</bdi></a> <span class="meta">' in listing
+    detail = client.get(reverse("library:plan_detail", args=[plan.pk])).content.decode()
+    assert f'/"><bdi>Tips{RLO} for parents{PDF}</bdi></a> <span class="meta">' in detail
