@@ -223,12 +223,10 @@ def translation_languages(report: Report) -> list[tuple[str, str]]:
 def translation_language(report: Report, language: str) -> str:
     """``language`` as a language ``report`` may be translated into (``translation_languages``), or a
     ``ValidationError`` on ``language`` that names the report's own language and the others."""
-    from django.conf import settings
-
     from .rendering import language_name
 
     code = (language or "").strip().lower()
-    others = [c for c, _name in settings.LANGUAGES if c != report.language]
+    others = [c for c, _name in translation_languages(report)]
     if code not in others:
         raise ValidationError({"language": _(
             "This report is written in %(original)s; translate it into %(languages)s.") % {
