@@ -16,7 +16,7 @@ from tutela.core.api import ERRORS, PUBLIC, SIGNED_IN, ApiRequest, Id, SignedInA
 from tutela.initiatives.models import Initiative
 
 from . import rendering, selectors, services
-from .models import Report, ReportFile, ReportParagraph
+from .models import Report, ReportFile
 
 router = Router(tags=["reports"])
 
@@ -255,7 +255,7 @@ def _paragraph_errors(report: Report, exc: ValidationError) -> ValidationError:
     if not hasattr(exc, "error_dict"):
         unknown = any(e.code == "unknown_paragraph" for e in exc.error_list)
         return ValidationError({"paragraphs": exc.messages}) if unknown else exc
-    numbers = dict(ReportParagraph.objects.filter(report=report).values_list("pk", "order"))
+    numbers = selectors.paragraph_numbers(report)
     fields: dict[str, list[str]] = {}
     for key, messages in exc.message_dict.items():
         pk, _sep, part = key.removeprefix("p").partition("_")

@@ -234,6 +234,11 @@ def translation_language(report: Report, language: str) -> str:
     return code
 
 
+def paragraph_numbers(report: Report) -> dict[int, int]:
+    """{paragraph id: its number in the exports} for every paragraph of ``report``."""
+    return dict(report.paragraphs.values_list("pk", "order"))
+
+
 def paragraph_translations(report: Report, language: str) -> list[dict]:
     """Each paragraph of ``report`` beside its translation into ``language``, in the exports' order: its number,
     id, section, original text and points, the translation (``None`` when there is none) and its state,
