@@ -24,6 +24,9 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, Field, Model, OuterRef, Prefetch, Q
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from tutela.activities.models import (
     Activity,
@@ -419,11 +422,12 @@ class Candidate:
     kind: str  # "activity" or "agreement": the key prefix of the report's selection
     pk: int
     label: str
-    on: date | None
+    on: date | None  # an activity's first day, an agreement's signature
     proposed: bool
-    reason: str
+    code: str  # the reason's kind, the preview's group: "in_period", "ended_before", "nothing_dated"…
     choice: str = ""  # "in" / "out" when the editor chose; "" when the proposal stands
-    code: str = ""  # the reason's kind, the preview's group: "in_period", "ended_before", "nothing_dated"…
+    ends: date | None = None  # an activity's last day
+    made_for: str = ""  # the title of the activity an old agreement was made for ("made_for")
 
     @property
     def key(self) -> str:
@@ -432,6 +436,53 @@ class Candidate:
     @property
     def included(self) -> bool:
         return self.choice == "in" if self.choice else self.proposed
+
+    @property
+    def reason(self) -> str:
+        """Why it is proposed or left out, in the reader's language (written for the rows a page shows only)."""
+        return _reason(self)
+
+
+def _reason(c: Candidate) -> str:
+    code = c.code
+    first = {"date": _dates(c.on, c.on)} if c.on else {}
+    year = {"year": c.on.year} if c.on else {}
+    if code == "cancelled":
+        text = _("cancelled (%(dates)s)") % {"dates": _dates(c.on, c.ends)}
+    elif code == "in_period":
+        text = _("dated in the period (%(dates)s)") % {"dates": _dates(c.on, c.ends)}
+    elif code == "ended_in":
+        text = _("started %(date)s, before the period, and ended in it") % first
+    elif code == "ongoing":
+        text = _("started %(date)s and ran on past the period's end") % first
+    elif code == "ended_before":
+        text = _("ended %(date)s, before the period") % {"date": _dates(c.ends, c.ends)}
+    elif code == "starts_after":
+        text = _("starts %(date)s, after the period") % first
+    elif code == "undated":
+        text = _("undated")
+    elif code == "signed_in":
+        text = _("signed in the period (%(date)s)") % first
+    elif code == "delivered":
+        text = _("signed %(year)s; a commitment under it was delivered in the period") % year
+    elif code == "made_for":
+        text = _("signed %(year)s; made for the “%(activity)s”, in the period") % {**year, "activity": c.made_for}
+    else:
+        text = _("signed %(year)s, nothing dated in the period") % year
+    if code in ("ongoing", "undated") and not c.proposed:
+        text = _("%(reason)s; earlier items still running are not included") % {"reason": text}
+    return text
+
+
+def _dates(start: date | None, end: date | None) -> str:
+    """A day or a span of days as the interface writes dates: in English as the reports do ("2–3 December
+    2013"), in another language in its own date style ("2 décembre 2013 – 3 décembre 2013")."""
+    if start is None:
+        return ""
+    if (translation.get_language() or "en").split("-")[0] == "en":
+        return prose.span(start, end)
+    first = date_format(start, "DATE_FORMAT")
+    return first if end in (None, start) else f"{first} – {date_format(end, 'DATE_FORMAT')}"
 
 
 # Beyond the period, activities this close to it are shown (left out, with their dates): a reader may expect them.
@@ -451,24 +502,20 @@ def preview(report: Report) -> list[Candidate]:
         rows = (Activity.objects.filter(is_illustrative=False, parent__isnull=True).filter(near)
                 .order_by("starts_on", "pk").values_list("pk", "title", "starts_on", "ends_on", "status"))
         for pk, title, starts, ends, status in rows:
-            dates = prose.span(starts, ends)
             if status == Activity.Status.CANCELLED:
-                proposed, reason, code = False, f"cancelled ({dates})", "cancelled"
+                proposed, code = False, "cancelled"
             elif start <= starts <= end:
-                proposed, reason, code = True, f"dated in the period ({dates})", "in_period"
+                proposed, code = True, "in_period"
             elif starts < start and start <= ends <= end:
-                proposed, reason = True, f"started {prose.day(starts)}, before the period, and ended in it"
-                code = "ended_in"
+                proposed, code = True, "ended_in"
             elif starts < start and ends > end:
                 proposed, code = report.include_ongoing, "ongoing"
-                reason = (f"started {prose.day(starts)} and ran on past the period's end"
-                          + ("" if proposed else "; earlier items still running are not included"))
             elif ends < start:
-                proposed, reason, code = False, f"ended {prose.day(ends)}, before the period", "ended_before"
+                proposed, code = False, "ended_before"
             else:
-                proposed, reason, code = False, f"starts {prose.day(starts)}, after the period", "starts_after"
+                proposed, code = False, "starts_after"
             choice = "" if status == Activity.Status.CANCELLED else selection.get(f"activity:{pk}", "")
-            out.append(Candidate("activity", pk, title, starts, proposed, reason, choice, code))
+            out.append(Candidate("activity", pk, title, starts, proposed, code, choice, ends))
     if report.included(Report.Include.AGREEMENTS):
         delivered = Commitment.objects.filter(agreement=OuterRef("pk"), last_done_on__gte=start, last_done_on__lte=end)
         agreements = (Agreement.objects.filter(Q(signed_on__isnull=True) | Q(signed_on__lte=end))
@@ -480,19 +527,16 @@ def preview(report: Report) -> list[Candidate]:
         for pk, title, _kind, signed, delivered_in in agreements:
             if signed is None:
                 proposed, code = report.include_ongoing, "undated"
-                reason = "undated" + ("" if proposed else "; earlier items still running are not included")
             elif signed >= start:
-                proposed, reason, code = True, f"signed in the period ({prose.day(signed)})", "signed_in"
+                proposed, code = True, "signed_in"
             elif delivered_in and report.include_ongoing:
                 proposed, code = True, "delivered"
-                reason = f"signed {signed.year}; a commitment under it was delivered in the period"
             elif pk in made_for and report.include_ongoing:
                 proposed, code = True, "made_for"
-                reason = f"signed {signed.year}; made for the “{made_for[pk]}”, in the period"
             else:
-                proposed, reason, code = False, f"signed {signed.year}, nothing dated in the period", "nothing_dated"
-            out.append(Candidate("agreement", pk, title, signed, proposed, reason,
-                                 selection.get(f"agreement:{pk}", ""), code))
+                proposed, code = False, "nothing_dated"
+            out.append(Candidate("agreement", pk, title, signed, proposed, code,
+                                 selection.get(f"agreement:{pk}", ""), made_for=made_for.get(pk, "")))
     return out
 
 

@@ -145,3 +145,20 @@ def test_a_large_period_page_counts_by_kind_and_reason_and_pages_each_group(clie
     assert response["Location"] == f"{url}?group=activity:in_period&page=3#c-activity-{world['in'].pk}"
     again = client.get(response["Location"].split("#")[0]).content.decode()
     assert "your choice" in again.split(f'id="c-activity-{world["in"].pk}"')[1].split("</tr>")[0]
+
+
+def test_the_period_page_gives_its_reasons_in_the_readers_language(client, world):
+    """The reasons are interface text: under /fr/ in French with French dates (in English they read as the reports
+    write dates); a record's title is isolated from the words around it."""
+    report = _report(world, include_ongoing=False)
+    client.force_login(world["sec"])
+    page = client.get(f"/fr/reports/{report.pk}/period/").content.decode()
+    assert "Proposé\u00a0: daté dans la période (8 mai 2018)" in page
+    assert "Écarté\u00a0: signé en 2011, rien de daté dans la période" in page
+    assert "commencé le 11 décembre 2017, avant la période, et terminé pendant celle-ci" in page
+    assert "terminé le 14 décembre 2017, avant la période" in page
+    assert "signé en 2011, rien de daté dans la période" in page
+    assert "dated in the period" not in page and "nothing dated" not in page
+    assert "<bdi>Nairobi safer internet forum</bdi>" in page
+    english = client.get(f"/reports/{report.pk}/period/").content.decode()
+    assert "dated in the period (8 May 2018)" in english and "signed 2011, nothing dated in the period" in english
