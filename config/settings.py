@@ -242,9 +242,12 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-# Outside production WhiteNoise serves straight from the finders: no collectstatic needed.
+# Outside production WhiteNoise serves straight from the finders: no collectstatic needed. It also looks at each
+# file when asked for it: otherwise it keeps the size a file had when the server started, and a stylesheet edited
+# while `make run` serves is sent with the old length, so the browser waits for bytes that never come and the page
+# never finishes loading.
 WHITENOISE_USE_FINDERS = not PRODUCTION
-WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG or not PRODUCTION
 
 # Request size limits: bodies above these are refused with 413 before any parsing.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024))
