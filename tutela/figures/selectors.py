@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 from django.db.models.lookups import IsNull
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from tutela.activities.models import Activity, Participation
@@ -116,7 +117,8 @@ SUBJECT_TYPES = {"activities.activity", "activities.project", "activities.occasi
 
 def subject_content_type(label: str) -> ContentType:
     if label not in SUBJECT_TYPES:
-        raise ValidationError({"subject_type": f"Unknown subject type “{label}”; use one of {', '.join(sorted(SUBJECT_TYPES))}."})
+        raise ValidationError({"subject_type": _("Unknown subject type “%(label)s”; use one of %(types)s.") % {
+            "label": label[:60], "types": ", ".join(sorted(SUBJECT_TYPES))}})
     app_label, model = label.split(".")
     return ContentType.objects.get_by_natural_key(app_label, model)
 
@@ -125,7 +127,7 @@ def readable_subject(user: Actor, label: str, pk: Any) -> Any:
     """The record ``label`` ``pk`` a figure may be about, if ``user`` may read it; else ValidationError."""
     model = subject_content_type(label).model_class()
     if model is None:  # a subject type whose app is gone
-        raise ValidationError({"subject_type": f"Unknown subject type “{label}”."})
+        raise ValidationError({"subject_type": _("Unknown subject type “%(label)s”.") % {"label": label[:60]}})
     qs = model._default_manager.all()
     if hasattr(qs, "public"):
         qs = access.readable(user, qs)

@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from tutela.accounts.services import api_token_create
 from tutela.figures import services
@@ -78,3 +79,19 @@ def test_focal_points_change_only_their_organisations_figures(call, other_focal_
     assert call(None, "patch", f"/figures/{figure.pk}", {"value": "500"}).status_code == 401
     figure.refresh_from_db()
     assert figure.value == 5
+
+
+def test_an_unknown_subject_type_is_named_in_the_readers_language(call, secretariat, trained):
+    from django.utils import translation
+
+    from tutela.figures import selectors
+
+    response = call(secretariat, "post", "/figures", {"indicator": "people-trained", "value": "10", "kind": "counted",
+                                                     "source": "x", "as_of": "2014-01-01",
+                                                     "subject_type": "accounts.user", "subject_id": 1})
+    assert "Unknown subject type “accounts.user”; use one of activities.activity" in str(response.json())
+    with translation.override("fr"), pytest.raises(ValidationError) as refused:
+        selectors.subject_content_type("x" * 500)
+    assert refused.value.message_dict["subject_type"] == [
+        "Type de sujet inconnu «\u00a0" + "x" * 60 + "\u00a0»\u00a0; utilisez l'un de ceux-ci\u00a0: activities.activity, "
+        "activities.occasion, activities.project, initiatives.deliverable, initiatives.initiative, partners.organisation."]
