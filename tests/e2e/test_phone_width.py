@@ -1,5 +1,5 @@
 """Real Chromium on a 360 px phone: no page of the catalogue scrolls sideways, for any persona, in
-English and in Arabic (right to left), and each shows the header's Menu legibly. A failure names the page and the
+English and in Arabic (right to left), each shows the header's Menu legibly, and no table cuts the words of its links. A failure names the page and the
 elements that stick out."""
 
 import time
@@ -59,6 +59,28 @@ MENU = """() => {
   return ratio < 4.5 ? `Menu contrast ${ratio.toFixed(2)}:1` : height > 64 ? `header ${Math.round(height)} px high` : null;
 }"""
 
+# Words of a link in a table cell cut across lines (a run of letters or digits drawn on two lines): the table had
+# squeezed a column to a letter or two a line. Chinese may break between any two characters and is skipped.
+SPLIT_WORDS = """() => {
+  const out = [];
+  for (const a of document.querySelectorAll('main td a, main th a')) {
+    if (!a.checkVisibility()) continue;
+    const walker = document.createTreeWalker(a, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node && out.length < 3; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/[\\p{L}\\p{N}]{2,}/gu)) {
+        if (/\\p{Script=Han}/u.test(m[0])) continue;
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (lines.size > 1) { out.push(m[0]); break; }
+      }
+    }
+    if (out.length >= 3) break;
+  }
+  return out;
+}"""
+
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -76,5 +98,8 @@ def test_no_page_scrolls_sideways_on_a_phone(catalogue_site, browser, persona, l
             menu = page.evaluate(MENU)
             if menu:
                 problems.append(f"{url}: {menu}")
+            split = page.evaluate(SPLIT_WORDS)
+            if split:
+                problems.append(f"{url}: words of a table's links cut across lines: {', '.join(split)}")
     print(f"{persona} {language}: {len(urls)} pages at 360 px in {time.monotonic() - started:.1f} s")
     assert not problems, f"{len(problems)} of {len(urls)} pages scroll sideways at 360 px:\n" + "\n".join(problems)
