@@ -6,7 +6,8 @@ Data: ``bench/home_search_generate.sql`` (generate_series inside PostgreSQL; see
 
 Then, for each persona (the anonymous public, the secretariat, a focal point of the organisation
 that organises the most activities), ``--rounds`` queries drawn in turn from ``QUERIES`` (a very
-common word, common, rare, absent, two and three words, a prefix, a word in the summary only):
+common word, common, rare, absent (three words and one), two and three words, a prefix, a word in the
+summary only):
 
 1. the activities source alone (``tutela.home.search.SOURCES[0].search``: the hits and "more");
 2. ``GET /search/?q=…`` through Django's test Client (every source, full middleware and template).
@@ -51,7 +52,8 @@ QUERIES = [
     "kigali",                # rarer
     "term250",               # rare
     "term309 term310",       # two rare words
-    "nothing-like-this",     # absent
+    "nothing-like-this",     # absent (three words: the GIN index answers)
+    "zebra",                 # one absent word: believed common, it walked all 1 M rows (75 s) until session 11
     "workshop consult",      # a word and a prefix
     "geneva training youth",  # three words
     "grooming",              # mostly in summaries

@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, connections
 from django.db.models import Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.urls import reverse
@@ -57,6 +58,10 @@ MAX_WORDS = 8
 PREFIX_MIN = 3
 PER_SOURCE = 10
 CONFIG = "simple"
+# Indexed sources on PostgreSQL (``Source.bounded``): the newest WINDOW rows are checked one by one in the source's
+# order; if they hold too few hits, up to PROBE hits of the older rows are listed through the GIN index.
+WINDOW = 2000
+PROBE = 5000
 
 # The expression the activities' GIN index is built on (migration activities 0006): the query must
 # use the same one, or PostgreSQL reads every row.
@@ -127,6 +132,25 @@ def matching[M: Any](qs: QuerySet[M], fields: tuple[str, ...], query: str, *,
     return qs.filter(condition)
 
 
+def first_hits(qs: QuerySet, field: str, n: int) -> list[tuple[Any, Any]]:
+    """The primary keys and ``field`` of at most ``n`` rows of ``qs``, in no order, asked so that PostgreSQL finds
+    them through the text index whatever it believes of the words.
+
+    ``qs`` goes in a ``MATERIALIZED`` common table expression: PostgreSQL plans it on its own for all its rows (so a
+    match is a bitmap scan of the GIN index, never a walk of another index that stops early), and reads it only as far
+    as the ``LIMIT`` outside asks (at most ``n`` rows from the table). Without it, a word the planner wrongly
+    believes common makes ``ORDER BY … LIMIT`` walk the order's index and compute the text vector of every row: a
+    minute for an absent word over 1 M activities (bench/RESULTS.md, session 11). The SQL is the ORM's, wrapped
+    (as ``outreach.reach`` does), so the search rule stays ``matching``'s alone. PostgreSQL only."""
+    try:
+        sql, params = qs.order_by().values_list("pk", field).query.sql_with_params()
+    except EmptyResultSet:  # matching() found no word: qs.none()
+        return []
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(f"WITH hits AS MATERIALIZED ({sql}) SELECT * FROM hits LIMIT %s", [*params, n])
+        return [(pk, value) for pk, value in cursor.fetchall()]
+
+
 @dataclass(frozen=True)
 class Source:
     key: str
@@ -140,11 +164,52 @@ class Source:
     translated: tuple[str, ...] = ()  # the fields also searched in their translation into the page's language
 
     def search(self, user: Actor, query: str, *, limit: int = PER_SOURCE) -> tuple[list[Any], bool]:
-        """The first ``limit`` hits ``user`` may read, and whether there are more (one query: ``limit + 1`` rows,
-        never a count)."""
-        rows = list(matching(self.records(user), self.fields, query, vector=self.vector, translated=self.translated)
-                    .order_by(*self.ordering)[: limit + 1])
+        """The first ``limit`` hits ``user`` may read, and whether there are more (``limit + 1`` rows, never a count).
+
+        One query, except for a source with a GIN index (``vector``) on PostgreSQL, where the number of rows checked
+        one by one is bounded (``bounded``)."""
+        records = self.records(user)
+        if self.vector is not None and uses_full_text():
+            rows = self.bounded(records, query, limit + 1)
+        else:
+            rows = list(self.matching(records, query).order_by(*self.ordering)[: limit + 1])
         return rows[:limit], len(rows) > limit
+
+    def matching(self, qs: QuerySet, query: str) -> QuerySet:
+        return matching(qs, self.fields, query, vector=self.vector, translated=self.translated)
+
+    def bounded(self, records: QuerySet, query: str, n: int) -> list[Any]:
+        """The first ``n`` hits among ``records`` in the source's order, PostgreSQL checking at most about ``WINDOW``
+        rows one by one, whatever it believes of the words (docs/decisions.md, session 11):
+
+        1. the newest ``WINDOW`` rows (by the order's first field), walking the order: a common word is done here;
+        2. else the older rows, through the GIN index first (``first_hits``): up to ``PROBE`` hits are all listed,
+           and the first ``n`` of them read by primary key; more, and the walk of the older rows finds ``n`` within
+           about ``n / PROBE`` of the table."""
+        first = self.ordering[0]
+        field, newest_first = first.lstrip("-"), first.startswith("-")
+        edge = list(records.order_by(*self.ordering).values_list(field, flat=True)[WINDOW - 1:WINDOW])
+        if not edge:  # at most WINDOW rows: the walk is bounded already
+            return list(self.matching(records, query).order_by(*self.ordering)[:n])
+        side = "gte" if newest_first else "lte"
+        rows = list(self.matching(records.filter(**{f"{field}__{side}": edge[0]}), query).order_by(*self.ordering)[:n])
+        if len(rows) == n:
+            return rows
+        older = records.filter(**{f"{field}__{'lt' if newest_first else 'gt'}": edge[0]})
+        hits = first_hits(self.matching(older, query), field, PROBE + 1)
+        if not hits:
+            return rows
+        need = n - len(rows)
+        rest = self.matching(older, query)
+        if len(hits) <= PROBE:
+            rest = older.filter(pk__in=[pk for pk, _value in hits])
+            values = [value for _pk, value in hits]
+            if not any(value is None or isinstance(value, str) for value in values):
+                # Dates and numbers sort in Python as in the database: the need-th bounds the lookups to the first
+                # hits' range (else PostgreSQL may walk the order from the newest row to hits among the oldest).
+                values.sort(reverse=newest_first)
+                rest = rest.filter(**{f"{field}__{side}": values[min(need, len(values)) - 1]})
+        return rows + list(rest.order_by(*self.ordering)[:need])
 
 
 def _date(value: Any) -> str:

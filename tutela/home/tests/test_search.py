@@ -1,6 +1,7 @@
 """Site search: every source, filtered by access, on SQLite (substring) and PostgreSQL (full text);
 hostile queries are shown safely or refused with a sentence that says why."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -242,3 +243,64 @@ def test_postgresql_reads_a_readers_own_rows_from_the_owner_index_as_one_hashed_
         cursor.execute("SET enable_bitmapscan = on")
     assert "hashed SubPlan" in plan and "activity_partner_owner_idx" in plan
 
+
+
+def test_every_way_of_bounding_lists_the_same_first_rows(secretariat, monkeypatch):
+    """An indexed source on PostgreSQL (``Source.bounded``) lists the same first hits whether they are found in the
+    newest ``WINDOW`` rows, or among the older ones by primary key (at most ``PROBE`` hits) or by the walk (more):
+    the bounds pick how, never what. On SQLite this is the one query."""
+    pillar = Pillar.objects.first()
+    for day in range(1, 15):
+        activity_create(actor=secretariat, title=f"Probe helpline {day}", kind="workshop", starts_on=date(2026, 2, day),
+                        pillars=[pillar])
+    activity_create(actor=secretariat, title="Probe other", kind="workshop", starts_on=date(2026, 3, 1), pillars=[pillar])
+    activity_create(actor=secretariat, title="Probe older", kind="workshop", starts_on=date(2025, 3, 1), pillars=[pillar])
+    expected = [f"Probe helpline {d}" for d in range(14, 4, -1)]
+    source = search.SOURCES[0]
+    for window, probe in ((1, 2), (3, 2), (3, 12), (3, 14), (3, 5000), (20, 5000), (2000, 5000)):
+        monkeypatch.setattr(search, "WINDOW", window)
+        monkeypatch.setattr(search, "PROBE", probe)
+        rows, more = source.search(secretariat, "probe helpline")
+        assert ([r.title for r in rows], more) == (expected, True), (window, probe)
+        for word, titles in (("other", ["Probe other"]), ("older", ["Probe older"]), ("zebra", [])):
+            rows, more = source.search(secretariat, word)
+            assert ([r.title for r in rows], more) == (titles, False), (window, probe, word)
+        rows, more = source.search(secretariat, "probe", limit=15)
+        assert [r.title for r in rows] == ["Probe other", *(f"Probe helpline {d}" for d in range(14, 0, -1))]
+        assert more, (window, probe)
+
+
+@pytest.mark.skipif("not __import__('django.db').db.connection.vendor == 'postgresql'")
+def test_postgresql_asks_the_text_index_when_the_newest_rows_hold_too_few_hits(secretariat, monkeypatch):
+    """One word that the planner believes common but is in no row (issues 15 and 18, "zebra" over 1 M activities:
+    75 s) must not make PostgreSQL walk the date index computing every row's text vector. After the newest
+    ``WINDOW`` rows the search asks the GIN index, in a MATERIALIZED common table expression planned for all its
+    rows (at 1 M rows, a bitmap scan of the GIN index). On a near-empty table the planner never believes a word
+    common, so sorting is made to look prohibitive instead (what a common word does to ``ORDER BY … LIMIT``): the old
+    query then walks the date index, the index query still does not. An absent word costs no query after it."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pillar = Pillar.objects.first()
+    for day in (1, 2):
+        activity_create(actor=secretariat, title=f"Probe {day}", kind="workshop", starts_on=date(2026, 2, day),
+                        pillars=[pillar])
+    monkeypatch.setattr(search, "WINDOW", 1)
+    source = search.SOURCES[0]
+    with CaptureQueriesContext(connection) as captured:
+        assert source.search(AnonymousUser(), "zebra") == ([], False)
+    sqls = [q["sql"] for q in captured.captured_queries]
+    assert len(sqls) == 3 and "AS MATERIALIZED" in sqls[-1] and "ORDER BY" not in sqls[-1]  # edge, newest rows, index
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # a near-empty table is otherwise read whole
+        cursor.execute("SET enable_sort = off")
+        cursor.execute("EXPLAIN " + sqls[-1])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        old = search.matching(source.records(AnonymousUser()), source.fields, "zebra", vector=source.vector).order_by(
+            *source.ordering)[:11].explain()
+        cursor.execute("SET enable_seqscan = on")
+        cursor.execute("SET enable_sort = on")
+    walk = re.compile(r"(?<!Bitmap )Index Scan( Backward)? using activity_keyset_idx")
+    assert not walk.search(plan)  # planned for all its rows: a bitmap scan, never a walk that stops early
+    assert walk.search(old)
