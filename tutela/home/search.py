@@ -9,7 +9,8 @@ the hits and where each hit links. ``matching`` is the only function that knows 
   last one also as the start of a longer word ("consult" finds "consultation") once it has
   ``PREFIX_MIN`` letters. Activities, the large table, are served by a GIN index on the same
   expression (``activities`` migration ``0006``; ``ACTIVITY_VECTOR`` must stay identical to it), and
-  organisations by one on theirs (``partners`` migration ``0006``, ``ORGANISATION_VECTOR``);
+  organisations by one on theirs (``partners`` migration ``0006``, ``ORGANISATION_VECTOR``). For these two,
+  ``Source.bounded`` keeps the rows checked one by one to a few thousand whatever the planner believes of a word;
 * anywhere else (SQLite), every word must occur somewhere in one of the fields
   (case-insensitive substring, ``icontains``).
 
