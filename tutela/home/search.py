@@ -177,19 +177,21 @@ class Source:
         return rows[:limit], len(rows) > limit
 
     def matching(self, qs: QuerySet, query: str) -> QuerySet:
+        """``qs`` narrowed by the one rule, ``matching``, with this source's fields."""
         return matching(qs, self.fields, query, vector=self.vector, translated=self.translated)
 
     def bounded(self, records: QuerySet, query: str, n: int) -> list[Any]:
         """The first ``n`` hits among ``records`` in the source's order, PostgreSQL checking at most about ``WINDOW``
         rows one by one, whatever it believes of the words (docs/decisions.md, session 11):
 
-        1. the newest ``WINDOW`` rows (by the order's first field), walking the order: a common word is done here;
-        2. else the older rows, through the GIN index first (``first_hits``): up to ``PROBE`` hits are all listed,
+        1. the first ``WINDOW`` rows of the order (by its first field: for activities the newest), walking it: a
+           common word is done here;
+        2. else the rows after them ("older"), through the GIN index first (``first_hits``): up to ``PROBE`` hits are all listed,
            and the first ``n`` of them read by primary key; more, and the walk of the older rows finds ``n`` within
            about ``n / PROBE`` of the table."""
         first = self.ordering[0]
         field, newest_first = first.lstrip("-"), first.startswith("-")
-        # The window is the newest WINDOW rows of the whole table (Django's documented ``_base_manager``): only its
+        # The window is the first WINDOW rows of the whole table (Django's documented ``_base_manager``): only its
         # edge is read, never a record, and without the reader's access rule (a focal point's owner rows are hashed
         # by the queries that follow, not by this one). Any edge gives the same hits; this one bounds the walk.
         edge = list(records.model._base_manager.order_by(*self.ordering).values_list(field, flat=True)[WINDOW - 1:WINDOW])
