@@ -667,18 +667,21 @@ def _without_organiser(title: str, organisers: list[Organisation]) -> str:
 def _what(a: ActivityRow, parts: int = 0, by: list[Organisation] | None = None) -> str:
     noun = KIND_NOUN.get(a.kind, "activity")
     title = _without_organiser(a.title, by or [])
-    word = next((w for w in KIND_WORD.get(a.kind, ()) if w in title.lower()), None)
-    words = title.split()
-    if word and _is_proper_title(title) and not _plural_of(word).search(title.lower()):
+    lower = title.lower()
+    word = next((w for w in KIND_WORD.get(a.kind, ()) if w in lower), None)
+    plural = word is not None and _plural_of(word).search(lower) is not None
+    proper = _is_proper_title(title)
+    if word and proper and not plural:
         return f"the “{title}”"
-    if not word and _is_proper_title(title) and EVENT_NAME.search(title):
+    if not word and proper and EVENT_NAME.search(title):
         return f"the “{title}”"  # a proper name of another kind of event: "the “Regional Conference on …”"
     if word:
+        words = title.split()
         place_names = {a.city, prose.country_name(a.country)} - {""}
         if (len(words) > 1 and words[1][:1].islower() and not words[0].isupper()
                 and not any(title.startswith(p) for p in place_names)):  # "Nairobi safer internet forum" keeps its capital
             title = title[0].lower() + title[1:]
-        if _plural_of(word).search(title.lower()):
+        if plural:
             # A plural title ("interactive educational events …") takes a number, not an article.
             return f"{prose.NUMBER_WORDS[parts]} {title}" if parts in prose.NUMBER_WORDS else title
         return prose.with_article(title)
@@ -978,7 +981,10 @@ def _opener(a: ActivityRow, names: Names, *, also: bool = False, agreement: Agre
 
 def _activity_paragraph(a: ActivityRow, recs: Records, names: Names, lead: str, agreement: Agreement | None) -> Draft:
     draft = Draft(key=f"activity:{a.pk}", on=(agreement.signed_on if agreement else a.starts_on))
-    draft.say(_opener(a, names, agreement=agreement, parts=len(recs.parts.get(a.pk, []))), a, agreement)
+    # The activity alone when no agreement opens it: the next sentences, citing it alone, take this list of sources
+    # as it is (``Draft._sources``).
+    cited = (a, agreement) if agreement is not None else (a,)
+    draft.say(_opener(a, names, agreement=agreement, parts=len(recs.parts.get(a.pk, []))), *cited)
     for ap in a.people:
         if ap.person.may_be_named and not any(o.made_by_id == ap.person.pk for o in a.outcomes):
             draft.say(f"{_person(ap.person, recs.roles.get(ap.person.pk, []), lead)} took part as {ap.role}", ap.person)
@@ -1062,8 +1068,9 @@ def _awareness_paragraph(report: Report, activities: list[ActivityRow], lead: st
     no organiser recorded, is not among those it "organized"."""
     if lead_org is None:
         return None
+    lead_id = lead_org.pk
     chosen = [a for a in activities if a.kind in AWARENESS_KINDS
-              and any(lead_org.pk in (o.pk, o.parent_id) for o in _orgs(a, *ActivityPartner.OWNER_ROLES))]
+              and any(lead_id in (o.pk, o.parent_id) for o in _orgs(a, *ActivityPartner.OWNER_ROLES))]
     if not chosen:
         return None
     counts: dict[str, int] = defaultdict(int)
@@ -1281,8 +1288,8 @@ def _bulletins_paragraph(report: Report) -> Draft | None:
 
 
 def _section(a: ActivityRow) -> str:
-    pillars = sorted(a.pillars, key=lambda p: p.number)
-    return pillars[0].name if pillars else ""
+    """The name of the activity's first pillar by number (``_load`` keeps each activity's pillars in that order)."""
+    return a.pillars[0].name if a.pillars else ""
 
 
 def _pillar_order() -> dict[str, int]:
