@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, Field, Model, OuterRef, Prefetch, Q
-from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -39,7 +38,7 @@ from tutela.activities.models import (
     Topic,
 )
 from tutela.bulletins.selectors import sent_in_period
-from tutela.core import disclosure, panels
+from tutela.core import disclosure, panels, translations
 from tutela.core.choices import FigureKind, StakeholderGroup
 from tutela.figures.disclosure import withhold_figures
 from tutela.figures.models import Figure, Indicator
@@ -479,7 +478,7 @@ def _dates(start: date | None, end: date | None) -> str:
     2013"), in another language in its own date style ("2 décembre 2013 – 3 décembre 2013")."""
     if start is None:
         return ""
-    if (translation.get_language() or "en").split("-")[0] == "en":
+    if translations.active() == translations.DEFAULT:
         return prose.span(start, end)
     first = date_format(start, "DATE_FORMAT")
     return first if end in (None, start) else f"{first} – {date_format(end, 'DATE_FORMAT')}"
