@@ -202,11 +202,11 @@ class Source:
         if len(rows) == n:
             return rows
         older = records.filter(**{f"{field}__{'lt' if newest_first else 'gt'}": edge[0]})
-        hits = first_hits(self.matching(older, query), field, PROBE + 1)
+        rest = self.matching(older, query)
+        hits = first_hits(rest, field, PROBE + 1)
         if not hits:
             return rows
         need = n - len(rows)
-        rest = self.matching(older, query)
         if len(hits) <= PROBE:
             rest = older.filter(pk__in=[pk for pk, _value in hits])
             values = [value for _pk, value in hits]
