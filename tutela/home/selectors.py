@@ -24,6 +24,7 @@ from tutela.consultations.services import format_instant
 from tutela.coordination import selectors as coordination
 from tutela.core import access, review
 from tutela.core.access import Actor, User
+from tutela.core.choices import FigureKind
 from tutela.exchange import selectors as exchange
 from tutela.figures import selectors as figures
 from tutela.initiatives import selectors as initiatives
@@ -98,6 +99,8 @@ def _figures(user: Actor) -> tuple[list[dict], Any]:
         for cell in entry["actual"]:
             cell["url"] = list_url + "?" + urlencode({"indicator": entry["indicator"].code, "kind": cell["kind"],
                                                       "measure": "actual", "level": "top"})
+            # The kind in the page's language ("estimé"), as the figures' own pages say it (kind_label).
+            cell["kind_label"] = str(FigureKind(cell["kind"]).label).lower()
     return entries, refreshed_at
 
 

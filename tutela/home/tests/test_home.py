@@ -124,3 +124,13 @@ def test_an_empty_site_says_so_in_each_panel(client):
     for sentence in ("No consultation is open for comment now.", "No event is planned yet.",
                      "No document is published yet.", "No figure is published yet."):
         assert sentence in html
+
+
+def test_headline_figures_name_their_kind_in_the_pages_language(client, secretariat):
+    indicator = Indicator.objects.create(code="people-trained", name="People trained", unit="people")
+    figure_create(actor=secretariat, indicator=indicator, value=Decimal(5000), kind="estimated", source="Register",
+                  as_of=date(2026, 6, 1), method="Attendance times the cascade ratio")
+    dashboard_refresh()
+    html = client.get("/fr/").content.decode()
+    assert '<span class="kind estimated">estimé</span>' in html
+    assert ">estimated<" not in html and "chiffres estimated" not in html
