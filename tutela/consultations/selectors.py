@@ -189,7 +189,7 @@ def synopsis(consultation: Consultation, *, final_version: GuidelineVersion | No
     values, not with the number of comments.
     """
     if not live and hasattr(consultation, "report") and consultation.report.published_at:
-        return consultation.report.synopsis
+        return _labelled(consultation.report.synopsis)
     comments = consultation.comments.exclude(status=Comment.Status.SPAM)
     total, by_type, by_country, by_paragraph, by_decision = _counts(comments)
     respondents = comments.values("respondent_id").distinct().count()
@@ -199,26 +199,18 @@ def synopsis(consultation: Consultation, *, final_version: GuidelineVersion | No
             .filter(Exists(Comment.objects.filter(respondent=OuterRef("pk")).exclude(status=Comment.Status.SPAM)))
             .values_list("organisation_name", flat=True))
     )
-    type_labels = dict(StakeholderType.choices)
-    decision_labels = dict(Disposition.Decision.choices)
     result = {
         "total_comments": total,
         "respondents": respondents,
         "spam": consultation.comments.filter(status=Comment.Status.SPAM).count(),
-        "by_stakeholder_type": [
-            {"key": k, "label": str(type_labels.get(k, "—")), "count": n} for k, n in by_type.most_common()
-        ],
-        "by_country": [
-            {"key": k, "label": str(dict(countries).get(k, "—")) if k else "—", "count": n}
-            for k, n in sorted(by_country.items(), key=lambda kv: -kv[1])
-        ],
+        "by_stakeholder_type": [{"key": k, "count": n} for k, n in by_type.most_common()],
+        "by_country": [{"key": k, "count": n} for k, n in sorted(by_country.items(), key=lambda kv: -kv[1])],
         "by_paragraph": [
-            {"key": k, "label": (f"§ {k}" if kind == "section" else f"¶ {k}") if k else "Whole document", "count": n}
+            {"key": k, "label": (f"§ {k}" if kind == "section" else f"¶ {k}") if k else "", "count": n}
             for k, kind, n in by_paragraph
         ],
         "by_decision": [
-            {"key": k, "label": str(decision_labels.get(k, "Undecided")), "count": by_decision.get(k, 0)}
-            for k in [*Disposition.Decision.values, ""] if by_decision.get(k)
+            {"key": k, "count": by_decision.get(k, 0)} for k in [*Disposition.Decision.values, ""] if by_decision.get(k)
         ],
         "contributors": contributors,
         "changes": [],
@@ -231,7 +223,30 @@ def synopsis(consultation: Consultation, *, final_version: GuidelineVersion | No
                     "paragraph": row.label, "changes": row.changes,
                     "receipts": [c.receipt for c in row.comments][:20], "comments": len(row.comments),
                 })
-    return result
+    return _labelled(result)
+
+
+def _labelled(data: dict) -> dict:
+    """The synopsis's labels in the active language, from its keys.
+
+    A published report keeps the synopsis as it was at publication, labels included, in whatever
+    language the publisher used; a reader of /ar/… is given the Arabic names of the stakeholder
+    types, decisions, countries and changes, whatever was stored."""
+    from django.utils.translation import gettext as _
+
+    type_labels = dict(StakeholderType.choices)
+    decision_labels = dict(Disposition.Decision.choices)
+    names = dict(countries)
+    data = dict(data)
+    data["by_stakeholder_type"] = [{**r, "label": str(type_labels.get(r["key"], "—"))}
+                                   for r in data.get("by_stakeholder_type", [])]
+    data["by_country"] = [{**r, "label": str(names.get(r["key"], "—")) if r["key"] else "—"}
+                          for r in data.get("by_country", [])]
+    data["by_paragraph"] = [r if r["key"] else {**r, "label": _("Whole document")} for r in data.get("by_paragraph", [])]
+    data["by_decision"] = [{**r, "label": str(decision_labels.get(r["key"], _("Undecided")))}
+                           for r in data.get("by_decision", [])]
+    data["changes"] = [{**c, "change_labels": structure.change_labels(c["changes"])} for c in data.get("changes", [])]
+    return data
 
 
 def _counts(comments):

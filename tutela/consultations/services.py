@@ -346,7 +346,7 @@ def change_log_for(version: GuidelineVersion) -> str:
     for row in version_diff(version.based_on, version):
         if not row.changed:
             continue
-        what = ", ".join(_(c) for c in row.changes)
+        what = ", ".join(structure.change_labels(row.changes))
         receipts = ", ".join(c.receipt for c in row.comments[:5])
         more = f" ({_('comments')}: {receipts})" if receipts else ""
         lines.append(f"{row.label}: {what}{more}")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
     from .models import Paragraph
@@ -245,6 +246,16 @@ def word_diff_html(old: str, new: str) -> str:
     return "".join(out)
 
 
+# What happened to a paragraph between two versions, as a reader is told it (badges, the report's list).
+CHANGE_LABELS = {"new": gettext_lazy("new"), "deleted": gettext_lazy("deleted"), "edited": gettext_lazy("edited"),
+                 "moved": gettext_lazy("moved"), "renumbered": gettext_lazy("renumbered")}
+
+
+def change_labels(changes: list[str]) -> list[str]:
+    """The change keys ("edited", "renumbered") in the active language."""
+    return [str(CHANGE_LABELS.get(c, c)) for c in changes]
+
+
 @dataclass
 class DiffRow:
     """One anchor's fate between two versions."""
@@ -255,6 +266,11 @@ class DiffRow:
     changes: list[str]  # of "new", "deleted", "edited", "moved", "renumbered"
     html: str = ""
     comments: list = field(default_factory=list)
+
+    @property
+    def change_labels(self) -> list[tuple[str, str]]:
+        """Each change as (key, label in the active language), for the badges."""
+        return list(zip(self.changes, change_labels(self.changes), strict=True))
 
     @property
     def changed(self) -> bool:
