@@ -368,3 +368,22 @@ def test_a_version_whose_stored_text_holds_control_characters_exports_to_a_valid
     texts = [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs]
     assert any(t.startswith("Guidelinesfor Industry") for t in texts)
     assert any("Companies name a team." in t for t in texts), texts
+
+
+def test_a_closed_consultation_offers_its_text_and_comments_to_read_not_to_comment_on(
+        client, secretariat, stakeholder, consultation, submit):
+    services.comment_moderate(actor=secretariat, comment=submit("On the whole text.", paragraph_id=None),
+                              action="published")
+    detail = reverse("consultations:consultation_detail", args=[consultation.pk])
+    read = reverse("consultations:read", args=[consultation.pk])
+    client.force_login(stakeholder)
+    assert "Read the text and comment" in client.get(detail).content.decode()
+    assert "Comment on the whole document" in client.get(read).content.decode()
+    consultation.closes_at = timezone.now() - timedelta(hours=1)
+    consultation.save()
+    html = client.get(detail).content.decode()
+    assert "Read the text and comment" not in html and ">Read the text</a>" in html
+    html = client.get(read).content.decode()
+    assert "closed on" in html
+    assert "Each paragraph has a “Comment” link" not in html and "Comment on the whole document" not in html
+    assert "Read the comments on the whole document</a> <span class=\"count\">1 comment</span>" in html
