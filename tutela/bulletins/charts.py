@@ -40,14 +40,15 @@ def _state_words(state: str) -> str:
 
 def cadence(rows: list[tuple[Any, CadenceCheck]]) -> Chart:
     """The chart and table for ``(commitment, check)`` pairs (``selectors.agreement_cadences``)."""
-    summary = "; ".join(f"{fit(c.text, 60)}: {check.sentence}" + (f" ({_('behind')})" if check.behind else "")
+    behind, not_begun = " (" + _("behind") + ")", _("not begun")
+    summary = "; ".join(f"{fit(c.text, 60)}: {check.sentence}" + (behind if check.behind else "")
                         for c, check in rows)
     title = _("Commitments: cadence against what was delivered this year")
     table = Table(
         caption=_("Each commitment's deliveries this year, per period, against its cadence"),
         columns=[_("Commitment"), _("This year"), _("Per period")],
-        rows=[(c.text, [check.sentence + (f" ({_('behind')})" if check.behind else ""),
-                        " · ".join(f"{p.label}: {p.delivered if p.state != 'ahead' else _('not begun')}"
+        rows=[(c.text, [check.sentence + (behind if check.behind else ""),
+                        " · ".join(f"{p.label}: {p.delivered if p.state != 'ahead' else not_begun}"
                                    for p in check.periods)]) for c, check in rows],
         numeric=False,
     )

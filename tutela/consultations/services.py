@@ -343,12 +343,13 @@ def change_log_for(version: GuidelineVersion) -> str:
     from .selectors import version_diff
 
     lines = []
+    comments = _("comments")
     for row in version_diff(version.based_on, version):
         if not row.changed:
             continue
         what = ", ".join(structure.change_labels(row.changes))
         receipts = ", ".join(c.receipt for c in row.comments[:5])
-        more = f" ({_('comments')}: {receipts})" if receipts else ""
+        more = f" ({comments}: {receipts})" if receipts else ""
         lines.append(f"{row.label}: {what}{more}")
     return "\n".join(lines)
 

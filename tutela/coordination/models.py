@@ -249,7 +249,8 @@ class Meeting(models.Model):
             return str(_("Remote"))
         parts = [p for p in (self.venue, self.city, cast("Country", self.country).name if self.country else "") if p]
         text = ", ".join(parts)
-        return f"{text} ({_('and remote')})" if self.is_remote and text else text
+        remote = _("and remote")
+        return f"{text} ({remote})" if self.is_remote and text else text
 
 
 def ordinal_label(n: int) -> str:

@@ -740,7 +740,8 @@ def liaison_create(
     if errors:
         raise ValidationError(errors)
     if reply_to is not None and not subject.lower().startswith("reply to"):
-        subject = f"{_('Reply to')} {reply_to.reference or reply_to.subject}: {subject}"[:300]
+        reply = _("Reply to")
+        subject = f"{reply} {reply_to.reference or reply_to.subject}: {subject}"[:300]
     documents = list(attachments or [])
     for upload in uploads:
         stem = files.check_upload(upload).original_name.rsplit(".", 1)[0]

@@ -154,12 +154,20 @@ def _estimate_cell(r: dict[str, Any], shown: str) -> str:
     return " – ".join(number(r[k]) if r[k] is not None else shown for k in ("low", "central", "high"))
 
 
+def _counted() -> str:
+    return _("counted")
+
+
+def _estimated() -> str:
+    return _("estimated")
+
+
 def _estimate_marks(x_of: Any, y: float, h: float, r: dict[str, Any], label: str) -> list[str]:
     """An estimate: a hatched, dashed-outline range from low to high with a mark at the central value."""
     lo, hi = r["low"] or 0, r["high"] or r["central"] or 0
     x1, x2 = x_of(lo), max(x_of(hi), x_of(lo) + 2)
     parts = [rect(x1, y, x2 - x1, h, fill=f"url(#{HATCH})", stroke=ESTIMATED, dashed=True, css_class="estimated",
-                  tooltip=f"{label} · {_('estimated')}: {number(lo)}–{number(hi)}")]
+                  tooltip=f"{label} · {_estimated()}: {number(lo)}–{number(hi)}")]
     if r["central"] is not None:
         xc = x_of(r["central"])
         parts.append(f'<line x1="{xc:.1f}" x2="{xc:.1f}" y1="{y - 2}" y2="{y + h + 2}" stroke="{INK}" stroke-width="2"/>')
@@ -173,7 +181,7 @@ def _counted_marks(x_of: Any, left: float, y: float, h: float, r: dict[str, Any]
         return [text(left + 2, y + h - 3, _("count withheld"), size=11, fill=MUTED, css_class="withheld")]
     w = max(1.0, x_of(r["counted"]) - left) if r["counted"] else 0
     return [rect(left, y, w, h, fill=COUNTED, css_class="counted",
-                 tooltip=f"{label} · {_('counted')}: {number(r['counted'])}"),
+                 tooltip=f"{label} · {_counted()}: {number(r['counted'])}"),
             text(left + w + 4, y + h - 3, number(r["counted"]), size=11)]
 
 
@@ -299,7 +307,7 @@ def _columns(rows: list[dict[str, Any]], *, title: str, summary: str) -> SafeStr
         elif r["counted"]:
             y = y_of(r["counted"])
             parts.append(rect(x, y, col, base - y, fill=COUNTED, css_class="counted",
-                              tooltip=f"{r['band']} · {_('counted')}: {number(r['counted'])}"))
+                              tooltip=f"{r['band']} · {_counted()}: {number(r['counted'])}"))
             if len(rows) <= 8:
                 parts.append(text(x + col / 2, y - 3, number(r["counted"]), size=10, anchor="middle"))
         if r["has_estimate"]:
@@ -308,7 +316,7 @@ def _columns(rows: list[dict[str, Any]], *, title: str, summary: str) -> SafeStr
             xe = x + col + 2
             parts.append(rect(xe, y1, col, y2 - y1, fill=f"url(#{HATCH}-time)", stroke=ESTIMATED, dashed=True,
                               css_class="estimated",
-                              tooltip=f"{r['band']} · {_('estimated')}: {number(lo)}–{number(hi)}"))
+                              tooltip=f"{r['band']} · {_estimated()}: {number(lo)}–{number(hi)}"))
             if r["central"] is not None:
                 yc = y_of(r["central"])
                 parts.append(f'<line x1="{xe - 2:.1f}" x2="{xe + col + 2:.1f}" y1="{yc:.1f}" y2="{yc:.1f}" '

@@ -336,18 +336,18 @@ def to_markdown(data: dict[str, Any], *, site_url: str = "") -> str:
     if meeting:
         lines.append(md_escape(meeting) + "  ")
     if data["document_number"]:
-        lines.append(md_escape(f"{_('Document')} {data['document_number']}") + "  ")
+        lines.append(md_escape(_("Document") + f" {data['document_number']}") + "  ")
     if data.get("document_date_text"):
         lines.append(f"{md_escape(data['document_date_text'])}  ")
     if data.get("language_line"):
         lines.append(f"{md_escape(data['language_line'])}  ")
     if data["author"]:
-        lines.append(md_escape(f"{_('Source')}: {data['author']}") + "  ")
+        lines.append(md_escape(_("Source") + f": {data['author']}") + "  ")
     if lines:
         lines[-1] = lines[-1].rstrip()
         lines.append("")
     lines += [f"# {md_escape(data['title'])}", "",
-              md_escape(f"{_('Period covered')}: {data['period']}"), ""]
+              md_escape(_("Period covered") + f": {data['period']}"), ""]
     section = None
     for p in data["paragraphs"]:
         if data["structure"] == "by_pillar" and p["section"] and p["section"] != section:
@@ -359,7 +359,7 @@ def to_markdown(data: dict[str, Any], *, site_url: str = "") -> str:
         if p.get("note"):
             lines += ["", f"   *{md_escape(p['note'])}*"]
         lines.append("")
-    lines += [f"## {md_escape(_('Sources'))}", ""]
+    lines += ["## " + md_escape(_("Sources")), ""]
     for p in data["paragraphs"]:
         if not p["sources"]:
             continue
@@ -629,15 +629,15 @@ def to_docx(data: dict[str, Any]) -> bytes:
         x for x in (data["meeting"], ", ".join(x for x in (data["meeting_place"], data["meeting_date_text"]) if x))
         if x)) if x))
     right.text = strip_control_characters("\n".join(x for x in (
-        f"{_('Document')} {data['document_number']}" if data["document_number"] else "",
+        _("Document") + f" {data['document_number']}" if data["document_number"] else "",
         data.get("document_date_text") or data["meeting_date_text"], data.get("language_line", "")) if x))
     if direction != "rtl":  # right to left, the cells' order turns round and the number block ends on the left
         right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if data["author"]:
-        doc.add_paragraph(strip_control_characters(f"{_('Source')}: {data['author']}"))
+        doc.add_paragraph(strip_control_characters(_("Source") + f": {data['author']}"))
     heading = doc.add_heading(strip_control_characters(data["title"]), level=1)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph(f"{_('Period covered')}: {data['period']}")
+    doc.add_paragraph(_("Period covered") + f": {data['period']}")
     docx_directions(doc, direction)
     h2, bullet = doc.styles["Heading 2"].style_id, doc.styles["List Bullet"].style_id
     parts: list[str] = []
@@ -652,7 +652,7 @@ def to_docx(data: dict[str, Any]) -> bytes:
         if p.get("note"):
             parts.append(_w_paragraph(p["note"], "", direction))
     parts.append(_w_paragraph(_("Sources"), h2, direction))
-    deleted = f" ({_('deleted since sign-off')})"
+    deleted = " (" + _("deleted since sign-off") + ")"
     for p in data["paragraphs"]:
         if p["sources"]:
             labels = [s["label"] + (deleted if s.get("deleted") else "") for s in p["sources"]]

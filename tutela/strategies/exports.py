@@ -106,11 +106,13 @@ def to_docx(doc: dict[str, Any]) -> bytes:
     document.add_heading(strip_control_characters(
         _("%(country)s: national COP self-assessment, %(date)s") % {"country": doc["country"],
                                                                      "date": rendering.day_text(a.held_on)}), 1)
+    framework, status, stage = _("Framework"), _("Status"), _("Strategy stage")
     document.add_paragraph(strip_control_characters(
-        f"{_('Framework')}: {a.framework} · {_('Status')}: {a.get_status_display()} · "
-        f"{_('Strategy stage')}: {a.get_strategy_stage_display()}"))
+        f"{framework}: {a.framework} · {status}: {a.get_status_display()} · "
+        f"{stage}: {a.get_strategy_stage_display()}"))
     if a.team and doc["full"]:
-        document.add_paragraph(strip_control_characters(f"{_('National team')}: {a.team}"))
+        team = _("National team")
+        document.add_paragraph(strip_control_characters(f"{team}: {a.team}"))
     if a.summary:
         document.add_heading(_("Summary"), 2)
         document.add_paragraph(strip_control_characters(a.summary))

@@ -101,9 +101,9 @@ def _svg(stage_items: tuple[tuple[str, str], ...], standalone: bool, language: s
 
         parts.append('<?xml version="1.0" encoding="UTF-8"?>\n')
         parts.append(f'<?xml-stylesheet type="text/css" href="{escape(static("strategies/strategies.css"))}"?>\n')
+    title = escape(_("National COP strategies by stage"))
     parts.append(f'<svg xmlns="http://www.w3.org/2000/svg" class="world-map" viewBox="0 0 {WIDTH} {HEIGHT}" '
-                 f'role="img" aria-labelledby="map-title"><title id="map-title">'
-                 f'{escape(_("National COP strategies by stage"))}</title>')
+                 f'role="img" aria-labelledby="map-title"><title id="map-title">{title}</title>')
     for code, name, d in _shapes():
         stage = stages.get(code)
         label = names.get(code, name)
