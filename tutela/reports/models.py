@@ -283,6 +283,18 @@ class ReportParagraph(models.Model):
     def __str__(self) -> str:
         return f"{self.report} ¶{self.order}"
 
+    @classmethod
+    def drafted(cls, report_id: int, order: int, key: str, section: str, sentences: "Encoded", bullets: "Encoded",
+                generated_hash: str) -> "ReportParagraph":
+        """A new generated paragraph, not yet saved (drafting writes 10,000 at a time with ``bulk_create``).
+
+        Made from the value of every concrete field in their order, the way Django's documented ``Model.from_db``
+        makes an instance (``cls(*values)``): about three times cheaper than keyword arguments, which look up
+        every field's default. ``test_drafted_paragraph_is_the_keyword_one`` fails if a field is added or moved
+        without this list following."""
+        return _positional(cls)(None, report_id, order, cls.Origin.GENERATED, [key], section, sentences, bullets,
+                                generated_hash, "", False, None, None, False, {})
+
     @property
     def text(self) -> str:
         if self.is_edited:
@@ -310,6 +322,12 @@ class ReportParagraph(models.Model):
                     seen.add(ref)
                     out.append(src)
         return out
+
+
+def _positional(model: type[models.Model]) -> Any:
+    """``model`` for a call with positional values (django-stubs types a model's positional arguments in another
+    order than Django's, which is every concrete field in ``_meta.concrete_fields`` order)."""
+    return model
 
 
 def original_hash(text: str, bullets: list[str]) -> str:

@@ -395,9 +395,8 @@ def _insert_paragraphs(report: Report, new: list[tuple[int, "drafting.Draft"]],
         rows = []
         for order, d in new[start:start + INSERT_BATCH]:
             sentences, bullets, digest = d.encoded()
-            rows.append(ReportParagraph(report_id=report.pk, order=order, keys=[d.key], section=d.section,
-                                        sentences=Encoded(d.sentences, sentences),
-                                        bullets=Encoded(d.bullets, bullets), generated_hash=digest))
+            rows.append(ReportParagraph.drafted(report.pk, order, d.key, d.section, Encoded(d.sentences, sentences),
+                                                Encoded(d.bullets, bullets), digest))
         ReportParagraph.objects.bulk_create(rows)
         if progress is not None:
             progress(50 + 50 * (start + len(rows)) // len(new))

@@ -55,3 +55,18 @@ def test_no_cycle_collector_pause_and_no_database_specific_branch_in_reports():
         assert "gc.disable(" not in text, path
     for path, text in _source(REPORTS).items():
         assert ".vendor" not in text and "COPY " not in text and "jsonb_" not in text, path
+
+
+def test_drafted_paragraph_is_the_keyword_one():
+    """``ReportParagraph.drafted`` passes every field by position: a field added or moved must not shift them."""
+    from tutela.reports.models import Encoded, ReportParagraph
+
+    sentences = [{"text": "A sentence.", "sources": [{"model": "activities.activity", "id": 7, "label": "A"}]}]
+    values = dict(report_id=3, order=12, section="Capacity Building", generated_hash="f" * 64)
+    made = ReportParagraph.drafted(values["report_id"], values["order"], "activity:7", values["section"],
+                                   Encoded(sentences, "[]"), Encoded([], "[]"), values["generated_hash"])
+    expected = ReportParagraph(keys=["activity:7"], sentences=sentences, bullets=[], **values)
+    for f in ReportParagraph._meta.concrete_fields:
+        assert getattr(made, f.attname) == getattr(expected, f.attname), f.name
+        assert type(getattr(made, f.attname)) is type(getattr(expected, f.attname)) or f.name in ("sentences", "bullets"), f.name
+    assert made._state.adding and made.pk is None
