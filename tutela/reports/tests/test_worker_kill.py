@@ -65,6 +65,7 @@ def test_a_sigkilled_worker_leaves_no_half_draft_and_the_draft_finishes_after_re
             os.killpg(worker.pid, signal.SIGTERM)
             worker.wait(30)
     assert final == "done", log.read_text()[-3000:]
+    assert "start-up objects frozen" in log.read_text(), "the worker sets start-up aside (run_worker.freeze_start_up)"
     count, keys = db.one("SELECT count(*), count(DISTINCT keys) FROM reports_reportparagraph WHERE report_id = %s",
                          report_id)
     assert count == keys and count >= ACTIVITIES, "each drafted paragraph exactly once"
