@@ -72,7 +72,7 @@ def freeze_start_up() -> int:
     """Move what start-up made (Django, the apps, their models and URLs: about 100,000 objects) out of the cycle
     collector's way, for the life of the worker.
 
-    A task that makes many objects (a draft of 10,000 activities makes about 350,000) sets off full collections,
+    A task that makes many objects (a draft of 10,000 activities keeps about 200,000 alive) sets off full collections,
     and each walked the start-up objects too: 0.07–0.1 s of a 1.5 s draft (bench/RESULTS.md, issue 14). Garbage is
     collected first, so nothing unreachable is kept; objects made later are collected as before. ``gc.freeze`` is
     Python's documented API for this. Returns how many were frozen. Not in ``--batch`` (a short run, and the tests'
