@@ -3,7 +3,13 @@
 
 from django.conf import settings
 from django.urls import translate_url
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, gettext_noop
+
+# Django's own messages that its catalogues leave in English in some of our languages, marked here so
+# that makemessages puts them in ours (which Django reads first). "- Select an option -", the empty
+# choice of every select on a model's choices, is French in Django 6.1 but English in its Spanish,
+# Arabic, Russian and Chinese catalogues. tutela/core/tests/test_languages.py checks each is translated.
+DJANGO_MESSAGES = [gettext_noop("- Select an option -")]
 
 
 def bcp47(code: str) -> str:

@@ -109,3 +109,15 @@ def test_menus_are_built_per_language(client):
     assert "/fr/" not in nav
     with translation.override("en"):
         assert reverse("home:index") == "/"
+
+
+@pytest.mark.parametrize("code", [c for c in CODES if c != "en"])
+def test_djangos_messages_that_its_own_catalogues_miss_are_translated_by_ours(code):
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+
+    from tutela.core.languages import DJANGO_MESSAGES
+
+    assert str(BLANK_CHOICE_LABEL) in DJANGO_MESSAGES  # the empty choice of a select: on most forms
+    with translation.override(code):
+        untranslated = [m for m in DJANGO_MESSAGES if translation.gettext(m) == m]
+    assert not untranslated, f"{code}: {untranslated} (translate them in locale/…/django.po)"
