@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -34,8 +35,9 @@ PHONE_WIDTH = 360  # viewBox width: one unit is one CSS pixel on a 360 px phone
 
 
 def number(value: Any) -> str:
-    """12,345 (the page's own numbers use the same grouping)."""
-    return f"{value:,}"
+    """12,345 in English, 12 345 in French, 12.345 in Arabic: grouped as the page's language writes its
+    other numbers (``number_format``), since "1,960" is one point nine six to a French reader."""
+    return number_format(value, force_grouping=True)
 
 
 def fit(label: str, chars: int) -> str:

@@ -45,7 +45,7 @@ def _band(lo: Any, hi: Any) -> str:
 
 
 def _n(value: Any) -> str:
-    return f"{value:,}" if value is not None else _("fewer than %(n)s") % {"n": disclosure.threshold()}
+    return number(value) if value is not None else _("fewer than %(n)s") % {"n": disclosure.threshold()}
 
 
 def age_bands(result: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +98,7 @@ def age_bands(result: dict[str, Any]) -> dict[str, Any]:
                 + ", ".join(
                     (
                         [
-                            _("counted %(n)s") % {"n": f"{r['counted']:,}"}
+                            _("counted %(n)s") % {"n": number(r["counted"])}
                             if r["counted"] is not None
                             else _("count withheld")
                         ]

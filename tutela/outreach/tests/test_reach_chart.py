@@ -86,3 +86,14 @@ def test_the_public_chart_and_table_withhold_small_counts(client, reached):
     ]
     assert chart.count('class="counted"') == 1 and chart.count('class="withheld"') == 2
     assert ">3<" not in chart and "counted 3" not in chart and "counted 45" not in chart
+
+
+def test_the_chart_and_its_table_write_numbers_as_the_pages_language_does(client, focal_point, reached):
+    # "1,960" reads as one point nine six in French: a French page writes 1 960, as its other tables do.
+    client.force_login(focal_point)
+    html = client.get("/fr" + reverse("outreach:programme_detail", args=[reached.pk])).content.decode()
+    table = _table(html)
+    assert table["7–17"] == ("—", "300 – 864 – 1\xa0960")
+    start = html.index('class="chart reach-age-chart"')
+    chart = html[start : html.index("</svg>", start)]
+    assert "1,960" not in chart and "~864" in chart and "1\xa0960" in chart
