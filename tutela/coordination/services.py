@@ -739,8 +739,8 @@ def liaison_create(
             errors["uploads"] = [_too_heavy(total)]
     if errors:
         raise ValidationError(errors)
-    if reply_to is not None and not subject.lower().startswith("reply to"):
-        reply = _("Reply to")
+    reply = _("Reply to")
+    if reply_to is not None and not subject.lower().startswith((reply.lower(), "reply to")):
         subject = f"{reply} {reply_to.reference or reply_to.subject}: {subject}"[:300]
     documents = list(attachments or [])
     for upload in uploads:

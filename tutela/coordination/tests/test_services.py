@@ -313,6 +313,21 @@ def test_many_recipients_each_with_a_purpose_and_a_reply_answers_the_original(sg
     assert reply.subject.startswith("Reply to")
 
 
+
+def test_a_reply_already_headed_as_one_is_not_headed_again_in_any_language(sg17, tsag):
+    from django.utils import translation
+
+    liaison = _liaison(sg17, tsag, send=True, recipients=[{"body": tsag, "purpose": "information"}])
+    with translation.override("fr"):
+        first = services.liaison_create(actor=None, from_body=tsag, subject="Suite du JCA-COP",
+                                        contact_email="tsag@example.org", recipients=[{"body": sg17, "purpose": "information"}],
+                                        reply_to=liaison)
+        again = services.liaison_create(actor=None, from_body=tsag, subject=first.subject,
+                                        contact_email="tsag@example.org", recipients=[{"body": sg17, "purpose": "information"}],
+                                        reply_to=liaison)
+    assert first.subject.startswith("Réponse à ")
+    assert again.subject == first.subject
+
 def test_reminders_mail_the_contact_and_the_recipient_chairs_once(sg17, tsag, mailoutbox, django_capture_on_commit_callbacks):
     from tutela.initiatives.services import person_create
 
