@@ -1,6 +1,9 @@
 """Formatting for reach pages."""
 
+from datetime import datetime
+
 from django import template
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language_info
 
 from ..models import ReachParameter
@@ -11,6 +14,13 @@ register = template.Library()
 def _plain(value: float) -> str:
     """Up to 3 decimals, no trailing zeros, thousands grouped: 0.6, 1, 2.5, 1,200."""
     return f"{value:,.3f}".rstrip("0").rstrip(".")
+
+
+@register.filter
+def instant(value: str) -> datetime | str:
+    """The reach's ``computed_at`` (ISO 8601, kept so for the API and the stored results) as a datetime,
+    for ``|utc|date:"DATETIME_FORMAT"``; anything else as it is."""
+    return parse_datetime(value) or value if isinstance(value, str) else value
 
 
 @register.filter

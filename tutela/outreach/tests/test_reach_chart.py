@@ -2,10 +2,12 @@
 from the public in the chart and in its table alike."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 
 from tutela.outreach import services
 
@@ -97,3 +99,14 @@ def test_the_chart_and_its_table_write_numbers_as_the_pages_language_does(client
     start = html.index('class="chart reach-age-chart"')
     chart = html[start : html.index("</svg>", start)]
     assert "1,960" not in chart and "~864" in chart and "1\xa0960" in chart
+
+
+def test_when_the_reach_was_computed_is_written_as_the_pages_language_writes_dates(client, focal_point, reached):
+    client.force_login(focal_point)
+    html = client.get("/fr" + reverse("outreach:programme_detail", args=[reached.pk])).content.decode()
+    computed = re.search(r'Calculé <time datetime="([^"]+)">([^<]+)</time>', html)
+    assert computed, "no computed time"
+    assert not re.match(r"\d{4}-\d{2}-\d{2}", computed.group(2))  # it said 2026-12-07 07:34 UTC
+    with translation.override("fr"):
+        today = date_format(datetime.fromisoformat(computed.group(1)).astimezone(UTC), "j F Y")
+    assert computed.group(2).startswith(today) and computed.group(2).endswith("(UTC)")
