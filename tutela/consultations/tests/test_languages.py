@@ -184,3 +184,11 @@ def test_a_draft_state_and_a_draft_version_are_two_words_where_the_language_has_
     with translation.override(language):
         assert str(Report.Status.DRAFT.label) == state
         assert str(GuidelineVersion.Stage.DRAFT.label) == version
+
+
+def test_the_french_list_of_consultations_names_them_as_their_pages_do(client, in_french):
+    page = client.get("/fr/consultations/").content.decode()
+    assert "<bdi>Consultation sur le projet</bdi></a>" in page
+    assert "<bdi>Lignes directrices pour l&#x27;industrie: Draft 1</bdi>" in page
+    assert "<bdi>Lignes directrices pour l&#x27;industrie (2014)</bdi></a>" in page
+    assert "Consultation on the draft" not in page and "Guidelines for Industry" not in page
