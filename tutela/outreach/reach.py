@@ -21,30 +21,35 @@ from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tutela.core import disclosure
 from tutela.core.choices import StakeholderGroup
 
 from .models import Campaign, DeliveredSession, Placement, ReachParameter, Trainee, TrainingProgramme
 
-COUNTED_RULE = (
+# The rules and methods stay English in the results (the API's and the stored ones); pages show them in their
+# language through outreach_tags.reach_text, hence gettext_noop: marked for the catalogues, not translated here.
+COUNTED_RULE = gettext_noop(
     "Counted reach adds up sessions ambassadors delivered, de-duplicated within the period asked about: "
     "at an institution, for each audience and age band, only the largest session counts (the same class "
     "reached twice counts once); sessions not held at an institution are added up as reported. "
     "Different age bands are different people."
 )
-CASCADE_METHOD = (
+CASCADE_METHOD = gettext_noop(
     "Cascade model: ambassadors × sessions per ambassador × mean class size × share of ambassadors who "
     "actually deliver. Low multiplies every low value, high every high value, so the range is deliberately wide."
 )
-PLACEMENT_METHOD = (
+PLACEMENT_METHOD = gettext_noop(
     "Placement model: for each placement, the audience the broadcaster or school reports × the times the "
     "message ran, added up (impressions), × the share of those impressions that are distinct people."
 )
-UNION_RULE = (
+UNION_RULE = gettext_noop(
     "Counted and estimated reach may describe the same people, and the overlap is unknown: people reached "
     "by either route are at least the larger of the two and at most their sum."
 )
+
+RULES = frozenset({COUNTED_RULE, CASCADE_METHOD, PLACEMENT_METHOD, UNION_RULE})
 
 
 @dataclass(frozen=True)

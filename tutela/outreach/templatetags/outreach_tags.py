@@ -4,9 +4,10 @@ from datetime import datetime
 
 from django import template
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext
 
 from ..models import ReachParameter
+from ..reach import RULES
 
 register = template.Library()
 
@@ -14,6 +15,12 @@ register = template.Library()
 def _plain(value: float) -> str:
     """Up to 3 decimals, no trailing zeros, thousands grouped: 0.6, 1, 2.5, 1,200."""
     return f"{value:,.3f}".rstrip("0").rstrip(".")
+
+
+@register.filter
+def reach_text(value: str) -> str:
+    """One of reach's rules or methods (kept in English in the results) in the page's language."""
+    return gettext(value) if value in RULES else value
 
 
 @register.filter

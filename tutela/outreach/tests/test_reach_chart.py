@@ -110,3 +110,14 @@ def test_when_the_reach_was_computed_is_written_as_the_pages_language_writes_dat
     with translation.override("fr"):
         today = date_format(datetime.fromisoformat(computed.group(1)).astimezone(UTC), "j F Y")
     assert computed.group(2).startswith(today) and computed.group(2).endswith("(UTC)")
+
+
+def test_the_rules_and_methods_of_reach_are_shown_in_the_pages_language(client, focal_point, reached, monkeypatch):
+    from tutela.outreach.templatetags import outreach_tags
+
+    # The catalogues' translations, as they will read once the messages are translated.
+    monkeypatch.setattr(outreach_tags, "gettext", lambda message: f"[fr] {message}", raising=False)
+    client.force_login(focal_point)
+    html = client.get("/fr" + reverse("outreach:programme_detail", args=[reached.pk])).content.decode()
+    assert "[fr] Counted reach adds up sessions" in html
+    assert "[fr] Cascade model:" in html
