@@ -3,6 +3,7 @@
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -10,6 +11,15 @@ from tutela.partners.forms import OrganisationPicker
 from tutela.partners.models import Organisation
 
 from .models import User
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, its username (the e-mail address) typed as one: a phone shows the keyboard with @."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.widget = forms.EmailInput(attrs={**field.widget.attrs, "autocomplete": "username"})
 
 
 def _organisations() -> Any:

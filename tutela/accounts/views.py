@@ -14,12 +14,13 @@ from tutela.core.requests import SignedInRequest
 from tutela.core.views import form_view
 
 from . import services
-from .forms import InviteForm, OrganisationForm, RoleForm
+from .forms import InviteForm, OrganisationForm, RoleForm, SignInForm
 from .models import ApiToken, User
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
 

@@ -160,3 +160,10 @@ def test_me_answers_exactly_its_declared_schema(client, focal_point):
         "role": "focal_point", "organisation_id": focal_point.organisation_id,
         "organisation": str(focal_point.organisation),
     }
+
+
+def test_the_sign_in_form_asks_for_an_email_address_as_one(client):
+    # A phone shows its e-mail keyboard (with @) for type="email"; the field is still named username.
+    html = client.get(reverse("accounts:login")).content.decode()
+    field = re.search(r'<input[^>]*name="username"[^>]*>', html).group(0)
+    assert 'type="email"' in field and 'autocomplete="username"' in field
