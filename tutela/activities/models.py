@@ -141,14 +141,17 @@ PROJECT_LIFECYCLE = Lifecycle(
 
 
 class ActivityQuerySet(PublishableQuerySet):
-    # ``owned_by`` is a semi-join (``id IN (…)``), not a join: it never repeats a row, so ``core.access.readable``
-    # needs no DISTINCT, and "public OR own" becomes one walk newest first with the owner ids hashed once
-    # (read from the partial index ``activity_partner_owner_idx`` alone).
+    # ``owned_by`` is a correlated ``EXISTS`` (a semi-join), not a join: it never repeats a row, so
+    # ``core.access.readable`` needs no DISTINCT, and "public OR own" stays one walk newest first. Not ``id IN (owner
+    # rows)``: under that OR, PostgreSQL hashes all of an organisation's owner rows (79,473 for the busiest of 1 M
+    # activities: 15–20 ms, once per query and per parallel worker) as soon as one non-public row is tested; an EXISTS
+    # probes the owner rows of the rows it tests by index, and PostgreSQL may still hash them when it tests many
+    # (bench/RESULTS.md, issue 15, session 12). Written in the ORM, so the subquery runs wherever the query runs.
     owned_by_is_distinct = True
 
     def owned_by(self, org_ids):
-        return self.filter(pk__in=ActivityPartner.objects.filter(
-            organisation__in=list(org_ids), role__in=ActivityPartner.OWNER_ROLES).values("activity_id"))
+        return self.filter(models.Exists(ActivityPartner.objects.filter(
+            activity=models.OuterRef("pk"), organisation__in=list(org_ids), role__in=ActivityPartner.OWNER_ROLES)))
 
 
 @reviewable("activities:activity_detail", "activity")
@@ -283,8 +286,8 @@ class ActivityPartner(models.Model):
             models.UniqueConstraint(fields=["activity", "organisation", "role"], name="activity_partner_unique")
         ]
         indexes = [
-            # The owner rows of an organisation, by organisation: what ActivityQuerySet.owned_by reads (an
-            # index-only scan; the predicate is its role condition).
+            # The owner rows of an organisation, by organisation and activity: what ActivityQuerySet.owned_by reads,
+            # one activity's or all of them (an index-only scan; the predicate is its role condition).
             models.Index(fields=["organisation", "activity"], name="activity_partner_owner_idx",
                          condition=models.Q(role__in=["organiser", "co_organiser"])),
         ]

@@ -58,3 +58,14 @@ def test_the_plan_pages_isolate_plan_and_material_titles(client, resource, secre
     assert f'/"><bdi>Safe{RLO} online{PDF}</bdi></a> <span class="meta">' in listing
     detail = client.get(reverse("library:plan_detail", args=[plan.pk])).content.decode()
     assert f'/"><bdi>Tips{RLO} for parents{PDF}</bdi></a> <span class="meta">' in detail
+
+
+def test_a_plans_own_text_takes_its_own_direction_in_an_arabic_page(client, resource, secretariat):
+    # English text in an Arabic page: its full stop at its end, not on the left ("museum." not ".museum").
+    plan = services.plan_create(actor=secretariat, title="Safe and Secure Online", min_age=10, max_age=14,
+                                topics="cyberbullying, sexting", outline="A plan for the museum session.",
+                                materials=[resource])
+    detail = client.get("/ar" + reverse("library:plan_detail", args=[plan.pk])).content.decode()
+    assert '<p dir="auto">A plan for the museum session.</p>' in detail
+    assert "<h1><bdi>Safe and Secure Online</bdi></h1>" in detail
+    assert "<dd><bdi>cyberbullying, sexting</bdi></dd>" in detail
