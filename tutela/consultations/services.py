@@ -614,6 +614,9 @@ def respondent_request_confirmation(
     with the time to try again)."""
     if not consultation.allow_public:
         raise ValidationError({"email": _("This consultation takes comments from registered stakeholders only: sign in.")})
+    # Outside the window a confirmed address could not comment: say so now, not after the e-mail.
+    if refusal := window_refusal(consultation, None):
+        raise ValidationError({"email": refusal})
     email = _clean_text(email).lower()
     from django.core.validators import validate_email
 

@@ -387,3 +387,14 @@ def test_a_closed_consultation_offers_its_text_and_comments_to_read_not_to_comme
     assert "closed on" in html
     assert "Each paragraph has a “Comment” link" not in html and "Comment on the whole document" not in html
     assert "Read the comments on the whole document</a> <span class=\"count\">1 comment</span>" in html
+
+
+def test_a_closed_consultation_sends_the_public_no_confirmation_link(client, consultation, mailoutbox):
+    url = reverse("consultations:email_start", args=[consultation.pk])
+    consultation.closes_at = timezone.now() - timedelta(hours=1)
+    consultation.save()
+    page = client.get(url).content.decode()
+    assert "closed on" in page and 'name="email"' not in page  # no form to fill in for nothing
+    response = client.post(url, {"email": "parent@example.org"})
+    assert response.status_code == 422 and "closed on" in response.content.decode()
+    assert not mailoutbox
