@@ -192,7 +192,7 @@ class Source:
         first = self.ordering[0]
         field, newest_first = first.lstrip("-"), first.startswith("-")
         # The window is the first WINDOW rows of the whole table (Django's documented ``_base_manager``): only its
-        # edge is read, never a record, and without the reader's access rule (a focal point's owner rows are hashed
+        # edge is read, never a record, and without the reader's access rule (a focal point's owner rows are read
         # by the queries that follow, not by this one). Any edge gives the same hits; this one bounds the walk.
         edge = list(records.model._base_manager.order_by(*self.ordering).values_list(field, flat=True)[WINDOW - 1:WINDOW])
         if not edge:  # at most WINDOW rows: the walk is bounded already

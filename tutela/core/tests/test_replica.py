@@ -80,3 +80,24 @@ def test_rate_limit_counters_are_never_read_from_the_replica(replica):
         assert ReplicaRouter().db_for_read(Organisation) == "replica"
     finally:
         _public_read.reset(token)
+
+
+def test_the_owner_rule_reads_the_database_its_query_reads(replica, focal_point, org_a):
+    """Activities' ``owned_by`` is part of its query's SQL (a correlated EXISTS), never a query of its own: "public OR
+    own" and "own" read ``.using("replica")`` ask the replica alone, one query each."""
+    from datetime import date
+
+    from tutela.activities.models import Activity
+    from tutela.activities.services import activity_create
+    from tutela.core import access
+    from tutela.initiatives.models import Pillar
+
+    activity_create(actor=focal_point, title="Submitted, not public", kind="workshop", starts_on=date(2026, 1, 1),
+                    pillars=[Pillar.objects.first()], partners=[(org_a, "organiser")])
+    with CaptureQueriesContext(replica) as on_replica, CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary:
+        readable = list(access.readable(focal_point, Activity.objects.using("replica")).values_list("title", flat=True))
+        writable = list(access.writable(focal_point, Activity.objects.using("replica")).values_list("title", flat=True))
+    assert readable == writable == ["Submitted, not public"]
+    assert on_primary.captured_queries == []
+    assert len(on_replica.captured_queries) == 2
+    assert all("EXISTS" in q["sql"] and "activities_activitypartner" in q["sql"] for q in on_replica.captured_queries)
