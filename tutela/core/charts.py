@@ -97,14 +97,32 @@ class Key:
     dashed: bool = False
 
 
-def legend(keys: Sequence[Key], *, x: float, y: float, row: int = 18) -> tuple[str, float]:
-    """The legend, one entry a line (long labels fit a phone); returns the SVG and the height it takes."""
-    parts = [
-        rect(x, y + i * row, 14, 12, fill=k.fill, stroke=k.stroke, dashed=k.dashed)
-        + text(x + 20, y + i * row + 11, k.label)
-        for i, k in enumerate(keys)
-    ]
-    return "".join(parts), len(keys) * row
+CHAR_WIDTH = 6.6  # about what a character of 12 px text takes, in viewBox units (Noto Sans, Latin)
+LINE = 15  # the step between the lines of one legend entry
+
+
+def wrap(label: str, chars: int) -> list[str]:
+    """``label`` in lines of at most ``chars`` characters, broken between words (a longer word keeps its line)."""
+    lines: list[str] = []
+    for word in str(label).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def legend(keys: Sequence[Key], *, x: float, y: float, row: int = 18, width: int = PHONE_WIDTH) -> tuple[str, float]:
+    """The legend, one entry a line, a long entry wrapped onto more (a translation is often longer than the
+    English: it must not run past a phone's edge); returns the SVG and the height it takes."""
+    chars = max(12, int((width - x - 20) / CHAR_WIDTH))
+    parts, top = [], y
+    for k in keys:
+        lines = wrap(k.label, chars)
+        parts.append(rect(x, top, 14, 12, fill=k.fill, stroke=k.stroke, dashed=k.dashed)
+                     + "".join(text(x + 20, top + 11 + j * LINE, line) for j, line in enumerate(lines)))
+        top += row + (len(lines) - 1) * LINE
+    return "".join(parts), top - y
 
 
 @dataclass

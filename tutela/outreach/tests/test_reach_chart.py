@@ -121,3 +121,17 @@ def test_the_rules_and_methods_of_reach_are_shown_in_the_pages_language(client, 
     html = client.get("/fr" + reverse("outreach:programme_detail", args=[reached.pk])).content.decode()
     assert "[fr] Counted reach adds up sessions" in html
     assert "[fr] Cascade model:" in html
+
+
+def test_a_long_legend_entry_wraps_inside_the_phone_wide_chart(client, focal_point, reached):
+    # French: "Estimé (de la valeur basse à la haute, repère à la valeur centrale)" ran past the
+    # chart's right edge at 360 px and was cut. At 12 px a character takes about 6.6 units.
+    client.force_login(focal_point)
+    html = client.get("/fr" + reverse("outreach:programme_detail", args=[reached.pk])).content.decode()
+    start = html.index('class="chart reach-age-chart"')
+    chart = html[start : html.index("</svg>", start)]
+    width = int(re.search(r'viewBox="0 0 (\d+) ', html[start - 200 :]).group(1))
+    lines = re.findall(r'<text x="([\d.]+)" y="[\d.]+" font-size="12" fill="#1b1f24">([^<]+)</text>', chart)
+    legend = [(float(x), t) for x, t in lines if float(x) > 70]
+    assert any(t.startswith("Estimé") for _x, t in legend)
+    assert all(x + 6.6 * len(t) <= width for x, t in legend), legend
