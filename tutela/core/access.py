@@ -118,7 +118,8 @@ def writable[QS: models.QuerySet[Any]](user: Actor | None, queryset: QS) -> QS:
         return queryset
     mine = user_organisation_ids(user)
     if mine:
-        return queryset.owned_by(mine).distinct()  # type: ignore[attr-defined]
+        owned = queryset.owned_by(mine)  # type: ignore[attr-defined]
+        return owned if getattr(queryset, "owned_by_is_distinct", False) else owned.distinct()  # as in ``readable``
     countries = user_country_codes(user)
     if countries and hasattr(queryset, "owned_by_countries"):
         return queryset.owned_by_countries(countries).distinct()

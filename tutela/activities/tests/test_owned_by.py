@@ -150,3 +150,10 @@ def test_the_owner_rule_is_one_correlated_exists_never_an_in_list_of_owner_rows(
         sql = str(qs.query)
         assert "EXISTS" in sql and "activities_activitypartner" in sql, sql
         assert not re.search(r"\bIN \(SELECT\b", sql), sql
+
+
+def test_neither_door_adds_a_distinct_the_rule_does_not_need(focal_point):
+    """The owner rule repeats no row, so neither what a focal point reads nor what it may change is made DISTINCT (a
+    DISTINCT over every column of the activities: 10–15 ms on the focal point's own list at 1 M rows)."""
+    for qs in (access.readable(focal_point, Activity.objects.all()), access.writable(focal_point, Activity.objects.all())):
+        assert "DISTINCT" not in str(qs.query), str(qs.query)
