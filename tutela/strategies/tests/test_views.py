@@ -246,3 +246,14 @@ def test_the_comparison_is_printed_in_the_readers_language(client, published_om,
     assert _cells(oman) == ["2,0", "3,0", "1,5", "2,0", "2,5"]
     assert "Éthiopie" in french and "Ethiopia" not in french
     assert _comparison_row(client.get(url).content.decode(), "OM") == _comparison_row(english, "OM")
+
+
+def test_a_published_summary_takes_its_own_direction_in_an_arabic_page(client, published_om, national_om):
+    # An English summary under /ar/ ended ".basis" (its full stop on the left) in the page's right-to-left flow.
+    profile_url, detail_url = (reverse("strategies:country_profile", args=["OM"]),
+                               reverse("strategies:assessment_detail", args=[published_om.pk]))
+    profile = client.get("/ar" + profile_url).content.decode()
+    assert '<div class="summary" dir="auto"><p>Oman has a legal basis.</p></div>' in profile
+    client.force_login(national_om)
+    detail = client.get("/ar" + detail_url).content.decode()
+    assert '<div class="summary" dir="auto"><p>Oman has a legal basis.</p></div>' in detail
