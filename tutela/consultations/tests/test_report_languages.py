@@ -41,3 +41,10 @@ def test_the_comparison_of_versions_names_each_change_in_the_pages_language(clie
     html = client.get("/fr" + reverse("consultations:diff", args=[draft.pk, final.pk]) + "?changes=1").content.decode()
     assert '<span class="badge change-edited">modifié</span>' in html
     assert ">edited<" not in html
+
+
+def test_a_renumbered_paragraphs_arrow_turns_round_with_the_page(client, story):
+    # "¶ 13 → ¶ 14" in an Arabic page pointed from the new number back to the old one.
+    draft, final = story["guideline_versions"]["draft"], story["guideline_versions"]["final"]
+    html = client.get("/ar" + reverse("consultations:diff", args=[draft.pk, final.pk]) + "?changes=1").content.decode()
+    assert '¶ 13 <span class="dir-arrow">→</span> ¶ 14' in html
