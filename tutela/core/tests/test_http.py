@@ -23,6 +23,13 @@ def test_public_pages_set_no_cookies(client):
     assert response.cookies == {} or all(not c.value for c in response.cookies.values())
 
 
+def test_a_public_page_with_a_form_sets_only_the_forgery_cookie_and_the_footer_says_so(client):
+    """The footer's promise is true: reading pages set none (above); a page with a form to send sets CSRF's alone."""
+    response = client.get("/accounts/login/")
+    assert {name for name, c in response.cookies.items() if c.value} == {"csrftoken"}
+    assert "except one against forged requests on a page with a form to send" in response.content.decode()
+
+
 def test_unknown_route_is_a_friendly_404_page(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404
