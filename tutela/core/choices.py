@@ -29,3 +29,8 @@ class FigureKind(models.TextChoices):
     COUNTED = "counted", _("Counted")
     ESTIMATED = "estimated", _("Estimated")
     MODELLED = "modelled", _("Modelled")
+
+    @classmethod
+    def word(cls, kind: str) -> str:
+        """The kind as a sentence or a badge says it, in the active language: "estimated", "estimé"."""
+        return str(cls(kind).label).lower()

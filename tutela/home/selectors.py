@@ -99,8 +99,7 @@ def _figures(user: Actor) -> tuple[list[dict], Any]:
         for cell in entry["actual"]:
             cell["url"] = list_url + "?" + urlencode({"indicator": entry["indicator"].code, "kind": cell["kind"],
                                                       "measure": "actual", "level": "top"})
-            # The kind in the page's language ("estimé"), as the figures' own pages say it (kind_label).
-            cell["kind_label"] = str(FigureKind(cell["kind"]).label).lower()
+            cell["kind_label"] = FigureKind.word(cell["kind"])  # "estimé" on a French page
     return entries, refreshed_at
 
 

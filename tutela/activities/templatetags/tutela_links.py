@@ -41,10 +41,10 @@ def kind_label(kind):
     from tutela.core.choices import FigureKind
 
     try:
-        label = FigureKind(kind).label
+        word = FigureKind.word(kind)
     except ValueError:
         return ""
-    return format_html('<span class="kind {}">{}</span>', kind, str(label).lower())
+    return format_html('<span class="kind {}">{}</span>', kind, word)
 
 
 SUBJECT_URLS = {
