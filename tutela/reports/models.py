@@ -289,8 +289,8 @@ class ReportParagraph(models.Model):
         """A new generated paragraph, not yet saved (drafting writes 10,000 at a time with ``bulk_create``).
 
         Made from the value of every concrete field in their order, the way Django's documented ``Model.from_db``
-        makes an instance (``cls(*values)``): about three times cheaper than keyword arguments, which look up
-        every field's default. ``test_drafted_paragraph_is_the_keyword_one`` fails if a field is added or moved
+        makes an instance (``cls(*values)``): keyword arguments look up every field's default again (10,000
+        instances took 0.31–0.44 s that way, 0.16–0.24 s so; bench/RESULTS.md, issue 14, sessions 11–12). ``test_drafted_paragraph_is_the_keyword_one`` fails if a field is added or moved
         without this list following."""
         return _positional(cls)(None, report_id, order, cls.Origin.GENERATED, [key], section, sentences, bullets,
                                 generated_hash, "", False, None, None, False, {})
